@@ -1,0 +1,1 @@
+//! Criterion benchmarks for the wippy crates; see `benches/`.

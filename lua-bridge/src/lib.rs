@@ -1,0 +1,1 @@
+//! wippy-lua: Wippy processes as isolated Lua 5.4 VMs; filled in by its own issue.

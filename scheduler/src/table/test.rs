@@ -1,0 +1,49 @@
+use super::*;
+
+struct Dummy(Pid);
+
+impl Entry for Dummy {
+    fn pid(&self) -> Pid {
+        self.0
+    }
+}
+
+#[test]
+fn locate_maps_pages() {
+    assert_eq!(locate(0), (0, 0));
+    assert_eq!(locate(63), (0, 63));
+    assert_eq!(locate(64), (1, 0));
+    assert_eq!(locate(191), (1, 127));
+    assert_eq!(locate(192), (2, 0));
+    assert_eq!(locate(u32::MAX).0, PAGES - 1);
+}
+
+#[test]
+fn stale_id_never_reaches_new_entry() {
+    let table = Table::new();
+    let old = table.reserve().unwrap();
+    table.publish(Arc::new(Dummy(old)));
+    assert!(table.get(old).is_some());
+    table.release(old);
+    assert!(table.get(old).is_none());
+
+    let new = table.reserve().unwrap();
+    assert_eq!(new.index(), old.index());
+    assert_ne!(new.generation(), old.generation());
+    table.publish(Arc::new(Dummy(new)));
+    assert!(table.get(old).is_none(), "stale id reached the new entry");
+    assert_eq!(table.get(new).unwrap().pid(), new);
+}
+
+#[test]
+fn live_lists_published_entries() {
+    let table = Table::new();
+    let pids: Vec<_> = (0..200).map(|_| table.reserve().unwrap()).collect();
+    for &pid in &pids {
+        table.publish(Arc::new(Dummy(pid)));
+    }
+    table.release(pids[5]);
+    assert_eq!(table.live().len(), 199);
+    table.clear();
+    assert!(table.live().is_empty());
+}

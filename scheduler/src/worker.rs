@@ -1,0 +1,315 @@
+//! A worker thread: finds runnable processes and runs their steps.
+//!
+//! # The run loop
+//!
+//! 1. Take the next task, in this order:
+//!    - every [`GLOBAL_POLL_INTERVAL`] runs, the global injector first, so that work
+//!      injected from outside is not starved by a busy local queue;
+//!    - the LIFO slot: the process most recently woken by a process on this thread
+//!      (a reply goes to the waiting process while its data is hot in the cache),
+//!      at most [`MAX_LIFO_RUNS`] times in a row, after which the slot's task goes to
+//!      the back of the local queue so two ping-ponging processes cannot starve the
+//!      rest;
+//!    - the local queue (FIFO);
+//!    - a batch from the injector.
+//! 2. If none, search (at most half the workers search at once): steal half of a
+//!    random victim's queue, then the injector.
+//! 3. If still none, park, following `idle/README.md`.
+//!
+//! # Shutdown
+//!
+//! Shutdown is driven by [`Scheduler::shutdown`](crate::Scheduler::shutdown):
+//! 1. spawning stops; 2. every process gets a CANCEL signal; 3. after the grace
+//! period the survivors are killed (their bodies dropped at their next scheduling);
+//! 4. once no process is live, `stopping` is set and every worker is unparked;
+//! 5. each worker leaves its loop at the next check and the threads are joined;
+//! 6. whatever is still queued is dropped.
+
+use crate::cell::Task;
+use crate::context::Context;
+use crate::loom::atomic::{AtomicBool, AtomicU64, Ordering};
+use crate::process::{Exit, PreemptHook, Step};
+use crate::shared::{Placement, Shared};
+use crossbeam_deque::{Steal, Worker as LocalQueue};
+use std::cell::Cell as StdCell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+/// Check the global injector first once every this many runs.
+const GLOBAL_POLL_INTERVAL: u32 = 61;
+/// Consecutive runs from the LIFO slot before its task must queue like the others.
+const MAX_LIFO_RUNS: u32 = 3;
+
+/// What the timer driver can see of a worker, to preempt long steps.
+#[derive(Default)]
+pub(crate) struct WorkerMeter {
+    /// Odd while a step runs, even between steps; bumped at both edges. Written by the
+    /// worker only (Release), read by the driver (Acquire).
+    pub(crate) run_seq: AtomicU64,
+    /// Set by the driver when the current step outlived its slice; cleared by the
+    /// worker when a step starts. Read through `Context::should_yield`.
+    pub(crate) yield_requested: AtomicBool,
+    /// The running process's preempt hook, tagged with the `run_seq` of its run.
+    pub(crate) hook: parking_lot::Mutex<Option<(u64, PreemptHook)>>,
+}
+
+impl std::fmt::Debug for WorkerMeter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerMeter")
+            .field("run_seq", &self.run_seq.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The thread-local half of a worker. Only its own thread touches it.
+struct Core<M> {
+    index: usize,
+    local: LocalQueue<Task<M>>,
+    lifo: StdCell<Option<Task<M>>>,
+    lifo_runs: StdCell<u32>,
+    tick: StdCell<u32>,
+    rng: StdCell<u64>,
+}
+
+thread_local! {
+    /// `(shared, core)` of the worker running on this thread, or nulls. Set for the
+    /// lifetime of `run` only.
+    static CURRENT: StdCell<(*const (), *const ())> = const { StdCell::new((std::ptr::null(), std::ptr::null())) };
+}
+
+struct CurrentGuard;
+
+impl Drop for CurrentGuard {
+    fn drop(&mut self) {
+        CURRENT.with(|c| c.set((std::ptr::null(), std::ptr::null())));
+    }
+}
+
+/// Queues `task` on this thread's worker if this thread is a worker of `shared`.
+/// Hands the task back otherwise.
+pub(crate) fn schedule_local<M: Send + Sync + 'static>(
+    shared: &Arc<Shared<M>>,
+    task: Task<M>,
+    placement: Placement,
+) -> Result<(), Task<M>> {
+    let (current_shared, core) = CURRENT.with(|c| c.get());
+    if current_shared != Arc::as_ptr(shared).cast::<()>() || core.is_null() {
+        return Err(task);
+    }
+    // SAFETY: `CURRENT` holds a pointer to the `Core<M>` on this thread's stack for as
+    // long as `run` executes, and `run` is on the call stack here (we are called from a
+    // step or from the loop itself). The `shared` pointer matched, and a scheduler's
+    // cores all have its own `M`, so the cast is to the right type. `Core` is only
+    // accessed through shared references and `Cell`s on its own thread.
+    let core = unsafe { &*core.cast::<Core<M>>() };
+    match placement {
+        Placement::Next => {
+            if let Some(displaced) = core.lifo.replace(Some(task)) {
+                core.local.push(displaced);
+                shared.notify_parked();
+            }
+        }
+        Placement::Back => {
+            core.local.push(task);
+            if core.local.len() > 1 {
+                shared.notify_parked();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The body of worker thread `index`.
+pub(crate) fn run<M: Send + Sync + 'static>(shared: Arc<Shared<M>>, index: usize, local: LocalQueue<Task<M>>) {
+    let core = Core {
+        index,
+        local,
+        lifo: StdCell::new(None),
+        lifo_runs: StdCell::new(0),
+        tick: StdCell::new(0),
+        rng: StdCell::new(0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9)),
+    };
+    CURRENT.with(|c| c.set((Arc::as_ptr(&shared).cast(), (&raw const core).cast())));
+    let _guard = CurrentGuard;
+
+    let mut searching = false;
+    while !shared.is_stopping() {
+        if let Some(task) = core.next_task(&shared) {
+            core.leave_search(&shared, &mut searching);
+            core.run_task(&shared, task);
+            continue;
+        }
+        if !searching {
+            searching = shared.idle.try_start_searching();
+        }
+        if searching {
+            if let Some(task) = core.steal(&shared) {
+                core.leave_search(&shared, &mut searching);
+                core.run_task(&shared, task);
+                continue;
+            }
+        }
+        core.park(&shared, &mut searching);
+    }
+    if searching {
+        let _ = shared.idle.stop_searching();
+    }
+    // Tasks left in the LIFO slot are dropped with the core; the local queue is
+    // drained through its stealer by `Shared::clear`.
+}
+
+impl<M: Send + Sync + 'static> Core<M> {
+    fn next_task(&self, shared: &Arc<Shared<M>>) -> Option<Task<M>> {
+        let tick = self.tick.get().wrapping_add(1);
+        self.tick.set(tick);
+        if tick % GLOBAL_POLL_INTERVAL == 0 {
+            if let Some(task) = self.from_injector(shared) {
+                return Some(task);
+            }
+        }
+        if let Some(task) = self.lifo.take() {
+            let runs = self.lifo_runs.get();
+            if runs < MAX_LIFO_RUNS {
+                self.lifo_runs.set(runs + 1);
+                return Some(task);
+            }
+            self.local.push(task);
+        }
+        self.lifo_runs.set(0);
+        self.local.pop().or_else(|| self.from_injector(shared))
+    }
+
+    fn from_injector(&self, shared: &Shared<M>) -> Option<Task<M>> {
+        loop {
+            match shared.injector.steal_batch_and_pop(&self.local) {
+                Steal::Success(task) => return Some(task),
+                Steal::Empty => return None,
+                Steal::Retry => continue,
+            }
+        }
+    }
+
+    fn next_random(&self, bound: usize) -> usize {
+        // xorshift64*: only spreads the victims; no quality needed.
+        let mut x = self.rng.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng.set(x);
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32) as usize % bound
+    }
+
+    /// Steals half of a random victim's queue, then tries the injector.
+    fn steal(&self, shared: &Arc<Shared<M>>) -> Option<Task<M>> {
+        let workers = shared.workers();
+        loop {
+            let mut retry = false;
+            let start = self.next_random(workers);
+            for offset in 0..workers {
+                let victim = (start + offset) % workers;
+                if victim == self.index {
+                    continue;
+                }
+                match shared.stealers[victim].steal_batch_and_pop(&self.local) {
+                    Steal::Success(task) => return Some(task),
+                    Steal::Retry => retry = true,
+                    Steal::Empty => {}
+                }
+            }
+            if let Some(task) = self.from_injector(shared) {
+                return Some(task);
+            }
+            if !retry {
+                return None;
+            }
+        }
+    }
+
+    /// Rule 3 of idle/README.md.
+    fn leave_search(&self, shared: &Shared<M>, searching: &mut bool) {
+        if std::mem::take(searching) && shared.idle.stop_searching() {
+            shared.notify_parked();
+        }
+    }
+
+    /// Rules 4 and 5 of idle/README.md.
+    fn park(&self, shared: &Shared<M>, searching: &mut bool) {
+        let was_last_searcher = shared.idle.park(self.index, std::mem::take(searching));
+        if was_last_searcher && shared.has_queued_work() {
+            shared.notify_parked();
+        }
+        loop {
+            if shared.is_stopping() {
+                shared.idle.unlist(self.index);
+                return;
+            }
+            shared.parkers[self.index].park();
+            if shared.is_stopping() {
+                shared.idle.unlist(self.index);
+                return;
+            }
+            if !shared.idle.is_sleeping(self.index) {
+                // Whoever woke us counted us as unparked and searching (rule 1).
+                *searching = true;
+                return;
+            }
+        }
+    }
+
+    fn run_task(&self, shared: &Arc<Shared<M>>, task: Task<M>) {
+        task.state.start_run();
+        if let Some(reason) = task.kill_reason() {
+            shared.complete(&task, Exit::Killed(reason));
+            return;
+        }
+        let meter = &shared.meters[self.index];
+        let seq = meter.run_seq.load(Ordering::Relaxed) + 1;
+        meter.yield_requested.store(false, Ordering::Relaxed);
+        // Release pairs with the driver's Acquire: it sees a run in progress.
+        meter.run_seq.store(seq, Ordering::Release);
+        if let Some(hook) = &task.preempt_hook {
+            *meter.hook.lock() = Some((seq, Arc::clone(hook)));
+        }
+
+        let outcome = {
+            let mut cx = Context::new(&task, shared, meter);
+            // SAFETY: we won `start_run`, so this worker holds the process RUNNING.
+            unsafe {
+                task.with_body(|body| {
+                    let body = body.expect("a scheduled process always has its body");
+                    catch_unwind(AssertUnwindSafe(|| body.step(&mut cx)))
+                })
+            }
+        };
+
+        if task.preempt_hook.is_some() {
+            *meter.hook.lock() = None;
+        }
+        meter.run_seq.store(seq + 1, Ordering::Release);
+
+        match outcome {
+            Ok(Step::Wait) => {
+                if task.state.finish_wait() {
+                    shared.schedule(task, Placement::Back);
+                }
+            }
+            Ok(Step::Yield) => {
+                task.state.finish_yield();
+                shared.schedule(task, Placement::Back);
+            }
+            Ok(Step::Done(value)) => shared.complete(&task, Exit::Normal(value)),
+            Ok(Step::Fail(error)) => shared.complete(&task, Exit::Error(error)),
+            Err(panic) => shared.complete(&task, Exit::Panicked(panic_message(&*panic))),
+        }
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&'static str>() {
+        (*s).to_owned()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic with a non-string payload".to_owned()
+    }
+}
