@@ -146,7 +146,11 @@ impl State {
 
     /// The process exited. No later `notify` will schedule it.
     pub(crate) fn finish_exit(&self) {
-        self.0.store(DONE, Ordering::Release);
+        // A read-modify-write, not a store: it is ordered after every `notify` CAS in
+        // the word's modification order and keeps the release sequence unbroken, so a
+        // racing `notify` either lands before (and is discarded) or sees DONE.
+        let previous = self.0.swap(DONE, Ordering::AcqRel);
+        debug_assert!(previous & RUNNING != 0 && previous & DONE == 0);
     }
 
     /// `true` once the process has exited.

@@ -54,6 +54,12 @@ impl TimerEntry {
             .ok();
     }
 
+    /// The owner side of [`Timer::take_ticks`], for models that have no `Timer`.
+    #[cfg(loom)]
+    pub(crate) fn take_ticks_for_model(&self) -> u32 {
+        self.ticks.swap(0, Ordering::Acquire)
+    }
+
     pub(crate) fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::Acquire)
     }

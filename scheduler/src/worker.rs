@@ -50,7 +50,7 @@ pub(crate) struct WorkerMeter {
     /// worker when a step starts. Read through `Context::should_yield`.
     pub(crate) yield_requested: AtomicBool,
     /// The running process's preempt hook, tagged with the `run_seq` of its run.
-    pub(crate) hook: parking_lot::Mutex<Option<(u64, PreemptHook)>>,
+    pub(crate) hook: crate::loom::Mutex<Option<(u64, PreemptHook)>>,
 }
 
 impl std::fmt::Debug for WorkerMeter {
@@ -240,14 +240,11 @@ impl<M: Send + Sync + 'static> Core<M> {
         }
         loop {
             if shared.is_stopping() {
-                shared.idle.unlist(self.index);
+                // Not listed any more means a notifier counted us as searching.
+                *searching = !shared.idle.unlist(self.index);
                 return;
             }
             shared.parkers[self.index].park();
-            if shared.is_stopping() {
-                shared.idle.unlist(self.index);
-                return;
-            }
             if !shared.idle.is_sleeping(self.index) {
                 // Whoever woke us counted us as unparked and searching (rule 1).
                 *searching = true;

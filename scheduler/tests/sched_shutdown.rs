@@ -1,0 +1,78 @@
+//! Shutdown. One test function only: it counts this process's threads, which other
+//! tests running in parallel in the same binary would disturb.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use wippy_scheduler::{Builder, Context, Shutdown, Signal, SpawnError, Step};
+
+#[test]
+fn shutdown_and_drop_leave_no_thread_and_no_process_behind() {
+    shutdown_cancels_then_kills_and_joins_every_thread();
+    dropping_a_scheduler_stops_everything();
+}
+
+fn thread_count() -> usize {
+    std::fs::read_dir("/proc/self/task").map(|d| d.count()).unwrap_or(0)
+}
+
+fn shutdown_cancels_then_kills_and_joins_every_thread() {
+    let before = thread_count();
+    let scheduler = Builder::new().workers(3).build::<()>().unwrap();
+    let handle = scheduler.handle();
+    assert_eq!(handle.workers(), 3);
+    assert!(thread_count() >= before + 4, "3 workers + driver");
+    let cancelled = Arc::new(AtomicUsize::new(0));
+    // Polite processes end on cancel; stubborn ones ignore it and must be killed.
+    for i in 0..100 {
+        let cancelled = Arc::clone(&cancelled);
+        handle
+            .spawn(move |cx: &mut Context<'_, ()>| {
+                while let Some(signal) = cx.recv_signal() {
+                    if let Signal::Cancel(reason) = signal {
+                        assert_eq!(&*reason, "shutting down");
+                        if i % 2 == 0 {
+                            cancelled.fetch_add(1, Ordering::SeqCst);
+                            return Step::Done(None);
+                        }
+                    }
+                }
+                Step::Wait
+            })
+            .unwrap();
+    }
+    // Pending work: messages queued to live processes.
+    let sink = handle.spawn(|_: &mut Context<'_, ()>| Step::Wait).unwrap();
+    for _ in 0..1000 {
+        handle.send(sink, ()).unwrap();
+    }
+    let killed = scheduler.shutdown(Shutdown::new("shutting down", Duration::from_millis(200)));
+    assert_eq!(cancelled.load(Ordering::SeqCst), 50);
+    assert_eq!(killed, 51, "50 stubborn processes and the sink");
+    assert_eq!(handle.spawn(|_: &mut Context<'_, ()>| Step::Done(None)), Err(SpawnError::ShuttingDown));
+    let metrics = handle.metrics();
+    assert_eq!(metrics.live, 0);
+    assert_eq!(metrics.exited, 101);
+    assert_eq!(thread_count(), before, "a scheduler thread was left behind");
+}
+
+fn dropping_a_scheduler_stops_everything() {
+    let before = thread_count();
+    let token = Arc::new(());
+    {
+        let scheduler = Builder::new().workers(2).build::<()>().unwrap();
+        for _ in 0..10 {
+            let token = Arc::clone(&token);
+            scheduler
+                .handle()
+                .spawn(move |_: &mut Context<'_, ()>| {
+                    let _keep = &token;
+                    Step::Wait
+                })
+                .unwrap();
+        }
+    }
+    assert_eq!(Arc::strong_count(&token), 1, "process bodies were not dropped");
+    assert_eq!(thread_count(), before);
+}
+
