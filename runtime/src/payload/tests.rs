@@ -1,0 +1,169 @@
+use super::*;
+
+#[test]
+fn is_send_sync_clone_debug() {
+    fn check<T: Send + Sync + Clone + fmt::Debug + 'static>() {}
+    check::<Payload>();
+    check::<Map>();
+    check::<ErrorValue>();
+}
+
+#[test]
+fn conversions_from_primitives() {
+    assert_eq!(Payload::from(true), Payload::Bool(true));
+    assert_eq!(Payload::from(7u8), Payload::Int(7));
+    assert_eq!(Payload::from(-7i32), Payload::Int(-7));
+    assert_eq!(Payload::from(u32::MAX), Payload::Int(i64::from(u32::MAX)));
+    assert_eq!(Payload::from(1.5f32), Payload::Float(1.5));
+    assert_eq!(Payload::from("hi").as_str(), Some("hi"));
+    assert_eq!(
+        Payload::from(String::from("hi")).as_bytes(),
+        Some(&b"hi"[..])
+    );
+    assert_eq!(
+        Payload::from(vec![0xffu8, 0]).as_bytes(),
+        Some(&[0xff, 0][..])
+    );
+    assert_eq!(Payload::from(vec![0xffu8]).as_str(), None);
+    assert_eq!(Payload::from(None::<i64>), Payload::Nil);
+    assert_eq!(Payload::from(Some(3)), Payload::Int(3));
+    let arr: Payload = (1..=3).map(Payload::from).collect();
+    assert_eq!(arr.as_array().map(<[Payload]>::len), Some(3));
+}
+
+#[test]
+fn accessors_reject_other_types() {
+    let p = Payload::from(3);
+    assert_eq!(p.as_int(), Some(3));
+    assert_eq!(p.as_f64(), Some(3.0));
+    assert_eq!(p.as_bool(), None);
+    assert_eq!(p.as_str(), None);
+    assert!(p.as_map().is_none());
+    assert!(p.as_array().is_none());
+    assert!(p.as_error().is_none());
+    assert_eq!(Payload::Float(2.5).as_int(), None);
+    assert_eq!(p.type_name(), "number");
+    assert_eq!(Payload::Nil.type_name(), "nil");
+    assert!(Payload::default().is_nil());
+}
+
+#[test]
+fn map_keeps_insertion_order() {
+    let mut m = Map::new();
+    m.insert("zeta", 1);
+    m.insert("alpha", 2);
+    m.insert(10, 3);
+    m.insert(true, 4);
+    let old = m.insert("zeta", 5);
+    assert_eq!(old, Some(Payload::Int(1)));
+    let keys: Vec<String> = m.keys().map(ToString::to_string).collect();
+    assert_eq!(keys, ["\"zeta\"", "\"alpha\"", "10", "true"]);
+    assert_eq!(m.get("zeta"), Some(&Payload::Int(5)));
+    m.remove(&MapKey::from("alpha"));
+    let keys: Vec<String> = m.keys().map(ToString::to_string).collect();
+    assert_eq!(keys, ["\"zeta\"", "10", "true"]);
+}
+
+#[test]
+fn float_keys_follow_lua() {
+    assert_eq!(MapKey::from_f64(1.0), Some(MapKey::Int(1)));
+    assert_eq!(MapKey::from_f64(-0.0), Some(MapKey::Int(0)));
+    assert_eq!(MapKey::from_f64(f64::NAN), None);
+    let k = MapKey::from_f64(1.5).unwrap();
+    assert!(matches!(k, MapKey::Float(f) if f.get() == 1.5));
+    // 2^63 does not fit in i64, so it stays a float key.
+    assert!(matches!(
+        MapKey::from_f64(2f64.powi(63)),
+        Some(MapKey::Float(_))
+    ));
+    assert_eq!(
+        MapKey::from_f64(-(2f64.powi(63))),
+        Some(MapKey::Int(i64::MIN))
+    );
+    let mut m = Map::new();
+    m.insert(MapKey::from_f64(2.0).unwrap(), "a");
+    m.insert(2, "b");
+    assert_eq!(m.len(), 1);
+    assert_eq!(MapKey::from_payload(&Payload::Nil), None);
+    assert_eq!(
+        MapKey::from_payload(&Payload::Float(3.0)),
+        Some(MapKey::Int(3))
+    );
+    assert_eq!(
+        MapKey::from_payload(&Payload::from("x")).unwrap().as_str(),
+        Some("x")
+    );
+    assert_eq!(MapKey::Int(4).to_payload(), Payload::Int(4));
+}
+
+#[test]
+fn clone_is_shallow() {
+    let big = Payload::map([("list", Payload::array((0..1000).map(Payload::from)))]);
+    let copy = big.clone();
+    match (&big, &copy) {
+        (Payload::Map(a), Payload::Map(b)) => assert!(Arc::ptr_eq(a, b)),
+        _ => unreachable!("built as a map"),
+    }
+}
+
+#[test]
+fn error_values() {
+    let e = ErrorValue::new(ErrorKind::NotFound, "no such entry")
+        .with_retryable(false)
+        .with_details(Payload::map([("id", "app:x")]));
+    assert_eq!(e.kind().as_str(), "NOT_FOUND");
+    assert_eq!(e.message(), "no such entry");
+    assert_eq!(e.retryable(), Some(false));
+    assert_eq!(
+        e.details()
+            .and_then(|d| d.get("id"))
+            .and_then(Payload::as_str),
+        Some("app:x")
+    );
+    assert_eq!(e.to_string(), "NOT_FOUND: no such entry");
+    let p = Payload::from(e);
+    assert_eq!(p.type_name(), "error");
+    assert!(p.as_error().is_some());
+}
+
+#[test]
+fn error_kind_names() {
+    for kind in ErrorKind::NAMED {
+        assert_eq!(ErrorKind::from_name(kind.as_str()), kind);
+    }
+    assert_eq!(ErrorKind::from_name("RATE_LIMITED"), ErrorKind::RateLimited);
+    let other = ErrorKind::from_name("TEAPOT");
+    assert_eq!(other, ErrorKind::Other("TEAPOT".into()));
+    assert_eq!(other.to_string(), "TEAPOT");
+    assert_eq!(ErrorKind::default(), ErrorKind::Unknown);
+}
+
+#[test]
+fn display_is_json_like() {
+    let p = Payload::map([
+        (MapKey::from("name"), Payload::from("a \"q\"\n")),
+        (MapKey::from("n"), Payload::from(3)),
+        (MapKey::from("f"), Payload::from(1.0)),
+        (
+            MapKey::from("list"),
+            Payload::array([Payload::Nil, Payload::Bool(false)]),
+        ),
+        (MapKey::Int(2), Payload::map::<&str, Payload>([])),
+    ]);
+    assert_eq!(
+        p.to_string(),
+        r#"{"name": "a \"q\"\n", "n": 3, "f": 1.0, "list": [null, false], 2: {}}"#
+    );
+    assert_eq!(Payload::Float(f64::NAN).to_string(), "nan");
+    assert_eq!(Payload::Float(f64::NEG_INFINITY).to_string(), "-inf");
+    assert_eq!(Payload::Float(0.1).to_string(), "0.1");
+    assert_eq!(
+        Payload::from(vec![b'a', 0xff, 1]).to_string(),
+        r#""a\xff\u0001""#
+    );
+    let e = Payload::from(ErrorValue::new(ErrorKind::Timeout, "slow").with_retryable(true));
+    assert_eq!(
+        e.to_string(),
+        r#"error{"kind": "TIMEOUT", "message": "slow", "retryable": true}"#
+    );
+}

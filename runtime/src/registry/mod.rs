@@ -1,0 +1,160 @@
+//! The registry: entries loaded from YAML definition files (reference §2).
+//!
+//! An application is a directory of definition files (`_index.yaml` by convention), each
+//! holding entries of a namespace:
+//!
+//! ```yaml
+//! version: "1.0"
+//! namespace: app
+//! entries:
+//!   - name: relay-service
+//!     kind: process.service
+//!     process: relay          # same namespace: app:relay
+//!     host: app:processes
+//!     lifecycle: {auto_start: true}
+//! ```
+//!
+//! - [`parse_file`] turns one file's text into [`Entry`]s without touching the disk (the
+//!   fuzz target uses it); [`load_file`] also reads `file://` includes.
+//! - [`Registry::load_dir`] loads a whole source tree, then checks ids are unique and
+//!   references resolve. [`LockFile`] finds the source tree from `wippy.lock`.
+//! - Every entry keeps all its fields as [`Payload`](crate::payload::Payload) data; the
+//!   kinds the runtime acts on also get a typed [`EntryConfig`] and [`Lifecycle`].
+//! - Errors are [`LoadErrors`]: every problem found, each naming file, line, entry and
+//!   field. No input makes the loader panic.
+//!
+//! The YAML reader and why it is built on `saphyr-parser` are described in `yaml.rs`.
+
+mod duration;
+mod entry;
+mod error;
+mod id;
+mod kinds;
+mod load;
+mod lock;
+mod parse;
+mod yaml;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+pub use duration::{ParseDurationError, parse_duration};
+pub use entry::{Entry, FileInclude, Location, Reference};
+pub use error::{LoadError, LoadErrorKind, LoadErrors};
+pub use id::{EntryId, ParseEntryIdError};
+pub use kinds::{
+    EntryConfig, Lifecycle, LuaConfig, LuaKind, LuaSource, NsDependency, ProcessHost,
+    ProcessService, RestartPolicy, Startup, TerminalHost,
+};
+pub use load::{DEFINITION_EXTENSIONS, definition_files, load_file};
+pub use lock::{Directories, LOCK_FILE_NAME, LockFile, LockedModule, Replacement};
+pub use parse::parse_file;
+
+/// A checked set of entries: ids are unique and every reference resolves.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    /// In load order: directories, then files by path, then file order.
+    entries: Vec<Entry>,
+    index: HashMap<EntryId, usize>,
+}
+
+impl Registry {
+    /// Builds a registry from entries, in the given order.
+    ///
+    /// # Errors
+    ///
+    /// An id defined twice (naming both places), and references to entries that are not
+    /// among `entries`; every one found.
+    pub fn from_entries(entries: Vec<Entry>) -> Result<Registry, LoadErrors> {
+        let mut errors = Vec::new();
+        let mut index: HashMap<EntryId, usize> = HashMap::with_capacity(entries.len());
+        let mut kept = Vec::with_capacity(entries.len());
+        for entry in entries {
+            if let Some(&first) = index.get(entry.id()) {
+                let first: &Entry = &kept[first];
+                errors.push(
+                    LoadError::new(
+                        entry.location().path(),
+                        Some(entry.location().line()),
+                        LoadErrorKind::DuplicateEntry {
+                            first_path: first.location().path().to_path_buf(),
+                            first_line: first.location().line(),
+                        },
+                    )
+                    .with_entry(Some(entry.id().to_string())),
+                );
+                continue;
+            }
+            index.insert(entry.id().clone(), kept.len());
+            kept.push(entry);
+        }
+        for entry in &kept {
+            for reference in entry.references() {
+                if !index.contains_key(reference.target()) {
+                    errors.push(
+                        LoadError::new(
+                            entry.location().path(),
+                            Some(reference.line()),
+                            LoadErrorKind::UnknownReference(reference.target().clone()),
+                        )
+                        .with_entry(Some(entry.id().to_string()))
+                        .with_field(reference.field()),
+                    );
+                }
+            }
+        }
+        match LoadErrors::from_vec(errors) {
+            Some(errors) => Err(errors),
+            None => Ok(Registry {
+                entries: kept,
+                index,
+            }),
+        }
+    }
+
+    /// The entry with this id.
+    pub fn get(&self, id: &EntryId) -> Option<&Entry> {
+        self.index.get(id).map(|&i| &self.entries[i])
+    }
+
+    /// The entry with this id, written `ns:name`.
+    pub fn get_str(&self, id: &str) -> Option<&Entry> {
+        id.parse().ok().and_then(|id| self.get(&id))
+    }
+
+    /// Every entry, in load order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Entry> {
+        self.entries.iter()
+    }
+
+    /// The entries of one kind, in load order.
+    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries.iter().filter(move |e| e.kind() == kind)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entries whose definition file is `path`, in file order.
+    pub fn defined_in<'a>(&'a self, path: &'a Path) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries
+            .iter()
+            .filter(move |e| e.location().path() == path)
+    }
+}
+
+impl<'a> IntoIterator for &'a Registry {
+    type Item = &'a Entry;
+    type IntoIter = std::slice::Iter<'a, Entry>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter()
+    }
+}

@@ -1,0 +1,58 @@
+//! Reading `wippy.lock`.
+
+use std::path::Path;
+
+use wippy_runtime::registry::{LoadErrorKind, LockFile};
+
+#[test]
+fn full_lock_file() {
+    let text = "directories: {modules: .mods, src: ./app}\nmodules:\n  - {name: wippy/http, version: v1.2.0, hash: sha256abc, local_hash: def}\nreplacements:\n  - {from: wippy/http, to: ../http}\noptions: {unpack_modules: true}\n";
+    let lock = LockFile::parse(Path::new("wippy.lock"), text).unwrap();
+    assert_eq!(lock.directories.src, Path::new("./app"));
+    assert_eq!(lock.directories.modules, Path::new(".mods"));
+    assert_eq!(lock.modules.len(), 1);
+    assert_eq!(lock.modules[0].name, "wippy/http");
+    assert_eq!(lock.modules[0].version, "v1.2.0");
+    assert_eq!(lock.modules[0].hash.as_deref(), Some("sha256abc"));
+    assert_eq!(lock.replacements[0].to, Path::new("../http"));
+    assert!(lock.unpack_modules);
+    assert_eq!(lock.src_dir(Path::new("/proj")), Path::new("/proj/./app"));
+    assert_eq!(
+        lock.modules_dir(Path::new("/proj")),
+        Path::new("/proj/.mods")
+    );
+}
+
+#[test]
+fn defaults() {
+    let lock = LockFile::parse(Path::new("wippy.lock"), "").unwrap();
+    assert_eq!(lock, LockFile::default());
+    assert_eq!(lock.directories.src, Path::new("./src"));
+    let lock = LockFile::parse(Path::new("wippy.lock"), "directories: {src: code}\n").unwrap();
+    assert_eq!(lock.directories.src, Path::new("code"));
+    assert_eq!(lock.directories.modules, Path::new(".wippy"));
+}
+
+#[test]
+fn errors() {
+    let errors = LockFile::parse(
+        Path::new("wippy.lock"),
+        "directories: [src]\nmodules:\n  - {name: a}\n",
+    )
+    .unwrap_err();
+    let msgs: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        msgs,
+        [
+            "wippy.lock:1: field \"directories\": expected a map, found a list",
+            "wippy.lock:3: field \"modules[0].version\": missing, expected a string",
+        ]
+    );
+    let errors = LockFile::parse(Path::new("wippy.lock"), "directories: {src: [\n").unwrap_err();
+    assert!(matches!(
+        errors.as_slice()[0].kind(),
+        LoadErrorKind::Syntax(_)
+    ));
+    let errors = LockFile::read(Path::new("/nonexistent/wippy.lock")).unwrap_err();
+    assert!(matches!(errors.as_slice()[0].kind(), LoadErrorKind::Io(_)));
+}
