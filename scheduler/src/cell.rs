@@ -22,10 +22,14 @@ use crate::process::{Exit, MonitorRef, PreemptHook, Process, Reason, Signal};
 use crate::state::State;
 use crate::table::Entry;
 use crate::timer::Timer;
+use smallvec::SmallVec;
 use std::sync::{Arc, OnceLock};
 
 /// A run-queue entry.
 pub(crate) type Task<M> = Arc<Cell<M>>;
+
+/// Who watches a process; one watcher (the spawner's monitor) fits without allocating.
+pub(crate) type Watchers<M> = SmallVec<[Watcher<M>; 1]>;
 
 /// Someone to tell when the process exits.
 pub(crate) enum Watcher<M> {
@@ -57,7 +61,7 @@ pub(crate) struct Cell<M> {
     body: UnsafeCell<Option<Box<dyn Process<M>>>>,
     local: UnsafeCell<Local>,
     /// `None` once the process has exited: late monitors then fail.
-    watchers: Mutex<Option<Vec<Watcher<M>>>>,
+    watchers: Mutex<Option<Watchers<M>>>,
     pub(crate) preempt_hook: Option<PreemptHook>,
 }
 
@@ -80,7 +84,7 @@ impl<M> Cell<M> {
     pub(crate) fn new(
         pid: Pid,
         body: Box<dyn Process<M>>,
-        watchers: Vec<Watcher<M>>,
+        watchers: Watchers<M>,
         preempt_hook: Option<PreemptHook>,
     ) -> Self {
         Self {
@@ -192,7 +196,7 @@ impl<M> Cell<M> {
     }
 
     /// Closes the watcher list at exit and returns who must be told.
-    pub(crate) fn take_watchers(&self) -> Vec<Watcher<M>> {
+    pub(crate) fn take_watchers(&self) -> Watchers<M> {
         self.watchers.lock().take().unwrap_or_default()
     }
 }

@@ -1,6 +1,6 @@
 //! What a running step can do: receive, send, spawn, arm timers, monitor, select.
 
-use crate::cell::{Task, Watcher};
+use crate::cell::{Task, Watcher, Watchers};
 use crate::error::{NotFound, SendError, SpawnError};
 use crate::notifier::Notifier;
 use crate::pid::Pid;
@@ -115,12 +115,12 @@ impl<'a, M: Send + Sync + 'static> Context<'a, M> {
     /// Spawns a process on this scheduler. It runs after the current step, on this or
     /// another worker.
     pub fn spawn<P: Process<M>>(&self, process: P) -> Result<Pid, SpawnError> {
-        self.shared.spawn(Box::new(process), Vec::new(), None)
+        self.shared.spawn(Box::new(process), Watchers::new(), None)
     }
 
     /// Spawns with options (e.g. a preempt hook).
     pub fn spawn_with<P: Process<M>>(&self, process: P, options: SpawnOptions) -> Result<Pid, SpawnError> {
-        self.shared.spawn(Box::new(process), Vec::new(), options.preempt_hook)
+        self.shared.spawn(Box::new(process), Watchers::new(), options.preempt_hook)
     }
 
     /// Spawns a process monitored by this one, atomically: even an immediate exit
@@ -128,7 +128,7 @@ impl<'a, M: Send + Sync + 'static> Context<'a, M> {
     pub fn spawn_monitored<P: Process<M>>(&self, process: P) -> Result<(Pid, MonitorRef), SpawnError> {
         let monitor = self.shared.new_monitor_ref();
         let watcher = Watcher::Process { pid: self.pid(), monitor };
-        let pid = self.shared.spawn(Box::new(process), vec![watcher], None)?;
+        let pid = self.shared.spawn(Box::new(process), smallvec::smallvec![watcher], None)?;
         Ok((pid, monitor))
     }
 

@@ -11,17 +11,21 @@
 //!   process in the `RUNNING` state (see `state.rs`). `pop` is `unsafe` to make callers
 //!   say so.
 //!
-//! The queue always holds one *stub* node whose value has already been taken (or never
-//! existed); [`Mailbox::oldest`] points at it and the next node holds the next
-//! message. Between a producer's `swap` and its link store, the queue is briefly
+//! This is the intrusive variant: the queue's *stub* node is a field of the mailbox,
+//! so an empty mailbox owns no heap memory, and every message is one heap node that
+//! the consumer frees after taking its value. When the consumer is about to take the
+//! last node, it pushes the stub behind it, so that the queue never becomes empty
+//! under a producer's feet. A null `newest`/`oldest` means "the stub": that keeps the
+//! mailbox movable until its first push (it lives inside an `Arc`, so it no longer
+//! moves after that).
+//!
+//! Between a producer's `swap` and its link store, the queue is briefly
 //! *inconsistent*: the consumer sees no next node although `newest` moved on. The
 //! consumer then reports [`Pop::Inconsistent`] and treats the mailbox as empty. That is
 //! safe in this scheduler because every producer notifies the process *after* its push
 //! is complete, so the process runs again and finds the message (see `state.rs`).
 //!
-//! Allocation: one heap node per message. The benchmarks (`benches/mailbox.rs`) showed
-//! that glibc's thread cache serves these small fixed-size nodes about as fast as a
-//! pool would, so no pool is kept.
+//! Allocation: one heap node per message, none per mailbox.
 
 use crate::loom::UnsafeCell;
 use crate::loom::atomic::{AtomicPtr, Ordering};
@@ -57,10 +61,12 @@ pub(crate) enum Pop<T> {
 
 /// An unbounded lock-free MPSC queue. See the module docs for who may call what.
 pub(crate) struct Mailbox<T> {
-    /// The most recently pushed node. Swapped by producers (AcqRel).
+    /// The most recently pushed node (null: the stub). Swapped by producers (AcqRel).
     newest: AtomicPtr<Node<T>>,
-    /// The stub node: the last node the consumer took a value from. Consumer only.
+    /// The next node to take, or the stub (null: the stub). Consumer only.
     oldest: UnsafeCell<*mut Node<T>>,
+    /// The stub node. Its value is always `None`; only `next` is used.
+    stub: Node<T>,
 }
 
 // SAFETY: values of type `T` move from producer threads to the consumer thread, so the
@@ -72,23 +78,36 @@ unsafe impl<T: Send> Send for Mailbox<T> {}
 unsafe impl<T: Send> Sync for Mailbox<T> {}
 
 impl<T> Mailbox<T> {
-    /// An empty mailbox (allocates its stub node).
+    /// An empty mailbox. Allocates nothing.
     pub(crate) fn new() -> Self {
-        let stub = Node::boxed(None);
         Self {
-            newest: AtomicPtr::new(stub),
-            oldest: UnsafeCell::new(stub),
+            newest: AtomicPtr::new(ptr::null_mut()),
+            oldest: UnsafeCell::new(ptr::null_mut()),
+            stub: Node { next: AtomicPtr::new(ptr::null_mut()), value: UnsafeCell::new(None) },
         }
+    }
+
+    fn stub_ptr(&self) -> *mut Node<T> {
+        (&raw const self.stub).cast_mut()
+    }
+
+    /// Maps the null "stub" marker to the stub's address.
+    fn resolve(&self, node: *mut Node<T>) -> *mut Node<T> {
+        if node.is_null() { self.stub_ptr() } else { node }
     }
 
     /// Appends `value`. Lock-free and wait-free: one swap and one store.
     pub(crate) fn push(&self, value: T) {
-        let node = Node::boxed(Some(value));
+        self.push_node(Node::boxed(Some(value)));
+    }
+
+    fn push_node(&self, node: *mut Node<T>) {
         // AcqRel: Release publishes the node's value to whoever follows `next` to it;
         // Acquire orders us after the previous producer's initialisation of `previous`.
-        let previous = self.newest.swap(node, Ordering::AcqRel);
+        let previous = self.resolve(self.newest.swap(node, Ordering::AcqRel));
         // SAFETY: `previous` is still allocated: the consumer frees a node only after
-        // moving past it, which requires this very `next` link to be non-null.
+        // moving past it, which requires this very `next` link to be non-null; the
+        // stub lives as long as the mailbox.
         unsafe { (*previous).next.store(node, Ordering::Release) };
     }
 
@@ -99,56 +118,86 @@ impl<T> Mailbox<T> {
     /// - Only one thread at a time may call `pop` (the process's consumer), and no
     ///   other `pop` may run concurrently with it.
     pub(crate) unsafe fn pop(&self) -> Pop<T> {
+        let stub = self.stub_ptr();
         self.oldest.with_mut(|oldest_slot| {
             // SAFETY: the caller is the single consumer, so nobody else touches `oldest`.
-            let oldest = unsafe { *oldest_slot };
-            // SAFETY: `oldest` is the live stub node owned by the queue.
-            // Acquire pairs with the Release store of `next` in `push`.
-            let next = unsafe { (*oldest).next.load(Ordering::Acquire) };
-            if next.is_null() {
-                // Acquire pairs with the producers' swap: if a push started, we see it.
-                return if self.newest.load(Ordering::Acquire) == oldest {
-                    Pop::Empty
-                } else {
-                    Pop::Inconsistent
-                };
+            let mut tail = self.resolve(unsafe { *oldest_slot });
+            // SAFETY: `tail` is the stub or a node not yet taken; both are alive.
+            // Acquire pairs with the Release store of `next` in `push_node`.
+            let mut next = unsafe { (*tail).next.load(Ordering::Acquire) };
+            if tail == stub {
+                if next.is_null() {
+                    // Acquire pairs with the producers' swap: if a push started, we see it.
+                    return if self.resolve(self.newest.load(Ordering::Acquire)) == stub {
+                        Pop::Empty
+                    } else {
+                        Pop::Inconsistent
+                    };
+                }
+                // Skip the stub.
+                // SAFETY: single consumer (caller contract).
+                unsafe { *oldest_slot = next };
+                tail = next;
+                // SAFETY: `next` was linked by a completed push, so it is alive.
+                next = unsafe { (*tail).next.load(Ordering::Acquire) };
             }
-            // SAFETY: `next` was published by a completed push; only the consumer
-            // takes values, and each node's value is taken exactly once, here.
-            let value = unsafe { (*next).value.with_mut(|v| (*v).take()) };
+            if next.is_null() {
+                if self.resolve(self.newest.load(Ordering::Acquire)) != tail {
+                    return Pop::Inconsistent;
+                }
+                // `tail` is the last node: put the stub behind it so the queue never
+                // runs empty under a producer.
+                self.stub.next.store(ptr::null_mut(), Ordering::Relaxed);
+                self.push_node(stub);
+                // SAFETY: as above.
+                next = unsafe { (*tail).next.load(Ordering::Acquire) };
+                if next.is_null() {
+                    return Pop::Inconsistent;
+                }
+            }
             // SAFETY: single consumer (caller contract).
             unsafe { *oldest_slot = next };
-            // SAFETY: no producer can reach `oldest` any more: its `next` is set, so
-            // `newest` moved past it, and the consumer has just moved past it too.
-            drop(unsafe { Box::from_raw(oldest) });
-            match value {
+            // SAFETY: `tail` is a message node (not the stub) that no producer can
+            // reach any more (its `next` is set) and the consumer just moved past it.
+            let node = unsafe { Box::from_raw(tail) };
+            match node.value.with_mut(|v| {
+                // SAFETY: we own the node.
+                unsafe { (*v).take() }
+            }) {
                 Some(value) => Pop::Message(value),
-                None => unreachable!("a linked mailbox node always carries a value"),
+                None => unreachable!("a message node always carries a value"),
             }
         })
     }
 
-    /// `true` if a message is queued or being pushed. A hint for `select`; any thread.
+    /// `true` if a message is queued or being pushed. Consumer only (see `select`).
     pub(crate) fn has_pending(&self) -> bool {
+        let stub = self.stub_ptr();
         // SAFETY: reading the pointer value only; `oldest` changes only under the
-        // consumer, and this method is only called by the consumer (see `select`).
+        // consumer, which is the caller.
         let oldest = self.oldest.with(|slot| unsafe { *slot });
-        self.newest.load(Ordering::Acquire) != oldest
+        self.resolve(oldest) != stub || self.resolve(self.newest.load(Ordering::Acquire)) != stub
     }
 }
 
 impl<T> Drop for Mailbox<T> {
     fn drop(&mut self) {
         // `&mut self`: no producer or consumer is left.
+        let stub = self.stub_ptr();
         let mut node = self.oldest.with_mut(|slot| {
             // SAFETY: exclusive access through `&mut self`.
             unsafe { *slot }
         });
+        node = self.resolve(node);
         while !node.is_null() {
-            // SAFETY: every node reachable from `oldest` is owned by the queue and
-            // freed exactly once, here.
-            let boxed = unsafe { Box::from_raw(node) };
-            node = boxed.next.load(Ordering::Relaxed);
+            // SAFETY: every node reachable from `oldest` is either the stub or owned by
+            // the queue and freed exactly once, here.
+            let next = unsafe { (*node).next.load(Ordering::Relaxed) };
+            if node != stub {
+                // SAFETY: as above.
+                drop(unsafe { Box::from_raw(node) });
+            }
+            node = next;
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The public face of a scheduler instance: [`Builder`], [`Scheduler`] (owns the
 //! threads), [`Handle`] (cheap to clone, used from anywhere) and [`JoinHandle`].
 
-use crate::cell::{JoinSlot, Watcher};
+use crate::cell::{JoinSlot, Watcher, Watchers};
 use crate::driver;
 use crate::error::{BuildError, NotFound, SendError, SpawnError};
 use crate::notifier::Notifier;
@@ -205,18 +205,18 @@ impl<M: Send + Sync + 'static> Handle<M> {
 
     /// Spawns a process. It starts running on some worker soon.
     pub fn spawn<P: Process<M>>(&self, process: P) -> Result<Pid, SpawnError> {
-        self.shared.spawn(Box::new(process), Vec::new(), None)
+        self.shared.spawn(Box::new(process), Watchers::new(), None)
     }
 
     /// Spawns a process with options (e.g. a preempt hook).
     pub fn spawn_with<P: Process<M>>(&self, process: P, options: SpawnOptions) -> Result<Pid, SpawnError> {
-        self.shared.spawn(Box::new(process), Vec::new(), options.preempt_hook)
+        self.shared.spawn(Box::new(process), Watchers::new(), options.preempt_hook)
     }
 
     /// Spawns a process whose exit a thread can wait for.
     pub fn spawn_joinable<P: Process<M>>(&self, process: P) -> Result<JoinHandle<M>, SpawnError> {
         let slot = Arc::new(JoinSlot::new());
-        let pid = self.shared.spawn(Box::new(process), vec![Watcher::Join(Arc::clone(&slot))], None)?;
+        let pid = self.shared.spawn(Box::new(process), smallvec::smallvec![Watcher::Join(Arc::clone(&slot))], None)?;
         Ok(JoinHandle { pid, slot })
     }
 

@@ -4,10 +4,10 @@
 //! Nothing here is global: two schedulers in one program share no state, and a worker
 //! thread knows which scheduler it belongs to (`worker::current`).
 
-use crate::cell::{Cell, JoinSlot, Task, Watcher};
+use crate::cell::{Cell, JoinSlot, Task, Watcher, Watchers};
 use crate::error::{NotFound, SendError, SpawnError};
 use crate::idle::Idle;
-use crate::loom::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use crate::loom::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::loom::{Condvar, Mutex};
 use crate::park::Parker;
 use crate::pid::Pid;
@@ -44,8 +44,11 @@ pub(crate) struct Shared<M> {
     accepting: AtomicBool,
     /// `true` when the workers must leave their loops.
     stopping: AtomicBool,
-    live: AtomicUsize,
+    /// Spawned since start. `live` is `spawned - exited`, which saves a contended
+    /// counter on every spawn and exit.
     spawned: AtomicU64,
+    /// Exited since start. Incremented after the exit is complete (SeqCst, pairs with
+    /// the SeqCst loads in `live`).
     exited: AtomicU64,
     failed: AtomicU64,
     next_monitor: AtomicU64,
@@ -90,7 +93,6 @@ impl<M: Send + Sync + 'static> Shared<M> {
             time_slice,
             accepting: AtomicBool::new(true),
             stopping: AtomicBool::new(false),
-            live: AtomicUsize::new(0),
             spawned: AtomicU64::new(0),
             exited: AtomicU64::new(0),
             failed: AtomicU64::new(0),
@@ -105,13 +107,21 @@ impl<M: Send + Sync + 'static> Shared<M> {
         self.stealers.len()
     }
 
+    /// Processes spawned and not yet exited.
+    pub(crate) fn live(&self) -> usize {
+        // Exits first: an exit counted is always of a process counted as spawned.
+        let exited = self.exited.load(Ordering::SeqCst);
+        let spawned = self.spawned.load(Ordering::SeqCst);
+        (spawned - exited) as usize
+    }
+
     pub(crate) fn is_stopping(&self) -> bool {
         self.stopping.load(Ordering::Acquire)
     }
 
     pub(crate) fn metrics(&self) -> Metrics {
         Metrics {
-            live: self.live.load(Ordering::Acquire),
+            live: self.live(),
             spawned: self.spawned.load(Ordering::Relaxed),
             exited: self.exited.load(Ordering::Relaxed),
             failed: self.failed.load(Ordering::Relaxed),
@@ -162,7 +172,7 @@ impl<M: Send + Sync + 'static> Shared<M> {
     pub(crate) fn spawn(
         self: &Arc<Self>,
         body: Box<dyn Process<M>>,
-        watchers: Vec<Watcher<M>>,
+        watchers: Watchers<M>,
         preempt_hook: Option<PreemptHook>,
     ) -> Result<Pid, SpawnError> {
         if !self.accepting.load(Ordering::Acquire) {
@@ -170,9 +180,8 @@ impl<M: Send + Sync + 'static> Shared<M> {
         }
         let pid = self.table.reserve().ok_or(SpawnError::TableFull)?;
         let cell = Arc::new(Cell::new(pid, body, watchers, preempt_hook));
+        self.spawned.fetch_add(1, Ordering::SeqCst);
         self.table.publish(Arc::clone(&cell));
-        self.live.fetch_add(1, Ordering::AcqRel);
-        self.spawned.fetch_add(1, Ordering::Relaxed);
         self.schedule(cell, Placement::Back);
         Ok(pid)
     }
@@ -246,22 +255,25 @@ impl<M: Send + Sync + 'static> Shared<M> {
         }));
         cell.state.finish_exit();
         self.table.release(cell.pid());
-        self.exited.fetch_add(1, Ordering::Relaxed);
         if exit.is_error() {
             self.failed.fetch_add(1, Ordering::Relaxed);
         }
-        let exit = Arc::new(exit);
-        for watcher in cell.take_watchers() {
-            match watcher {
-                Watcher::Process { pid, monitor } => {
-                    let down = Down { pid: cell.pid(), monitor, exit: Arc::clone(&exit) };
-                    // A watcher that exited meanwhile needs no notice.
-                    let _ = self.signal(pid, Signal::Down(down));
+        let watchers = cell.take_watchers();
+        if !watchers.is_empty() {
+            let exit = Arc::new(exit);
+            for watcher in watchers {
+                match watcher {
+                    Watcher::Process { pid, monitor } => {
+                        let down = Down { pid: cell.pid(), monitor, exit: Arc::clone(&exit) };
+                        // A watcher that exited meanwhile needs no notice.
+                        let _ = self.signal(pid, Signal::Down(down));
+                    }
+                    Watcher::Join(slot) => slot.complete(Arc::clone(&exit)),
                 }
-                Watcher::Join(slot) => slot.complete(Arc::clone(&exit)),
             }
         }
-        if self.live.fetch_sub(1, Ordering::AcqRel) == 1 {
+        let exited = self.exited.fetch_add(1, Ordering::SeqCst) + 1;
+        if exited == self.spawned.load(Ordering::SeqCst) {
             let _guard = self.quiescent.lock();
             self.quiescent_cv.notify_all();
         }
@@ -277,7 +289,7 @@ impl<M: Send + Sync + 'static> Shared<M> {
     pub(crate) fn wait_for_exits(&self, deadline: Option<Instant>) -> bool {
         let mut guard = self.quiescent.lock();
         loop {
-            if self.live.load(Ordering::Acquire) == 0 {
+            if self.live() == 0 {
                 return true;
             }
             match deadline {

@@ -1,22 +1,32 @@
 //! The process table: slots that map a [`Pid`] to its process, readable without a lock.
 //!
 //! Slots live in pages of growing size (64, 128, 256, ... slots), allocated on first
-//! use and never freed before the table, so a slot's address is stable. Each slot is
-//! an [`ArcSwapOption`] holding the process, so the send path finds a process with one
-//! lock-free load; a stale [`Pid`] is caught by comparing the whole id, generation
-//! included, with the id stored in the process.
+//! use and never freed before the table, so a slot's address is stable. A slot is an
+//! `AtomicPtr` to the process (a pointer obtained from `Arc::into_raw`: the table owns
+//! one strong reference). A stale [`Pid`] is caught by comparing the whole id,
+//! generation included, with the id stored in the process.
+//!
+//! Reclamation uses epochs (`crossbeam-epoch`): a reader pins the current epoch, loads
+//! the pointer and takes its own reference (or uses the process in place) before
+//! unpinning; `release` swaps the slot to null and defers dropping the table's
+//! reference until every thread pinned at that time has unpinned. So a reader never
+//! touches a freed process, and the send path takes no lock.
 //!
 //! Who touches what:
-//! - `insert` (spawn) and `remove` (exit) write a slot; the free list is a short
-//!   `Mutex<Vec<u32>>` held only to push or pop one index.
-//! - `get` (send, notify, monitor) reads a slot from any thread.
+//! - `publish` (spawn) and `release` (exit) write a slot; the free list is a short
+//!   `Mutex<VecDeque<u32>>` held only to push or pop one index.
+//! - `get`/`with` (send, notify, monitor) read a slot from any thread.
 //! - A slot index is reused first-in-first-out after its generation moved on, which
 //!   makes the reuse of a recent id as late as possible.
+//!
+//! The table is not part of the loom models (loom cannot model epochs); its atomics
+//! are `std`'s.
 
 use crate::pid::Pid;
-use arc_swap::ArcSwapOption;
+use crossbeam_epoch as epoch;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
 const FIRST_PAGE: usize = 64;
@@ -29,10 +39,11 @@ pub(crate) trait Entry {
 }
 
 struct Slot<T> {
-    /// The live process in this slot, or `None`.
-    entry: ArcSwapOption<T>,
-    /// The generation the next process in this slot gets. Written under the free-list
-    /// lock only; read there too.
+    /// `Arc::into_raw` of the live process in this slot, or null. Stored with Release
+    /// (pairs with readers' Acquire loads, which then see an initialised process).
+    entry: AtomicPtr<T>,
+    /// The generation the next process in this slot gets. Written and read under the
+    /// free-list lock only.
     generation: AtomicU32,
 }
 
@@ -48,6 +59,13 @@ struct FreeList {
     fresh: u64,
 }
 
+/// The table's reference to a released process, dropped once no reader can see it.
+struct Retired<T>(*const T);
+
+// SAFETY: a `Retired` only carries an `Arc<T>` reference (as a raw pointer) to the
+// epoch collector's thread, which drops it; `Arc<T>` is `Send` when `T: Send + Sync`.
+unsafe impl<T: Send + Sync> Send for Retired<T> {}
+
 fn locate(index: u32) -> (usize, usize) {
     let scaled = index as usize / FIRST_PAGE + 1;
     let page = (usize::BITS - 1 - scaled.leading_zeros()) as usize;
@@ -55,14 +73,11 @@ fn locate(index: u32) -> (usize, usize) {
     (page, index as usize - page_start)
 }
 
-impl<T: Entry> Table<T> {
+impl<T: Entry + Send + Sync + 'static> Table<T> {
     pub(crate) fn new() -> Self {
         Self {
             pages: std::array::from_fn(|_| OnceLock::new()),
-            free: parking_lot::Mutex::new(FreeList {
-                reusable: VecDeque::new(),
-                fresh: 0,
-            }),
+            free: parking_lot::Mutex::new(FreeList { reusable: VecDeque::new(), fresh: 0 }),
         }
     }
 
@@ -75,17 +90,14 @@ impl<T: Entry> Table<T> {
         let (page, offset) = locate(index);
         let slots = self.pages[page].get_or_init(|| {
             (0..FIRST_PAGE << page)
-                .map(|_| Slot {
-                    entry: ArcSwapOption::empty(),
-                    generation: AtomicU32::new(0),
-                })
+                .map(|_| Slot { entry: AtomicPtr::new(ptr::null_mut()), generation: AtomicU32::new(0) })
                 .collect()
         });
         &slots[offset]
     }
 
     /// Reserves a slot and returns the id a new process in it gets. The caller must
-    /// [`publish`](Table::publish) the process under that id, or [`release`](Table::release) it.
+    /// [`publish`](Table::publish) the process under that id.
     pub(crate) fn reserve(&self) -> Option<Pid> {
         let mut free = self.free.lock();
         let index = match free.reusable.pop_front() {
@@ -96,47 +108,59 @@ impl<T: Entry> Table<T> {
                 index
             }
         };
-        drop(free);
         let generation = self.slot_or_alloc(index).generation.load(Ordering::Relaxed);
         Some(Pid::new(index, generation))
     }
 
     /// Makes `entry` reachable under its id (from [`reserve`](Table::reserve)).
     pub(crate) fn publish(&self, entry: Arc<T>) {
-        let pid = entry.pid();
-        let slot = self.slot_or_alloc(pid.index());
-        slot.entry.store(Some(entry));
-    }
-
-    /// The live process with this id, if any.
-    pub(crate) fn get(&self, pid: Pid) -> Option<Arc<T>> {
-        let guard = self.slot(pid.index())?.entry.load();
-        match guard.as_ref() {
-            Some(entry) if entry.pid() == pid => Some(Arc::clone(entry)),
-            _ => None,
-        }
+        let slot = self.slot_or_alloc(entry.pid().index());
+        let previous = slot.entry.swap(Arc::into_raw(entry).cast_mut(), Ordering::AcqRel);
+        debug_assert!(previous.is_null(), "a reserved slot is empty");
     }
 
     /// Calls `f` with the live process with this id, without touching its refcount.
     pub(crate) fn with<R>(&self, pid: Pid, f: impl FnOnce(&Arc<T>) -> R) -> Option<R> {
-        let guard = self.slot(pid.index())?.entry.load();
-        match guard.as_ref() {
-            Some(entry) if entry.pid() == pid => Some(f(entry)),
-            _ => None,
+        let slot = self.slot(pid.index())?;
+        let _guard = epoch::pin();
+        // Acquire pairs with the Release in `publish`.
+        let raw = slot.entry.load(Ordering::Acquire);
+        if raw.is_null() {
+            return None;
         }
+        // SAFETY: `raw` came from `Arc::into_raw` in `publish`, and the table's strong
+        // reference is only dropped by an epoch-deferred `Retired`, which cannot run
+        // while we are pinned. `ManuallyDrop` keeps our borrowed view from releasing it.
+        let entry = std::mem::ManuallyDrop::new(unsafe { Arc::from_raw(raw) });
+        if entry.pid() == pid { Some(f(&entry)) } else { None }
+    }
+
+    /// The live process with this id, if any.
+    pub(crate) fn get(&self, pid: Pid) -> Option<Arc<T>> {
+        self.with(pid, Arc::clone)
     }
 
     /// Empties the slot of `pid` and makes the index reusable under a new generation.
     pub(crate) fn release(&self, pid: Pid) {
         let slot = self.slot_or_alloc(pid.index());
-        let current = slot.entry.load();
-        if current.as_ref().is_some_and(|entry| entry.pid() == pid) {
-            slot.entry.store(None);
+        let guard = epoch::pin();
+        let raw = slot.entry.load(Ordering::Acquire);
+        // SAFETY: as in `with`: pinned, so a non-null `raw` is a live process.
+        let matches = !raw.is_null() && unsafe { (*raw).pid() } == pid;
+        if matches && slot.entry.compare_exchange(raw, ptr::null_mut(), Ordering::AcqRel, Ordering::Acquire).is_ok() {
+            let retired = Retired(raw.cast_const());
+            // SAFETY: the slot no longer holds `raw`, so no new reader can find it; the
+            // closure drops the table's reference after every current reader unpinned.
+            unsafe {
+                guard.defer_unchecked(move || {
+                    let retired = retired;
+                    drop(Arc::from_raw(retired.0));
+                });
+            }
         }
-        drop(current);
+        drop(guard);
         let mut free = self.free.lock();
-        slot.generation
-            .store(pid.generation().wrapping_add(1), Ordering::Relaxed);
+        slot.generation.store(pid.generation().wrapping_add(1), Ordering::Relaxed);
         free.reusable.push_back(pid.index());
     }
 
@@ -145,7 +169,15 @@ impl<T: Entry> Table<T> {
         let mut out = Vec::new();
         for page in &self.pages {
             let Some(slots) = page.get() else { break };
-            out.extend(slots.iter().filter_map(|slot| slot.entry.load_full()));
+            for slot in slots.iter() {
+                let _guard = epoch::pin();
+                let raw = slot.entry.load(Ordering::Acquire);
+                if !raw.is_null() {
+                    // SAFETY: as in `with`.
+                    let entry = std::mem::ManuallyDrop::new(unsafe { Arc::from_raw(raw) });
+                    out.push(Arc::clone(&entry));
+                }
+            }
         }
         out
     }
@@ -155,7 +187,36 @@ impl<T: Entry> Table<T> {
         for page in &self.pages {
             let Some(slots) = page.get() else { break };
             for slot in slots.iter() {
-                slot.entry.store(None);
+                let raw = slot.entry.swap(ptr::null_mut(), Ordering::AcqRel);
+                if !raw.is_null() {
+                    let pid = {
+                        // SAFETY: the table's own reference, not yet retired.
+                        unsafe { (*raw).pid() }
+                    };
+                    // Put it back and retire it through the normal path.
+                    slot.entry.store(raw, Ordering::Release);
+                    self.release(pid);
+                }
+            }
+        }
+        // Run the deferred drops now rather than at some later pin.
+        for _ in 0..4 {
+            epoch::pin().flush();
+        }
+    }
+}
+
+impl<T> Drop for Table<T> {
+    fn drop(&mut self) {
+        for page in &mut self.pages {
+            let Some(slots) = page.get_mut() else { break };
+            for slot in slots.iter_mut() {
+                let raw = *slot.entry.get_mut();
+                if !raw.is_null() {
+                    // SAFETY: `&mut self`: no reader is left; this is the table's own
+                    // reference from `publish`.
+                    drop(unsafe { Arc::from_raw(raw) });
+                }
             }
         }
     }

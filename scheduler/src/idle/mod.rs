@@ -114,7 +114,7 @@ impl Idle {
     }
 
     /// Workers that are searching right now.
-    #[cfg(any(test, loom))]
+    #[cfg(loom)]
     pub(crate) fn searching(&self) -> usize {
         searching(self.state.load(Ordering::SeqCst))
     }

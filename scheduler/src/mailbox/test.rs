@@ -60,3 +60,25 @@ fn drop_frees_queued_messages() {
     drop(mailbox);
     assert_eq!(Arc::strong_count(&token), 1);
 }
+
+#[test]
+fn refills_after_draining_to_empty() {
+    let mailbox = Mailbox::new();
+    for round in 0..5u64 {
+        assert!(!mailbox.has_pending());
+        mailbox.push(round);
+        assert!(mailbox.has_pending());
+        assert_eq!(drain(&mailbox), vec![round]);
+        mailbox.push(round * 10);
+        mailbox.push(round * 10 + 1);
+        assert_eq!(drain(&mailbox), vec![round * 10, round * 10 + 1]);
+    }
+}
+
+#[test]
+fn mailbox_moves_before_first_push() {
+    let mailbox = Mailbox::new();
+    let moved = Box::new(mailbox);
+    moved.push(7u64);
+    assert_eq!(drain(&moved), vec![7]);
+}

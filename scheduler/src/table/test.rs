@@ -47,3 +47,32 @@ fn live_lists_published_entries() {
     table.clear();
     assert!(table.live().is_empty());
 }
+
+/// The `Arc` is only held, to count live entries.
+struct Counted(Pid, #[allow(dead_code)] Arc<()>);
+
+impl Entry for Counted {
+    fn pid(&self) -> Pid {
+        self.0
+    }
+}
+
+#[test]
+fn released_entries_are_dropped_eventually_and_table_drop_frees_the_rest() {
+    let token = Arc::new(());
+    let table = Table::new();
+    let pids: Vec<_> = (0..100).map(|_| table.reserve().unwrap()).collect();
+    for &pid in &pids {
+        table.publish(Arc::new(Counted(pid, Arc::clone(&token))));
+    }
+    for &pid in &pids[..50] {
+        table.release(pid);
+    }
+    table.clear();
+    assert_eq!(Arc::strong_count(&token), 1, "clear dropped every entry");
+    for &pid in &pids[..3] {
+        table.publish(Arc::new(Counted(Pid::new(pid.index(), pid.generation() + 1), Arc::clone(&token))));
+    }
+    drop(table);
+    assert_eq!(Arc::strong_count(&token), 1);
+}
