@@ -15,6 +15,8 @@
 //!
 //! Every group sets element throughput, so criterion prints elements per second.
 
+#![allow(missing_docs)] // criterion_group! generates undocumented functions
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::time::Duration;
 use wippy_scheduler::{Builder, Context, Exit, Pid, Scheduler, Signal, Step};
@@ -73,7 +75,11 @@ fn spawn_exit(c: &mut Criterion) {
                     while let Some(Signal::Down(_)) = cx.recv_signal() {
                         downs += 1;
                     }
-                    if downs == N { Step::Done(None) } else { Step::Wait }
+                    if downs == N {
+                        Step::Done(None)
+                    } else {
+                        Step::Wait
+                    }
                 })
                 .unwrap();
             assert!(matches!(*parent.join(), Exit::Normal(None)));
@@ -156,7 +162,8 @@ fn ping_pong(c: &mut Criterion) {
     group.bench_function("tokio", |b| {
         b.iter(|| {
             rt.block_on(async {
-                let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<tokio::sync::oneshot::Sender<()>>();
+                let (tx, mut rx) =
+                    tokio::sync::mpsc::unbounded_channel::<tokio::sync::oneshot::Sender<()>>();
                 let ponger = tokio::spawn(async move {
                     while let Some(reply) = rx.recv().await {
                         let _ = reply.send(());
@@ -213,7 +220,11 @@ fn fan_out(c: &mut Criterion) {
                     while cx.recv().is_some() {
                         replies += 1;
                     }
-                    if replies == N { Step::Done(None) } else { Step::Wait }
+                    if replies == N {
+                        Step::Done(None)
+                    } else {
+                        Step::Wait
+                    }
                 })
                 .unwrap();
             parent.join();
@@ -237,7 +248,11 @@ fn mailbox_contended(c: &mut Criterion) {
                     while cx.recv().is_some() {
                         received += 1;
                     }
-                    if received == N { Step::Done(None) } else { Step::Wait }
+                    if received == N {
+                        Step::Done(None)
+                    } else {
+                        Step::Wait
+                    }
                 })
                 .unwrap();
             let to = receiver.pid();

@@ -17,7 +17,9 @@ enum Msg {
 const ROUNDS: u32 = 100_000;
 
 fn main() {
-    let scheduler = Scheduler::<Msg>::builder().build().expect("start scheduler");
+    let scheduler = Scheduler::<Msg>::builder()
+        .build()
+        .expect("start scheduler");
     let handle = scheduler.handle();
 
     // Answers every ping; exits normally after the last one.
@@ -49,7 +51,8 @@ fn main() {
                     Msg::Ping(..) => continue,
                 };
                 let to = peer.expect("Start comes first");
-                cx.send(to, Msg::Ping(cx.pid(), next)).expect("ponger is alive");
+                cx.send(to, Msg::Ping(cx.pid(), next))
+                    .expect("ponger is alive");
             }
             Step::Wait
         })
@@ -64,7 +67,8 @@ fn main() {
                     cx.monitor(pid).expect("both are alive");
                     watching += 1;
                 }
-                cx.send(pinger, Msg::Start(ponger)).expect("pinger is alive");
+                cx.send(pinger, Msg::Start(ponger))
+                    .expect("pinger is alive");
             }
             while let Some(signal) = cx.recv_signal() {
                 if let Signal::Down(down) = signal {

@@ -119,7 +119,10 @@ impl<M> Cell<M> {
     ///
     /// - The caller holds the process in the RUNNING state (it won `State::start_run`
     ///   and has not called a `finish_*` transition yet).
-    pub(crate) unsafe fn with_body<R>(&self, f: impl FnOnce(Option<&mut Box<dyn Process<M>>>) -> R) -> R {
+    pub(crate) unsafe fn with_body<R>(
+        &self,
+        f: impl FnOnce(Option<&mut Box<dyn Process<M>>>) -> R,
+    ) -> R {
         // SAFETY: exclusive access is guaranteed by the caller holding RUNNING.
         self.body.with_mut(|body| f(unsafe { (*body).as_mut() }))
     }
@@ -133,7 +136,9 @@ impl<M> Cell<M> {
         // SAFETY: exclusive access is guaranteed by the caller holding RUNNING.
         let body = self.body.with_mut(|body| unsafe { (*body).take() });
         // SAFETY: as above.
-        let local = self.local.with_mut(|local| unsafe { std::mem::take(&mut *local) });
+        let local = self
+            .local
+            .with_mut(|local| unsafe { std::mem::take(&mut *local) });
         (body, local)
     }
 
@@ -189,7 +194,9 @@ impl<M> Cell<M> {
     /// Removes the process monitor `monitor`. Returns `true` if it was registered.
     pub(crate) fn remove_monitor(&self, monitor: MonitorRef) -> bool {
         let mut guard = self.watchers.lock();
-        let Some(list) = guard.as_mut() else { return false };
+        let Some(list) = guard.as_mut() else {
+            return false;
+        };
         let before = list.len();
         list.retain(|w| !matches!(w, Watcher::Process { monitor: m, .. } if *m == monitor));
         list.len() != before
@@ -203,6 +210,8 @@ impl<M> Cell<M> {
 
 impl<M> std::fmt::Debug for Cell<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Cell").field("pid", &self.pid).finish_non_exhaustive()
+        f.debug_struct("Cell")
+            .field("pid", &self.pid)
+            .finish_non_exhaustive()
     }
 }

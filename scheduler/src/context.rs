@@ -2,6 +2,7 @@
 
 use crate::cell::{Task, Watcher, Watchers};
 use crate::error::{NotFound, SendError, SpawnError};
+use crate::loom::atomic::Ordering;
 use crate::notifier::Notifier;
 use crate::pid::Pid;
 use crate::process::{MonitorRef, Process, Signal, SpawnOptions};
@@ -9,7 +10,6 @@ use crate::scheduler::Handle;
 use crate::shared::Shared;
 use crate::timer::{Timer, TimerEntry};
 use crate::worker::WorkerMeter;
-use crate::loom::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -50,8 +50,16 @@ pub enum Source<'a> {
 }
 
 impl<'a, M: Send + Sync + 'static> Context<'a, M> {
-    pub(crate) fn new(cell: &'a Task<M>, shared: &'a Arc<Shared<M>>, meter: &'a WorkerMeter) -> Self {
-        Self { cell, shared, meter }
+    pub(crate) fn new(
+        cell: &'a Task<M>,
+        shared: &'a Arc<Shared<M>>,
+        meter: &'a WorkerMeter,
+    ) -> Self {
+        Self {
+            cell,
+            shared,
+            meter,
+        }
     }
 
     /// This process's id.
@@ -119,16 +127,29 @@ impl<'a, M: Send + Sync + 'static> Context<'a, M> {
     }
 
     /// Spawns with options (e.g. a preempt hook).
-    pub fn spawn_with<P: Process<M>>(&self, process: P, options: SpawnOptions) -> Result<Pid, SpawnError> {
-        self.shared.spawn(Box::new(process), Watchers::new(), options.preempt_hook)
+    pub fn spawn_with<P: Process<M>>(
+        &self,
+        process: P,
+        options: SpawnOptions,
+    ) -> Result<Pid, SpawnError> {
+        self.shared
+            .spawn(Box::new(process), Watchers::new(), options.preempt_hook)
     }
 
     /// Spawns a process monitored by this one, atomically: even an immediate exit
     /// produces a [`Signal::Down`].
-    pub fn spawn_monitored<P: Process<M>>(&self, process: P) -> Result<(Pid, MonitorRef), SpawnError> {
+    pub fn spawn_monitored<P: Process<M>>(
+        &self,
+        process: P,
+    ) -> Result<(Pid, MonitorRef), SpawnError> {
         let monitor = self.shared.new_monitor_ref();
-        let watcher = Watcher::Process { pid: self.pid(), monitor };
-        let pid = self.shared.spawn(Box::new(process), smallvec::smallvec![watcher], None)?;
+        let watcher = Watcher::Process {
+            pid: self.pid(),
+            monitor,
+        };
+        let pid = self
+            .shared
+            .spawn(Box::new(process), smallvec::smallvec![watcher], None)?;
         Ok((pid, monitor))
     }
 
@@ -136,8 +157,13 @@ impl<'a, M: Send + Sync + 'static> Context<'a, M> {
     /// `pid` has already exited.
     pub fn monitor(&self, pid: Pid) -> Result<MonitorRef, NotFound> {
         let monitor = self.shared.new_monitor_ref();
-        self.shared
-            .watch(pid, Watcher::Process { pid: self.pid(), monitor })?;
+        self.shared.watch(
+            pid,
+            Watcher::Process {
+                pid: self.pid(),
+                monitor,
+            },
+        )?;
         Ok(monitor)
     }
 
@@ -194,6 +220,8 @@ impl<'a, M: Send + Sync + 'static> Context<'a, M> {
 
 impl<M> std::fmt::Debug for Context<'_, M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Context").field("pid", &self.cell.pid()).finish_non_exhaustive()
+        f.debug_struct("Context")
+            .field("pid", &self.cell.pid())
+            .finish_non_exhaustive()
     }
 }

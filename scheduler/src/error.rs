@@ -77,19 +77,27 @@ enum BuildErrorKind {
 
 impl BuildError {
     pub(crate) fn zero_workers() -> Self {
-        Self { kind: BuildErrorKind::ZeroWorkers }
+        Self {
+            kind: BuildErrorKind::ZeroWorkers,
+        }
     }
 
     pub(crate) fn too_many_workers(n: usize) -> Self {
-        Self { kind: BuildErrorKind::TooManyWorkers(n) }
+        Self {
+            kind: BuildErrorKind::TooManyWorkers(n),
+        }
     }
 
     pub(crate) fn zero_time_slice() -> Self {
-        Self { kind: BuildErrorKind::ZeroTimeSlice }
+        Self {
+            kind: BuildErrorKind::ZeroTimeSlice,
+        }
     }
 
     pub(crate) fn thread(err: std::io::Error) -> Self {
-        Self { kind: BuildErrorKind::Thread(err) }
+        Self {
+            kind: BuildErrorKind::Thread(err),
+        }
     }
 }
 
@@ -98,7 +106,11 @@ impl fmt::Display for BuildError {
         match &self.kind {
             BuildErrorKind::ZeroWorkers => f.write_str("a scheduler needs at least one worker"),
             BuildErrorKind::TooManyWorkers(n) => {
-                write!(f, "{n} workers requested; at most {} are supported", crate::MAX_WORKERS)
+                write!(
+                    f,
+                    "{n} workers requested; at most {} are supported",
+                    crate::MAX_WORKERS
+                )
             }
             BuildErrorKind::ZeroTimeSlice => f.write_str("the time slice must be longer than zero"),
             BuildErrorKind::Thread(err) => write!(f, "could not start a scheduler thread: {err}"),

@@ -91,7 +91,9 @@
 )]
 
 #[cfg(all(loom, not(debug_assertions)))]
-compile_error!("the loom models need debug assertions: RUSTFLAGS=\"--cfg loom -C debug_assertions\"");
+compile_error!(
+    "the loom models need debug assertions: RUSTFLAGS=\"--cfg loom -C debug_assertions\""
+);
 
 mod cell;
 mod context;
@@ -118,7 +120,9 @@ pub use context::{Context, RecvTimeout, Source};
 pub use error::{BuildError, NotFound, SendError, SpawnError};
 pub use notifier::Notifier;
 pub use pid::Pid;
-pub use process::{Down, Exit, MonitorRef, PreemptHook, Process, Reason, Signal, SpawnOptions, Step};
+pub use process::{
+    Down, Exit, MonitorRef, PreemptHook, Process, Reason, Signal, SpawnOptions, Step,
+};
 pub use scheduler::{Builder, Handle, JoinHandle, MAX_WORKERS, Scheduler, Shutdown};
 pub use shared::Metrics;
 pub use timer::Timer;

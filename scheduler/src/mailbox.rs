@@ -83,7 +83,10 @@ impl<T> Mailbox<T> {
         Self {
             newest: AtomicPtr::new(ptr::null_mut()),
             oldest: UnsafeCell::new(ptr::null_mut()),
-            stub: Node { next: AtomicPtr::new(ptr::null_mut()), value: UnsafeCell::new(None) },
+            stub: Node {
+                next: AtomicPtr::new(ptr::null_mut()),
+                value: UnsafeCell::new(None),
+            },
         }
     }
 
@@ -93,7 +96,11 @@ impl<T> Mailbox<T> {
 
     /// Maps the null "stub" marker to the stub's address.
     fn resolve(&self, node: *mut Node<T>) -> *mut Node<T> {
-        if node.is_null() { self.stub_ptr() } else { node }
+        if node.is_null() {
+            self.stub_ptr()
+        } else {
+            node
+        }
     }
 
     /// Appends `value`. Lock-free and wait-free: one swap and one store.

@@ -30,7 +30,10 @@ pub struct Notifier {
 impl Notifier {
     pub(crate) fn new<M: Send + Sync + 'static>(pid: Pid, shared: &Arc<Shared<M>>) -> Self {
         let shared: Arc<dyn WakeByPid> = Arc::clone(shared) as Arc<dyn WakeByPid>;
-        Self { pid, scheduler: Arc::downgrade(&shared) }
+        Self {
+            pid,
+            scheduler: Arc::downgrade(&shared),
+        }
     }
 
     /// The process this notifier wakes.

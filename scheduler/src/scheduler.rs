@@ -35,7 +35,11 @@ impl Default for Builder {
 impl Builder {
     /// One worker per core, a 2 ms time slice, the name `"wippy"`.
     pub fn new() -> Self {
-        Self { workers: None, time_slice: driver::DEFAULT_TIME_SLICE, name: "wippy".to_owned() }
+        Self {
+            workers: None,
+            time_slice: driver::DEFAULT_TIME_SLICE,
+            name: "wippy".to_owned(),
+        }
     }
 
     /// The number of worker threads (default: the number of cores).
@@ -73,9 +77,16 @@ impl Builder {
         }
         let locals: Vec<LocalQueue<_>> = (0..workers).map(|_| LocalQueue::new_fifo()).collect();
         let stealers = locals.iter().map(LocalQueue::stealer).collect();
-        let shared = Arc::new(Shared::new(Arc::from(self.name.as_str()), stealers, self.time_slice));
+        let shared = Arc::new(Shared::new(
+            Arc::from(self.name.as_str()),
+            stealers,
+            self.time_slice,
+        ));
 
-        let mut scheduler = Scheduler { shared: Arc::clone(&shared), threads: Vec::with_capacity(workers + 1) };
+        let mut scheduler = Scheduler {
+            shared: Arc::clone(&shared),
+            threads: Vec::with_capacity(workers + 1),
+        };
         for (index, local) in locals.into_iter().enumerate() {
             let shared = Arc::clone(&shared);
             let thread = std::thread::Builder::new()
@@ -116,7 +127,10 @@ pub struct Shutdown {
 impl Shutdown {
     /// Cancel with `reason`, kill after `grace`.
     pub fn new(reason: &str, grace: Duration) -> Self {
-        Self { reason: Arc::from(reason), grace }
+        Self {
+            reason: Arc::from(reason),
+            grace,
+        }
     }
 }
 
@@ -134,7 +148,8 @@ impl<M: Send + Sync + 'static> Scheduler<M> {
     /// Waits until every process has exited on its own, or `timeout` passes. Returns
     /// `true` if none is left. Processes may keep spawning meanwhile.
     pub fn wait_idle(&self, timeout: Duration) -> bool {
-        self.shared.wait_for_exits(Instant::now().checked_add(timeout))
+        self.shared
+            .wait_for_exits(Instant::now().checked_add(timeout))
     }
 
     /// Stops the scheduler:
@@ -183,7 +198,9 @@ impl<M: Send + Sync + 'static> Drop for Scheduler<M> {
 
 impl<M: Send + Sync + 'static> std::fmt::Debug for Scheduler<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scheduler").field("shared", &self.shared).finish_non_exhaustive()
+        f.debug_struct("Scheduler")
+            .field("shared", &self.shared)
+            .finish_non_exhaustive()
     }
 }
 
@@ -194,7 +211,9 @@ pub struct Handle<M> {
 
 impl<M> Clone for Handle<M> {
     fn clone(&self) -> Self {
-        Self { shared: Arc::clone(&self.shared) }
+        Self {
+            shared: Arc::clone(&self.shared),
+        }
     }
 }
 
@@ -209,14 +228,23 @@ impl<M: Send + Sync + 'static> Handle<M> {
     }
 
     /// Spawns a process with options (e.g. a preempt hook).
-    pub fn spawn_with<P: Process<M>>(&self, process: P, options: SpawnOptions) -> Result<Pid, SpawnError> {
-        self.shared.spawn(Box::new(process), Watchers::new(), options.preempt_hook)
+    pub fn spawn_with<P: Process<M>>(
+        &self,
+        process: P,
+        options: SpawnOptions,
+    ) -> Result<Pid, SpawnError> {
+        self.shared
+            .spawn(Box::new(process), Watchers::new(), options.preempt_hook)
     }
 
     /// Spawns a process whose exit a thread can wait for.
     pub fn spawn_joinable<P: Process<M>>(&self, process: P) -> Result<JoinHandle<M>, SpawnError> {
         let slot = Arc::new(JoinSlot::new());
-        let pid = self.shared.spawn(Box::new(process), smallvec::smallvec![Watcher::Join(Arc::clone(&slot))], None)?;
+        let pid = self.shared.spawn(
+            Box::new(process),
+            smallvec::smallvec![Watcher::Join(Arc::clone(&slot))],
+            None,
+        )?;
         Ok(JoinHandle { pid, slot })
     }
 
@@ -227,15 +255,19 @@ impl<M: Send + Sync + 'static> Handle<M> {
 
     /// Sends a [`Signal::User`], which the process reads before ordinary messages.
     pub fn send_signal(&self, pid: Pid, signal: M) -> Result<(), SendError<M>> {
-        self.shared.signal(pid, Signal::User(signal)).map_err(|SendError(signal)| match signal {
-            Signal::User(m) => SendError(m),
-            _ => unreachable!("a user signal comes back as it went in"),
-        })
+        self.shared
+            .signal(pid, Signal::User(signal))
+            .map_err(|SendError(signal)| match signal {
+                Signal::User(m) => SendError(m),
+                _ => unreachable!("a user signal comes back as it went in"),
+            })
     }
 
     /// Asks `pid` to stop: it receives [`Signal::Cancel`] and decides how to end.
     pub fn cancel(&self, pid: Pid, reason: &str) -> Result<(), NotFound> {
-        self.shared.signal(pid, Signal::Cancel(Arc::from(reason))).map_err(|_| NotFound)
+        self.shared
+            .signal(pid, Signal::Cancel(Arc::from(reason)))
+            .map_err(|_| NotFound)
     }
 
     /// Ends `pid` forcefully: its body is dropped at its next scheduling (a step in
@@ -246,7 +278,10 @@ impl<M: Send + Sync + 'static> Handle<M> {
 
     /// `true` while `pid` is alive.
     pub fn is_alive(&self, pid: Pid) -> bool {
-        self.shared.table.with(pid, |cell| !cell.state.is_done()).unwrap_or(false)
+        self.shared
+            .table
+            .with(pid, |cell| !cell.state.is_done())
+            .unwrap_or(false)
     }
 
     /// A [`Notifier`] for `pid`.
@@ -267,7 +302,9 @@ impl<M: Send + Sync + 'static> Handle<M> {
 
 impl<M> std::fmt::Debug for Handle<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Handle").field("shared", &self.shared).finish()
+        f.debug_struct("Handle")
+            .field("shared", &self.shared)
+            .finish()
     }
 }
 
@@ -315,6 +352,8 @@ impl<M> JoinHandle<M> {
 
 impl<M> std::fmt::Debug for JoinHandle<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JoinHandle").field("pid", &self.pid).finish_non_exhaustive()
+        f.debug_struct("JoinHandle")
+            .field("pid", &self.pid)
+            .finish_non_exhaustive()
     }
 }

@@ -157,8 +157,13 @@ impl<M: Send + Sync + 'static> Shared<M> {
 
     /// Wakes `cell` (after the caller made its reason visible: message, signal, tick).
     pub(crate) fn wake_cell(self: &Arc<Self>, cell: &Task<M>) {
+        self.wake_cell_at(cell, Placement::Next);
+    }
+
+    /// As [`wake_cell`](Self::wake_cell), choosing where a worker queues the process.
+    pub(crate) fn wake_cell_at(self: &Arc<Self>, cell: &Task<M>, placement: Placement) {
         if cell.state.notify() == Wake::Schedule {
-            self.schedule(Arc::clone(cell), Placement::Next);
+            self.schedule(Arc::clone(cell), placement);
         }
     }
 
@@ -192,29 +197,48 @@ impl<M: Send + Sync + 'static> Shared<M> {
             if cell.state.is_done() {
                 return false;
             }
-            cell.mailbox.push(message.take().expect("message is taken once"));
+            cell.mailbox
+                .push(message.take().expect("message is taken once"));
             self.wake_cell(cell);
             true
         });
         match delivered {
             Some(true) => Ok(()),
-            _ => Err(SendError(message.take().expect("undelivered message is still here"))),
+            _ => Err(SendError(
+                message.take().expect("undelivered message is still here"),
+            )),
         }
     }
 
-    pub(crate) fn signal(self: &Arc<Self>, pid: Pid, signal: Signal<M>) -> Result<(), SendError<Signal<M>>> {
+    pub(crate) fn signal(
+        self: &Arc<Self>,
+        pid: Pid,
+        signal: Signal<M>,
+    ) -> Result<(), SendError<Signal<M>>> {
+        // An exit notice wakes its watcher at the back of the queue, not in the LIFO
+        // slot: a process watching many others then takes their notices in batches
+        // instead of running once per exit (fan-in), while messages keep the LIFO
+        // slot for request/reply latency.
+        let placement = if matches!(signal, Signal::Down(_)) {
+            Placement::Back
+        } else {
+            Placement::Next
+        };
         let mut signal = Some(signal);
         let delivered = self.table.with(pid, |cell| {
             if cell.state.is_done() {
                 return false;
             }
-            cell.signals.push(signal.take().expect("signal is taken once"));
-            self.wake_cell(cell);
+            cell.signals
+                .push(signal.take().expect("signal is taken once"));
+            self.wake_cell_at(cell, placement);
             true
         });
         match delivered {
             Some(true) => Ok(()),
-            _ => Err(SendError(signal.take().expect("undelivered signal is still here"))),
+            _ => Err(SendError(
+                signal.take().expect("undelivered signal is still here"),
+            )),
         }
     }
 
@@ -240,7 +264,9 @@ impl<M: Send + Sync + 'static> Shared<M> {
     }
 
     pub(crate) fn unwatch(&self, target: Pid, monitor: MonitorRef) -> bool {
-        self.table.with(target, |cell| cell.remove_monitor(monitor)).unwrap_or(false)
+        self.table
+            .with(target, |cell| cell.remove_monitor(monitor))
+            .unwrap_or(false)
     }
 
     /// Ends a process: called once, by the worker holding it RUNNING.
@@ -264,7 +290,11 @@ impl<M: Send + Sync + 'static> Shared<M> {
             for watcher in watchers {
                 match watcher {
                     Watcher::Process { pid, monitor } => {
-                        let down = Down { pid: cell.pid(), monitor, exit: Arc::clone(&exit) };
+                        let down = Down {
+                            pid: cell.pid(),
+                            monitor,
+                            exit: Arc::clone(&exit),
+                        };
                         // A watcher that exited meanwhile needs no notice.
                         let _ = self.signal(pid, Signal::Down(down));
                     }
@@ -334,7 +364,10 @@ impl<M: Send + Sync + 'static> Shared<M> {
 
 impl<M> JoinSlot<M> {
     pub(crate) fn new() -> Self {
-        Self { exit: Mutex::new(None), condvar: Condvar::new() }
+        Self {
+            exit: Mutex::new(None),
+            condvar: Condvar::new(),
+        }
     }
 
     fn complete(&self, exit: Arc<Exit<M>>) {

@@ -104,7 +104,10 @@ impl State {
     pub(crate) fn start_run(&self) {
         // Pairs with the release in `notify`: the step sees what the waker wrote.
         let previous = self.0.fetch_xor(SCHEDULED | RUNNING, Ordering::AcqRel);
-        debug_assert_eq!(previous & (SCHEDULED | RUNNING | NOTIFIED | DONE), SCHEDULED);
+        debug_assert_eq!(
+            previous & (SCHEDULED | RUNNING | NOTIFIED | DONE),
+            SCHEDULED
+        );
     }
 
     /// The step returned "wait". Returns `true` if it was notified meanwhile, in which

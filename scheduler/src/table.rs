@@ -77,7 +77,10 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
     pub(crate) fn new() -> Self {
         Self {
             pages: std::array::from_fn(|_| OnceLock::new()),
-            free: parking_lot::Mutex::new(FreeList { reusable: VecDeque::new(), fresh: 0 }),
+            free: parking_lot::Mutex::new(FreeList {
+                reusable: VecDeque::new(),
+                fresh: 0,
+            }),
         }
     }
 
@@ -90,7 +93,10 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
         let (page, offset) = locate(index);
         let slots = self.pages[page].get_or_init(|| {
             (0..FIRST_PAGE << page)
-                .map(|_| Slot { entry: AtomicPtr::new(ptr::null_mut()), generation: AtomicU32::new(0) })
+                .map(|_| Slot {
+                    entry: AtomicPtr::new(ptr::null_mut()),
+                    generation: AtomicU32::new(0),
+                })
                 .collect()
         });
         &slots[offset]
@@ -115,7 +121,9 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
     /// Makes `entry` reachable under its id (from [`reserve`](Table::reserve)).
     pub(crate) fn publish(&self, entry: Arc<T>) {
         let slot = self.slot_or_alloc(entry.pid().index());
-        let previous = slot.entry.swap(Arc::into_raw(entry).cast_mut(), Ordering::AcqRel);
+        let previous = slot
+            .entry
+            .swap(Arc::into_raw(entry).cast_mut(), Ordering::AcqRel);
         debug_assert!(previous.is_null(), "a reserved slot is empty");
     }
 
@@ -132,7 +140,11 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
         // reference is only dropped by an epoch-deferred `Retired`, which cannot run
         // while we are pinned. `ManuallyDrop` keeps our borrowed view from releasing it.
         let entry = std::mem::ManuallyDrop::new(unsafe { Arc::from_raw(raw) });
-        if entry.pid() == pid { Some(f(&entry)) } else { None }
+        if entry.pid() == pid {
+            Some(f(&entry))
+        } else {
+            None
+        }
     }
 
     /// The live process with this id, if any.
@@ -147,7 +159,12 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
         let raw = slot.entry.load(Ordering::Acquire);
         // SAFETY: as in `with`: pinned, so a non-null `raw` is a live process.
         let matches = !raw.is_null() && unsafe { (*raw).pid() } == pid;
-        if matches && slot.entry.compare_exchange(raw, ptr::null_mut(), Ordering::AcqRel, Ordering::Acquire).is_ok() {
+        if matches
+            && slot
+                .entry
+                .compare_exchange(raw, ptr::null_mut(), Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+        {
             let retired = Retired(raw.cast_const());
             // SAFETY: the slot no longer holds `raw`, so no new reader can find it; the
             // closure drops the table's reference after every current reader unpinned.
@@ -160,7 +177,8 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
         }
         drop(guard);
         let mut free = self.free.lock();
-        slot.generation.store(pid.generation().wrapping_add(1), Ordering::Relaxed);
+        slot.generation
+            .store(pid.generation().wrapping_add(1), Ordering::Relaxed);
         free.reusable.push_back(pid.index());
     }
 

@@ -50,7 +50,9 @@ impl TimerEntry {
         // Release pairs with the Acquire in `fired`/`take_ticks`; the wake-up that
         // follows (state word, AcqRel) also orders it before the owner's next step.
         self.ticks
-            .fetch_update(Ordering::Release, Ordering::Relaxed, |t| Some(t.saturating_add(1)))
+            .fetch_update(Ordering::Release, Ordering::Relaxed, |t| {
+                Some(t.saturating_add(1))
+            })
             .ok();
     }
 
@@ -163,7 +165,11 @@ impl QueueState {
     pub(crate) fn push(&mut self, deadline: Instant, entry: Arc<TimerEntry>) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Scheduled { deadline, seq, entry });
+        self.heap.push(Scheduled {
+            deadline,
+            seq,
+            entry,
+        });
     }
 
     /// Removes and returns the earliest entry whose deadline is at or before `now`.

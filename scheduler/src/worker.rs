@@ -19,8 +19,11 @@
 //! # Shutdown
 //!
 //! Shutdown is driven by [`Scheduler::shutdown`](crate::Scheduler::shutdown):
-//! 1. spawning stops; 2. every process gets a CANCEL signal; 3. after the grace
-//! period the survivors are killed (their bodies dropped at their next scheduling);
+//!
+//! 1. spawning stops;
+//! 2. every process gets a CANCEL signal;
+//! 3. after the grace period the survivors are killed (their bodies are dropped at
+//!    their next scheduling);
 //! 4. once no process is live, `stopping` is set and every worker is unparked;
 //! 5. each worker leaves its loop at the next check and the threads are joined;
 //! 6. whatever is still queued is dropped.
@@ -120,14 +123,20 @@ pub(crate) fn schedule_local<M: Send + Sync + 'static>(
 }
 
 /// The body of worker thread `index`.
-pub(crate) fn run<M: Send + Sync + 'static>(shared: Arc<Shared<M>>, index: usize, local: LocalQueue<Task<M>>) {
+pub(crate) fn run<M: Send + Sync + 'static>(
+    shared: Arc<Shared<M>>,
+    index: usize,
+    local: LocalQueue<Task<M>>,
+) {
     let core = Core {
         index,
         local,
         lifo: StdCell::new(None),
         lifo_runs: StdCell::new(0),
         tick: StdCell::new(0),
-        rng: StdCell::new(0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9)),
+        rng: StdCell::new(
+            0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9),
+        ),
     };
     CURRENT.with(|c| c.set((Arc::as_ptr(&shared).cast(), (&raw const core).cast())));
     let _guard = CurrentGuard;
@@ -163,7 +172,7 @@ impl<M: Send + Sync + 'static> Core<M> {
         let tick = self.tick.get().wrapping_add(1);
         self.tick.set(tick);
         if tick % GLOBAL_POLL_INTERVAL == 0 {
-            if let Some(task) = self.from_injector(shared) {
+            if let Some(task) = self.take_from_injector(shared) {
                 return Some(task);
             }
         }
@@ -176,10 +185,10 @@ impl<M: Send + Sync + 'static> Core<M> {
             self.local.push(task);
         }
         self.lifo_runs.set(0);
-        self.local.pop().or_else(|| self.from_injector(shared))
+        self.local.pop().or_else(|| self.take_from_injector(shared))
     }
 
-    fn from_injector(&self, shared: &Shared<M>) -> Option<Task<M>> {
+    fn take_from_injector(&self, shared: &Shared<M>) -> Option<Task<M>> {
         loop {
             match shared.injector.steal_batch_and_pop(&self.local) {
                 Steal::Success(task) => return Some(task),
@@ -216,7 +225,7 @@ impl<M: Send + Sync + 'static> Core<M> {
                     Steal::Empty => {}
                 }
             }
-            if let Some(task) = self.from_injector(shared) {
+            if let Some(task) = self.take_from_injector(shared) {
                 return Some(task);
             }
             if !retry {

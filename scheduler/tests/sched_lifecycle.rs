@@ -4,8 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use wippy_scheduler::{
-    Builder, Context, Exit, RecvTimeout, Scheduler, Signal, Source, SpawnOptions, Step,
-    Timer,
+    Builder, Context, Exit, RecvTimeout, Scheduler, Signal, Source, SpawnOptions, Step, Timer,
 };
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -101,7 +100,9 @@ fn ticker_ticks_until_cancelled() {
             Step::Wait
         })
         .unwrap();
-    process.join_timeout(WAIT).expect("ticker ticked five times");
+    process
+        .join_timeout(WAIT)
+        .expect("ticker ticked five times");
 }
 
 #[test]
@@ -203,13 +204,22 @@ fn monitors_see_normal_error_panic_and_kill() {
         .spawn_joinable(move |cx: &mut Context<'_, String>| {
             if !spawned {
                 spawned = true;
-                cx.spawn_monitored(|_: &mut Context<'_, String>| Step::Done(Some("value".into()))).unwrap();
-                cx.spawn_monitored(|_: &mut Context<'_, String>| Step::Fail("boom".into())).unwrap();
-                cx.spawn_monitored(|_: &mut Context<'_, String>| -> Step<String> { panic!("kaboom") }).unwrap();
-                let (sleeper, _) = cx.spawn_monitored(|_: &mut Context<'_, String>| Step::Wait).unwrap();
+                cx.spawn_monitored(|_: &mut Context<'_, String>| Step::Done(Some("value".into())))
+                    .unwrap();
+                cx.spawn_monitored(|_: &mut Context<'_, String>| Step::Fail("boom".into()))
+                    .unwrap();
+                cx.spawn_monitored(|_: &mut Context<'_, String>| -> Step<String> {
+                    panic!("kaboom")
+                })
+                .unwrap();
+                let (sleeper, _) = cx
+                    .spawn_monitored(|_: &mut Context<'_, String>| Step::Wait)
+                    .unwrap();
                 cx.handle().kill(sleeper, "killed by test").unwrap();
                 // A demonitored process produces no notice.
-                let (quiet, monitor) = cx.spawn_monitored(|_: &mut Context<'_, String>| Step::Wait).unwrap();
+                let (quiet, monitor) = cx
+                    .spawn_monitored(|_: &mut Context<'_, String>| Step::Wait)
+                    .unwrap();
                 assert!(cx.demonitor(quiet, monitor));
                 assert!(!cx.demonitor(quiet, monitor));
                 cx.handle().kill(quiet, "quiet").unwrap();
@@ -236,24 +246,36 @@ fn monitors_see_normal_error_panic_and_kill() {
     let exit = watcher.join_timeout(WAIT).expect("all four exits seen");
     match &*exit {
         Exit::Normal(Some(s)) => {
-            assert_eq!(s, "error:boom,killed:killed by test,normal:value,panic:kaboom")
+            assert_eq!(
+                s,
+                "error:boom,killed:killed by test,normal:value,panic:kaboom"
+            )
         }
         other => panic!("{other:?}"),
     }
     let metrics = scheduler.handle().metrics();
-    assert_eq!(metrics.failed, 4, "error, panic and two kills count as failures");
+    assert_eq!(
+        metrics.failed, 4,
+        "error, panic and two kills count as failures"
+    );
 }
 
 #[test]
 fn monitoring_an_exited_process_fails() {
     let scheduler = scheduler::<()>();
     let handle = scheduler.handle();
-    let gone = handle.spawn_joinable(|_: &mut Context<'_, ()>| Step::Done(None)).unwrap();
+    let gone = handle
+        .spawn_joinable(|_: &mut Context<'_, ()>| Step::Done(None))
+        .unwrap();
     let gone_pid = gone.pid();
     gone.join();
     let probe = handle
         .spawn_joinable(move |cx: &mut Context<'_, ()>| {
-            if cx.monitor(gone_pid).is_err() { Step::Done(None) } else { Step::Fail(()) }
+            if cx.monitor(gone_pid).is_err() {
+                Step::Done(None)
+            } else {
+                Step::Fail(())
+            }
         })
         .unwrap();
     assert!(matches!(*probe.join(), Exit::Normal(None)));
@@ -262,7 +284,11 @@ fn monitoring_an_exited_process_fails() {
 #[test]
 fn busy_processes_are_asked_to_yield_and_others_still_run() {
     // Two workers, four processes spinning in one step each until asked to yield.
-    let scheduler = Builder::new().workers(2).time_slice(Duration::from_millis(2)).build::<()>().unwrap();
+    let scheduler = Builder::new()
+        .workers(2)
+        .time_slice(Duration::from_millis(2))
+        .build::<()>()
+        .unwrap();
     let handle = scheduler.handle();
     let stop = Arc::new(AtomicBool::new(false));
     let yields = Arc::new(AtomicUsize::new(0));
@@ -290,15 +316,25 @@ fn busy_processes_are_asked_to_yield_and_others_still_run() {
             .unwrap();
     }
     // A newcomer still gets to run and answer.
-    let newcomer = handle.spawn_joinable(|_: &mut Context<'_, ()>| Step::Done(None)).unwrap();
-    newcomer.join_timeout(WAIT).expect("newcomer ran despite busy loops");
+    let newcomer = handle
+        .spawn_joinable(|_: &mut Context<'_, ()>| Step::Done(None))
+        .unwrap();
+    newcomer
+        .join_timeout(WAIT)
+        .expect("newcomer ran despite busy loops");
     let deadline = Instant::now() + WAIT;
     while yields.load(Ordering::SeqCst) < 8 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(1));
     }
     stop.store(true, Ordering::SeqCst);
-    assert!(yields.load(Ordering::SeqCst) >= 8, "busy steps were not preempted");
-    assert!(hooks.load(Ordering::SeqCst) >= 8, "preempt hooks were not called");
+    assert!(
+        yields.load(Ordering::SeqCst) >= 8,
+        "busy steps were not preempted"
+    );
+    assert!(
+        hooks.load(Ordering::SeqCst) >= 8,
+        "preempt hooks were not called"
+    );
     assert!(scheduler.wait_idle(WAIT));
 }
 
@@ -306,7 +342,10 @@ fn busy_processes_are_asked_to_yield_and_others_still_run() {
 fn build_errors_are_typed() {
     let err = Builder::new().workers(0).build::<()>().unwrap_err();
     assert_eq!(err.to_string(), "a scheduler needs at least one worker");
-    let err = Builder::new().time_slice(Duration::ZERO).build::<()>().unwrap_err();
+    let err = Builder::new()
+        .time_slice(Duration::ZERO)
+        .build::<()>()
+        .unwrap_err();
     assert_eq!(err.to_string(), "the time slice must be longer than zero");
     let err = Builder::new().workers(100_000).build::<()>().unwrap_err();
     assert!(err.to_string().contains("at most 1024"));

@@ -6,7 +6,10 @@ use std::time::Duration;
 use wippy_scheduler::{Context, Exit, Pid, Scheduler, SendError, Signal, Step};
 
 fn scheduler<M: Send + Sync + 'static>() -> Scheduler<M> {
-    wippy_scheduler::Builder::new().workers(2).build().expect("build scheduler")
+    wippy_scheduler::Builder::new()
+        .workers(2)
+        .build()
+        .expect("build scheduler")
 }
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -52,14 +55,19 @@ fn per_sender_fifo_with_concurrent_senders() {
             .unwrap();
     }
     let exit = receiver.join_timeout(WAIT).expect("receiver finished");
-    assert!(matches!(*exit, Exit::Normal(None)), "out of order: {exit:?}");
+    assert!(
+        matches!(*exit, Exit::Normal(None)),
+        "out of order: {exit:?}"
+    );
 }
 
 #[test]
 fn send_to_exited_process_hands_message_back() {
     let scheduler = scheduler::<String>();
     let handle = scheduler.handle();
-    let quick = handle.spawn_joinable(|_: &mut Context<'_, String>| Step::Done(None)).unwrap();
+    let quick = handle
+        .spawn_joinable(|_: &mut Context<'_, String>| Step::Done(None))
+        .unwrap();
     let pid = quick.pid();
     quick.join();
     assert!(!handle.is_alive(pid));
@@ -74,7 +82,9 @@ fn send_to_exited_process_hands_message_back() {
 fn stale_id_never_reaches_a_newer_process() {
     let scheduler = scheduler::<u32>();
     let handle = scheduler.handle();
-    let first = handle.spawn_joinable(|_: &mut Context<'_, u32>| Step::Done(None)).unwrap();
+    let first = handle
+        .spawn_joinable(|_: &mut Context<'_, u32>| Step::Done(None))
+        .unwrap();
     let stale = first.pid();
     first.join();
     // Spawn until the slot is reused; every new process counts what it receives.
@@ -113,7 +123,10 @@ fn stale_id_never_reaches_a_newer_process() {
 fn signals_are_read_before_messages() {
     // One worker, held by a blocker until everything is queued, so that the target's
     // first step sees the message, the user signal and the cancel all at once.
-    let scheduler = wippy_scheduler::Builder::new().workers(1).build::<&'static str>().unwrap();
+    let scheduler = wippy_scheduler::Builder::new()
+        .workers(1)
+        .build::<&'static str>()
+        .unwrap();
     let handle = scheduler.handle();
     let release = Arc::new(AtomicUsize::new(0));
     let gate = Arc::clone(&release);
@@ -132,7 +145,9 @@ fn signals_are_read_before_messages() {
                 if let Some(signal) = cx.recv_signal() {
                     match signal {
                         Signal::User(s) => order.push(s),
-                        Signal::Cancel(reason) => order.push(if &*reason == "stop" { "cancel" } else { "?" }),
+                        Signal::Cancel(reason) => {
+                            order.push(if &*reason == "stop" { "cancel" } else { "?" })
+                        }
                         _ => order.push("?"),
                     }
                 } else if let Some(m) = cx.recv() {
@@ -141,7 +156,11 @@ fn signals_are_read_before_messages() {
                     break;
                 }
             }
-            Step::Done(Some(if order == ["sig", "cancel", "msg"] { "ok" } else { "bad" }))
+            Step::Done(Some(if order == ["sig", "cancel", "msg"] {
+                "ok"
+            } else {
+                "bad"
+            }))
         })
         .unwrap();
     let pid = process.pid();
@@ -168,7 +187,11 @@ fn two_instances_do_not_interfere() {
             while let Some(v) = cx.recv() {
                 total += v;
             }
-            if total == 5050 { Step::Done(Some(total)) } else { Step::Wait }
+            if total == 5050 {
+                Step::Done(Some(total))
+            } else {
+                Step::Wait
+            }
         })
         .unwrap();
     let sink_pid = sink.pid();
@@ -204,7 +227,10 @@ fn a_million_short_lived_processes() {
             })
             .unwrap();
     }
-    assert!(scheduler.wait_idle(Duration::from_secs(120)), "processes still live");
+    assert!(
+        scheduler.wait_idle(Duration::from_secs(120)),
+        "processes still live"
+    );
     assert_eq!(done.load(Ordering::Relaxed), N);
     let metrics = handle.metrics();
     assert_eq!(metrics.spawned, N as u64);

@@ -13,7 +13,9 @@ fn shutdown_and_drop_leave_no_thread_and_no_process_behind() {
 }
 
 fn thread_count() -> usize {
-    std::fs::read_dir("/proc/self/task").map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir("/proc/self/task")
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 fn shutdown_cancels_then_kills_and_joins_every_thread() {
@@ -49,7 +51,10 @@ fn shutdown_cancels_then_kills_and_joins_every_thread() {
     let killed = scheduler.shutdown(Shutdown::new("shutting down", Duration::from_millis(200)));
     assert_eq!(cancelled.load(Ordering::SeqCst), 50);
     assert_eq!(killed, 51, "50 stubborn processes and the sink");
-    assert_eq!(handle.spawn(|_: &mut Context<'_, ()>| Step::Done(None)), Err(SpawnError::ShuttingDown));
+    assert_eq!(
+        handle.spawn(|_: &mut Context<'_, ()>| Step::Done(None)),
+        Err(SpawnError::ShuttingDown)
+    );
     let metrics = handle.metrics();
     assert_eq!(metrics.live, 0);
     assert_eq!(metrics.exited, 101);
@@ -72,7 +77,10 @@ fn dropping_a_scheduler_stops_everything() {
                 .unwrap();
         }
     }
-    assert_eq!(Arc::strong_count(&token), 1, "process bodies were not dropped");
+    assert_eq!(
+        Arc::strong_count(&token),
+        1,
+        "process bodies were not dropped"
+    );
     assert_eq!(thread_count(), before);
 }
-

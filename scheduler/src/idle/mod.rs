@@ -28,7 +28,10 @@ fn unparked(state: usize) -> usize {
 impl Idle {
     /// All `workers` start unparked and not searching.
     pub(crate) fn new(workers: usize) -> Self {
-        assert!(workers > 0 && workers < SEARCHING_MASK, "worker count out of range");
+        assert!(
+            workers > 0 && workers < SEARCHING_MASK,
+            "worker count out of range"
+        );
         Self {
             state: AtomicUsize::new(workers * UNPARKED_ONE),
             sleepers: Mutex::new(Vec::with_capacity(workers)),

@@ -71,7 +71,10 @@ fn released_entries_are_dropped_eventually_and_table_drop_frees_the_rest() {
     table.clear();
     assert_eq!(Arc::strong_count(&token), 1, "clear dropped every entry");
     for &pid in &pids[..3] {
-        table.publish(Arc::new(Counted(Pid::new(pid.index(), pid.generation() + 1), Arc::clone(&token))));
+        table.publish(Arc::new(Counted(
+            Pid::new(pid.index(), pid.generation() + 1),
+            Arc::clone(&token),
+        )));
     }
     drop(table);
     assert_eq!(Arc::strong_count(&token), 1);

@@ -23,7 +23,10 @@ impl Proc {
     /// One worker run: dequeue, drain, finish; repeats while notified during the run.
     fn run(&self, got: &mut Vec<u32>) {
         loop {
-            assert!(self.queued.swap(false, Ordering::SeqCst), "ran a process that was not queued");
+            assert!(
+                self.queued.swap(false, Ordering::SeqCst),
+                "ran a process that was not queued"
+            );
             self.state.start_run();
             loop {
                 // SAFETY: the model's main thread is the only consumer.

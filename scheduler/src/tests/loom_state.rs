@@ -46,7 +46,10 @@ fn loom_state_notify_during_run_is_not_lost() {
         let rerun = state.finish_wait();
         let outcome = notifier.join().unwrap();
         // Exactly one of the two sides is responsible for the next run.
-        assert_eq!(usize::from(rerun) + usize::from(outcome == Wake::Schedule), 1);
+        assert_eq!(
+            usize::from(rerun) + usize::from(outcome == Wake::Schedule),
+            1
+        );
     });
 }
 
@@ -70,7 +73,11 @@ fn loom_state_notify_races_yield_and_exit() {
         };
         state.finish_exit();
         let outcome = notifier.join().unwrap();
-        assert_ne!(outcome, Wake::Schedule, "a process was scheduled while exiting");
+        assert_ne!(
+            outcome,
+            Wake::Schedule,
+            "a process was scheduled while exiting"
+        );
         let bits = state.bits();
         assert_eq!(state.notify(), Wake::Done, "bits {bits:#b}");
     });

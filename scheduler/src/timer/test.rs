@@ -14,7 +14,9 @@ fn heap_pops_in_deadline_then_insertion_order() {
     state.push(t0 + Duration::from_millis(5), Arc::clone(&c));
     assert!(state.pop_due(t0).is_none());
     let later = t0 + Duration::from_millis(10);
-    let order: Vec<_> = std::iter::from_fn(|| state.pop_due(later)).map(|s| s.entry).collect();
+    let order: Vec<_> = std::iter::from_fn(|| state.pop_due(later))
+        .map(|s| s.entry)
+        .collect();
     assert!(Arc::ptr_eq(&order[0], &b));
     assert!(Arc::ptr_eq(&order[1], &a));
     assert!(Arc::ptr_eq(&order[2], &c));
@@ -39,7 +41,10 @@ fn cancelled_entries_are_compacted() {
 #[test]
 fn ticks_accumulate_and_are_taken() {
     let queue = Arc::new(TimerQueue::new());
-    let e = Arc::new(TimerEntry::new(Pid::new(0, 0), Some(Duration::from_millis(1))));
+    let e = Arc::new(TimerEntry::new(
+        Pid::new(0, 0),
+        Some(Duration::from_millis(1)),
+    ));
     let timer = Timer::new(Arc::clone(&e), queue);
     assert!(!timer.fired());
     e.fire();
