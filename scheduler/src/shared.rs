@@ -17,6 +17,7 @@ use crate::table::Table;
 use crate::timer::TimerQueue;
 use crate::worker::{self, WorkerMeter};
 use crossbeam_deque::{Injector, Stealer};
+use crossbeam_utils::CachePadded;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -46,12 +47,15 @@ pub(crate) struct Shared<M> {
     stopping: AtomicBool,
     /// Spawned since start. `live` is `spawned - exited`, which saves a contended
     /// counter on every spawn and exit.
-    spawned: AtomicU64,
+    spawned: CachePadded<AtomicU64>,
     /// Exited since start. Incremented after the exit is complete (SeqCst, pairs with
     /// the SeqCst loads in `live`).
-    exited: AtomicU64,
-    failed: AtomicU64,
-    next_monitor: AtomicU64,
+    exited: CachePadded<AtomicU64>,
+    failed: CachePadded<AtomicU64>,
+    next_monitor: CachePadded<AtomicU64>,
+    /// Threads in `wait_for_exits`. Exits only check for quiescence while it is
+    /// non-zero, so the hot exit path does not read `spawned`.
+    quiescence_waiters: AtomicU64,
     /// Waited on by `wait_for_exits`; notified when `live` drops to zero.
     quiescent: Mutex<()>,
     quiescent_cv: Condvar,
@@ -87,16 +91,17 @@ impl<M: Send + Sync + 'static> Shared<M> {
             meters: (0..workers).map(|_| WorkerMeter::default()).collect(),
             stealers,
             idle: Idle::new(workers),
-            table: Table::new(),
+            table: Table::new(workers + 1),
             timers: Arc::new(TimerQueue::new()),
             driver_sleeping: AtomicBool::new(false),
             time_slice,
             accepting: AtomicBool::new(true),
             stopping: AtomicBool::new(false),
-            spawned: AtomicU64::new(0),
-            exited: AtomicU64::new(0),
-            failed: AtomicU64::new(0),
-            next_monitor: AtomicU64::new(1),
+            spawned: CachePadded::new(AtomicU64::new(0)),
+            exited: CachePadded::new(AtomicU64::new(0)),
+            failed: CachePadded::new(AtomicU64::new(0)),
+            next_monitor: CachePadded::new(AtomicU64::new(1)),
+            quiescence_waiters: AtomicU64::new(0),
             quiescent: Mutex::new(()),
             quiescent_cv: Condvar::new(),
             name,
@@ -105,6 +110,12 @@ impl<M: Send + Sync + 'static> Shared<M> {
 
     pub(crate) fn workers(&self) -> usize {
         self.stealers.len()
+    }
+
+    /// The free-list shard of the calling thread: its worker index, or the extra
+    /// shard for threads outside this scheduler.
+    fn shard(self: &Arc<Self>) -> usize {
+        worker::current_index(self).unwrap_or(self.workers())
     }
 
     /// Processes spawned and not yet exited.
@@ -183,7 +194,7 @@ impl<M: Send + Sync + 'static> Shared<M> {
         if !self.accepting.load(Ordering::Acquire) {
             return Err(SpawnError::ShuttingDown);
         }
-        let pid = self.table.reserve().ok_or(SpawnError::TableFull)?;
+        let pid = self.table.reserve(self.shard()).ok_or(SpawnError::TableFull)?;
         let cell = Arc::new(Cell::new(pid, body, watchers, preempt_hook));
         self.spawned.fetch_add(1, Ordering::SeqCst);
         self.table.publish(Arc::clone(&cell));
@@ -280,7 +291,7 @@ impl<M: Send + Sync + 'static> Shared<M> {
             drop(local);
         }));
         cell.state.finish_exit();
-        self.table.release(cell.pid());
+        self.table.release(cell.pid(), self.shard());
         if exit.is_error() {
             self.failed.fetch_add(1, Ordering::Relaxed);
         }
@@ -303,7 +314,9 @@ impl<M: Send + Sync + 'static> Shared<M> {
             }
         }
         let exited = self.exited.fetch_add(1, Ordering::SeqCst) + 1;
-        if exited == self.spawned.load(Ordering::SeqCst) {
+        // SeqCst pairs with the SeqCst increment in `wait_for_exits`: either the waiter
+        // sees our exit in its check, or we see the waiter and notify it.
+        if self.quiescence_waiters.load(Ordering::SeqCst) > 0 && exited == self.spawned.load(Ordering::SeqCst) {
             let _guard = self.quiescent.lock();
             self.quiescent_cv.notify_all();
         }
@@ -317,17 +330,21 @@ impl<M: Send + Sync + 'static> Shared<M> {
 
     /// Waits until no process is live or `deadline` passes. Returns `true` if none is.
     pub(crate) fn wait_for_exits(&self, deadline: Option<Instant>) -> bool {
+        self.quiescence_waiters.fetch_add(1, Ordering::SeqCst);
         let mut guard = self.quiescent.lock();
-        loop {
+        let quiet = loop {
             if self.live() == 0 {
-                return true;
+                break true;
             }
             match deadline {
-                Some(deadline) if Instant::now() >= deadline => return false,
+                Some(deadline) if Instant::now() >= deadline => break false,
                 Some(deadline) => guard = self.quiescent_cv.wait_until(guard, deadline),
                 None => guard = self.quiescent_cv.wait(guard),
             }
-        }
+        };
+        drop(guard);
+        self.quiescence_waiters.fetch_sub(1, Ordering::SeqCst);
+        quiet
     }
 
     pub(crate) fn cancel_all(self: &Arc<Self>, reason: &Reason) {

@@ -13,8 +13,11 @@
 //! touches a freed process, and the send path takes no lock.
 //!
 //! Who touches what:
-//! - `publish` (spawn) and `release` (exit) write a slot; the free list is a short
-//!   `Mutex<VecDeque<u32>>` held only to push or pop one index.
+//! - `publish` (spawn) and `release` (exit) write a slot. Freed indices go to a
+//!   free-list *shard*: one per worker and one for threads outside the scheduler, each
+//!   a short `Mutex<VecDeque<u32>>` that only its owner normally takes, so spawns and
+//!   exits on different workers do not contend. A shard that runs dry steals a batch
+//!   from the others before it hands out a never-used index.
 //! - `get`/`with` (send, notify, monitor) read a slot from any thread.
 //! - A slot index is reused first-in-first-out after its generation moved on, which
 //!   makes the reuse of a recent id as late as possible.
@@ -26,7 +29,8 @@ use crate::pid::Pid;
 use crossbeam_epoch as epoch;
 use std::collections::VecDeque;
 use std::ptr;
-use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+use crossbeam_utils::CachePadded;
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 const FIRST_PAGE: usize = 64;
@@ -42,22 +46,22 @@ struct Slot<T> {
     /// `Arc::into_raw` of the live process in this slot, or null. Stored with Release
     /// (pairs with readers' Acquire loads, which then see an initialised process).
     entry: AtomicPtr<T>,
-    /// The generation the next process in this slot gets. Written and read under the
-    /// free-list lock only.
+    /// The generation the next process in this slot gets. Written by `release` before
+    /// the index enters a free list, read by `reserve` after it left one (the shard
+    /// lock orders the two).
     generation: AtomicU32,
 }
 
 pub(crate) struct Table<T> {
     pages: [OnceLock<Box<[Slot<T>]>>; PAGES],
-    free: parking_lot::Mutex<FreeList>,
+    /// Freed slot indices, oldest first, per shard.
+    free: Box<[CachePadded<parking_lot::Mutex<VecDeque<u32>>>]>,
+    /// The lowest index never handed out.
+    fresh: AtomicU64,
 }
 
-struct FreeList {
-    /// Freed slot indices, oldest first.
-    reusable: VecDeque<u32>,
-    /// The lowest index never handed out.
-    fresh: u64,
-}
+/// How many indices a dry shard takes from another at once.
+const STEAL_BATCH: usize = 64;
 
 /// The table's reference to a released process, dropped once no reader can see it.
 struct Retired<T>(*const T);
@@ -74,13 +78,14 @@ fn locate(index: u32) -> (usize, usize) {
 }
 
 impl<T: Entry + Send + Sync + 'static> Table<T> {
-    pub(crate) fn new() -> Self {
+    /// A table whose free list has `shards` shards (callers name theirs by index).
+    pub(crate) fn new(shards: usize) -> Self {
         Self {
             pages: std::array::from_fn(|_| OnceLock::new()),
-            free: parking_lot::Mutex::new(FreeList {
-                reusable: VecDeque::new(),
-                fresh: 0,
-            }),
+            free: (0..shards.max(1))
+                .map(|_| CachePadded::new(parking_lot::Mutex::new(VecDeque::new())))
+                .collect(),
+            fresh: AtomicU64::new(0),
         }
     }
 
@@ -103,19 +108,40 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
     }
 
     /// Reserves a slot and returns the id a new process in it gets. The caller must
-    /// [`publish`](Table::publish) the process under that id.
-    pub(crate) fn reserve(&self) -> Option<Pid> {
-        let mut free = self.free.lock();
-        let index = match free.reusable.pop_front() {
+    /// [`publish`](Table::publish) the process under that id. `shard` is the caller's
+    /// free-list shard (any index; it is reduced modulo the shard count).
+    pub(crate) fn reserve(&self, shard: usize) -> Option<Pid> {
+        let shard = shard % self.free.len();
+        // A separate statement: the shard's guard must be gone before `steal_into`.
+        let own = self.free[shard].lock().pop_front();
+        let index = match own {
             Some(index) => index,
-            None => {
-                let index = u32::try_from(free.fresh).ok()?;
-                free.fresh += 1;
-                index
-            }
+            None => match self.steal_into(shard) {
+                Some(index) => index,
+                None => u32::try_from(self.fresh.fetch_add(1, Ordering::Relaxed)).ok()?,
+            },
         };
-        let generation = self.slot_or_alloc(index).generation.load(Ordering::Relaxed);
+        let generation = self.slot_or_alloc(index).generation.load(Ordering::Acquire);
         Some(Pid::new(index, generation))
+    }
+
+    /// Moves a batch of free indices from another shard into `shard`; returns one.
+    fn steal_into(&self, shard: usize) -> Option<u32> {
+        for offset in 1..self.free.len() {
+            let victim = (shard + offset) % self.free.len();
+            let mut batch: VecDeque<u32> = {
+                let mut other = self.free[victim].lock();
+                let take = other.len().div_ceil(2).min(STEAL_BATCH);
+                other.drain(..take).collect()
+            };
+            if let Some(index) = batch.pop_front() {
+                if !batch.is_empty() {
+                    self.free[shard].lock().extend(batch);
+                }
+                return Some(index);
+            }
+        }
+        None
     }
 
     /// Makes `entry` reachable under its id (from [`reserve`](Table::reserve)).
@@ -152,8 +178,9 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
         self.with(pid, Arc::clone)
     }
 
-    /// Empties the slot of `pid` and makes the index reusable under a new generation.
-    pub(crate) fn release(&self, pid: Pid) {
+    /// Empties the slot of `pid` and makes the index reusable under a new generation,
+    /// in the free-list `shard`.
+    pub(crate) fn release(&self, pid: Pid, shard: usize) {
         let slot = self.slot_or_alloc(pid.index());
         let guard = epoch::pin();
         let raw = slot.entry.load(Ordering::Acquire);
@@ -176,10 +203,9 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
             }
         }
         drop(guard);
-        let mut free = self.free.lock();
         slot.generation
-            .store(pid.generation().wrapping_add(1), Ordering::Relaxed);
-        free.reusable.push_back(pid.index());
+            .store(pid.generation().wrapping_add(1), Ordering::Release);
+        self.free[shard % self.free.len()].lock().push_back(pid.index());
     }
 
     /// Every live process, in slot order (a snapshot; processes may come and go).
@@ -213,7 +239,7 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
                     };
                     // Put it back and retire it through the normal path.
                     slot.entry.store(raw, Ordering::Release);
-                    self.release(pid);
+                    self.release(pid, 0);
                 }
             }
         }

@@ -20,14 +20,14 @@ fn locate_maps_pages() {
 
 #[test]
 fn stale_id_never_reaches_new_entry() {
-    let table = Table::new();
-    let old = table.reserve().unwrap();
+    let table = Table::new(2);
+    let old = table.reserve(0).unwrap();
     table.publish(Arc::new(Dummy(old)));
     assert!(table.get(old).is_some());
-    table.release(old);
+    table.release(old, 0);
     assert!(table.get(old).is_none());
 
-    let new = table.reserve().unwrap();
+    let new = table.reserve(0).unwrap();
     assert_eq!(new.index(), old.index());
     assert_ne!(new.generation(), old.generation());
     table.publish(Arc::new(Dummy(new)));
@@ -37,12 +37,12 @@ fn stale_id_never_reaches_new_entry() {
 
 #[test]
 fn live_lists_published_entries() {
-    let table = Table::new();
-    let pids: Vec<_> = (0..200).map(|_| table.reserve().unwrap()).collect();
+    let table = Table::new(2);
+    let pids: Vec<_> = (0..200).map(|_| table.reserve(0).unwrap()).collect();
     for &pid in &pids {
         table.publish(Arc::new(Dummy(pid)));
     }
-    table.release(pids[5]);
+    table.release(pids[5], 1);
     assert_eq!(table.live().len(), 199);
     table.clear();
     assert!(table.live().is_empty());
@@ -60,13 +60,13 @@ impl Entry for Counted {
 #[test]
 fn released_entries_are_dropped_eventually_and_table_drop_frees_the_rest() {
     let token = Arc::new(());
-    let table = Table::new();
-    let pids: Vec<_> = (0..100).map(|_| table.reserve().unwrap()).collect();
+    let table = Table::new(2);
+    let pids: Vec<_> = (0..100).map(|_| table.reserve(0).unwrap()).collect();
     for &pid in &pids {
         table.publish(Arc::new(Counted(pid, Arc::clone(&token))));
     }
     for &pid in &pids[..50] {
-        table.release(pid);
+        table.release(pid, 1);
     }
     table.clear();
     assert_eq!(Arc::strong_count(&token), 1, "clear dropped every entry");
@@ -78,4 +78,18 @@ fn released_entries_are_dropped_eventually_and_table_drop_frees_the_rest() {
     }
     drop(table);
     assert_eq!(Arc::strong_count(&token), 1);
+}
+
+#[test]
+fn a_dry_shard_steals_freed_indices_before_growing() {
+    let table = Table::new(3);
+    let pids: Vec<_> = (0..10).map(|_| table.reserve(0).unwrap()).collect();
+    for &pid in &pids {
+        table.publish(Arc::new(Dummy(pid)));
+        table.release(pid, 1);
+    }
+    // Shard 2 has nothing of its own, but must reuse shard 1's indices.
+    let reused = table.reserve(2).unwrap();
+    assert!(reused.index() < 10, "grew the table instead of reusing");
+    assert_eq!(reused.generation(), 1);
 }
