@@ -194,7 +194,10 @@ impl<M: Send + Sync + 'static> Shared<M> {
         if !self.accepting.load(Ordering::Acquire) {
             return Err(SpawnError::ShuttingDown);
         }
-        let pid = self.table.reserve(self.shard()).ok_or(SpawnError::TableFull)?;
+        let pid = self
+            .table
+            .reserve(self.shard())
+            .ok_or(SpawnError::TableFull)?;
         let cell = Arc::new(Cell::new(pid, body, watchers, preempt_hook));
         self.spawned.fetch_add(1, Ordering::SeqCst);
         self.table.publish(Arc::clone(&cell));
@@ -316,7 +319,9 @@ impl<M: Send + Sync + 'static> Shared<M> {
         let exited = self.exited.fetch_add(1, Ordering::SeqCst) + 1;
         // SeqCst pairs with the SeqCst increment in `wait_for_exits`: either the waiter
         // sees our exit in its check, or we see the waiter and notify it.
-        if self.quiescence_waiters.load(Ordering::SeqCst) > 0 && exited == self.spawned.load(Ordering::SeqCst) {
+        if self.quiescence_waiters.load(Ordering::SeqCst) > 0
+            && exited == self.spawned.load(Ordering::SeqCst)
+        {
             let _guard = self.quiescent.lock();
             self.quiescent_cv.notify_all();
         }

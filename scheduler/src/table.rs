@@ -27,9 +27,9 @@
 
 use crate::pid::Pid;
 use crossbeam_epoch as epoch;
+use crossbeam_utils::CachePadded;
 use std::collections::VecDeque;
 use std::ptr;
-use crossbeam_utils::CachePadded;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -205,7 +205,9 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
         drop(guard);
         slot.generation
             .store(pid.generation().wrapping_add(1), Ordering::Release);
-        self.free[shard % self.free.len()].lock().push_back(pid.index());
+        self.free[shard % self.free.len()]
+            .lock()
+            .push_back(pid.index());
     }
 
     /// Every live process, in slot order (a snapshot; processes may come and go).

@@ -88,6 +88,16 @@ impl Drop for CurrentGuard {
     }
 }
 
+/// The index of this thread's worker, if this thread is a worker of `shared`.
+pub(crate) fn current_index<M: Send + Sync + 'static>(shared: &Arc<Shared<M>>) -> Option<usize> {
+    let (current_shared, core) = CURRENT.with(|c| c.get());
+    if current_shared != Arc::as_ptr(shared).cast::<()>() || core.is_null() {
+        return None;
+    }
+    // SAFETY: as in `schedule_local`: the pointer is this thread's live `Core<M>`.
+    Some(unsafe { &*core.cast::<Core<M>>() }.index)
+}
+
 /// Queues `task` on this thread's worker if this thread is a worker of `shared`.
 /// Hands the task back otherwise.
 pub(crate) fn schedule_local<M: Send + Sync + 'static>(
