@@ -9,6 +9,7 @@ use crate::error::{NotFound, SendError, SpawnError};
 use crate::idle::Idle;
 use crate::loom::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::loom::{Condvar, Mutex};
+use crate::mailbox::Mailbox;
 use crate::park::Parker;
 use crate::pid::Pid;
 use crate::process::{Down, Exit, MonitorRef, PreemptHook, Process, Reason, Signal};
@@ -206,22 +207,7 @@ impl<M: Send + Sync + 'static> Shared<M> {
     }
 
     pub(crate) fn send(self: &Arc<Self>, pid: Pid, message: M) -> Result<(), SendError<M>> {
-        let mut message = Some(message);
-        let delivered = self.table.with(pid, |cell| {
-            if cell.state.is_done() {
-                return false;
-            }
-            cell.mailbox
-                .push(message.take().expect("message is taken once"));
-            self.wake_cell(cell);
-            true
-        });
-        match delivered {
-            Some(true) => Ok(()),
-            _ => Err(SendError(
-                message.take().expect("undelivered message is still here"),
-            )),
-        }
+        self.deliver(pid, message, |cell| &cell.mailbox, Placement::Next)
     }
 
     pub(crate) fn signal(
@@ -238,20 +224,31 @@ impl<M: Send + Sync + 'static> Shared<M> {
         } else {
             Placement::Next
         };
-        let mut signal = Some(signal);
+        self.deliver(pid, signal, |cell| &cell.signals, placement)
+    }
+
+    /// Pushes `value` into one of `pid`'s queues and wakes it; hands the value back if
+    /// the process has exited or never existed.
+    fn deliver<T>(
+        self: &Arc<Self>,
+        pid: Pid,
+        value: T,
+        queue: impl FnOnce(&Cell<M>) -> &Mailbox<T>,
+        placement: Placement,
+    ) -> Result<(), SendError<T>> {
+        let mut value = Some(value);
         let delivered = self.table.with(pid, |cell| {
             if cell.state.is_done() {
                 return false;
             }
-            cell.signals
-                .push(signal.take().expect("signal is taken once"));
+            queue(cell).push(value.take().expect("the value is taken once"));
             self.wake_cell_at(cell, placement);
             true
         });
         match delivered {
             Some(true) => Ok(()),
             _ => Err(SendError(
-                signal.take().expect("undelivered signal is still here"),
+                value.take().expect("an undelivered value is still here"),
             )),
         }
     }

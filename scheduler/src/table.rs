@@ -10,7 +10,9 @@
 //! the pointer and takes its own reference (or uses the process in place) before
 //! unpinning; `release` swaps the slot to null and defers dropping the table's
 //! reference until every thread pinned at that time has unpinned. So a reader never
-//! touches a freed process, and the send path takes no lock.
+//! touches a freed process, and the send path takes no lock. The process *body* is not
+//! affected: the scheduler drops it when the process exits; only the record (state
+//! word, empty queues, and messages that arrived too late) waits for the epoch.
 //!
 //! Who touches what:
 //! - `publish` (spawn) and `release` (exit) write a slot. Freed indices go to a
@@ -228,7 +230,8 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
         out
     }
 
-    /// Drops every entry still in the table (used once all workers have stopped).
+    /// Empties every slot (used once all workers have stopped); the entries are
+    /// dropped by the epoch collector once no reader can see them.
     pub(crate) fn clear(&self) {
         for page in &self.pages {
             let Some(slots) = page.get() else { break };
