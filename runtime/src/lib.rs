@@ -1,14 +1,35 @@
-//! wippy-runtime: PIDs, names, links and monitors, hosts and supervision on top of wippy-scheduler; filled in by its own issue.
-//!
-//! The modules that do not need the scheduler are here already:
+//! wippy-runtime: the actor semantics of Wippy on top of `wippy-scheduler`.
 //!
 //! - [`pid`]: the process identifier `{node@host|0x00004}`, its parser and printer.
 //! - [`payload`]: the value tree that messages, spawn arguments and registry data carry.
-//! - [`registry`]: the YAML registry loader (`_index.yaml` files, `wippy.lock`) and typed
-//!   views of the entry kinds the runtime acts on.
+//! - [`message`]: messages (topic plus payloads) and lifecycle events.
+//! - [`Runtime`]: hosts (one scheduler per `process.host`), spawning by entry and host,
+//!   sending by PID or name, links, monitors, cancel and terminate, the name registry.
+//! - [`process`]: the [`ProcessBody`](process::ProcessBody) trait a process runs (plain
+//!   Rust, or a Lua VM from `wippy-lua`) and the context it runs with.
+//! - [`router`]: topic subscriptions, the inbox, and messages waiting for either.
+//! - [`service`] and [`lifecycle`]: `process.service` supervision with back-off, and the
+//!   start/stop order of the registry's entries.
+//! - [`registry`]: the YAML registry loader.
+//! - [`signals`]: shutdown on SIGINT/SIGTERM.
 #![deny(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
+pub mod error;
+pub mod host;
+pub mod lifecycle;
+pub mod message;
+mod metrics;
+mod names;
 pub mod payload;
 pub mod pid;
+pub mod process;
 pub mod registry;
+pub mod router;
+mod runtime;
+pub mod service;
+pub mod signals;
+
+pub use error::RuntimeError;
+pub use metrics::Metrics;
+pub use runtime::{Dest, Runtime, SpawnSpec};

@@ -378,6 +378,13 @@ impl Map {
         Map::default()
     }
 
+    /// An empty map with room for `capacity` entries.
+    pub fn with_capacity(capacity: usize) -> Map {
+        Map {
+            entries: IndexMap::with_capacity(capacity),
+        }
+    }
+
     /// Inserts or replaces; a replaced key keeps its original position. Returns the old value.
     pub fn insert(&mut self, key: impl Into<MapKey>, value: impl Into<Payload>) -> Option<Payload> {
         self.entries.insert(key.into(), value.into())
@@ -531,6 +538,7 @@ pub struct ErrorValue {
     kind: ErrorKind,
     retryable: Option<bool>,
     details: Option<Payload>,
+    stack: Option<Arc<str>>,
 }
 
 impl ErrorValue {
@@ -541,6 +549,7 @@ impl ErrorValue {
             kind,
             retryable: None,
             details: None,
+            stack: None,
         }
     }
 
@@ -555,6 +564,13 @@ impl ErrorValue {
     #[must_use]
     pub fn with_details(mut self, details: impl Into<Payload>) -> ErrorValue {
         self.details = Some(details.into());
+        self
+    }
+
+    /// Sets the stack trace: the Lua traceback text where the error was made or raised.
+    #[must_use]
+    pub fn with_stack(mut self, stack: impl Into<Arc<str>>) -> ErrorValue {
+        self.stack = Some(stack.into());
         self
     }
 
@@ -576,6 +592,11 @@ impl ErrorValue {
     /// The details, if any.
     pub fn details(&self) -> Option<&Payload> {
         self.details.as_ref()
+    }
+
+    /// The stack trace, if one was captured.
+    pub fn stack(&self) -> Option<&str> {
+        self.stack.as_deref()
     }
 }
 

@@ -207,6 +207,31 @@ impl FromStr for Pid {
     type Err = ParsePidError;
 
     fn from_str(s: &str) -> Result<Pid, ParsePidError> {
+        let parts = PidParts::parse(s)?;
+        Ok(PidHost::new(parts.node, parts.host)?.pid(parts.counter))
+    }
+}
+
+/// The parts of a PID string, borrowed from it: parsing them allocates nothing, so the
+/// send path can find a process by its counter and compare the host in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PidParts<'a> {
+    /// The node, when the PID names one.
+    pub node: Option<&'a str>,
+    /// The host entry id.
+    pub host: &'a str,
+    /// The node-wide counter.
+    pub counter: u64,
+}
+
+impl<'a> PidParts<'a> {
+    /// Splits `{[node@]host|0x...}` into its parts.
+    ///
+    /// # Errors
+    ///
+    /// A [`ParsePidError`] naming what is malformed; the host itself is checked only by
+    /// [`PidHost::new`].
+    pub fn parse(s: &'a str) -> Result<PidParts<'a>, ParsePidError> {
         let err = |kind| Err(ParsePidError { kind });
         let Some(rest) = s.strip_prefix('{') else {
             return err(ParsePidErrorKind::MissingOpenBrace);
@@ -227,7 +252,16 @@ impl FromStr for Pid {
             None => (None, location),
         };
         let counter = parse_counter(counter)?;
-        Ok(PidHost::new(node, host)?.pid(counter))
+        Ok(PidParts {
+            node,
+            host,
+            counter,
+        })
+    }
+
+    /// `true` when `pid` is the PID these parts spell.
+    pub fn matches(&self, pid: &Pid) -> bool {
+        self.counter == pid.counter() && self.host == pid.host() && self.node == pid.node()
     }
 }
 

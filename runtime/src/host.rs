@@ -1,0 +1,88 @@
+//! Hosts: each `process.host` (and `terminal.host`) entry is one scheduler instance.
+//!
+//! The runtime owns its hosts. A host owns its scheduler until the runtime shuts it down;
+//! process records keep an `Arc<Host>` so that a send reaches the scheduler's handle
+//! without any lookup by name.
+
+use crate::message::Envelope;
+use crate::pid::PidHost;
+use crate::registry::EntryId;
+use parking_lot::Mutex;
+use std::sync::Arc;
+use std::time::Duration;
+use wippy_scheduler::{Handle, Scheduler, Shutdown};
+
+/// What a host is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostKind {
+    /// A `process.host`: runs any number of processes.
+    Process,
+    /// A `terminal.host`: runs the one process that owns the terminal.
+    Terminal,
+    /// The runtime's own host (`node:control`), where supervisors run.
+    Control,
+}
+
+/// One started host.
+#[derive(Debug)]
+pub struct Host {
+    id: EntryId,
+    kind: HostKind,
+    pid_host: Arc<PidHost>,
+    handle: Handle<Envelope>,
+    scheduler: Mutex<Option<Scheduler<Envelope>>>,
+}
+
+impl Host {
+    pub(crate) fn start(
+        id: EntryId,
+        kind: HostKind,
+        pid_host: Arc<PidHost>,
+        workers: usize,
+    ) -> Result<Arc<Host>, wippy_scheduler::BuildError> {
+        let scheduler = Scheduler::<Envelope>::builder()
+            .workers(workers)
+            .name(id.as_str())
+            .build()?;
+        Ok(Arc::new(Host {
+            id,
+            kind,
+            pid_host,
+            handle: scheduler.handle(),
+            scheduler: Mutex::new(Some(scheduler)),
+        }))
+    }
+
+    /// The host's entry id.
+    pub fn id(&self) -> &EntryId {
+        &self.id
+    }
+
+    /// What the host is for.
+    pub fn kind(&self) -> HostKind {
+        self.kind
+    }
+
+    /// Worker threads of the host's scheduler.
+    pub fn workers(&self) -> usize {
+        self.handle.workers()
+    }
+
+    pub(crate) fn pid_host(&self) -> &Arc<PidHost> {
+        &self.pid_host
+    }
+
+    pub(crate) fn handle(&self) -> &Handle<Envelope> {
+        &self.handle
+    }
+
+    /// Stops the scheduler: cancels every process, kills those still running after
+    /// `grace`, joins the workers. Returns how many were killed. Idempotent.
+    pub(crate) fn stop(&self, grace: Duration) -> usize {
+        let scheduler = self.scheduler.lock().take();
+        match scheduler {
+            Some(scheduler) => scheduler.shutdown(Shutdown::new("runtime shutdown", grace)),
+            None => 0,
+        }
+    }
+}

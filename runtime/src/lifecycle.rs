@@ -1,0 +1,354 @@
+//! Starting and stopping the registry's entries: `lifecycle.auto_start`, dependency
+//! order (`requires`/`depends_on` and references), and the reverse order at stop.
+//!
+//! Kinds the runtime starts: `process.host`, `terminal.host`, `process.service`. An
+//! entry of any other kind with `auto_start: true` is reported at start as not supported
+//! (rather than silently not run).
+
+use crate::error::RuntimeError;
+use crate::host::HostKind;
+use crate::pid::Pid;
+use crate::registry::{Entry, EntryConfig, EntryId, Lifecycle, Registry};
+use crate::runtime::{Dest, Runtime};
+use crate::service::ServiceStatus;
+use crate::service::supervisor::{ServiceSpec, Supervisor};
+use parking_lot::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The id of the runtime's own host, where supervisors run.
+pub const CONTROL_HOST: &str = "node:control";
+
+/// A started service: its supervisor's PID and published status.
+#[derive(Clone, Debug)]
+pub struct ServiceHandle {
+    /// The `process.service` entry.
+    pub id: EntryId,
+    /// The supervisor process.
+    pub supervisor: Pid,
+    /// What the supervisor publishes.
+    pub status: Arc<ServiceStatus>,
+    stop_timeout: Duration,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct LifecycleState {
+    services: Mutex<Vec<ServiceHandle>>,
+}
+
+/// Why the entries could not be started; every problem found, each naming its entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartError {
+    /// One line per problem: `file:line: entry ns:name: ...`.
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            f.write_str(problem)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StartError {}
+
+fn describe(entry: &Entry, what: impl fmt::Display) -> String {
+    format!(
+        "{}:{}: entry {}: {what}",
+        entry.location().path().display(),
+        entry.location().line(),
+        entry.id()
+    )
+}
+
+fn startable(entry: &Entry) -> bool {
+    matches!(
+        entry.config(),
+        EntryConfig::ProcessHost(_) | EntryConfig::TerminalHost(_) | EntryConfig::ProcessService(_)
+    )
+}
+
+/// The entries to start, dependencies first: every `auto_start` entry and what it
+/// requires, ordered so that each comes after its `requires` and the entries with a
+/// lifecycle it references.
+///
+/// # Errors
+///
+/// Missing requirements, unsupported kinds and dependency cycles, all of them.
+pub fn start_order(registry: &Registry) -> Result<Vec<EntryId>, StartError> {
+    let mut problems = Vec::new();
+    let has_lifecycle = |id: &EntryId| registry.get(id).and_then(Entry::lifecycle).is_some();
+    let deps_of = |entry: &Entry| -> Vec<EntryId> {
+        let mut deps: Vec<EntryId> = entry
+            .lifecycle()
+            .map(|l| l.requires.clone())
+            .unwrap_or_default();
+        for reference in entry.references() {
+            let target = reference.target();
+            if target != entry.id() && has_lifecycle(target) && !deps.contains(target) {
+                deps.push(target.clone());
+            }
+        }
+        deps
+    };
+    // Everything reachable from the auto_start entries.
+    let mut wanted: Vec<EntryId> = registry
+        .iter()
+        .filter(|e| e.lifecycle().is_some_and(|l| l.auto_start))
+        .map(|e| e.id().clone())
+        .collect();
+    let mut seen: HashSet<EntryId> = wanted.iter().cloned().collect();
+    let mut i = 0;
+    while i < wanted.len() {
+        let id = wanted[i].clone();
+        i += 1;
+        let Some(entry) = registry.get(&id) else {
+            continue;
+        };
+        for dep in deps_of(entry) {
+            if registry.get(&dep).is_none() {
+                problems.push(describe(
+                    entry,
+                    format_args!("requires {dep}, which is not in the registry"),
+                ));
+            } else if seen.insert(dep.clone()) {
+                wanted.push(dep);
+            }
+        }
+    }
+    for id in &wanted {
+        if let Some(entry) = registry.get(id) {
+            if !startable(entry) {
+                problems.push(describe(
+                    entry,
+                    format_args!("kind {} cannot be started by this runtime yet (it starts process.host, terminal.host and process.service)", entry.kind()),
+                ));
+            }
+        }
+    }
+    // Depth-first topological order, in registry order for ties.
+    let mut order = Vec::new();
+    let mut state: HashMap<EntryId, bool> = HashMap::new(); // false = visiting, true = done
+    fn visit(
+        id: &EntryId,
+        registry: &Registry,
+        deps_of: &dyn Fn(&Entry) -> Vec<EntryId>,
+        state: &mut HashMap<EntryId, bool>,
+        order: &mut Vec<EntryId>,
+        path: &mut Vec<EntryId>,
+        problems: &mut Vec<String>,
+    ) {
+        match state.get(id) {
+            Some(true) => return,
+            Some(false) => {
+                let start = path.iter().position(|p| p == id).unwrap_or(0);
+                let cycle: Vec<String> = path[start..].iter().map(ToString::to_string).collect();
+                if let Some(entry) = registry.get(id) {
+                    problems.push(describe(
+                        entry,
+                        format_args!("dependency cycle: {} -> {id}", cycle.join(" -> ")),
+                    ));
+                }
+                return;
+            }
+            None => {}
+        }
+        let Some(entry) = registry.get(id) else {
+            return;
+        };
+        state.insert(id.clone(), false);
+        path.push(id.clone());
+        for dep in deps_of(entry) {
+            visit(&dep, registry, deps_of, state, order, path, problems);
+        }
+        path.pop();
+        state.insert(id.clone(), true);
+        order.push(id.clone());
+    }
+    for entry in registry.iter() {
+        if seen.contains(entry.id()) {
+            let mut path = Vec::new();
+            visit(
+                entry.id(),
+                registry,
+                &deps_of,
+                &mut state,
+                &mut order,
+                &mut path,
+                &mut problems,
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(order)
+    } else {
+        Err(StartError { problems })
+    }
+}
+
+impl Runtime {
+    /// Starts every `auto_start` entry and its requirements, dependencies first.
+    ///
+    /// # Errors
+    ///
+    /// As [`start_order`], plus failures to start (e.g. a service whose process entry
+    /// does not exist or whose host is not started). Entries started before a failure
+    /// keep running; call [`shutdown`](Runtime::shutdown).
+    pub fn start(&self) -> Result<(), StartError> {
+        let order = start_order(self.registry())?;
+        let mut problems = Vec::new();
+        for id in order {
+            let Some(entry) = self.registry().get(&id) else {
+                continue;
+            };
+            if let Err(problem) = self.start_entry(entry) {
+                let optional = entry
+                    .lifecycle()
+                    .is_some_and(|l| l.startup == crate::registry::Startup::Optional);
+                let message = describe(entry, problem);
+                if optional {
+                    tracing::warn!("{message} (startup: optional, going on)");
+                } else {
+                    problems.push(message);
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(StartError { problems })
+        }
+    }
+
+    /// Starts one entry of a kind the runtime starts (host or service).
+    ///
+    /// # Errors
+    ///
+    /// What went wrong, as text for the caller to attach to the entry.
+    pub fn start_entry(&self, entry: &Entry) -> Result<(), RuntimeError> {
+        match entry.config() {
+            EntryConfig::ProcessHost(host) => {
+                self.start_host(entry.id(), HostKind::Process, host.workers_or_default())?;
+            }
+            EntryConfig::TerminalHost(_) => {
+                self.start_host(entry.id(), HostKind::Terminal, 1)?;
+            }
+            EntryConfig::ProcessService(service) => {
+                self.start_service(entry, service)?;
+            }
+            _ => {
+                return Err(RuntimeError::NotSpawnable {
+                    entry: entry.id().to_string(),
+                    kind: entry.kind().to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn control_host(&self) -> Result<(), RuntimeError> {
+        if self.host(CONTROL_HOST).is_none() {
+            let id = EntryId::new("node", "control")
+                .map_err(|e| RuntimeError::HostNotFound(e.to_string()))?;
+            self.start_host(&id, HostKind::Control, 1)?;
+        }
+        Ok(())
+    }
+
+    fn start_service(
+        &self,
+        entry: &Entry,
+        service: &crate::registry::ProcessService,
+    ) -> Result<ServiceHandle, RuntimeError> {
+        let process = self
+            .registry()
+            .get(&service.process)
+            .ok_or_else(|| RuntimeError::EntryNotFound(service.process.to_string()))?;
+        if !self.can_spawn_kind(process.kind()) {
+            return Err(RuntimeError::NotSpawnable {
+                entry: service.process.to_string(),
+                kind: process.kind().to_owned(),
+            });
+        }
+        if self.host(service.host.as_str()).is_none() {
+            return Err(RuntimeError::HostNotFound(service.host.to_string()));
+        }
+        let lifecycle = entry.lifecycle().cloned().unwrap_or_else(default_lifecycle);
+        let stop_timeout = lifecycle.stop_timeout;
+        let spec = ServiceSpec {
+            id: entry.id().clone(),
+            process: service.process.clone(),
+            host: service.host.clone(),
+            input: service.input.iter().cloned().collect(),
+            lifecycle,
+        };
+        self.control_host()?;
+        let (supervisor, status) = Supervisor::new(spec);
+        let supervisor = self.spawn_body(CONTROL_HOST, supervisor, None)?;
+        tracing::info!(service = %entry.id(), %supervisor, "service started");
+        let handle = ServiceHandle {
+            id: entry.id().clone(),
+            supervisor,
+            status,
+            stop_timeout,
+        };
+        self.inner.lifecycle.services.lock().push(handle.clone());
+        Ok(handle)
+    }
+
+    /// The services started so far, in start order.
+    pub fn services(&self) -> Vec<ServiceHandle> {
+        self.inner.lifecycle.services.lock().clone()
+    }
+
+    /// The started service `id`.
+    pub fn service(&self, id: &str) -> Option<ServiceHandle> {
+        self.inner
+            .lifecycle
+            .services
+            .lock()
+            .iter()
+            .find(|s| s.id.as_str() == id)
+            .cloned()
+    }
+}
+
+fn default_lifecycle() -> Lifecycle {
+    Lifecycle {
+        auto_start: false,
+        start_timeout: Lifecycle::DEFAULT_TIMEOUT,
+        stop_timeout: Lifecycle::DEFAULT_TIMEOUT,
+        stable_threshold: Lifecycle::DEFAULT_STABLE_THRESHOLD,
+        requires: Vec::new(),
+        startup: Default::default(),
+        restart: Default::default(),
+        security: None,
+    }
+}
+
+/// Stops the services in reverse start order, each within its `stop_timeout` (plus a
+/// margin for the terminate that follows it).
+pub(crate) fn stop_services(runtime: &Runtime) {
+    let services: Vec<ServiceHandle> =
+        std::mem::take(&mut *runtime.inner.lifecycle.services.lock());
+    for service in services.iter().rev() {
+        if runtime
+            .cancel(Dest::Pid(&service.supervisor), "runtime shutdown")
+            .is_ok()
+        {
+            let (snapshot, stopped) = service
+                .status
+                .wait_for(service.stop_timeout + Duration::from_secs(1), |s| {
+                    s.state.is_final()
+                });
+            tracing::info!(service = %service.id, state = ?snapshot.state, stopped, "service stopped");
+        }
+    }
+}

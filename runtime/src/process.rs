@@ -1,0 +1,12 @@
+//! Runtime processes: the body trait, the context a body works through, the record the
+//! runtime keeps per process, and the wrapper the scheduler runs.
+
+pub(crate) mod body;
+pub(crate) mod context;
+pub(crate) mod directory;
+pub(crate) mod record;
+pub(crate) mod running;
+
+pub use body::{BodyFactory, Flow, ProcessBody};
+pub use context::ProcessContext;
+pub use record::ExitWaiter;

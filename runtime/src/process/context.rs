@@ -1,0 +1,206 @@
+//! [`ProcessContext`]: what a running body may do — receive, send, spawn, link, monitor,
+//! name, arm timers — on behalf of its own process.
+//!
+//! Created by the body wrapper ([`Running`](super::running::Running)) for one step and
+//! lent to the body; it borrows the scheduler's context and the process's runtime state.
+
+use super::record::ProcessRecord;
+use super::running::Shell;
+use crate::error::RuntimeError;
+use crate::message::{Event, Message, Payloads, Topic};
+use crate::pid::Pid;
+use crate::registry::EntryId;
+use crate::runtime::{Dest, Runtime, SpawnSpec};
+use std::sync::Arc;
+use std::time::Duration;
+use wippy_scheduler::{Context, Notifier, Source, Timer};
+
+use crate::message::Envelope;
+
+/// A running process's view of the runtime during one step.
+pub struct ProcessContext<'a, 'b> {
+    pub(crate) cx: &'a mut Context<'b, Envelope>,
+    pub(crate) shell: &'a mut Shell,
+}
+
+impl std::fmt::Debug for ProcessContext<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProcessContext")
+            .field("pid", &self.shell.record.pid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProcessContext<'_, '_> {
+    fn record(&self) -> &Arc<ProcessRecord> {
+        &self.shell.record
+    }
+
+    /// This process's PID.
+    pub fn pid(&self) -> &Pid {
+        &self.shell.record.pid
+    }
+
+    /// The registry entry this process runs, if it was spawned from one.
+    pub fn entry_id(&self) -> Option<&EntryId> {
+        self.shell.record.entry.as_ref()
+    }
+
+    /// The runtime this process belongs to.
+    pub fn runtime(&self) -> &Runtime {
+        &self.shell.runtime
+    }
+
+    /// The next ordinary message, if one is waiting.
+    pub fn recv_message(&mut self) -> Option<Message> {
+        loop {
+            match self.cx.recv()? {
+                Envelope::Message(message) => return Some(message),
+                // Events travel as signals; one in the mailbox is still an event.
+                Envelope::Event(event) => self.shell.accept_event(event),
+            }
+        }
+    }
+
+    /// The next lifecycle event (EXIT, LINK_DOWN when links are trapped, CANCEL), if one
+    /// is waiting. Events always come before messages that wait beside them.
+    pub fn recv_event(&mut self) -> Option<Event> {
+        self.shell.drain_signals(self.cx);
+        self.shell.events.pop_front()
+    }
+
+    /// `true` when an untrapped LINK_DOWN has doomed this process: it fails as soon as
+    /// this step returns, so the body need not go on.
+    pub fn is_doomed(&self) -> bool {
+        self.shell.doomed.is_some()
+    }
+
+    /// Sends `topic` with `payloads` to `dest` (a PID or a registered name).
+    ///
+    /// # Errors
+    ///
+    /// [`RuntimeError::ReservedTopic`] for `@` topics, [`RuntimeError::ProcessNotFound`]
+    /// when the PID is dead or unknown, [`RuntimeError::Unresolved`] for an unknown name.
+    pub fn send(
+        &self,
+        dest: Dest<'_>,
+        topic: impl Into<Topic>,
+        payloads: Payloads,
+    ) -> Result<(), RuntimeError> {
+        self.shell
+            .runtime
+            .send_from(Some(&self.record().pid), dest, topic.into(), payloads)
+    }
+
+    /// Spawns a process as this process's child (links and monitors name this process).
+    ///
+    /// # Errors
+    ///
+    /// As [`Runtime::spawn`].
+    pub fn spawn(&self, spec: SpawnSpec) -> Result<Pid, RuntimeError> {
+        self.shell.runtime.spawn_from(Some(self.record()), spec)
+    }
+
+    /// Links this process with `dest` (both directions).
+    ///
+    /// # Errors
+    ///
+    /// When `dest` does not name a live process.
+    pub fn link(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        self.shell.runtime.link(self.record(), dest)
+    }
+
+    /// Removes the link with `dest`, if any.
+    ///
+    /// # Errors
+    ///
+    /// When `dest` is not a valid destination.
+    pub fn unlink(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        self.shell.runtime.unlink(self.record(), dest)
+    }
+
+    /// Monitors `dest`: an EXIT event arrives when it ends.
+    ///
+    /// # Errors
+    ///
+    /// When `dest` does not name a live process.
+    pub fn monitor(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        self.shell.runtime.monitor(self.record(), dest)
+    }
+
+    /// Stops monitoring `dest`; no EXIT event about it arrives afterwards.
+    ///
+    /// # Errors
+    ///
+    /// When `dest` is not a valid destination.
+    pub fn unmonitor(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        self.shell.runtime.unmonitor(self.record(), dest)
+    }
+
+    /// Ends `dest` forcefully, with an error.
+    ///
+    /// # Errors
+    ///
+    /// When `dest` does not name a live process.
+    pub fn terminate(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        self.shell.runtime.terminate(dest)
+    }
+
+    /// Sends `dest` a CANCEL event with `reason`.
+    ///
+    /// # Errors
+    ///
+    /// When `dest` does not name a live process.
+    pub fn cancel(&self, dest: Dest<'_>, reason: &str) -> Result<(), RuntimeError> {
+        self.shell
+            .runtime
+            .cancel_from(Some(&self.record().pid), dest, reason)
+    }
+
+    /// Registers `name` for this process (idempotent).
+    ///
+    /// # Errors
+    ///
+    /// [`RuntimeError::NameTaken`] when another process holds it.
+    pub fn register(&self, name: &str) -> Result<(), RuntimeError> {
+        self.shell.runtime.register_record(name, self.record())
+    }
+
+    /// Whether LINK_DOWN arrives as an event (`true`) or fails this process (`false`).
+    pub fn trap_links(&self) -> bool {
+        self.record().traps_links()
+    }
+
+    /// Sets [`trap_links`](Self::trap_links).
+    pub fn set_trap_links(&self, trap: bool) {
+        self.record()
+            .trap_links
+            .store(trap, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// A one-shot timer that wakes this process after `after`.
+    pub fn timer(&self, after: Duration) -> Timer {
+        self.cx.timer(after)
+    }
+
+    /// A periodic timer that wakes this process every `period`.
+    pub fn ticker(&self, period: Duration) -> Timer {
+        self.cx.ticker(period)
+    }
+
+    /// The first ready source, in order (see [`Context::select`]). Events count as the
+    /// scheduler's signal source.
+    pub fn select(&mut self, sources: &[Source<'_>]) -> Option<usize> {
+        self.cx.select(sources)
+    }
+
+    /// `true` once this step has used its time slice; return [`Flow::Yield`](super::Flow::Yield).
+    pub fn should_yield(&self) -> bool {
+        self.cx.should_yield()
+    }
+
+    /// A handle that wakes this process from any thread (for I/O completions).
+    pub fn notifier(&self) -> Notifier {
+        self.cx.notifier()
+    }
+}

@@ -1,0 +1,129 @@
+//! The runtime's record of one live process: where it runs and who is tied to it.
+//!
+//! Ownership: the [`Directory`](super::directory::Directory) holds one `Arc` while the
+//! process lives, the process's own body wrapper holds another, and senders borrow it for
+//! the length of one operation. The relation lists are behind one mutex; the process's
+//! exit takes them out exactly once (setting `exited`), and every operation that adds to
+//! them checks `exited` under the same lock, so nothing is added after the exit notices
+//! went out.
+
+use crate::host::Host;
+use crate::message::Outcome;
+use crate::pid::Pid;
+use crate::registry::EntryId;
+use parking_lot::{Condvar, Mutex};
+use smallvec::SmallVec;
+use std::sync::Arc;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use wippy_scheduler::Pid as SlotPid;
+
+/// One live (or just exited) process.
+#[derive(Debug)]
+pub(crate) struct ProcessRecord {
+    pub(crate) pid: Pid,
+    pub(crate) entry: Option<EntryId>,
+    pub(crate) host: Arc<Host>,
+    /// The scheduler's pid; set once, right after the scheduler accepted the process.
+    pub(crate) slot: OnceLock<SlotPid>,
+    pub(crate) trap_links: AtomicBool,
+    pub(crate) relations: Mutex<Relations>,
+    pub(crate) waiter: Option<Arc<ExitWaiter>>,
+}
+
+/// Who is tied to a process; see the module docs for the locking rule.
+#[derive(Debug, Default)]
+pub(crate) struct Relations {
+    pub(crate) exited: bool,
+    /// Linked processes (links are symmetric: each side lists the other).
+    pub(crate) links: SmallVec<[Pid; 2]>,
+    /// Processes that monitor this one.
+    pub(crate) monitors: SmallVec<[Pid; 2]>,
+    /// Processes this one monitors (so its exit can remove it from their lists).
+    pub(crate) monitoring: SmallVec<[Pid; 2]>,
+    /// Names registered to this process.
+    pub(crate) names: SmallVec<[Arc<str>; 1]>,
+}
+
+impl ProcessRecord {
+    pub(crate) fn new(
+        pid: Pid,
+        entry: Option<EntryId>,
+        host: Arc<Host>,
+        relations: Relations,
+        waiter: Option<Arc<ExitWaiter>>,
+    ) -> ProcessRecord {
+        ProcessRecord {
+            pid,
+            entry,
+            host,
+            slot: OnceLock::new(),
+            trap_links: AtomicBool::new(false),
+            relations: Mutex::new(relations),
+            waiter,
+        }
+    }
+
+    pub(crate) fn traps_links(&self) -> bool {
+        self.trap_links.load(Ordering::Relaxed)
+    }
+
+    /// Runs `f` on the relations unless the process has exited; `None` if it has.
+    pub(crate) fn with_live<R>(&self, f: impl FnOnce(&mut Relations) -> R) -> Option<R> {
+        let mut relations = self.relations.lock();
+        if relations.exited {
+            None
+        } else {
+            Some(f(&mut relations))
+        }
+    }
+}
+
+/// Lets a thread outside the scheduler wait for one process's outcome.
+#[derive(Debug, Default)]
+pub struct ExitWaiter {
+    outcome: Mutex<Option<Outcome>>,
+    ready: Condvar,
+}
+
+impl ExitWaiter {
+    /// A waiter with no outcome yet.
+    pub fn new() -> Arc<ExitWaiter> {
+        Arc::new(ExitWaiter::default())
+    }
+
+    pub(crate) fn set(&self, outcome: Outcome) {
+        *self.outcome.lock() = Some(outcome);
+        self.ready.notify_all();
+    }
+
+    /// Blocks until the process has ended, and returns how.
+    pub fn wait(&self) -> Outcome {
+        let mut outcome = self.outcome.lock();
+        loop {
+            if let Some(outcome) = outcome.as_ref() {
+                return outcome.clone();
+            }
+            self.ready.wait(&mut outcome);
+        }
+    }
+
+    /// As [`wait`](Self::wait), giving up after `timeout`.
+    pub fn wait_timeout(&self, timeout: std::time::Duration) -> Option<Outcome> {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut outcome = self.outcome.lock();
+        loop {
+            if let Some(outcome) = outcome.as_ref() {
+                return Some(outcome.clone());
+            }
+            if self.ready.wait_until(&mut outcome, deadline).timed_out() {
+                return outcome.clone();
+            }
+        }
+    }
+
+    /// The outcome, if the process has ended.
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.outcome.lock().clone()
+    }
+}

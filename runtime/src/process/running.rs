@@ -1,0 +1,157 @@
+//! The scheduler-facing wrapper of a runtime process: it turns scheduler signals into
+//! lifecycle events (failing the process on an untrapped LINK_DOWN), steps the body, and
+//! runs the exit protocol exactly once — when the body ends, panics, or is dropped
+//! unfinished because the process was terminated or its host shut down.
+
+use super::body::{Flow, ProcessBody};
+use super::context::ProcessContext;
+use super::record::ProcessRecord;
+use crate::message::{Envelope, Event, EventKind, Outcome};
+use crate::payload::{ErrorKind, ErrorValue, Payload};
+use crate::runtime::Runtime;
+use std::collections::VecDeque;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use wippy_scheduler::{Context, Process, Signal, Step};
+
+/// The per-process runtime state a body's context borrows.
+#[derive(Debug)]
+pub(crate) struct Shell {
+    pub(crate) runtime: Runtime,
+    pub(crate) record: Arc<ProcessRecord>,
+    /// Events received from the scheduler and not yet read by the body.
+    pub(crate) events: VecDeque<Event>,
+    /// Set by an untrapped LINK_DOWN: the process fails with this error.
+    pub(crate) doomed: Option<ErrorValue>,
+}
+
+impl Shell {
+    /// Moves every pending scheduler signal into `events`.
+    pub(crate) fn drain_signals(&mut self, cx: &mut Context<'_, Envelope>) {
+        while let Some(signal) = cx.recv_signal() {
+            match signal {
+                Signal::User(Envelope::Event(event)) => self.accept_event(event),
+                Signal::User(Envelope::Message(_)) | Signal::Down(_) => {}
+                // The host is shutting down: a CANCEL from nobody in particular.
+                Signal::Cancel(reason) => {
+                    self.accept_event(Event::cancel(None, Arc::from(&*reason)));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    pub(crate) fn accept_event(&mut self, event: Event) {
+        if event.kind == EventKind::LinkDown && !self.record.traps_links() {
+            if self.doomed.is_none() {
+                let from = event.from.as_ref().map(ToString::to_string);
+                let mut error = ErrorValue::new(ErrorKind::Canceled, "linked process failed");
+                if let Some(from) = from {
+                    error = error.with_details(Payload::map([("from", Payload::from(from))]));
+                }
+                self.doomed = Some(error);
+            }
+            return;
+        }
+        self.events.push_back(event);
+    }
+}
+
+/// A runtime process as the scheduler sees it.
+pub(crate) struct Running {
+    shell: Shell,
+    body: Box<dyn ProcessBody>,
+    finished: bool,
+}
+
+impl Running {
+    pub(crate) fn new(
+        runtime: Runtime,
+        record: Arc<ProcessRecord>,
+        body: Box<dyn ProcessBody>,
+    ) -> Running {
+        Running {
+            shell: Shell {
+                runtime,
+                record,
+                events: VecDeque::new(),
+                doomed: None,
+            },
+            body,
+            finished: false,
+        }
+    }
+
+    fn end(&mut self, outcome: Outcome) -> Step<Envelope> {
+        self.finished = true;
+        let failed = outcome.is_error();
+        let notice = Envelope::Event(Event::ended(
+            EventKind::Exit,
+            self.shell.record.pid.clone(),
+            outcome.clone(),
+        ));
+        self.shell.runtime.finish(&self.shell.record, outcome);
+        if failed {
+            Step::Fail(notice)
+        } else {
+            Step::Done(None)
+        }
+    }
+}
+
+impl Process<Envelope> for Running {
+    fn step(&mut self, cx: &mut Context<'_, Envelope>) -> Step<Envelope> {
+        self.shell.drain_signals(cx);
+        if let Some(error) = self.shell.doomed.take() {
+            return self.end(Outcome::Error(Arc::new(error)));
+        }
+        let body = &mut self.body;
+        let shell = &mut self.shell;
+        let flow = catch_unwind(AssertUnwindSafe(|| {
+            body.step(&mut ProcessContext { cx, shell })
+        }));
+        let flow = match flow {
+            Ok(flow) => flow,
+            Err(panic) => {
+                let text = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "non-string panic".to_owned());
+                Flow::Fail(ErrorValue::new(
+                    ErrorKind::Internal,
+                    format!("process panicked: {text}"),
+                ))
+            }
+        };
+        if let Some(error) = self.shell.doomed.take() {
+            return self.end(Outcome::Error(Arc::new(error)));
+        }
+        match flow {
+            Flow::Wait => Step::Wait,
+            Flow::Yield => Step::Yield,
+            Flow::Done(value) => self.end(Outcome::Normal(value)),
+            Flow::Fail(error) => self.end(Outcome::Error(Arc::new(error))),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.finished = true;
+            if self.shell.record.slot.get().is_none() {
+                // The scheduler refused the process (or shutdown dropped it before the
+                // spawn returned): it never existed for anyone but its spawner.
+                self.shell.runtime.abandon(&self.shell.record);
+                return;
+            }
+            // Terminated, or killed by its host's shutdown: the body never ran to an end.
+            let error =
+                ErrorValue::new(ErrorKind::Canceled, "process terminated").with_retryable(false);
+            self.shell
+                .runtime
+                .finish(&self.shell.record, Outcome::Error(Arc::new(error)));
+        }
+    }
+}

@@ -1,0 +1,696 @@
+//! [`Runtime`]: one node's processes — hosts, the PID directory, names, links and
+//! monitors — and the operations on them.
+//!
+//! A `Runtime` is a cheap handle (`Arc`). It owns its hosts, and through them their
+//! schedulers and processes; running processes hold a handle back, so the cycle is
+//! broken by [`Runtime::shutdown`], which every owner must call.
+
+use crate::error::RuntimeError;
+use crate::host::{Host, HostKind};
+use crate::message::{Envelope, Event, EventKind, Message, Outcome, Payloads, Topic};
+use crate::metrics::{Counters, Metrics};
+use crate::names::Names;
+use crate::payload::Payload;
+use crate::pid::{Pid, PidHost, PidParts};
+use crate::process::directory::Directory;
+use crate::process::record::{ExitWaiter, ProcessRecord, Relations};
+use crate::process::running::Running;
+use crate::process::{BodyFactory, ProcessBody};
+use crate::registry::{EntryId, Registry};
+use parking_lot::{Mutex, RwLock};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use wippy_scheduler::SpawnError;
+
+/// Where a message or operation goes: a PID, or a string that is a PID or a name.
+#[derive(Clone, Copy, Debug)]
+pub enum Dest<'a> {
+    /// A parsed PID.
+    Pid(&'a Pid),
+    /// A PID string (`{host|0x00004}`) or a registered name.
+    Str(&'a str),
+}
+
+impl<'a> From<&'a Pid> for Dest<'a> {
+    fn from(pid: &'a Pid) -> Dest<'a> {
+        Dest::Pid(pid)
+    }
+}
+
+impl<'a> From<&'a str> for Dest<'a> {
+    fn from(s: &'a str) -> Dest<'a> {
+        Dest::Str(s)
+    }
+}
+
+/// What to spawn, where, and how it is tied to the spawner.
+#[derive(Clone, Debug)]
+pub struct SpawnSpec {
+    /// The registry entry to run (its kind must have a [`BodyFactory`]).
+    pub entry: String,
+    /// The host to run it on (a started `process.host` or `terminal.host`).
+    pub host: String,
+    /// Arguments for the body (Lua: `main(...)`).
+    pub args: Payloads,
+    /// Link the spawner and the child.
+    pub link: bool,
+    /// The spawner monitors the child.
+    pub monitor: bool,
+    /// A waiter told of the child's outcome (for callers outside any process).
+    pub waiter: Option<Arc<ExitWaiter>>,
+}
+
+impl SpawnSpec {
+    /// Spawn `entry` on `host` with no arguments and no ties.
+    pub fn new(entry: impl Into<String>, host: impl Into<String>) -> SpawnSpec {
+        SpawnSpec {
+            entry: entry.into(),
+            host: host.into(),
+            args: Payloads::new(),
+            link: false,
+            monitor: false,
+            waiter: None,
+        }
+    }
+
+    /// Adds an argument.
+    pub fn arg(mut self, arg: impl Into<Payload>) -> SpawnSpec {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Sets the arguments.
+    pub fn args(mut self, args: impl IntoIterator<Item = Payload>) -> SpawnSpec {
+        self.args = args.into_iter().collect();
+        self
+    }
+
+    /// Links spawner and child.
+    pub fn linked(mut self) -> SpawnSpec {
+        self.link = true;
+        self
+    }
+
+    /// The spawner monitors the child.
+    pub fn monitored(mut self) -> SpawnSpec {
+        self.monitor = true;
+        self
+    }
+
+    /// Tells `waiter` the child's outcome.
+    pub fn waiter(mut self, waiter: Arc<ExitWaiter>) -> SpawnSpec {
+        self.waiter = Some(waiter);
+        self
+    }
+}
+
+/// One node's process runtime. Cheap to clone.
+#[derive(Clone)]
+pub struct Runtime {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("hosts", &self.inner.hosts.read().len())
+            .field("live", &self.inner.directory.len())
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) registry: Arc<Registry>,
+    node: Option<String>,
+    hosts: RwLock<HashMap<String, Arc<Host>>>,
+    /// Hosts in the order they started (stopped in reverse).
+    host_order: Mutex<Vec<Arc<Host>>>,
+    pub(crate) directory: Directory,
+    names: Names,
+    next_counter: AtomicU64,
+    factories: RwLock<HashMap<String, Arc<dyn BodyFactory>>>,
+    pub(crate) counters: Counters,
+    pub(crate) lifecycle: crate::lifecycle::LifecycleState,
+}
+
+impl Runtime {
+    /// A runtime over `registry`, with no hosts started yet.
+    pub fn new(registry: Registry) -> Runtime {
+        Runtime::with_node(registry, None)
+    }
+
+    /// As [`new`](Self::new), naming the node (PIDs then print `{node@host|...}`).
+    pub fn with_node(registry: Registry, node: Option<String>) -> Runtime {
+        Runtime {
+            inner: Arc::new(Inner {
+                registry: Arc::new(registry),
+                node,
+                hosts: RwLock::new(HashMap::new()),
+                host_order: Mutex::new(Vec::new()),
+                directory: Directory::new(),
+                names: Names::default(),
+                next_counter: AtomicU64::new(1),
+                factories: RwLock::new(HashMap::new()),
+                counters: Counters::default(),
+                lifecycle: crate::lifecycle::LifecycleState::default(),
+            }),
+        }
+    }
+
+    /// The registry this runtime runs.
+    pub fn registry(&self) -> &Registry {
+        &self.inner.registry
+    }
+
+    /// Makes `factory` build the bodies of every entry of `kind` (e.g. `process.lua`).
+    pub fn register_kind(&self, kind: &str, factory: Arc<dyn BodyFactory>) {
+        self.inner
+            .factories
+            .write()
+            .insert(kind.to_owned(), factory);
+    }
+
+    /// `true` when entries of `kind` can be spawned.
+    pub fn can_spawn_kind(&self, kind: &str) -> bool {
+        self.inner.factories.read().contains_key(kind)
+    }
+
+    /// Starts a host named `id` with `workers` threads.
+    ///
+    /// # Errors
+    ///
+    /// When the id is malformed or the scheduler cannot start its threads. Starting a
+    /// host that is already running returns the running one.
+    pub fn start_host(
+        &self,
+        id: &EntryId,
+        kind: HostKind,
+        workers: usize,
+    ) -> Result<Arc<Host>, RuntimeError> {
+        let mut hosts = self.inner.hosts.write();
+        if let Some(host) = hosts.get(id.as_str()) {
+            return Ok(host.clone());
+        }
+        let pid_host = PidHost::new(self.inner.node.as_deref(), id.as_str())
+            .map_err(|e| RuntimeError::HostUnavailable(format!("{id}: {e}")))?;
+        let host = Host::start(id.clone(), kind, pid_host, workers)
+            .map_err(|e| RuntimeError::HostUnavailable(format!("{id}: {e}")))?;
+        hosts.insert(id.as_str().to_owned(), host.clone());
+        self.inner.host_order.lock().push(host.clone());
+        tracing::debug!(host = %id, workers, ?kind, "host started");
+        Ok(host)
+    }
+
+    /// The started host `id`.
+    pub fn host(&self, id: &str) -> Option<Arc<Host>> {
+        self.inner.hosts.read().get(id).cloned()
+    }
+
+    /// Every started host, in start order.
+    pub fn hosts(&self) -> Vec<Arc<Host>> {
+        self.inner.host_order.lock().clone()
+    }
+
+    /// The runtime's counters.
+    pub fn metrics(&self) -> Metrics {
+        self.inner.counters.snapshot()
+    }
+
+    /// Live processes right now (from the PID directory).
+    pub fn live_processes(&self) -> usize {
+        self.inner.directory.len()
+    }
+
+    /// `true` while `pid` names a live process.
+    pub fn is_alive(&self, pid: &Pid) -> bool {
+        self.inner
+            .directory
+            .get(pid.counter())
+            .is_some_and(|record| record.pid == *pid)
+    }
+
+    fn next_pid(&self, host: &Host) -> Pid {
+        let counter = self.inner.next_counter.fetch_add(1, Ordering::Relaxed);
+        host.pid_host().pid(counter)
+    }
+
+    /// Spawns a process from a registry entry, tied to nobody (links and monitors in
+    /// `spec` are ignored: there is no spawner process).
+    ///
+    /// # Errors
+    ///
+    /// Unknown entry or host, an entry kind with no factory, a body that cannot be made
+    /// (e.g. a compile error), or a host that is shutting down.
+    pub fn spawn(&self, spec: SpawnSpec) -> Result<Pid, RuntimeError> {
+        self.spawn_from(None, spec)
+    }
+
+    pub(crate) fn spawn_from(
+        &self,
+        parent: Option<&Arc<ProcessRecord>>,
+        spec: SpawnSpec,
+    ) -> Result<Pid, RuntimeError> {
+        let registry = &self.inner.registry;
+        let entry = registry
+            .get_str(&spec.entry)
+            .ok_or_else(|| RuntimeError::EntryNotFound(spec.entry.clone()))?;
+        let factory = self
+            .inner
+            .factories
+            .read()
+            .get(entry.kind())
+            .cloned()
+            .ok_or_else(|| RuntimeError::NotSpawnable {
+                entry: spec.entry.clone(),
+                kind: entry.kind().to_owned(),
+            })?;
+        let host = self
+            .host(&spec.host)
+            .ok_or_else(|| RuntimeError::HostNotFound(spec.host.clone()))?;
+        let body = factory
+            .create(self, entry, spec.args)
+            .map_err(RuntimeError::Body)?;
+        let ties = Ties {
+            parent,
+            link: spec.link,
+            monitor: spec.monitor,
+        };
+        self.spawn_record(&host, Some(entry.id().clone()), body, ties, spec.waiter)
+    }
+
+    /// Spawns a Rust body on `host`, with no entry and tied to nobody.
+    ///
+    /// # Errors
+    ///
+    /// An unknown or stopping host.
+    pub fn spawn_body(
+        &self,
+        host: &str,
+        body: impl ProcessBody,
+        waiter: Option<Arc<ExitWaiter>>,
+    ) -> Result<Pid, RuntimeError> {
+        let host = self
+            .host(host)
+            .ok_or_else(|| RuntimeError::HostNotFound(host.to_owned()))?;
+        let ties = Ties {
+            parent: None,
+            link: false,
+            monitor: false,
+        };
+        self.spawn_record(&host, None, Box::new(body), ties, waiter)
+    }
+
+    fn spawn_record(
+        &self,
+        host: &Arc<Host>,
+        entry: Option<EntryId>,
+        mut body: Box<dyn ProcessBody>,
+        ties: Ties<'_>,
+        waiter: Option<Arc<ExitWaiter>>,
+    ) -> Result<Pid, RuntimeError> {
+        let pid = self.next_pid(host);
+        let mut relations = Relations::default();
+        if let Some(parent) = ties.parent {
+            // The parent is running this very call, so it cannot have exited.
+            let tied = parent.with_live(|theirs| {
+                if ties.link {
+                    theirs.links.push(pid.clone());
+                }
+                if ties.monitor {
+                    theirs.monitoring.push(pid.clone());
+                }
+            });
+            if tied.is_some() {
+                if ties.link {
+                    relations.links.push(parent.pid.clone());
+                }
+                if ties.monitor {
+                    relations.monitors.push(parent.pid.clone());
+                }
+            }
+        }
+        let record = Arc::new(ProcessRecord::new(
+            pid.clone(),
+            entry,
+            host.clone(),
+            relations,
+            waiter,
+        ));
+        let options = body.spawn_options();
+        let running = Running::new(self.clone(), record.clone(), body);
+        let slot = match host.handle().spawn_with(running, options) {
+            Ok(slot) => slot,
+            Err(error) => {
+                // The body was dropped unrun, and its wrapper undid the ties.
+                let why = match error {
+                    SpawnError::ShuttingDown => "shutting down",
+                    SpawnError::TableFull => "process table full",
+                    _ => "refused",
+                };
+                return Err(RuntimeError::HostUnavailable(format!(
+                    "{} ({why})",
+                    host.id()
+                )));
+            }
+        };
+        let _ = record.slot.set(slot);
+        self.inner.counters.spawned();
+        self.inner.directory.insert(record.clone());
+        // The child may have run and exited before it was in the directory: its exit
+        // could not remove it then, so remove it now.
+        if record.relations.lock().exited {
+            self.inner.directory.remove(&pid);
+        }
+        tracing::trace!(%pid, entry = ?record.entry.as_ref().map(EntryId::as_str), "spawn");
+        Ok(pid)
+    }
+
+    /// Finds the live process `dest` names.
+    pub(crate) fn resolve(&self, dest: Dest<'_>) -> Result<Arc<ProcessRecord>, RuntimeError> {
+        match dest {
+            Dest::Pid(pid) => self
+                .inner
+                .directory
+                .get(pid.counter())
+                .filter(|record| record.pid == *pid)
+                .ok_or(RuntimeError::ProcessNotFound),
+            Dest::Str(text) => {
+                if text.starts_with('{') {
+                    if let Ok(parts) = PidParts::parse(text) {
+                        return self
+                            .inner
+                            .directory
+                            .get(parts.counter)
+                            .filter(|record| parts.matches(&record.pid))
+                            .ok_or(RuntimeError::ProcessNotFound);
+                    }
+                }
+                let pid = self
+                    .inner
+                    .names
+                    .lookup(text)
+                    .ok_or_else(|| RuntimeError::Unresolved(text.to_owned()))?;
+                self.resolve(Dest::Pid(&pid))
+            }
+        }
+    }
+
+    /// Resolves `dest` to the PID of a live process.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn resolve_pid(&self, dest: Dest<'_>) -> Result<Pid, RuntimeError> {
+        Ok(self.resolve(dest)?.pid.clone())
+    }
+
+    /// Sends a message from outside any process.
+    ///
+    /// # Errors
+    ///
+    /// [`RuntimeError::ReservedTopic`], [`RuntimeError::ProcessNotFound`],
+    /// [`RuntimeError::Unresolved`].
+    pub fn send(
+        &self,
+        dest: Dest<'_>,
+        topic: impl Into<Topic>,
+        payloads: Payloads,
+    ) -> Result<(), RuntimeError> {
+        self.send_from(None, dest, topic.into(), payloads)
+    }
+
+    pub(crate) fn send_from(
+        &self,
+        from: Option<&Pid>,
+        dest: Dest<'_>,
+        topic: Topic,
+        payloads: Payloads,
+    ) -> Result<(), RuntimeError> {
+        if topic.starts_with('@') {
+            return Err(RuntimeError::ReservedTopic(topic.to_string()));
+        }
+        let record = self.resolve(dest)?;
+        let slot = *record.slot.get().ok_or(RuntimeError::ProcessNotFound)?;
+        let message = Message {
+            from: from.cloned(),
+            topic,
+            payloads,
+        };
+        record
+            .host
+            .handle()
+            .send(slot, Envelope::Message(message))
+            .map_err(|_| RuntimeError::ProcessNotFound)?;
+        self.inner.counters.message();
+        Ok(())
+    }
+
+    fn deliver_event(&self, record: &ProcessRecord, event: Event) -> bool {
+        match record.slot.get() {
+            Some(slot) => record
+                .host
+                .handle()
+                .send_signal(*slot, Envelope::Event(event))
+                .is_ok(),
+            None => false,
+        }
+    }
+
+    /// Ends `dest` forcefully: it exits with a "process terminated" error (so its links
+    /// get LINK_DOWN) without running again.
+    ///
+    /// # Errors
+    ///
+    /// [`RuntimeError::ProcessNotFound`] and the name errors.
+    pub fn terminate(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        let record = self.resolve(dest)?;
+        let slot = *record.slot.get().ok_or(RuntimeError::ProcessNotFound)?;
+        record
+            .host
+            .handle()
+            .kill(slot, "terminated")
+            .map_err(|_| RuntimeError::ProcessNotFound)
+    }
+
+    /// Sends `dest` a CANCEL event with `reason`, from outside any process.
+    ///
+    /// # Errors
+    ///
+    /// As [`terminate`](Self::terminate).
+    pub fn cancel(&self, dest: Dest<'_>, reason: &str) -> Result<(), RuntimeError> {
+        self.cancel_from(None, dest, reason)
+    }
+
+    pub(crate) fn cancel_from(
+        &self,
+        from: Option<&Pid>,
+        dest: Dest<'_>,
+        reason: &str,
+    ) -> Result<(), RuntimeError> {
+        let record = self.resolve(dest)?;
+        if self.deliver_event(&record, Event::cancel(from.cloned(), Arc::from(reason))) {
+            Ok(())
+        } else {
+            Err(RuntimeError::ProcessNotFound)
+        }
+    }
+
+    pub(crate) fn link(&self, me: &ProcessRecord, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        let other = self.resolve(dest)?;
+        if other.pid == me.pid {
+            return Ok(());
+        }
+        // Target first: if it exits after this, its exit already lists us and sends the
+        // LINK_DOWN; our own side is added next.
+        other
+            .with_live(|theirs| push_unique(&mut theirs.links, &me.pid))
+            .ok_or(RuntimeError::ProcessNotFound)?;
+        me.with_live(|mine| push_unique(&mut mine.links, &other.pid));
+        Ok(())
+    }
+
+    pub(crate) fn unlink(&self, me: &ProcessRecord, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        let other_pid = match self.resolve(dest) {
+            Ok(other) => {
+                other.with_live(|theirs| theirs.links.retain(|p| *p != me.pid));
+                other.pid.clone()
+            }
+            Err(RuntimeError::ProcessNotFound) => match dest {
+                Dest::Pid(pid) => pid.clone(),
+                Dest::Str(text) => text
+                    .parse()
+                    .map_err(|_| RuntimeError::InvalidPid(text.to_owned()))?,
+            },
+            Err(other) => return Err(other),
+        };
+        me.with_live(|mine| mine.links.retain(|p| *p != other_pid));
+        Ok(())
+    }
+
+    pub(crate) fn monitor(&self, me: &ProcessRecord, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        let other = self.resolve(dest)?;
+        other
+            .with_live(|theirs| push_unique(&mut theirs.monitors, &me.pid))
+            .ok_or(RuntimeError::ProcessNotFound)?;
+        me.with_live(|mine| push_unique(&mut mine.monitoring, &other.pid));
+        Ok(())
+    }
+
+    pub(crate) fn unmonitor(&self, me: &ProcessRecord, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        match self.resolve(dest) {
+            Ok(other) => {
+                other.with_live(|theirs| theirs.monitors.retain(|p| *p != me.pid));
+                me.with_live(|mine| mine.monitoring.retain(|p| *p != other.pid));
+                Ok(())
+            }
+            // Already gone: nothing more can arrive from it.
+            Err(RuntimeError::ProcessNotFound) => Ok(()),
+            Err(other) => Err(other),
+        }
+    }
+
+    pub(crate) fn register_record(
+        &self,
+        name: &str,
+        record: &ProcessRecord,
+    ) -> Result<(), RuntimeError> {
+        self.inner.names.register(name, record)
+    }
+
+    /// Registers `name` for the live process `pid` (idempotent for the same process).
+    ///
+    /// # Errors
+    ///
+    /// [`RuntimeError::NameTaken`] when another process holds the name,
+    /// [`RuntimeError::ProcessNotFound`] when `pid` is not alive.
+    pub fn register(&self, name: &str, pid: &Pid) -> Result<(), RuntimeError> {
+        let record = self.resolve(Dest::Pid(pid))?;
+        self.inner.names.register(name, &record)
+    }
+
+    /// The PID registered under `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`RuntimeError::NameNotRegistered`].
+    pub fn lookup(&self, name: &str) -> Result<Pid, RuntimeError> {
+        self.inner
+            .names
+            .lookup(name)
+            .ok_or_else(|| RuntimeError::NameNotRegistered(name.to_owned()))
+    }
+
+    /// Removes `name`; `false` when it was not registered.
+    pub fn unregister(&self, name: &str) -> bool {
+        match self.inner.names.unregister(name) {
+            Some(pid) => {
+                if let Some(record) = self.inner.directory.get(pid.counter()) {
+                    record.with_live(|r| r.names.retain(|n| &**n != name));
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Registered names right now.
+    pub fn registered_names(&self) -> usize {
+        self.inner.names.len()
+    }
+
+    /// Undoes the ties of a process the scheduler never ran (its spawn failed).
+    pub(crate) fn abandon(&self, record: &ProcessRecord) {
+        let relations = {
+            let mut relations = record.relations.lock();
+            relations.exited = true;
+            std::mem::take(&mut *relations)
+        };
+        let pid = &record.pid;
+        for other in relations.links.iter().chain(&relations.monitors) {
+            if let Some(other) = self.inner.directory.get(other.counter()) {
+                other.with_live(|theirs| {
+                    theirs.links.retain(|p| p != pid);
+                    theirs.monitoring.retain(|p| p != pid);
+                });
+            }
+        }
+    }
+
+    /// The exit protocol, run once per process by its wrapper.
+    pub(crate) fn finish(&self, record: &ProcessRecord, outcome: Outcome) {
+        let relations = {
+            let mut relations = record.relations.lock();
+            relations.exited = true;
+            std::mem::take(&mut *relations)
+        };
+        let pid = &record.pid;
+        self.inner.directory.remove(pid);
+        self.inner.names.release(pid, &relations.names);
+        let live = |other: &Pid| {
+            self.inner
+                .directory
+                .get(other.counter())
+                .filter(|r| r.pid == *other)
+        };
+        for watcher in &relations.monitors {
+            if let Some(watcher) = live(watcher) {
+                watcher.with_live(|theirs| theirs.monitoring.retain(|p| p != pid));
+                self.deliver_event(
+                    &watcher,
+                    Event::ended(EventKind::Exit, pid.clone(), outcome.clone()),
+                );
+            }
+        }
+        for linked in &relations.links {
+            if let Some(linked) = live(linked) {
+                linked.with_live(|theirs| theirs.links.retain(|p| p != pid));
+                if outcome.is_error() {
+                    self.deliver_event(
+                        &linked,
+                        Event::ended(EventKind::LinkDown, pid.clone(), outcome.clone()),
+                    );
+                }
+            }
+        }
+        for target in &relations.monitoring {
+            if let Some(target) = live(target) {
+                target.with_live(|theirs| theirs.monitors.retain(|p| p != pid));
+            }
+        }
+        self.inner.counters.exited(outcome.is_error());
+        match outcome.error() {
+            Some(error) => tracing::debug!(%pid, error = %error, "exit"),
+            None => tracing::trace!(%pid, "exit"),
+        }
+        if let Some(waiter) = &record.waiter {
+            waiter.set(outcome);
+        }
+    }
+
+    /// Stops the whole runtime: services in reverse start order (each gets CANCEL and
+    /// its `stop_timeout`), then every host in reverse start order, whose processes get
+    /// CANCEL and up to `grace` before they are killed. Idempotent.
+    pub fn shutdown(&self, grace: Duration) {
+        crate::lifecycle::stop_services(self);
+        let hosts: Vec<Arc<Host>> = std::mem::take(&mut *self.inner.host_order.lock());
+        for host in hosts.iter().rev() {
+            let killed = host.stop(grace);
+            tracing::debug!(host = %host.id(), killed, "host stopped");
+        }
+        self.inner.hosts.write().clear();
+    }
+}
+
+struct Ties<'a> {
+    parent: Option<&'a Arc<ProcessRecord>>,
+    link: bool,
+    monitor: bool,
+}
+
+fn push_unique(list: &mut smallvec::SmallVec<[Pid; 2]>, pid: &Pid) {
+    if !list.contains(pid) {
+        list.push(pid.clone());
+    }
+}

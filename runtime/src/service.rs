@@ -1,0 +1,7 @@
+//! `process.service`: a process run under a supervisor that restarts it after error
+//! exits, with exponential back-off.
+
+pub mod backoff;
+pub(crate) mod supervisor;
+
+pub use supervisor::{ServiceSnapshot, ServiceState, ServiceStatus};

@@ -1,0 +1,309 @@
+//! The supervisor of one `process.service`: a Rust process on the runtime's control host
+//! that runs the service's process, restarts it after error exits with back-off, and
+//! stops it on CANCEL (CANCEL to the child, then terminate after `stop_timeout`).
+//!
+//! Its state is published in a [`ServiceStatus`] that the lifecycle and tests read.
+
+use super::backoff;
+use crate::message::{EventKind, Outcome, Payloads};
+use crate::payload::ErrorValue;
+use crate::pid::Pid;
+use crate::process::{Flow, ProcessBody, ProcessContext};
+use crate::registry::{EntryId, Lifecycle};
+use crate::runtime::{Dest, SpawnSpec};
+use parking_lot::{Condvar, Mutex};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wippy_scheduler::Timer;
+
+/// Where a service is in its life.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ServiceState {
+    /// About to start its process.
+    Starting,
+    /// Its process runs.
+    Running,
+    /// Its process failed; it restarts after the delay.
+    Restarting {
+        /// The delay chosen for this restart.
+        delay: Duration,
+    },
+    /// Stop requested; waiting for the process to end.
+    Stopping,
+    /// Stopped on request.
+    Stopped,
+    /// The process ended normally, or with an error that is not retried: no restart.
+    Exited,
+    /// Gave up after `max_attempts` restarts.
+    Failed,
+}
+
+impl ServiceState {
+    /// `true` once the supervisor has ended.
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            ServiceState::Stopped | ServiceState::Exited | ServiceState::Failed
+        )
+    }
+}
+
+/// A snapshot of a service's supervision.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ServiceSnapshot {
+    /// The current state.
+    pub state: ServiceState,
+    /// The running process, if any.
+    pub child: Option<Pid>,
+    /// Restarts made so far.
+    pub restarts: u64,
+    /// The consecutive-failure counter the back-off uses (reset after a stable run).
+    pub attempt: u32,
+    /// When each process was started, in order.
+    pub starts: Vec<Instant>,
+    /// The last error exit, if any.
+    pub last_error: Option<Arc<ErrorValue>>,
+}
+
+/// A service's published state; the supervisor writes, anyone may read and wait.
+#[derive(Debug)]
+pub struct ServiceStatus {
+    snapshot: Mutex<ServiceSnapshot>,
+    changed: Condvar,
+}
+
+impl ServiceStatus {
+    fn new() -> Arc<ServiceStatus> {
+        Arc::new(ServiceStatus {
+            snapshot: Mutex::new(ServiceSnapshot {
+                state: ServiceState::Starting,
+                child: None,
+                restarts: 0,
+                attempt: 0,
+                starts: Vec::new(),
+                last_error: None,
+            }),
+            changed: Condvar::new(),
+        })
+    }
+
+    /// The current snapshot.
+    pub fn snapshot(&self) -> ServiceSnapshot {
+        self.snapshot.lock().clone()
+    }
+
+    /// Waits until `done` holds for the snapshot, or `timeout` passes; returns the last
+    /// snapshot and whether `done` held.
+    pub fn wait_for(
+        &self,
+        timeout: Duration,
+        mut done: impl FnMut(&ServiceSnapshot) -> bool,
+    ) -> (ServiceSnapshot, bool) {
+        let deadline = Instant::now() + timeout;
+        let mut snapshot = self.snapshot.lock();
+        loop {
+            if done(&snapshot) {
+                return (snapshot.clone(), true);
+            }
+            if self.changed.wait_until(&mut snapshot, deadline).timed_out() {
+                let held = done(&snapshot);
+                return (snapshot.clone(), held);
+            }
+        }
+    }
+
+    fn update(&self, f: impl FnOnce(&mut ServiceSnapshot)) {
+        f(&mut self.snapshot.lock());
+        self.changed.notify_all();
+    }
+}
+
+/// What a supervisor runs.
+#[derive(Clone, Debug)]
+pub(crate) struct ServiceSpec {
+    pub(crate) id: EntryId,
+    pub(crate) process: EntryId,
+    pub(crate) host: EntryId,
+    pub(crate) input: Payloads,
+    pub(crate) lifecycle: Lifecycle,
+}
+
+#[derive(Debug, PartialEq)]
+enum Phase {
+    Init,
+    Running,
+    Backoff,
+    Stopping,
+    Done,
+}
+
+pub(crate) struct Supervisor {
+    spec: ServiceSpec,
+    status: Arc<ServiceStatus>,
+    phase: Phase,
+    child: Option<Pid>,
+    started_at: Instant,
+    attempt: u32,
+    timer: Option<Timer>,
+}
+
+impl Supervisor {
+    pub(crate) fn new(spec: ServiceSpec) -> (Supervisor, Arc<ServiceStatus>) {
+        let status = ServiceStatus::new();
+        let supervisor = Supervisor {
+            spec,
+            status: status.clone(),
+            phase: Phase::Init,
+            child: None,
+            started_at: Instant::now(),
+            attempt: 0,
+            timer: None,
+        };
+        (supervisor, status)
+    }
+
+    fn start_child(&mut self, cx: &mut ProcessContext<'_, '_>) {
+        let spec = SpawnSpec::new(self.spec.process.as_str(), self.spec.host.as_str())
+            .args(self.spec.input.iter().cloned())
+            .monitored();
+        self.started_at = Instant::now();
+        match cx.spawn(spec) {
+            Ok(pid) => {
+                tracing::info!(service = %self.spec.id, %pid, "service process started");
+                self.child = Some(pid.clone());
+                self.phase = Phase::Running;
+                let started = self.started_at;
+                self.status.update(|s| {
+                    s.state = ServiceState::Running;
+                    s.child = Some(pid);
+                    s.starts.push(started);
+                });
+            }
+            Err(error) => {
+                let error = Arc::new(error.to_error_value());
+                tracing::error!(service = %self.spec.id, %error, "service process failed to start");
+                self.child_failed(cx, error);
+            }
+        }
+    }
+
+    fn child_exited(&mut self, cx: &mut ProcessContext<'_, '_>, outcome: Outcome) {
+        self.child = None;
+        match outcome {
+            Outcome::Normal(_) => {
+                tracing::info!(service = %self.spec.id, "service process exited normally; not restarted");
+                self.finish(ServiceState::Exited);
+            }
+            Outcome::Error(error) if error.retryable() == Some(false) => {
+                tracing::warn!(service = %self.spec.id, %error, "service process ended with a non-retryable error; not restarted");
+                self.status.update(|s| s.last_error = Some(error));
+                self.finish(ServiceState::Exited);
+            }
+            Outcome::Error(error) => self.child_failed(cx, error),
+        }
+    }
+
+    fn child_failed(&mut self, cx: &mut ProcessContext<'_, '_>, error: Arc<ErrorValue>) {
+        let policy = &self.spec.lifecycle.restart;
+        if self.started_at.elapsed() >= self.spec.lifecycle.stable_threshold {
+            self.attempt = 0;
+        }
+        if policy.max_attempts > 0 && self.attempt >= policy.max_attempts {
+            tracing::error!(service = %self.spec.id, %error, attempts = self.attempt, "service gave up after max_attempts");
+            self.status.update(|s| s.last_error = Some(error));
+            self.finish(ServiceState::Failed);
+            return;
+        }
+        let delay = backoff::delay(policy, self.attempt);
+        self.attempt += 1;
+        tracing::warn!(service = %self.spec.id, %error, ?delay, attempt = self.attempt, "service process failed; restarting");
+        self.phase = Phase::Backoff;
+        self.timer = Some(cx.timer(delay));
+        let attempt = self.attempt;
+        self.status.update(|s| {
+            s.state = ServiceState::Restarting { delay };
+            s.child = None;
+            s.attempt = attempt;
+            s.last_error = Some(error);
+        });
+    }
+
+    fn begin_stop(&mut self, cx: &mut ProcessContext<'_, '_>) {
+        match self.child.clone() {
+            Some(child) if self.phase == Phase::Running => {
+                self.phase = Phase::Stopping;
+                self.status.update(|s| s.state = ServiceState::Stopping);
+                if cx.cancel(Dest::Pid(&child), "service stopping").is_err() {
+                    // Already gone; its EXIT is on the way.
+                }
+                self.timer = Some(cx.timer(self.spec.lifecycle.stop_timeout));
+            }
+            _ => {
+                self.timer = None;
+                self.finish(ServiceState::Stopped);
+            }
+        }
+    }
+
+    fn finish(&mut self, state: ServiceState) {
+        self.phase = Phase::Done;
+        self.timer = None;
+        self.status.update(|s| {
+            s.state = state;
+            s.child = None;
+        });
+    }
+}
+
+impl ProcessBody for Supervisor {
+    fn step(&mut self, cx: &mut ProcessContext<'_, '_>) -> Flow {
+        if self.phase == Phase::Init {
+            self.start_child(cx);
+        }
+        while let Some(event) = cx.recv_event() {
+            match event.kind {
+                EventKind::Cancel => {
+                    if self.phase != Phase::Stopping && self.phase != Phase::Done {
+                        self.begin_stop(cx);
+                    }
+                }
+                EventKind::Exit if event.from.is_some() && event.from == self.child => {
+                    let outcome = event.outcome.unwrap_or(Outcome::Normal(Default::default()));
+                    if self.phase == Phase::Stopping {
+                        self.child = None;
+                        self.finish(ServiceState::Stopped);
+                    } else {
+                        self.child_exited(cx, outcome);
+                    }
+                }
+                _ => {}
+            }
+        }
+        while cx.recv_message().is_some() {}
+        if self.timer.as_ref().is_some_and(Timer::fired) {
+            self.timer = None;
+            match self.phase {
+                Phase::Backoff => {
+                    self.status.update(|s| s.restarts += 1);
+                    cx.runtime().inner.counters.restart();
+                    tracing::info!(service = %self.spec.id, "service restart");
+                    self.start_child(cx);
+                }
+                Phase::Stopping => {
+                    if let Some(child) = self.child.clone() {
+                        tracing::warn!(service = %self.spec.id, %child, "service process ignored CANCEL for stop_timeout; terminating");
+                        let _ = cx.terminate(Dest::Pid(&child));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if self.phase == Phase::Done {
+            Flow::Done(Default::default())
+        } else {
+            Flow::Wait
+        }
+    }
+}
