@@ -1,0 +1,94 @@
+//! Wippy's Lua dialect: Lua source that may carry Luau-style type annotations.
+//!
+//! Wippy's own VM parses annotations and (optionally) checks them; we run the code on stock
+//! Lua 5.4, so annotations are removed before compiling. Type checking is off by default in
+//! Wippy too, so the program means the same without them.
+//!
+//! [`strip_annotations`] overwrites every annotation with spaces and keeps every line break,
+//! so each remaining token stays on its line and at its byte column, and Lua's error messages
+//! (`worker.lua:12: attempt to ...`) point at the line the author wrote:
+//!
+//! ```
+//! use wippy_lua::dialect::strip_annotations;
+//!
+//! let source = "local function add(a: number, b: number): number\n  return a + b\nend";
+//! assert_eq!(
+//!     strip_annotations(source)?,
+//!     "local function add(a        , b        )        \n  return a + b\nend",
+//! );
+//! # Ok::<(), wippy_lua::dialect::DialectError>(())
+//! ```
+//!
+//! What is recognised, with examples (the full list of positions is in `scanner.rs`, the
+//! type grammar in `types.rs`):
+//!
+//! - locals and loop variables: `local x: number = 1`, `local a: T, b <const>: U`,
+//!   `for k: string, v: any in pairs(t) do`;
+//! - functions, named, local, anonymous and methods: `function M:m<T>(a: T, ...: any): (T, string)`,
+//!   also with Wippy's return list without parentheses, `: string?, string?`;
+//! - type declarations at statement start: `type Point = {x: number}`,
+//!   `export type Box<T> = {value: T}`;
+//! - casts and assertions after an expression: `(x :: any) :: number`, `x as string`, `x!`;
+//! - types: names, `mod.T`, `Array<T>`, `T?`, `A | B`, `A & B`, `{T}`, `{[K]: V}`,
+//!   `{x: T, y?: U}`, `(A, B) -> R`, `<T>(T) -> T`, `...T`, `T...`, `typeof(e)`,
+//!   string, number and boolean literals, and Wippy's `fun(a: T): R`, `T[]`, `@annotation(...)`.
+//!
+//! Plain Lua comes back borrowed and untouched, with one exception: `y as {t}` on one line,
+//! which plain Lua reads as a statement calling a function `as`, is taken for a cast.
+//! Not supported: Wippy's `interface ... end` declarations, conditional types
+//! (`A extends B ? C : D`), casts written `as` before anything but a name or `{`, Luau's
+//! explicit instantiation `f<<T>>(x)` and `type function`, and Luau syntax that is not about
+//! types (`continue`, `+=`, backtick strings), which Lua 5.4 rejects.
+//!
+//! A cast at the very end of a line leaves its expression open once stripped, so
+//! `x = y :: T` followed by a line starting with `(` becomes the call `y(...)` in Lua,
+//! where Luau sees two statements. Lua 5.1 rejected such code as ambiguous; write `;`.
+
+mod cursor;
+mod error;
+mod lexer;
+mod scanner;
+#[cfg(test)]
+mod test;
+mod types;
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+pub use error::DialectError;
+
+/// Strips Luau-style type annotations, keeping line structure.
+///
+/// Every byte of an annotation becomes a space, except `\n` and `\r`, so lines and byte
+/// columns are unchanged. Returns [`Cow::Borrowed`] when there is nothing to strip.
+///
+/// # Errors
+///
+/// A [`DialectError`] with the line of the problem when the source has an unfinished string,
+/// long string or long comment, or an annotation that is not a well-formed type (such as an
+/// unclosed `{`). Anything else, including plain syntax errors, is left for Lua to report.
+pub fn strip_annotations(source: &str) -> Result<Cow<'_, str>, DialectError> {
+    let tokens = lexer::tokenize(source)?;
+    let spans = scanner::annotation_spans(source, &tokens)?;
+    if spans.is_empty() {
+        return Ok(Cow::Borrowed(source));
+    }
+    Ok(Cow::Owned(blank_out(source, &spans)))
+}
+
+/// `source` with each char inside `spans` replaced by as many spaces as it has bytes,
+/// line breaks excepted. `spans` are sorted and disjoint.
+fn blank_out(source: &str, spans: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut spans = spans.iter().peekable();
+    for (at, c) in source.char_indices() {
+        while spans.next_if(|span| span.end <= at).is_some() {}
+        let inside = spans.peek().is_some_and(|span| span.start <= at);
+        if inside && c != '\n' && c != '\r' {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
