@@ -1,10 +1,263 @@
-//! The `wippy` command line. The Lua process layer that it drives lands with its own issue;
-//! until then this binary only says so.
+//! The `wippy` command: `wippy init` writes `wippy.lock`; `wippy run` starts the
+//! registry's `auto_start` entries and runs until SIGINT/SIGTERM; `wippy run -x
+//! [host/]ns:entry` runs one process on the terminal host and exits with its result.
 
-fn main() {
-    eprintln!(
-        "wippy {}: the Lua runtime is not built yet (see README.md, \"Status\")",
-        env!("CARGO_PKG_VERSION")
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+use wippy_runtime::message::Outcome;
+use wippy_runtime::payload::Payload;
+use wippy_runtime::process::ExitWaiter;
+use wippy_runtime::registry::{EntryConfig, LOCK_FILE_NAME, LockFile, Registry};
+use wippy_runtime::{Runtime, SpawnSpec};
+
+/// How long processes get to end after CANCEL at shutdown.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+#[derive(Parser)]
+#[command(
+    name = "wippy",
+    version,
+    about = "Runs Wippy applications: Lua processes on the wippy runtime"
+)]
+struct Cli {
+    /// Show logs (info level); twice for debug.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write wippy.lock for the current directory.
+    Init {
+        /// The source directory.
+        #[arg(short = 'd', long, default_value = "./src")]
+        src_dir: String,
+        /// The modules directory.
+        #[arg(long, default_value = ".wippy")]
+        modules_dir: String,
+        /// The lock file to write.
+        #[arg(short = 'l', long, default_value = LOCK_FILE_NAME)]
+        lock_file: PathBuf,
+    },
+    /// Start the auto_start entries (or, with -x, run one process) until done or signalled.
+    Run {
+        /// Run this process entry (`ns:entry` or `host/ns:entry`) and exit with its result.
+        #[arg(short = 'x', long = "exec")]
+        exec: Option<String>,
+        /// The terminal host for -x (default: the only terminal.host).
+        #[arg(long)]
+        host: Option<String>,
+        /// Memory limit per Lua process in MiB.
+        #[arg(long, default_value_t = 64)]
+        process_memory_mb: usize,
+        /// Arguments for the process's main function.
+        args: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Init {
+            src_dir,
+            modules_dir,
+            lock_file,
+        } => init(&src_dir, &modules_dir, &lock_file),
+        Command::Run {
+            exec,
+            host,
+            process_memory_mb,
+            args,
+        } => {
+            let verbose = if exec.is_some() && cli.verbose == 0 {
+                None
+            } else {
+                Some(cli.verbose)
+            };
+            init_logs(verbose);
+            run(exec.as_deref(), host.as_deref(), process_memory_mb, args)
+        }
+    }
+}
+
+fn init(src_dir: &str, modules_dir: &str, lock_file: &Path) -> ExitCode {
+    if lock_file.exists() {
+        eprintln!("{} already exists; left as it is", lock_file.display());
+        return ExitCode::SUCCESS;
+    }
+    let text = format!("directories:\n  modules: {modules_dir}\n  src: {src_dir}\n");
+    match std::fs::write(lock_file, text) {
+        Ok(()) => {
+            eprintln!("wrote {}", lock_file.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", lock_file.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logs(verbose: Option<u8>) {
+    let Some(verbose) = verbose else { return };
+    let level = match verbose {
+        0 | 1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WIPPY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn load_registry() -> Result<Registry, ExitCode> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let loaded = match LockFile::find_and_read(&cwd) {
+        Ok(Some((path, lock))) => Registry::load_from_lock(&path, &lock),
+        Ok(None) => {
+            eprintln!("no {LOCK_FILE_NAME} found (run `wippy init`); loading ./src");
+            Registry::load_dir(&cwd.join("src"))
+        }
+        Err(errors) => Err(errors),
+    };
+    loaded.map_err(|errors| {
+        for error in errors.iter() {
+            eprintln!("error: {error}");
+        }
+        ExitCode::FAILURE
+    })
+}
+
+fn run(exec: Option<&str>, host: Option<&str>, memory_mb: usize, args: Vec<String>) -> ExitCode {
+    let registry = match load_registry() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let runtime = Runtime::new(registry);
+    let env = wippy_lua::install(
+        &runtime,
+        wippy_lua::LuaOptions::default().memory_limit(memory_mb << 20),
     );
-    std::process::exit(2);
+    if let Err(errors) = env.compiler.precompile(runtime.registry()) {
+        for error in errors {
+            eprintln!("error: {}", error.message());
+        }
+        return ExitCode::FAILURE;
+    }
+    if let Err(error) = runtime.start() {
+        eprintln!("error: cannot start:\n{error}");
+        runtime.shutdown(Duration::from_secs(1));
+        return ExitCode::FAILURE;
+    }
+    let code = match exec {
+        Some(target) => exec_one(&runtime, target, host, args),
+        None => {
+            if let Err(e) = wippy_runtime::signals::run_until_signal(&runtime, SHUTDOWN_GRACE) {
+                eprintln!("error: cannot wait for signals: {e}");
+                return ExitCode::FAILURE;
+            }
+            return ExitCode::SUCCESS;
+        }
+    };
+    runtime.shutdown(SHUTDOWN_GRACE);
+    code
+}
+
+fn terminal_host(runtime: &Runtime, wanted: Option<&str>) -> Result<String, String> {
+    if let Some(host) = wanted {
+        return Ok(host.to_owned());
+    }
+    let hosts: Vec<String> = runtime
+        .registry()
+        .iter()
+        .filter(|e| matches!(e.config(), EntryConfig::TerminalHost(_)))
+        .map(|e| e.id().to_string())
+        .collect();
+    match hosts.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err("no terminal.host entry in the registry; add one or pass --host".into()),
+        many => Err(format!(
+            "several terminal hosts ({}); pass --host",
+            many.join(", ")
+        )),
+    }
+}
+
+fn exec_one(runtime: &Runtime, target: &str, host: Option<&str>, args: Vec<String>) -> ExitCode {
+    let (host_part, entry) = match target.split_once('/') {
+        Some((host, entry)) => (Some(host), entry),
+        None => (None, target),
+    };
+    let host = match terminal_host(runtime, host_part.or(host)) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if runtime.host(&host).is_none() {
+        if let Some(entry) = runtime.registry().get_str(&host) {
+            if let Err(e) = runtime.start_entry(entry) {
+                eprintln!("error: cannot start host {host}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let waiter = ExitWaiter::new();
+    let spec = SpawnSpec::new(entry, host.clone())
+        .args(args.into_iter().map(Payload::from))
+        .waiter(waiter.clone());
+    if let Err(e) = runtime.spawn(spec) {
+        eprintln!("error: cannot run {entry} on {host}: {e}");
+        return ExitCode::FAILURE;
+    }
+    // Ctrl+C: stop everything (the process gets CANCEL, then is terminated); twice: now.
+    let rt = runtime.clone();
+    let _ = std::thread::Builder::new()
+        .name("wippy-signals".into())
+        .spawn(move || {
+            if let Ok(mut signals) = signal_hook::iterator::Signals::new([
+                signal_hook::consts::SIGINT,
+                signal_hook::consts::SIGTERM,
+            ]) {
+                let mut count = 0;
+                for _ in signals.forever() {
+                    count += 1;
+                    if count == 1 {
+                        let rt = rt.clone();
+                        std::thread::spawn(move || rt.shutdown(SHUTDOWN_GRACE));
+                    } else {
+                        std::process::exit(1);
+                    }
+                }
+            }
+        });
+    match waiter.wait() {
+        Outcome::Normal(value) => match value {
+            Payload::Int(n) => ExitCode::from(u8::try_from(n.rem_euclid(256)).unwrap_or(1)),
+            Payload::Float(f) => {
+                ExitCode::from(u8::try_from((f as i64).rem_euclid(256)).unwrap_or(1))
+            }
+            Payload::Bool(true) | Payload::Nil => ExitCode::SUCCESS,
+            Payload::Bool(false) => ExitCode::FAILURE,
+            Payload::Str(s) => {
+                println!("{}", String::from_utf8_lossy(&s));
+                ExitCode::SUCCESS
+            }
+            _ => ExitCode::SUCCESS,
+        },
+        Outcome::Error(error) => {
+            eprintln!("error: {entry}: {}", error.message());
+            if let Some(stack) = error.stack() {
+                eprintln!("{stack}");
+            }
+            ExitCode::FAILURE
+        }
+    }
 }

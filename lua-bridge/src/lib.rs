@@ -1,1 +1,22 @@
-//! wippy-lua: Wippy processes as isolated Lua 5.4 VMs; filled in by its own issue.
+//! wippy-lua: Wippy processes as isolated Lua 5.4 VMs on the wippy runtime.
+//!
+//! Each process owns one VM (mlua, `lua54` with `send`, so the VM moves between worker
+//! threads with its process). Nothing is shared between VMs: messages and spawn
+//! arguments cross as deep copies through the runtime's payload tree.
+//!
+//! - [`install`] makes a [`Runtime`](wippy_runtime::Runtime) run `process.lua` entries.
+//! - [`dialect`] strips Luau-style type annotations before compiling.
+//! - [`value`] converts between Lua values and payloads.
+//! - [`modules`] are the Lua-facing modules (`process`, `channel`, `time`, `io`,
+//!   `logger`, `json`, `payload`, `errors`).
+
+pub mod compile;
+pub mod dialect;
+mod factory;
+pub mod modules;
+pub mod value;
+mod vm;
+
+pub use factory::{LuaOptions, install};
+pub use vm::driver::LuaProcess;
+pub use vm::setup::LuaEnv;

@@ -4,9 +4,11 @@
 pub(crate) mod body;
 pub(crate) mod context;
 pub(crate) mod directory;
+pub(crate) mod handle;
 pub(crate) mod record;
 pub(crate) mod running;
 
 pub use body::{BodyFactory, Flow, ProcessBody};
 pub use context::ProcessContext;
+pub use handle::ProcessHandle;
 pub use record::ExitWaiter;

@@ -152,6 +152,13 @@ impl<T: Copy + PartialEq> Router<T> {
         delivered
     }
 
+    /// `true` when a waiting message would go to `target`.
+    pub fn has_waiting_for(&self, target: T) -> bool {
+        self.waiting
+            .iter()
+            .any(|m| self.route_of(&m.topic).map(Route::target) == Some(target))
+    }
+
     /// The first waiting message that would go to `target`, taken out of the queue (a
     /// receiver on a rendezvous target pulls this way).
     pub fn take_for(&mut self, target: T) -> Option<(Route<T>, Message)> {

@@ -36,6 +36,14 @@ impl ProcessContext<'_, '_> {
         &self.shell.record
     }
 
+    /// A handle for this process's runtime operations that outlives the step.
+    pub fn handle(&self) -> super::ProcessHandle {
+        super::ProcessHandle {
+            runtime: self.shell.runtime.clone(),
+            record: self.shell.record.clone(),
+        }
+    }
+
     /// This process's PID.
     pub fn pid(&self) -> &Pid {
         &self.shell.record.pid

@@ -1,0 +1,144 @@
+//! Compiling registry entries once per run: the annotated source is stripped of type
+//! annotations, compiled in a scratch VM and kept as bytecode (with line information,
+//! so errors name the right line); every process of the entry loads that bytecode.
+
+use crate::dialect::strip_annotations;
+use mlua::{Lua, StdLib};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::sync::Arc;
+use wippy_runtime::payload::{ErrorKind, ErrorValue};
+use wippy_runtime::registry::{Entry, EntryConfig, EntryId, LuaSource, Registry};
+
+/// One Lua entry, ready to run.
+#[derive(Debug)]
+pub struct CompiledEntry {
+    /// The entry id.
+    pub id: EntryId,
+    /// The chunk name errors use (the source file, or the entry id for inline code).
+    pub chunk_name: String,
+    /// Bytecode with debug information.
+    pub bytecode: Vec<u8>,
+    /// The exported function to call (`method:`), when the entry has one.
+    pub method: Option<String>,
+    /// `modules:`: what `require` may load.
+    pub modules: Vec<String>,
+    /// `imports:`: alias → library entry.
+    pub imports: Vec<(String, EntryId)>,
+}
+
+/// Bytecode cache for the Lua entries of one registry.
+#[derive(Debug, Default)]
+pub struct Compiler {
+    cache: Mutex<HashMap<EntryId, Arc<CompiledEntry>>>,
+}
+
+fn invalid(entry: &Entry, message: impl std::fmt::Display) -> ErrorValue {
+    ErrorValue::new(
+        ErrorKind::Invalid,
+        format!(
+            "{}:{}: entry {}: {message}",
+            entry.location().path().display(),
+            entry.location().line(),
+            entry.id()
+        ),
+    )
+}
+
+impl Compiler {
+    /// The compiled form of `entry`, compiling it on first use.
+    ///
+    /// # Errors
+    ///
+    /// Not a Lua entry, no source, annotation or syntax errors (with file and line).
+    pub fn get(&self, entry: &Entry) -> Result<Arc<CompiledEntry>, ErrorValue> {
+        if let Some(compiled) = self.cache.lock().get(entry.id()) {
+            return Ok(compiled.clone());
+        }
+        let compiled = Arc::new(compile(entry)?);
+        self.cache
+            .lock()
+            .insert(entry.id().clone(), compiled.clone());
+        Ok(compiled)
+    }
+
+    /// Compiles every Lua entry of `registry` now, collecting all errors.
+    ///
+    /// # Errors
+    ///
+    /// One error value per entry that does not compile.
+    pub fn precompile(&self, registry: &Registry) -> Result<(), Vec<ErrorValue>> {
+        let errors: Vec<ErrorValue> = registry
+            .iter()
+            .filter(|e| matches!(e.config(), EntryConfig::Lua(_)))
+            .filter_map(|e| self.get(e).err())
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
+    let EntryConfig::Lua(config) = entry.config() else {
+        return Err(invalid(
+            entry,
+            format_args!("kind {} is not a Lua entry", entry.kind()),
+        ));
+    };
+    if config.bytecode {
+        return Err(invalid(
+            entry,
+            "precompiled bytecode entries (.bc kinds) are not supported",
+        ));
+    }
+    let (code, chunk_name) = match &config.source {
+        LuaSource::Inline(code) => (code.clone(), entry.id().to_string()),
+        LuaSource::File { path, content } => match content {
+            Some(code) => (code.clone(), path.display().to_string()),
+            None => {
+                return Err(invalid(
+                    entry,
+                    format_args!("source file {} was not read", path.display()),
+                ));
+            }
+        },
+        _ => return Err(invalid(entry, "unsupported source form")),
+    };
+    let text = std::str::from_utf8(&code)
+        .map_err(|e| invalid(entry, format_args!("source is not UTF-8: {e}")))?;
+    let stripped = strip_annotations(text).map_err(|e| {
+        ErrorValue::new(
+            ErrorKind::Invalid,
+            format!(
+                "{chunk_name}:{}: {} (entry {})",
+                e.line,
+                e.message,
+                entry.id()
+            ),
+        )
+    })?;
+    let lua = Lua::new_with(StdLib::NONE, mlua::LuaOptions::new())
+        .map_err(|e| ErrorValue::new(ErrorKind::Internal, e.to_string()))?;
+    let function = lua
+        .load(&*stripped)
+        .set_name(format!("@{chunk_name}"))
+        .into_function()
+        .map_err(|e| {
+            let text = match &e {
+                mlua::Error::SyntaxError { message, .. } => message.clone(),
+                other => other.to_string(),
+            };
+            ErrorValue::new(ErrorKind::Invalid, format!("{text} (entry {})", entry.id()))
+        })?;
+    Ok(CompiledEntry {
+        id: entry.id().clone(),
+        chunk_name,
+        bytecode: function.dump(false),
+        method: config.method.clone(),
+        modules: config.modules.clone(),
+        imports: config.imports.clone(),
+    })
+}

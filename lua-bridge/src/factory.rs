@@ -1,0 +1,63 @@
+//! Plugging Lua into a runtime: the `process.lua` kind's body factory.
+
+use crate::compile::Compiler;
+use crate::vm::driver::LuaProcess;
+use crate::vm::setup::LuaEnv;
+use std::sync::Arc;
+use wippy_runtime::Runtime;
+use wippy_runtime::message::Payloads;
+use wippy_runtime::payload::ErrorValue;
+use wippy_runtime::process::{BodyFactory, ProcessBody};
+use wippy_runtime::registry::Entry;
+
+/// Options for the Lua processes of one runtime.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LuaOptions {
+    /// Memory limit per process VM, in bytes (0 = none). Default 64 MiB.
+    pub memory_limit: usize,
+}
+
+impl Default for LuaOptions {
+    fn default() -> LuaOptions {
+        LuaOptions {
+            memory_limit: 64 << 20,
+        }
+    }
+}
+
+impl LuaOptions {
+    /// Sets the per-process memory limit.
+    pub fn memory_limit(mut self, bytes: usize) -> LuaOptions {
+        self.memory_limit = bytes;
+        self
+    }
+}
+
+struct LuaFactory {
+    env: Arc<LuaEnv>,
+}
+
+impl BodyFactory for LuaFactory {
+    fn create(
+        &self,
+        _runtime: &Runtime,
+        entry: &Entry,
+        args: Payloads,
+    ) -> Result<Box<dyn ProcessBody>, ErrorValue> {
+        let compiled = self.env.compiler.get(entry)?;
+        Ok(Box::new(LuaProcess::new(self.env.clone(), compiled, args)))
+    }
+}
+
+/// Makes `runtime` run `process.lua` entries as Lua processes. Returns the shared
+/// environment (its compiler can precompile every entry to report errors early).
+pub fn install(runtime: &Runtime, options: LuaOptions) -> Arc<LuaEnv> {
+    let env = Arc::new(LuaEnv {
+        registry: Arc::new(runtime.registry().clone()),
+        compiler: Compiler::default(),
+        memory_limit: options.memory_limit,
+    });
+    runtime.register_kind("process.lua", Arc::new(LuaFactory { env: env.clone() }));
+    env
+}

@@ -1,0 +1,66 @@
+//! Preemption of a Lua process that runs past its time slice.
+//!
+//! The scheduler's watchdog calls [`Preempt::request`] from its own thread while the
+//! process runs. That arms a count hook on the coroutine being resumed; the hook yields
+//! at the next instruction (when the coroutine can yield there) and removes itself, so a
+//! process pays nothing for the hook until its slice has expired. The driver resumes the
+//! coroutine later like any other ready coroutine.
+
+use mlua::ffi;
+use parking_lot::Mutex;
+use std::ffi::c_int;
+
+/// The coroutine being resumed, as a raw `lua_State` address (0 when none).
+#[derive(Debug, Default)]
+pub(crate) struct Preempt {
+    running: Mutex<usize>,
+}
+
+unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut ffi::lua_Debug) {
+    // SAFETY: Lua calls the hook on the thread `state` it belongs to, during that thread's
+    // execution, which is exactly when the hook API may be used on it; yielding from a
+    // count hook with zero results is allowed by the Lua 5.4 manual when the thread is
+    // yieldable, which is checked first (otherwise the hook stays armed and fires again).
+    unsafe {
+        if ffi::lua_isyieldable(state) != 0 {
+            ffi::lua_sethook(state, None, 0, 0);
+            ffi::lua_yield(state, 0);
+        }
+    }
+}
+
+/// Instructions between checks once preemption is requested.
+const HOOK_COUNT: c_int = 1000;
+
+impl Preempt {
+    /// Marks `state` as the coroutine now running (the driver, around each resume).
+    pub(crate) fn enter(&self, state: *const std::ffi::c_void) {
+        *self.running.lock() = state as usize;
+    }
+
+    /// No coroutine runs any more.
+    pub(crate) fn leave(&self) {
+        *self.running.lock() = 0;
+    }
+
+    /// Asks the running coroutine to yield soon (called by the watchdog thread).
+    pub(crate) fn request(&self) {
+        let running = self.running.lock();
+        if *running != 0 {
+            // SAFETY: the address is a live coroutine: the driver sets it before a resume
+            // and clears it under this same lock after the resume returned, and holds the
+            // coroutine (so it cannot be collected) in between. `lua_sethook` is the one
+            // Lua API meant to be called asynchronously (ldebug.c: "this function can be
+            // called during a signal"): it only stores the hook and sets trap flags that
+            // the interpreter reads at its next instruction.
+            unsafe {
+                ffi::lua_sethook(
+                    *running as *mut ffi::lua_State,
+                    Some(yield_hook),
+                    ffi::LUA_MASKCOUNT,
+                    HOOK_COUNT,
+                );
+            }
+        }
+    }
+}

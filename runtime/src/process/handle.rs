@@ -1,0 +1,147 @@
+//! [`ProcessHandle`]: a process's own right to act in the runtime (send, spawn, link,
+//! monitor, name, cancel, terminate) that it can keep outside a step — e.g. inside the
+//! Lua functions its VM calls while the step runs.
+//!
+//! Owned by the process body; cloning it does not give anyone else a mailbox.
+
+use super::record::ProcessRecord;
+use crate::error::RuntimeError;
+use crate::message::{Payloads, Topic};
+use crate::pid::Pid;
+use crate::registry::EntryId;
+use crate::runtime::{Dest, Runtime, SpawnSpec};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+/// The runtime operations of one process, usable between and during its steps.
+#[derive(Clone, Debug)]
+pub struct ProcessHandle {
+    pub(crate) runtime: Runtime,
+    pub(crate) record: Arc<ProcessRecord>,
+}
+
+impl ProcessHandle {
+    /// This process's PID.
+    pub fn pid(&self) -> &Pid {
+        &self.record.pid
+    }
+
+    /// The registry entry this process runs, if any.
+    pub fn entry_id(&self) -> Option<&EntryId> {
+        self.record.entry.as_ref()
+    }
+
+    /// The runtime.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// The id of the host this process runs on.
+    pub fn host_id(&self) -> &EntryId {
+        self.record.host.id()
+    }
+
+    /// As [`ProcessContext::send`](super::ProcessContext::send).
+    ///
+    /// # Errors
+    ///
+    /// Reserved topic, dead PID, unknown name.
+    pub fn send(
+        &self,
+        dest: Dest<'_>,
+        topic: Topic,
+        payloads: Payloads,
+    ) -> Result<(), RuntimeError> {
+        self.runtime
+            .send_from(Some(&self.record.pid), dest, topic, payloads)
+    }
+
+    /// Spawns a child (links and monitors name this process).
+    ///
+    /// # Errors
+    ///
+    /// As [`Runtime::spawn`].
+    pub fn spawn(&self, spec: SpawnSpec) -> Result<Pid, RuntimeError> {
+        self.runtime.spawn_from(Some(&self.record), spec)
+    }
+
+    /// Links with `dest`.
+    ///
+    /// # Errors
+    ///
+    /// When `dest` names no live process.
+    pub fn link(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        self.runtime.link(&self.record, dest)
+    }
+
+    /// Removes the link with `dest`.
+    ///
+    /// # Errors
+    ///
+    /// When `dest` is malformed.
+    pub fn unlink(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        self.runtime.unlink(&self.record, dest)
+    }
+
+    /// Monitors `dest`.
+    ///
+    /// # Errors
+    ///
+    /// When `dest` names no live process.
+    pub fn monitor(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        self.runtime.monitor(&self.record, dest)
+    }
+
+    /// Stops monitoring `dest`.
+    ///
+    /// # Errors
+    ///
+    /// When `dest` is malformed.
+    pub fn unmonitor(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        self.runtime.unmonitor(&self.record, dest)
+    }
+
+    /// Terminates `dest`.
+    ///
+    /// # Errors
+    ///
+    /// When `dest` names no live process.
+    pub fn terminate(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
+        self.runtime.terminate(dest)
+    }
+
+    /// Sends `dest` a CANCEL event.
+    ///
+    /// # Errors
+    ///
+    /// When `dest` names no live process.
+    pub fn cancel(&self, dest: Dest<'_>, reason: &str) -> Result<(), RuntimeError> {
+        self.runtime
+            .cancel_from(Some(&self.record.pid), dest, reason)
+    }
+
+    /// Registers `name` for `pid` (this process when `None`).
+    ///
+    /// # Errors
+    ///
+    /// Name held by another process; `pid` not alive.
+    pub fn register(&self, name: &str, pid: Option<Dest<'_>>) -> Result<(), RuntimeError> {
+        match pid {
+            None => self.runtime.register_record(name, &self.record),
+            Some(dest) => {
+                let record = self.runtime.resolve(dest)?;
+                self.runtime.register_record(name, &record)
+            }
+        }
+    }
+
+    /// Whether LINK_DOWN arrives as an event.
+    pub fn trap_links(&self) -> bool {
+        self.record.traps_links()
+    }
+
+    /// Sets [`trap_links`](Self::trap_links).
+    pub fn set_trap_links(&self, trap: bool) {
+        self.record.trap_links.store(trap, Ordering::Relaxed);
+    }
+}
