@@ -1,0 +1,327 @@
+//! The `json` module (reference §1.8; R `modules/json/spec.md`): `json.encode(v) -> str, err`
+//! and `json.decode(s) -> v, err`.
+//!
+//! Both go through a [`Payload`], so JSON and message copies agree on what a table is
+//! ([`crate::value`]): `encode` copies the value with [`to_payload_strict`] and writes the
+//! payload, `decode` parses into a payload and builds it with [`from_payload`]. The Rust side
+//! ([`encode`], [`decode`]) is public for other modules (HTTP bodies, payload transcoding).
+//!
+//! Encoding:
+//! - `nil` is `null`; an empty table is `[]`; a sequence is an array; a table whose keys are
+//!   all strings is an object, its keys sorted bytewise so the output is deterministic.
+//! - Sparse arrays, tables mixing integer and string keys, and boolean or float keys are
+//!   errors, as are NaN and infinities, functions, threads and userdata other than errors and
+//!   payloads. Nesting is limited to [`MAX_DEPTH`] tables.
+//! - Integers are written as integers, floats in their shortest round-trip form, which keeps a
+//!   fraction or an exponent (`2.0`, `1e100`), so a float decodes back as a float.
+//! - Strings are written as UTF-8 with `"`, `\` and control characters escaped; bytes that are
+//!   not UTF-8 become U+FFFD (as Go's encoder does). `<`, `>` and `&` are not escaped.
+//! - An error value is an object with its `kind`, `message`, and `retryable` and `details`
+//!   when they are set.
+//!
+//! Decoding:
+//! - `null` is `nil`, arrays are sequences, objects are tables with string keys (a repeated
+//!   key keeps its last value).
+//! - A number without fraction or exponent that fits in 64 bits is an integer; any other number
+//!   is a float.
+//! - Errors name the line and column. Nesting is limited by the parser to 127 levels.
+//!
+//! All failures are `nil, err` with kind `INVALID`; nothing raises.
+
+use std::fmt;
+use std::io::Write as _;
+
+use bytes::Bytes;
+use mlua::{Lua, Table, Value};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload};
+
+use crate::modules::errors::fail;
+use crate::value::{MAX_DEPTH, from_payload, to_payload_strict, type_name};
+
+/// Builds the `json` table (`encode`, `decode`).
+///
+/// Lua errors: none from the functions; bad input gives `nil, err` (kind `INVALID`).
+pub fn module(lua: &Lua) -> mlua::Result<Table> {
+    let t = lua.create_table_with_capacity(0, 2)?;
+    t.raw_set(
+        "encode",
+        lua.create_function(|lua, v: Value| {
+            let text = to_payload_strict(&v)
+                .map_err(|e| e.to_error_value())
+                .and_then(|p| encode(&p));
+            match text {
+                Ok(text) => Ok((Value::String(lua.create_string(text)?), Value::Nil)),
+                Err(e) => fail(
+                    lua,
+                    e.kind().clone(),
+                    format!("json.encode: {}", e.message()),
+                ),
+            }
+        })?,
+    )?;
+    t.raw_set(
+        "decode",
+        lua.create_function(|lua, s: Value| {
+            let Value::String(s) = s else {
+                return fail(
+                    lua,
+                    ErrorKind::Invalid,
+                    format!("json.decode expects a string, got {}", type_name(&s)),
+                );
+            };
+            match decode(&s.as_bytes()) {
+                Ok(p) => Ok((from_payload(lua, &p)?, Value::Nil)),
+                Err(e) => fail(
+                    lua,
+                    e.kind().clone(),
+                    format!("json.decode: {}", e.message()),
+                ),
+            }
+        })?,
+    )?;
+    Ok(t)
+}
+
+/// Writes a payload as JSON text (see the [module docs](self) for the rules).
+///
+/// Errors (kind `INVALID`): sparse or mixed tables, non-string keys, NaN or infinite floats,
+/// nesting deeper than [`MAX_DEPTH`].
+pub fn encode(p: &Payload) -> Result<Vec<u8>, ErrorValue> {
+    let mut out = Vec::with_capacity(64);
+    write_value(&mut out, p, 0)?;
+    Ok(out)
+}
+
+/// Parses JSON text into a payload (see the [module docs](self) for the rules).
+///
+/// Errors (kind `INVALID`): the parser's message, naming the line and column.
+pub fn decode(text: &[u8]) -> Result<Payload, ErrorValue> {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let p = PayloadSeed
+        .deserialize(&mut de)
+        .and_then(|p| de.end().map(|()| p))
+        .map_err(|e| invalid(e.to_string()))?;
+    Ok(p)
+}
+
+fn invalid(message: impl Into<String>) -> ErrorValue {
+    ErrorValue::new(ErrorKind::Invalid, message)
+}
+
+/// `depth` is the number of containers enclosing `p`.
+fn write_value(out: &mut Vec<u8>, p: &Payload, depth: usize) -> Result<(), ErrorValue> {
+    match p {
+        Payload::Nil => out.extend_from_slice(b"null"),
+        Payload::Bool(true) => out.extend_from_slice(b"true"),
+        Payload::Bool(false) => out.extend_from_slice(b"false"),
+        Payload::Int(i) => write_display(out, i),
+        Payload::Float(f) => write_float(out, *f)?,
+        Payload::Str(s) => write_string(out, s),
+        Payload::Array(items) => {
+            check_depth(depth)?;
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(out, item, depth + 1)?;
+            }
+            out.push(b']');
+        }
+        Payload::Map(map) => {
+            check_depth(depth)?;
+            write_object(out, map, depth)?;
+        }
+        Payload::Error(e) => {
+            check_depth(depth)?;
+            out.extend_from_slice(b"{");
+            if let Some(d) = e.details() {
+                out.extend_from_slice(b"\"details\":");
+                write_value(out, d, depth + 1)?;
+                out.push(b',');
+            }
+            out.extend_from_slice(b"\"kind\":");
+            write_string(out, e.kind().as_str().as_bytes());
+            out.extend_from_slice(b",\"message\":");
+            write_string(out, e.message().as_bytes());
+            if let Some(r) = e.retryable() {
+                out.extend_from_slice(if r {
+                    b",\"retryable\":true"
+                } else {
+                    b",\"retryable\":false"
+                });
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
+}
+
+fn check_depth(depth: usize) -> Result<(), ErrorValue> {
+    if depth >= MAX_DEPTH {
+        return Err(invalid(format!("nested deeper than {MAX_DEPTH} levels")));
+    }
+    Ok(())
+}
+
+fn write_object(out: &mut Vec<u8>, map: &Map, depth: usize) -> Result<(), ErrorValue> {
+    let mut entries = Vec::with_capacity(map.len());
+    for (k, v) in map.iter() {
+        match k {
+            MapKey::Str(s) => entries.push((&s[..], v)),
+            _ => return Err(key_error(map)),
+        }
+    }
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out.push(b'{');
+    for (i, (k, v)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_string(out, k);
+        out.push(b':');
+        write_value(out, v, depth + 1)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// Says why a map cannot be an object.
+fn key_error(map: &Map) -> ErrorValue {
+    let ints = map.keys().filter(|k| matches!(k, MapKey::Int(_))).count();
+    let strs = map.keys().filter(|k| matches!(k, MapKey::Str(_))).count();
+    invalid(if ints == map.len() {
+        "cannot encode sparse array".to_owned()
+    } else if ints + strs == map.len() {
+        "cannot encode table with mixed integer and string keys".to_owned()
+    } else {
+        let odd = map
+            .keys()
+            .find(|k| !matches!(k, MapKey::Int(_) | MapKey::Str(_)));
+        let ty = match odd {
+            Some(MapKey::Bool(_)) => "boolean",
+            _ => "float",
+        };
+        format!("cannot encode table with a {ty} key")
+    })
+}
+
+fn write_display(out: &mut Vec<u8>, v: impl fmt::Display) {
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, "{v}");
+}
+
+fn write_float(out: &mut Vec<u8>, f: f64) -> Result<(), ErrorValue> {
+    if !f.is_finite() {
+        return Err(invalid(format!("cannot encode {f} (not a finite number)")));
+    }
+    // `{:?}` is the shortest round-trip form and keeps `.0` or an exponent: valid JSON.
+    let _ = write!(out, "{f:?}");
+    Ok(())
+}
+
+/// Writes a JSON string; bytes that are not UTF-8 become U+FFFD.
+fn write_string(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.push(b'"');
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid().as_bytes();
+        let mut start = 0;
+        for (i, &b) in valid.iter().enumerate() {
+            let escape: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..=0x1f => b"",
+                _ => continue,
+            };
+            out.extend_from_slice(&valid[start..i]);
+            if escape.is_empty() {
+                let _ = write!(out, "\\u{b:04x}");
+            } else {
+                out.extend_from_slice(escape);
+            }
+            start = i + 1;
+        }
+        out.extend_from_slice(&valid[start..]);
+        if !chunk.invalid().is_empty() {
+            out.extend_from_slice("\u{fffd}".as_bytes());
+        }
+    }
+    out.push(b'"');
+}
+
+/// Builds a [`Payload`] straight from the parser's events (no intermediate JSON tree).
+struct PayloadSeed;
+
+impl<'de> DeserializeSeed<'de> for PayloadSeed {
+    type Value = Payload;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Payload, D::Error> {
+        d.deserialize_any(PayloadVisitor)
+    }
+}
+
+struct PayloadVisitor;
+
+impl<'de> Visitor<'de> for PayloadVisitor {
+    type Value = Payload;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Payload, E> {
+        Ok(Payload::Nil)
+    }
+
+    fn visit_none<E>(self) -> Result<Payload, E> {
+        Ok(Payload::Nil)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Payload, E> {
+        Ok(Payload::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Payload, E> {
+        Ok(Payload::Int(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Payload, E> {
+        #[allow(clippy::cast_precision_loss)]
+        Ok(i64::try_from(v).map_or(Payload::Float(v as f64), Payload::Int))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Payload, E> {
+        Ok(Payload::Float(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Payload, E> {
+        Ok(Payload::string(v))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Payload, E> {
+        Ok(Payload::Str(Bytes::from(v)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Payload, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element_seed(PayloadSeed)? {
+            items.push(item);
+        }
+        Ok(Payload::from(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Payload, A::Error> {
+        let mut map = Map::with_capacity(access.size_hint().unwrap_or(0).min(1024));
+        while let Some(key) = access.next_key::<String>()? {
+            let value = access.next_value_seed(PayloadSeed)?;
+            map.insert(MapKey::Str(Bytes::from(key)), value);
+        }
+        Ok(Payload::from(map))
+    }
+}

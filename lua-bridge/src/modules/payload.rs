@@ -1,0 +1,276 @@
+//! The `payload` global (reference §1.8; D `en/lua/data/payload.md`): a value wrapped with a
+//! format, which a process can hand on without looking inside and transcode on demand.
+//!
+//! ```lua
+//! local p = payload.new({key = "value"})
+//! p:get_format()                          --> "lua/any"
+//! local data, err = p:data()              -- the value (a fresh copy)
+//! local j, err = p:transcode(payload.format.JSON)
+//! j:get_format(), j:data()                --> "json/plain", '{"key":"value"}' decoded
+//! tostring(p)                             --> "payload{format=lua/any}"
+//! ```
+//!
+//! A [`LuaPayload`] owns its [`Payload`] (immutable, shared by `Arc`s, so handing a payload
+//! userdata around or sending it copies pointers, not data). Three formats can be held:
+//!
+//! | format | constant | held as |
+//! |---|---|---|
+//! | `lua/any` | `payload.format.LUA` | the value |
+//! | `json/plain` | `payload.format.JSON` | the JSON text ([`Payload::Str`]) |
+//! | `text/plain` | `payload.format.STRING` | the text ([`Payload::Str`]) |
+//!
+//! The other constants have the original's strings (`BYTES = "application/octet-stream"`,
+//! `MSGPACK = "application/msgpack"`, `YAML = "yaml/plain"`, `GOLANG = "golang/any"`,
+//! `ERROR = "golang/error"`) so code can name them, but transcoding to them gives `nil, err`
+//! with kind `INVALID`.
+//!
+//! Transcoding (`p:transcode(fmt)`), from the held format to `fmt`:
+//! - to the same format: a payload equal to `p`;
+//! - `lua/any` to `json/plain`: `json.encode` of the value; to `text/plain`: a string value
+//!   as it is, anything else as its JSON text;
+//! - `json/plain` to `lua/any`: `json.decode` of the text; to `text/plain`: the text;
+//! - `text/plain` to `lua/any`: the string; to `json/plain`: the text as a JSON string.
+//!
+//! A failure to encode or decode is `nil, err` with kind `INTERNAL` (as the original).
+//! `p:data()` and `p:unmarshal()` give the value: transcoded to `lua/any` when needed.
+//!
+//! When a payload userdata is copied to another process ([`crate::value::to_payload`]), the
+//! receiver gets what it holds: the value for `lua/any`, the text for the other formats.
+
+use mlua::{Lua, MetaMethod, Table, UserData, UserDataMethods, Value};
+use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload};
+
+use crate::modules::errors::fail;
+use crate::modules::json;
+use crate::value::{from_payload, to_payload, type_name};
+
+/// `payload.format.JSON`.
+pub const FORMAT_JSON: &str = "json/plain";
+/// `payload.format.LUA`.
+pub const FORMAT_LUA: &str = "lua/any";
+/// `payload.format.STRING`.
+pub const FORMAT_STRING: &str = "text/plain";
+/// `payload.format.BYTES` (named only; cannot be transcoded to).
+pub const FORMAT_BYTES: &str = "application/octet-stream";
+/// `payload.format.MSGPACK` (named only; cannot be transcoded to).
+pub const FORMAT_MSGPACK: &str = "application/msgpack";
+/// `payload.format.YAML` (named only; cannot be transcoded to).
+pub const FORMAT_YAML: &str = "yaml/plain";
+/// `payload.format.GOLANG` (named only; cannot be transcoded to).
+pub const FORMAT_GOLANG: &str = "golang/any";
+/// `payload.format.ERROR` (named only; cannot be transcoded to).
+pub const FORMAT_ERROR: &str = "golang/error";
+
+/// The formats a [`LuaPayload`] can hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// `lua/any`: a value.
+    Lua,
+    /// `json/plain`: JSON text.
+    Json,
+    /// `text/plain`: text.
+    String,
+}
+
+impl Format {
+    /// The format's string, e.g. `"json/plain"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Lua => FORMAT_LUA,
+            Format::Json => FORMAT_JSON,
+            Format::String => FORMAT_STRING,
+        }
+    }
+
+    /// The format named by `s`, if it is one a payload can hold.
+    pub fn from_name(s: &[u8]) -> Option<Format> {
+        match s {
+            b"lua/any" => Some(Format::Lua),
+            b"json/plain" => Some(Format::Json),
+            b"text/plain" => Some(Format::String),
+            _ => None,
+        }
+    }
+}
+
+/// The payload userdata: a [`Payload`] and the [`Format`] it is in. For [`Format::Json`] and
+/// [`Format::String`] the payload is the text, a [`Payload::Str`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct LuaPayload {
+    format: Format,
+    data: Payload,
+}
+
+impl LuaPayload {
+    /// A `lua/any` payload holding a value.
+    pub fn new(data: Payload) -> LuaPayload {
+        LuaPayload {
+            format: Format::Lua,
+            data,
+        }
+    }
+
+    /// A `json/plain` payload holding JSON text (not checked until it is decoded).
+    pub fn json(text: impl Into<bytes::Bytes>) -> LuaPayload {
+        LuaPayload {
+            format: Format::Json,
+            data: Payload::Str(text.into()),
+        }
+    }
+
+    /// A `text/plain` payload holding text.
+    pub fn text(text: impl Into<bytes::Bytes>) -> LuaPayload {
+        LuaPayload {
+            format: Format::String,
+            data: Payload::Str(text.into()),
+        }
+    }
+
+    /// The format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// What the payload holds: the value, or the text for JSON and string payloads.
+    pub fn payload(&self) -> &Payload {
+        &self.data
+    }
+
+    /// The value: the payload itself for `lua/any`, the decoded JSON, or the text as a string.
+    ///
+    /// Errors (kind `INTERNAL`): JSON text that does not parse.
+    pub fn value(&self) -> Result<Payload, ErrorValue> {
+        match self.format {
+            Format::Lua | Format::String => Ok(self.data.clone()),
+            Format::Json => json::decode(self.data.as_bytes().unwrap_or_default())
+                .map_err(|e| internal(format!("payload: cannot decode JSON: {}", e.message()))),
+        }
+    }
+
+    /// The payload in another format (see the [module docs](self)).
+    ///
+    /// Errors (kind `INTERNAL`): the value cannot be encoded as JSON, or the text cannot be
+    /// decoded.
+    pub fn transcode(&self, to: Format) -> Result<LuaPayload, ErrorValue> {
+        let encode = |p: &Payload| {
+            json::encode(p).map_err(|e| internal(format!("payload: {}", e.message())))
+        };
+        Ok(match (self.format, to) {
+            (Format::Lua, Format::Lua)
+            | (Format::Json, Format::Json)
+            | (Format::String, Format::String) => self.clone(),
+            (Format::Lua, Format::Json) => LuaPayload::json(encode(&self.data)?),
+            (Format::Lua, Format::String) => match &self.data {
+                Payload::Str(s) => LuaPayload::text(s.clone()),
+                other => LuaPayload::text(encode(other)?),
+            },
+            (Format::Json, Format::Lua) => LuaPayload::new(self.value()?),
+            (Format::Json, Format::String) => LuaPayload::text(self.text_bytes()),
+            (Format::String, Format::Lua) => LuaPayload::new(self.data.clone()),
+            (Format::String, Format::Json) => LuaPayload::json(encode(&self.data)?),
+        })
+    }
+
+    fn text_bytes(&self) -> bytes::Bytes {
+        match &self.data {
+            Payload::Str(s) => s.clone(),
+            _ => bytes::Bytes::new(),
+        }
+    }
+}
+
+fn internal(message: String) -> ErrorValue {
+    ErrorValue::new(ErrorKind::Internal, message)
+}
+
+impl UserData for LuaPayload {
+    fn add_methods<M: UserDataMethods<Self>>(methods: &mut M) {
+        methods.add_method("data", |lua, this, ()| data(lua, this));
+        methods.add_method("unmarshal", |lua, this, ()| data(lua, this));
+        methods.add_method("get_format", |_, this, ()| Ok(this.format.as_str()));
+        methods.add_method("transcode", |lua, this, fmt: Value| {
+            let Some(name) = fmt.as_string() else {
+                return fail(
+                    lua,
+                    ErrorKind::Invalid,
+                    format!(
+                        "payload:transcode expects a format string, got {}",
+                        type_name(&fmt)
+                    ),
+                );
+            };
+            let Some(to) = Format::from_name(&name.as_bytes()) else {
+                return fail(
+                    lua,
+                    ErrorKind::Invalid,
+                    format!(
+                        "payload: transcoding to {} is not supported",
+                        name.to_string_lossy()
+                    ),
+                );
+            };
+            match this.transcode(to) {
+                Ok(p) => Ok((Value::UserData(lua.create_userdata(p)?), Value::Nil)),
+                Err(e) => fail(lua, e.kind().clone(), e.message()),
+            }
+        });
+        methods.add_meta_method(MetaMethod::ToString, |_, this, ()| {
+            Ok(format!("payload{{format={}}}", this.format.as_str()))
+        });
+    }
+}
+
+/// `p:data()`: `v, nil` or `nil, err`.
+fn data(lua: &Lua, p: &LuaPayload) -> mlua::Result<(Value, Value)> {
+    match p.value() {
+        Ok(v) => Ok((from_payload(lua, &v)?, Value::Nil)),
+        Err(e) => fail(lua, e.kind().clone(), e.message()),
+    }
+}
+
+/// Builds the `payload` table: `new` and `format`.
+///
+/// Lua errors: none from the functions; a value that cannot be copied (a cycle, nesting
+/// deeper than [`crate::value::MAX_DEPTH`]) gives `nil, err` (kind `INVALID`).
+pub fn module(lua: &Lua) -> mlua::Result<Table> {
+    let t = lua.create_table_with_capacity(0, 2)?;
+    t.raw_set(
+        "new",
+        lua.create_function(|lua, v: Value| {
+            if let Value::UserData(ud) = &v
+                && let Ok(p) = ud.borrow::<LuaPayload>()
+            {
+                let copy = p.clone();
+                return Ok((Value::UserData(lua.create_userdata(copy)?), Value::Nil));
+            }
+            match to_payload(&v) {
+                Ok(p) => Ok((
+                    Value::UserData(lua.create_userdata(LuaPayload::new(p))?),
+                    Value::Nil,
+                )),
+                Err(e) => fail(lua, e.kind(), format!("payload.new: {e}")),
+            }
+        })?,
+    )?;
+    let formats = lua.create_table_with_capacity(0, 8)?;
+    for (name, value) in [
+        ("JSON", FORMAT_JSON),
+        ("LUA", FORMAT_LUA),
+        ("STRING", FORMAT_STRING),
+        ("BYTES", FORMAT_BYTES),
+        ("MSGPACK", FORMAT_MSGPACK),
+        ("YAML", FORMAT_YAML),
+        ("GOLANG", FORMAT_GOLANG),
+        ("ERROR", FORMAT_ERROR),
+    ] {
+        formats.raw_set(name, value)?;
+    }
+    t.raw_set("format", formats)?;
+    Ok(t)
+}
+
+/// Sets the global `payload` (see [`module`]).
+pub fn install(lua: &Lua) -> mlua::Result<()> {
+    lua.globals().set("payload", module(lua)?)
+}

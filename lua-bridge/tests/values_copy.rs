@@ -1,0 +1,366 @@
+//! Deep copy between Lua and `Payload`: `wippy_lua::value::{to_payload, from_payload}`.
+
+use std::sync::Arc;
+
+use mlua::{Lua, Value};
+use wippy_lua::modules::{errors, json, payload};
+use wippy_lua::value::{MAX_DEPTH, ValueError, from_payload, to_payload, to_payload_strict};
+use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload};
+
+fn vm() -> Lua {
+    let lua = Lua::new();
+    errors::install(&lua).unwrap();
+    payload::install(&lua).unwrap();
+    lua.globals()
+        .set("json", json::module(&lua).unwrap())
+        .unwrap();
+    lua
+}
+
+fn eval(lua: &Lua, src: &str) -> Value {
+    lua.load(src).eval().unwrap()
+}
+
+fn copy(lua: &Lua, src: &str) -> Payload {
+    to_payload(&eval(lua, src)).unwrap()
+}
+
+/// Copies `src` into a payload, then into a second VM, and checks there with `check`
+/// (a Lua function body receiving the copy as `v`).
+fn across(src: &str, check: &str) {
+    let a = vm();
+    let b = vm();
+    let p = copy(&a, src);
+    let v = from_payload(&b, &p).unwrap();
+    let f: mlua::Function = b
+        .load(format!("return function(v) {check} end"))
+        .eval()
+        .unwrap();
+    f.call::<()>(v).unwrap_or_else(|e| panic!("{check}: {e}"));
+}
+
+#[test]
+fn scalars_map_directly() {
+    let lua = vm();
+    assert_eq!(copy(&lua, "nil"), Payload::Nil);
+    assert_eq!(copy(&lua, "true"), Payload::Bool(true));
+    assert_eq!(copy(&lua, "42"), Payload::Int(42));
+    assert_eq!(copy(&lua, "math.mininteger"), Payload::Int(i64::MIN));
+    assert_eq!(copy(&lua, "2.0"), Payload::Float(2.0));
+    assert_eq!(copy(&lua, "0.5"), Payload::Float(0.5));
+    assert_eq!(copy(&lua, "'a\\0b\\255'"), Payload::string(b"a\0b\xff"));
+    match copy(&lua, "0/0") {
+        Payload::Float(f) => assert!(f.is_nan()),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn integer_and_float_subtypes_survive_a_round_trip() {
+    across(
+        "return {1, 2.0, -0.0, 1e300, math.maxinteger}",
+        "assert(math.type(v[1]) == 'integer'); assert(math.type(v[2]) == 'float') \
+         assert(1/v[3] == -math.huge); assert(v[4] == 1e300); assert(v[5] == math.maxinteger)",
+    );
+}
+
+#[test]
+fn sequences_are_arrays_and_other_tables_are_maps() {
+    let lua = vm();
+    assert_eq!(
+        copy(&lua, "return {'a', 'b'}"),
+        Payload::array(["a", "b"].map(Payload::from))
+    );
+    // Built out of order, in the hash part: still a sequence.
+    assert_eq!(
+        copy(
+            &lua,
+            "local t = {} t[3] = 'c' t[1] = 'a' t[2] = 'b' return t"
+        ),
+        Payload::array(["a", "b", "c"].map(Payload::from))
+    );
+    let sparse = copy(&lua, "return {[1] = 'a', [3] = 'c'}");
+    let map = sparse.as_map().expect("sparse table is a map");
+    assert_eq!(map.len(), 2);
+    assert_eq!(map.get_key(&MapKey::Int(3)), Some(&Payload::from("c")));
+    let mixed = copy(&lua, "return {'a', x = 1}");
+    let map = mixed.as_map().expect("mixed table is a map");
+    assert_eq!(map.get_key(&MapKey::Int(1)), Some(&Payload::from("a")));
+    assert_eq!(map.get("x"), Some(&Payload::Int(1)));
+    assert!(copy(&lua, "return {[0] = 'z', 'a'}").as_map().is_some());
+    assert!(copy(&lua, "return {[-1] = 'z'}").as_map().is_some());
+}
+
+#[test]
+fn empty_table_is_an_empty_array() {
+    let lua = vm();
+    assert_eq!(copy(&lua, "return {}"), Payload::array([]));
+    // And an empty map from Rust arrives as an empty table.
+    let v = from_payload(&lua, &Payload::from(Map::new())).unwrap();
+    assert!(v.as_table().unwrap().is_empty());
+}
+
+#[test]
+fn keys_of_every_type_round_trip() {
+    let lua = vm();
+    let p = copy(
+        &lua,
+        "return {[1] = 'int', [2.5] = 'float', s = 'str', [true] = 'yes', [false] = 'no', [-7] = 'neg'}",
+    );
+    let map = p.as_map().unwrap();
+    assert_eq!(map.len(), 6);
+    assert_eq!(
+        map.get_key(&MapKey::from_f64(2.5).unwrap()),
+        Some(&Payload::from("float"))
+    );
+    assert_eq!(
+        map.get_key(&MapKey::Bool(false)),
+        Some(&Payload::from("no"))
+    );
+    across(
+        "return {[1] = 'int', [2.5] = 'float', s = 'str', [true] = 'yes', [false] = 'no', [-7] = 'neg'}",
+        "assert(v[1] == 'int' and v[2.5] == 'float' and v.s == 'str' and v[true] == 'yes' \
+         and v[false] == 'no' and v[-7] == 'neg')",
+    );
+}
+
+#[test]
+fn nested_values_round_trip_exactly() {
+    let lua = vm();
+    let src = "return {name = 'x', list = {1, 2, {3, {4}}}, map = {a = {b = {c = 'deep'}}}, \
+               flags = {true, false}, bin = '\\0\\1\\2', f = 1.5}";
+    let p = copy(&lua, src);
+    let back = to_payload(&from_payload(&lua, &p).unwrap()).unwrap();
+    assert_eq!(p, back);
+    across(
+        src,
+        "assert(v.list[3][2][1] == 4); assert(v.map.a.b.c == 'deep'); assert(#v.bin == 3) \
+         assert(v.flags[2] == false); assert(v.f == 1.5)",
+    );
+}
+
+#[test]
+fn payload_built_in_rust_round_trips() {
+    let lua = vm();
+    let mut m = Map::new();
+    m.insert(
+        "list",
+        Payload::array([Payload::Int(1), Payload::Float(2.5), Payload::from("s")]),
+    );
+    m.insert(MapKey::from_f64(0.25).unwrap(), Payload::Bool(true));
+    m.insert(
+        7_i64,
+        Payload::from(ErrorValue::new(ErrorKind::Timeout, "slow")),
+    );
+    m.insert("empty", Payload::from(Map::new()));
+    let p = Payload::from(m);
+    let back = to_payload(&from_payload(&lua, &p).unwrap()).unwrap();
+    // The empty map comes back as an empty array (a Lua empty table is both).
+    let back_map = back.as_map().unwrap();
+    assert_eq!(back_map.get("empty"), Some(&Payload::array([])));
+    assert_eq!(back_map.get("list"), p.get("list"));
+    assert_eq!(back_map.len(), 4);
+}
+
+#[test]
+fn error_userdata_survives_a_copy() {
+    let a = vm();
+    let b = vm();
+    let p = copy(
+        &a,
+        "return {err = errors.new({message = 'gone', kind = errors.NOT_FOUND, retryable = true, details = {id = 7}})}",
+    );
+    let e = p
+        .get("err")
+        .and_then(Payload::as_error)
+        .expect("an error payload");
+    assert_eq!(e.kind(), &ErrorKind::NotFound);
+    assert_eq!(e.message(), "gone");
+    let v = from_payload(&b, &p).unwrap();
+    b.globals().set("v", v).unwrap();
+    b.load(
+        "assert(v.err:message() == 'gone'); assert(v.err:kind() == errors.NOT_FOUND) \
+         assert(v.err:retryable() == true); assert(v.err:details().id == 7) \
+         assert(errors.is(v.err, 'NOT_FOUND'))",
+    )
+    .exec()
+    .unwrap();
+    // The same ErrorValue is shared, not copied.
+    let again = to_payload(&b.globals().get::<Value>("v").unwrap()).unwrap();
+    let (Some(Payload::Error(x)), Some(Payload::Error(y))) = (p.get("err"), again.get("err"))
+    else {
+        panic!("errors expected");
+    };
+    assert!(Arc::ptr_eq(x, y));
+}
+
+#[test]
+fn an_error_caught_by_pcall_becomes_an_error_payload() {
+    let lua = vm();
+    lua.globals()
+        .set(
+            "fail",
+            lua.create_function(|_, ()| -> mlua::Result<()> {
+                Err(mlua::Error::external(ErrorValue::new(
+                    ErrorKind::Conflict,
+                    "busy",
+                )))
+            })
+            .unwrap(),
+        )
+        .unwrap();
+    let p = copy(&lua, "local ok, e = pcall(fail) return e");
+    let e = p.as_error().expect("error payload");
+    assert_eq!(e.kind(), &ErrorKind::Conflict);
+    assert_eq!(e.message(), "busy");
+}
+
+#[test]
+fn functions_threads_and_foreign_userdata_become_nil() {
+    let lua = vm();
+    struct Foreign;
+    impl mlua::UserData for Foreign {}
+    lua.globals().set("foreign", Foreign).unwrap();
+    assert_eq!(copy(&lua, "return print"), Payload::Nil);
+    assert_eq!(copy(&lua, "return coroutine.create(print)"), Payload::Nil);
+    assert_eq!(copy(&lua, "return foreign"), Payload::Nil);
+    let p = copy(&lua, "return {f = print, n = 1}");
+    assert_eq!(p.get("f"), Some(&Payload::Nil));
+    assert_eq!(p.get("n"), Some(&Payload::Int(1)));
+    // Keys with no payload form drop their entry.
+    let p = copy(&lua, "return {[{}] = 1, [print] = 2, x = 3}");
+    assert_eq!(p, Payload::map([("x", 3)]));
+    // In strict mode (the encoders') they are errors.
+    let f = eval(&lua, "return {f = print}");
+    assert!(matches!(
+        to_payload_strict(&f),
+        Err(ValueError::Unsupported("function"))
+    ));
+    let k = eval(&lua, "return {[{}] = 1}");
+    assert!(matches!(
+        to_payload_strict(&k),
+        Err(ValueError::UnsupportedKey("table"))
+    ));
+}
+
+#[test]
+fn payload_userdata_becomes_its_payload() {
+    let lua = vm();
+    assert_eq!(
+        copy(&lua, "return {p = payload.new({1, 2})}"),
+        Payload::map([("p", Payload::array([Payload::Int(1), Payload::Int(2)]))])
+    );
+    let p = copy(
+        &lua,
+        "return payload.new({a = 1}):transcode(payload.format.JSON)",
+    );
+    assert_eq!(p, Payload::from(r#"{"a":1}"#));
+}
+
+#[test]
+fn metatables_are_not_copied_and_tables_are_read_raw() {
+    across(
+        "local t = setmetatable({x = 1}, {__index = function() return 'meta' end, __len = function() return 99 end}) \
+         return t",
+        "assert(getmetatable(v) == nil); assert(v.x == 1); assert(v.y == nil)",
+    );
+}
+
+#[test]
+fn cycles_are_errors() {
+    let lua = vm();
+    let v = eval(&lua, "local t = {} t.self = t return t");
+    assert!(matches!(to_payload(&v), Err(ValueError::Cycle)));
+    let v = eval(&lua, "local a, b = {}, {} a[1] = b b[1] = a return {a}");
+    assert!(matches!(to_payload(&v), Err(ValueError::Cycle)));
+    let v = eval(&lua, "local t = {} t[t] = 1 t[1] = 2 return t");
+    // A table used as a key is dropped, not followed.
+    assert_eq!(to_payload(&v).unwrap(), Payload::array([Payload::Int(2)]));
+}
+
+#[test]
+fn shared_subtables_are_copied_not_cycles() {
+    across(
+        "local s = {1} return {s, s, {s}}",
+        "assert(v[1][1] == 1 and v[2][1] == 1 and v[3][1][1] == 1)",
+    );
+}
+
+#[test]
+fn depth_is_limited() {
+    let lua = vm();
+    let nest = |n: usize| format!("local t = 1 for i = 1, {n} do t = {{t}} end return t");
+    assert!(to_payload(&eval(&lua, &nest(MAX_DEPTH))).is_ok());
+    assert!(matches!(
+        to_payload(&eval(&lua, &nest(MAX_DEPTH + 1))),
+        Err(ValueError::TooDeep)
+    ));
+    assert!(matches!(
+        to_payload(&eval(&lua, &nest(100_000))),
+        Err(ValueError::TooDeep)
+    ));
+    // From Rust: a payload nested too deep is refused, not a stack overflow.
+    let mut p = Payload::Int(1);
+    for _ in 0..=MAX_DEPTH {
+        p = Payload::array([p]);
+    }
+    assert!(from_payload(&lua, &p).is_err());
+}
+
+#[test]
+fn exponential_sharing_is_bounded() {
+    let lua = vm();
+    // 2^60 paths through 61 tables: must finish quickly on both sides.
+    let v = eval(
+        &lua,
+        "local t = {} for i = 1, 60 do t = {t, t} end return t",
+    );
+    let p = to_payload(&v).unwrap();
+    let back = from_payload(&lua, &p).unwrap();
+    lua.globals().set("back", back).unwrap();
+    lua.load("local t = back for i = 1, 60 do assert(#t == 2) t = t[2] end")
+        .exec()
+        .unwrap();
+}
+
+#[test]
+fn value_error_maps_to_an_error_value() {
+    let e = ValueError::Cycle.to_error_value();
+    assert_eq!(e.kind(), &ErrorKind::Invalid);
+    assert!(e.message().contains("itself"));
+    assert_eq!(
+        ValueError::TooDeep.to_string(),
+        format!("tables nested deeper than {MAX_DEPTH} levels")
+    );
+}
+
+#[test]
+fn large_tables_copy() {
+    let lua = vm();
+    let p = copy(
+        &lua,
+        "local t = {} for i = 1, 10000 do t[i] = {id = i, name = 'n' .. i} end return t",
+    );
+    let items = p.as_array().unwrap();
+    assert_eq!(items.len(), 10_000);
+    assert_eq!(items[9_999].get("id"), Some(&Payload::Int(10_000)));
+}
+
+#[test]
+fn the_depth_limit_is_reachable_from_nested_coroutines() {
+    let lua = vm();
+    let copy = lua
+        .create_function(|_, v: Value| Ok(to_payload(&v).map_err(|e| e.to_string()).err()))
+        .unwrap();
+    lua.globals().set("copy", copy).unwrap();
+    lua.load(format!(
+        "local t = 1 for i = 1, {MAX_DEPTH} do t = {{t, x = i}} end \
+         local function nest(n) \
+           if n == 0 then return copy(t) end \
+           return select(2, coroutine.resume(coroutine.create(nest), n - 1)) \
+         end \
+         local err = nest(20) assert(err == nil, err)"
+    ))
+    .exec()
+    .unwrap();
+}

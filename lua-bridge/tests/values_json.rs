@@ -1,0 +1,228 @@
+//! The `json` module: `wippy_lua::modules::json`.
+
+use mlua::Lua;
+use wippy_lua::modules::{errors, json};
+use wippy_runtime::payload::{ErrorKind, Map, Payload};
+
+fn vm() -> Lua {
+    let lua = Lua::new();
+    errors::install(&lua).unwrap();
+    lua.globals()
+        .set("json", json::module(&lua).unwrap())
+        .unwrap();
+    lua
+}
+
+fn run(lua: &Lua, src: &str) {
+    lua.load(src).exec().unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn encode(lua: &Lua, expr: &str) -> Result<String, String> {
+    let (s, err): (Option<String>, Option<mlua::AnyUserData>) = lua
+        .load(format!("return json.encode({expr})"))
+        .eval()
+        .unwrap();
+    match (s, err) {
+        (Some(s), None) => Ok(s),
+        (None, Some(e)) => {
+            let e = e.borrow::<errors::LuaError>().unwrap();
+            assert_eq!(e.0.kind(), &ErrorKind::Invalid);
+            Err(e.0.message().to_owned())
+        }
+        other => panic!("not a value/error pair: {other:?}"),
+    }
+}
+
+#[test]
+fn encodes_scalars() {
+    let lua = vm();
+    assert_eq!(encode(&lua, "nil").unwrap(), "null");
+    assert_eq!(encode(&lua, "true").unwrap(), "true");
+    assert_eq!(encode(&lua, "42").unwrap(), "42");
+    assert_eq!(encode(&lua, "-7").unwrap(), "-7");
+    assert_eq!(encode(&lua, "2.0").unwrap(), "2.0");
+    assert_eq!(encode(&lua, "0.1").unwrap(), "0.1");
+    assert_eq!(encode(&lua, "1e100").unwrap(), "1e100");
+    assert_eq!(encode(&lua, "'hi'").unwrap(), r#""hi""#);
+}
+
+#[test]
+fn empty_table_is_an_empty_array() {
+    let lua = vm();
+    assert_eq!(encode(&lua, "{}").unwrap(), "[]");
+    assert_eq!(encode(&lua, "{a = {}}").unwrap(), r#"{"a":[]}"#);
+}
+
+#[test]
+fn encodes_nested_values_with_sorted_keys() {
+    let lua = vm();
+    assert_eq!(
+        encode(
+            &lua,
+            "{name = 'John', age = 30, active = true, tags = {'a', 'b'}, z = {y = {x = 1}}}"
+        )
+        .unwrap(),
+        r#"{"active":true,"age":30,"name":"John","tags":["a","b"],"z":{"y":{"x":1}}}"#
+    );
+    // Deterministic: the same table always gives the same text.
+    let a = encode(&lua, "{b = 1, a = 2, c = 3, aa = 4, [''] = 5}").unwrap();
+    assert_eq!(a, r#"{"":5,"a":2,"aa":4,"b":1,"c":3}"#);
+}
+
+#[test]
+fn escapes_strings_and_passes_unicode() {
+    let lua = vm();
+    assert_eq!(
+        encode(
+            &lua,
+            r#"'quote " backslash \\ nl \n tab \t cr \r bell \7 nul \0'"#
+        )
+        .unwrap(),
+        r#""quote \" backslash \\ nl \n tab \t cr \r bell \u0007 nul \u0000""#
+    );
+    assert_eq!(
+        encode(&lua, "'héllo 世界 😀'").unwrap(),
+        "\"héllo 世界 😀\""
+    );
+    assert_eq!(encode(&lua, "'</script>'").unwrap(), "\"</script>\"");
+    // Bytes that are not UTF-8 become U+FFFD.
+    assert_eq!(encode(&lua, r#"'a\255b'"#).unwrap(), "\"a\u{fffd}b\"");
+}
+
+#[test]
+fn refuses_what_json_cannot_say() {
+    let lua = vm();
+    assert!(
+        encode(&lua, "{[1] = 1, [3] = 3}")
+            .unwrap_err()
+            .contains("sparse")
+    );
+    assert!(encode(&lua, "{1, 2, x = 3}").unwrap_err().contains("mixed"));
+    assert!(
+        encode(&lua, "{[true] = 1}")
+            .unwrap_err()
+            .contains("boolean key")
+    );
+    assert!(
+        encode(&lua, "{[1.5] = 1}")
+            .unwrap_err()
+            .contains("float key")
+    );
+    assert!(encode(&lua, "0/0").unwrap_err().contains("finite"));
+    assert!(
+        encode(&lua, "{x = math.huge}")
+            .unwrap_err()
+            .contains("finite")
+    );
+    assert!(encode(&lua, "print").unwrap_err().contains("function"));
+    assert!(
+        encode(&lua, "{f = print}")
+            .unwrap_err()
+            .contains("function")
+    );
+    assert!(
+        encode(&lua, "(function() local t = {} t.t = t return t end)()")
+            .unwrap_err()
+            .contains("itself")
+    );
+    let deep = "(function() local t = 1 for i = 1, 129 do t = {t} end return t end)()";
+    assert!(encode(&lua, deep).unwrap_err().contains("128"));
+    let ok = "(function() local t = 1 for i = 1, 128 do t = {t} end return t end)()";
+    assert!(encode(&lua, ok).is_ok());
+}
+
+#[test]
+fn encodes_error_values_as_objects() {
+    let lua = vm();
+    assert_eq!(
+        encode(
+            &lua,
+            "{e = errors.new({message = 'm', kind = errors.TIMEOUT, retryable = true})}"
+        )
+        .unwrap(),
+        r#"{"e":{"kind":"TIMEOUT","message":"m","retryable":true}}"#
+    );
+}
+
+#[test]
+fn decodes_nested_values() {
+    run(
+        &vm(),
+        r#"local v, err = json.decode('{"name":"Jane","items":[1,2,3],"nested":{"a":{"b":[true,false,null]}},"f":1.5,"e":1e2}')
+           assert(err == nil, tostring(err))
+           assert(v.name == 'Jane')
+           assert(#v.items == 3 and v.items[3] == 3)
+           assert(math.type(v.items[1]) == 'integer')
+           assert(v.nested.a.b[1] == true and v.nested.a.b[2] == false and v.nested.a.b[3] == nil)
+           assert(v.f == 1.5 and math.type(v.e) == 'float' and v.e == 100)
+           local v = json.decode('{}') assert(type(v) == 'table' and next(v) == nil)
+           local v = json.decode('[]') assert(type(v) == 'table' and next(v) == nil)
+           local v, err = json.decode('null') assert(v == nil and err == nil)
+           assert(json.decode(' 42 ') == 42)
+           assert(json.decode('-9223372036854775808') == math.mininteger)
+           assert(math.type(json.decode('18446744073709551615')) == 'float')
+           assert(json.decode('{"a":1,"a":2}').a == 2)"#,
+    );
+}
+
+#[test]
+fn decodes_unicode_and_escapes() {
+    run(
+        &vm(),
+        r#"assert(json.decode('"\\u00e9\\u4e16\\ud83d\\ude00"') == 'é世😀')
+           assert(json.decode('"a\\"b\\\\c\\/d\\n\\t"') == 'a"b\\c/d\n\t')
+           assert(json.decode('"héllo"') == 'héllo')"#,
+    );
+}
+
+#[test]
+fn decode_errors_name_the_position() {
+    run(
+        &vm(),
+        r#"local v, err = json.decode('{"a": }')
+           assert(v == nil and err:kind() == errors.INVALID)
+           assert(err:message():find('line 1 column 7', 1, true), err:message())
+           local v, err = json.decode('[1, 2')
+           assert(v == nil and err:message():find('EOF', 1, true), err:message())
+           local v, err = json.decode('')
+           assert(v == nil and err ~= nil)
+           local v, err = json.decode('1 2')
+           assert(v == nil and err:message():find('trailing', 1, true))
+           local v, err = json.decode(42)
+           assert(v == nil and err:message() == 'json.decode expects a string, got number')
+           local v, err = json.decode('"\\ud800"')
+           assert(v == nil and err ~= nil)
+           local v, err = json.decode(string.rep('[', 200) .. string.rep(']', 200))
+           assert(v == nil and err:message():find('recursion', 1, true), err:message())"#,
+    );
+}
+
+#[test]
+fn round_trips_through_text() {
+    run(
+        &vm(),
+        r#"local src = {list = {1, 2.5, 'three', {four = 4}}, flag = false, text = 'a\n"b"'}
+           local s = assert(json.encode(src))
+           local back = assert(json.decode(s))
+           assert(back.list[2] == 2.5 and back.list[4].four == 4 and back.text == src.text)
+           assert(json.encode(back) == s)"#,
+    );
+}
+
+#[test]
+fn rust_side_encode_and_decode() {
+    let mut m = Map::new();
+    m.insert("b", Payload::Int(1));
+    m.insert("a", Payload::array([Payload::Nil, Payload::Float(0.5)]));
+    m.insert("empty", Payload::from(Map::new()));
+    let text = json::encode(&Payload::from(m)).unwrap();
+    assert_eq!(
+        String::from_utf8(text.clone()).unwrap(),
+        r#"{"a":[null,0.5],"b":1,"empty":{}}"#
+    );
+    let back = json::decode(&text).unwrap();
+    assert_eq!(back.get("b"), Some(&Payload::Int(1)));
+    assert_eq!(back.get("empty"), Some(&Payload::from(Map::new())));
+    let err = json::decode(b"[1,").unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Invalid);
+}

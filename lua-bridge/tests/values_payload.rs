@@ -1,0 +1,144 @@
+//! The `payload` global: `wippy_lua::modules::payload`.
+
+use mlua::{Lua, Value};
+use wippy_lua::modules::payload::{Format, LuaPayload};
+use wippy_lua::modules::{errors, payload};
+use wippy_lua::value::{from_payload, to_payload};
+use wippy_runtime::payload::{ErrorKind, Payload};
+
+fn vm() -> Lua {
+    let lua = Lua::new();
+    errors::install(&lua).unwrap();
+    payload::install(&lua).unwrap();
+    lua
+}
+
+fn run(lua: &Lua, src: &str) {
+    lua.load(src).exec().unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn format_constants() {
+    run(
+        &vm(),
+        "assert(payload.format.JSON == 'json/plain') \
+         assert(payload.format.LUA == 'lua/any') \
+         assert(payload.format.STRING == 'text/plain') \
+         assert(payload.format.BYTES == 'application/octet-stream') \
+         assert(payload.format.MSGPACK == 'application/msgpack') \
+         assert(payload.format.YAML == 'yaml/plain') \
+         assert(payload.format.GOLANG == 'golang/any') \
+         assert(payload.format.ERROR == 'golang/error')",
+    );
+}
+
+#[test]
+fn new_data_and_format() {
+    run(
+        &vm(),
+        "local p = payload.new({name = 'test', values = {1, 2, 3}}) \
+         assert(p:get_format() == payload.format.LUA) \
+         local data, err = p:data() \
+         assert(err == nil and data.name == 'test' and data.values[3] == 3) \
+         assert(p:unmarshal().values[1] == 1) \
+         assert(p:data() ~= p:data()) \
+         assert(payload.new('hello'):data() == 'hello') \
+         assert(payload.new(123.456):data() == 123.456) \
+         assert(payload.new(true):data() == true) \
+         assert(payload.new(nil):data() == nil) \
+         assert(tostring(p) == 'payload{format=lua/any}') \
+         local e = payload.new(errors.new('x')):data() \
+         assert(e:message() == 'x')",
+    );
+}
+
+#[test]
+fn new_copies_so_later_changes_do_not_show() {
+    run(
+        &vm(),
+        "local t = {a = 1} local p = payload.new(t) t.a = 2 assert(p:data().a == 1) \
+         local q = payload.new(p) assert(q:data().a == 1 and q:get_format() == 'lua/any')",
+    );
+}
+
+#[test]
+fn new_of_a_cycle_is_nil_err() {
+    run(
+        &vm(),
+        "local t = {} t.t = t local p, err = payload.new(t) \
+         assert(p == nil and err:kind() == errors.INVALID and err:message():find('itself'))",
+    );
+}
+
+#[test]
+fn transcode_between_lua_json_and_string() {
+    run(
+        &vm(),
+        "local p = payload.new({key = 'value', n = 1}) \
+         local j, err = p:transcode(payload.format.JSON) \
+         assert(err == nil and j:get_format() == 'json/plain') \
+         assert(tostring(j) == 'payload{format=json/plain}') \
+         local d = j:data() assert(d.key == 'value' and d.n == 1) \
+         local s = j:transcode(payload.format.STRING) \
+         assert(s:get_format() == 'text/plain' and s:data() == '{\"key\":\"value\",\"n\":1}') \
+         local back = j:transcode(payload.format.LUA) \
+         assert(back:get_format() == 'lua/any' and back:data().key == 'value') \
+         assert(payload.new('hi'):transcode(payload.format.STRING):data() == 'hi') \
+         assert(payload.new(5):transcode(payload.format.STRING):data() == '5') \
+         local sj = payload.new('hi'):transcode(payload.format.STRING):transcode(payload.format.JSON) \
+         assert(sj:transcode(payload.format.STRING):data() == '\"hi\"') \
+         assert(p:transcode(payload.format.LUA):data().key == 'value')",
+    );
+}
+
+#[test]
+fn unsupported_formats_are_invalid() {
+    run(
+        &vm(),
+        "local p = payload.new({1}) \
+         for _, f in ipairs({payload.format.YAML, payload.format.MSGPACK, payload.format.BYTES, \
+                             payload.format.GOLANG, payload.format.ERROR, 'nope'}) do \
+           local q, err = p:transcode(f) \
+           assert(q == nil and err:kind() == errors.INVALID, f) \
+         end \
+         local q, err = p:transcode(42) assert(q == nil and err:kind() == errors.INVALID)",
+    );
+}
+
+#[test]
+fn transcode_failures_are_internal() {
+    run(
+        &vm(),
+        "local p = payload.new({[1] = 1, [5] = 5}) \
+         local q, err = p:transcode(payload.format.JSON) \
+         assert(q == nil and err:kind() == errors.INTERNAL and err:message():find('sparse'))",
+    );
+    // Broken JSON text handed in from Rust.
+    let lua = vm();
+    lua.globals().set("bad", LuaPayload::json("{oops")).unwrap();
+    run(
+        &lua,
+        "local v, err = bad:data() assert(v == nil and err:kind() == errors.INTERNAL) \
+         local v, err = bad:transcode(payload.format.LUA) assert(v == nil and err ~= nil)",
+    );
+}
+
+#[test]
+fn rust_side_payloads() {
+    let p = LuaPayload::new(Payload::array([Payload::Int(1)]));
+    assert_eq!(p.format(), Format::Lua);
+    let j = p.transcode(Format::Json).unwrap();
+    assert_eq!(j.payload(), &Payload::from("[1]"));
+    assert_eq!(j.value().unwrap(), Payload::array([Payload::Int(1)]));
+    let err = LuaPayload::json("[").value().unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Internal);
+    // A payload userdata sent on is what it holds.
+    let lua = vm();
+    let ud = lua.create_userdata(j).unwrap();
+    assert_eq!(
+        to_payload(&Value::UserData(ud)).unwrap(),
+        Payload::from("[1]")
+    );
+    let v = from_payload(&lua, &Payload::from("x")).unwrap();
+    assert_eq!(v.as_string().unwrap().to_str().unwrap(), "x");
+}
