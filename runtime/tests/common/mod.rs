@@ -283,3 +283,245 @@ impl ProcessBody for Probe {
 pub fn kind_of(event: &Event) -> EventKind {
     event.kind
 }
+
+// ---------------------------------------------------------------------------------------
+// Scripted processes, for supervision tests: registered on demand (between
+// `Harness::unstarted` and `rt.start()`, or through `scripted`), writing to a journal.
+
+/// One thing a `rust.script` process did.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Note {
+    /// The process entry, `ns:name`.
+    pub(crate) entry: String,
+    /// Which start of that entry (0 for the first).
+    pub(crate) instance: usize,
+    /// `start`, `fail`, `exit`, `cancel: <reason>`.
+    pub(crate) what: String,
+    /// The spawn arguments (the service's `input`), on `start`; empty otherwise.
+    pub(crate) args: Payloads,
+}
+
+/// What the `rust.script` processes of one runtime did, in order.
+#[derive(Debug, Default)]
+pub(crate) struct Journal {
+    notes: parking_lot::Mutex<Vec<Note>>,
+    changed: parking_lot::Condvar,
+    starts: parking_lot::Mutex<std::collections::HashMap<String, usize>>,
+}
+
+impl Journal {
+    /// Everything noted so far.
+    pub(crate) fn notes(&self) -> Vec<Note> {
+        self.notes.lock().clone()
+    }
+
+    /// The notes of `entry`, as `(instance, what)`.
+    pub(crate) fn of(&self, entry: &str) -> Vec<(usize, String)> {
+        self.notes
+            .lock()
+            .iter()
+            .filter(|n| n.entry == entry)
+            .map(|n| (n.instance, n.what.clone()))
+            .collect()
+    }
+
+    /// Waits until `done` holds for the notes (panics after `WAIT`).
+    pub(crate) fn wait_for(&self, mut done: impl FnMut(&[Note]) -> bool) -> Vec<Note> {
+        let deadline = std::time::Instant::now() + WAIT;
+        let mut notes = self.notes.lock();
+        while !done(&notes) {
+            if self.changed.wait_until(&mut notes, deadline).timed_out() && !done(&notes) {
+                panic!("journal condition not met within {WAIT:?}; notes: {notes:#?}");
+            }
+        }
+        notes.clone()
+    }
+
+    fn note(&self, entry: &str, instance: usize, what: impl Into<String>, args: Payloads) {
+        self.notes.lock().push(Note {
+            entry: entry.to_owned(),
+            instance,
+            what: what.into(),
+            args,
+        });
+        self.changed.notify_all();
+    }
+
+    fn next_instance(&self, entry: &str) -> usize {
+        let mut starts = self.starts.lock();
+        let count = starts.entry(entry.to_owned()).or_insert(0);
+        *count += 1;
+        *count - 1
+    }
+}
+
+/// One step of a script: what start number `i` of a `rust.script` entry does.
+#[derive(Debug, Clone, Copy)]
+enum Act {
+    /// Fails at once with "scripted failure #i" (retryable not set).
+    Fail,
+    /// Runs this long, then fails as `Fail` does (CANCEL before that: exits normally).
+    FailAfter(Duration),
+    /// Fails at once with a non-retryable error.
+    FailFinal,
+    /// Exits normally at once.
+    Exit,
+    /// Runs until CANCEL, then exits normally.
+    Run,
+    /// Runs, ignoring CANCEL: only terminate ends it.
+    Ignore,
+}
+
+impl Act {
+    fn parse(text: &str) -> Option<Act> {
+        let mut words = text.split_whitespace();
+        let act = match words.next()? {
+            "fail" => Act::Fail,
+            "fail_after" => Act::FailAfter(Duration::from_millis(words.next()?.parse().ok()?)),
+            "fail_final" => Act::FailFinal,
+            "exit" => Act::Exit,
+            "run" => Act::Run,
+            "ignore" => Act::Ignore,
+            _ => return None,
+        };
+        words.next().is_none().then_some(act)
+    }
+}
+
+/// Registers the kind `rust.script` on `rt` and returns the journal its processes note
+/// in. A `rust.script` entry has a `script:` list of steps; start number `i` of the
+/// entry does `script[i]`, and the last step repeats:
+/// `fail`, `fail_after <ms>`, `fail_final`, `exit`, `run`, `ignore` (see `Act`).
+/// A step written `hold <step>` first waits for a message with topic `go` (CANCEL
+/// meanwhile ends it normally). Every start notes `start` with its arguments; CANCEL is
+/// noted as `cancel: <reason>`.
+pub(crate) fn register_script(rt: &Runtime) -> Arc<Journal> {
+    let journal = Arc::new(Journal::default());
+    let j = journal.clone();
+    rt.register_kind(
+        "rust.script",
+        Arc::new(
+            move |_rt: &Runtime, entry: &wippy_runtime::registry::Entry, args: Payloads| {
+                let bad = |why: &str| {
+                    ErrorValue::new(
+                        ErrorKind::Invalid,
+                        format!("rust.script {}: {why}", entry.id()),
+                    )
+                };
+                let steps = entry
+                    .field("script")
+                    .and_then(Payload::as_array)
+                    .ok_or_else(|| bad("needs a `script:` list"))?;
+                let id = entry.id().to_string();
+                let instance = j.next_instance(&id);
+                let text = steps
+                    .get(instance.min(steps.len().saturating_sub(1)))
+                    .and_then(Payload::as_str)
+                    .ok_or_else(|| bad("empty script or a step that is not a string"))?;
+                let (hold, step) = match text.strip_prefix("hold ") {
+                    Some(step) => (true, step),
+                    None => (false, text),
+                };
+                let act = Act::parse(step).ok_or_else(|| bad(&format!("unknown step {text:?}")))?;
+                Ok(Box::new(Scripted {
+                    journal: j.clone(),
+                    entry: id,
+                    instance,
+                    act,
+                    hold,
+                    acted: false,
+                    args: Some(args),
+                    timer: None,
+                }) as Box<dyn ProcessBody>)
+            },
+        ),
+    );
+    journal
+}
+
+/// A harness over `yaml` with `rust.script` registered, started.
+pub(crate) fn scripted(yaml: &str) -> (Harness, Arc<Journal>) {
+    let harness = Harness::unstarted(yaml);
+    let journal = register_script(&harness.rt);
+    harness.rt.start().expect("entries start");
+    (harness, journal)
+}
+
+struct Scripted {
+    journal: Arc<Journal>,
+    entry: String,
+    instance: usize,
+    act: Act,
+    /// Waiting for a `go` message before acting.
+    hold: bool,
+    acted: bool,
+    /// Taken by the first step, which notes them.
+    args: Option<Payloads>,
+    timer: Option<wippy_scheduler::Timer>,
+}
+
+impl Scripted {
+    fn note(&self, what: impl Into<String>) {
+        self.journal
+            .note(&self.entry, self.instance, what, Payloads::new());
+    }
+
+    fn failure(&self) -> ErrorValue {
+        ErrorValue::new(
+            ErrorKind::Internal,
+            format!("scripted failure #{}", self.instance),
+        )
+    }
+}
+
+impl ProcessBody for Scripted {
+    fn step(&mut self, cx: &mut ProcessContext<'_, '_>) -> Flow {
+        if let Some(args) = self.args.take() {
+            self.journal.note(&self.entry, self.instance, "start", args);
+        }
+        if self.hold {
+            while let Some(message) = cx.recv_message() {
+                self.hold &= &*message.topic != "go";
+            }
+        }
+        if !self.hold && !self.acted {
+            self.acted = true;
+            match self.act {
+                Act::Fail => {
+                    self.note("fail");
+                    return Flow::Fail(self.failure());
+                }
+                Act::FailFinal => {
+                    self.note("fail");
+                    return Flow::Fail(self.failure().with_retryable(false));
+                }
+                Act::Exit => {
+                    self.note("exit");
+                    return Flow::Done(Payload::from("done"));
+                }
+                Act::FailAfter(after) => self.timer = Some(cx.timer(after)),
+                Act::Run | Act::Ignore => {}
+            }
+        }
+        while let Some(event) = cx.recv_event() {
+            if event.kind == EventKind::Cancel {
+                let reason = event.reason.as_deref().unwrap_or("").to_owned();
+                self.note(format!("cancel: {reason}"));
+                if !matches!(self.act, Act::Ignore) || !self.acted {
+                    self.note("exit");
+                    return Flow::Done(Payload::Nil);
+                }
+            }
+        }
+        while cx.recv_message().is_some() {}
+        if self
+            .timer
+            .as_ref()
+            .is_some_and(wippy_scheduler::Timer::fired)
+        {
+            self.note("fail");
+            return Flow::Fail(self.failure());
+        }
+        Flow::Wait
+    }
+}

@@ -1,0 +1,285 @@
+//! Routing inside a process (`router::Router`, reference §1.2 "Routing rules"): an
+//! exact-topic subscription first, then the inbox, otherwise the message waits in order;
+//! order per target is kept while a target is full, and other targets pass.
+
+use std::collections::HashMap;
+use wippy_runtime::message::Message;
+use wippy_runtime::payload::Payload;
+use wippy_runtime::router::{Route, Router, Sink};
+
+/// Channel ids, as a process would number its channels.
+const A: u8 = 1;
+const B: u8 = 2;
+const INBOX: u8 = 9;
+
+/// One channel: how many more messages it takes now, and how many offers it refuses
+/// before that (a rendezvous channel whose receiver is not waiting yet).
+#[derive(Debug)]
+struct Channel {
+    room: usize,
+    refusals: usize,
+    got: Vec<(Route<u8>, String)>,
+}
+
+/// Channels that take messages while they have room; unknown channels have unlimited room.
+#[derive(Debug, Default)]
+struct Channels {
+    channels: HashMap<u8, Channel>,
+}
+
+impl Channels {
+    fn channel(&mut self, target: u8) -> &mut Channel {
+        self.channels.entry(target).or_insert(Channel {
+            room: usize::MAX,
+            refusals: 0,
+            got: Vec::new(),
+        })
+    }
+
+    fn with_room(mut self, target: u8, room: usize) -> Channels {
+        self.channel(target).room = room;
+        self
+    }
+
+    /// The messages `target` took, as `topic:text`.
+    fn got(&self, target: u8) -> Vec<String> {
+        self.channels
+            .get(&target)
+            .map(|c| c.got.iter().map(|(_, m)| m.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The routes `target` was offered through.
+    fn routes(&self, target: u8) -> Vec<Route<u8>> {
+        self.channels
+            .get(&target)
+            .map(|c| c.got.iter().map(|(r, _)| *r).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl Sink<u8> for Channels {
+    fn offer(&mut self, route: Route<u8>, message: Message) -> Result<(), Message> {
+        let channel = self.channel(route.target());
+        if channel.refusals > 0 {
+            channel.refusals -= 1;
+            return Err(message);
+        }
+        if channel.room == 0 {
+            return Err(message);
+        }
+        channel.room -= 1;
+        channel.got.push((route, label(&message)));
+        Ok(())
+    }
+}
+
+fn message(topic: &str, text: &str) -> Message {
+    Message::new(None, topic, Payload::from(text))
+}
+
+fn label(message: &Message) -> String {
+    let text = message
+        .payloads
+        .first()
+        .and_then(Payload::as_str)
+        .unwrap_or("");
+    format!("{}:{text}", message.topic)
+}
+
+fn send(router: &mut Router<u8>, sink: &mut Channels, topic: &str, text: &str) {
+    router.route(message(topic, text), sink);
+}
+
+#[test]
+fn an_exact_topic_subscription_wins_over_the_inbox() {
+    let mut router = Router::new();
+    let mut sink = Channels::default();
+    router.set_inbox(INBOX);
+    router.subscribe("orders".into(), A);
+    assert_eq!(router.route_of("orders"), Some(Route::Topic(A)));
+    assert_eq!(router.route_of("other"), Some(Route::Inbox(INBOX)));
+    send(&mut router, &mut sink, "orders", "1");
+    send(&mut router, &mut sink, "other", "2");
+    assert_eq!(sink.got(A), ["orders:1"]);
+    assert_eq!(sink.routes(A), [Route::Topic(A)]);
+    assert_eq!(sink.got(INBOX), ["other:2"]);
+    assert_eq!(sink.routes(INBOX), [Route::Inbox(INBOX)]);
+    assert_eq!(router.waiting(), 0);
+    assert_eq!(Route::Topic(A).target(), A);
+    assert_eq!(Route::Inbox(INBOX).target(), INBOX);
+}
+
+/// Matching is exact: no prefixes, no globs, case-sensitive.
+#[test]
+fn the_inbox_catches_every_topic_without_an_exact_subscription() {
+    let mut router = Router::new();
+    let mut sink = Channels::default();
+    router.subscribe("orders".into(), A);
+    router.set_inbox(INBOX);
+    for topic in ["orders.new", "order", "Orders", "*", ""] {
+        send(&mut router, &mut sink, topic, "x");
+    }
+    assert!(sink.got(A).is_empty());
+    assert_eq!(
+        sink.got(INBOX),
+        ["orders.new:x", "order:x", "Orders:x", "*:x", ":x"]
+    );
+}
+
+#[test]
+fn with_nothing_subscribed_messages_wait_in_order_until_flushed() {
+    let mut router = Router::new();
+    let mut sink = Channels::default();
+    for (topic, text) in [("a", "1"), ("b", "2"), ("a", "3"), ("c", "4")] {
+        send(&mut router, &mut sink, topic, text);
+    }
+    assert_eq!(router.waiting(), 4);
+    assert!(sink.channels.is_empty(), "nothing was offered");
+    // A subscription alone delivers nothing until the waiting messages are flushed.
+    router.subscribe("a".into(), A);
+    assert_eq!(router.waiting(), 4);
+    assert_eq!(router.flush(&mut sink), 2);
+    assert_eq!(sink.got(A), ["a:1", "a:3"]);
+    assert_eq!(router.waiting(), 2);
+    router.set_inbox(INBOX);
+    assert_eq!(router.flush(&mut sink), 2);
+    assert_eq!(sink.got(INBOX), ["b:2", "c:4"]);
+    assert_eq!(router.waiting(), 0);
+    assert_eq!(router.flush(&mut sink), 0);
+}
+
+/// A message that arrives after a subscription appeared, but before the flush, still
+/// goes after the older ones for the same target.
+#[test]
+fn a_new_message_does_not_overtake_older_waiting_ones() {
+    let mut router = Router::new();
+    let mut sink = Channels::default();
+    send(&mut router, &mut sink, "a", "old");
+    router.subscribe("a".into(), A);
+    send(&mut router, &mut sink, "a", "new");
+    assert!(sink.got(A).is_empty());
+    assert_eq!(router.waiting(), 2);
+    assert_eq!(router.flush(&mut sink), 2);
+    assert_eq!(sink.got(A), ["a:old", "a:new"]);
+}
+
+#[test]
+fn a_full_target_keeps_its_order_and_other_targets_pass() {
+    let mut router = Router::new();
+    let mut sink = Channels::default().with_room(A, 1);
+    router.subscribe("a".into(), A);
+    router.set_inbox(INBOX);
+    send(&mut router, &mut sink, "a", "1");
+    send(&mut router, &mut sink, "a", "2"); // A is full: waits
+    send(&mut router, &mut sink, "b", "3"); // the inbox has room: passes
+    sink.channel(A).room = 10;
+    send(&mut router, &mut sink, "a", "4"); // A has room, but "a:2" waits before it
+    assert_eq!(sink.got(A), ["a:1"]);
+    assert_eq!(sink.got(INBOX), ["b:3"]);
+    assert_eq!(router.waiting(), 2);
+    assert_eq!(router.flush(&mut sink), 2);
+    assert_eq!(sink.got(A), ["a:1", "a:2", "a:4"]);
+    assert_eq!(router.waiting(), 0);
+}
+
+/// During a flush, once a target refuses a message, later messages for that target are
+/// not offered (even if the target would take them), while other targets still are.
+#[test]
+fn flush_stops_at_the_first_refusal_per_target() {
+    let mut router = Router::new();
+    let mut sink = Channels::default();
+    for (topic, text) in [("a", "1"), ("b", "2"), ("a", "3"), ("b", "4")] {
+        send(&mut router, &mut sink, topic, text);
+    }
+    router.subscribe("a".into(), A);
+    router.subscribe("b".into(), B);
+    sink.channel(A).refusals = 1;
+    assert_eq!(router.flush(&mut sink), 2);
+    assert!(sink.got(A).is_empty(), "a:3 must not overtake a:1");
+    assert_eq!(sink.got(B), ["b:2", "b:4"]);
+    assert_eq!(router.waiting(), 2);
+    assert_eq!(router.flush(&mut sink), 2);
+    assert_eq!(sink.got(A), ["a:1", "a:3"]);
+}
+
+#[test]
+fn take_for_pulls_the_first_waiting_message_of_a_target() {
+    let mut router = Router::new();
+    let mut sink = Channels::default().with_room(A, 0);
+    router.subscribe("a".into(), A);
+    send(&mut router, &mut sink, "x", "1"); // no route yet
+    send(&mut router, &mut sink, "a", "2"); // A is full
+    send(&mut router, &mut sink, "y", "3"); // no route yet
+    send(&mut router, &mut sink, "a", "4");
+    assert_eq!(router.waiting(), 4);
+    let take = |router: &mut Router<u8>, target| {
+        router
+            .take_for(target)
+            .map(|(route, message)| (route, label(&message)))
+    };
+    assert_eq!(take(&mut router, A), Some((Route::Topic(A), "a:2".into())));
+    assert_eq!(take(&mut router, A), Some((Route::Topic(A), "a:4".into())));
+    assert_eq!(take(&mut router, A), None);
+    assert_eq!(take(&mut router, INBOX), None, "no inbox yet");
+    router.set_inbox(INBOX);
+    assert_eq!(
+        take(&mut router, INBOX),
+        Some((Route::Inbox(INBOX), "x:1".into()))
+    );
+    assert_eq!(router.waiting(), 1);
+    assert_eq!(
+        take(&mut router, INBOX),
+        Some((Route::Inbox(INBOX), "y:3".into()))
+    );
+    assert_eq!(router.waiting(), 0);
+}
+
+#[test]
+fn unsubscribe_removes_every_topic_of_a_target_and_the_inbox() {
+    let mut router = Router::new();
+    router.subscribe("a".into(), A);
+    router.subscribe("b".into(), A);
+    router.subscribe("c".into(), B);
+    router.set_inbox(INBOX);
+    assert_eq!(router.topic_of(B).map(|t| &**t), Some("c"));
+    assert!(router.unsubscribe(A));
+    assert_eq!(router.route_of("a"), Some(Route::Inbox(INBOX)));
+    assert_eq!(router.route_of("b"), Some(Route::Inbox(INBOX)));
+    assert_eq!(router.route_of("c"), Some(Route::Topic(B)));
+    assert_eq!(router.topic_of(A), None);
+    assert!(!router.unsubscribe(A), "nothing left to remove");
+    assert!(router.unsubscribe(INBOX));
+    assert_eq!(router.route_of("a"), None);
+    assert!(!router.unsubscribe(INBOX));
+    assert!(!router.unsubscribe(7));
+}
+
+#[test]
+fn subscribing_a_topic_again_moves_it_to_the_new_target() {
+    let mut router = Router::new();
+    let mut sink = Channels::default().with_room(A, 0);
+    router.subscribe("a".into(), A);
+    send(&mut router, &mut sink, "a", "1"); // A is full: waits for A
+    router.subscribe("a".into(), B);
+    assert_eq!(router.route_of("a"), Some(Route::Topic(B)));
+    assert_eq!(router.topic_of(A), None);
+    assert_eq!(router.flush(&mut sink), 1);
+    assert_eq!(sink.got(B), ["a:1"]);
+}
+
+/// After an unsubscribe, waiting messages take whatever route exists at the flush.
+#[test]
+fn waiting_messages_follow_the_routes_at_flush_time() {
+    let mut router = Router::new();
+    let mut sink = Channels::default().with_room(A, 0);
+    router.subscribe("a".into(), A);
+    router.set_inbox(INBOX);
+    send(&mut router, &mut sink, "a", "1");
+    send(&mut router, &mut sink, "a", "2");
+    assert_eq!(router.waiting(), 2);
+    router.unsubscribe(A);
+    assert_eq!(router.flush(&mut sink), 2);
+    assert_eq!(sink.got(INBOX), ["a:1", "a:2"]);
+    assert_eq!(sink.routes(INBOX), [Route::Inbox(INBOX); 2]);
+}
