@@ -1,0 +1,27 @@
+-- Error objects survive being sent to another process (userdata other than errors
+-- would become nil).
+local time = require("time")
+
+local function main()
+  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
+  local e = errors.new({ message = "boom", kind = errors.CONFLICT })
+  local echo = assert(process.spawn("test:echo_worker", "test:processes"))
+  process.send(echo, "err", e)
+  local inbox = process.inbox()
+  local timeout = time.after("2s")
+  local r = channel.select { inbox:case_receive(), timeout:case_receive() }
+  if r.channel == timeout then
+    return false, "no echo"
+  end
+  local back = r.value:payload():data()
+  if back == nil then
+    return false, "error object became nil"
+  end
+  if back:message() ~= "boom" or back:kind() ~= errors.CONFLICT then
+    return false, "error object changed"
+  end
+  process.send(echo, "stop")
+  return true
+end
+
+return { main = main }

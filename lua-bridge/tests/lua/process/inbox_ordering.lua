@@ -1,0 +1,39 @@
+-- Messages from one sender arrive in the order sent (to self, and through a worker).
+local time = require("time")
+
+local function receive(ch)
+  local timeout = time.after("2s")
+  local r = channel.select { ch:case_receive(), timeout:case_receive() }
+  if r.channel == timeout then
+    error("timeout")
+  end
+  return r.value
+end
+
+local function main()
+  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
+  local inbox = process.inbox()
+  for i = 1, 5 do
+    process.send(process.pid(), "n", i)
+  end
+  for i = 1, 5 do
+    local got = receive(inbox):payload():data()
+    if got ~= i then
+      return false, "to self: got " .. tostring(got) .. " at position " .. i
+    end
+  end
+  local echo = process.spawn("test:echo_worker", "test:processes")
+  for i = 1, 50 do
+    process.send(echo, "n", i)
+  end
+  for i = 1, 50 do
+    local got = receive(inbox):payload():data()
+    if got ~= i then
+      return false, "through echo: got " .. tostring(got) .. " at position " .. i
+    end
+  end
+  process.send(echo, "stop")
+  return true
+end
+
+return { main = main }

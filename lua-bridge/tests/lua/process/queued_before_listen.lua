@@ -1,0 +1,33 @@
+-- Messages that arrive before any subscription stay queued, in order, and are
+-- delivered once a listener (or the inbox) appears.
+local time = require("time")
+
+local function receive(ch)
+  local timeout = time.after("2s")
+  local r = channel.select { ch:case_receive(), timeout:case_receive() }
+  if r.channel == timeout then
+    return nil
+  end
+  return r.value
+end
+
+local function main()
+  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
+  local me = process.pid()
+  process.send(me, "late", 1)
+  process.send(me, "other", "x")
+  process.send(me, "late", 2)
+  time.sleep("50ms") -- let them arrive with nobody subscribed
+  local late = process.listen("late")
+  if receive(late) ~= 1 or receive(late) ~= 2 then
+    return false, "queued 'late' messages not delivered in order"
+  end
+  local inbox = process.inbox()
+  local msg = receive(inbox)
+  if msg == nil or msg:topic() ~= "other" then
+    return false, "queued 'other' message not delivered to the inbox"
+  end
+  return true
+end
+
+return { main = main }

@@ -1,0 +1,28 @@
+-- Topics starting with "@" are reserved: send returns nil, err and nothing arrives.
+local time = require("time")
+
+local function main()
+  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
+  local inbox = process.inbox()
+  local ok, err = process.send(process.pid(), "@pid/events", "forged")
+  if ok ~= nil or err == nil then
+    return false, "send with an @ topic was accepted"
+  end
+  ok, err = process.send(process.pid(), "@anything", 1)
+  if ok ~= nil or err == nil then
+    return false, "send with @anything was accepted"
+  end
+  local timeout = time.after("100ms")
+  local r = channel.select { inbox:case_receive(), timeout:case_receive() }
+  if r.channel ~= timeout then
+    return false, "a message with a reserved topic arrived: " .. tostring(r.value)
+  end
+  -- listen on a reserved topic is refused too (raises or returns nil).
+  local lok, ch = pcall(process.listen, "@pid/events")
+  if lok and ch ~= nil then
+    return false, "listen on an @ topic returned a channel"
+  end
+  return true
+end
+
+return { main = main }

@@ -1,0 +1,38 @@
+-- After unlisten(ch), messages on that topic go to the inbox; listening again works.
+local time = require("time")
+
+local function receive(ch, d)
+  local timeout = time.after(d or "2s")
+  local r = channel.select { ch:case_receive(), timeout:case_receive() }
+  if r.channel == timeout then
+    return nil
+  end
+  return r.value
+end
+
+local function main()
+  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
+  local inbox = process.inbox()
+  local ch = process.listen("t")
+  process.send(process.pid(), "t", 1)
+  if receive(ch) ~= 1 then
+    return false, "listener did not get the first message"
+  end
+  process.unlisten(ch)
+  process.send(process.pid(), "t", 2)
+  local msg = receive(inbox)
+  if msg == nil then
+    return false, "message after unlisten did not reach the inbox"
+  end
+  if msg:topic() ~= "t" or msg:payload():data() ~= 2 then
+    return false, "inbox got the wrong message"
+  end
+  local again = process.listen("t")
+  process.send(process.pid(), "t", 3)
+  if receive(again) ~= 3 then
+    return false, "listening again did not work"
+  end
+  return true
+end
+
+return { main = main }

@@ -1,0 +1,297 @@
+//! Lua behaviour tests: one Lua program per behaviour, under `tests/lua/<group>/<name>.lua`.
+//!
+//! Every program runs in a runtime of its own, built from a registry written to a temp
+//! directory: namespace `test`, a `process.host` `test:processes` (2 workers), a
+//! `terminal.host` `test:terminal`, the program as `test:<name>` (`method: main`,
+//! `modules: [time, json, logger, io]`) and the helper workers of `tests/lua/workers/`
+//! as `test:<worker>`. The program is spawned on `test:processes`; it passes when it
+//! returns `true`, and fails when it returns `false, "reason"` or `nil, "reason"`,
+//! raises, or does not end within 10 seconds (the convention of the original's runner).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use wippy_lua::LuaOptions;
+use wippy_runtime::message::Outcome;
+use wippy_runtime::payload::Payload;
+use wippy_runtime::process::ExitWaiter;
+use wippy_runtime::registry::Registry;
+use wippy_runtime::{Runtime, SpawnSpec};
+
+/// How long a program may run.
+const TIMEOUT: Duration = Duration::from_secs(10);
+/// How long processes still running at the end get before they are killed.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+/// Modules every program and worker may `require`.
+const MODULES: &[&str] = &["time", "json", "logger", "io"];
+
+fn lua_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lua")
+}
+
+/// A fresh, empty directory for one program's registry.
+fn temp_dir(name: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "wippy-lua-programs-{}-{}-{name}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+/// The `.lua` files of `dir`, sorted.
+fn lua_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "lua"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .expect("file name")
+        .to_owned()
+}
+
+fn lua_entry(yaml: &mut String, name: &str, file: &str) {
+    yaml.push_str(&format!(
+        "  - name: {name}\n    kind: process.lua\n    source: file://{file}\n    method: main\n    modules: [{}]\n",
+        MODULES.join(", ")
+    ));
+}
+
+/// Writes the registry for `program` into `dir`; returns the program's entry name.
+fn write_registry(dir: &Path, program: &Path) -> String {
+    let mut yaml = String::from(
+        "version: \"1.0\"\nnamespace: test\n\nentries:\n\
+         \x20 - name: processes\n    kind: process.host\n    host:\n      workers: 2\n    lifecycle:\n      auto_start: true\n\
+         \x20 - name: terminal\n    kind: terminal.host\n    lifecycle:\n      auto_start: true\n",
+    );
+    for worker in lua_files(&lua_dir().join("workers")) {
+        let name = stem(&worker);
+        let file = format!("{name}.lua");
+        std::fs::copy(&worker, dir.join(&file)).expect("copy worker");
+        lua_entry(&mut yaml, &name, &file);
+    }
+    let name = stem(program);
+    let file = format!("{name}.lua");
+    std::fs::copy(program, dir.join(&file))
+        .unwrap_or_else(|e| panic!("copy {}: {e}", program.display()));
+    lua_entry(&mut yaml, &name, &file);
+    std::fs::write(dir.join("_index.yaml"), yaml).expect("write _index.yaml");
+    name
+}
+
+/// Shuts the runtime down and removes the temp directory, also when a test panics.
+struct Cleanup {
+    runtime: Runtime,
+    dir: PathBuf,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        self.runtime.shutdown(SHUTDOWN_GRACE);
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Runs `tests/lua/<program>.lua` (e.g. `"process/pid_format"`) and checks that it
+/// returned `true`.
+fn run_program(program: &str, options: LuaOptions) {
+    let path = lua_dir().join(format!("{program}.lua"));
+    let dir = temp_dir(&program.replace('/', "_"));
+    let name = write_registry(&dir, &path);
+    let registry = Registry::load_dir(&dir).unwrap_or_else(|errors| {
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        panic!("registry for {program}: {}", text.join("\n"))
+    });
+    let runtime = Runtime::new(registry);
+    let cleanup = Cleanup {
+        runtime: runtime.clone(),
+        dir,
+    };
+    let env = wippy_lua::install(&runtime, options);
+    if let Err(errors) = env.compiler.precompile(runtime.registry()) {
+        let text: Vec<&str> = errors.iter().map(|e| e.message()).collect();
+        panic!("{program} does not compile: {}", text.join("\n"));
+    }
+    runtime
+        .start()
+        .unwrap_or_else(|e| panic!("runtime start: {e}"));
+    let waiter = ExitWaiter::new();
+    runtime
+        .spawn(SpawnSpec::new(format!("test:{name}"), "test:processes").waiter(waiter.clone()))
+        .unwrap_or_else(|e| panic!("spawn {program}: {e}"));
+    let outcome = waiter.wait_timeout(TIMEOUT);
+    drop(cleanup);
+    match outcome {
+        Some(Outcome::Normal(Payload::Bool(true))) => {}
+        Some(Outcome::Normal(other)) => {
+            panic!("{program}: returned {other:?}, expected true")
+        }
+        Some(Outcome::Error(error)) => panic!(
+            "{program} failed: {}\n{}",
+            error.message(),
+            error.stack().unwrap_or("")
+        ),
+        None => panic!("{program}: no result within {TIMEOUT:?}"),
+    }
+}
+
+/// One `#[test]` per program; also the list the `every_program_is_listed` check uses.
+macro_rules! lua_tests {
+    ($($(#[$attr:meta])* $test:ident: $program:literal,)*) => {
+        const PROGRAMS: &[&str] = &[$($program),*];
+        $(
+            $(#[$attr])*
+            #[test]
+            fn $test() {
+                run_program($program, LuaOptions::default());
+            }
+        )*
+    };
+}
+
+lua_tests! {
+    channel_buffered: "channel/buffered",
+    channel_close_drain: "channel/close_drain",
+    channel_close_wakes: "channel/close_wakes",
+    channel_errors: "channel/errors",
+    channel_producer_consumer: "channel/producer_consumer",
+    channel_select_closed: "channel/select_closed",
+    channel_select_default: "channel/select_default",
+    channel_select_order: "channel/select_order",
+    #[ignore = "bug: a stale registration with a reused op id makes select name the wrong channel"]
+    channel_select_result_channel: "channel/select_result_channel",
+    channel_select_send: "channel/select_send",
+    #[ignore = "bug: ops reuse slab ids while stale registrations stay in other channels; a late timer completes an unrelated later wait"]
+    channel_select_stale_registration: "channel/select_stale_registration",
+    channel_select_timeout: "channel/select_timeout",
+    channel_send_closed: "channel/send_closed",
+    channel_unbuffered: "channel/unbuffered",
+    channel_values: "channel/values",
+    coroutine_concurrent: "coroutine/concurrent",
+    coroutine_deadlock: "coroutine/deadlock",
+    coroutine_error_fails_process: "coroutine/error_fails_process",
+    coroutine_killed_with_main: "coroutine/killed_with_main",
+    coroutine_no_deadlock_with_timer: "coroutine/no_deadlock_with_timer",
+    coroutine_shared_state: "coroutine/shared_state",
+    coroutine_standard_coroutines: "coroutine/standard_coroutines",
+    coroutine_yield_round_robin: "coroutine/yield_round_robin",
+    data_copy_on_send: "data/copy_on_send",
+    data_errors_cross_process: "data/errors_cross_process",
+    data_errors_module: "data/errors_module",
+    data_json_errors: "data/json_errors",
+    data_json_roundtrip: "data/json_roundtrip",
+    data_logger_and_print: "data/logger_and_print",
+    data_os_module: "data/os_module",
+    data_payload_module: "data/payload_module",
+    data_userdata_in_payload: "data/userdata_in_payload",
+    dialect_annotations: "dialect/annotations",
+    dialect_lua54_features: "dialect/lua54_features",
+    entry_main_args: "entry/main_args",
+    entry_raise: "entry/raise",
+    #[ignore = "bug: error(errors.new{kind=...}) raised from main reaches EXIT with kind UNKNOWN"]
+    entry_raise_error_object: "entry/raise_error_object",
+    entry_return_nil_message: "entry/return_nil_message",
+    entry_return_values: "entry/return_values",
+    limits_busy_coroutine: "limits/busy_coroutine",
+    limits_fairness: "limits/fairness",
+    #[ignore = "bug: the preemption hook's yield corrupts f(...) calls; the wrapped channel.select receives nil args"]
+    limits_preempt_transparent: "limits/preempt_transparent",
+    process_cancel: "process/cancel",
+    process_cancel_ignored: "process/cancel_ignored",
+    process_chain_cascade: "process/chain_cascade",
+    process_channel_identity: "process/channel_identity",
+    process_exit_error: "process/exit_error",
+    process_exit_normal: "process/exit_normal",
+    #[ignore = "bug: a new process can run before its pid is published; EXIT of a child that fails at once can be lost"]
+    process_exit_seen_by_new_process: "process/exit_seen_by_new_process",
+    process_inbox_fallback: "process/inbox_fallback",
+    process_inbox_ordering: "process/inbox_ordering",
+    process_link_down_trapped: "process/link_down_trapped",
+    process_link_explicit: "process/link_explicit",
+    process_listen_message: "process/listen_message",
+    process_listen_raw: "process/listen_raw",
+    process_message_methods: "process/message_methods",
+    process_message_payloads: "process/message_payloads",
+    process_monitor_dead: "process/monitor_dead",
+    process_monitor_explicit: "process/monitor_explicit",
+    process_no_link_down_on_normal: "process/no_link_down_on_normal",
+    process_options: "process/options",
+    process_pid_format: "process/pid_format",
+    process_process_id: "process/process_id",
+    process_queued_before_listen: "process/queued_before_listen",
+    process_registry_auto_release: "process/registry_auto_release",
+    process_registry_basic: "process/registry_basic",
+    process_registry_taken: "process/registry_taken",
+    process_send_dead_pid: "process/send_dead_pid",
+    process_send_reserved_topic: "process/send_reserved_topic",
+    process_send_to_pid_and_name: "process/send_to_pid_and_name",
+    #[ignore = "bug: a new process can run before its pid is in the directory; early self-sends fail with process not found"]
+    process_send_to_self_at_start: "process/send_to_self_at_start",
+    process_send_unknown_name: "process/send_unknown_name",
+    process_spawn_args_copy: "process/spawn_args_copy",
+    process_spawn_basic: "process/spawn_basic",
+    process_spawn_unknown: "process/spawn_unknown",
+    process_star_cascade: "process/star_cascade",
+    process_terminate: "process/terminate",
+    process_terminate_busy: "process/terminate_busy",
+    process_trap_links_default: "process/trap_links_default",
+    process_unlisten: "process/unlisten",
+    process_unmonitor: "process/unmonitor",
+    sandbox_absent_globals: "sandbox/absent_globals",
+    sandbox_io_outside_terminal: "sandbox/io_outside_terminal",
+    sandbox_isolation: "sandbox/isolation",
+    sandbox_no_code_loading: "sandbox/no_code_loading",
+    sandbox_require_allowed: "sandbox/require_allowed",
+    time_after: "time/after",
+    time_invalid_durations: "time/invalid_durations",
+    time_now_and_durations: "time/now_and_durations",
+    time_sleep: "time/sleep",
+    time_sleep_blocks_only_caller: "time/sleep_blocks_only_caller",
+    time_ticker: "time/ticker",
+    time_timer: "time/timer",
+}
+
+/// A program with a small memory limit fails with "memory limit"; the limit is per
+/// process, so the same program under the default limit passes.
+#[test]
+fn limits_memory_limit() {
+    run_program(
+        "limits/memory_limit",
+        LuaOptions::default().memory_limit(32 << 20),
+    );
+}
+
+/// Every program under `tests/lua/` (except the workers) has its `#[test]`.
+#[test]
+fn every_program_is_listed() {
+    let mut missing = Vec::new();
+    let mut groups: Vec<PathBuf> = std::fs::read_dir(lua_dir())
+        .expect("read tests/lua")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.is_dir() && !p.ends_with("workers"))
+        .collect();
+    groups.sort();
+    for group in groups {
+        let group_name = stem(&group);
+        for file in lua_files(&group) {
+            let program = format!("{group_name}/{}", stem(&file));
+            if !PROGRAMS.contains(&program.as_str()) && !SEPARATE.contains(&program.as_str()) {
+                missing.push(program);
+            }
+        }
+    }
+    assert!(missing.is_empty(), "programs without a test: {missing:?}");
+}
+
+/// Programs with a hand-written test (their own options).
+const SEPARATE: &[&str] = &["limits/memory_limit"];
