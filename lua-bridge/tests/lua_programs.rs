@@ -177,12 +177,16 @@ lua_tests! {
     channel_send_closed: "channel/send_closed",
     channel_unbuffered: "channel/unbuffered",
     channel_values: "channel/values",
+    channel_worker_pool: "channel/worker_pool",
+    coroutine_blocking_in_pcall: "coroutine/blocking_in_pcall",
     coroutine_concurrent: "coroutine/concurrent",
     coroutine_deadlock: "coroutine/deadlock",
     coroutine_error_fails_process: "coroutine/error_fails_process",
     coroutine_killed_with_main: "coroutine/killed_with_main",
+    coroutine_many: "coroutine/many",
     coroutine_no_deadlock_with_timer: "coroutine/no_deadlock_with_timer",
     coroutine_shared_state: "coroutine/shared_state",
+    coroutine_spawn_errors: "coroutine/spawn_errors",
     coroutine_standard_coroutines: "coroutine/standard_coroutines",
     coroutine_yield_round_robin: "coroutine/yield_round_robin",
     data_copy_on_send: "data/copy_on_send",
@@ -197,6 +201,7 @@ lua_tests! {
     dialect_annotations: "dialect/annotations",
     dialect_lua54_features: "dialect/lua54_features",
     entry_main_args: "entry/main_args",
+    entry_missing_method: "entry/missing_method",
     entry_raise: "entry/raise",
     #[ignore = "bug: error(errors.new{kind=...}) raised from main reaches EXIT with kind UNKNOWN"]
     entry_raise_error_object: "entry/raise_error_object",
@@ -204,12 +209,16 @@ lua_tests! {
     entry_return_values: "entry/return_values",
     limits_busy_coroutine: "limits/busy_coroutine",
     limits_fairness: "limits/fairness",
-    #[ignore = "bug: the preemption hook's yield corrupts f(...) calls; the wrapped channel.select receives nil args"]
+    #[ignore = "bug: the preemption hook removes itself before yielding, so mlua resets the coroutine's stack top; f(...) calls then get no args"]
     limits_preempt_transparent: "limits/preempt_transparent",
     process_cancel: "process/cancel",
     process_cancel_ignored: "process/cancel_ignored",
+    process_cancel_self: "process/cancel_self",
     process_chain_cascade: "process/chain_cascade",
     process_channel_identity: "process/channel_identity",
+    process_combined_channels: "process/combined_channels",
+    #[ignore = "bug: not implemented: process.exec"]
+    process_exec: "process/exec",
     process_exit_error: "process/exit_error",
     process_exit_normal: "process/exit_normal",
     #[ignore = "bug: a new process can run before its pid is published; EXIT of a child that fails at once can be lost"]
@@ -220,11 +229,14 @@ lua_tests! {
     process_link_explicit: "process/link_explicit",
     process_listen_message: "process/listen_message",
     process_listen_raw: "process/listen_raw",
+    #[ignore = "bug: preemption corrupts calls (see limits/preempt_transparent); fails intermittently"]
+    process_many_messages: "process/many_messages",
     process_message_methods: "process/message_methods",
     process_message_payloads: "process/message_payloads",
     process_monitor_dead: "process/monitor_dead",
     process_monitor_explicit: "process/monitor_explicit",
     process_no_link_down_on_normal: "process/no_link_down_on_normal",
+    process_normal_exit_keeps_links: "process/normal_exit_keeps_links",
     process_options: "process/options",
     process_pid_format: "process/pid_format",
     process_process_id: "process/process_id",
@@ -232,6 +244,7 @@ lua_tests! {
     process_registry_auto_release: "process/registry_auto_release",
     process_registry_basic: "process/registry_basic",
     process_registry_taken: "process/registry_taken",
+    process_send_bad_args: "process/send_bad_args",
     process_send_dead_pid: "process/send_dead_pid",
     process_send_reserved_topic: "process/send_reserved_topic",
     process_send_to_pid_and_name: "process/send_to_pid_and_name",
@@ -240,13 +253,21 @@ lua_tests! {
     process_send_unknown_name: "process/send_unknown_name",
     process_spawn_args_copy: "process/spawn_args_copy",
     process_spawn_basic: "process/spawn_basic",
+    #[ignore = "bug: preemption corrupts calls (see limits/preempt_transparent); fails intermittently"]
+    process_spawn_many: "process/spawn_many",
     process_spawn_unknown: "process/spawn_unknown",
+    #[ignore = "bug: not implemented: process.with_options/with_context (Spawner)"]
+    process_spawner: "process/spawner",
     process_star_cascade: "process/star_cascade",
+    #[ignore = "bug: not implemented: the subscribe/unsubscribe globals"]
+    process_subscribe_global: "process/subscribe_global",
     process_terminate: "process/terminate",
     process_terminate_busy: "process/terminate_busy",
     process_trap_links_default: "process/trap_links_default",
     process_unlisten: "process/unlisten",
     process_unmonitor: "process/unmonitor",
+    #[ignore = "bug: not implemented: process.upgrade"]
+    process_upgrade: "process/upgrade",
     sandbox_absent_globals: "sandbox/absent_globals",
     sandbox_io_outside_terminal: "sandbox/io_outside_terminal",
     sandbox_isolation: "sandbox/isolation",
@@ -258,7 +279,10 @@ lua_tests! {
     time_sleep: "time/sleep",
     time_sleep_blocks_only_caller: "time/sleep_blocks_only_caller",
     time_ticker: "time/ticker",
+    time_ticker_slow_reader: "time/ticker_slow_reader",
     time_timer: "time/timer",
+    #[ignore = "bug: timer:reset after the timer fired (or was stopped) does not re-arm it"]
+    time_timer_reset_after_fire: "time/timer_reset_after_fire",
 }
 
 /// A program with a small memory limit fails with "memory limit"; the limit is per

@@ -1,5 +1,5 @@
 -- Process-local userdata (channels) cannot cross processes: inside a message they
--- arrive as nil (spawn arguments too).
+-- arrive as nil, in messages and in spawn arguments.
 local time = require("time")
 
 local function main()
@@ -25,6 +25,17 @@ local function main()
   end
   if got.ch ~= nil then
     return false, "a channel crossed processes: " .. tostring(got.ch)
+  end
+  -- As a spawn argument.
+  local args = process.listen("args")
+  assert(process.spawn("test:args_worker", "test:processes", process.pid(), ch, { ch = ch }))
+  local t2 = time.after("2s")
+  local a = channel.select { args:case_receive(), t2:case_receive() }
+  if a.channel == t2 then
+    return false, "args_worker did not report"
+  end
+  if a.value.args[1] ~= nil or a.value.args[2].ch ~= nil then
+    return false, "a channel crossed processes as a spawn argument"
   end
   return true
 end

@@ -1,7 +1,7 @@
 -- Preemption (a long-running step is paused and resumed later) is invisible to the
 -- program: a CPU-bound loop of ~300 ms (many 2 ms time slices) that forwards varargs
--- (`f(...)`) and calls wrapped built-ins (channel.select goes through a Lua wrapper
--- doing `f(...)`) always sees the right arguments and results.
+-- (`f(...)`, to Lua and to C functions) and calls wrapped built-ins (channel.select
+-- goes through a Lua wrapper doing `f(...)`) always sees the right arguments and results.
 local time = require("time")
 
 local function id(...)
@@ -10,6 +10,10 @@ end
 
 local function forward(...)
   return id(...)
+end
+
+local function count(...)
+  return select("#", ...) -- a C function called with the caller's varargs
 end
 
 local function main()
@@ -26,6 +30,10 @@ local function main()
       local n = select("#", forward(nil, nil, nil))
       if n ~= 3 then
         return false, "round " .. rounds .. ": forwarded " .. n .. " values instead of 3"
+      end
+      local cok, c = pcall(count, 1, 2, 3)
+      if not cok or c ~= 3 then
+        return false, "round " .. rounds .. ": count(1, 2, 3) gave " .. tostring(c)
       end
       local ok, r = pcall(channel.select, { ch:case_receive() }, true)
       if not ok then
