@@ -1,1 +1,114 @@
-//! Criterion benchmarks for the wippy crates; see `benches/`.
+//! Criterion benchmarks for the wippy crates (see `benches/`), and the shared setup of
+//! the Lua benchmarks: a runtime over a registry written to a temporary directory.
+
+use std::path::PathBuf;
+use std::time::Duration;
+use wippy_runtime::message::Outcome;
+use wippy_runtime::payload::Payload;
+use wippy_runtime::process::ExitWaiter;
+use wippy_runtime::registry::Registry;
+use wippy_runtime::{Runtime, SpawnSpec};
+
+/// The benchmark registry: one process host and the Lua programs the benches run.
+pub const REGISTRY: &str = r#"
+version: "1.0"
+namespace: b
+entries:
+  - {name: procs, kind: process.host, lifecycle: {auto_start: true}}
+  - {name: noop, kind: process.lua, source: file://noop.lua, method: main}
+  - {name: idle, kind: process.lua, source: file://idle.lua, method: main}
+  - {name: swarm, kind: process.lua, source: file://swarm.lua, method: main}
+  - {name: ponger, kind: process.lua, source: file://ponger.lua, method: main}
+  - {name: ping, kind: process.lua, source: file://ping.lua, method: main}
+  - {name: spawner, kind: process.lua, source: file://spawner.lua, method: main}
+  - {name: relay, kind: process.lua, source: file://relay.lua, method: main}
+  - {name: worker, kind: process.lua, source: file://worker.lua, method: main}
+  - {name: client, kind: process.lua, source: file://client.lua, method: main}
+  - {name: clients, kind: process.lua, source: file://clients.lua, method: main}
+"#;
+
+/// The Lua programs, by file name.
+pub const PROGRAMS: &[(&str, &str)] = &[
+    (
+        "noop.lua",
+        "local function main() return 0 end\nreturn { main = main }\n",
+    ),
+    (
+        "idle.lua",
+        "local function main(parent)\n  local inbox = process.inbox()\n  process.send(parent, \"up\", true)\n  inbox:receive()\n  return 0\nend\nreturn { main = main }\n",
+    ),
+    // Spawns n idle processes and returns once every one of them is up (blocked in receive).
+    (
+        "swarm.lua",
+        "local function main(n)\n  local inbox = process.inbox()\n  local me = process.pid()\n  for i = 1, n do process.spawn(\"b:idle\", \"b:procs\", me) end\n  for i = 1, n do inbox:receive() end\n  return true\nend\nreturn { main = main }\n",
+    ),
+    (
+        "ponger.lua",
+        "local function main()\n  local inbox = process.inbox()\n  while true do\n    local m = inbox:receive()\n    process.send(m:from(), \"pong\", 1)\n  end\nend\nreturn { main = main }\n",
+    ),
+    (
+        "ping.lua",
+        "local function main(n)\n  local inbox = process.inbox()\n  local peer = process.spawn(\"b:ponger\", \"b:procs\")\n  for i = 1, n do\n    process.send(peer, \"ping\", i)\n    inbox:receive()\n  end\n  process.terminate(peer)\n  return true\nend\nreturn { main = main }\n",
+    ),
+    (
+        "spawner.lua",
+        "local function main(n)\n  local events = process.events()\n  for i = 1, n do\n    process.spawn_monitored(\"b:noop\", \"b:procs\")\n  end\n  for i = 1, n do\n    events:receive()\n  end\n  return true\nend\nreturn { main = main }\n",
+    ),
+    // The tutorial's relay and worker, without the stats coroutine, logging and sleep.
+    (
+        "relay.lua",
+        "local function main()\n  local inbox = process.inbox()\n  local events = process.events()\n  process.registry.register(\"relay\")\n  while true do\n    local r = channel.select { inbox:case_receive(), events:case_receive() }\n    if r.channel ~= events then\n      local echo = r.value:payload():data()\n      process.spawn_monitored(\"b:worker\", \"b:procs\", echo.sender, echo.data)\n    end\n  end\nend\nreturn { main = main }\n",
+    ),
+    (
+        "worker.lua",
+        "local function main(sender, data)\n  process.send(sender, \"echo_response\", { data = string.upper(data), worker = process.pid() })\n  return 0\nend\nreturn { main = main }\n",
+    ),
+    (
+        "client.lua",
+        "local function main(n, parent)\n  local inbox = process.inbox()\n  local me = process.pid()\n  for i = 1, n do\n    process.send(\"relay\", \"echo\", { sender = me, data = \"hello\" })\n    inbox:receive()\n  end\n  if parent then process.send(parent, \"done\", true) end\n  return true\nend\nreturn { main = main }\n",
+    ),
+    (
+        "clients.lua",
+        "local function main(n, k)\n  local inbox = process.inbox()\n  for i = 1, k do\n    process.spawn(\"b:client\", \"b:procs\", n // k, process.pid())\n  end\n  for i = 1, k do inbox:receive() end\n  return true\nend\nreturn { main = main }\n",
+    ),
+];
+
+/// A started runtime over the benchmark registry (Lua installed).
+pub fn runtime() -> Runtime {
+    let dir = std::env::temp_dir().join(format!("wippy-bench-{}", std::process::id()));
+    write_programs(&dir);
+    let registry = Registry::load_dir(&dir).expect("bench registry loads");
+    let runtime = Runtime::new(registry);
+    wippy_lua::install(&runtime, wippy_lua::LuaOptions::default());
+    runtime.start().expect("bench entries start");
+    runtime
+}
+
+fn write_programs(dir: &PathBuf) {
+    std::fs::create_dir_all(dir).expect("temp dir");
+    std::fs::write(dir.join("_index.yaml"), REGISTRY).expect("write registry");
+    for (name, code) in PROGRAMS {
+        std::fs::write(dir.join(name), code).expect("write program");
+    }
+}
+
+/// Runs `entry` with `args` to its end and returns how long it took.
+///
+/// # Panics
+///
+/// When the program fails or takes longer than ten minutes (a broken benchmark).
+pub fn run(runtime: &Runtime, entry: &str, args: Vec<Payload>) -> Duration {
+    let waiter = ExitWaiter::new();
+    let start = std::time::Instant::now();
+    runtime
+        .spawn(
+            SpawnSpec::new(entry, "b:procs")
+                .args(args)
+                .waiter(waiter.clone()),
+        )
+        .expect("bench program spawns");
+    match waiter.wait_timeout(Duration::from_secs(600)) {
+        Some(Outcome::Normal(_)) => start.elapsed(),
+        other => panic!("{entry} did not finish normally: {other:?}"),
+    }
+}

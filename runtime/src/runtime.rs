@@ -339,11 +339,16 @@ impl Runtime {
             waiter,
         ));
         let options = body.spawn_options();
+        // Published before the scheduler may run the child, so that everything the child
+        // does in its first step (send to itself, spawn monitored children whose EXIT
+        // comes back at once) finds it.
+        self.inner.directory.insert(record.clone());
         let running = Running::new(self.clone(), record.clone(), body);
         let slot = match host.handle().spawn_with(running, options) {
             Ok(slot) => slot,
             Err(error) => {
                 // The body was dropped unrun, and its wrapper undid the ties.
+                self.inner.directory.remove(&pid);
                 let why = match error {
                     SpawnError::ShuttingDown => "shutting down",
                     SpawnError::TableFull => "process table full",
@@ -357,12 +362,6 @@ impl Runtime {
         };
         let _ = record.slot.set(slot);
         self.inner.counters.spawned();
-        self.inner.directory.insert(record.clone());
-        // The child may have run and exited before it was in the directory: its exit
-        // could not remove it then, so remove it now.
-        if record.relations.lock().exited {
-            self.inner.directory.remove(&pid);
-        }
         tracing::trace!(%pid, entry = ?record.entry.as_ref().map(EntryId::as_str), "spawn");
         Ok(pid)
     }
@@ -432,7 +431,7 @@ impl Runtime {
             return Err(RuntimeError::ReservedTopic(topic.to_string()));
         }
         let record = self.resolve(dest)?;
-        let slot = *record.slot.get().ok_or(RuntimeError::ProcessNotFound)?;
+        let slot = record.slot().ok_or(RuntimeError::ProcessNotFound)?;
         let message = Message {
             from: from.cloned(),
             topic,
@@ -448,11 +447,11 @@ impl Runtime {
     }
 
     fn deliver_event(&self, record: &ProcessRecord, event: Event) -> bool {
-        match record.slot.get() {
+        match record.slot() {
             Some(slot) => record
                 .host
                 .handle()
-                .send_signal(*slot, Envelope::Event(event))
+                .send_signal(slot, Envelope::Event(event))
                 .is_ok(),
             None => false,
         }
@@ -466,7 +465,7 @@ impl Runtime {
     /// [`RuntimeError::ProcessNotFound`] and the name errors.
     pub fn terminate(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
         let record = self.resolve(dest)?;
-        let slot = *record.slot.get().ok_or(RuntimeError::ProcessNotFound)?;
+        let slot = record.slot().ok_or(RuntimeError::ProcessNotFound)?;
         record
             .host
             .handle()

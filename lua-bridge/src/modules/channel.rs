@@ -7,7 +7,7 @@
 
 use crate::vm::channel::{Attempt, Case, ChanId, Completion, Feed, Op};
 use crate::vm::{self, feed, state::ProcState};
-use mlua::{AnyUserData, Lua, MultiValue, Table, UserData, UserDataFields, UserDataMethods, Value};
+use mlua::{AnyUserData, Lua, Table, UserData, UserDataFields, UserDataMethods, Value};
 use smallvec::SmallVec;
 
 /// A channel as Lua sees it.
@@ -20,6 +20,8 @@ impl UserData for LuaChannel {
     fn add_fields<F: UserDataFields<Self>>(fields: &mut F) {
         // The blocking methods are Lua closures (see vm/prelude.lua); mlua adds the Rust
         // methods below into this same table.
+        // Built by `channel_userdata` before the first channel exists (calling into
+        // Lua while mlua registers the type is not allowed).
         fields.add_meta_field_with("__index", |lua| {
             lua.named_registry_value::<Table>("wippy.channel.methods")
         });
@@ -61,6 +63,7 @@ impl UserData for LuaCase {}
 
 /// A new channel userdata for `chan`.
 pub(crate) fn channel_userdata(lua: &Lua, id: ChanId) -> mlua::Result<AnyUserData> {
+    methods_table(lua)?;
     lua.create_userdata(LuaChannel { id })
 }
 
@@ -205,8 +208,12 @@ fn select_try(lua: &Lua, (cases, default): (Table, Option<bool>)) -> mlua::Resul
     run_cases(lua, list, default, true)
 }
 
-/// Installs the `channel` global and the channel methods.
-pub(crate) fn install(lua: &Lua) -> mlua::Result<()> {
+/// The table behind every channel's `__index`: the blocking `receive` and `send`
+/// (the Rust methods are added to it by mlua).
+fn methods_table(lua: &Lua) -> mlua::Result<Table> {
+    if let Ok(methods) = lua.named_registry_value::<Table>("wippy.channel.methods") {
+        return Ok(methods);
+    }
     let wrap = vm::blocking_wrapper(lua)?;
     let methods = lua.create_table()?;
     methods.raw_set(
@@ -217,7 +224,13 @@ pub(crate) fn install(lua: &Lua) -> mlua::Result<()> {
         "send",
         wrap.call::<mlua::Function>(lua.create_function(send_try)?)?,
     )?;
-    lua.set_named_registry_value("wippy.channel.methods", methods)?;
+    lua.set_named_registry_value("wippy.channel.methods", methods.clone())?;
+    Ok(methods)
+}
+
+/// The `channel` global.
+pub(crate) fn module(lua: &Lua) -> mlua::Result<Table> {
+    let wrap = vm::blocking_wrapper(lua)?;
     let module = lua.create_table()?;
     module.raw_set(
         "new",
@@ -232,12 +245,5 @@ pub(crate) fn install(lua: &Lua) -> mlua::Result<()> {
         "select",
         wrap.call::<mlua::Function>(lua.create_function(select_try)?)?,
     )?;
-    lua.globals().raw_set("channel", module)?;
-    Ok(())
-}
-
-/// For tests and modules: the multi-value form.
-#[allow(dead_code)]
-pub(crate) fn to_multi(answer: Answer) -> MultiValue {
-    MultiValue::from_iter([answer.0, answer.1, answer.2])
+    Ok(module)
 }

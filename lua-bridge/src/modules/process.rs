@@ -328,8 +328,8 @@ fn registry_table(lua: &Lua) -> mlua::Result<Table> {
     Ok(registry)
 }
 
-/// Installs the `process` global.
-pub(crate) fn install(lua: &Lua) -> mlua::Result<()> {
+/// The `process` global.
+pub(crate) fn module(lua: &Lua) -> mlua::Result<Table> {
     let process = lua.create_table()?;
     process.raw_set(
         "pid",
@@ -404,6 +404,5 @@ pub(crate) fn install(lua: &Lua) -> mlua::Result<()> {
     event.raw_set("LINK_DOWN", "pid.link.down")?;
     process.raw_set("event", event)?;
     process.raw_set("registry", registry_table(lua)?)?;
-    lua.globals().raw_set("process", process)?;
-    Ok(())
+    Ok(process)
 }

@@ -256,7 +256,10 @@ impl LuaProcess {
         };
         self.preempt.enter(thread.to_pointer());
         let result = thread.resume::<MultiValue>(args);
-        self.preempt.leave();
+        // A hook yield leaves no values and the thread resumable; anything else settled it.
+        let hook_yield = matches!(&result, Ok(values) if values.is_empty())
+            && thread.status() == ThreadStatus::Resumable;
+        self.preempt.leave(!hook_yield);
         let spawned = std::mem::take(&mut super::state(lua)?.spawned);
         for thread in spawned {
             let mut st = super::state(lua)?;

@@ -47,6 +47,16 @@ pub(crate) fn state(lua: &Lua) -> mlua::Result<AppDataRefMut<'_, ProcState>> {
 
 const PRELUDE: &str = include_str!("prelude.lua");
 
+/// The prelude, compiled once per OS process (stripped: it has no user-facing lines).
+fn prelude_bytecode() -> &'static [u8] {
+    static BYTECODE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BYTECODE.get_or_init(|| {
+        let lua = Lua::new_with(mlua::StdLib::NONE, mlua::LuaOptions::new());
+        lua.and_then(|lua| lua.load(PRELUDE).into_function().map(|f| f.dump(true)))
+            .unwrap_or_default()
+    })
+}
+
 /// Installs the blocking-call wrapper; returns it (`wrap(rust_fn) -> lua_fn`).
 pub(crate) fn blocking_wrapper(lua: &Lua) -> mlua::Result<Function> {
     if let Ok(wrap) = lua.named_registry_value::<Function>("wippy.wrap") {
@@ -55,15 +65,11 @@ pub(crate) fn blocking_wrapper(lua: &Lua) -> mlua::Result<Function> {
     let coroutine: mlua::Table = lua.globals().get("coroutine")?;
     let yield_fn: Function = coroutine.get("yield")?;
     let error_fn: Function = lua.globals().get("error")?;
-    let wrap: Function =
-        lua.load(PRELUDE)
-            .set_name("=wippy")
-            .call((wait_tag(), raise_tag(), yield_fn, error_fn))?;
+    let wrap: Function = lua
+        .load(prelude_bytecode())
+        .set_mode(mlua::chunk::ChunkMode::Binary)
+        .set_name("=wippy")
+        .call((wait_tag(), raise_tag(), yield_fn, error_fn))?;
     lua.set_named_registry_value("wippy.wrap", wrap.clone())?;
     Ok(wrap)
-}
-
-/// `(true, a, b, c)`: a blocking function answered at once.
-pub(crate) fn done(a: Value, b: Value) -> mlua::Result<(Value, Value, Value)> {
-    Ok((Value::Boolean(true), a, b))
 }

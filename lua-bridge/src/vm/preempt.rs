@@ -23,7 +23,11 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
     // yieldable, which is checked first (otherwise the hook stays armed and fires again).
     unsafe {
         if ffi::lua_isyieldable(state) != 0 {
-            ffi::lua_sethook(state, None, 0, 0);
+            // The hook stays installed (with a count that never runs out) while the
+            // coroutine is suspended: mlua recognises a hook yield only while a hook is
+            // set, and must, to resume it without touching its stack. The driver removes
+            // it once the coroutine stops normally.
+            ffi::lua_sethook(state, Some(yield_hook), ffi::LUA_MASKCOUNT, c_int::MAX);
             ffi::lua_yield(state, 0);
         }
     }
@@ -38,9 +42,17 @@ impl Preempt {
         *self.running.lock() = state as usize;
     }
 
-    /// No coroutine runs any more.
-    pub(crate) fn leave(&self) {
-        *self.running.lock() = 0;
+    /// No coroutine runs any more. `settled` says the coroutine stopped normally
+    /// (blocked, finished, or yielded on its own): its hook, if any, is removed.
+    pub(crate) fn leave(&self, settled: bool) {
+        let mut running = self.running.lock();
+        if settled && *running != 0 {
+            // SAFETY: the coroutine is suspended or dead (its resume returned) and still
+            // held by the driver; removing a hook from a thread that is not running is
+            // ordinary use of the API from the thread that owns the VM.
+            unsafe { ffi::lua_sethook(*running as *mut ffi::lua_State, None, 0, 0) };
+        }
+        *running = 0;
     }
 
     /// Asks the running coroutine to yield soon (called by the watchdog thread).

@@ -64,10 +64,24 @@ pub(crate) fn new_vm(
     safe_os.raw_set("platform", "wippy")?;
     globals.raw_set("os", safe_os)?;
     lua.set_app_data(state);
-    modules::errors::install(&lua)?;
-    modules::payload::install(&lua)?;
-    modules::channel::install(&lua)?;
-    modules::process::install(&lua)?;
+    // The always-present globals are built on first use: a process pays only for what
+    // it touches.
+    let lazy = lua.create_table()?;
+    lazy.raw_set(
+        "__index",
+        lua.create_function(|lua, (globals, name): (Table, mlua::String)| {
+            let value = match &*name.as_bytes() {
+                b"process" => Value::Table(modules::process::module(lua)?),
+                b"channel" => Value::Table(modules::channel::module(lua)?),
+                b"errors" => Value::Table(modules::errors::module(lua)?),
+                b"payload" => Value::Table(modules::payload::module(lua)?),
+                _ => return Ok(Value::Nil),
+            };
+            globals.raw_set(name, value.clone())?;
+            Ok(value)
+        })?,
+    )?;
+    globals.set_metatable(Some(lazy))?;
     globals.raw_set("print", lua.create_function(modules::logger::print)?)?;
     let coroutine: Table = globals.get("coroutine")?;
     coroutine.raw_set(

@@ -64,6 +64,28 @@ impl ProcessRecord {
         }
     }
 
+    /// The scheduler pid. Set by the spawner right after the scheduler accepted the
+    /// process, or by the process's own first step, whichever comes first; a caller that
+    /// finds the record (it is published just before the scheduler spawn) in between
+    /// waits for that moment. `None` when the spawn failed.
+    pub(crate) fn slot(&self) -> Option<SlotPid> {
+        let mut spins = 0_u32;
+        loop {
+            if let Some(slot) = self.slot.get() {
+                return Some(*slot);
+            }
+            if self.relations.lock().exited {
+                return None;
+            }
+            spins += 1;
+            if spins < 64 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+        }
+    }
+
     pub(crate) fn traps_links(&self) -> bool {
         self.trap_links.load(Ordering::Relaxed)
     }

@@ -101,6 +101,9 @@ impl Running {
 
 impl Process<Envelope> for Running {
     fn step(&mut self, cx: &mut Context<'_, Envelope>) -> Step<Envelope> {
+        if self.shell.record.slot.get().is_none() {
+            let _ = self.shell.record.slot.set(cx.pid());
+        }
         self.shell.drain_signals(cx);
         if let Some(error) = self.shell.doomed.take() {
             return self.end(Outcome::Error(Arc::new(error)));
