@@ -507,6 +507,16 @@ fn a_restart_that_cannot_spawn_counts_as_a_failure() {
 /// and `deliver_event` finds no slot), so the service stays `Running` with a dead child
 /// and is never restarted.
 #[test]
+fn a_child_ending_in_the_supervisors_first_step_is_seen() {
+    const ROUNDS: usize = 40;
+    const RUNTIMES: usize = 8;
+    const SERVICES: usize = 100;
+    let mut yaml = common::BASE.to_owned();
+    for i in 0..SERVICES {
+        yaml += &format!(
+            "  - name: job{i}
+    kind: rust.script
+    script: [fail, run]
   - name: svc{i}
     kind: process.service
     process: job{i}
