@@ -15,6 +15,9 @@ use wippy_runtime::{Runtime, SpawnSpec};
 /// How long processes get to end after CANCEL at shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
+/// How long the rest of the runtime gets to end after a `run -x` process finished.
+const EXEC_SHUTDOWN_GRACE: Duration = Duration::from_millis(300);
+
 #[derive(Parser)]
 #[command(
     name = "wippy",
@@ -165,7 +168,9 @@ fn run(exec: Option<&str>, host: Option<&str>, memory_mb: usize, args: Vec<Strin
             return ExitCode::SUCCESS;
         }
     };
-    runtime.shutdown(SHUTDOWN_GRACE);
+    // The terminal process is done: the rest gets a short grace (services and workers
+    // that ignore CANCEL, like the tutorial's relay, are then terminated).
+    runtime.shutdown(EXEC_SHUTDOWN_GRACE);
     code
 }
 

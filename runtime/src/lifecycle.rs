@@ -334,8 +334,8 @@ fn default_lifecycle() -> Lifecycle {
 }
 
 /// Stops the services in reverse start order, each within its `stop_timeout` (plus a
-/// margin for the terminate that follows it).
-pub(crate) fn stop_services(runtime: &Runtime) {
+/// margin for the terminate that follows it), but no longer than `cap` each.
+pub(crate) fn stop_services(runtime: &Runtime, cap: Duration) {
     let services: Vec<ServiceHandle> =
         std::mem::take(&mut *runtime.inner.lifecycle.services.lock());
     for service in services.iter().rev() {
@@ -343,11 +343,10 @@ pub(crate) fn stop_services(runtime: &Runtime) {
             .cancel(Dest::Pid(&service.supervisor), "runtime shutdown")
             .is_ok()
         {
-            let (snapshot, stopped) = service
-                .status
-                .wait_for(service.stop_timeout + Duration::from_secs(1), |s| {
-                    s.state.is_final()
-                });
+            let (snapshot, stopped) = service.status.wait_for(
+                (service.stop_timeout + Duration::from_secs(1)).min(cap),
+                |s| s.state.is_final(),
+            );
             tracing::info!(service = %service.id, state = ?snapshot.state, stopped, "service stopped");
         }
     }

@@ -669,10 +669,10 @@ impl Runtime {
     }
 
     /// Stops the whole runtime: services in reverse start order (each gets CANCEL and
-    /// its `stop_timeout`), then every host in reverse start order, whose processes get
-    /// CANCEL and up to `grace` before they are killed. Idempotent.
+    /// its `stop_timeout`, at most `grace`), then every host in reverse start order, whose
+    /// processes get CANCEL and up to `grace` before they are killed. Idempotent.
     pub fn shutdown(&self, grace: Duration) {
-        crate::lifecycle::stop_services(self);
+        crate::lifecycle::stop_services(self, grace);
         let hosts: Vec<Arc<Host>> = std::mem::take(&mut *self.inner.host_order.lock());
         for host in hosts.iter().rev() {
             let killed = host.stop(grace);
