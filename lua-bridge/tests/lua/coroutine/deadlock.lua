@@ -20,7 +20,6 @@ local function expect_deadlock(events, mode)
 end
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local events = process.events()
   expect_deadlock(events, "main")
   expect_deadlock(events, "pair")

@@ -3,7 +3,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local e = errors.new({ message = "boom", kind = errors.CONFLICT })
   local echo = assert(process.spawn("test:echo_worker", "test:processes"))
   process.send(echo, "err", e)

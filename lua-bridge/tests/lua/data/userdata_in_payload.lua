@@ -3,7 +3,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local ch = channel.new()
   local ok, err = process.send(process.pid(), "ud", { ch = ch, keep = 1 })
   if ok ~= true then

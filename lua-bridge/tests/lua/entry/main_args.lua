@@ -1,8 +1,5 @@
 -- main(...) receives the spawn arguments; a missing argument is nil.
-local time = require("time")
-
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local events = process.events()
   local pid = assert(process.spawn_monitored("test:normal_worker", "test:processes", "given"))
   local ev = events:receive()

@@ -13,7 +13,6 @@ local function exit_of(events, entry, arg)
 end
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local events = process.events()
   local ev = exit_of(events, "test:return_worker", "raise_error_object")
   if ev.result.error == nil then

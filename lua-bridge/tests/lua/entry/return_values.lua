@@ -16,7 +16,6 @@ local function exit_of(events, mode)
 end
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local events = process.events()
   local t = exit_of(events, "table")
   if type(t) ~= "table" or t.list[2] ~= "b" or t.n ~= 1 then

@@ -4,7 +4,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local events = process.events()
   local busy1 = assert(process.spawn_monitored("test:busy_worker", "test:processes"))
   local busy2 = assert(process.spawn_monitored("test:busy_worker", "test:processes"))

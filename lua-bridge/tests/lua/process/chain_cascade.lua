@@ -4,7 +4,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   assert(process.set_options({ trap_links = true }))
   local events = process.events()
   local reports = process.listen("chain")

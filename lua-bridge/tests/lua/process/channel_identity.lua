@@ -1,8 +1,5 @@
 -- inbox(), events() and listen(topic) return the same channel on every call.
-local time = require("time")
-
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   if process.inbox() ~= process.inbox() then
     return false, "inbox() differs between calls"
   end

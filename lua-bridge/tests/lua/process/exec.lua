@@ -1,9 +1,6 @@
 -- process.exec(id, host, ...) spawns the process and waits for its result:
 -- value, nil on a normal exit; nil, err when it fails.
-local time = require("time")
-
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   if type(process.exec) ~= "function" then
     return false, "process.exec is missing"
   end

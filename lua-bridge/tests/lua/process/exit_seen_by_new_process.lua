@@ -4,7 +4,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local ch = process.listen("early_exit")
   local n = 100
   for _ = 1, n do

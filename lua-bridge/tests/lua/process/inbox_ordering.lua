@@ -11,7 +11,6 @@ local function receive(ch)
 end
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local inbox = process.inbox()
   for i = 1, 5 do
     process.send(process.pid(), "n", i)

@@ -3,7 +3,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local ok, err = process.set_options({ trap_links = true })
   if not ok then
     return false, "set_options failed: " .. tostring(err)

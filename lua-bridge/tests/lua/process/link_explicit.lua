@@ -12,7 +12,6 @@ local function next_event(events)
 end
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   assert(process.set_options({ trap_links = true }))
   local events = process.events()
 

@@ -2,7 +2,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local ch = process.listen("m", { message = true })
   process.send(process.pid(), "m", { v = 5 })
   local timeout = time.after("2s")

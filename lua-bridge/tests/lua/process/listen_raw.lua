@@ -2,7 +2,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local ch = process.listen("data")
   process.send(process.pid(), "data", { x = 1, nested = { y = "z" } })
   process.send(process.pid(), "data", "plain")

@@ -3,7 +3,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local n = 5000
   for i = 1, n do
     assert(process.send(process.pid(), "n", i))

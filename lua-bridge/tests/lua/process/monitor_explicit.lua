@@ -2,7 +2,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local events = process.events()
   local pid = assert(process.spawn("test:long_worker", "test:processes"))
   local ok, err = process.monitor(pid)

@@ -1,8 +1,5 @@
 -- get_options() / set_options(): only trap_links; other options fail with false, err.
-local time = require("time")
-
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local opts = process.get_options()
   if type(opts) ~= "table" then
     return false, "get_options returned a " .. type(opts)

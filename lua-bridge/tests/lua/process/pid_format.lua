@@ -1,9 +1,6 @@
 -- process.pid(): "{test:processes|0x.....}" (a string, at least 5 hex digits), the same
 -- on every call; a spawned process gets a different pid of the same form.
-local time = require("time")
-
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local pid = process.pid()
   if type(pid) ~= "string" then
     return false, "pid is a " .. type(pid)

@@ -12,7 +12,6 @@ local function receive(ch)
 end
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local me = process.pid()
   process.send(me, "late", 1)
   process.send(me, "other", "x")

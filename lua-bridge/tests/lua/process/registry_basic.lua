@@ -1,9 +1,6 @@
 -- process.registry: register (idempotent for the same pid), lookup, unregister (false
 -- the second time), and lookup afterwards fails with "name not registered".
-local time = require("time")
-
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local name = "registry_basic_name"
   local ok, err = process.registry.register(name)
   if ok ~= true then

@@ -2,7 +2,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local reg = process.listen("registered")
   local worker = assert(process.spawn("test:registry_worker", "test:processes", process.pid(), "taken_name"))
   local timeout = time.after("2s")

@@ -2,7 +2,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local inbox = process.inbox()
   local ok, err = process.send(process.pid(), "@pid/events", "forged")
   if ok ~= nil or err == nil then

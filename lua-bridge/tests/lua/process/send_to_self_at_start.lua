@@ -22,7 +22,6 @@ local function round(ch, n)
 end
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local ch = process.listen("self_send")
   for i = 1, 5 do
     local failures = round(ch, 100)

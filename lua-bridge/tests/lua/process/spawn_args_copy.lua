@@ -3,7 +3,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local nested = { a = { b = { c = 3 } }, list = { 1, 2, 3 }, name = "n" }
   local pid, err = process.spawn("test:args_worker", "test:processes",
     process.pid(), 1, "two", nested, true, 2.5)

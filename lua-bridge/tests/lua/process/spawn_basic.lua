@@ -2,7 +2,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local pid, err = process.spawn("test:echo_worker", "test:processes")
   if err ~= nil then
     return false, "spawn returned an error: " .. tostring(err)

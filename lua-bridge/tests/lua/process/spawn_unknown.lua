@@ -1,7 +1,5 @@
 -- Spawning an unknown entry, on an unknown host, or an entry that is not a process
 -- returns nil, err (an error value with a message) instead of raising.
-local time = require("time")
-
 local function check(what, pid, err)
   if pid ~= nil then
     error(what .. ": expected nil pid, got " .. tostring(pid))
@@ -17,7 +15,6 @@ local function check(what, pid, err)
 end
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local m1 = check("unknown entry", process.spawn("test:no_such_entry", "test:processes"))
   if not m1:find("no_such_entry", 1, true) then
     return false, "unknown entry error does not name the entry: " .. m1

@@ -4,7 +4,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   if type(process.with_options) ~= "function" or type(process.with_context) ~= "function" then
     return false, "process.with_options / with_context are missing"
   end

@@ -3,7 +3,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local events = process.events()
   local children = {}
   local hub = assert(process.spawn_monitored("test:star_hub", "test:processes", process.pid(), 10))

@@ -1,8 +1,7 @@
--- terminate() also ends a process that never yields (a busy loop).
+-- terminate() also ends a process that never yields (`while true do n = n + 1 end`).
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local events = process.events()
   local pid = assert(process.spawn_monitored("test:busy_worker", "test:processes"))
   time.sleep("50ms")

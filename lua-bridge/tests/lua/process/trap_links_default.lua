@@ -3,7 +3,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   local opts = process.get_options()
   if type(opts) ~= "table" or opts.trap_links ~= false then
     return false, "default trap_links is " .. tostring(opts and opts.trap_links)

@@ -3,7 +3,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   if type(process.upgrade) ~= "function" then
     return false, "process.upgrade is missing"
   end

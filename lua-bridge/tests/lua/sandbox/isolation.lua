@@ -3,7 +3,6 @@
 local time = require("time")
 
 local function main()
-  time.sleep("20ms") -- settle: a new pid is published late (process/send_to_self_at_start)
   leaked_global = "parent"
   string.leaked = "parent"
   local pid = assert(process.spawn("test:globals_worker", "test:processes", process.pid()))
