@@ -327,7 +327,7 @@ fn shutdown_cancels_processes_and_they_can_drain_accepted_messages() {
     }
     h.rt.shutdown(Duration::from_secs(5));
     assert_eq!(*received.lock(), (0..1000).collect::<Vec<_>>());
-    assert!(matches!(h.next_from_opt(), None));
+    assert!(h.next_from_opt().is_none());
 }
 
 trait NextOpt {

@@ -33,8 +33,6 @@ pub(crate) enum Feed {
     Listen { message: bool },
     /// A timer or ticker channel.
     Timer,
-    /// Completions of terminal reads.
-    Io,
 }
 
 /// One channel.
@@ -43,7 +41,6 @@ pub(crate) struct Channel {
     pub(crate) buf: VecDeque<Value>,
     pub(crate) cap: usize,
     pub(crate) closed: bool,
-    pub(crate) feed: Feed,
     /// Blocked receivers: (op, case index).
     recvq: VecDeque<(OpId, usize)>,
     /// Blocked senders: (op, case index, value).
@@ -51,12 +48,11 @@ pub(crate) struct Channel {
 }
 
 impl Channel {
-    pub(crate) fn new(cap: usize, feed: Feed) -> Channel {
+    pub(crate) fn new(cap: usize) -> Channel {
         Channel {
             buf: VecDeque::new(),
             cap,
             closed: false,
-            feed,
             recvq: VecDeque::new(),
             sendq: VecDeque::new(),
         }
@@ -110,7 +106,8 @@ pub(crate) enum Attempt {
 
 impl Channels {
     pub(crate) fn create(&mut self, cap: usize, feed: Feed) -> ChanId {
-        self.chans.insert(Channel::new(cap, feed))
+        let _ = feed;
+        self.chans.insert(Channel::new(cap))
     }
 
     fn live(&self, op: OpId) -> bool {
@@ -311,13 +308,6 @@ impl Channels {
             Some(self.ops.remove(op))
         } else {
             None
-        }
-    }
-
-    /// Drops a pending op whose coroutine died.
-    pub(crate) fn cancel(&mut self, op: OpId) {
-        if self.ops.contains(op) {
-            self.ops.remove(op);
         }
     }
 

@@ -369,6 +369,7 @@ impl Sink<super::channel::ChanId> for ChannelSink<'_> {
 
 impl ProcessBody for LuaProcess {
     fn step(&mut self, cx: &mut ProcessContext<'_, '_>) -> Flow {
+        self.preempt.new_run();
         if self.lua.is_none() {
             if let Err(error) = self.boot(cx) {
                 return Flow::Fail(error);

@@ -9,11 +9,15 @@
 use mlua::ffi;
 use parking_lot::Mutex;
 use std::ffi::c_int;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The coroutine being resumed, as a raw `lua_State` address (0 when none).
 #[derive(Debug, Default)]
 pub(crate) struct Preempt {
     running: Mutex<usize>,
+    /// A request came in this run; a coroutine resumed later in the run is armed at once
+    /// (the watchdog asks once per run, possibly between two resumes).
+    requested: AtomicBool,
 }
 
 unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut ffi::lua_Debug) {
@@ -37,9 +41,20 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
 const HOOK_COUNT: c_int = 1000;
 
 impl Preempt {
+    /// A new run of the process starts: no request yet.
+    pub(crate) fn new_run(&self) {
+        self.requested.store(false, Ordering::Relaxed);
+    }
+
     /// Marks `state` as the coroutine now running (the driver, around each resume).
     pub(crate) fn enter(&self, state: *const std::ffi::c_void) {
-        *self.running.lock() = state as usize;
+        let mut running = self.running.lock();
+        *running = state as usize;
+        if self.requested.load(Ordering::Relaxed) {
+            // SAFETY: `state` is the coroutine the driver is about to resume, on this
+            // thread; setting a hook on a suspended thread is ordinary API use.
+            unsafe { arm(state as *mut ffi::lua_State) };
+        }
     }
 
     /// No coroutine runs any more. `settled` says the coroutine stopped normally
@@ -58,6 +73,7 @@ impl Preempt {
     /// Asks the running coroutine to yield soon (called by the watchdog thread).
     pub(crate) fn request(&self) {
         let running = self.running.lock();
+        self.requested.store(true, Ordering::Relaxed);
         if *running != 0 {
             // SAFETY: the address is a live coroutine: the driver sets it before a resume
             // and clears it under this same lock after the resume returned, and holds the
@@ -65,14 +81,17 @@ impl Preempt {
             // Lua API meant to be called asynchronously (ldebug.c: "this function can be
             // called during a signal"): it only stores the hook and sets trap flags that
             // the interpreter reads at its next instruction.
-            unsafe {
-                ffi::lua_sethook(
-                    *running as *mut ffi::lua_State,
-                    Some(yield_hook),
-                    ffi::LUA_MASKCOUNT,
-                    HOOK_COUNT,
-                );
-            }
+            unsafe { arm(*running as *mut ffi::lua_State) };
         }
     }
+}
+
+/// Arms the yield hook on `state`.
+///
+/// # Safety
+///
+/// `state` must be a live Lua thread (see the callers).
+unsafe fn arm(state: *mut ffi::lua_State) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { ffi::lua_sethook(state, Some(yield_hook), ffi::LUA_MASKCOUNT, HOOK_COUNT) };
 }

@@ -31,11 +31,6 @@ const REMOVED_GLOBALS: &[&str] = &[
     "require",
 ];
 
-/// Modules `require` knows, beyond the always-present globals.
-pub(crate) const BUILTIN_MODULES: &[&str] = &[
-    "time", "io", "logger", "json", "channel", "process", "payload", "errors",
-];
-
 /// A fresh sandboxed VM for a process of `compiled`, with its state installed.
 pub(crate) fn new_vm(
     env: &Arc<LuaEnv>,
@@ -69,7 +64,7 @@ pub(crate) fn new_vm(
     let lazy = lua.create_table()?;
     lazy.raw_set(
         "__index",
-        lua.create_function(|lua, (globals, name): (Table, mlua::String)| {
+        lua.create_function(|lua, (globals, name): (Table, mlua::LuaString)| {
             let value = match &*name.as_bytes() {
                 b"process" => Value::Table(modules::process::module(lua)?),
                 b"channel" => Value::Table(modules::channel::module(lua)?),

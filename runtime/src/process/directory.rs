@@ -11,10 +11,12 @@ use std::sync::Arc;
 
 const SHARDS: usize = 64;
 
+type Shard = Mutex<HashMap<u64, Arc<ProcessRecord>>>;
+
 /// Counter → record, for every live process of a runtime.
 #[derive(Debug)]
 pub(crate) struct Directory {
-    shards: Box<[Mutex<HashMap<u64, Arc<ProcessRecord>>>]>,
+    shards: Box<[Shard]>,
 }
 
 impl Directory {
@@ -24,7 +26,7 @@ impl Directory {
         }
     }
 
-    fn shard(&self, counter: u64) -> &Mutex<HashMap<u64, Arc<ProcessRecord>>> {
+    fn shard(&self, counter: u64) -> &Shard {
         &self.shards[(counter as usize) % SHARDS]
     }
 

@@ -264,10 +264,8 @@ impl ProcessBody for Supervisor {
         }
         while let Some(event) = cx.recv_event() {
             match event.kind {
-                EventKind::Cancel => {
-                    if self.phase != Phase::Stopping && self.phase != Phase::Done {
-                        self.begin_stop(cx);
-                    }
+                EventKind::Cancel if self.phase != Phase::Stopping && self.phase != Phase::Done => {
+                    self.begin_stop(cx);
                 }
                 EventKind::Exit if event.from.is_some() && event.from == self.child => {
                     let outcome = event.outcome.unwrap_or(Outcome::Normal(Default::default()));

@@ -1,6 +1,6 @@
 //! Test harness: a runtime over a YAML registry, with Rust process kinds that report
 //! what they see to the test thread and act on commands sent as messages.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::path::Path;
 use std::sync::Arc;
