@@ -1,6 +1,6 @@
-//! Bytes -> a nested `Payload` -> a Lua VM (`from_payload`) -> a `Payload` again
-//! (`to_payload`): the copy must give back the value as Lua sees it, and nothing may panic.
-//! The JSON encoder and decoder run on the same value on the way.
+//! Bytes -> a nested `Payload` -> a Lua VM -> a `Payload` again (`LuaVm::round_trip`, the
+//! deep copy of `wippy_lua::value` both ways): the copy must give back the value as Lua sees
+//! it, and nothing may panic. The JSON encoder and decoder run on the same value on the way.
 //!
 //! "As Lua sees it": an empty map and an empty array are both `{}` (and come back as an empty
 //! array), a map with keys exactly `1..=n` is a sequence (and comes back as an array), and NaN
@@ -8,23 +8,23 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mlua::Lua;
+use wippy_lua::LuaVm;
 use wippy_lua::modules::json;
-use wippy_lua::value::{MAX_DEPTH, from_payload, to_payload};
+use wippy_lua::value::MAX_DEPTH;
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload};
 
 thread_local! {
-    static LUA: Lua = Lua::new();
+    static LUA: LuaVm = LuaVm::new().expect("a plain Lua VM");
 }
 
 fuzz_target!(|data: &[u8]| {
     let p = Input { data, at: 0 }.value(0, false);
     let depth = depth(&p);
 
-    LUA.with(|lua| match from_payload(lua, &p) {
-        Ok(v) => {
+    LUA.with(|lua| match lua.round_trip(&p) {
+        Ok(back) => {
             assert!(depth <= MAX_DEPTH, "accepted depth {depth}");
-            let back = to_payload(&v).expect("a copied payload copies back");
+            let back = back.expect("a copied payload copies back");
             let want = canonical(&p);
             assert!(same(&want, &back), "\n want {want}\n got  {back}");
         }
@@ -124,7 +124,7 @@ impl Input<'_> {
     }
 }
 
-/// Containers nested in `p`, as `from_payload` counts them (an error is a leaf).
+/// Containers nested in `p`, as the copy into Lua counts them (an error is a leaf).
 fn depth(p: &Payload) -> usize {
     match p {
         Payload::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),

@@ -1,8 +1,9 @@
 //! wippy-lua: Wippy processes as isolated Lua 5.4 VMs on the wippy runtime.
 //!
-//! Each process owns one VM (mlua, `lua54` with `send`, so the VM moves between worker
-//! threads with its process). Nothing is shared between VMs: messages and spawn
-//! arguments cross as deep copies through the runtime's payload tree.
+//! Each process owns one Lua 5.4 VM: a raw `lua_newstate` state driven through
+//! `mlua::ffi` (see `vm/lua.rs` for why not `mlua::Lua`), which moves between worker
+//! threads with its process. Nothing is shared between VMs: messages and spawn arguments
+//! cross as deep copies through the runtime's payload tree.
 //!
 //! - [`install`] makes a [`Runtime`](wippy_runtime::Runtime) run `process.lua` entries.
 //! - [`dialect`] strips Luau-style type annotations before compiling.
@@ -14,9 +15,11 @@ pub mod compile;
 pub mod dialect;
 mod factory;
 pub mod modules;
+mod plain;
 pub mod value;
 mod vm;
 
 pub use factory::{LuaOptions, install};
+pub use plain::LuaVm;
 pub use vm::driver::LuaProcess;
 pub use vm::setup::LuaEnv;

@@ -2,10 +2,10 @@
 //!
 //! Processes are isolated VMs, so every message, spawn argument and exit result crosses a
 //! process boundary as a [`Payload`]: the sender's VM owns its tables, the payload owns the
-//! copy (immutable, `Send + Sync`, cheap to clone), and [`from_payload`] builds fresh tables
+//! copy (immutable, `Send + Sync`, cheap to clone), and `push_payload` builds fresh tables
 //! that the receiver's VM owns. Nothing is shared between the two VMs.
 //!
-//! # Lua to payload ([`to_payload`])
+//! # Lua to payload (`to_payload`)
 //!
 //! | Lua | `Payload` |
 //! |---|---|
@@ -14,9 +14,8 @@
 //! | table with keys exactly `1..=n`, `n >= 1` | `Array` |
 //! | empty table | empty `Array` (so `json.encode({})` is `[]`) |
 //! | any other table | `Map`, keys as [`MapKey`] (integer, float, string, boolean) |
-//! | error userdata ([`LuaError`]) | `Error` (the same [`ErrorValue`], shared) |
-//! | payload userdata ([`LuaPayload`]) | the payload it holds |
-//! | an mlua error value (caught by `pcall`) | `Error`, via [`errors::from_lua_error`] |
+//! | error userdata (`errors.new`, `nil, err` returns) | `Error` (the same [`ErrorValue`], shared) |
+//! | payload userdata (`payload.new`, `msg:payload()`) | the payload it holds |
 //! | function, thread, other userdata, light userdata | `Nil`, as in the original |
 //!
 //! - Tables are read raw: metatables are **not** copied and `__index`/`__pairs` are not
@@ -25,52 +24,59 @@
 //! - Entries whose key has no payload form (a table, function, userdata or thread used as a
 //!   key) are dropped.
 //! - A table that contains itself is a [`ValueError::Cycle`]; nesting deeper than
-//!   [`MAX_DEPTH`] tables is [`ValueError::TooDeep`]. Neither overflows the stack.
+//!   [`MAX_DEPTH`] tables is [`ValueError::TooDeep`]. Neither overflows a stack.
 //! - Sharing is not preserved: a table reachable twice arrives as two equal tables, as terms do
 //!   in Erlang. Table identity is never promised across a copy. (To bound the work on
 //!   pathological graphs, such as `t = {t, t}` repeated 60 times, each side starts reusing
 //!   what it already copied once a copy has visited [`MEMO_AFTER`] tables.)
 //!
-//! [`to_payload_strict`] is the same walk for encoders (`json.encode`): values and keys with no
+//! `to_payload_strict` is the same walk for encoders (`json.encode`): values and keys with no
 //! payload form are errors instead of being turned into nil or dropped.
 //!
-//! # Payload to Lua ([`from_payload`])
+//! The copy only reads the VM: it never raises a Lua error, never allocates in the VM and
+//! runs no Lua code, so it may be called outside a protected call (on the result of a
+//! finished coroutine, on the error object of a failed call). The stack is left as it was.
+//! The payload it returns is owned by the caller and holds nothing of the VM.
+//!
+//! # Payload to Lua (`push_payload`)
 //!
 //! The inverse: `Array` and `Map` become new tables (an array of length `n` gets keys `1..=n`;
-//! a `Nil` item leaves a hole), `Error` becomes a [`LuaError`] userdata. Payloads nested deeper
-//! than [`MAX_DEPTH`] are refused with an error rather than recursing without bound.
+//! a `Nil` item leaves a hole), `Error` becomes an error userdata around the same `Arc`.
+//! Payloads nested deeper than [`MAX_DEPTH`] containers are refused with an error rather than
+//! recursing without bound. The new value belongs to the VM; the payload stays the caller's.
+//! It runs inside a bound function or another protected call: a memory error while it
+//! pushes unwinds to that call (see `vm/lua.rs`; the copy owns nothing that would leak).
 //!
 //! # Cost
 //!
-//! One pass over the source, no intermediate tree: each table is walked once (one protected
-//! call for the whole table, see `FAST_DEPTH`), its items go straight into the `Vec` or
-//! [`Map`] that becomes the payload node, and the cycle check is a scan of the current path
-//! (kept inline for the first 16 levels). Only copies of more than [`MEMO_AFTER`] tables pay
-//! for a hash map. Strings are copied once, into [`Bytes`]; errors are shared, not copied.
-//!
-//! [`LuaError`]: crate::modules::errors::LuaError
-//! [`LuaPayload`]: crate::modules::payload::LuaPayload
-//! [`errors::from_lua_error`]: crate::modules::errors::from_lua_error
+//! One pass over the source, no intermediate tree: each table is walked once with raw
+//! `lua_next`, its items go straight into the `Vec` or [`Map`] that becomes the payload node,
+//! and the cycle check is a scan of the current path (kept inline for the first 16 levels).
+//! Only copies of more than [`MEMO_AFTER`] tables pay for a memo (a hash map on the Rust
+//! side, a Lua table on the Lua side). Strings are copied once, into [`Bytes`]; errors are
+//! shared, not copied.
 
 use std::collections::HashMap;
+use std::ffi::{c_int, c_void};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use mlua::{AnyUserData, Lua, Table, Value};
+use mlua::ffi;
 use smallvec::SmallVec;
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload};
 
-use crate::modules::errors::{self, LuaError};
-use crate::modules::payload::LuaPayload;
+use crate::modules::errors::{error_value, push_error};
+use crate::modules::payload::payload_of;
+use crate::vm::lua::{
+    LResult, LUA_TBOOLEAN, LUA_TNIL, LUA_TNONE, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE,
+    LUA_TUSERDATA, Lua, Raise, UserType,
+};
 
 /// The deepest nesting of tables a copy accepts, in either direction (the original's limit
 /// for `json.encode`, used for every copy). The outermost table is level 1.
 pub const MAX_DEPTH: usize = 128;
-
-/// Tables down to this level are read with one protected call each (see `ToPayload::entries`).
-const FAST_DEPTH: usize = 32;
 
 /// After visiting this many tables (or payload containers), a copy starts remembering what it
 /// has copied, so a value reachable along many paths is copied once more at most. Below it, no
@@ -85,20 +91,20 @@ pub enum ValueError {
     Cycle,
     /// Tables nest deeper than [`MAX_DEPTH`].
     TooDeep,
-    /// A value with no payload form ([`to_payload_strict`] only); holds its Lua type name.
+    /// A value with no payload form (`to_payload_strict` only); holds its Lua type name.
     Unsupported(&'static str),
-    /// A table key with no payload form ([`to_payload_strict`] only); holds its Lua type name.
+    /// A table key with no payload form (`to_payload_strict` only); holds its Lua type name.
     UnsupportedKey(&'static str),
-    /// The Lua state failed while the table was read (for instance, out of memory).
-    Lua(mlua::Error),
+    /// The Lua stack could not grow to walk the table (the VM is out of stack or memory).
+    Stack,
 }
 
 impl ValueError {
-    /// The error kind this maps to: [`ErrorKind::Internal`] for a failing Lua state,
-    /// [`ErrorKind::Invalid`] for everything the value itself is to blame for.
+    /// The error kind this maps to: [`ErrorKind::Internal`] for a VM that cannot make room
+    /// for the walk, [`ErrorKind::Invalid`] for everything the value itself is to blame for.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            ValueError::Lua(_) => ErrorKind::Internal,
+            ValueError::Stack => ErrorKind::Internal,
             _ => ErrorKind::Invalid,
         }
     }
@@ -116,51 +122,141 @@ impl fmt::Display for ValueError {
             ValueError::TooDeep => write!(f, "tables nested deeper than {MAX_DEPTH} levels"),
             ValueError::Unsupported(ty) => write!(f, "cannot copy a {ty} value"),
             ValueError::UnsupportedKey(ty) => write!(f, "cannot copy a table key of type {ty}"),
-            ValueError::Lua(e) => write!(f, "Lua error while copying: {e}"),
+            ValueError::Stack => f.write_str("Lua stack overflow while copying"),
         }
     }
 }
 
-impl std::error::Error for ValueError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ValueError::Lua(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+impl std::error::Error for ValueError {}
 
-/// Copies a Lua value into a [`Payload`]. See the [module docs](self) for the mapping.
+/// Copies the Lua value at stack index `idx` into a [`Payload`]. See the
+/// [module docs](self) for the mapping.
 ///
-/// Errors: [`ValueError::Cycle`], [`ValueError::TooDeep`], or [`ValueError::Lua`] if the VM
-/// fails while a table is read. Never panics.
-pub fn to_payload(value: &Value) -> Result<Payload, ValueError> {
-    ToPayload::new(false).value(value, 0)
+/// Never raises, never allocates in the VM, leaves the stack as it was.
+///
+/// Errors: [`ValueError::Cycle`], [`ValueError::TooDeep`], or [`ValueError::Stack`] if the
+/// stack cannot grow for the walk.
+pub(crate) fn to_payload(lua: Lua, idx: c_int) -> Result<Payload, ValueError> {
+    copy_out(lua, idx, false)
 }
 
 /// Like [`to_payload`], but a function, thread, non-payload userdata or light userdata (as a
 /// value or as a key) is an error ([`ValueError::Unsupported`], [`ValueError::UnsupportedKey`])
 /// instead of nil or a dropped entry. Encoders use it.
-pub fn to_payload_strict(value: &Value) -> Result<Payload, ValueError> {
-    ToPayload::new(true).value(value, 0)
+pub(crate) fn to_payload_strict(lua: Lua, idx: c_int) -> Result<Payload, ValueError> {
+    copy_out(lua, idx, true)
 }
 
-/// Builds a Lua value in `lua` from a payload: new tables, strings and error userdata that
-/// `lua` owns. See the [module docs](self).
-///
-/// Lua errors: a payload nested deeper than [`MAX_DEPTH`] containers (a runtime error), or
-/// out of memory.
-pub fn from_payload(lua: &Lua, p: &Payload) -> mlua::Result<Value> {
-    FromPayload {
+fn copy_out(lua: Lua, idx: c_int, strict: bool) -> Result<Payload, ValueError> {
+    let idx = lua.abs(idx);
+    let top = lua.top();
+    let result = ToPayload {
         lua,
+        strict,
+        path: SmallVec::new(),
         visited: 0,
         memo: None,
     }
-    .value(p, 0)
+    .value(idx, 0);
+    // A failed walk stops with keys and values on the stack.
+    lua.set_top(top);
+    result
+}
+
+/// Pushes a Lua value built from a payload: new tables, strings and error userdata that the
+/// VM owns. See the [module docs](self).
+///
+/// On error nothing is pushed (the stack is as it was).
+///
+/// Errors: a payload nested deeper than [`MAX_DEPTH`] containers, or a stack that cannot
+/// grow. A memory error unwinds to the enclosing protected call.
+pub(crate) fn push_payload(lua: Lua, p: &Payload) -> LResult<()> {
+    lua.ensure(6)?;
+    if !matches!(p, Payload::Array(_) | Payload::Map(_)) {
+        let mut walk = FromPayload {
+            lua,
+            memo: 0,
+            memo_on: false,
+            visited: 0,
+        };
+        return walk.value(p, 0);
+    }
+    let top = lua.top();
+    // The memo's slot: nil until the memo is switched on.
+    lua.push_nil();
+    let mut walk = FromPayload {
+        lua,
+        memo: top + 1,
+        memo_on: false,
+        visited: 0,
+    };
+    match walk.value(p, 0) {
+        Ok(()) => {
+            lua.remove(top + 1);
+            Ok(())
+        }
+        Err(e) => {
+            lua.set_top(top);
+            Err(e)
+        }
+    }
+}
+
+/// The value of the userdata at `idx` if it is of type `ty`, found without allocating or
+/// raising (unlike [`Lua::userdata`], whose registry lookup by name may have to create the
+/// name string), so that it can be used outside a protected call.
+///
+/// The userdata's metatable names its type in `__name` (set by `luaL_newmetatable`); the
+/// type is confirmed by finding that very metatable in the registry under the name, which
+/// Lua code cannot reach. A metatable whose `__name` was removed or changed (Lua code can
+/// reach our metatables through `getmetatable`) is simply not recognised.
+///
+/// The reference is valid while the userdata stays on the stack (callers keep it there).
+pub(crate) fn peek_userdata<'a, T: 'static>(
+    lua: Lua,
+    idx: c_int,
+    ty: &'static UserType<T>,
+) -> Option<&'a T> {
+    if lua.kind(idx) != LUA_TUSERDATA || lua.ensure(3).is_err() {
+        return None;
+    }
+    let idx = lua.abs(idx);
+    let top = lua.top();
+    // SAFETY: live state, `idx` is a valid index and there is room (ensured above); pushes
+    // the metatable when there is one, allocating nothing.
+    if unsafe { ffi::lua_getmetatable(lua.raw(), idx) } == 0 {
+        return None;
+    }
+    let mt = top + 1;
+    let mut registered = false;
+    lua.push_nil();
+    while lua.next(mt) {
+        if lua.bytes(-2) == Some(b"__name".as_slice()) {
+            if lua.bytes(-1) == Some(ty.name.to_bytes()) {
+                // SAFETY: the registry is a table and the name (a string) is on top: a raw
+                // read replaces it with registry[name], allocating nothing.
+                unsafe { ffi::lua_rawget(lua.raw(), ffi::LUA_REGISTRYINDEX) };
+                // SAFETY: both are valid indices; a raw comparison calls nothing.
+                registered = unsafe { ffi::lua_rawequal(lua.raw(), -1, mt) } != 0;
+            }
+            break;
+        }
+        lua.pop(1);
+    }
+    lua.set_top(top);
+    if !registered {
+        return None;
+    }
+    // SAFETY: the userdata's metatable is the one registered under `ty.name`, which only
+    // `Lua::push_metatable` for `ty` stores there (one `UserType` per Rust type, unique
+    // names), so the block holds a live `T` (written by `push_userdata`, dropped only by
+    // `__gc` once unreachable, and it is on the stack).
+    unsafe { ffi::lua_touserdata(lua.raw(), idx).cast::<T>().as_ref() }
 }
 
 /// Lua to payload: the walk's state.
 struct ToPayload {
+    lua: Lua,
     strict: bool,
     /// The tables on the path from the root to the current one, by address (cycle check).
     path: SmallVec<[usize; 16]>,
@@ -171,41 +267,37 @@ struct ToPayload {
 }
 
 impl ToPayload {
-    fn new(strict: bool) -> ToPayload {
-        ToPayload {
-            strict,
-            path: SmallVec::new(),
-            visited: 0,
-            memo: None,
-        }
-    }
-
-    /// `depth` is the number of tables enclosing `value`.
-    fn value(&mut self, value: &Value, depth: usize) -> Result<Payload, ValueError> {
-        Ok(match value {
-            Value::Nil => Payload::Nil,
-            Value::Boolean(b) => Payload::Bool(*b),
-            Value::Integer(i) => Payload::Int(*i),
-            Value::Number(n) => Payload::Float(*n),
-            Value::String(s) => Payload::Str(Bytes::copy_from_slice(&s.as_bytes())),
-            Value::Table(t) => self.table(t, depth + 1)?,
-            Value::UserData(ud) => match userdata(ud) {
+    /// The value at absolute index `idx`; `depth` is the number of tables enclosing it.
+    fn value(&mut self, idx: c_int, depth: usize) -> Result<Payload, ValueError> {
+        let lua = self.lua;
+        Ok(match lua.kind(idx) {
+            LUA_TNIL | LUA_TNONE => Payload::Nil,
+            LUA_TBOOLEAN => Payload::Bool(lua.truthy(idx)),
+            LUA_TNUMBER => match lua.int(idx) {
+                Some(i) => Payload::Int(i),
+                None => Payload::Float(lua.number(idx).unwrap_or(f64::NAN)),
+            },
+            LUA_TSTRING => Payload::Str(Bytes::copy_from_slice(lua.bytes(idx).unwrap_or_default())),
+            LUA_TTABLE => self.table(idx, depth + 1)?,
+            LUA_TUSERDATA => match userdata(lua, idx) {
                 Some(p) => p,
                 None if self.strict => return Err(ValueError::Unsupported("userdata")),
                 None => Payload::Nil,
             },
-            Value::Error(e) => Payload::Error(Arc::new(errors::from_lua_error(e))),
-            other if self.strict => return Err(ValueError::Unsupported(other.type_name())),
+            _ if self.strict => return Err(ValueError::Unsupported(lua.type_name(idx))),
             _ => Payload::Nil,
         })
     }
 
-    /// `depth` is this table's level (the root table is 1).
-    fn table(&mut self, t: &Table, depth: usize) -> Result<Payload, ValueError> {
+    /// The table at absolute index `idx`; `depth` is its level (the root table is 1).
+    fn table(&mut self, idx: c_int, depth: usize) -> Result<Payload, ValueError> {
         if depth > MAX_DEPTH {
             return Err(ValueError::TooDeep);
         }
-        let id = t.to_pointer() as usize;
+        // SAFETY: live state; the value at `idx` is a table, whose address is its identity
+        // (it stays reachable from the root, on the stack, for the whole walk: no Lua code
+        // runs and nothing is collected meanwhile).
+        let id = unsafe { ffi::lua_topointer(self.lua.raw(), idx) } as usize;
         if self.path.contains(&id) {
             return Err(ValueError::Cycle);
         }
@@ -217,7 +309,7 @@ impl ToPayload {
             self.memo = Some(PtrMap::default());
         }
         self.path.push(id);
-        let copy = self.entries(t, depth)?;
+        let copy = self.entries(idx, depth)?;
         self.path.pop();
         if let Some(memo) = &mut self.memo {
             memo.insert(id, copy.clone());
@@ -225,45 +317,32 @@ impl ToPayload {
         Ok(copy)
     }
 
-    /// Reads the entries of `t` (at level `depth`) into a [`Collect`].
-    ///
-    /// Up to [`FAST_DEPTH`] it uses mlua's `for_each`, one protected call for the whole table
-    /// (about twice as fast as stepping); each nested `for_each` is one more C call, which Lua
-    /// caps at 200, so deeper tables are stepped with `pairs`, which nests nothing.
-    fn entries(&mut self, t: &Table, depth: usize) -> Result<Payload, ValueError> {
+    /// Reads the entries of the table at `idx` (at level `depth`) with raw `lua_next`: no
+    /// metamethod is consulted, and the walk nests no C call, so any depth is reachable.
+    fn entries(&mut self, idx: c_int, depth: usize) -> Result<Payload, ValueError> {
+        let lua = self.lua;
+        lua.ensure(3).map_err(|_| ValueError::Stack)?;
         let mut acc = Collect::default();
-        if depth <= FAST_DEPTH {
-            let mut failed = None;
-            let walked = t.for_each::<Value, Value>(|k, v| {
-                self.entry(&mut acc, &k, &v, depth).map_err(|e| {
-                    failed = Some(e);
-                    // Only stops the walk; `failed` is what is reported.
-                    mlua::Error::runtime("copy failed")
-                })
-            });
-            if let Some(e) = failed {
-                return Err(e);
-            }
-            walked.map_err(ValueError::Lua)?;
-        } else {
-            for pair in t.pairs::<Value, Value>() {
-                let (k, v) = pair.map_err(ValueError::Lua)?;
-                self.entry(&mut acc, &k, &v, depth)?;
-            }
+        lua.push_nil();
+        while lua.next(idx) {
+            let top = lua.top();
+            // On failure the key and value stay: `copy_out` resets the stack.
+            self.entry(&mut acc, top - 1, top, depth)?;
+            lua.pop(1);
         }
         Ok(acc.finish())
     }
 
-    /// Adds one entry of a table at level `depth`.
+    /// Adds one entry (key at `k`, value at `v`) of a table at level `depth`.
     fn entry(
         &mut self,
         acc: &mut Collect,
-        k: &Value,
-        v: &Value,
+        k: c_int,
+        v: c_int,
         depth: usize,
     ) -> Result<(), ValueError> {
         if acc.map.is_none() {
-            if let Value::Integer(i) = *k
+            if let Some(i) = self.lua.int(k)
                 && usize::try_from(i).is_ok_and(|i| i == acc.items.len() + 1)
             {
                 acc.items.push(self.value(v, depth)?);
@@ -280,15 +359,21 @@ impl ToPayload {
         Ok(())
     }
 
-    /// A table key as a map key; `None` drops the entry (lenient mode only).
-    fn key(&self, k: &Value) -> Result<Option<MapKey>, ValueError> {
-        Ok(match k {
-            Value::Integer(i) => Some(MapKey::Int(*i)),
-            // Lua already stores integral float keys as integers, and NaN is never a key.
-            Value::Number(n) => MapKey::from_f64(*n),
-            Value::String(s) => Some(MapKey::Str(Bytes::copy_from_slice(&s.as_bytes()))),
-            Value::Boolean(b) => Some(MapKey::Bool(*b)),
-            other if self.strict => return Err(ValueError::UnsupportedKey(other.type_name())),
+    /// The table key at `k` as a map key; `None` drops the entry (lenient mode only).
+    fn key(&self, k: c_int) -> Result<Option<MapKey>, ValueError> {
+        let lua = self.lua;
+        Ok(match lua.kind(k) {
+            LUA_TNUMBER => match lua.int(k) {
+                Some(i) => Some(MapKey::Int(i)),
+                // Lua already stores integral float keys as integers, and NaN is never a key.
+                None => lua.number(k).and_then(MapKey::from_f64),
+            },
+            // `bytes` reads a string key as it is: nothing is converted under `lua_next`.
+            LUA_TSTRING => Some(MapKey::Str(Bytes::copy_from_slice(
+                lua.bytes(k).unwrap_or_default(),
+            ))),
+            LUA_TBOOLEAN => Some(MapKey::Bool(lua.truthy(k))),
+            _ if self.strict => return Err(ValueError::UnsupportedKey(lua.type_name(k))),
             _ => None,
         })
     }
@@ -313,14 +398,11 @@ impl Collect {
 }
 
 /// The payload form of our userdata types, `None` for any other userdata.
-fn userdata(ud: &AnyUserData) -> Option<Payload> {
-    if let Ok(e) = ud.borrow::<LuaError>() {
-        return Some(Payload::Error(e.0.clone()));
+fn userdata(lua: Lua, idx: c_int) -> Option<Payload> {
+    if let Some(e) = error_value(lua, idx) {
+        return Some(Payload::Error(e));
     }
-    if let Ok(p) = ud.borrow::<LuaPayload>() {
-        return Some(p.payload().clone());
-    }
-    None
+    payload_of(lua, idx)
 }
 
 /// Items collected as an array so far (keys `1..=n`), moved into a map.
@@ -346,99 +428,118 @@ fn sequence(map: &Map) -> Option<Payload> {
         .map(Payload::from)
 }
 
-/// Payload to Lua: the walk's state.
-struct FromPayload<'a> {
-    lua: &'a Lua,
+/// Payload to Lua: the walk's state. It owns nothing (a memory error may unwind over it).
+struct FromPayload {
+    lua: Lua,
+    /// The stack slot of the memo: nil until `memo_on`, then a table from container
+    /// addresses (light userdata) to the tables built for them.
+    memo: c_int,
+    memo_on: bool,
     /// Containers visited so far, to switch the memo on.
     visited: usize,
-    /// Tables already built for shared containers, once `visited` passed [`MEMO_AFTER`].
-    memo: Option<PtrMap<Table>>,
 }
 
-impl FromPayload<'_> {
-    /// `depth` is the number of containers enclosing `p`.
-    fn value(&mut self, p: &Payload, depth: usize) -> mlua::Result<Value> {
-        Ok(match p {
-            Payload::Nil => Value::Nil,
-            Payload::Bool(b) => Value::Boolean(*b),
-            Payload::Int(i) => Value::Integer(*i),
-            Payload::Float(f) => Value::Number(*f),
-            Payload::Str(s) => Value::String(self.lua.create_string(s)?),
+impl FromPayload {
+    /// Pushes `p`; `depth` is the number of containers enclosing it.
+    fn value(&mut self, p: &Payload, depth: usize) -> LResult<()> {
+        let lua = self.lua;
+        match p {
+            Payload::Nil => lua.push_nil(),
+            Payload::Bool(b) => lua.push_bool(*b),
+            Payload::Int(i) => lua.push_int(*i),
+            Payload::Float(f) => lua.push_number(*f),
+            Payload::Str(s) => lua.push_bytes(s),
             Payload::Array(items) => {
-                let id = items.as_ptr() as usize;
+                let id = items.as_ptr().cast::<c_void>();
                 let shared = Arc::strong_count(items) > 1;
                 self.container(id, shared, depth + 1, |this, depth| {
-                    let t = this.lua.create_table_with_capacity(items.len(), 0)?;
+                    lua.new_table(c_int::try_from(items.len()).unwrap_or(c_int::MAX), 0);
+                    let t = lua.top();
                     for (i, item) in (1_i64..).zip(items.iter()) {
                         if !item.is_nil() {
-                            t.raw_set(i, this.value(item, depth)?)?;
+                            this.value(item, depth)?;
+                            lua.set_index(t, i);
                         }
                     }
-                    Ok(t)
-                })?
+                    Ok(())
+                })?;
             }
             Payload::Map(map) => {
-                let id = Arc::as_ptr(map) as usize;
+                let id = Arc::as_ptr(map).cast::<c_void>();
                 let shared = Arc::strong_count(map) > 1;
                 self.container(id, shared, depth + 1, |this, depth| {
-                    let t = this.lua.create_table_with_capacity(0, map.len())?;
+                    lua.new_table(0, c_int::try_from(map.len()).unwrap_or(c_int::MAX));
+                    let t = lua.top();
                     for (k, v) in map.iter() {
                         if !v.is_nil() {
-                            t.raw_set(key_value(this.lua, k)?, this.value(v, depth)?)?;
+                            push_key(lua, k);
+                            this.value(v, depth)?;
+                            // SAFETY: live state; the table at `t`, the key (never nil or
+                            // NaN: map keys cannot be) at -2 and the value on top.
+                            unsafe { ffi::lua_rawset(lua.raw(), t) };
                         }
                     }
-                    Ok(t)
-                })?
+                    Ok(())
+                })?;
             }
-            Payload::Error(e) => Value::UserData(self.lua.create_userdata(LuaError(e.clone()))?),
-        })
+            Payload::Error(e) => push_error(lua, e.clone()),
+        }
+        Ok(())
     }
 
-    /// Builds one table at level `depth`, through the memo when it is on and the container is
-    /// shared (an `Arc` held once can be reached once only, so it never needs the memo).
+    /// Pushes one table at level `depth` (made by `build`), through the memo when it is on
+    /// and the container is shared (an `Arc` held once can be reached once only, so it never
+    /// needs the memo).
     fn container(
         &mut self,
-        id: usize,
+        id: *const c_void,
         shared: bool,
         depth: usize,
-        build: impl FnOnce(&mut Self, usize) -> mlua::Result<Table>,
-    ) -> mlua::Result<Value> {
+        build: impl FnOnce(&mut Self, usize) -> LResult<()>,
+    ) -> LResult<()> {
         if depth > MAX_DEPTH {
-            return Err(mlua::Error::runtime(format!(
+            return Err(Raise::Message(format!(
                 "payload nested deeper than {MAX_DEPTH} levels"
             )));
         }
-        if shared && let Some(t) = self.memo.as_ref().and_then(|m| m.get(&id)) {
-            return Ok(Value::Table(t.clone()));
+        let lua = self.lua;
+        // This level holds the table and a key; an error userdata below needs up to 4.
+        lua.ensure(8)?;
+        if shared && self.memo_on {
+            lua.push_light(id);
+            // SAFETY: live state; the memo table is at `self.memo`, the key on top.
+            if unsafe { ffi::lua_rawget(lua.raw(), self.memo) } == LUA_TTABLE {
+                return Ok(());
+            }
+            lua.pop(1);
         }
         self.visited += 1;
-        if self.visited > MEMO_AFTER && self.memo.is_none() {
-            self.memo = Some(PtrMap::default());
+        if self.visited > MEMO_AFTER && !self.memo_on {
+            lua.new_table(0, 0);
+            // SAFETY: live state; `self.memo` is the slot `push_payload` reserved.
+            unsafe { ffi::lua_copy(lua.raw(), -1, self.memo) };
+            lua.pop(1);
+            self.memo_on = true;
         }
-        let t = build(self, depth)?;
-        if shared && let Some(memo) = &mut self.memo {
-            memo.insert(id, t.clone());
+        build(self, depth)?;
+        if shared && self.memo_on {
+            lua.push_light(id);
+            lua.push_value(-2);
+            // SAFETY: live state; the memo table at `self.memo`, key and table on top.
+            unsafe { ffi::lua_rawset(lua.raw(), self.memo) };
         }
-        Ok(Value::Table(t))
+        Ok(())
     }
 }
 
-/// A value's type as Lua's `type()` names it (mlua says `integer` for some numbers).
-pub(crate) fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Integer(_) | Value::Number(_) => "number",
-        other => other.type_name(),
+/// Pushes a map key as a Lua value.
+fn push_key(lua: Lua, k: &MapKey) {
+    match k {
+        MapKey::Bool(b) => lua.push_bool(*b),
+        MapKey::Int(i) => lua.push_int(*i),
+        MapKey::Float(f) => lua.push_number(f.get()),
+        MapKey::Str(s) => lua.push_bytes(s),
     }
-}
-
-/// A map key as a Lua value.
-fn key_value(lua: &Lua, k: &MapKey) -> mlua::Result<Value> {
-    Ok(match k {
-        MapKey::Bool(b) => Value::Boolean(*b),
-        MapKey::Int(i) => Value::Integer(*i),
-        MapKey::Float(f) => Value::Number(f.get()),
-        MapKey::Str(s) => Value::String(lua.create_string(s)?),
-    })
 }
 
 /// A hash map keyed by an address, for the memos.

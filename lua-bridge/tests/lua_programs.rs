@@ -10,8 +10,8 @@
 //!
 //! Conventions of the programs:
 //! - Each starts with a comment saying what behaviour it checks, and checks one.
-//! - A program that fails because of a bug (or a missing API) in the runtime keeps its
-//!   test, marked `#[ignore = "bug: ..."]`; `cargo test -- --ignored` runs them.
+//! - A program for an API the runtime does not have yet keeps its test, marked
+//!   `#[ignore = "absent ..."]`; `cargo test -- --ignored` runs them.
 //! - Entry names are file stems, so stems are unique across groups and workers.
 
 use std::path::{Path, PathBuf};
@@ -204,10 +204,8 @@ lua_tests! {
     channel_select_closed: "channel/select_closed",
     channel_select_default: "channel/select_default",
     channel_select_order: "channel/select_order",
-    #[ignore = "bug: a stale registration with a reused op id makes select name the wrong channel"]
     channel_select_result_channel: "channel/select_result_channel",
     channel_select_send: "channel/select_send",
-    #[ignore = "bug: ops reuse slab ids while stale registrations stay in other channels; a late timer completes an unrelated later wait"]
     channel_select_stale_registration: "channel/select_stale_registration",
     channel_select_timeout: "channel/select_timeout",
     channel_send_closed: "channel/send_closed",
@@ -231,7 +229,7 @@ lua_tests! {
     data_errors_module: "data/errors_module",
     data_json_errors: "data/json_errors",
     data_json_roundtrip: "data/json_roundtrip",
-    #[ignore = "bug: not implemented: json.validate / json.validate_string"]
+    #[ignore = "absent (see the README): json.validate / json.validate_string"]
     data_json_validate: "data/json_validate",
     data_logger_and_print: "data/logger_and_print",
     data_os_module: "data/os_module",
@@ -243,15 +241,11 @@ lua_tests! {
     entry_main_args: "entry/main_args",
     entry_missing_method: "entry/missing_method",
     entry_raise: "entry/raise",
-    #[ignore = "bug: error(errors.new{kind=...}) raised from main reaches EXIT with kind UNKNOWN"]
     entry_raise_error_object: "entry/raise_error_object",
     entry_return_nil_message: "entry/return_nil_message",
     entry_return_values: "entry/return_values",
-    #[ignore = "bug: since 5bd2ce8 a busy loop without calls is never preempted again after its first preemption (hangs)"]
     limits_busy_coroutine: "limits/busy_coroutine",
-    #[ignore = "bug: since 5bd2ce8 a busy loop without calls is never preempted again after its first preemption; terminate cannot end it"]
     limits_fairness: "limits/fairness",
-    #[ignore = "bug: a preemption request that comes while no coroutine is resumed (chunk load, pump) is dropped; that step then never ends"]
     limits_preempt_after_slow_boot: "limits/preempt_after_slow_boot",
     limits_preempt_transparent: "limits/preempt_transparent",
     process_cancel: "process/cancel",
@@ -260,7 +254,7 @@ lua_tests! {
     process_chain_cascade: "process/chain_cascade",
     process_channel_identity: "process/channel_identity",
     process_combined_channels: "process/combined_channels",
-    #[ignore = "bug: not implemented: process.exec"]
+    #[ignore = "absent (see the README): process.exec"]
     process_exec: "process/exec",
     process_exit_error: "process/exit_error",
     process_exit_normal: "process/exit_normal",
@@ -297,21 +291,19 @@ lua_tests! {
     process_spawn_basic: "process/spawn_basic",
     process_spawn_many: "process/spawn_many",
     process_spawn_unknown: "process/spawn_unknown",
-    #[ignore = "bug: not implemented: process.with_options/with_context (Spawner)"]
+    #[ignore = "absent (see the README): process.with_options/with_context (Spawner)"]
     process_spawner: "process/spawner",
     process_star_cascade: "process/star_cascade",
-    #[ignore = "bug: not implemented: the subscribe/unsubscribe globals"]
+    #[ignore = "absent (see the README): the subscribe/unsubscribe globals"]
     process_subscribe_global: "process/subscribe_global",
     process_terminate: "process/terminate",
-    #[ignore = "bug: since 5bd2ce8 a busy loop without calls is never preempted again after its first preemption; terminate cannot end it"]
     process_terminate_busy: "process/terminate_busy",
-    #[ignore = "bug: fails under load: a preemption request that comes while no coroutine is resumed is dropped (see limits/preempt_after_slow_boot)"]
     process_terminate_busy_calls: "process/terminate_busy_calls",
     process_terminate_self: "process/terminate_self",
     process_trap_links_default: "process/trap_links_default",
     process_unlisten: "process/unlisten",
     process_unmonitor: "process/unmonitor",
-    #[ignore = "bug: not implemented: process.upgrade"]
+    #[ignore = "absent (see the README): process.upgrade"]
     process_upgrade: "process/upgrade",
     sandbox_absent_globals: "sandbox/absent_globals",
     sandbox_io_outside_terminal: "sandbox/io_outside_terminal",
@@ -326,7 +318,6 @@ lua_tests! {
     time_ticker: "time/ticker",
     time_ticker_slow_reader: "time/ticker_slow_reader",
     time_timer: "time/timer",
-    #[ignore = "bug: timer:reset after the timer fired (or was stopped) does not re-arm it"]
     time_timer_reset_after_fire: "time/timer_reset_after_fire",
 }
 

@@ -1,28 +1,29 @@
-//! Deep copy between Lua and `Payload`: `wippy_lua::value::{to_payload, from_payload}`.
+//! Deep copy between Lua and `Payload` (`wippy_lua::value`), through the plain VM
+//! `wippy_lua::LuaVm`: `eval` copies a Lua value out, `check`/`set_global` copy a payload in.
 
 use std::sync::Arc;
 
-use mlua::{Lua, Value};
-use wippy_lua::modules::{errors, json, payload};
-use wippy_lua::value::{MAX_DEPTH, ValueError, from_payload, to_payload, to_payload_strict};
+use wippy_lua::LuaVm;
+use wippy_lua::value::{MAX_DEPTH, ValueError};
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload};
 
-fn vm() -> Lua {
-    let lua = Lua::new();
-    errors::install(&lua).unwrap();
-    payload::install(&lua).unwrap();
-    lua.globals()
-        .set("json", json::module(&lua).unwrap())
-        .unwrap();
-    lua
+fn vm() -> LuaVm {
+    LuaVm::new().unwrap()
 }
 
-fn eval(lua: &Lua, src: &str) -> Value {
-    lua.load(src).eval().unwrap()
+/// The copy of the first result of the chunk `src`.
+fn copy(lua: &LuaVm, src: &str) -> Payload {
+    lua.eval(src).unwrap_or_else(|e| panic!("{src}: {e}"))
 }
 
-fn copy(lua: &Lua, src: &str) -> Payload {
-    to_payload(&eval(lua, src)).unwrap()
+/// The copy of `src`'s result, or why it could not be copied.
+fn try_copy(lua: &LuaVm, src: &str) -> Result<Payload, ValueError> {
+    lua.try_eval(src).unwrap_or_else(|e| panic!("{src}: {e}"))
+}
+
+fn try_copy_strict(lua: &LuaVm, src: &str) -> Result<Payload, ValueError> {
+    lua.try_eval_strict(src)
+        .unwrap_or_else(|e| panic!("{src}: {e}"))
 }
 
 /// Copies `src` into a payload, then into a second VM, and checks there with `check`
@@ -31,28 +32,29 @@ fn across(src: &str, check: &str) {
     let a = vm();
     let b = vm();
     let p = copy(&a, src);
-    let v = from_payload(&b, &p).unwrap();
-    let f: mlua::Function = b
-        .load(format!("return function(v) {check} end"))
-        .eval()
-        .unwrap();
-    f.call::<()>(v).unwrap_or_else(|e| panic!("{check}: {e}"));
+    b.check(&p, check)
+        .unwrap_or_else(|e| panic!("{check}: {e}"));
 }
 
 #[test]
 fn scalars_map_directly() {
     let lua = vm();
-    assert_eq!(copy(&lua, "nil"), Payload::Nil);
-    assert_eq!(copy(&lua, "true"), Payload::Bool(true));
-    assert_eq!(copy(&lua, "42"), Payload::Int(42));
-    assert_eq!(copy(&lua, "math.mininteger"), Payload::Int(i64::MIN));
-    assert_eq!(copy(&lua, "2.0"), Payload::Float(2.0));
-    assert_eq!(copy(&lua, "0.5"), Payload::Float(0.5));
-    assert_eq!(copy(&lua, "'a\\0b\\255'"), Payload::string(b"a\0b\xff"));
-    match copy(&lua, "0/0") {
+    assert_eq!(copy(&lua, "return nil"), Payload::Nil);
+    assert_eq!(copy(&lua, "return true"), Payload::Bool(true));
+    assert_eq!(copy(&lua, "return 42"), Payload::Int(42));
+    assert_eq!(copy(&lua, "return math.mininteger"), Payload::Int(i64::MIN));
+    assert_eq!(copy(&lua, "return 2.0"), Payload::Float(2.0));
+    assert_eq!(copy(&lua, "return 0.5"), Payload::Float(0.5));
+    assert_eq!(
+        copy(&lua, "return 'a\\0b\\255'"),
+        Payload::string(b"a\0b\xff")
+    );
+    match copy(&lua, "return 0/0") {
         Payload::Float(f) => assert!(f.is_nan()),
         other => panic!("{other:?}"),
     }
+    // Nothing returned is nil.
+    assert_eq!(lua.eval("local x = 1").unwrap(), Payload::Nil);
 }
 
 #[test]
@@ -96,8 +98,11 @@ fn empty_table_is_an_empty_array() {
     let lua = vm();
     assert_eq!(copy(&lua, "return {}"), Payload::array([]));
     // And an empty map from Rust arrives as an empty table.
-    let v = from_payload(&lua, &Payload::from(Map::new())).unwrap();
-    assert!(v.as_table().unwrap().is_empty());
+    lua.check(
+        &Payload::from(Map::new()),
+        "assert(type(v) == 'table' and next(v) == nil)",
+    )
+    .unwrap();
 }
 
 #[test]
@@ -130,7 +135,7 @@ fn nested_values_round_trip_exactly() {
     let src = "return {name = 'x', list = {1, 2, {3, {4}}}, map = {a = {b = {c = 'deep'}}}, \
                flags = {true, false}, bin = '\\0\\1\\2', f = 1.5}";
     let p = copy(&lua, src);
-    let back = to_payload(&from_payload(&lua, &p).unwrap()).unwrap();
+    let back = lua.round_trip(&p).unwrap().unwrap();
     assert_eq!(p, back);
     across(
         src,
@@ -154,7 +159,7 @@ fn payload_built_in_rust_round_trips() {
     );
     m.insert("empty", Payload::from(Map::new()));
     let p = Payload::from(m);
-    let back = to_payload(&from_payload(&lua, &p).unwrap()).unwrap();
+    let back = lua.round_trip(&p).unwrap().unwrap();
     // The empty map comes back as an empty array (a Lua empty table is both).
     let back_map = back.as_map().unwrap();
     assert_eq!(back_map.get("empty"), Some(&Payload::array([])));
@@ -176,17 +181,15 @@ fn error_userdata_survives_a_copy() {
         .expect("an error payload");
     assert_eq!(e.kind(), &ErrorKind::NotFound);
     assert_eq!(e.message(), "gone");
-    let v = from_payload(&b, &p).unwrap();
-    b.globals().set("v", v).unwrap();
-    b.load(
+    b.set_global("v", &p).unwrap();
+    b.exec(
         "assert(v.err:message() == 'gone'); assert(v.err:kind() == errors.NOT_FOUND) \
          assert(v.err:retryable() == true); assert(v.err:details().id == 7) \
          assert(errors.is(v.err, 'NOT_FOUND'))",
     )
-    .exec()
     .unwrap();
     // The same ErrorValue is shared, not copied.
-    let again = to_payload(&b.globals().get::<Value>("v").unwrap()).unwrap();
+    let again = b.eval("return v").unwrap();
     let (Some(Payload::Error(x)), Some(Payload::Error(y))) = (p.get("err"), again.get("err"))
     else {
         panic!("errors expected");
@@ -197,19 +200,18 @@ fn error_userdata_survives_a_copy() {
 #[test]
 fn an_error_caught_by_pcall_becomes_an_error_payload() {
     let lua = vm();
-    lua.globals()
-        .set(
-            "fail",
-            lua.create_function(|_, ()| -> mlua::Result<()> {
-                Err(mlua::Error::external(ErrorValue::new(
-                    ErrorKind::Conflict,
-                    "busy",
-                )))
-            })
-            .unwrap(),
-        )
-        .unwrap();
-    let p = copy(&lua, "local ok, e = pcall(fail) return e");
+    // Raised by a Rust function (`nil, err` turned into a raise by `assert`) and by Lua.
+    let p = copy(
+        &lua,
+        "local ok, e = pcall(function() assert(json.decode(42)) end) return e",
+    );
+    let e = p.as_error().expect("error payload");
+    assert_eq!(e.kind(), &ErrorKind::Invalid);
+    assert_eq!(e.message(), "json.decode expects a string, got number");
+    let p = copy(
+        &lua,
+        "local ok, e = pcall(error, errors.new({message = 'busy', kind = errors.CONFLICT})) return e",
+    );
     let e = p.as_error().expect("error payload");
     assert_eq!(e.kind(), &ErrorKind::Conflict);
     assert_eq!(e.message(), "busy");
@@ -218,11 +220,12 @@ fn an_error_caught_by_pcall_becomes_an_error_payload() {
 #[test]
 fn functions_threads_and_foreign_userdata_become_nil() {
     let lua = vm();
-    struct Foreign;
-    impl mlua::UserData for Foreign {}
-    lua.globals().set("foreign", Foreign).unwrap();
     assert_eq!(copy(&lua, "return print"), Payload::Nil);
     assert_eq!(copy(&lua, "return coroutine.create(print)"), Payload::Nil);
+    // A userdata of no type the copy knows (a plain VM makes no foreign userdata; a payload
+    // whose metatable lost its name stands in for one).
+    lua.exec("foreign = payload.new(1) getmetatable(foreign).__name = nil")
+        .unwrap();
     assert_eq!(copy(&lua, "return foreign"), Payload::Nil);
     let p = copy(&lua, "return {f = print, n = 1}");
     assert_eq!(p.get("f"), Some(&Payload::Nil));
@@ -231,16 +234,22 @@ fn functions_threads_and_foreign_userdata_become_nil() {
     let p = copy(&lua, "return {[{}] = 1, [print] = 2, x = 3}");
     assert_eq!(p, Payload::map([("x", 3)]));
     // In strict mode (the encoders') they are errors.
-    let f = eval(&lua, "return {f = print}");
     assert!(matches!(
-        to_payload_strict(&f),
+        try_copy_strict(&lua, "return {f = print}"),
         Err(ValueError::Unsupported("function"))
     ));
-    let k = eval(&lua, "return {[{}] = 1}");
     assert!(matches!(
-        to_payload_strict(&k),
+        try_copy_strict(&lua, "return {[{}] = 1}"),
         Err(ValueError::UnsupportedKey("table"))
     ));
+    assert!(matches!(
+        try_copy_strict(&lua, "return foreign"),
+        Err(ValueError::Unsupported("userdata"))
+    ));
+    assert!(
+        lua.eval_strict("return {t = coroutine.create(print)}")
+            .is_err()
+    );
 }
 
 #[test]
@@ -260,22 +269,46 @@ fn payload_userdata_becomes_its_payload() {
 #[test]
 fn metatables_are_not_copied_and_tables_are_read_raw() {
     across(
-        "local t = setmetatable({x = 1}, {__index = function() return 'meta' end, __len = function() return 99 end}) \
+        "local t = setmetatable({x = 1}, {__index = function() return 'meta' end, __len = function() return 99 end, \
+         __pairs = function() error('no') end}) \
          return t",
         "assert(getmetatable(v) == nil); assert(v.x == 1); assert(v.y == nil)",
     );
 }
 
 #[test]
+fn a_renamed_metatable_is_not_trusted() {
+    let lua = vm();
+    // Lua code can reach our metatables; a forged `__name` must not make one userdata
+    // pass for another type.
+    let p = copy(
+        &lua,
+        "local p = payload.new({1}) getmetatable(p).__name = 'wippy.error' return {p = p}",
+    );
+    assert_eq!(p.get("p"), Some(&Payload::Nil));
+    let p = copy(
+        &lua,
+        "local e = errors.new('x') getmetatable(e).__name = 'wippy.payload' return e",
+    );
+    assert_eq!(p, Payload::Nil);
+}
+
+#[test]
 fn cycles_are_errors() {
     let lua = vm();
-    let v = eval(&lua, "local t = {} t.self = t return t");
-    assert!(matches!(to_payload(&v), Err(ValueError::Cycle)));
-    let v = eval(&lua, "local a, b = {}, {} a[1] = b b[1] = a return {a}");
-    assert!(matches!(to_payload(&v), Err(ValueError::Cycle)));
-    let v = eval(&lua, "local t = {} t[t] = 1 t[1] = 2 return t");
+    assert!(matches!(
+        try_copy(&lua, "local t = {} t.self = t return t"),
+        Err(ValueError::Cycle)
+    ));
+    assert!(matches!(
+        try_copy(&lua, "local a, b = {}, {} a[1] = b b[1] = a return {a}"),
+        Err(ValueError::Cycle)
+    ));
     // A table used as a key is dropped, not followed.
-    assert_eq!(to_payload(&v).unwrap(), Payload::array([Payload::Int(2)]));
+    assert_eq!(
+        try_copy(&lua, "local t = {} t[t] = 1 t[1] = 2 return t").unwrap(),
+        Payload::array([Payload::Int(2)])
+    );
 }
 
 #[test]
@@ -290,13 +323,13 @@ fn shared_subtables_are_copied_not_cycles() {
 fn depth_is_limited() {
     let lua = vm();
     let nest = |n: usize| format!("local t = 1 for i = 1, {n} do t = {{t}} end return t");
-    assert!(to_payload(&eval(&lua, &nest(MAX_DEPTH))).is_ok());
+    assert!(try_copy(&lua, &nest(MAX_DEPTH)).is_ok());
     assert!(matches!(
-        to_payload(&eval(&lua, &nest(MAX_DEPTH + 1))),
+        try_copy(&lua, &nest(MAX_DEPTH + 1)),
         Err(ValueError::TooDeep)
     ));
     assert!(matches!(
-        to_payload(&eval(&lua, &nest(100_000))),
+        try_copy(&lua, &nest(100_000)),
         Err(ValueError::TooDeep)
     ));
     // From Rust: a payload nested too deep is refused, not a stack overflow.
@@ -304,22 +337,24 @@ fn depth_is_limited() {
     for _ in 0..=MAX_DEPTH {
         p = Payload::array([p]);
     }
-    assert!(from_payload(&lua, &p).is_err());
+    let e = lua.round_trip(&p).unwrap_err();
+    assert!(e.message().contains("deeper"), "{e}");
+    assert!(lua.check(&p, "").is_err());
+    assert!(lua.set_global("p", &p).is_err());
+    // The VM is still fine.
+    assert_eq!(lua.eval("return 1").unwrap(), Payload::Int(1));
 }
 
 #[test]
 fn exponential_sharing_is_bounded() {
     let lua = vm();
     // 2^60 paths through 61 tables: must finish quickly on both sides.
-    let v = eval(
+    let p = copy(
         &lua,
         "local t = {} for i = 1, 60 do t = {t, t} end return t",
     );
-    let p = to_payload(&v).unwrap();
-    let back = from_payload(&lua, &p).unwrap();
-    lua.globals().set("back", back).unwrap();
-    lua.load("local t = back for i = 1, 60 do assert(#t == 2) t = t[2] end")
-        .exec()
+    lua.set_global("back", &p).unwrap();
+    lua.exec("local t = back for i = 1, 60 do assert(#t == 2) t = t[2] end")
         .unwrap();
 }
 
@@ -332,6 +367,10 @@ fn value_error_maps_to_an_error_value() {
         ValueError::TooDeep.to_string(),
         format!("tables nested deeper than {MAX_DEPTH} levels")
     );
+    assert_eq!(ValueError::Stack.kind(), ErrorKind::Internal);
+    // `eval` reports a value that cannot be copied as INVALID.
+    let e = vm().eval("local t = {} t.t = t return t").unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::Invalid);
 }
 
 #[test]
@@ -348,19 +387,15 @@ fn large_tables_copy() {
 
 #[test]
 fn the_depth_limit_is_reachable_from_nested_coroutines() {
-    let lua = vm();
-    let copy = lua
-        .create_function(|_, v: Value| Ok(to_payload(&v).map_err(|e| e.to_string()).err()))
-        .unwrap();
-    lua.globals().set("copy", copy).unwrap();
-    lua.load(format!(
+    // `payload.new` copies its argument, here from 20 nested coroutines deep.
+    vm().exec(&format!(
         "local t = 1 for i = 1, {MAX_DEPTH} do t = {{t, x = i}} end \
+         local function copy(v) local p, err = payload.new(v) return err and err:message() end \
          local function nest(n) \
            if n == 0 then return copy(t) end \
            return select(2, coroutine.resume(coroutine.create(nest), n - 1)) \
          end \
          local err = nest(20) assert(err == nil, err)"
     ))
-    .exec()
     .unwrap();
 }

@@ -1,30 +1,25 @@
-//! The `errors` global and the error userdata: `wippy_lua::modules::errors`.
+//! The `errors` global and the error userdata (`wippy_lua::modules::errors`), through the
+//! plain VM `wippy_lua::LuaVm`.
 
-use mlua::{Lua, Value};
-use wippy_lua::modules::errors::{
-    self, LuaError, as_error, from_lua_error, from_lua_value, message_handler, push_error,
-};
-use wippy_runtime::payload::{ErrorKind, ErrorValue};
+use wippy_lua::LuaVm;
+use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload};
 
-fn vm() -> Lua {
-    let lua = Lua::new();
-    errors::install(&lua).unwrap();
-    lua
+fn vm() -> LuaVm {
+    LuaVm::new().unwrap()
 }
 
-fn run(lua: &Lua, src: &str) {
-    lua.load(src).exec().unwrap_or_else(|e| panic!("{e}"));
+fn run(lua: &LuaVm, src: &str) {
+    lua.exec(src).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]
 fn kind_constants_are_their_names() {
     let lua = vm();
     for kind in &ErrorKind::NAMED {
-        let v: String = lua
-            .load(format!("return errors.{}", kind.as_str()))
-            .eval()
+        let v = lua
+            .eval(&format!("return errors.{}", kind.as_str()))
             .unwrap();
-        assert_eq!(v, kind.as_str());
+        assert_eq!(v, Payload::from(kind.as_str()));
     }
     run(
         &lua,
@@ -58,7 +53,10 @@ fn new_from_a_table() {
          local d = err:details() \
          assert(d.user_id == 123 and d.tags[2] == 'b') \
          assert(errors.new({message = 'x', kind = 'CUSTOM'}):kind() == 'CUSTOM') \
-         assert(errors.new({message = 'x', retryable = true}):retryable() == true)",
+         assert(errors.new({message = 'x', retryable = true}):retryable() == true) \
+         assert(errors.new({message = 7}):message() == '7') \
+         assert(errors.new({kind = ''}):kind() == errors.UNKNOWN) \
+         local e = errors.new('x') assert(errors.new(e) == e)",
     );
 }
 
@@ -69,6 +67,8 @@ fn new_with_bad_input_returns_nil_err() {
         "local e, err = errors.new(42) assert(e == nil and err:kind() == errors.INVALID) \
          local e, err = errors.new({message = {}}) assert(e == nil and err:kind() == 'INVALID') \
          local e, err = errors.new({message = 'x', retryable = 'yes'}) assert(e == nil) \
+         local e, err = errors.new({message = 'x', kind = 5}) assert(e == nil and err:message():find('kind')) \
+         local e, err = errors.new({message = {}, kind = 5}) assert(err:message():find('message')) \
          local t = {} t.t = t \
          local e, err = errors.new({message = 'x', details = t}) \
          assert(e == nil and err:message():find('itself'))",
@@ -86,7 +86,9 @@ fn wrap_prefixes_the_message_and_keeps_the_rest() {
          assert(errors.is(err, errors.NOT_FOUND)) \
          assert(errors.wrap('plain', 'ctx'):message() == 'ctx: plain') \
          assert(errors.wrap(nil, 'ctx') == nil) \
-         assert(errors.wrap(inner):message() == 'no rows')",
+         assert(errors.wrap(inner):message() == 'no rows') \
+         assert(errors.wrap(inner, 3):message() == '3: no rows') \
+         local e, err = errors.wrap(inner, {}) assert(e == nil and err:kind() == errors.INVALID)",
     );
 }
 
@@ -113,6 +115,7 @@ fn concat_works_in_both_orders_and_with_numbers() {
          assert(err .. err == 'boomboom') \
          assert(1 .. err == '1boom') \
          assert(err .. 2.5 == 'boom2.5') \
+         assert('a' .. err .. 'b' .. err == 'aboombboom') \
          local ok, msg = pcall(function() return err .. {} end) \
          assert(not ok and tostring(msg):find('concatenate'))",
     );
@@ -125,7 +128,9 @@ fn equality_is_by_value_not_by_stack() {
         "local a = errors.new({message = 'x', kind = errors.INVALID}) \
          local b = errors.new({message = 'x', kind = errors.INVALID}) \
          local c = errors.new({message = 'y', kind = errors.INVALID}) \
-         assert(a == a) assert(a == b) assert(a ~= c) assert(a ~= 'x')",
+         assert(a == a) assert(a == b) assert(a ~= c) assert(a ~= 'x') \
+         assert(a ~= payload.new(1)) \
+         assert(getmetatable(a).__eq(a, a))",
     );
 }
 
@@ -149,34 +154,34 @@ fn stack_and_call_stack() {
 }
 
 #[test]
-fn push_error_gives_the_nil_err_convention() {
-    let lua = vm();
-    let f = lua
-        .create_function(|lua, ()| {
-            Ok((Value::Nil, push_error(lua, ErrorKind::Unavailable, "down")?))
-        })
-        .unwrap();
-    lua.globals().set("op", f).unwrap();
+fn fail_gives_the_nil_err_convention() {
+    // `json.decode` of a non-string fails through `errors::fail`, the helper of every
+    // module function.
     run(
-        &lua,
-        "local v, err = op() \
-         assert(v == nil) assert(err:kind() == errors.UNAVAILABLE) assert(err:message() == 'down') \
+        &vm(),
+        "local v, err = json.decode(42) \
+         assert(v == nil) assert(err:kind() == errors.INVALID) \
+         assert(err:message() == 'json.decode expects a string, got number') \
          assert(err:stack():find('stack traceback', 1, true))",
     );
-    // Straight from Rust (no Lua code running): no stack.
-    let v = push_error(&lua, ErrorKind::Internal, "x").unwrap();
-    assert_eq!(as_error(&v).unwrap().stack(), None);
 }
 
 #[test]
-fn from_lua_error_keeps_message_and_traceback() {
+fn an_error_from_rust_has_no_stack_until_raised() {
     let lua = vm();
-    let err = lua
-        .load("local function inner() error('boom') end\ninner()")
-        .set_name("=chunk")
-        .exec()
+    lua.check(
+        &Payload::from(ErrorValue::new(ErrorKind::Internal, "x")),
+        "assert(v:stack() == nil and v:kind() == errors.INTERNAL and v:message() == 'x')",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_raised_string_keeps_message_and_traceback() {
+    let lua = vm();
+    let e = lua
+        .exec("local function inner() error('boom') end\ninner()")
         .unwrap_err();
-    let e = from_lua_error(&err);
     assert_eq!(e.message(), "chunk:1: boom");
     assert_eq!(e.kind(), &ErrorKind::Unknown);
     let stack = e.stack().expect("a traceback");
@@ -185,80 +190,62 @@ fn from_lua_error_keeps_message_and_traceback() {
 }
 
 #[test]
-fn from_lua_error_of_a_raised_error_userdata_keeps_its_message() {
+fn a_raised_error_userdata_keeps_its_kind_and_message() {
     let lua = vm();
-    let err = lua
-        .load("error(errors.new({message = 'typed', kind = errors.CONFLICT}))")
-        .exec()
+    let e = lua
+        .exec("error(errors.new({message = 'typed', kind = errors.CONFLICT}))")
         .unwrap_err();
-    let e = from_lua_error(&err);
     assert_eq!(e.message(), "typed");
+    assert_eq!(e.kind(), &ErrorKind::Conflict);
     assert!(e.stack().is_some());
+    // Raised by a Rust function: `nil, err` turned into a raise keeps the kind too.
+    let e = lua
+        .exec("local v, err = json.decode(true) error(err)")
+        .unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::Invalid);
+    assert_eq!(e.message(), "json.decode expects a string, got boolean");
 }
 
 #[test]
-fn from_lua_error_of_a_rust_error_value_keeps_its_kind() {
+fn raised_values_of_every_shape_become_error_values() {
     let lua = vm();
-    let f = lua
-        .create_function(|_, ()| -> mlua::Result<()> {
-            Err(mlua::Error::external(ErrorValue::new(
-                ErrorKind::PermissionDenied,
-                "no",
-            )))
-        })
-        .unwrap();
-    lua.globals().set("op", f).unwrap();
-    let err = lua.load("op()").exec().unwrap_err();
-    let e = from_lua_error(&err);
-    assert_eq!(e.kind(), &ErrorKind::PermissionDenied);
-    assert_eq!(e.message(), "no");
-    assert!(e.stack().is_some());
-    let ctx = from_lua_error(&mlua::Error::WithContext {
-        context: "while starting".into(),
-        cause: std::sync::Arc::new(mlua::Error::external(ErrorValue::new(
-            ErrorKind::Timeout,
-            "slow",
-        ))),
-    });
-    assert_eq!(ctx.message(), "while starting: slow");
-    assert_eq!(ctx.kind(), &ErrorKind::Timeout);
-}
-
-#[test]
-fn message_handler_keeps_the_kind_of_a_raised_error() {
-    let lua = vm();
-    lua.globals()
-        .set("handler", message_handler(&lua).unwrap())
-        .unwrap();
-    run(
-        &lua,
-        "local function f() error(errors.new({message = 'typed', kind = errors.CONFLICT})) end \
-         local ok, err = xpcall(f, handler) \
-         assert(not ok) assert(err:kind() == errors.CONFLICT) assert(err:message() == 'typed') \
-         local ok, err = xpcall(function() error('plain') end, handler) \
-         assert(err:kind() == errors.UNKNOWN and err:message():find('plain')) \
-         assert(err:stack():find('stack traceback', 1, true)) \
-         local ok, err = xpcall(function() error({message = 'tbl', kind = 'INVALID'}) end, handler) \
-         assert(err:kind() == errors.INVALID and err:message() == 'tbl')",
-    );
-}
-
-#[test]
-fn from_lua_value_reads_any_error_shape() {
-    let lua = vm();
-    let s = lua.create_string("text").unwrap();
-    assert_eq!(from_lua_value(&Value::String(s)).message(), "text");
+    let e = lua.exec("error('plain')").unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::Unknown);
+    assert!(e.message().contains("plain"));
+    assert!(e.stack().unwrap().contains("stack traceback"));
+    let e = lua
+        .exec("error({message = 'tbl', kind = 'INVALID'})")
+        .unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::Invalid);
+    assert_eq!(e.message(), "tbl");
+    assert_eq!(lua.exec("error('text', 0)").unwrap_err().message(), "text");
+    assert_eq!(lua.exec("error(42)").unwrap_err().message(), "42");
+    assert_eq!(lua.exec("error(2.5)").unwrap_err().message(), "2.5");
     assert_eq!(
-        from_lua_value(&Value::Boolean(true)).message(),
+        lua.exec("error(true)").unwrap_err().message(),
         "(error object is a boolean value)"
     );
-    let ud = lua
-        .create_userdata(LuaError::from(ErrorValue::new(ErrorKind::Canceled, "stop")))
-        .unwrap();
     assert_eq!(
-        from_lua_value(&Value::UserData(ud)).kind(),
-        &ErrorKind::Canceled
+        lua.exec("error()").unwrap_err().message(),
+        "(error object is a nil value)"
     );
+    let e = lua
+        .exec("error(errors.new({message = 'stop', kind = errors.CANCELED}))")
+        .unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::Canceled);
+    // A runtime error of Lua itself.
+    let e = lua.exec("local t = nil\nreturn t.x").unwrap_err();
+    assert!(e.message().starts_with("chunk:2: attempt to index"), "{e}");
+}
+
+#[test]
+fn compile_errors_are_reported() {
+    let lua = vm();
+    let e = lua.exec("local = 1").unwrap_err();
+    assert!(e.message().starts_with("chunk:1:"), "{e}");
+    // Binary chunks are refused.
+    let e = lua.exec("\x1bLua").unwrap_err();
+    assert!(e.message().contains("binary"), "{e}");
 }
 
 #[test]
@@ -269,6 +256,8 @@ fn methods_called_wrongly_raise_lua_errors_not_panics() {
         "local err = errors.new('x') \
          assert(not pcall(err.message)) \
          assert(not pcall(err.message, {})) \
+         assert(not pcall(err.details, payload.new(1))) \
+         assert(err.nope == nil) \
          assert(errors.is() == false) \
          assert(errors.call_stack() == nil and errors.wrap() == nil)",
     );

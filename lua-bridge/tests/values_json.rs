@@ -1,33 +1,32 @@
-//! The `json` module: `wippy_lua::modules::json`.
+//! The `json` module (`wippy_lua::modules::json`), through the plain VM `wippy_lua::LuaVm`
+//! (where `json` is a global).
 
-use mlua::Lua;
-use wippy_lua::modules::{errors, json};
+use wippy_lua::LuaVm;
+use wippy_lua::modules::json;
 use wippy_runtime::payload::{ErrorKind, Map, Payload};
 
-fn vm() -> Lua {
-    let lua = Lua::new();
-    errors::install(&lua).unwrap();
-    lua.globals()
-        .set("json", json::module(&lua).unwrap())
-        .unwrap();
-    lua
+fn vm() -> LuaVm {
+    LuaVm::new().unwrap()
 }
 
-fn run(lua: &Lua, src: &str) {
-    lua.load(src).exec().unwrap_or_else(|e| panic!("{e}"));
+fn run(lua: &LuaVm, src: &str) {
+    lua.exec(src).unwrap_or_else(|e| panic!("{e}"));
 }
 
-fn encode(lua: &Lua, expr: &str) -> Result<String, String> {
-    let (s, err): (Option<String>, Option<mlua::AnyUserData>) = lua
-        .load(format!("return json.encode({expr})"))
-        .eval()
+/// `json.encode(expr)`: the text, or the message of the error (which must be INVALID).
+fn encode(lua: &LuaVm, expr: &str) -> Result<String, String> {
+    let result = lua
+        .eval(&format!(
+            "local s, err = json.encode({expr}) \
+             assert((s == nil) ~= (err == nil), 'not a value/error pair') \
+             return s or err"
+        ))
         .unwrap();
-    match (s, err) {
-        (Some(s), None) => Ok(s),
-        (None, Some(e)) => {
-            let e = e.borrow::<errors::LuaError>().unwrap();
-            assert_eq!(e.0.kind(), &ErrorKind::Invalid);
-            Err(e.0.message().to_owned())
+    match result {
+        Payload::Str(s) => Ok(String::from_utf8(s.to_vec()).unwrap()),
+        Payload::Error(e) => {
+            assert_eq!(e.kind(), &ErrorKind::Invalid);
+            Err(e.message().to_owned())
         }
         other => panic!("not a value/error pair: {other:?}"),
     }

@@ -1,20 +1,16 @@
-//! The `payload` global: `wippy_lua::modules::payload`.
+//! The `payload` global (`wippy_lua::modules::payload`), through the plain VM
+//! `wippy_lua::LuaVm`.
 
-use mlua::{Lua, Value};
+use wippy_lua::LuaVm;
 use wippy_lua::modules::payload::{Format, LuaPayload};
-use wippy_lua::modules::{errors, payload};
-use wippy_lua::value::{from_payload, to_payload};
 use wippy_runtime::payload::{ErrorKind, Payload};
 
-fn vm() -> Lua {
-    let lua = Lua::new();
-    errors::install(&lua).unwrap();
-    payload::install(&lua).unwrap();
-    lua
+fn vm() -> LuaVm {
+    LuaVm::new().unwrap()
 }
 
-fn run(lua: &Lua, src: &str) {
-    lua.load(src).exec().unwrap_or_else(|e| panic!("{e}"));
+fn run(lua: &LuaVm, src: &str) {
+    lua.exec(src).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]
@@ -115,7 +111,7 @@ fn transcode_failures_are_internal() {
     );
     // Broken JSON text handed in from Rust.
     let lua = vm();
-    lua.globals().set("bad", LuaPayload::json("{oops")).unwrap();
+    lua.set_payload("bad", LuaPayload::json("{oops")).unwrap();
     run(
         &lua,
         "local v, err = bad:data() assert(v == nil and err:kind() == errors.INTERNAL) \
@@ -134,11 +130,23 @@ fn rust_side_payloads() {
     assert_eq!(err.kind(), &ErrorKind::Internal);
     // A payload userdata sent on is what it holds.
     let lua = vm();
-    let ud = lua.create_userdata(j).unwrap();
-    assert_eq!(
-        to_payload(&Value::UserData(ud)).unwrap(),
-        Payload::from("[1]")
+    lua.set_payload("j", j).unwrap();
+    assert_eq!(lua.eval("return j").unwrap(), Payload::from("[1]"));
+    run(
+        &lua,
+        "assert(j:get_format() == payload.format.JSON and j:data()[1] == 1)",
     );
-    let v = from_payload(&lua, &Payload::from("x")).unwrap();
-    assert_eq!(v.as_string().unwrap().to_str().unwrap(), "x");
+    lua.check(&Payload::from("x"), "assert(v == 'x')").unwrap();
+}
+
+#[test]
+fn methods_called_wrongly_raise_lua_errors() {
+    run(
+        &vm(),
+        "local p = payload.new(1) \
+         assert(not pcall(p.data)) \
+         assert(not pcall(p.transcode, errors.new('x'), payload.format.JSON)) \
+         assert(p.nope == nil) \
+         assert(payload.new().get_format == p.get_format)",
+    );
 }

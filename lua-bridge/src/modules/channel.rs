@@ -3,247 +3,262 @@
 //!
 //! Channels live in their process ([`Channels`](crate::vm::channel::Channels)); the Lua
 //! value is a userdata naming one by index, and the same userdata is handed out for the
-//! same process channel (`inbox()`, `events()`, `listen(t)`), so `==` identifies it.
+//! same process channel (`inbox()`, `events()`, `listen(t)`), so `==` identifies it. A
+//! case userdata keeps its channel (user value 1) and, for a send, the value (user value
+//! 2) alive.
 
-use crate::vm::channel::{Attempt, Case, ChanId, Completion, Feed, Op};
-use crate::vm::{self, feed, state::ProcState};
-use mlua::{AnyUserData, Lua, Table, UserData, UserDataFields, UserDataMethods, Value};
+use crate::vm::channel::{Attempt, Case, ChanId, Completion};
+use crate::vm::feed;
+use crate::vm::lua::{
+    CFn, LResult, LUA_TTABLE, LUA_TUSERDATA, Lua, Raise, Ret, UserType, blocking, cfn,
+    method_index,
+};
+use crate::vm::ops::{block, select_result};
+use crate::vm::slot::Slot;
+use crate::vm::state::{ProcState, state};
 use smallvec::SmallVec;
+use std::ffi::c_int;
 
 /// A channel as Lua sees it.
 #[derive(Debug, Clone, Copy)]
-pub struct LuaChannel {
+pub(crate) struct LuaChannel {
     pub(crate) id: ChanId,
 }
 
-impl UserData for LuaChannel {
-    fn add_fields<F: UserDataFields<Self>>(fields: &mut F) {
-        // The blocking methods are Lua closures (see vm/prelude.lua); mlua adds the Rust
-        // methods below into this same table.
-        // Built by `channel_userdata` before the first channel exists (calling into
-        // Lua while mlua registers the type is not allowed).
-        fields.add_meta_field_with("__index", |lua| {
-            lua.named_registry_value::<Table>("wippy.channel.methods")
-        });
-    }
-
-    fn add_methods<M: UserDataMethods<Self>>(methods: &mut M) {
-        methods.add_function("case_receive", |lua, this: AnyUserData| {
-            let id = this.borrow::<LuaChannel>()?.id;
-            lua.create_userdata(LuaCase {
-                case: Case::Recv(id),
-                chan: this,
-            })
-        });
-        methods.add_function("case_send", |lua, (this, value): (AnyUserData, Value)| {
-            let id = this.borrow::<LuaChannel>()?.id;
-            lua.create_userdata(LuaCase {
-                case: Case::Send(id, value),
-                chan: this,
-            })
-        });
-        methods.add_method("close", |lua, this, ()| {
-            vm::state(lua)?.channels.close(this.id);
-            Ok(())
-        });
-        methods.add_meta_method("__tostring", |_, this, ()| {
-            Ok(format!("channel({})", this.id))
-        });
-    }
-}
-
 /// One case of a `channel.select`.
-#[derive(Debug)]
-pub struct LuaCase {
-    pub(crate) case: Case,
-    pub(crate) chan: AnyUserData,
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LuaCase {
+    chan: ChanId,
+    send: bool,
 }
 
-impl UserData for LuaCase {}
+method_index!(fn channel_index {
+    b"receive" => blocking(receive),
+    b"send" => blocking(send),
+    b"close" => cfn(close),
+    b"case_receive" => cfn(case_receive),
+    b"case_send" => cfn(case_send),
+});
 
-/// A new channel userdata for `chan`.
-pub(crate) fn channel_userdata(lua: &Lua, id: ChanId) -> mlua::Result<AnyUserData> {
-    methods_table(lua)?;
-    lua.create_userdata(LuaChannel { id })
+static CHANNEL: UserType<LuaChannel> = UserType::new(
+    c"wippy.channel",
+    Some(channel_index as CFn),
+    &[("__tostring", cfn(tostring))],
+);
+
+static CASE: UserType<LuaCase> = UserType::new(c"wippy.case", None, &[]);
+
+fn tostring(lua: Lua) -> LResult<c_int> {
+    let id = this(lua)?.id;
+    lua.push_str(&format!("channel({id})"));
+    Ok(1)
 }
 
-type Answer = (Value, Value, Value);
+/// Pushes a new channel userdata for `id`.
+pub(crate) fn push_channel(lua: Lua, id: ChanId) {
+    lua.push_userdata(LuaChannel { id }, &CHANNEL);
+}
+
+/// The channel id of the userdata at `idx`.
+pub(crate) fn channel_id(lua: Lua, idx: c_int) -> Option<ChanId> {
+    lua.userdata(idx, &CHANNEL).map(|c| c.id)
+}
+
+fn this(lua: Lua) -> LResult<LuaChannel> {
+    lua.userdata(1, &CHANNEL)
+        .copied()
+        .ok_or_else(|| Raise::from("expected a channel (use ch:method(...))"))
+}
+
+fn case_receive(lua: Lua) -> LResult<c_int> {
+    let chan = this(lua)?.id;
+    lua.ensure(3)?;
+    lua.push_userdata_with(LuaCase { chan, send: false }, &CASE, 2);
+    lua.push_value(1);
+    lua.set_user_value(-2, 1);
+    Ok(1)
+}
+
+fn case_send(lua: Lua) -> LResult<c_int> {
+    let chan = this(lua)?.id;
+    lua.ensure(3)?;
+    lua.set_top(2);
+    lua.push_userdata_with(LuaCase { chan, send: true }, &CASE, 2);
+    lua.push_value(1);
+    lua.set_user_value(-2, 1);
+    lua.push_value(2);
+    lua.set_user_value(-2, 2);
+    Ok(1)
+}
+
+fn close(lua: Lua) -> LResult<c_int> {
+    let chan = this(lua)?.id;
+    state(lua)?.channels.close(chan);
+    Ok(0)
+}
+
+/// A case to run: receive or send on `chan`; `value` is the stack index of the value to
+/// send; `case` the stack index of the select's case userdata.
+#[derive(Clone, Copy)]
+struct Plan {
+    chan: ChanId,
+    send: bool,
+    value: c_int,
+    case: c_int,
+}
+
+fn receive(lua: Lua) -> LResult<Ret> {
+    let chan = this(lua)?.id;
+    run(lua, &[Plan { chan, send: false, value: 0, case: 0 }], false, false)
+}
+
+fn send(lua: Lua) -> LResult<Ret> {
+    let chan = this(lua)?.id;
+    lua.set_top(2);
+    run(lua, &[Plan { chan, send: true, value: 2, case: 0 }], false, false)
+}
+
+/// Tries one case now.
+fn attempt(lua: Lua, st: &mut ProcState, plan: Plan) -> Attempt {
+    if plan.send {
+        let (attempt, back) = st.channels.try_send(plan.chan, Slot::hold(lua, plan.value));
+        if let Some(back) = back {
+            back.release(lua);
+        }
+        attempt
+    } else {
+        if !st.channels.buffered(plan.chan) && feed::has(st, plan.chan) {
+            if let Some(value) = feed::pull(lua, st, plan.chan) {
+                return Attempt::Received(value, true);
+            }
+        }
+        st.channels.try_recv(plan.chan)
+    }
+}
 
 /// Runs a receive, send or select: answers at once if a case is ready (first in order),
-/// else the default, else registers the wait.
-fn run_cases(
-    lua: &Lua,
-    cases: Vec<(Case, AnyUserData)>,
-    default: bool,
-    select: bool,
-) -> mlua::Result<Answer> {
-    let mut guard = vm::state(lua)?;
-    let ProcState {
-        channels,
-        router,
-        pending_events,
-        feeds,
-        current,
-        ..
-    } = &mut *guard;
-    for (index, (case, chan)) in cases.iter().enumerate() {
-        let ready = channels.ready(case, &mut |c| feed::has(feeds, router, pending_events, c));
-        if !ready {
+/// else the default, else blocks.
+fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
+    lua.ensure(8)?;
+    let st = state(lua)?;
+    for plan in plans {
+        let has_feed = !plan.send && feed::has(st, plan.chan);
+        if !st.channels.ready(plan.send, plan.chan, has_feed) {
             continue;
         }
-        let attempt = channels.attempt(case, &mut |c| {
-            feed::pull(lua, feeds, router, pending_events, c)
-        });
-        let completion = match attempt {
-            Attempt::Received(value, ok) => Completion::Received(index, value, ok),
-            Attempt::Sent(value) => Completion::Sent(index, value),
+        let completion = match attempt(lua, st, *plan) {
+            Attempt::Received(value, ok) => Completion::Received(0, value, ok),
+            Attempt::Sent => Completion::Sent(0),
             Attempt::SendClosed => Completion::SendClosed,
             Attempt::NotReady => continue,
         };
-        drop(guard);
-        let uds = if select {
-            Some(std::slice::from_ref(chan))
-        } else {
-            None
-        };
-        return answer(
-            lua,
-            completion,
-            uds.map(|_| cases.iter().map(|c| c.1.clone()).collect()),
-        );
+        return Ok(Ret::Values(match (completion, select) {
+            (Completion::SendClosed, _) => return Err(Raise::from("send on closed channel")),
+            (Completion::Received(_, value, ok), false) => {
+                value.push(lua);
+                lua.push_bool(ok);
+                2
+            }
+            (Completion::Received(_, value, ok), true) => select_result(lua, plan.case, Some(value), ok),
+            (_, false) => {
+                lua.push_bool(true);
+                1
+            }
+            (_, true) => select_result(lua, plan.case, None, true),
+        }));
     }
     if default {
-        let table = lua.create_table()?;
-        table.raw_set("default", true)?;
-        table.raw_set("ok", true)?;
-        return Ok((Value::Boolean(true), Value::Table(table), Value::Nil));
+        lua.new_table(0, 2);
+        lua.push_bool(true);
+        lua.set_field(-2, "default");
+        lua.push_bool(true);
+        lua.set_field(-2, "ok");
+        return Ok(Ret::Values(1));
     }
-    let uds: Option<SmallVec<[AnyUserData; 4]>> =
-        select.then(|| cases.iter().map(|c| c.1.clone()).collect());
-    let plain: SmallVec<[Case; 4]> = cases.into_iter().map(|c| c.0).collect();
-    let op = channels.block(*current, &plain, uds);
-    Ok((vm::wait_tag(), Value::Integer(op as i64), Value::Nil))
+    let cases: Vec<Case> = plans
+        .iter()
+        .map(|p| {
+            if p.send {
+                Case::Send(p.chan, Slot::hold(lua, p.value))
+            } else {
+                Case::Recv(p.chan)
+            }
+        })
+        .collect();
+    let refs: Option<SmallVec<[c_int; 4]>> = select.then(|| {
+        plans
+            .iter()
+            .map(|p| {
+                lua.push_value(p.case);
+                lua.new_ref()
+            })
+            .collect()
+    });
+    block(lua, st, cases, refs)
 }
 
-/// The Lua answer for a completed case: `(true, value, ok)` for a receive, `(true, true)`
-/// for a send, `(true, {channel, value, ok})` for a select, `(RAISE, msg)` for a send on
-/// a closed channel.
-pub(crate) fn answer(
-    lua: &Lua,
-    completion: Completion,
-    select: Option<SmallVec<[AnyUserData; 4]>>,
-) -> mlua::Result<Answer> {
-    let (index, value, ok) = match completion {
-        Completion::SendClosed => {
-            return Ok((
-                vm::raise_tag(),
-                Value::String(lua.create_string("send on closed channel")?),
-                Value::Nil,
+/// `channel.select{case, ..., default = true}` or `channel.select(cases, true)`.
+fn select(lua: Lua) -> LResult<Ret> {
+    if lua.kind(1) != LUA_TTABLE {
+        return Err(Raise::from(format!(
+            "channel.select expects a table of cases, got {}",
+            lua.type_name(1)
+        )));
+    }
+    lua.set_top(2);
+    let mut default = lua.truthy(2);
+    lua.get_field(1, "default");
+    default |= lua.truthy(-1);
+    lua.pop(1);
+    let n = lua.raw_len(1);
+    lua.ensure(c_int::try_from(n).unwrap_or(c_int::MAX).saturating_add(10))?;
+    let mut plans = Vec::with_capacity(n);
+    for i in 1..=n {
+        // Case userdata stay on the stack (at 3, 4, ...) for the call.
+        lua.get_index(1, i64::try_from(i).unwrap_or(i64::MAX));
+        let case = lua.top();
+        let Some(c) = (lua.kind(case) == LUA_TUSERDATA)
+            .then(|| lua.userdata(case, &CASE).copied())
+            .flatten()
+        else {
+            return Err(Raise::from(
+                "channel.select: every case must come from case_receive or case_send",
             ));
-        }
-        Completion::Received(index, value, ok) => (index, value, ok),
-        Completion::Sent(index, value) => {
-            if select.is_none() {
-                return Ok((Value::Boolean(true), Value::Boolean(true), Value::Nil));
-            }
-            (index, value, true)
-        }
+        };
+        let value = if c.send {
+            lua.push_user_value(case, 2);
+            lua.top()
+        } else {
+            0
+        };
+        plans.push(Plan { chan: c.chan, send: c.send, value, case });
+    }
+    if plans.is_empty() && !default {
+        return Err(Raise::from("channel.select: no cases"));
+    }
+    run(lua, &plans, default, true)
+}
+
+fn new(lua: Lua) -> LResult<c_int> {
+    let size = if lua.is_nil(1) {
+        0
+    } else {
+        let n = lua
+            .integral(1)
+            .ok_or_else(|| Raise::from("channel.new: size must be an integer"))?;
+        usize::try_from(n).map_err(|_| Raise::from("channel.new: size must not be negative"))?
     };
-    match select {
-        None => Ok((Value::Boolean(true), value, Value::Boolean(ok))),
-        Some(uds) => {
-            let table = lua.create_table()?;
-            if let Some(chan) = uds.get(index) {
-                table.raw_set("channel", chan.clone())?;
-            }
-            table.raw_set("value", value)?;
-            table.raw_set("ok", ok)?;
-            Ok((Value::Boolean(true), Value::Table(table), Value::Nil))
-        }
-    }
+    let id = state(lua)?.channels.create(size);
+    push_channel(lua, id);
+    Ok(1)
 }
 
-/// The answer of a completed op, when its coroutine resumes.
-pub(crate) fn op_answer(lua: &Lua, op: Op) -> mlua::Result<Answer> {
-    match op.done {
-        Some(completion) => answer(lua, completion, op.select),
-        None => Ok((Value::Boolean(true), Value::Nil, Value::Boolean(false))),
-    }
-}
-
-fn receive_try(lua: &Lua, this: AnyUserData) -> mlua::Result<Answer> {
-    let id = this.borrow::<LuaChannel>()?.id;
-    run_cases(lua, vec![(Case::Recv(id), this)], false, false)
-}
-
-fn send_try(lua: &Lua, (this, value): (AnyUserData, Value)) -> mlua::Result<Answer> {
-    let id = this.borrow::<LuaChannel>()?.id;
-    run_cases(lua, vec![(Case::Send(id, value), this)], false, false)
-}
-
-fn select_try(lua: &Lua, (cases, default): (Table, Option<bool>)) -> mlua::Result<Answer> {
-    let mut list = Vec::new();
-    for value in cases.sequence_values::<Value>() {
-        match value? {
-            Value::UserData(ud) => {
-                let case = ud.borrow::<LuaCase>().map_err(|_| {
-                    mlua::Error::runtime(
-                        "channel.select: every case must come from case_receive or case_send",
-                    )
-                })?;
-                list.push((case.case.clone(), case.chan.clone()));
-            }
-            _ => {
-                return Err(mlua::Error::runtime(
-                    "channel.select: every case must come from case_receive or case_send",
-                ));
-            }
-        }
-    }
-    let default =
-        default.unwrap_or(false) || cases.raw_get::<Option<bool>>("default")?.unwrap_or(false);
-    if list.is_empty() && !default {
-        return Err(mlua::Error::runtime("channel.select: no cases"));
-    }
-    run_cases(lua, list, default, true)
-}
-
-/// The table behind every channel's `__index`: the blocking `receive` and `send`
-/// (the Rust methods are added to it by mlua).
-fn methods_table(lua: &Lua) -> mlua::Result<Table> {
-    if let Ok(methods) = lua.named_registry_value::<Table>("wippy.channel.methods") {
-        return Ok(methods);
-    }
-    let wrap = vm::blocking_wrapper(lua)?;
-    let methods = lua.create_table()?;
-    methods.raw_set(
-        "receive",
-        wrap.call::<mlua::Function>(lua.create_function(receive_try)?)?,
-    )?;
-    methods.raw_set(
-        "send",
-        wrap.call::<mlua::Function>(lua.create_function(send_try)?)?,
-    )?;
-    lua.set_named_registry_value("wippy.channel.methods", methods.clone())?;
-    Ok(methods)
-}
-
-/// The `channel` global.
-pub(crate) fn module(lua: &Lua) -> mlua::Result<Table> {
-    let wrap = vm::blocking_wrapper(lua)?;
-    let module = lua.create_table()?;
-    module.raw_set(
-        "new",
-        lua.create_function(|lua, size: Option<i64>| {
-            let size = usize::try_from(size.unwrap_or(0))
-                .map_err(|_| mlua::Error::runtime("channel.new: size must not be negative"))?;
-            let id = vm::state(lua)?.channels.create(size, Feed::User);
-            channel_userdata(lua, id)
-        })?,
-    )?;
-    module.raw_set(
-        "select",
-        wrap.call::<mlua::Function>(lua.create_function(select_try)?)?,
-    )?;
-    Ok(module)
+/// Pushes the `channel` global.
+pub(crate) fn open(lua: Lua) -> LResult<()> {
+    lua.new_table(0, 2);
+    lua.push_fn(cfn(new));
+    lua.set_field(-2, "new");
+    lua.push_fn(blocking(select));
+    lua.set_field(-2, "select");
+    Ok(())
 }

@@ -1,9 +1,10 @@
 //! The `errors` global and the structured error userdata (reference §1.1, §1.8).
 //!
-//! Every failing operation returns `nil, err` where `err` is a [`LuaError`]: a userdata that
-//! holds an [`ErrorValue`] behind an `Arc`. The `Arc` is shared with the payload copy of the
-//! error, so sending an error to another process copies nothing but the pointer
-//! ([`crate::value`]); the receiving VM gets its own userdata around the same value.
+//! Every failing operation returns `nil, err` where `err` is an error userdata: it holds an
+//! `Arc<ErrorValue>`, shared with the payload copy of the error, so sending an error to
+//! another process copies nothing but the pointer ([`crate::value`]); the receiving VM gets
+//! its own userdata around the same value. The userdata owns its `Arc` (dropped by `__gc`);
+//! Rust code that reads one (`error_value`) gets its own clone of the `Arc`.
 //!
 //! In Lua:
 //!
@@ -20,89 +21,251 @@
 //! ```
 //!
 //! `err:retryable()` is `nil` when it was never set. `err:stack()` is the Lua traceback where
-//! the error was made (by `errors.new` or by a Rust function through [`push_error`]) or where
-//! it was raised ([`from_lua_error`], [`message_handler`]).
+//! the error was made (by `errors.new`, or by a Rust function through `fail`) or where it
+//! was raised (see `message_handler`).
 //!
 //! Two errors are `==` when they are the same error or have the same kind, message, retryable
 //! flag and details (the stacks are not compared).
 //!
 //! # Raised errors
 //!
-//! When Lua code raises a value (`error(x)`) and mlua catches it, mlua keeps only
-//! `tostring(x)` and the traceback, so [`from_lua_error`] can recover the message and the
-//! stack but not the kind of an error userdata that was raised. A host that wants the kind
-//! too runs the code under `xpcall` with [`message_handler`], which turns whatever was raised
-//! into a [`LuaError`] (keeping an error userdata's kind) with the traceback of the raise.
+//! Whatever Lua code raises (`error(x)`) or returns as `err` becomes an error value through
+//! `error_from_stack`: an error userdata keeps its value (kind included), a string is the
+//! message, a table is read like `errors.new` reads it. A host that wants the traceback of
+//! the raise too runs the code with `message_handler` as the `lua_pcall` message handler,
+//! which turns whatever was raised into an error userdata carrying it.
 
+use std::ffi::c_int;
 use std::sync::Arc;
 
-use mlua::{Function, Lua, MetaMethod, Table, UserData, UserDataMethods, Value};
 use wippy_runtime::payload::{ErrorKind, ErrorValue};
 
-use crate::value::{from_payload, to_payload, type_name};
+use crate::value::{peek_userdata, push_payload, to_payload};
+use crate::vm::lua::{
+    CFn, LResult, LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, Lua, Raise,
+    UserType, cfn, method_index,
+};
 
-/// The error userdata: a structured error a Lua VM holds. Cloning it shares the value.
-#[derive(Clone, Debug)]
-pub struct LuaError(pub Arc<ErrorValue>);
+method_index!(fn error_index {
+    b"message" => cfn(error_message),
+    b"kind" => cfn(error_kind),
+    b"retryable" => cfn(error_retryable),
+    b"details" => cfn(error_details),
+    b"stack" => cfn(error_stack),
+});
 
-impl LuaError {
-    /// The error value.
-    pub fn value(&self) -> &Arc<ErrorValue> {
-        &self.0
+/// The error userdata type: the block holds an `Arc<ErrorValue>`.
+static ERROR: UserType<Arc<ErrorValue>> = UserType::new(
+    c"wippy.error",
+    Some(error_index as CFn),
+    &[
+        ("__tostring", cfn(error_message)),
+        ("__concat", cfn(error_concat)),
+        ("__eq", cfn(error_eq)),
+    ],
+);
+
+/// Pushes the `errors` table: `new`, `wrap`, `is`, `call_stack` and the kind constants
+/// (`errors.NOT_FOUND == "NOT_FOUND"`, and so on for every [`ErrorKind::NAMED`]).
+///
+/// Lua errors: none from the functions; bad input gives `nil, err` (kind `INVALID`).
+pub(crate) fn open(lua: Lua) -> LResult<()> {
+    lua.ensure(4)?;
+    lua.new_table(0, 4 + ErrorKind::NAMED.len() as c_int);
+    for kind in &ErrorKind::NAMED {
+        lua.push_str(kind.as_str());
+        lua.set_field(-2, kind.as_str());
+    }
+    for (name, f) in [
+        ("new", cfn(new)),
+        ("wrap", cfn(wrap)),
+        ("is", cfn(is)),
+        ("call_stack", cfn(call_stack)),
+    ] {
+        lua.push_fn(f);
+        lua.set_field(-2, name);
+    }
+    Ok(())
+}
+
+/// Pushes an error userdata around `e` as it is (no stack is added). The VM's userdata
+/// owns the `Arc` from then on.
+///
+/// Needs room for 4 values (the metatable is built on first use). A memory error unwinds
+/// to the enclosing protected call.
+pub(crate) fn push_error(lua: Lua, e: impl Into<Arc<ErrorValue>>) {
+    lua.push_userdata(e.into(), &ERROR);
+}
+
+/// `nil, err`: the failure return of every module function. Pushes `nil` and an error
+/// userdata whose stack is the Lua traceback of the caller of the running bound function
+/// (none when no Lua code is running), and returns `Ok(2)`.
+///
+/// Errors: the stack cannot grow.
+pub(crate) fn fail(lua: Lua, kind: ErrorKind, message: impl Into<String>) -> LResult<c_int> {
+    lua.ensure(6)?;
+    let e = with_traceback(lua, ErrorValue::new(kind, message));
+    lua.push_nil();
+    push_error(lua, e);
+    Ok(2)
+}
+
+/// `true` if the value at `idx` is an error userdata. Never raises.
+pub(crate) fn is_error(lua: Lua, idx: c_int) -> bool {
+    peek_userdata(lua, idx, &ERROR).is_some()
+}
+
+/// The error value of the error userdata at `idx` (a clone of its `Arc`); `None` for
+/// anything else. Never raises, allocates nothing in the VM.
+pub(crate) fn error_value(lua: Lua, idx: c_int) -> Option<Arc<ErrorValue>> {
+    peek_userdata(lua, idx, &ERROR).cloned()
+}
+
+/// Turns any Lua value used as an error (raised, or returned as `err`) into an error value:
+/// an error userdata gives its value (kind kept); a string is the message (kind `UNKNOWN`;
+/// a traceback appended to it, `"msg\nstack traceback:\n..."`, becomes the stack); a number
+/// is its text; a table is read like `errors.new` reads it; anything else says what it was,
+/// as Lua's own "(error object is a X value)".
+///
+/// Never raises and allocates nothing in the VM, so it may run on the error object of a
+/// failed call outside any protected call. The stack is left as it was.
+pub(crate) fn error_from_stack(lua: Lua, idx: c_int) -> ErrorValue {
+    if let Some(e) = error_value(lua, idx) {
+        return Arc::unwrap_or_clone(e);
+    }
+    match lua.kind(idx) {
+        LUA_TSTRING => {
+            let text = lua.string(idx).unwrap_or_default();
+            let (message, stack) = split_traceback(&text);
+            let e = ErrorValue::new(ErrorKind::Unknown, message);
+            match stack {
+                Some(stack) => e.with_stack(stack),
+                None => e,
+            }
+        }
+        LUA_TNUMBER => ErrorValue::new(ErrorKind::Unknown, number_text(lua, idx)),
+        LUA_TTABLE => from_table(lua, idx).unwrap_or_else(|e| e),
+        _ => ErrorValue::new(
+            ErrorKind::Unknown,
+            format!("(error object is a {} value)", lua.type_name(idx)),
+        ),
     }
 }
 
-impl From<ErrorValue> for LuaError {
-    fn from(e: ErrorValue) -> LuaError {
-        LuaError(Arc::new(e))
+/// A `lua_pcall` message handler (a bound function, `cfn(message_handler)`): turns
+/// whatever was raised into an error userdata (see [`error_from_stack`]) carrying the
+/// traceback of the raise, unless it already has a stack.
+///
+/// Lua errors: out of memory (then Lua reports an error in the handler).
+pub(crate) fn message_handler(lua: Lua) -> LResult<c_int> {
+    lua.ensure(6)?;
+    if peek_userdata(lua, 1, &ERROR).is_some_and(|e| e.stack().is_some()) {
+        lua.push_value(1);
+        return Ok(1);
+    }
+    let e = error_from_stack(lua, 1);
+    let e = if e.stack().is_some() {
+        e
+    } else {
+        with_traceback(lua, e)
+    };
+    push_error(lua, e);
+    Ok(1)
+}
+
+/// The error of a method's receiver (argument 1).
+fn this<'a>(lua: Lua, method: &str) -> LResult<&'a Arc<ErrorValue>> {
+    match lua.userdata(1, &ERROR) {
+        Some(e) => Ok(e),
+        None => Err(Raise::from(format!(
+            "bad argument #1 to '{method}' (error expected, got {}); call it as err:{method}()",
+            lua.type_name(1)
+        ))),
     }
 }
 
-impl UserData for LuaError {
-    fn add_methods<M: UserDataMethods<Self>>(methods: &mut M) {
-        methods.add_method("message", |_, this, ()| Ok(this.0.message().to_owned()));
-        methods.add_method("kind", |_, this, ()| Ok(this.0.kind().as_str().to_owned()));
-        methods.add_method("retryable", |_, this, ()| Ok(this.0.retryable()));
-        methods.add_method("details", |lua, this, ()| match this.0.details() {
-            Some(d) => from_payload(lua, d),
-            None => Ok(Value::Nil),
-        });
-        methods.add_method("stack", |_, this, ()| Ok(this.0.stack().map(str::to_owned)));
-        methods.add_meta_method(MetaMethod::ToString, |_, this, ()| {
-            Ok(this.0.message().to_owned())
-        });
-        methods.add_meta_function(MetaMethod::Concat, |lua, (a, b): (Value, Value)| {
-            let mut out = Vec::new();
-            concat_operand(lua, a, &mut out)?;
-            concat_operand(lua, b, &mut out)?;
-            lua.create_string(out)
-        });
-        methods.add_meta_function(MetaMethod::Eq, |_, (a, b): (Value, Value)| {
-            Ok(match (as_error(&a), as_error(&b)) {
-                (Some(a), Some(b)) => same_error(&a, &b),
-                _ => false,
-            })
-        });
-    }
+/// `err:message()`, and `__tostring`.
+fn error_message(lua: Lua) -> LResult<c_int> {
+    let e = this(lua, "message")?;
+    lua.push_str(e.message());
+    Ok(1)
 }
 
-/// Appends one operand of `..` to `out`: an error gives its message, strings and numbers
+/// `err:kind()`.
+fn error_kind(lua: Lua) -> LResult<c_int> {
+    let e = this(lua, "kind")?;
+    lua.push_str(e.kind().as_str());
+    Ok(1)
+}
+
+/// `err:retryable()`: a boolean, or nil when never set.
+fn error_retryable(lua: Lua) -> LResult<c_int> {
+    match this(lua, "retryable")?.retryable() {
+        Some(r) => lua.push_bool(r),
+        None => lua.push_nil(),
+    }
+    Ok(1)
+}
+
+/// `err:details()`: a fresh copy of the details, or nil.
+fn error_details(lua: Lua) -> LResult<c_int> {
+    match this(lua, "details")?.details() {
+        Some(d) => push_payload(lua, d)?,
+        None => lua.push_nil(),
+    }
+    Ok(1)
+}
+
+/// `err:stack()`: the traceback, or nil.
+fn error_stack(lua: Lua) -> LResult<c_int> {
+    match this(lua, "stack")?.stack() {
+        Some(s) => lua.push_str(s),
+        None => lua.push_nil(),
+    }
+    Ok(1)
+}
+
+/// `a .. b` with an error on either side: an error gives its message, strings and numbers
 /// give what Lua's `..` gives.
-fn concat_operand(lua: &Lua, v: Value, out: &mut Vec<u8>) -> mlua::Result<()> {
-    if let Some(e) = as_error(&v) {
+fn error_concat(lua: Lua) -> LResult<c_int> {
+    let mut out = Vec::new();
+    concat_operand(lua, 1, &mut out)?;
+    concat_operand(lua, 2, &mut out)?;
+    lua.push_bytes(&out);
+    Ok(1)
+}
+
+/// Appends one operand of `..` to `out`.
+fn concat_operand(lua: Lua, idx: c_int, out: &mut Vec<u8>) -> LResult<()> {
+    if let Some(e) = lua.userdata(idx, &ERROR) {
         out.extend_from_slice(e.message().as_bytes());
         return Ok(());
     }
-    let ty = type_name(&v);
-    match lua.coerce_string(v)? {
-        Some(s) => {
-            out.extend_from_slice(&s.as_bytes());
-            Ok(())
+    match lua.kind(idx) {
+        LUA_TSTRING => out.extend_from_slice(lua.bytes(idx).unwrap_or_default()),
+        // Lua's own number formatting, as `..` writes numbers.
+        LUA_TNUMBER => out.extend_from_slice(lua.display(idx).as_bytes()),
+        _ => {
+            return Err(Raise::from(format!(
+                "attempt to concatenate a {} value",
+                lua.type_name(idx)
+            )));
         }
-        None => Err(mlua::Error::runtime(format!(
-            "attempt to concatenate a {ty} value"
-        ))),
     }
+    Ok(())
+}
+
+/// `a == b` for two userdata, at least one an error.
+fn error_eq(lua: Lua) -> LResult<c_int> {
+    // Each `Arc` is cloned before the other is looked at: both may be one userdata.
+    let a = lua.userdata(1, &ERROR).map(|e| Arc::clone(e));
+    let b = lua.userdata(2, &ERROR).map(|e| Arc::clone(e));
+    let same = match (a, b) {
+        (Some(a), Some(b)) => same_error(&a, &b),
+        _ => false,
+    };
+    lua.push_bool(same);
+    Ok(1)
 }
 
 fn same_error(a: &Arc<ErrorValue>, b: &Arc<ErrorValue>) -> bool {
@@ -113,271 +276,149 @@ fn same_error(a: &Arc<ErrorValue>, b: &Arc<ErrorValue>) -> bool {
             && a.details() == b.details())
 }
 
-/// Builds the `errors` table: `new`, `wrap`, `is`, `call_stack` and the kind constants
-/// (`errors.NOT_FOUND == "NOT_FOUND"`, and so on for every [`ErrorKind::NAMED`]).
-///
-/// Lua errors: none from the functions; bad input gives `nil, err` (kind `INVALID`).
-pub fn module(lua: &Lua) -> mlua::Result<Table> {
-    let t = lua.create_table_with_capacity(0, 4 + ErrorKind::NAMED.len())?;
-    for kind in &ErrorKind::NAMED {
-        t.raw_set(kind.as_str(), kind.as_str())?;
+/// `errors.new(message | {message, kind, retryable, details})`: `err, nil`, or
+/// `nil, err` (kind `INVALID`) for bad input. An error gives itself.
+fn new(lua: Lua) -> LResult<c_int> {
+    lua.ensure(6)?;
+    lua.set_top(1);
+    if is_error(lua, 1) {
+        lua.push_nil();
+        return Ok(2);
     }
-    t.raw_set("new", lua.create_function(new)?)?;
-    t.raw_set("wrap", lua.create_function(wrap)?)?;
-    t.raw_set(
-        "is",
-        lua.create_function(|_, (err, kind): (Value, Value)| {
-            let Some(kind) = kind.as_string().map(|k| k.to_string_lossy()) else {
-                return Ok(false);
-            };
-            Ok(as_error(&err).is_some_and(|e| e.kind().as_str() == kind))
-        })?,
-    )?;
-    t.raw_set("call_stack", lua.create_function(call_stack)?)?;
-    Ok(t)
-}
-
-/// Sets the global `errors` (see [`module`]).
-pub fn install(lua: &Lua) -> mlua::Result<()> {
-    lua.globals().set("errors", module(lua)?)
-}
-
-/// Makes an error userdata for the `nil, err` convention, with the Lua stack of the caller:
-/// a Rust function bound into Lua returns `Ok((Value::Nil, push_error(lua, kind, msg)?))`.
-///
-/// Lua errors: out of memory.
-pub fn push_error(lua: &Lua, kind: ErrorKind, message: impl Into<String>) -> mlua::Result<Value> {
-    let mut e = ErrorValue::new(kind, message);
-    if let Some(stack) = traceback(lua) {
-        e = e.with_stack(stack);
-    }
-    new_error(lua, e)
-}
-
-/// Wraps an error value in a userdata as is (no stack is added).
-///
-/// Lua errors: out of memory.
-pub fn new_error(lua: &Lua, err: impl Into<Arc<ErrorValue>>) -> mlua::Result<Value> {
-    lua.create_userdata(LuaError(err.into()))
-        .map(Value::UserData)
-}
-
-/// `nil, err`: the failure return of every module function.
-pub(crate) fn fail(
-    lua: &Lua,
-    kind: ErrorKind,
-    message: impl Into<String>,
-) -> mlua::Result<(Value, Value)> {
-    Ok((Value::Nil, push_error(lua, kind, message)?))
-}
-
-/// The error value of an error userdata (or of an mlua error value that Lua caught with
-/// `pcall`); `None` for anything else.
-pub fn as_error(v: &Value) -> Option<Arc<ErrorValue>> {
-    match v {
-        Value::UserData(ud) => ud.borrow::<LuaError>().ok().map(|e| e.0.clone()),
-        Value::Error(e) => Some(Arc::new(from_lua_error(e))),
-        _ => None,
-    }
-}
-
-/// Turns any Lua value used as an error (raised, or returned as `err`) into an error value:
-/// an error userdata gives its value; a string is the message (kind `UNKNOWN`); a table is read
-/// like `errors.new` reads it; anything else says what it was, as Lua's own
-/// "(error object is a X value)".
-pub fn from_lua_value(v: &Value) -> ErrorValue {
-    if let Some(e) = as_error(v) {
-        return Arc::unwrap_or_clone(e);
-    }
-    match v {
-        Value::String(s) => ErrorValue::new(ErrorKind::Unknown, s.to_string_lossy()),
-        Value::Integer(_) | Value::Number(_) => ErrorValue::new(ErrorKind::Unknown, number_text(v)),
-        Value::Table(t) => from_table(t).unwrap_or_else(|e| e),
-        other => ErrorValue::new(
-            ErrorKind::Unknown,
-            format!("(error object is a {} value)", type_name(other)),
-        ),
-    }
-}
-
-/// Turns an error that mlua reports for Lua code (a raised string, table or error userdata,
-/// or an error from a Rust callback) into an error value whose message is the Lua message and
-/// whose stack is the traceback mlua attached.
-///
-/// The kind is `UNKNOWN`, except for an error that carries an [`ErrorValue`] (a Rust callback
-/// that failed with `mlua::Error::external(error_value)`), which keeps its value. A context
-/// added with mlua's `context()` is put in front of the message, as `errors.wrap` does.
-pub fn from_lua_error(err: &mlua::Error) -> ErrorValue {
-    match err {
-        mlua::Error::CallbackError { traceback, cause } => {
-            let inner = from_lua_error(cause);
-            if inner.stack().is_some() {
-                inner
-            } else {
-                inner.with_stack(traceback.trim_end())
-            }
-        }
-        mlua::Error::RuntimeError(text) => {
-            let (message, stack) = split_traceback(text);
-            let e = ErrorValue::new(ErrorKind::Unknown, message);
-            match stack {
-                Some(stack) => e.with_stack(stack),
-                None => e,
-            }
-        }
-        mlua::Error::WithContext { context, cause } => {
-            let inner = from_lua_error(cause);
-            rebuild(&inner, format!("{context}: {}", inner.message()))
-        }
-        mlua::Error::ExternalError(e) => match e.downcast_ref::<ErrorValue>() {
-            Some(v) => v.clone(),
-            None => ErrorValue::new(ErrorKind::Unknown, e.to_string()),
-        },
-        other => ErrorValue::new(ErrorKind::Unknown, other.to_string()),
-    }
-}
-
-/// An `xpcall` message handler that turns whatever was raised into an error userdata (see
-/// [`from_lua_value`]) carrying the traceback of the raise, unless it already has a stack.
-///
-/// ```lua
-/// local ok, err = xpcall(main, handler)   -- err:kind() survives error(errors.new{...})
-/// ```
-///
-/// Lua errors: out of memory.
-pub fn message_handler(lua: &Lua) -> mlua::Result<Function> {
-    lua.create_function(|lua, raised: Value| {
-        let e = from_lua_value(&raised);
-        if e.stack().is_some() {
-            return new_error(lua, e);
-        }
-        // Level 1 is the function that raised (level 0 is this handler).
-        let stack = lua.traceback(None, 1).ok().map(|s| s.to_string_lossy());
-        new_error(
-            lua,
-            if let Some(s) = stack {
-                e.with_stack(s)
-            } else {
-                e
-            },
-        )
-    })
-}
-
-/// `errors.new(message | {message, kind, retryable, details})`.
-fn new(lua: &Lua, arg: Value) -> mlua::Result<(Value, Value)> {
-    if let Some(e) = as_error(&arg) {
-        // Already an error: itself (or, for an mlua error value, our userdata around it).
-        return Ok(match arg {
-            Value::UserData(_) => (arg, Value::Nil),
-            _ => (new_error(lua, e)?, Value::Nil),
-        });
-    }
-    let e = match &arg {
-        Value::String(s) => ErrorValue::new(ErrorKind::Unknown, s.to_string_lossy()),
-        Value::Table(t) => match from_table(t) {
+    let e = match lua.kind(1) {
+        LUA_TSTRING => ErrorValue::new(ErrorKind::Unknown, lua.string(1).unwrap_or_default()),
+        LUA_TTABLE => match from_table(lua, 1) {
             Ok(e) => e,
-            Err(bad) => return Ok((Value::Nil, new_error(lua, bad)?)),
+            Err(bad) => {
+                lua.push_nil();
+                push_error(lua, bad);
+                return Ok(2);
+            }
         },
-        other => {
+        _ => {
             return fail(
                 lua,
                 ErrorKind::Invalid,
                 format!(
                     "errors.new expects a string or a table, got {}",
-                    type_name(other)
+                    lua.type_name(1)
                 ),
             );
         }
     };
-    let e = match traceback(lua) {
-        Some(stack) => e.with_stack(stack),
-        None => e,
-    };
-    Ok((new_error(lua, e)?, Value::Nil))
+    let e = with_traceback(lua, e);
+    push_error(lua, e);
+    lua.push_nil();
+    Ok(2)
 }
 
-/// Reads `{message, kind, retryable, details}`; `Err` is the error to return instead (kind
-/// `INVALID`).
-fn from_table(t: &Table) -> Result<ErrorValue, ErrorValue> {
+/// Reads `{message, kind, retryable, details}` from the table at `idx`; `Err` is the error
+/// to return instead (kind `INVALID`).
+///
+/// The table is walked raw with `lua_next` (its fields are matched by name), so reading
+/// allocates nothing in the VM and never raises. Fields are judged in the order message,
+/// kind, retryable, details: the first bad one is reported.
+fn from_table(lua: Lua, idx: c_int) -> Result<ErrorValue, ErrorValue> {
     let invalid = |m: String| ErrorValue::new(ErrorKind::Invalid, m);
-    let field = |name: &str| {
-        t.raw_get::<Value>(name)
-            .map_err(|e| invalid(format!("errors.new: cannot read `{name}`: {e}")))
+    let must_be = |field: &str, what: &str, ty: &str| {
+        invalid(format!("errors.new: `{field}` must be {what}, got {ty}"))
     };
-    let message = match field("message")? {
-        Value::Nil => String::new(),
-        Value::String(s) => s.to_string_lossy(),
-        v @ (Value::Integer(_) | Value::Number(_)) => number_text(&v),
-        v => {
-            return Err(invalid(format!(
-                "errors.new: `message` must be a string, got {}",
-                type_name(&v)
-            )));
-        }
-    };
-    let kind = match field("kind")? {
-        Value::Nil => ErrorKind::Unknown,
-        Value::String(s) if s.as_bytes().is_empty() => ErrorKind::Unknown,
-        Value::String(s) => ErrorKind::from_name(&s.to_string_lossy()),
-        v => {
-            return Err(invalid(format!(
-                "errors.new: `kind` must be a string, got {}",
-                type_name(&v)
-            )));
-        }
-    };
-    let mut e = ErrorValue::new(kind, message);
-    match field("retryable")? {
-        Value::Nil => {}
-        Value::Boolean(b) => e = e.with_retryable(b),
-        v => {
-            return Err(invalid(format!(
-                "errors.new: `retryable` must be a boolean, got {}",
-                type_name(&v)
-            )));
-        }
+    let idx = lua.abs(idx);
+    if lua.ensure(3).is_err() {
+        return Err(invalid(
+            "errors.new: cannot read the table (Lua stack overflow)".to_owned(),
+        ));
     }
-    match field("details")? {
-        Value::Nil => {}
-        v => {
-            let details =
-                to_payload(&v).map_err(|err| invalid(format!("errors.new: `details`: {err}")))?;
-            e = e.with_details(details);
+    let top = lua.top();
+    let mut message = Ok(String::new());
+    let mut kind = Ok(ErrorKind::Unknown);
+    let mut retryable = Ok(None);
+    let mut details = Ok(None);
+    lua.push_nil();
+    while lua.next(idx) {
+        match lua.bytes(-2) {
+            Some(b"message") => {
+                message = match lua.kind(-1) {
+                    LUA_TSTRING => Ok(lua.string(-1).unwrap_or_default()),
+                    LUA_TNUMBER => Ok(number_text(lua, -1)),
+                    _ => Err(must_be("message", "a string", lua.type_name(-1))),
+                };
+            }
+            Some(b"kind") => {
+                kind = match lua.bytes(-1) {
+                    Some([]) => Ok(ErrorKind::Unknown),
+                    Some(k) => Ok(ErrorKind::from_name(&String::from_utf8_lossy(k))),
+                    None => Err(must_be("kind", "a string", lua.type_name(-1))),
+                };
+            }
+            Some(b"retryable") => {
+                retryable = match lua.kind(-1) {
+                    LUA_TBOOLEAN => Ok(Some(lua.truthy(-1))),
+                    _ => Err(must_be("retryable", "a boolean", lua.type_name(-1))),
+                };
+            }
+            Some(b"details") => {
+                details = to_payload(lua, -1)
+                    .map(Some)
+                    .map_err(|err| invalid(format!("errors.new: `details`: {err}")));
+            }
+            _ => {}
         }
+        lua.pop(1);
+    }
+    lua.set_top(top);
+    let message = message?;
+    let mut e = ErrorValue::new(kind?, message);
+    if let Some(r) = retryable? {
+        e = e.with_retryable(r);
+    }
+    if let Some(d) = details? {
+        e = e.with_details(d);
     }
     Ok(e)
 }
 
 /// `errors.wrap(err, msg)`: message `"msg: <err's message>"`, everything else kept. A nil
-/// `err` gives nil; a nil `msg` gives `err` as it is.
-fn wrap(lua: &Lua, (err, msg): (Value, Value)) -> mlua::Result<(Value, Value)> {
-    if err.is_nil() {
-        return Ok((Value::Nil, Value::Nil));
+/// `err` gives nil; a nil `msg` gives `err` as an error value as it is.
+fn wrap(lua: Lua) -> LResult<c_int> {
+    lua.ensure(6)?;
+    lua.set_top(2);
+    if lua.is_nil(1) {
+        lua.push_nil();
+        lua.push_nil();
+        return Ok(2);
     }
-    let prefix = match &msg {
-        Value::Nil => None,
-        Value::String(s) => Some(s.to_string_lossy()),
-        v @ (Value::Integer(_) | Value::Number(_)) => Some(number_text(v)),
-        v => {
+    let prefix = match lua.kind(2) {
+        LUA_TNIL => None,
+        LUA_TSTRING => lua.string(2),
+        LUA_TNUMBER => Some(number_text(lua, 2)),
+        _ => {
             return fail(
                 lua,
                 ErrorKind::Invalid,
-                format!("errors.wrap expects a string message, got {}", type_name(v)),
+                format!(
+                    "errors.wrap expects a string message, got {}",
+                    lua.type_name(2)
+                ),
             );
         }
     };
-    let inner = from_lua_value(&err);
     let Some(prefix) = prefix else {
-        return Ok((new_error(lua, inner)?, Value::Nil));
+        match error_value(lua, 1) {
+            Some(shared) => push_error(lua, shared),
+            None => push_error(lua, error_from_stack(lua, 1)),
+        }
+        lua.push_nil();
+        return Ok(2);
     };
+    let inner = error_from_stack(lua, 1);
     let mut e = rebuild(&inner, format!("{prefix}: {}", inner.message()));
-    if e.stack().is_none()
-        && let Some(stack) = traceback(lua)
-    {
-        e = e.with_stack(stack);
+    if e.stack().is_none() {
+        e = with_traceback(lua, e);
     }
-    Ok((new_error(lua, e)?, Value::Nil))
+    push_error(lua, e);
+    lua.push_nil();
+    Ok(2)
 }
 
 /// `inner` with another message.
@@ -395,27 +436,45 @@ fn rebuild(inner: &ErrorValue, message: String) -> ErrorValue {
     e
 }
 
+/// `errors.is(err, kind)`: `true` if `err` is an error of that kind.
+fn is(lua: Lua) -> LResult<c_int> {
+    let same = match lua.bytes(2) {
+        Some(kind) => error_value(lua, 1).is_some_and(|e| e.kind().as_str().as_bytes() == kind),
+        None => false,
+    };
+    lua.push_bool(same);
+    Ok(1)
+}
+
 /// `errors.call_stack(err)`: `{frames = {{source, line, name}, ...}}` parsed from the
 /// error's traceback, innermost frame first, or nil when it has none. `line` is nil for
 /// frames without one (C functions).
-fn call_stack(lua: &Lua, err: Value) -> mlua::Result<Value> {
-    let Some(e) = as_error(&err) else {
-        return Ok(Value::Nil);
+fn call_stack(lua: Lua) -> LResult<c_int> {
+    let Some(e) = error_value(lua, 1) else {
+        lua.push_nil();
+        return Ok(1);
     };
     let Some(stack) = e.stack() else {
-        return Ok(Value::Nil);
+        lua.push_nil();
+        return Ok(1);
     };
-    let frames = lua.create_table()?;
-    for frame in parse_traceback(stack) {
-        let f = lua.create_table_with_capacity(0, 3)?;
-        f.raw_set("source", frame.source)?;
-        f.raw_set("line", frame.line)?;
-        f.raw_set("name", frame.name)?;
-        frames.raw_push(f)?;
+    lua.ensure(6)?;
+    lua.new_table(0, 1);
+    lua.new_table(0, 0);
+    for (i, frame) in (1_i64..).zip(parse_traceback(stack)) {
+        lua.new_table(0, 3);
+        lua.push_str(frame.source);
+        lua.set_field(-2, "source");
+        if let Some(line) = frame.line {
+            lua.push_int(line);
+            lua.set_field(-2, "line");
+        }
+        lua.push_str(frame.name);
+        lua.set_field(-2, "name");
+        lua.set_index(-2, i);
     }
-    let t = lua.create_table_with_capacity(0, 1)?;
-    t.raw_set("frames", frames)?;
-    Ok(Value::Table(t))
+    lua.set_field(-2, "frames");
+    Ok(1)
 }
 
 /// One line of a Lua traceback.
@@ -451,7 +510,7 @@ fn parse_traceback(stack: &str) -> impl Iterator<Item = Frame<'_>> {
     })
 }
 
-/// Splits mlua's "message\nstack traceback:\n..." into the message and the traceback.
+/// Splits "message\nstack traceback:\n..." into the message and the traceback.
 fn split_traceback(text: &str) -> (&str, Option<&str>) {
     match text.find("\nstack traceback:") {
         Some(at) => (&text[..at], Some(text[at + 1..].trim_end())),
@@ -460,20 +519,84 @@ fn split_traceback(text: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// The traceback of the Lua code calling the current Rust function, if there is one.
-fn traceback(lua: &Lua) -> Option<String> {
-    // Level 0 is the Rust function itself, level 1 its caller.
-    let s = lua.traceback(None, 1).ok()?.to_string_lossy();
-    // Nothing but the header when no Lua code is running (a call straight from Rust).
-    (s.trim_end() != "stack traceback:").then_some(s)
+/// `e` with the traceback of the Lua code calling the running bound function as its stack;
+/// `e` as it is when no Lua code is running (a call straight from Rust).
+fn with_traceback(lua: Lua, e: ErrorValue) -> ErrorValue {
+    // Level 0 is the bound function itself, level 1 its caller.
+    let s = lua.traceback(1);
+    if s.is_empty() || s.trim_end() == "stack traceback:" {
+        return e;
+    }
+    e.with_stack(s)
 }
 
-/// A number as Lua's `tostring` writes it.
-fn number_text(v: &Value) -> String {
-    match v {
-        Value::Integer(i) => i.to_string(),
-        // Shortest round-trip form, with `.0` on integral values as Lua 5.4 writes them.
-        Value::Number(n) => format!("{n:?}"),
-        _ => String::new(),
+/// A number as the error messages write it: integers as Lua does, floats in their
+/// shortest round-trip form with `.0` on integral values.
+fn number_text(lua: Lua, idx: c_int) -> String {
+    match lua.int(idx) {
+        Some(i) => i.to_string(),
+        None => format!("{:?}", lua.number(idx).unwrap_or(f64::NAN)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vm::instance::Vm;
+
+    #[test]
+    fn traceback_lines_parse_into_frames() {
+        let stack = "stack traceback:\n\t[C]: in function 'error'\n\tchunk:3: in local 'inner'\n\t(...tail calls...)\n\tchunk:5: in main chunk";
+        let frames: Vec<_> = parse_traceback(stack).collect();
+        assert_eq!(
+            frames,
+            [
+                Frame {
+                    source: "[C]",
+                    line: None,
+                    name: "error"
+                },
+                Frame {
+                    source: "chunk",
+                    line: Some(3),
+                    name: "inner"
+                },
+                Frame {
+                    source: "chunk",
+                    line: Some(5),
+                    name: "main chunk"
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_traceback_in_a_message_is_split_off() {
+        assert_eq!(
+            split_traceback("boom\nstack traceback:\n\tx: in ?\n"),
+            ("boom", Some("stack traceback:\n\tx: in ?"))
+        );
+        assert_eq!(split_traceback("plain"), ("plain", None));
+        assert_eq!(
+            split_traceback("stack traceback:\n\tx"),
+            ("", Some("stack traceback:\n\tx"))
+        );
+    }
+
+    fn fail_from_rust(lua: Lua) -> LResult<c_int> {
+        fail(lua, ErrorKind::Internal, "x")?;
+        let e = error_value(lua, -1).ok_or("no error pushed")?;
+        if e.stack().is_some() || e.kind() != &ErrorKind::Internal {
+            return Err(Raise::from("fail from Rust: unexpected error value"));
+        }
+        lua.pop(2);
+        Ok(0)
+    }
+
+    #[test]
+    fn fail_straight_from_rust_has_no_stack() {
+        let vm = Vm::new(0, None).unwrap();
+        vm.protected(cfn(fail_from_rust), std::ptr::null_mut())
+            .unwrap();
     }
 }

@@ -4,14 +4,16 @@
 //! Reads are served by one stdin thread per OS process; a read suspends only the calling
 //! coroutine, and the thread wakes the process through its notifier when the line is in.
 
-use super::errors::fail;
-use crate::vm;
-use mlua::{Lua, Table, Value, Variadic};
+use super::errors::{fail, push_error};
+use crate::vm::lua::{LResult, Lua, Ret, blocking, cfn};
+use crate::vm::ops::block;
+use crate::vm::state::{PendingRead, state};
 use parking_lot::Mutex;
+use std::ffi::c_int;
 use std::io::{BufRead, Read, Write};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, OnceLock};
-use wippy_runtime::payload::ErrorKind;
+use wippy_runtime::payload::{ErrorKind, ErrorValue};
 use wippy_scheduler::Notifier;
 
 /// The result of one terminal read: `Ok(None)` at end of input.
@@ -95,11 +97,11 @@ pub fn set_args(args: Vec<String>) {
     let _ = ARGS.set(args);
 }
 
-fn terminal(lua: &Lua) -> mlua::Result<bool> {
-    Ok(vm::state(lua)?.terminal)
+fn terminal(lua: Lua) -> LResult<bool> {
+    Ok(state(lua)?.terminal)
 }
 
-fn unavailable(lua: &Lua) -> mlua::Result<(Value, Value)> {
+fn unavailable(lua: Lua) -> LResult<c_int> {
     fail(
         lua,
         ErrorKind::Unavailable,
@@ -107,21 +109,22 @@ fn unavailable(lua: &Lua) -> mlua::Result<(Value, Value)> {
     )
 }
 
-fn text_of(values: &Variadic<Value>, sep: &str) -> mlua::Result<Vec<u8>> {
+/// The arguments as text, joined by `sep` (`tostring` of each).
+fn text_of(lua: Lua, sep: &str) -> Vec<u8> {
     let mut out = Vec::new();
-    for (i, v) in values.iter().enumerate() {
-        if i > 0 {
+    for i in 1..=lua.top() {
+        if i > 1 {
             out.extend_from_slice(sep.as_bytes());
         }
-        match v {
-            Value::String(s) => out.extend_from_slice(&s.as_bytes()),
-            other => out.extend_from_slice(other.to_string()?.as_bytes()),
+        match lua.bytes(i) {
+            Some(b) => out.extend_from_slice(b),
+            None => out.extend_from_slice(lua.display(i).as_bytes()),
         }
     }
-    Ok(out)
+    out
 }
 
-fn write_to(lua: &Lua, bytes: &[u8], stderr: bool) -> mlua::Result<(Value, Value)> {
+fn write_to(lua: Lua, bytes: &[u8], stderr: bool) -> LResult<c_int> {
     if !terminal(lua)? {
         return unavailable(lua);
     }
@@ -132,29 +135,57 @@ fn write_to(lua: &Lua, bytes: &[u8], stderr: bool) -> mlua::Result<(Value, Value
         out.write_all(bytes).and_then(|()| out.flush())
     };
     match result {
-        Ok(()) => Ok((Value::Boolean(true), Value::Nil)),
+        Ok(()) => {
+            lua.push_bool(true);
+            Ok(1)
+        }
         Err(e) => fail(lua, ErrorKind::Unavailable, e.to_string()),
     }
 }
 
-fn read_try(lua: &Lua, kind: ReadKind) -> mlua::Result<(Value, Value, Value)> {
+fn write(lua: Lua) -> LResult<c_int> {
+    let bytes = text_of(lua, "");
+    write_to(lua, &bytes, false)
+}
+
+fn print(lua: Lua) -> LResult<c_int> {
+    let mut bytes = text_of(lua, "\t");
+    bytes.push(b'\n');
+    write_to(lua, &bytes, false)
+}
+
+fn eprint(lua: Lua) -> LResult<c_int> {
+    let mut bytes = text_of(lua, "\t");
+    bytes.push(b'\n');
+    write_to(lua, &bytes, true)
+}
+
+fn flush(lua: Lua) -> LResult<c_int> {
     if !terminal(lua)? {
-        let (a, b) = unavailable(lua)?;
-        return Ok((Value::Boolean(true), a, b));
+        return unavailable(lua);
     }
+    let _ = std::io::stdout().flush();
+    lua.push_bool(true);
+    Ok(1)
+}
+
+fn read_op(lua: Lua, kind: ReadKind) -> LResult<Ret> {
+    if !terminal(lua)? {
+        return unavailable(lua).map(Ret::Values);
+    }
+    let st = state(lua)?;
+    let Some(notifier) = st.notifier.clone() else {
+        return fail(lua, ErrorKind::Internal, "io: this process cannot be woken").map(Ret::Values);
+    };
+    let ret = block(lua, st, Vec::new(), None)?;
+    let Ret::Block(op) = ret else {
+        return Ok(ret);
+    };
     let slot = Arc::new(ReadSlot::default());
-    let mut st = vm::state(lua)?;
-    let co = st.current;
-    let op = st.channels.block(co, &[], None);
-    st.reads.push(vm::state::PendingRead {
+    st.reads.push(PendingRead {
         slot: slot.clone(),
         op,
     });
-    let notifier = st
-        .notifier
-        .clone()
-        .ok_or_else(|| mlua::Error::runtime("io: no notifier"))?;
-    drop(st);
     let sent = reader().lock().send(ReadRequest {
         kind,
         slot: slot.clone(),
@@ -163,73 +194,67 @@ fn read_try(lua: &Lua, kind: ReadKind) -> mlua::Result<(Value, Value, Value)> {
     if sent.is_err() {
         *slot.result.lock() = Some(Err("the stdin reader is gone".into()));
     }
-    Ok((vm::wait_tag(), Value::Integer(op as i64), Value::Nil))
+    Ok(ret)
 }
 
-/// The `io` module table.
-pub(crate) fn module(lua: &Lua) -> mlua::Result<Table> {
-    let wrap = vm::blocking_wrapper(lua)?;
-    let io = lua.create_table()?;
-    io.raw_set(
-        "write",
-        lua.create_function(|lua, values: Variadic<Value>| {
-            write_to(lua, &text_of(&values, "")?, false)
-        })?,
-    )?;
-    io.raw_set(
-        "print",
-        lua.create_function(|lua, values: Variadic<Value>| {
-            let mut bytes = text_of(&values, "\t")?;
-            bytes.push(b'\n');
-            write_to(lua, &bytes, false)
-        })?,
-    )?;
-    io.raw_set(
-        "eprint",
-        lua.create_function(|lua, values: Variadic<Value>| {
-            let mut bytes = text_of(&values, "\t")?;
-            bytes.push(b'\n');
-            write_to(lua, &bytes, true)
-        })?,
-    )?;
-    io.raw_set(
-        "flush",
-        lua.create_function(|lua, ()| {
-            if !terminal(lua)? {
-                return unavailable(lua);
-            }
-            let _ = std::io::stdout().flush();
-            Ok((Value::Boolean(true), Value::Nil))
-        })?,
-    )?;
-    io.raw_set(
-        "readline",
-        wrap.call::<mlua::Function>(lua.create_function(|lua, ()| read_try(lua, ReadKind::Line))?)?,
-    )?;
-    io.raw_set(
-        "read",
-        wrap.call::<mlua::Function>(lua.create_function(|lua, n: Option<i64>| {
-            let n = usize::try_from(n.unwrap_or(1024))
-                .unwrap_or(1024)
-                .clamp(1, 1 << 20);
-            read_try(lua, ReadKind::Bytes(n))
-        })?)?,
-    )?;
-    io.raw_set(
-        "args",
-        lua.create_function(|lua, ()| {
-            let list = lua.create_table()?;
-            for (i, a) in ARGS
-                .get()
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
-                .iter()
-                .enumerate()
-            {
-                list.raw_set(i + 1, a.as_str())?;
-            }
-            Ok(list)
-        })?,
-    )?;
-    Ok(io)
+fn readline(lua: Lua) -> LResult<Ret> {
+    read_op(lua, ReadKind::Line)
+}
+
+fn read(lua: Lua) -> LResult<Ret> {
+    let n = lua
+        .integral(1)
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(1024)
+        .clamp(1, 1 << 20);
+    read_op(lua, ReadKind::Bytes(n))
+}
+
+/// Pushes what a finished read returns: the text, `nil` at end of input, or `nil, err`.
+pub(crate) fn push_read_result(lua: Lua, result: ReadResult) -> LResult<c_int> {
+    match result {
+        Ok(Some(bytes)) => {
+            lua.push_bytes(&bytes);
+            Ok(1)
+        }
+        Ok(None) => {
+            lua.push_nil();
+            Ok(1)
+        }
+        Err(e) => {
+            lua.push_nil();
+            push_error(lua, ErrorValue::new(ErrorKind::Unavailable, e));
+            Ok(2)
+        }
+    }
+}
+
+fn args(lua: Lua) -> LResult<c_int> {
+    let list = ARGS.get().map(Vec::as_slice).unwrap_or(&[]);
+    lua.ensure(3)?;
+    lua.new_table(c_int::try_from(list.len()).unwrap_or(0), 0);
+    for (i, a) in (1..).zip(list) {
+        lua.push_str(a);
+        lua.set_index(-2, i);
+    }
+    Ok(1)
+}
+
+/// Pushes the `io` module table.
+pub(crate) fn open(lua: Lua) -> LResult<()> {
+    lua.ensure(3)?;
+    lua.new_table(0, 8);
+    for (name, f) in [
+        ("write", cfn(write)),
+        ("print", cfn(print)),
+        ("eprint", cfn(eprint)),
+        ("flush", cfn(flush)),
+        ("readline", blocking(readline)),
+        ("read", blocking(read)),
+        ("args", cfn(args)),
+    ] {
+        lua.push_fn(f);
+        lua.set_field(-2, name);
+    }
+    Ok(())
 }

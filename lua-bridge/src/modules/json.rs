@@ -2,8 +2,8 @@
 //! and `json.decode(s) -> v, err`.
 //!
 //! Both go through a [`Payload`], so JSON and message copies agree on what a table is
-//! ([`crate::value`]): `encode` copies the value with [`to_payload_strict`] and writes the
-//! payload, `decode` parses into a payload and builds it with [`from_payload`]. The Rust side
+//! ([`crate::value`]): `encode` copies the value with `to_payload_strict` and writes the
+//! payload, `decode` parses into a payload and builds it with `push_payload`. The Rust side
 //! ([`encode`], [`decode`]) is public for other modules (HTTP bodies, payload transcoding).
 //!
 //! Encoding:
@@ -26,61 +26,73 @@
 //!   is a float.
 //! - Errors name the line and column. Nesting is limited by the parser to 127 levels.
 //!
-//! All failures are `nil, err` with kind `INVALID`; nothing raises.
+//! All failures are `nil, err` with kind `INVALID`; nothing raises (except a VM out of memory).
 
+use std::ffi::c_int;
 use std::fmt;
 use std::io::Write as _;
 
 use bytes::Bytes;
-use mlua::{Lua, Table, Value};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload};
 
 use crate::modules::errors::fail;
-use crate::value::{MAX_DEPTH, from_payload, to_payload_strict, type_name};
+use crate::value::{MAX_DEPTH, push_payload, to_payload_strict};
+use crate::vm::lua::{LResult, Lua, cfn};
 
-/// Builds the `json` table (`encode`, `decode`).
+/// Pushes the `json` table (`encode`, `decode`).
 ///
 /// Lua errors: none from the functions; bad input gives `nil, err` (kind `INVALID`).
-pub fn module(lua: &Lua) -> mlua::Result<Table> {
-    let t = lua.create_table_with_capacity(0, 2)?;
-    t.raw_set(
-        "encode",
-        lua.create_function(|lua, v: Value| {
-            let text = to_payload_strict(&v)
-                .map_err(|e| e.to_error_value())
-                .and_then(|p| encode(&p));
-            match text {
-                Ok(text) => Ok((Value::String(lua.create_string(text)?), Value::Nil)),
-                Err(e) => fail(
-                    lua,
-                    e.kind().clone(),
-                    format!("json.encode: {}", e.message()),
-                ),
-            }
-        })?,
-    )?;
-    t.raw_set(
-        "decode",
-        lua.create_function(|lua, s: Value| {
-            let Value::String(s) = s else {
-                return fail(
-                    lua,
-                    ErrorKind::Invalid,
-                    format!("json.decode expects a string, got {}", type_name(&s)),
-                );
-            };
-            match decode(&s.as_bytes()) {
-                Ok(p) => Ok((from_payload(lua, &p)?, Value::Nil)),
-                Err(e) => fail(
-                    lua,
-                    e.kind().clone(),
-                    format!("json.decode: {}", e.message()),
-                ),
-            }
-        })?,
-    )?;
-    Ok(t)
+pub(crate) fn open(lua: Lua) -> LResult<()> {
+    lua.ensure(3)?;
+    lua.new_table(0, 2);
+    lua.push_fn(cfn(lua_encode));
+    lua.set_field(-2, "encode");
+    lua.push_fn(cfn(lua_decode));
+    lua.set_field(-2, "decode");
+    Ok(())
+}
+
+/// `json.encode(v)`: `text, nil` or `nil, err`.
+fn lua_encode(lua: Lua) -> LResult<c_int> {
+    let text = to_payload_strict(lua, 1)
+        .map_err(|e| e.to_error_value())
+        .and_then(|p| encode(&p));
+    match text {
+        Ok(text) => {
+            lua.push_bytes(&text);
+            lua.push_nil();
+            Ok(2)
+        }
+        Err(e) => fail(
+            lua,
+            e.kind().clone(),
+            format!("json.encode: {}", e.message()),
+        ),
+    }
+}
+
+/// `json.decode(text)`: `v, nil` or `nil, err`.
+fn lua_decode(lua: Lua) -> LResult<c_int> {
+    let Some(text) = lua.bytes(1) else {
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            format!("json.decode expects a string, got {}", lua.type_name(1)),
+        );
+    };
+    match decode(text) {
+        Ok(p) => {
+            push_payload(lua, &p)?;
+            lua.push_nil();
+            Ok(2)
+        }
+        Err(e) => fail(
+            lua,
+            e.kind().clone(),
+            format!("json.decode: {}", e.message()),
+        ),
+    }
 }
 
 /// Writes a payload as JSON text (see the [module docs](self) for the rules).

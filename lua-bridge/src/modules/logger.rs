@@ -7,13 +7,14 @@
 //! they appear (hidden by default under `run -x`).
 
 use crate::value::to_payload;
-use crate::vm;
-use mlua::{Lua, Table, UserData, UserDataMethods, Value};
+use crate::vm::lua::{CFn, LResult, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index};
+use crate::vm::state::state;
+use std::ffi::c_int;
 use wippy_runtime::payload::{Map, Payload};
 
 /// A logger with fixed fields and an optional name.
 #[derive(Debug, Clone, Default)]
-pub struct LuaLogger {
+pub(crate) struct LuaLogger {
     name: Option<String>,
     fields: Map,
 }
@@ -26,13 +27,33 @@ enum Level {
     Error,
 }
 
-fn fields_json(base: &Map, extra: Option<Table>) -> String {
+method_index!(fn logger_index {
+    b"debug" => cfn(debug),
+    b"info" => cfn(info),
+    b"warn" => cfn(warn),
+    b"error" => cfn(error),
+    b"with" => cfn(with),
+    b"named" => cfn(named),
+});
+
+static LOGGER: UserType<LuaLogger> = UserType::new(c"wippy.logger", Some(logger_index as CFn), &[]);
+
+/// The fields of the table at `idx` (a map payload), if it is one.
+fn table_fields(lua: Lua, idx: c_int) -> Option<Map> {
+    if lua.kind(idx) != LUA_TTABLE {
+        return None;
+    }
+    match to_payload(lua, idx) {
+        Ok(Payload::Map(map)) => Some(std::sync::Arc::unwrap_or_clone(map)),
+        _ => None,
+    }
+}
+
+fn fields_json(base: &Map, extra: Option<Map>) -> String {
     let mut all = base.clone();
     if let Some(extra) = extra {
-        if let Ok(Payload::Map(map)) = to_payload(&Value::Table(extra)) {
-            for (k, v) in map.iter() {
-                all.insert(k.clone(), v.clone());
-            }
+        for (k, v) in extra.iter() {
+            all.insert(k.clone(), v.clone());
         }
     }
     if all.is_empty() {
@@ -44,26 +65,29 @@ fn fields_json(base: &Map, extra: Option<Table>) -> String {
 }
 
 /// `ns:name:line` of the Lua code calling into Rust.
-pub(crate) fn location(lua: &Lua) -> String {
-    let entry = vm::state(lua)
-        .ok()
-        .map(|st| st.entry.id.to_string())
-        .unwrap_or_default();
-    let line = lua
-        .inspect_stack(1, |debug| debug.current_line())
-        .flatten()
-        .unwrap_or(0);
+pub(crate) fn location(lua: Lua) -> String {
+    let entry = state(lua).map(|st| st.entry.id.to_string()).unwrap_or_default();
+    let line = lua.current_line(1).unwrap_or(0);
     format!("{entry}:{line}")
 }
 
-pub(crate) fn pid(lua: &Lua) -> String {
-    vm::state(lua)
-        .map(|st| st.handle.pid().to_string())
-        .unwrap_or_default()
+/// The pid of the process, as text (empty outside a process).
+pub(crate) fn pid(lua: Lua) -> String {
+    state(lua).map(|st| st.handle.pid().to_string()).unwrap_or_default()
 }
 
-fn log(lua: &Lua, this: &LuaLogger, level: Level, message: String, extra: Option<Table>) {
-    let fields = fields_json(&this.fields, extra);
+fn this(lua: Lua) -> LResult<&'static mut LuaLogger> {
+    lua.userdata(1, &LOGGER)
+        .ok_or_else(|| Raise::from("expected a logger (use logger:method(...))"))
+}
+
+fn log(lua: Lua, level: Level) -> LResult<c_int> {
+    let this = this(lua)?;
+    let message = match lua.bytes(2) {
+        Some(b) => String::from_utf8_lossy(b).into_owned(),
+        None => lua.display(2),
+    };
+    let fields = fields_json(&this.fields, table_fields(lua, 3));
     let location = location(lua);
     let pid = pid(lua);
     let name = this.name.as_deref().unwrap_or("");
@@ -78,65 +102,64 @@ fn log(lua: &Lua, this: &LuaLogger, level: Level, message: String, extra: Option
         Level::Warn => emit!(warn),
         Level::Error => emit!(error),
     }
+    Ok(0)
 }
 
-impl UserData for LuaLogger {
-    fn add_methods<M: UserDataMethods<Self>>(methods: &mut M) {
-        for (name, level) in [
-            ("debug", Level::Debug),
-            ("info", Level::Info),
-            ("warn", Level::Warn),
-            ("error", Level::Error),
-        ] {
-            methods.add_method(
-                name,
-                move |lua, this, (message, fields): (Value, Option<Table>)| {
-                    let message = match message {
-                        Value::String(s) => s.to_string_lossy(),
-                        other => other.to_string()?,
-                    };
-                    log(lua, this, level, message, fields);
-                    Ok(())
-                },
-            );
+fn debug(lua: Lua) -> LResult<c_int> {
+    log(lua, Level::Debug)
+}
+fn info(lua: Lua) -> LResult<c_int> {
+    log(lua, Level::Info)
+}
+fn warn(lua: Lua) -> LResult<c_int> {
+    log(lua, Level::Warn)
+}
+fn error(lua: Lua) -> LResult<c_int> {
+    log(lua, Level::Error)
+}
+
+fn with(lua: Lua) -> LResult<c_int> {
+    let mut next = this(lua)?.clone();
+    if let Some(extra) = table_fields(lua, 2) {
+        for (k, v) in extra.iter() {
+            next.fields.insert(k.clone(), v.clone());
         }
-        methods.add_method("with", |_, this, fields: Table| {
-            let mut next = this.clone();
-            if let Ok(Payload::Map(map)) = to_payload(&Value::Table(fields)) {
-                for (k, v) in map.iter() {
-                    next.fields.insert(k.clone(), v.clone());
-                }
-            }
-            Ok(next)
-        });
-        methods.add_method("named", |_, this, name: String| {
-            let mut next = this.clone();
-            next.name = Some(match &this.name {
-                Some(parent) => format!("{parent}.{name}"),
-                None => name,
-            });
-            Ok(next)
-        });
     }
+    lua.push_userdata(next, &LOGGER);
+    Ok(1)
 }
 
-/// The `logger` module value.
-pub(crate) fn module(lua: &Lua) -> mlua::Result<Value> {
-    Ok(Value::UserData(lua.create_userdata(LuaLogger::default())?))
+fn named(lua: Lua) -> LResult<c_int> {
+    let mut next = this(lua)?.clone();
+    let Some(name) = lua.string(2) else {
+        return Err(Raise::from("logger:named expects a string"));
+    };
+    next.name = Some(match &next.name {
+        Some(parent) => format!("{parent}.{name}"),
+        None => name,
+    });
+    lua.push_userdata(next, &LOGGER);
+    Ok(1)
+}
+
+/// Pushes the `logger` module value.
+pub(crate) fn open(lua: Lua) -> LResult<()> {
+    lua.push_userdata(LuaLogger::default(), &LOGGER);
+    Ok(())
 }
 
 /// The global `print`: joins its arguments with tabs and logs them at info.
-pub(crate) fn print(lua: &Lua, values: mlua::Variadic<Value>) -> mlua::Result<()> {
-    let mut parts = Vec::with_capacity(values.len());
-    for v in values.iter() {
-        parts.push(match v {
-            Value::String(s) => s.to_string_lossy(),
-            other => other.to_string()?,
+pub(crate) fn print(lua: Lua) -> LResult<c_int> {
+    let mut parts = Vec::with_capacity(usize::try_from(lua.top()).unwrap_or(0));
+    for i in 1..=lua.top() {
+        parts.push(match lua.bytes(i) {
+            Some(b) => String::from_utf8_lossy(b).into_owned(),
+            None => lua.display(i),
         });
     }
     let message = parts.join("\t");
     let location = location(lua);
     let pid = pid(lua);
     tracing::info!(target: "wippy::lua", %pid, %location, "{message}");
-    Ok(())
+    Ok(0)
 }

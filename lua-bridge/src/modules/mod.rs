@@ -1,10 +1,11 @@
 //! The Lua modules a process can use.
 
-pub mod channel;
+pub(crate) mod channel;
+pub(crate) mod coroutine;
 pub mod errors;
 pub mod io;
 pub mod json;
-pub mod logger;
+pub(crate) mod logger;
 pub mod payload;
-pub mod process;
-pub mod time;
+pub(crate) mod process;
+pub(crate) mod time;

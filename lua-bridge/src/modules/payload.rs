@@ -11,7 +11,8 @@
 //! ```
 //!
 //! A [`LuaPayload`] owns its [`Payload`] (immutable, shared by `Arc`s, so handing a payload
-//! userdata around or sending it copies pointers, not data). Three formats can be held:
+//! userdata around or sending it copies pointers, not data); the payload userdata owns its
+//! `LuaPayload` (dropped by `__gc`). Three formats can be held:
 //!
 //! | format | constant | held as |
 //! |---|---|---|
@@ -34,15 +35,17 @@
 //! A failure to encode or decode is `nil, err` with kind `INTERNAL` (as the original).
 //! `p:data()` and `p:unmarshal()` give the value: transcoded to `lua/any` when needed.
 //!
-//! When a payload userdata is copied to another process ([`crate::value::to_payload`]), the
+//! When a payload userdata is copied to another process (`crate::value::to_payload`), the
 //! receiver gets what it holds: the value for `lua/any`, the text for the other formats.
 
-use mlua::{Lua, MetaMethod, Table, UserData, UserDataMethods, Value};
+use std::ffi::c_int;
+
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload};
 
 use crate::modules::errors::fail;
 use crate::modules::json;
-use crate::value::{from_payload, to_payload, type_name};
+use crate::value::{peek_userdata, push_payload, to_payload};
+use crate::vm::lua::{CFn, LResult, Lua, Raise, UserType, cfn, method_index};
 
 /// `payload.format.JSON`.
 pub const FORMAT_JSON: &str = "json/plain";
@@ -184,76 +187,142 @@ fn internal(message: String) -> ErrorValue {
     ErrorValue::new(ErrorKind::Internal, message)
 }
 
-impl UserData for LuaPayload {
-    fn add_methods<M: UserDataMethods<Self>>(methods: &mut M) {
-        methods.add_method("data", |lua, this, ()| data(lua, this));
-        methods.add_method("unmarshal", |lua, this, ()| data(lua, this));
-        methods.add_method("get_format", |_, this, ()| Ok(this.format.as_str()));
-        methods.add_method("transcode", |lua, this, fmt: Value| {
-            let Some(name) = fmt.as_string() else {
-                return fail(
-                    lua,
-                    ErrorKind::Invalid,
-                    format!(
-                        "payload:transcode expects a format string, got {}",
-                        type_name(&fmt)
-                    ),
-                );
-            };
-            let Some(to) = Format::from_name(&name.as_bytes()) else {
-                return fail(
-                    lua,
-                    ErrorKind::Invalid,
-                    format!(
-                        "payload: transcoding to {} is not supported",
-                        name.to_string_lossy()
-                    ),
-                );
-            };
-            match this.transcode(to) {
-                Ok(p) => Ok((Value::UserData(lua.create_userdata(p)?), Value::Nil)),
-                Err(e) => fail(lua, e.kind().clone(), e.message()),
-            }
-        });
-        methods.add_meta_method(MetaMethod::ToString, |_, this, ()| {
-            Ok(format!("payload{{format={}}}", this.format.as_str()))
-        });
+method_index!(fn payload_index {
+    b"data" => cfn(data),
+    b"unmarshal" => cfn(data),
+    b"get_format" => cfn(get_format),
+    b"transcode" => cfn(transcode),
+});
+
+/// The payload userdata type: the block holds a [`LuaPayload`].
+static PAYLOAD: UserType<LuaPayload> = UserType::new(
+    c"wippy.payload",
+    Some(payload_index as CFn),
+    &[("__tostring", cfn(tostring))],
+);
+
+/// Pushes a `lua/any` payload userdata holding `p` (what `msg:payload()` gives). The VM's
+/// userdata owns it from then on.
+///
+/// Needs room for 4 values (the metatable is built on first use). A memory error unwinds
+/// to the enclosing protected call.
+pub(crate) fn push_payload_userdata(lua: Lua, p: Payload) {
+    push_lua_payload(lua, LuaPayload::new(p));
+}
+
+/// Pushes a payload userdata holding `p`, in its format (as [`push_payload_userdata`]).
+pub(crate) fn push_lua_payload(lua: Lua, p: LuaPayload) {
+    lua.push_userdata(p, &PAYLOAD);
+}
+
+/// What the payload userdata at `idx` holds (see [`LuaPayload::payload`]); `None` for
+/// anything else. Never raises, allocates nothing in the VM.
+pub(crate) fn payload_of(lua: Lua, idx: c_int) -> Option<Payload> {
+    peek_userdata(lua, idx, &PAYLOAD).map(|p| p.payload().clone())
+}
+
+/// The payload of a method's receiver (argument 1).
+fn this<'a>(lua: Lua, method: &str) -> LResult<&'a LuaPayload> {
+    match lua.userdata(1, &PAYLOAD) {
+        Some(p) => Ok(p),
+        None => Err(Raise::from(format!(
+            "bad argument #1 to '{method}' (payload expected, got {}); call it as p:{method}()",
+            lua.type_name(1)
+        ))),
     }
 }
 
-/// `p:data()`: `v, nil` or `nil, err`.
-fn data(lua: &Lua, p: &LuaPayload) -> mlua::Result<(Value, Value)> {
-    match p.value() {
-        Ok(v) => Ok((from_payload(lua, &v)?, Value::Nil)),
+/// `p:data()` and `p:unmarshal()`: `v, nil` or `nil, err`.
+fn data(lua: Lua) -> LResult<c_int> {
+    let value = this(lua, "data")?.value();
+    match value {
+        Ok(v) => {
+            push_payload(lua, &v)?;
+            lua.push_nil();
+            Ok(2)
+        }
         Err(e) => fail(lua, e.kind().clone(), e.message()),
     }
 }
 
-/// Builds the `payload` table: `new` and `format`.
+/// `p:get_format()`.
+fn get_format(lua: Lua) -> LResult<c_int> {
+    let format = this(lua, "get_format")?.format();
+    lua.push_str(format.as_str());
+    Ok(1)
+}
+
+/// `p:transcode(format)`: `payload, nil` or `nil, err`.
+fn transcode(lua: Lua) -> LResult<c_int> {
+    let p = this(lua, "transcode")?;
+    let Some(name) = lua.bytes(2) else {
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            format!(
+                "payload:transcode expects a format string, got {}",
+                lua.type_name(2)
+            ),
+        );
+    };
+    let Some(to) = Format::from_name(name) else {
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            format!(
+                "payload: transcoding to {} is not supported",
+                String::from_utf8_lossy(name)
+            ),
+        );
+    };
+    match p.transcode(to) {
+        Ok(q) => {
+            lua.ensure(5)?;
+            push_lua_payload(lua, q);
+            lua.push_nil();
+            Ok(2)
+        }
+        Err(e) => fail(lua, e.kind().clone(), e.message()),
+    }
+}
+
+/// `tostring(p)`: `payload{format=...}`.
+fn tostring(lua: Lua) -> LResult<c_int> {
+    let format = this(lua, "__tostring")?.format();
+    lua.push_str(&format!("payload{{format={}}}", format.as_str()));
+    Ok(1)
+}
+
+/// `payload.new(v)`: a `lua/any` payload holding a copy of `v` (a payload gives a payload
+/// equal to it), or `nil, err` when `v` cannot be copied (a cycle, nesting deeper than
+/// [`crate::value::MAX_DEPTH`]; kind `INVALID`).
+fn new(lua: Lua) -> LResult<c_int> {
+    lua.ensure(6)?;
+    if let Some(p) = lua.userdata(1, &PAYLOAD) {
+        let copy = p.clone();
+        push_lua_payload(lua, copy);
+        lua.push_nil();
+        return Ok(2);
+    }
+    match to_payload(lua, 1) {
+        Ok(p) => {
+            push_payload_userdata(lua, p);
+            lua.push_nil();
+            Ok(2)
+        }
+        Err(e) => fail(lua, e.kind(), format!("payload.new: {e}")),
+    }
+}
+
+/// Pushes the `payload` table: `new` and `format`.
 ///
-/// Lua errors: none from the functions; a value that cannot be copied (a cycle, nesting
-/// deeper than [`crate::value::MAX_DEPTH`]) gives `nil, err` (kind `INVALID`).
-pub fn module(lua: &Lua) -> mlua::Result<Table> {
-    let t = lua.create_table_with_capacity(0, 2)?;
-    t.raw_set(
-        "new",
-        lua.create_function(|lua, v: Value| {
-            if let Value::UserData(ud) = &v
-                && let Ok(p) = ud.borrow::<LuaPayload>()
-            {
-                let copy = p.clone();
-                return Ok((Value::UserData(lua.create_userdata(copy)?), Value::Nil));
-            }
-            match to_payload(&v) {
-                Ok(p) => Ok((
-                    Value::UserData(lua.create_userdata(LuaPayload::new(p))?),
-                    Value::Nil,
-                )),
-                Err(e) => fail(lua, e.kind(), format!("payload.new: {e}")),
-            }
-        })?,
-    )?;
-    let formats = lua.create_table_with_capacity(0, 8)?;
+/// Lua errors: none from the functions; a value that cannot be copied gives `nil, err`.
+pub(crate) fn open(lua: Lua) -> LResult<()> {
+    lua.ensure(4)?;
+    lua.new_table(0, 2);
+    lua.push_fn(cfn(new));
+    lua.set_field(-2, "new");
+    lua.new_table(0, 8);
     for (name, value) in [
         ("JSON", FORMAT_JSON),
         ("LUA", FORMAT_LUA),
@@ -264,13 +333,9 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
         ("GOLANG", FORMAT_GOLANG),
         ("ERROR", FORMAT_ERROR),
     ] {
-        formats.raw_set(name, value)?;
+        lua.push_str(value);
+        lua.set_field(-2, name);
     }
-    t.raw_set("format", formats)?;
-    Ok(t)
-}
-
-/// Sets the global `payload` (see [`module`]).
-pub fn install(lua: &Lua) -> mlua::Result<()> {
-    lua.globals().set("payload", module(lua)?)
+    lua.set_field(-2, "format");
+    Ok(())
 }

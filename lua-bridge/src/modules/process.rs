@@ -1,15 +1,21 @@
 //! The `process` global (reference §1.2): identity, sending, spawning, links, monitors,
 //! cancel/terminate, options, the inbox/events/listen channels and the name registry.
 //!
-//! Every call acts through the process's own [`ProcessHandle`]; failures return
-//! `nil, err` (`set_options` returns `false, err`).
+//! Every call acts through the process's own
+//! [`ProcessHandle`](wippy_runtime::process::ProcessHandle); failures return `nil, err`
+//! (`set_options` returns `false, err`).
+//!
+//! The table is empty with an `__index` that answers each name with its function, so a
+//! process pays a few bytes for `process`, not a table of thirty functions; `process.event`
+//! and `process.registry` are built on first use and kept.
 
-use super::errors::{fail, new_error};
-use super::payload::LuaPayload;
-use crate::modules::channel::channel_userdata;
-use crate::value::{from_payload, to_payload};
-use crate::vm::{self, channel::Feed};
-use mlua::{AnyUserData, Lua, Table, UserData, UserDataMethods, Value, Variadic};
+use super::errors::{fail, push_error};
+use crate::modules::channel::{channel_id, push_channel};
+use crate::value::{push_payload, to_payload};
+use crate::vm::channel::Feed;
+use crate::vm::lua::{CFn, LResult, LUA_TSTRING, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index};
+use crate::vm::state::{ProcState, state};
+use std::ffi::c_int;
 use std::time::UNIX_EPOCH;
 use wippy_runtime::message::{Event, Message, Outcome, Payloads, Topic};
 use wippy_runtime::payload::ErrorKind;
@@ -17,392 +23,474 @@ use wippy_runtime::{Dest, RuntimeError, SpawnSpec};
 
 /// A message from the inbox (or from `listen(t, {message = true})`).
 #[derive(Debug)]
-pub struct LuaMessage(pub Message);
+pub(crate) struct LuaMessage(pub(crate) Message);
 
-impl UserData for LuaMessage {
-    fn add_methods<M: UserDataMethods<Self>>(methods: &mut M) {
-        methods.add_method("topic", |_, this, ()| Ok(this.0.topic.to_string()));
-        methods.add_method("from", |_, this, ()| {
-            Ok(this
-                .0
-                .from
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default())
-        });
-        methods.add_method("payload", |lua, this, ()| match this.0.payloads.len() {
-            0 => Ok(Value::Nil),
-            1 => Ok(Value::UserData(
-                lua.create_userdata(LuaPayload::new(this.0.payloads[0].clone()))?,
-            )),
-            _ => {
-                let list = lua.create_table()?;
-                for (i, p) in this.0.payloads.iter().enumerate() {
-                    list.raw_set(i + 1, LuaPayload::new(p.clone()))?;
-                }
-                Ok(Value::Table(list))
-            }
-        });
-        methods.add_meta_method("__tostring", |_, this, ()| {
-            Ok(format!("process.Message{{topic={}}}", this.0.topic))
-        });
-    }
+method_index!(fn message_index {
+    b"topic" => cfn(message_topic),
+    b"from" => cfn(message_from),
+    b"payload" => cfn(message_payload),
+});
+
+static MESSAGE: UserType<LuaMessage> = UserType::new(
+    c"wippy.message",
+    Some(message_index as CFn),
+    &[("__tostring", cfn(message_tostring))],
+);
+
+fn message(lua: Lua) -> LResult<&'static LuaMessage> {
+    lua.userdata(1, &MESSAGE)
+        .map(|m| &*m)
+        .ok_or_else(|| Raise::from("expected a message (use msg:method())"))
 }
 
-/// An event as the plain table `events()` delivers.
-pub(crate) fn event_table(lua: &Lua, event: &Event) -> mlua::Result<Table> {
-    let table = lua.create_table()?;
-    table.raw_set("kind", event.kind.topic())?;
-    table.raw_set(
-        "from",
-        event
-            .from
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-    )?;
+fn message_topic(lua: Lua) -> LResult<c_int> {
+    let m = message(lua)?;
+    lua.push_str(&m.0.topic);
+    Ok(1)
+}
+
+fn message_from(lua: Lua) -> LResult<c_int> {
+    let m = message(lua)?;
+    match &m.0.from {
+        Some(pid) => lua.push_str(&pid.to_string()),
+        None => lua.push_str(""),
+    }
+    Ok(1)
+}
+
+fn message_payload(lua: Lua) -> LResult<c_int> {
+    let m = message(lua)?;
+    match m.0.payloads.len() {
+        0 => lua.push_nil(),
+        1 => super::payload::push_payload_userdata(lua, m.0.payloads[0].clone()),
+        n => {
+            lua.ensure(3)?;
+            lua.new_table(c_int::try_from(n).unwrap_or(0), 0);
+            for (i, p) in (1..).zip(m.0.payloads.iter()) {
+                super::payload::push_payload_userdata(lua, p.clone());
+                lua.set_index(-2, i);
+            }
+        }
+    }
+    Ok(1)
+}
+
+fn message_tostring(lua: Lua) -> LResult<c_int> {
+    let m = message(lua)?;
+    lua.push_str(&format!("process.Message{{topic={}}}", m.0.topic));
+    Ok(1)
+}
+
+/// Pushes a Message userdata.
+pub(crate) fn push_message(lua: Lua, message: Message) {
+    lua.push_userdata(LuaMessage(message), &MESSAGE);
+}
+
+/// Pushes an event as the plain table `events()` delivers.
+pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
+    lua.ensure(6)?;
+    lua.new_table(0, 6);
+    lua.push_str(event.kind.topic());
+    lua.set_field(-2, "kind");
+    match &event.from {
+        Some(pid) => lua.push_str(&pid.to_string()),
+        None => lua.push_str(""),
+    }
+    lua.set_field(-2, "from");
     let at = event
         .at
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
         .unwrap_or(0.0);
-    table.raw_set("at", at)?;
+    lua.push_number(at);
+    lua.set_field(-2, "at");
     if let Some(outcome) = &event.outcome {
-        let result = lua.create_table()?;
+        lua.new_table(0, 1);
         match outcome {
-            Outcome::Normal(value) => result.raw_set("value", from_payload(lua, value)?)?,
+            Outcome::Normal(value) => {
+                push_payload(lua, value)?;
+                lua.set_field(-2, "value");
+            }
             Outcome::Error(error) => {
-                let error = new_error(lua, error.clone())?;
-                result.raw_set("error", error.clone())?;
-                table.raw_set("error", error)?;
+                push_error(lua, error.clone());
+                lua.push_value(-1);
+                lua.set_field(-3, "error");
+                // Also `event.error`, as the seed's examples read it.
+                lua.set_field(-3, "error");
             }
         }
-        table.raw_set("result", result)?;
+        lua.set_field(-2, "result");
     }
     if let Some(reason) = &event.reason {
-        table.raw_set("reason", reason.as_ref())?;
-    }
-    Ok(table)
-}
-
-fn runtime_error(lua: &Lua, error: RuntimeError) -> mlua::Result<(Value, Value)> {
-    fail(lua, error.kind(), error.to_string())
-}
-
-fn ok_or_err(lua: &Lua, result: Result<(), RuntimeError>) -> mlua::Result<(Value, Value)> {
-    match result {
-        Ok(()) => Ok((Value::Boolean(true), Value::Nil)),
-        Err(error) => runtime_error(lua, error),
-    }
-}
-
-fn dest_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.to_string_lossy()),
-        _ => None,
-    }
-}
-
-fn handle(lua: &Lua) -> mlua::Result<wippy_runtime::process::ProcessHandle> {
-    Ok(vm::state(lua)?.handle.clone())
-}
-
-fn payloads(
-    values: impl IntoIterator<Item = Value>,
-) -> Result<Payloads, wippy_runtime::payload::ErrorValue> {
-    values
-        .into_iter()
-        .map(|v| to_payload(&v).map_err(|e| e.to_error_value()))
-        .collect()
-}
-
-fn send(
-    lua: &Lua,
-    (dest, topic, rest): (Value, Value, Variadic<Value>),
-) -> mlua::Result<(Value, Value)> {
-    let Some(dest) = dest_text(&dest) else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            "process.send: destination must be a pid or a name",
-        );
-    };
-    let Some(topic) = dest_text(&topic) else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            "process.send: topic must be a string",
-        );
-    };
-    let payloads = match payloads(rest) {
-        Ok(p) => p,
-        Err(e) => return Ok((Value::Nil, new_error(lua, e)?)),
-    };
-    let handle = handle(lua)?;
-    ok_or_err(
-        lua,
-        handle.send(Dest::Str(&dest), Topic::from(topic), payloads),
-    )
-}
-
-fn spawn_with(
-    lua: &Lua,
-    args: (Value, Value, Variadic<Value>),
-    link: bool,
-    monitor: bool,
-) -> mlua::Result<(Value, Value)> {
-    let (entry, host, rest) = args;
-    let (Some(entry), Some(host)) = (dest_text(&entry), dest_text(&host)) else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            "process.spawn: entry id and host id must be strings",
-        );
-    };
-    let args = match payloads(rest) {
-        Ok(p) => p,
-        Err(e) => return Ok((Value::Nil, new_error(lua, e)?)),
-    };
-    let mut spec = SpawnSpec::new(entry, host).args(args);
-    spec.link = link;
-    spec.monitor = monitor;
-    let handle = handle(lua)?;
-    match handle.spawn(spec) {
-        Ok(pid) => Ok((
-            Value::String(lua.create_string(pid.to_string())?),
-            Value::Nil,
-        )),
-        Err(error) => runtime_error(lua, error),
-    }
-}
-
-fn dest_op(
-    lua: &Lua,
-    dest: Value,
-    op: impl FnOnce(&wippy_runtime::process::ProcessHandle, Dest<'_>) -> Result<(), RuntimeError>,
-) -> mlua::Result<(Value, Value)> {
-    let Some(dest) = dest_text(&dest) else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            "destination must be a pid or a name",
-        );
-    };
-    let handle = handle(lua)?;
-    ok_or_err(lua, op(&handle, Dest::Str(&dest)))
-}
-
-/// The channel for a process feed, created on first use and the same afterwards.
-fn feed_channel(lua: &Lua, feed: Feed, topic: Option<Topic>) -> mlua::Result<AnyUserData> {
-    let mut st = vm::state(lua)?;
-    let existing = match (&feed, &topic) {
-        (Feed::Inbox, _) => st.inbox.clone(),
-        (Feed::Events, _) => st.events.clone(),
-        (_, Some(topic)) => st.listens.get(topic).cloned(),
-        _ => None,
-    };
-    if let Some(ud) = existing {
-        return Ok(ud);
-    }
-    let cap = if matches!(feed, Feed::Listen { .. }) {
-        1
-    } else {
-        0
-    };
-    let id = st.channels.create(cap, feed);
-    st.feeds.insert(id, feed);
-    drop(st);
-    let ud = channel_userdata(lua, id)?;
-    let mut st = vm::state(lua)?;
-    match (feed, topic) {
-        (Feed::Inbox, _) => {
-            st.inbox = Some(ud.clone());
-            st.inbox_chan = Some(id);
-            st.router.set_inbox(id);
-        }
-        (Feed::Events, _) => {
-            st.events = Some(ud.clone());
-            st.events_chan = Some(id);
-        }
-        (_, Some(topic)) => {
-            st.listens.insert(topic.clone(), ud.clone());
-            st.router.subscribe(topic, id);
-        }
-        _ => {}
-    }
-    Ok(ud)
-}
-
-fn listen(lua: &Lua, (topic, options): (String, Option<Table>)) -> mlua::Result<AnyUserData> {
-    if topic.starts_with('@') {
-        return Err(mlua::Error::runtime(format!(
-            "process.listen: topic {topic:?} is reserved"
-        )));
-    }
-    let message = match options {
-        Some(options) => options.get::<Option<bool>>("message")?.unwrap_or(false),
-        None => false,
-    };
-    feed_channel(lua, Feed::Listen { message }, Some(Topic::from(topic)))
-}
-
-fn unlisten(lua: &Lua, channel: AnyUserData) -> mlua::Result<()> {
-    let id = channel.borrow::<super::channel::LuaChannel>()?.id;
-    let mut st = vm::state(lua)?;
-    if let Some(topic) = st.router.topic_of(id).cloned() {
-        st.listens.remove(&topic);
-        st.router.unsubscribe(id);
-        st.feeds.remove(&id);
-        st.channels.close(id);
+        lua.push_str(reason);
+        lua.set_field(-2, "reason");
     }
     Ok(())
 }
 
-fn options(lua: &Lua, _: ()) -> mlua::Result<Table> {
-    let table = lua.create_table()?;
-    table.raw_set("trap_links", handle(lua)?.trap_links())?;
-    Ok(table)
+fn runtime_error(lua: Lua, error: &RuntimeError) -> LResult<c_int> {
+    fail(lua, error.kind(), error.to_string())
 }
 
-fn set_options(lua: &Lua, options: Table) -> mlua::Result<(bool, Value)> {
-    let handle = handle(lua)?;
-    for pair in options.pairs::<Value, Value>() {
-        let (key, value) = pair?;
-        let key = match &key {
-            Value::String(s) => s.to_string_lossy(),
-            other => format!("{other:?}"),
+fn ok_or_err(lua: Lua, result: Result<(), RuntimeError>) -> LResult<c_int> {
+    match result {
+        Ok(()) => {
+            lua.push_bool(true);
+            Ok(1)
+        }
+        Err(error) => runtime_error(lua, &error),
+    }
+}
+
+fn payloads(lua: Lua, from: c_int) -> Result<Payloads, wippy_runtime::payload::ErrorValue> {
+    (from..=lua.top())
+        .map(|i| to_payload(lua, i).map_err(|e| e.to_error_value()))
+        .collect()
+}
+
+fn send(lua: Lua) -> LResult<c_int> {
+    let Some(dest) = lua.bytes(1) else {
+        return fail(lua, ErrorKind::Invalid, "process.send: destination must be a pid or a name");
+    };
+    let Some(topic) = lua.bytes(2) else {
+        return fail(lua, ErrorKind::Invalid, "process.send: topic must be a string");
+    };
+    let payloads = match payloads(lua, 3) {
+        Ok(p) => p,
+        Err(e) => {
+            lua.push_nil();
+            push_error(lua, e);
+            return Ok(2);
+        }
+    };
+    let dest = String::from_utf8_lossy(dest);
+    let topic = Topic::from(String::from_utf8_lossy(topic).as_ref());
+    let result = state(lua)?.handle.send(Dest::Str(&dest), topic, payloads);
+    ok_or_err(lua, result)
+}
+
+fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
+    let (Some(entry), Some(host)) = (lua.string(1), lua.string(2)) else {
+        return fail(lua, ErrorKind::Invalid, "process.spawn: entry id and host id must be strings");
+    };
+    let args = match payloads(lua, 3) {
+        Ok(p) => p,
+        Err(e) => {
+            lua.push_nil();
+            push_error(lua, e);
+            return Ok(2);
+        }
+    };
+    let mut spec = SpawnSpec::new(entry, host).args(args);
+    spec.link = link;
+    spec.monitor = monitor;
+    let result = state(lua)?.handle.spawn(spec);
+    match result {
+        Ok(pid) => {
+            lua.push_str(&pid.to_string());
+            Ok(1)
+        }
+        Err(error) => runtime_error(lua, &error),
+    }
+}
+
+fn spawn(lua: Lua) -> LResult<c_int> {
+    spawn_with(lua, false, false)
+}
+fn spawn_monitored(lua: Lua) -> LResult<c_int> {
+    spawn_with(lua, false, true)
+}
+fn spawn_linked(lua: Lua) -> LResult<c_int> {
+    spawn_with(lua, true, false)
+}
+fn spawn_linked_monitored(lua: Lua) -> LResult<c_int> {
+    spawn_with(lua, true, true)
+}
+
+fn dest_op(
+    lua: Lua,
+    op: impl FnOnce(&wippy_runtime::process::ProcessHandle, Dest<'_>) -> Result<(), RuntimeError>,
+) -> LResult<c_int> {
+    let Some(dest) = lua.string(1) else {
+        return fail(lua, ErrorKind::Invalid, "destination must be a pid or a name");
+    };
+    let result = op(&state(lua)?.handle, Dest::Str(&dest));
+    ok_or_err(lua, result)
+}
+
+fn terminate(lua: Lua) -> LResult<c_int> {
+    dest_op(lua, |h, d| h.terminate(d))
+}
+fn cancel(lua: Lua) -> LResult<c_int> {
+    let reason = lua.string(2).unwrap_or_else(|| "cancelled".to_owned());
+    dest_op(lua, |h, d| h.cancel(d, &reason))
+}
+fn monitor(lua: Lua) -> LResult<c_int> {
+    dest_op(lua, |h, d| h.monitor(d))
+}
+fn unmonitor(lua: Lua) -> LResult<c_int> {
+    dest_op(lua, |h, d| h.unmonitor(d))
+}
+fn link(lua: Lua) -> LResult<c_int> {
+    dest_op(lua, |h, d| h.link(d))
+}
+fn unlink(lua: Lua) -> LResult<c_int> {
+    dest_op(lua, |h, d| h.unlink(d))
+}
+
+fn pid(lua: Lua) -> LResult<c_int> {
+    let pid = state(lua)?.handle.pid().to_string();
+    lua.push_str(&pid);
+    Ok(1)
+}
+
+fn id(lua: Lua) -> LResult<c_int> {
+    let id = state(lua)?.handle.entry_id().map(ToString::to_string);
+    match id {
+        Some(id) => {
+            lua.push_str(&id);
+            Ok(1)
+        }
+        None => fail(lua, ErrorKind::NotFound, "process has no registry entry"),
+    }
+}
+
+/// The channel for a process feed, created on first use and the same afterwards.
+fn feed_channel(lua: Lua, feed: Feed, topic: Option<Topic>) -> LResult<c_int> {
+    lua.ensure(4)?;
+    let st: &mut ProcState = state(lua)?;
+    let existing = match (&feed, &topic) {
+        (Feed::Inbox, _) => st.inbox,
+        (Feed::Events, _) => st.events,
+        (_, Some(topic)) => st.listens.get(topic).copied(),
+        _ => None,
+    };
+    if let Some((_, r)) = existing {
+        lua.push_ref(r);
+        return Ok(1);
+    }
+    let cap = usize::from(matches!(feed, Feed::Listen { .. }));
+    let id = st.channels.create(cap);
+    st.feeds.insert(id, feed);
+    push_channel(lua, id);
+    lua.push_value(-1);
+    let r = lua.new_ref();
+    match (feed, topic) {
+        (Feed::Inbox, _) => {
+            st.inbox = Some((id, r));
+            st.router.set_inbox(id);
+        }
+        (Feed::Events, _) => st.events = Some((id, r)),
+        (_, Some(topic)) => {
+            st.listens.insert(topic.clone(), (id, r));
+            st.router.subscribe(topic, id);
+        }
+        _ => {}
+    }
+    Ok(1)
+}
+
+fn inbox(lua: Lua) -> LResult<c_int> {
+    feed_channel(lua, Feed::Inbox, None)
+}
+
+fn events(lua: Lua) -> LResult<c_int> {
+    feed_channel(lua, Feed::Events, None)
+}
+
+fn listen(lua: Lua) -> LResult<c_int> {
+    let Some(topic) = lua.string(1) else {
+        return Err(Raise::from("process.listen: topic must be a string"));
+    };
+    if topic.starts_with('@') {
+        return Err(Raise::from(format!("process.listen: topic {topic:?} is reserved")));
+    }
+    let message = lua.kind(2) == LUA_TTABLE && {
+        lua.get_field(2, "message");
+        let m = lua.truthy(-1);
+        lua.pop(1);
+        m
+    };
+    feed_channel(lua, Feed::Listen { message }, Some(Topic::from(topic)))
+}
+
+fn unlisten(lua: Lua) -> LResult<c_int> {
+    let Some(id) = channel_id(lua, 1) else {
+        return Err(Raise::from("process.unlisten expects a channel from process.listen"));
+    };
+    let st = state(lua)?;
+    if let Some(topic) = st.router.topic_of(id).cloned() {
+        if let Some((_, r)) = st.listens.remove(&topic) {
+            lua.unref(r);
+        }
+        st.router.unsubscribe(id);
+        st.feeds.remove(&id);
+        st.channels.close(id);
+    }
+    Ok(0)
+}
+
+fn get_options(lua: Lua) -> LResult<c_int> {
+    let trap = state(lua)?.handle.trap_links();
+    lua.new_table(0, 1);
+    lua.push_bool(trap);
+    lua.set_field(-2, "trap_links");
+    Ok(1)
+}
+
+fn set_options(lua: Lua) -> LResult<c_int> {
+    if lua.kind(1) != LUA_TTABLE {
+        return Err(Raise::from("process.set_options expects a table"));
+    }
+    lua.ensure(4)?;
+    lua.set_top(1);
+    lua.push_nil();
+    let mut trap = None;
+    while lua.next(1) {
+        let key = if lua.kind(-2) == LUA_TSTRING {
+            lua.string(-2).unwrap_or_default()
+        } else {
+            lua.display(-2)
         };
-        match (key.as_str(), value) {
-            ("trap_links", Value::Boolean(trap)) => handle.set_trap_links(trap),
-            ("trap_links", _) => {
-                let (_, err) = fail(
-                    lua,
-                    ErrorKind::Invalid,
-                    "option trap_links must be a boolean",
-                )?;
-                return Ok((false, err));
+        match key.as_str() {
+            "trap_links" if lua.kind(-1) == mlua::ffi::LUA_TBOOLEAN => trap = Some(lua.truthy(-1)),
+            "trap_links" => {
+                lua.set_top(0);
+                lua.push_bool(false);
+                fail(lua, ErrorKind::Invalid, "option trap_links must be a boolean")?;
+                lua.remove(-2);
+                return Ok(2);
             }
-            (other, _) => {
-                let (_, err) = fail(
-                    lua,
-                    ErrorKind::Invalid,
-                    format!("option {other} is not supported"),
-                )?;
-                return Ok((false, err));
+            other => {
+                let message = format!("option {other} is not supported");
+                lua.set_top(0);
+                lua.push_bool(false);
+                fail(lua, ErrorKind::Invalid, message)?;
+                lua.remove(-2);
+                return Ok(2);
             }
         }
+        lua.pop(1);
     }
-    Ok((true, Value::Nil))
+    if let Some(trap) = trap {
+        state(lua)?.handle.set_trap_links(trap);
+    }
+    lua.push_bool(true);
+    Ok(1)
 }
 
-fn registry_table(lua: &Lua) -> mlua::Result<Table> {
-    let registry = lua.create_table()?;
-    registry.raw_set(
-        "register",
-        lua.create_function(|lua, (name, pid): (String, Option<String>)| {
-            let handle = handle(lua)?;
-            ok_or_err(lua, handle.register(&name, pid.as_deref().map(Dest::Str)))
-        })?,
-    )?;
-    registry.raw_set(
-        "lookup",
-        lua.create_function(|lua, name: String| {
-            let handle = handle(lua)?;
-            match handle.runtime().lookup(&name) {
-                Ok(pid) => Ok((
-                    Value::String(lua.create_string(pid.to_string())?),
-                    Value::Nil,
-                )),
-                Err(_) => fail(lua, ErrorKind::NotFound, "name not registered"),
+fn register(lua: Lua) -> LResult<c_int> {
+    let Some(name) = lua.string(1) else {
+        return fail(lua, ErrorKind::Invalid, "registry.register: name must be a string");
+    };
+    let pid = lua.string(2);
+    let result = state(lua)?.handle.register(&name, pid.as_deref().map(Dest::Str));
+    ok_or_err(lua, result)
+}
+
+fn lookup(lua: Lua) -> LResult<c_int> {
+    let Some(name) = lua.string(1) else {
+        return fail(lua, ErrorKind::Invalid, "registry.lookup: name must be a string");
+    };
+    let found = state(lua)?.handle.runtime().lookup(&name);
+    match found {
+        Ok(pid) => {
+            lua.push_str(&pid.to_string());
+            Ok(1)
+        }
+        Err(_) => fail(lua, ErrorKind::NotFound, "name not registered"),
+    }
+}
+
+fn unregister(lua: Lua) -> LResult<c_int> {
+    let Some(name) = lua.string(1) else {
+        return Err(Raise::from("registry.unregister: name must be a string"));
+    };
+    let removed = state(lua)?.handle.runtime().unregister(&name);
+    lua.push_bool(removed);
+    Ok(1)
+}
+
+fn push_event_constants(lua: Lua) {
+    lua.new_table(0, 3);
+    for (name, topic) in [
+        ("CANCEL", "pid.cancel"),
+        ("EXIT", "pid.exit"),
+        ("LINK_DOWN", "pid.link.down"),
+    ] {
+        lua.push_str(topic);
+        lua.set_field(-2, name);
+    }
+}
+
+fn push_registry(lua: Lua) {
+    lua.new_table(0, 7);
+    for (name, f) in [
+        ("register", cfn(register)),
+        ("lookup", cfn(lookup)),
+        ("unregister", cfn(unregister)),
+    ] {
+        lua.push_fn(f);
+        lua.set_field(-2, name);
+    }
+    for (name, level) in [("LOCAL", 0), ("EVENTUAL", 1), ("CONSISTENT", 2), ("STRONG", 3)] {
+        lua.push_int(level);
+        lua.set_field(-2, name);
+    }
+}
+
+/// `__index` of the `process` table.
+fn process_index(lua: Lua) -> LResult<c_int> {
+    let f: CFn = match lua.bytes(2) {
+        Some(b"pid") => cfn(pid),
+        Some(b"id") => cfn(id),
+        Some(b"send") => cfn(send),
+        Some(b"spawn") => cfn(spawn),
+        Some(b"spawn_monitored") => cfn(spawn_monitored),
+        Some(b"spawn_linked") => cfn(spawn_linked),
+        Some(b"spawn_linked_monitored") => cfn(spawn_linked_monitored),
+        Some(b"terminate") => cfn(terminate),
+        Some(b"cancel") => cfn(cancel),
+        Some(b"monitor") => cfn(monitor),
+        Some(b"unmonitor") => cfn(unmonitor),
+        Some(b"link") => cfn(link),
+        Some(b"unlink") => cfn(unlink),
+        Some(b"get_options") => cfn(get_options),
+        Some(b"set_options") => cfn(set_options),
+        Some(b"inbox") => cfn(inbox),
+        Some(b"events") => cfn(events),
+        Some(b"listen") => cfn(listen),
+        Some(b"unlisten") => cfn(unlisten),
+        Some(key @ (b"event" | b"registry")) => {
+            lua.ensure(4)?;
+            if key == b"event" {
+                push_event_constants(lua);
+            } else {
+                push_registry(lua);
             }
-        })?,
-    )?;
-    registry.raw_set(
-        "unregister",
-        lua.create_function(|lua, name: String| Ok(handle(lua)?.runtime().unregister(&name)))?,
-    )?;
-    registry.raw_set("LOCAL", 0)?;
-    registry.raw_set("EVENTUAL", 1)?;
-    registry.raw_set("CONSISTENT", 2)?;
-    registry.raw_set("STRONG", 3)?;
-    Ok(registry)
+            lua.push_value(2);
+            lua.push_value(-2);
+            // SAFETY: the process table at 1 (a plain table), key and value on top.
+            unsafe { mlua::ffi::lua_rawset(lua.raw(), 1) };
+            return Ok(1);
+        }
+        _ => {
+            lua.push_nil();
+            return Ok(1);
+        }
+    };
+    lua.push_fn(f);
+    Ok(1)
 }
 
-/// The `process` global.
-pub(crate) fn module(lua: &Lua) -> mlua::Result<Table> {
-    let process = lua.create_table()?;
-    process.raw_set(
-        "pid",
-        lua.create_function(|lua, ()| Ok(handle(lua)?.pid().to_string()))?,
-    )?;
-    process.raw_set(
-        "id",
-        lua.create_function(|lua, ()| match handle(lua)?.entry_id() {
-            Some(id) => Ok((Value::String(lua.create_string(id.as_str())?), Value::Nil)),
-            None => fail(lua, ErrorKind::NotFound, "process has no registry entry"),
-        })?,
-    )?;
-    process.raw_set("send", lua.create_function(send)?)?;
-    process.raw_set(
-        "spawn",
-        lua.create_function(|lua, a| spawn_with(lua, a, false, false))?,
-    )?;
-    process.raw_set(
-        "spawn_monitored",
-        lua.create_function(|lua, a| spawn_with(lua, a, false, true))?,
-    )?;
-    process.raw_set(
-        "spawn_linked",
-        lua.create_function(|lua, a| spawn_with(lua, a, true, false))?,
-    )?;
-    process.raw_set(
-        "spawn_linked_monitored",
-        lua.create_function(|lua, a| spawn_with(lua, a, true, true))?,
-    )?;
-    process.raw_set(
-        "terminate",
-        lua.create_function(|lua, dest: Value| dest_op(lua, dest, |h, d| h.terminate(d)))?,
-    )?;
-    process.raw_set(
-        "cancel",
-        lua.create_function(|lua, (dest, reason): (Value, Option<String>)| {
-            let reason = reason.unwrap_or_else(|| "cancelled".to_owned());
-            dest_op(lua, dest, |h, d| h.cancel(d, &reason))
-        })?,
-    )?;
-    process.raw_set(
-        "monitor",
-        lua.create_function(|lua, dest: Value| dest_op(lua, dest, |h, d| h.monitor(d)))?,
-    )?;
-    process.raw_set(
-        "unmonitor",
-        lua.create_function(|lua, dest: Value| dest_op(lua, dest, |h, d| h.unmonitor(d)))?,
-    )?;
-    process.raw_set(
-        "link",
-        lua.create_function(|lua, dest: Value| dest_op(lua, dest, |h, d| h.link(d)))?,
-    )?;
-    process.raw_set(
-        "unlink",
-        lua.create_function(|lua, dest: Value| dest_op(lua, dest, |h, d| h.unlink(d)))?,
-    )?;
-    process.raw_set("get_options", lua.create_function(options)?)?;
-    process.raw_set("set_options", lua.create_function(set_options)?)?;
-    process.raw_set(
-        "inbox",
-        lua.create_function(|lua, ()| feed_channel(lua, Feed::Inbox, None))?,
-    )?;
-    process.raw_set(
-        "events",
-        lua.create_function(|lua, ()| feed_channel(lua, Feed::Events, None))?,
-    )?;
-    process.raw_set("listen", lua.create_function(listen)?)?;
-    process.raw_set("unlisten", lua.create_function(unlisten)?)?;
-    let event = lua.create_table()?;
-    event.raw_set("CANCEL", "pid.cancel")?;
-    event.raw_set("EXIT", "pid.exit")?;
-    event.raw_set("LINK_DOWN", "pid.link.down")?;
-    process.raw_set("event", event)?;
-    process.raw_set("registry", registry_table(lua)?)?;
-    Ok(process)
+static MODULE: UserType<()> = UserType::new(c"wippy.process.module", Some(cfn(process_index)), &[]);
+
+/// Pushes the `process` global.
+pub(crate) fn open(lua: Lua) -> LResult<()> {
+    lua.ensure(3)?;
+    lua.new_table(0, 0);
+    lua.push_metatable(&MODULE);
+    // SAFETY: the table at -2, its metatable on top.
+    unsafe { mlua::ffi::lua_setmetatable(lua.raw(), -2) };
+    Ok(())
 }

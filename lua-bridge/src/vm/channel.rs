@@ -2,13 +2,14 @@
 //! coroutines that block on them.
 //!
 //! Everything here belongs to one process's state ([`ProcState`](super::state::ProcState))
-//! and runs on whichever worker steps that process: no locks. A coroutine that blocks
-//! registers one [`Op`] (a receive, a send, or a select over several cases) in the
-//! queues of the channels involved; the first channel able to complete it does so and
-//! readies the coroutine with the result. Registrations left behind in other channels
-//! are skipped when met (their op is no longer pending).
+//! and runs on whichever worker steps that process: no locks, and no Lua (values are
+//! [`Slot`]s). A coroutine that blocks registers one [`Op`] (a receive, a send, a select
+//! over several cases, a sleep or a terminal read); the first event able to complete it
+//! does so and readies the coroutine. Registrations the op left in other channels' queues
+//! carry the op's sequence number, so they are recognised as stale once the op is done,
+//! even after its slab slot is reused.
 
-use mlua::{AnyUserData, Value};
+use super::slot::Slot;
 use slab::Slab;
 use smallvec::SmallVec;
 use std::collections::VecDeque;
@@ -20,11 +21,10 @@ pub(crate) type OpId = usize;
 /// A coroutine's index.
 pub(crate) type CoId = usize;
 
-/// What feeds a channel besides user sends.
+/// What feeds a process channel besides user sends (plain `channel.new` channels
+/// have no feed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Feed {
-    /// A plain `channel.new` channel.
-    User,
     /// `process.inbox()`: Message objects from the router.
     Inbox,
     /// `process.events()`: event tables.
@@ -35,20 +35,26 @@ pub(crate) enum Feed {
     Timer,
 }
 
+/// A registration of a blocked op in a channel's queue.
+#[derive(Debug, Clone, Copy)]
+struct Ticket {
+    op: OpId,
+    seq: u64,
+    case: usize,
+}
+
 /// One channel.
 #[derive(Debug)]
 pub(crate) struct Channel {
-    pub(crate) buf: VecDeque<Value>,
+    pub(crate) buf: VecDeque<Slot>,
     pub(crate) cap: usize,
     pub(crate) closed: bool,
-    /// Blocked receivers: (op, case index).
-    recvq: VecDeque<(OpId, usize)>,
-    /// Blocked senders: (op, case index, value).
-    sendq: VecDeque<(OpId, usize, Value)>,
+    recvq: VecDeque<Ticket>,
+    sendq: VecDeque<(Ticket, Slot)>,
 }
 
 impl Channel {
-    pub(crate) fn new(cap: usize) -> Channel {
+    fn new(cap: usize) -> Channel {
         Channel {
             buf: VecDeque::new(),
             cap,
@@ -63,27 +69,33 @@ impl Channel {
 #[derive(Debug)]
 pub(crate) enum Completion {
     /// A receive (case index, value, ok).
-    Received(usize, Value, bool),
-    /// A send went through (case index, the value sent).
-    Sent(usize, Value),
+    Received(usize, Slot, bool),
+    /// A send went through (case index).
+    Sent(usize),
     /// A send met a closed channel: raise "send on closed channel".
     SendClosed,
+    /// A sleep ended.
+    Woke,
+    /// A terminal read ended.
+    Read(crate::modules::io::ReadResult),
 }
 
 /// A blocked operation.
 #[derive(Debug)]
 pub(crate) struct Op {
     pub(crate) co: CoId,
-    /// For select: the channel userdata of each case (so the result names it).
-    pub(crate) select: Option<SmallVec<[AnyUserData; 4]>>,
+    seq: u64,
+    /// For select: a registry reference to each case userdata (the result names its
+    /// channel and, for a send, its value).
+    pub(crate) select: Option<SmallVec<[std::ffi::c_int; 4]>>,
     pub(crate) done: Option<Completion>,
 }
 
 /// One case of a receive, send or select.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) enum Case {
     Recv(ChanId),
-    Send(ChanId, Value),
+    Send(ChanId, Slot),
 }
 
 /// The channel table and the pending operations of one process.
@@ -91,45 +103,69 @@ pub(crate) enum Case {
 pub(crate) struct Channels {
     pub(crate) chans: Slab<Channel>,
     pub(crate) ops: Slab<Op>,
+    next_seq: u64,
     /// Coroutines whose op completed, in completion order.
     pub(crate) completed: VecDeque<CoId>,
+    /// Values dropped from queues (stale send registrations); the driver releases them.
+    pub(crate) garbage: Vec<Slot>,
 }
 
 /// The immediate result of trying a case.
 #[derive(Debug)]
 pub(crate) enum Attempt {
-    Received(Value, bool),
-    Sent(Value),
+    Received(Slot, bool),
+    Sent,
     SendClosed,
     NotReady,
 }
 
 impl Channels {
-    pub(crate) fn create(&mut self, cap: usize, feed: Feed) -> ChanId {
-        let _ = feed;
+    pub(crate) fn create(&mut self, cap: usize) -> ChanId {
         self.chans.insert(Channel::new(cap))
     }
 
-    fn live(&self, op: OpId) -> bool {
-        self.ops.get(op).is_some_and(|op| op.done.is_none())
+    fn live(&self, ticket: Ticket) -> bool {
+        self.ops
+            .get(ticket.op)
+            .is_some_and(|op| op.seq == ticket.seq && op.done.is_none())
     }
 
+    /// Completes `op` unless it is already done.
     pub(crate) fn complete(&mut self, op: OpId, completion: Completion) {
-        if let Some(entry) = self.ops.get_mut(op) {
-            if entry.done.is_none() {
+        self.complete_ticket(op, None, completion);
+    }
+
+    fn complete_ticket(&mut self, op: OpId, seq: Option<u64>, completion: Completion) {
+        match self.ops.get_mut(op) {
+            Some(entry) if entry.done.is_none() && seq.is_none_or(|s| s == entry.seq) => {
                 entry.done = Some(completion);
                 self.completed.push_back(entry.co);
+            }
+            _ => {
+                if let Completion::Received(_, slot, _) = completion {
+                    self.garbage.push(slot);
+                }
             }
         }
     }
 
-    /// `true` if a blocked receiver waits on `chan` (stale registrations are dropped).
+    /// The first live blocked receiver of `chan`, removed from its queue.
+    fn pop_receiver(&mut self, chan: ChanId) -> Option<Ticket> {
+        loop {
+            let ticket = self.chans.get_mut(chan)?.recvq.pop_front()?;
+            if self.live(ticket) {
+                return Some(ticket);
+            }
+        }
+    }
+
+    /// `true` if a live blocked receiver waits on `chan` (stale registrations are dropped).
     pub(crate) fn has_receiver(&mut self, chan: ChanId) -> bool {
         loop {
-            let Some(&(op, _)) = self.chans.get(chan).and_then(|c| c.recvq.front()) else {
+            let Some(&ticket) = self.chans.get(chan).and_then(|c| c.recvq.front()) else {
                 return false;
             };
-            if self.live(op) {
+            if self.live(ticket) {
                 return true;
             }
             if let Some(c) = self.chans.get_mut(chan) {
@@ -138,14 +174,46 @@ impl Channels {
         }
     }
 
-    /// Offers a value from the process's feed (router, events, timers, io): handed to a
-    /// blocked receiver, else buffered if there is room. Gives it back otherwise.
-    pub(crate) fn offer(&mut self, chan: ChanId, value: Value) -> Result<(), Value> {
-        if self.has_receiver(chan) {
-            if let Some((op, case)) = self.chans.get_mut(chan).and_then(|c| c.recvq.pop_front()) {
-                self.complete(op, Completion::Received(case, value, true));
-                return Ok(());
+    fn pop_sender(&mut self, chan: ChanId) -> Option<(Ticket, Slot)> {
+        loop {
+            let (ticket, slot) = self.chans.get_mut(chan)?.sendq.pop_front()?;
+            if self.live(ticket) {
+                return Some((ticket, slot));
             }
+            self.garbage.push(slot);
+        }
+    }
+
+    fn has_sender(&mut self, chan: ChanId) -> bool {
+        loop {
+            let Some(ticket) = self.chans.get(chan).and_then(|c| c.sendq.front()).map(|s| s.0)
+            else {
+                return false;
+            };
+            if self.live(ticket) {
+                return true;
+            }
+            if let Some((_, slot)) = self.chans.get_mut(chan).and_then(|c| c.sendq.pop_front()) {
+                self.garbage.push(slot);
+            }
+        }
+    }
+
+    /// `true` if a value offered to `chan` now would be taken.
+    pub(crate) fn takes(&mut self, chan: ChanId) -> bool {
+        self.has_receiver(chan)
+            || self
+                .chans
+                .get(chan)
+                .is_some_and(|c| !c.closed && c.buf.len() < c.cap)
+    }
+
+    /// Offers a value from the process's feed (router, events, timers): handed to a
+    /// blocked receiver, else buffered if there is room. Gives it back otherwise.
+    pub(crate) fn offer(&mut self, chan: ChanId, value: Slot) -> Result<(), Slot> {
+        if let Some(ticket) = self.pop_receiver(chan) {
+            self.complete_ticket(ticket.op, Some(ticket.seq), Completion::Received(ticket.case, value, true));
+            return Ok(());
         }
         match self.chans.get_mut(chan) {
             Some(c) if !c.closed && c.buf.len() < c.cap => {
@@ -156,147 +224,105 @@ impl Channels {
         }
     }
 
-    /// Tries one case now, without blocking. `pull` supplies a value from the channel's
-    /// feed (router or event queue) when the buffer is empty.
-    pub(crate) fn attempt(
-        &mut self,
-        case: &Case,
-        pull: &mut dyn FnMut(ChanId) -> Option<Value>,
-    ) -> Attempt {
-        match case {
-            Case::Recv(chan) => self.try_recv(*chan, pull),
-            Case::Send(chan, value) => self.try_send(*chan, value.clone()),
-        }
-    }
-
-    /// `true` if [`attempt`](Self::attempt) would not return `NotReady`; consumes nothing.
-    pub(crate) fn ready(&mut self, case: &Case, has_feed: &mut dyn FnMut(ChanId) -> bool) -> bool {
-        match case {
-            Case::Recv(chan) => {
-                let chan = *chan;
-                let Some(c) = self.chans.get(chan) else {
-                    return true;
-                };
-                if !c.buf.is_empty() || c.closed {
-                    return true;
-                }
-                if has_feed(chan) {
-                    return true;
-                }
-                self.has_sender(chan)
-            }
-            Case::Send(chan, _) => {
-                let chan = *chan;
-                let Some(c) = self.chans.get(chan) else {
-                    return true;
-                };
-                if c.closed || c.buf.len() < c.cap {
-                    return true;
-                }
-                self.has_receiver(chan)
-            }
-        }
-    }
-
-    fn has_sender(&mut self, chan: ChanId) -> bool {
-        loop {
-            let Some(op) = self
-                .chans
-                .get(chan)
-                .and_then(|c| c.sendq.front())
-                .map(|s| s.0)
-            else {
-                return false;
-            };
-            if self.live(op) {
+    /// `true` if a receive (`send` false) or send on `chan` could complete now; consumes
+    /// nothing. `has_feed` says whether the channel's feed (router, event queue) holds a
+    /// value.
+    pub(crate) fn ready(&mut self, send: bool, chan: ChanId, has_feed: bool) -> bool {
+        let Some(c) = self.chans.get(chan) else {
+            return true;
+        };
+        if send {
+            if c.closed || c.buf.len() < c.cap {
                 return true;
             }
-            if let Some(c) = self.chans.get_mut(chan) {
-                c.sendq.pop_front();
+            self.has_receiver(chan)
+        } else {
+            if !c.buf.is_empty() || c.closed || has_feed {
+                return true;
             }
+            self.has_sender(chan)
         }
     }
 
-    fn try_recv(&mut self, chan: ChanId, pull: &mut dyn FnMut(ChanId) -> Option<Value>) -> Attempt {
+    /// `true` when `chan` has buffered values.
+    pub(crate) fn buffered(&self, chan: ChanId) -> bool {
+        self.chans.get(chan).is_some_and(|c| !c.buf.is_empty())
+    }
+
+    /// Receives from `chan` now if possible (its buffer, then a blocked sender); the
+    /// caller tries the channel's feed first when the buffer is empty.
+    pub(crate) fn try_recv(&mut self, chan: ChanId) -> Attempt {
         let Some(c) = self.chans.get_mut(chan) else {
-            return Attempt::Received(Value::Nil, false);
+            return Attempt::Received(Slot::Nil, false);
         };
         if let Some(value) = c.buf.pop_front() {
             // Room freed: move a blocked sender's value in.
-            if self.has_sender(chan) {
-                if let Some((op, case, v)) =
-                    self.chans.get_mut(chan).and_then(|c| c.sendq.pop_front())
-                {
-                    if let Some(c) = self.chans.get_mut(chan) {
-                        c.buf.push_back(v.clone());
-                    }
-                    self.complete(op, Completion::Sent(case, v));
+            if let Some((ticket, v)) = self.pop_sender(chan) {
+                if let Some(c) = self.chans.get_mut(chan) {
+                    c.buf.push_back(v);
                 }
+                self.complete_ticket(ticket.op, Some(ticket.seq), Completion::Sent(ticket.case));
             }
             return Attempt::Received(value, true);
         }
-        if let Some(value) = pull(chan) {
-            return Attempt::Received(value, true);
-        }
-        if self.has_sender(chan) {
-            if let Some((op, case, v)) = self.chans.get_mut(chan).and_then(|c| c.sendq.pop_front())
-            {
-                self.complete(op, Completion::Sent(case, v.clone()));
-                return Attempt::Received(v, true);
-            }
+        if let Some((ticket, v)) = self.pop_sender(chan) {
+            self.complete_ticket(ticket.op, Some(ticket.seq), Completion::Sent(ticket.case));
+            return Attempt::Received(v, true);
         }
         if self.chans.get(chan).is_some_and(|c| c.closed) {
-            return Attempt::Received(Value::Nil, false);
+            return Attempt::Received(Slot::Nil, false);
         }
         Attempt::NotReady
     }
 
-    fn try_send(&mut self, chan: ChanId, value: Value) -> Attempt {
+    /// Sends `value` on `chan` now if possible; gives the value back when not ready.
+    pub(crate) fn try_send(&mut self, chan: ChanId, value: Slot) -> (Attempt, Option<Slot>) {
         let Some(c) = self.chans.get(chan) else {
-            return Attempt::SendClosed;
+            return (Attempt::SendClosed, Some(value));
         };
         if c.closed {
-            return Attempt::SendClosed;
+            return (Attempt::SendClosed, Some(value));
         }
-        if self.has_receiver(chan) {
-            if let Some((op, case)) = self.chans.get_mut(chan).and_then(|c| c.recvq.pop_front()) {
-                self.complete(op, Completion::Received(case, value.clone(), true));
-                return Attempt::Sent(value);
-            }
+        if let Some(ticket) = self.pop_receiver(chan) {
+            self.complete_ticket(ticket.op, Some(ticket.seq), Completion::Received(ticket.case, value, true));
+            return (Attempt::Sent, None);
         }
         match self.chans.get_mut(chan) {
             Some(c) if c.buf.len() < c.cap => {
-                c.buf.push_back(value.clone());
-                Attempt::Sent(value)
+                c.buf.push_back(value);
+                (Attempt::Sent, None)
             }
-            _ => Attempt::NotReady,
+            _ => (Attempt::NotReady, Some(value)),
         }
     }
 
-    /// Blocks coroutine `co` on `cases`: registers one op in every case's channel.
+    /// A new pending op of coroutine `co`, registered in every case's channel.
     pub(crate) fn block(
         &mut self,
         co: CoId,
-        cases: &[Case],
-        select: Option<SmallVec<[AnyUserData; 4]>>,
+        cases: Vec<Case>,
+        select: Option<SmallVec<[std::ffi::c_int; 4]>>,
     ) -> OpId {
+        self.next_seq += 1;
+        let seq = self.next_seq;
         let op = self.ops.insert(Op {
             co,
+            seq,
             select,
             done: None,
         });
-        for (index, case) in cases.iter().enumerate() {
-            match case {
+        for (case, registration) in cases.into_iter().enumerate() {
+            let ticket = Ticket { op, seq, case };
+            match registration {
                 Case::Recv(chan) => {
-                    if let Some(c) = self.chans.get_mut(*chan) {
-                        c.recvq.push_back((op, index));
+                    if let Some(c) = self.chans.get_mut(chan) {
+                        c.recvq.push_back(ticket);
                     }
                 }
-                Case::Send(chan, value) => {
-                    if let Some(c) = self.chans.get_mut(*chan) {
-                        c.sendq.push_back((op, index, value.clone()));
-                    }
-                }
+                Case::Send(chan, value) => match self.chans.get_mut(chan) {
+                    Some(c) => c.sendq.push_back((ticket, value)),
+                    None => self.garbage.push(value),
+                },
             }
         }
         op
@@ -311,8 +337,13 @@ impl Channels {
         }
     }
 
-    /// Closes `chan`: blocked receivers get `nil, false`, blocked senders raise.
-    /// A second close does nothing.
+    /// `true` while `op` waits.
+    pub(crate) fn is_pending(&self, op: OpId) -> bool {
+        self.ops.get(op).is_some_and(|o| o.done.is_none())
+    }
+
+    /// Closes `chan`: blocked receivers get `nil, false` (once the buffer is drained),
+    /// blocked senders raise. A second close does nothing.
     pub(crate) fn close(&mut self, chan: ChanId) {
         let Some(c) = self.chans.get_mut(chan) else {
             return;
@@ -321,22 +352,18 @@ impl Channels {
             return;
         }
         c.closed = true;
-        let receivers: Vec<(OpId, usize)> = if c.buf.is_empty() {
+        let receivers: Vec<Ticket> = if c.buf.is_empty() {
             c.recvq.drain(..).collect()
         } else {
             Vec::new()
         };
-        let senders: Vec<OpId> = c.sendq.drain(..).map(|s| s.0).collect();
-        for (op, case) in receivers {
-            self.complete(op, Completion::Received(case, Value::Nil, false));
+        let senders: Vec<(Ticket, Slot)> = c.sendq.drain(..).collect();
+        for ticket in receivers {
+            self.complete_ticket(ticket.op, Some(ticket.seq), Completion::Received(ticket.case, Slot::Nil, false));
         }
-        for op in senders {
-            self.complete(op, Completion::SendClosed);
+        for (ticket, slot) in senders {
+            self.garbage.push(slot);
+            self.complete_ticket(ticket.op, Some(ticket.seq), Completion::SendClosed);
         }
-    }
-
-    /// `true` if any channel of `feed` kind has a live blocked receiver.
-    pub(crate) fn is_pending(&self, op: OpId) -> bool {
-        self.live(op)
     }
 }

@@ -1,39 +1,41 @@
 //! [`LuaProcess`]: a Lua VM as a runtime process body.
 //!
-//! One step: take what arrived (events, messages, fired timers, terminal reads) into the
-//! process's channels, then resume ready coroutines one after another until none is ready
-//! or the time slice is used up. `main` returning ends the process (and its other
-//! coroutines); an error in any coroutine fails it. When every coroutine is blocked and
-//! nothing outside can wake one, the process fails with a deadlock error.
+//! One step: collect what arrived (events, messages, fired timers, terminal reads),
+//! deliver it into the process's channels, then resume ready coroutines one after another
+//! until none is ready or the time slice is used up. `main` returning ends the process
+//! (and its other coroutines); an error in any coroutine fails it. When every coroutine
+//! is blocked and nothing outside can wake one, the process fails with a deadlock error.
+//!
+//! Coroutines are resumed with `lua_resume` straight from here. A coroutine suspends for
+//! one of three reasons, told apart by the state: a blocking call set `blocked_on` (it
+//! resumes when that op completes, and the call's continuation answers), the preemption
+//! hook yielded (it resumes at once, where it was), or Lua code called
+//! `coroutine.yield()` (likewise).
 
 use super::channel::CoId;
+use super::instance::{Vm, failure};
+use super::lua::{LResult, Lua, Raise, cfn};
 use super::preempt::Preempt;
-use super::setup::{LuaEnv, new_vm};
-use super::state::{Co, ProcState, Resume, TimerTarget};
-use super::{feed, is_wait_tag};
+use super::state::{Co, ProcState, Resume, state};
+use super::feed;
 use crate::compile::CompiledEntry;
-use crate::modules::channel::op_answer;
-use crate::modules::errors::{as_error, from_lua_error};
-use crate::modules::time::LuaTime;
-use crate::value::{from_payload, to_payload};
-use mlua::chunk::ChunkMode;
-use mlua::thread::ThreadStatus;
-use mlua::{Function, Lua, MultiValue, Value};
+use crate::modules::errors::error_from_stack;
+use super::setup::LuaEnv;
+use mlua::ffi;
+use std::ffi::{c_int, c_void};
 use std::sync::Arc;
-use std::time::SystemTime;
 use wippy_runtime::host::HostKind;
 use wippy_runtime::message::Payloads;
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload};
 use wippy_runtime::process::{Flow, ProcessBody, ProcessContext};
-use wippy_runtime::router::{Route, Sink};
 use wippy_scheduler::SpawnOptions;
 
 /// A process running a Lua entry.
 pub struct LuaProcess {
     env: Arc<LuaEnv>,
     compiled: Arc<CompiledEntry>,
-    args: Option<Payloads>,
-    lua: Option<Lua>,
+    args: Payloads,
+    vm: Option<Vm>,
     main: CoId,
     preempt: Arc<Preempt>,
 }
@@ -52,14 +54,20 @@ enum Outcome {
     Failed(ErrorValue),
 }
 
+/// What `boot_main` needs (passed as a light userdata).
+struct Boot<'a> {
+    compiled: &'a CompiledEntry,
+    args: &'a Payloads,
+}
+
 impl LuaProcess {
     /// A process that will run `compiled` with `args` (the VM is built at its first step).
     pub fn new(env: Arc<LuaEnv>, compiled: Arc<CompiledEntry>, args: Payloads) -> LuaProcess {
         LuaProcess {
             env,
             compiled,
-            args: Some(args),
-            lua: None,
+            args,
+            vm: None,
             main: 0,
             preempt: Arc::new(Preempt::default()),
         }
@@ -71,349 +79,214 @@ impl LuaProcess {
             .runtime()
             .host(handle.host_id().as_str())
             .is_some_and(|h| h.kind() == HostKind::Terminal);
-        let mut state = ProcState::new(handle, self.compiled.clone(), terminal);
+        let mut state = ProcState::new(self.env.clone(), handle, self.compiled.clone(), terminal);
         state.notifier = Some(cx.notifier());
-        let lua = new_vm(&self.env, &self.compiled, state).map_err(|e| lua_failure(&e))?;
-        let chunk = lua
-            .load(&self.compiled.bytecode[..])
-            .set_mode(ChunkMode::Binary)
-            .set_name(format!("@{}", self.compiled.chunk_name))
-            .into_function()
-            .map_err(|e| lua_failure(&e))?;
-        let main = self.entry_function(chunk)?;
-        let thread = lua.create_thread(main).map_err(|e| lua_failure(&e))?;
-        // Arguments: converted now, passed at the first resume.
-        let args = self.args.take().unwrap_or_default();
-        let mut values = Vec::with_capacity(args.len());
-        for arg in &args {
-            values.push(from_payload(&lua, arg).map_err(|e| lua_failure(&e))?);
-        }
-        {
-            let mut st = super::state(&lua).map_err(|e| lua_failure(&e))?;
-            self.main = st.coroutines.insert(Co {
-                thread,
-                blocked: None,
-            });
-            st.ready
-                .push_back((self.main, Resume::Start(MultiValue::from_iter(values))));
-        }
-        self.lua = Some(lua);
+        let vm = Vm::new(self.env.memory_limit, Some(state))?;
+        let mut boot = Boot {
+            compiled: &self.compiled,
+            args: &self.args,
+        };
+        vm.protected(cfn(boot_main), std::ptr::from_mut(&mut boot).cast::<c_void>())?;
+        self.args = Payloads::new();
+        self.main = 0;
+        self.vm = Some(vm);
         Ok(())
     }
 
-    /// Runs the chunk (in a coroutine, so that top-level code may block) and finds the
-    /// exported function `method`; a chunk without a method is itself the process.
-    fn entry_function(&self, chunk: Function) -> Result<Function, ErrorValue> {
-        let Some(method) = self.compiled.method.as_deref() else {
-            return Ok(chunk);
+    /// Resumes coroutine `co`.
+    fn resume(&mut self, vm: &Vm, co: CoId, how: Resume) -> Outcome {
+        let Some(st) = vm.state() else {
+            return Outcome::Failed(ErrorValue::new(ErrorKind::Internal, "no process state"));
         };
-        let exports: Value = chunk.call(()).map_err(|e| lua_failure(&e))?;
-        let function = match &exports {
-            Value::Table(t) => t.get::<Value>(method).map_err(|e| lua_failure(&e))?,
-            _ => Value::Nil,
+        let Some(thread) = st.coroutines.get(co).map(|c| c.thread) else {
+            return Outcome::Running;
         };
-        match function {
-            Value::Function(f) => Ok(f),
-            _ => Err(ErrorValue::new(
-                ErrorKind::Invalid,
-                format!(
-                    "entry {}: the script must return a table with a function {method:?} (method:)",
-                    self.compiled.id
-                ),
-            )),
-        }
-    }
-
-    /// Moves what arrived from outside into the channels; arms requested timers.
-    fn pump(&self, lua: &Lua, cx: &mut ProcessContext<'_, '_>) -> mlua::Result<()> {
-        let mut st = super::state(lua)?;
-        let st = &mut *st;
-        while let Some(event) = cx.recv_event() {
-            st.pending_events.push_back(event);
-        }
-        if let Some(events_chan) = st.events_chan {
-            while let Some(event) = st.pending_events.pop_front() {
-                let table = crate::modules::process::event_table(lua, &event)?;
-                if let Err(_back) = st.channels.offer(events_chan, Value::Table(table)) {
-                    st.pending_events.push_front(event);
-                    break;
-                }
-            }
-        }
-        let mut sink = ChannelSink {
-            lua,
-            channels: &mut st.channels,
-            feeds: &st.feeds,
+        st.current = co;
+        st.current_thread = thread;
+        st.blocked_on = None;
+        let nargs = match how {
+            Resume::Start(n) => n,
+            Resume::Nothing | Resume::Op => 0,
         };
-        while let Some(message) = cx.recv_message() {
-            st.router.route(message, &mut sink);
-        }
-        if st.router.waiting() > 0 {
-            st.router.flush(&mut sink);
-        }
-        // Timers: arm the new ones, feed the fired ones.
-        for token in std::mem::take(&mut st.timers_to_arm) {
-            if let Some(slot) = st.timers.get_mut(&token) {
-                slot.armed = Some(match slot.period {
-                    Some(period) => cx.ticker(period),
-                    None => cx.timer(slot.after),
-                });
-            }
-        }
-        let mut finished = Vec::new();
-        for (token, slot) in st.timers.iter_mut() {
-            let Some(timer) = &slot.armed else { continue };
-            let ticks = if slot.period.is_some() {
-                timer.take_ticks()
-            } else {
-                u32::from(timer.fired())
-            };
-            for _ in 0..ticks {
-                match slot.target {
-                    TimerTarget::Op(op) => {
-                        st.channels.complete(
-                            op,
-                            super::channel::Completion::Received(0, Value::Nil, true),
-                        );
-                    }
-                    TimerTarget::Chan(chan) => {
-                        let now = Value::UserData(lua.create_userdata(LuaTime(SystemTime::now()))?);
-                        // A slow reader loses ticks (the channel holds 16).
-                        let _ = st.channels.offer(chan, now);
-                    }
-                }
-            }
-            if ticks > 0 && slot.period.is_none() {
-                finished.push(*token);
-            }
-        }
-        for token in finished {
-            st.timers.remove(&token);
-        }
-        // Terminal reads.
-        let mut i = 0;
-        while i < st.reads.len() {
-            if let Some(result) = st.reads[i].slot.take() {
-                let read = st.reads.swap_remove(i);
-                let (value, error) = match result {
-                    Ok(Some(bytes)) => (Value::String(lua.create_string(&bytes)?), Value::Nil),
-                    Ok(None) => (Value::Nil, Value::Nil),
-                    Err(e) => (
-                        Value::Nil,
-                        crate::modules::errors::new_error(
-                            lua,
-                            ErrorValue::new(ErrorKind::Unavailable, e),
-                        )?,
-                    ),
-                };
-                st.channels.complete(
-                    read.op,
-                    super::channel::Completion::Received(0, value, error.is_nil()),
-                );
-                if !error.is_nil() {
-                    st.read_errors.insert(read.op, error);
-                }
-            } else {
-                i += 1;
-            }
-        }
-        // Completed waits make their coroutines ready.
-        while let Some(co) = st.channels.completed.pop_front() {
-            if let Some(c) = st.coroutines.get_mut(co) {
-                if let Some(op) = c.blocked.take() {
-                    st.ready.push_back((co, Resume::Op(op)));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn resume(&mut self, lua: &Lua, co: CoId, how: Resume) -> mlua::Result<Outcome> {
-        let (thread, args) = {
-            let mut st = super::state(lua)?;
-            st.current = co;
-            let Some(c) = st.coroutines.get(co) else {
-                return Ok(Outcome::Running);
-            };
-            let thread = c.thread.clone();
-            let args = match how {
-                Resume::Nothing => Ok(MultiValue::new()),
-                Resume::Start(values) => Ok(values),
-                Resume::Op(op) => Err((st.channels.take(op), st.read_errors.remove(&op))),
-            };
-            (thread, args)
+        self.preempt.enter(thread.cast_const().cast());
+        let mut nres: c_int = 0;
+        // SAFETY: `thread` is a live coroutine of this VM (anchored in the registry, or
+        // the VM's own), suspended or fresh with its function and `nargs` arguments on
+        // its stack; nothing else runs in the VM now.
+        let status = unsafe { ffi::lua_resume(thread, vm.lua().raw(), nargs, &mut nres) };
+        self.preempt.leave();
+        let Some(st) = vm.state() else {
+            return Outcome::Failed(ErrorValue::new(ErrorKind::Internal, "no process state"));
         };
-        let args: MultiValue = match args {
-            Ok(values) => values,
-            Err((Some(op), read_error)) => {
-                let (tag, a, b) = op_answer(lua, op)?;
-                match read_error {
-                    Some(error) => MultiValue::from_iter([tag, Value::Nil, error]),
-                    None => MultiValue::from_iter([tag, a, b]),
-                }
-            }
-            Err((None, _)) => MultiValue::new(),
-        };
-        self.preempt.enter(thread.to_pointer());
-        let result = thread.resume::<MultiValue>(args);
-        // A hook yield leaves no values and the thread resumable; anything else settled it.
-        let hook_yield = matches!(&result, Ok(values) if values.is_empty())
-            && thread.status() == ThreadStatus::Resumable;
-        self.preempt.leave(!hook_yield);
-        let spawned = std::mem::take(&mut super::state(lua)?.spawned);
-        for thread in spawned {
-            let mut st = super::state(lua)?;
-            let id = st.coroutines.insert(Co {
-                thread,
-                blocked: None,
-            });
+        st.current_thread = std::ptr::null_mut();
+        for new in std::mem::take(&mut st.spawned) {
+            let id = st.coroutines.insert(new);
             st.ready.push_back((id, Resume::Nothing));
         }
-        match result {
-            Err(error) => Ok(Outcome::Failed(lua_failure(&error))),
-            Ok(values) => {
-                if thread.status() == ThreadStatus::Resumable {
-                    let mut st = super::state(lua)?;
-                    let blocked_on = match values.front() {
-                        Some(tag) if is_wait_tag(tag) => values.get(1).and_then(|v| v.as_integer()),
-                        _ => None,
-                    };
-                    match blocked_on {
-                        Some(op) => {
-                            let op = op as usize;
-                            if st.channels.is_pending(op) {
-                                if let Some(c) = st.coroutines.get_mut(co) {
-                                    c.blocked = Some(op);
-                                }
-                            } else {
-                                // Completed while registering (cannot happen today; safe anyway).
-                                st.ready.push_back((co, Resume::Op(op)));
-                            }
+        // SAFETY: `thread` is live (see above) and used on this thread only.
+        let co_lua = unsafe { Lua::from_raw(thread) };
+        match status {
+            ffi::LUA_YIELD => {
+                co_lua.pop(nres);
+                match st.blocked_on.take() {
+                    Some(op) if st.channels.is_pending(op) => {
+                        if let Some(c) = st.coroutines.get_mut(co) {
+                            c.blocked = Some(op);
                         }
-                        None => st.ready.push_back((co, Resume::Nothing)),
                     }
-                    Ok(Outcome::Running)
-                } else if co == self.main {
-                    Ok(main_result(values))
-                } else {
-                    super::state(lua)?.coroutines.remove(co);
-                    Ok(Outcome::Running)
+                    Some(_) => st.ready.push_back((co, Resume::Op)),
+                    None => st.ready.push_back((co, Resume::Nothing)),
                 }
+                Outcome::Running
+            }
+            ffi::LUA_OK if co == self.main => main_result(co_lua, nres),
+            ffi::LUA_OK => {
+                if let Some(Co {
+                    anchor: Some(anchor),
+                    ..
+                }) = st.coroutines.try_remove(co)
+                {
+                    vm.lua().unref(anchor);
+                }
+                Outcome::Running
+            }
+            status => {
+                let mut error = failure(co_lua, status, -1);
+                if error.stack().is_none() && status != ffi::LUA_ERRMEM {
+                    // The stack of a coroutine that failed is not unwound: trace it.
+                    let lua = vm.lua();
+                    // SAFETY: live main thread and dead coroutine of the same VM;
+                    // pushes one string onto the main thread.
+                    unsafe { ffi::luaL_traceback(lua.raw(), thread, std::ptr::null(), 0) };
+                    if let Some(trace) = lua.string(-1) {
+                        error = error.with_stack(trace);
+                    }
+                    lua.pop(1);
+                }
+                Outcome::Failed(error)
             }
         }
     }
-}
 
-/// The result of `main`: a string or error as 2nd value fails; else the 1st is the result.
-fn main_result(values: MultiValue) -> Outcome {
-    let first = values.front().cloned().unwrap_or(Value::Nil);
-    match values.get(1) {
-        Some(Value::String(s)) => {
-            Outcome::Failed(ErrorValue::new(ErrorKind::Unknown, s.to_string_lossy()))
-        }
-        Some(v @ Value::UserData(_)) if as_error(v).is_some() => Outcome::Failed(
-            as_error(v)
-                .map(Arc::unwrap_or_clone)
-                .unwrap_or_else(|| ErrorValue::new(ErrorKind::Unknown, "error")),
-        ),
-        _ => match to_payload(&first) {
-            Ok(p) => Outcome::Done(p),
-            Err(e) => Outcome::Failed(e.to_error_value()),
-        },
+    fn end(&mut self, flow: Flow) -> Flow {
+        // Other coroutines die with main; the VM (and its timers) go now.
+        self.vm = None;
+        flow
     }
 }
 
-fn lua_failure(error: &mlua::Error) -> ErrorValue {
-    if let mlua::Error::MemoryError(message) = error {
-        return ErrorValue::new(
-            ErrorKind::Internal,
-            format!("memory limit exceeded: {message}"),
-        );
+/// Loads the entry, finds its function, and readies `main` with the arguments
+/// (run protected on the main thread; argument 1 is the `Boot`).
+fn boot_main(lua: Lua) -> LResult<c_int> {
+    // SAFETY: `boot` passed a pointer to its `Boot`, alive for this call.
+    let boot = unsafe { &*lua.light(1).cast::<Boot<'_>>() };
+    let compiled = boot.compiled;
+    lua.ensure(8)?;
+    let name = format!("@{}\0", compiled.chunk_name);
+    // SAFETY: live state; our compiler's bytecode, mode "b", a NUL-terminated name.
+    let status = unsafe {
+        ffi::luaL_loadbufferx(
+            lua.raw(),
+            compiled.bytecode.as_ptr().cast(),
+            compiled.bytecode.len(),
+            name.as_ptr().cast(),
+            c"b".as_ptr(),
+        )
+    };
+    drop(name);
+    if status != ffi::LUA_OK {
+        return Err(Raise::Top);
     }
-    from_lua_error(error)
+    if let Some(method) = compiled.method.as_deref() {
+        // Run the chunk for its exports (its top level may not block).
+        // SAFETY: the chunk on top; protected call, one result.
+        if unsafe { ffi::lua_pcallk(lua.raw(), 0, 1, 0, 0, None) } != ffi::LUA_OK {
+            return Err(Raise::Top);
+        }
+        let found = lua.kind(-1) == ffi::LUA_TTABLE && lua.get_field(-1, method) == ffi::LUA_TFUNCTION;
+        if !found {
+            return Err(Raise::from(format!(
+                "entry {}: the script must return a table with a function {method:?} (method:)",
+                compiled.id
+            )));
+        }
+        lua.remove(-2);
+    }
+    // The function is on top: move it into a new thread with the arguments.
+    // SAFETY: live state; pushes the new thread.
+    let thread = unsafe { ffi::lua_newthread(lua.raw()) };
+    let anchor = lua.new_ref();
+    // SAFETY: both threads belong to this VM; moves the function.
+    unsafe { ffi::lua_xmove(lua.raw(), thread, 1) };
+    // SAFETY: `thread` is live (anchored) and runs nothing yet.
+    let co = unsafe { Lua::from_raw(thread) };
+    co.ensure(c_int::try_from(boot.args.len()).unwrap_or(c_int::MAX).saturating_add(2))?;
+    for arg in boot.args {
+        crate::value::push_payload(co, arg)?;
+    }
+    let st = state(lua)?;
+    let main = st.coroutines.insert(Co {
+        thread,
+        anchor: Some(anchor),
+        blocked: None,
+    });
+    st.ready.push_back((main, Resume::Start(c_int::try_from(boot.args.len()).unwrap_or(0))));
+    Ok(0)
 }
 
-/// Delivers routed messages to process channels (only when the channel takes them now).
-struct ChannelSink<'a> {
-    lua: &'a Lua,
-    channels: &'a mut super::channel::Channels,
-    feeds: &'a std::collections::HashMap<super::channel::ChanId, super::channel::Feed>,
+/// Delivers collected messages, events and ticks (run protected on the main thread).
+fn deliver(lua: Lua) -> LResult<c_int> {
+    feed::deliver(lua, state(lua)?)
 }
 
-impl Sink<super::channel::ChanId> for ChannelSink<'_> {
-    fn offer(
-        &mut self,
-        route: Route<super::channel::ChanId>,
-        message: wippy_runtime::message::Message,
-    ) -> Result<(), wippy_runtime::message::Message> {
-        let chan = route.target();
-        let Some(feed) = self.feeds.get(&chan).copied() else {
-            return Err(message);
-        };
-        // Only convert when the channel can take it.
-        let takes = self.channels.has_receiver(chan)
-            || self
-                .channels
-                .chans
-                .get(chan)
-                .is_some_and(|c| !c.closed && c.buf.len() < c.cap);
-        if !takes {
-            return Err(message);
+/// The result of `main` (its `nres` values on top of `co`): a string or error as the
+/// second value fails the process; otherwise the first value is the result.
+fn main_result(co: Lua, nres: c_int) -> Outcome {
+    let base = co.top() - nres;
+    let first = base + 1;
+    let second = base + 2;
+    if nres >= 2 {
+        if co.kind(second) == ffi::LUA_TSTRING {
+            return Outcome::Failed(ErrorValue::new(
+                ErrorKind::Unknown,
+                co.string(second).unwrap_or_default(),
+            ));
         }
-        match feed::message_value(self.lua, feed, message.clone()) {
-            Ok(value) => self.channels.offer(chan, value).map_err(|_| message),
-            Err(_) => Err(message),
+        if crate::modules::errors::is_error(co, second) {
+            return Outcome::Failed(error_from_stack(co, second));
         }
+    }
+    if nres == 0 {
+        return Outcome::Done(Payload::Nil);
+    }
+    match crate::value::to_payload(co, first) {
+        Ok(p) => Outcome::Done(p),
+        Err(e) => Outcome::Failed(e.to_error_value()),
     }
 }
 
 impl ProcessBody for LuaProcess {
     fn step(&mut self, cx: &mut ProcessContext<'_, '_>) -> Flow {
         self.preempt.new_run();
-        if self.lua.is_none() {
+        if self.vm.is_none() {
             if let Err(error) = self.boot(cx) {
+                tracing::error!(target: "wippy::lua", pid = %cx.pid(), entry = %self.compiled.id, error = %error, "process failed to start");
                 return Flow::Fail(error);
             }
         }
-        let Some(lua) = self.lua.clone() else {
+        let Some(vm) = self.vm.take() else {
             return Flow::Fail(ErrorValue::new(ErrorKind::Internal, "no VM"));
         };
-        loop {
-            if let Err(e) = self.pump(&lua, cx) {
-                return Flow::Fail(lua_failure(&e));
+        match self.run(&vm, cx) {
+            flow @ (Flow::Wait | Flow::Yield) => {
+                self.vm = Some(vm);
+                flow
             }
-            let next = match super::state(&lua) {
-                Ok(mut st) => st.ready.pop_front(),
-                Err(e) => return Flow::Fail(lua_failure(&e)),
-            };
-            let Some((co, how)) = next else { break };
-            match self.resume(&lua, co, how) {
-                Ok(Outcome::Running) => {}
-                Ok(Outcome::Done(value)) => return self.end(&lua, Flow::Done(value)),
-                Ok(Outcome::Failed(error)) => {
-                    tracing::error!(target: "wippy::lua", pid = %cx.pid(), entry = %self.compiled.id, error = %error, stack = error.stack().unwrap_or(""), "process failed");
-                    return self.end(&lua, Flow::Fail(error));
-                }
-                Err(e) => return Flow::Fail(lua_failure(&e)),
-            }
-            if cx.should_yield() {
-                return Flow::Yield;
+            flow => {
+                drop(vm);
+                self.end(flow)
             }
         }
-        let deadlocked = match super::state(&lua) {
-            Ok(st) => st.ready.is_empty() && !st.has_external_wakers(),
-            Err(_) => false,
-        };
-        if deadlocked {
-            return self.end(
-                &lua,
-                Flow::Fail(ErrorValue::new(
-                    ErrorKind::Internal,
-                    "deadlock: all coroutines blocked with no pending operations",
-                )),
-            );
-        }
-        Flow::Wait
     }
 
     fn spawn_options(&mut self) -> SpawnOptions {
@@ -423,10 +296,51 @@ impl ProcessBody for LuaProcess {
 }
 
 impl LuaProcess {
-    fn end(&mut self, lua: &Lua, flow: Flow) -> Flow {
-        // Other coroutines die with main; drop the state (and its timers) now.
-        let _ = lua.remove_app_data::<ProcState>();
-        self.lua = None;
-        flow
+    /// Runs ready coroutines until none is ready, the slice is over, or the process ends.
+    fn run(&mut self, vm: &Vm, cx: &mut ProcessContext<'_, '_>) -> Flow {
+        let no_state = || Flow::Fail(ErrorValue::new(ErrorKind::Internal, "no process state"));
+        let mut collected = false;
+        loop {
+            let Some(st) = vm.state() else { return no_state() };
+            if !collected || st.ready.is_empty() {
+                let deliver_needed = feed::collect(st, cx);
+                collected = true;
+                if deliver_needed {
+                    if let Err(error) = vm.protected(cfn(deliver), std::ptr::null_mut()) {
+                        return Flow::Fail(error);
+                    }
+                }
+            }
+            let Some(st) = vm.state() else { return no_state() };
+            while let Some(co) = st.channels.completed.pop_front() {
+                if let Some(c) = st.coroutines.get_mut(co) {
+                    if c.blocked.take().is_some() {
+                        st.ready.push_back((co, Resume::Op));
+                    }
+                }
+            }
+            let Some((co, how)) = st.ready.pop_front() else {
+                break;
+            };
+            match self.resume(vm, co, how) {
+                Outcome::Running => {}
+                Outcome::Done(value) => return Flow::Done(value),
+                Outcome::Failed(error) => {
+                    tracing::error!(target: "wippy::lua", pid = %cx.pid(), entry = %self.compiled.id, error = %error, stack = error.stack().unwrap_or(""), "process failed");
+                    return Flow::Fail(error);
+                }
+            }
+            if cx.should_yield() {
+                return Flow::Yield;
+            }
+        }
+        let Some(st) = vm.state() else { return no_state() };
+        if st.ready.is_empty() && st.channels.completed.is_empty() && !st.has_external_wakers() {
+            return Flow::Fail(ErrorValue::new(
+                ErrorKind::Internal,
+                "deadlock: all coroutines blocked with no pending operations",
+            ));
+        }
+        Flow::Wait
     }
 }

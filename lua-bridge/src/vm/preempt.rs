@@ -22,16 +22,14 @@ pub(crate) struct Preempt {
 
 unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut ffi::lua_Debug) {
     // SAFETY: Lua calls the hook on the thread `state` it belongs to, during that thread's
-    // execution, which is exactly when the hook API may be used on it; yielding from a
+    // execution, which is exactly when the hook API may be used on it. Yielding from a
     // count hook with zero results is allowed by the Lua 5.4 manual when the thread is
-    // yieldable, which is checked first (otherwise the hook stays armed and fires again).
+    // yieldable, which is checked first (otherwise the hook stays armed and fires again
+    // 1000 instructions later). From a hook, `lua_yield` returns normally and the thread
+    // suspends when the hook returns; the driver removes the hook after the resume.
     unsafe {
         if ffi::lua_isyieldable(state) != 0 {
-            // The hook stays installed (with a count that never runs out) while the
-            // coroutine is suspended: mlua recognises a hook yield only while a hook is
-            // set, and must, to resume it without touching its stack. The driver removes
-            // it once the coroutine stops normally.
-            ffi::lua_sethook(state, Some(yield_hook), ffi::LUA_MASKCOUNT, c_int::MAX);
+            ffi::lua_sethook(state, None, 0, 0);
             ffi::lua_yield(state, 0);
         }
     }
@@ -57,11 +55,10 @@ impl Preempt {
         }
     }
 
-    /// No coroutine runs any more. `settled` says the coroutine stopped normally
-    /// (blocked, finished, or yielded on its own): its hook, if any, is removed.
-    pub(crate) fn leave(&self, settled: bool) {
+    /// No coroutine runs any more: its hook, if any, is removed.
+    pub(crate) fn leave(&self) {
         let mut running = self.running.lock();
-        if settled && *running != 0 {
+        if *running != 0 {
             // SAFETY: the coroutine is suspended or dead (its resume returned) and still
             // held by the driver; removing a hook from a thread that is not running is
             // ordinary use of the API from the thread that owns the VM.

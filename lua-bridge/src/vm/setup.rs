@@ -1,12 +1,27 @@
-//! Building a process's VM: the sandboxed standard library, the always-present globals
-//! (`process`, `channel`, `payload`, `errors`, `os`, `print`, `coroutine.spawn`) and
-//! `require`, which loads only what the entry's `modules:` and `imports:` list.
+//! What a process VM starts with, and what it gets on first use.
+//!
+//! A new VM holds almost nothing: the globals table gets a metatable whose `__index`
+//! ([`lazy_global`]) builds a global the first time it is read — the base functions,
+//! the standard libraries (`string`, `table`, `math`, `coroutine`, a clock-only
+//! `os`) and the always-present Wippy globals (`process`, `channel`, `errors`,
+//! `payload`) — and stores it, so later reads are plain table hits. Strings get a
+//! metatable whose `__index` opens the `string` library on the first method call. A
+//! process pays only for what it touches.
+//!
+//! # The sandbox
+//!
+//! Nothing reaches outside the process unless a module grants it: `dofile`, `loadfile`,
+//! `load`, `collectgarbage`, `rawlen`, `utf8` (reference §0), `string.dump`, `io`'s files, `os.execute` and the `debug` and
+//! `package` libraries are absent; binary chunks cannot be loaded (`load` is absent);
+//! `require` loads only what the entry's `modules:` and `imports:` list; `setmetatable`
+//! refuses a `__gc` field (finalizers would run Lua code inside the runtime's own calls).
 
-use super::state::ProcState;
+use super::lua::{LResult, Lua, Raise, cfn};
+use super::state::state;
 use crate::compile::{CompiledEntry, Compiler};
 use crate::modules;
-use mlua::chunk::ChunkMode;
-use mlua::{Function, Lua, LuaOptions, StdLib, Table, Value};
+use mlua::ffi;
+use std::ffi::c_int;
 use std::sync::Arc;
 use wippy_runtime::registry::Registry;
 
@@ -21,139 +36,301 @@ pub struct LuaEnv {
     pub memory_limit: usize,
 }
 
-/// Globals removed from the base library: they reach outside the process or load code.
-const REMOVED_GLOBALS: &[&str] = &[
-    "dofile",
-    "loadfile",
-    "load",
-    "collectgarbage",
-    "rawlen",
-    "require",
+/// Base-library globals that stay out of the sandbox.
+const REMOVED_GLOBALS: &[&str] = &["dofile", "loadfile", "load", "collectgarbage", "rawlen"];
+
+/// The names the base library defines (any of them opens it).
+const BASE_NAMES: &[&[u8]] = &[
+    b"assert", b"error", b"getmetatable", b"ipairs", b"next", b"pairs", b"pcall", b"print",
+    b"rawequal", b"rawget", b"rawlen", b"rawset", b"select", b"setmetatable", b"tonumber",
+    b"tostring", b"type", b"xpcall", b"_G", b"_VERSION", b"require", b"warn",
 ];
 
-/// A fresh sandboxed VM for a process of `compiled`, with its state installed.
-pub(crate) fn new_vm(
-    env: &Arc<LuaEnv>,
-    compiled: &Arc<CompiledEntry>,
-    state: ProcState,
-) -> mlua::Result<Lua> {
-    let lua = Lua::new_with(
-        StdLib::COROUTINE | StdLib::TABLE | StdLib::STRING | StdLib::MATH | StdLib::OS,
-        LuaOptions::new(),
-    )?;
-    if env.memory_limit > 0 {
-        lua.set_memory_limit(env.memory_limit)?;
-    }
-    let globals = lua.globals();
-    for name in REMOVED_GLOBALS {
-        globals.raw_set(*name, Value::Nil)?;
-    }
-    let string: Table = globals.get("string")?;
-    string.raw_set("dump", Value::Nil)?;
-    // `os` keeps only the clock functions (reference §0).
-    let os: Table = globals.get("os")?;
-    let safe_os = lua.create_table()?;
-    for name in ["time", "date", "clock", "difftime"] {
-        safe_os.raw_set(name, os.get::<Value>(name)?)?;
-    }
-    safe_os.raw_set("platform", "wippy")?;
-    globals.raw_set("os", safe_os)?;
-    lua.set_app_data(state);
-    // The always-present globals are built on first use: a process pays only for what
-    // it touches.
-    let lazy = lua.create_table()?;
-    lazy.raw_set(
-        "__index",
-        lua.create_function(|lua, (globals, name): (Table, mlua::LuaString)| {
-            let value = match &*name.as_bytes() {
-                b"process" => Value::Table(modules::process::module(lua)?),
-                b"channel" => Value::Table(modules::channel::module(lua)?),
-                b"errors" => Value::Table(modules::errors::module(lua)?),
-                b"payload" => Value::Table(modules::payload::module(lua)?),
-                _ => return Ok(Value::Nil),
-            };
-            globals.raw_set(name, value.clone())?;
-            Ok(value)
-        })?,
-    )?;
-    globals.set_metatable(Some(lazy))?;
-    globals.raw_set("print", lua.create_function(modules::logger::print)?)?;
-    let coroutine: Table = globals.get("coroutine")?;
-    coroutine.raw_set(
-        "spawn",
-        lua.create_function(|lua, f: Function| {
-            let thread = lua.create_thread(f)?;
-            super::state(lua)?.spawned.push(thread.clone());
-            Ok(thread)
-        })?,
-    )?;
-    let env_for_require = env.clone();
-    let compiled_for_require = compiled.clone();
-    globals.raw_set(
-        "require",
-        lua.create_function(move |lua, name: String| {
-            require(lua, &env_for_require, &compiled_for_require, &name)
-        })?,
-    )?;
-    Ok(lua)
+/// Sets up a fresh VM (run under `lua_pcall` on its main thread, see `Vm::new`).
+pub(crate) fn install(lua: Lua) -> LResult<c_int> {
+    // _G's metatable: {__index = lazy_global}.
+    // SAFETY: live state; pushes the globals table.
+    unsafe { ffi::lua_rawgeti(lua.raw(), ffi::LUA_REGISTRYINDEX, ffi::LUA_RIDX_GLOBALS) };
+    lua.new_table(0, 1);
+    lua.push_fn(cfn(lazy_global));
+    lua.set_field(-2, "__index");
+    // SAFETY: the globals table is at -2, the metatable on top.
+    unsafe { ffi::lua_setmetatable(lua.raw(), -2) };
+    lua.pop(1);
+    // Strings: {__index = lazy_string} until the string library is opened.
+    lua.push_str("");
+    lua.new_table(0, 1);
+    lua.push_fn(cfn(lazy_string));
+    lua.set_field(-2, "__index");
+    // SAFETY: a string at -2, the metatable on top (sets the metatable of all strings).
+    unsafe { ffi::lua_setmetatable(lua.raw(), -2) };
+    lua.pop(1);
+    Ok(0)
 }
 
-fn require(
-    lua: &Lua,
-    env: &Arc<LuaEnv>,
-    compiled: &CompiledEntry,
-    name: &str,
-) -> mlua::Result<Value> {
-    let loaded: Table = match lua.named_registry_value::<Table>("wippy.loaded") {
-        Ok(t) => t,
-        Err(_) => {
-            let t = lua.create_table()?;
-            lua.set_named_registry_value("wippy.loaded", t.clone())?;
-            t
-        }
+fn push_globals(lua: Lua) {
+    // SAFETY: live state; pushes the globals table.
+    unsafe { ffi::lua_rawgeti(lua.raw(), ffi::LUA_REGISTRYINDEX, ffi::LUA_RIDX_GLOBALS) };
+}
+
+/// Calls the C function `open` (a `luaopen_*`), leaving its one result on the stack.
+fn call_open(lua: Lua, open: ffi::lua_CFunction) {
+    lua.push_fn(open);
+    // SAFETY: live state in protected mode (we run inside a Lua call); the opener takes
+    // no arguments and returns one value.
+    unsafe { ffi::lua_callk(lua.raw(), 0, 1, 0, None) };
+}
+
+/// `__index` of the globals table: builds a missing global on first read.
+fn lazy_global(lua: Lua) -> LResult<c_int> {
+    let Some(name) = lua.bytes(2) else {
+        lua.push_nil();
+        return Ok(1);
     };
-    if let Some(value) = loaded.raw_get::<Option<Value>>(name)? {
-        return Ok(value);
+    lua.ensure(8)?;
+    if BASE_NAMES.contains(&name) {
+        open_base(lua)?;
+        push_globals(lua);
+        lua.push_value(2);
+        // SAFETY: the globals table is at -2, the key on top.
+        unsafe { ffi::lua_rawget(lua.raw(), -2) };
+        return Ok(1);
     }
-    let value = if let Some((_, library)) = compiled.imports.iter().find(|(alias, _)| alias == name)
-    {
+    match name {
+        b"string" => {
+            open_string(lua);
+        }
+        b"table" => call_open(lua, ffi::luaopen_table),
+        b"math" => call_open(lua, ffi::luaopen_math),
+        b"coroutine" => {
+            call_open(lua, ffi::luaopen_coroutine);
+            lua.push_fn(cfn(modules::coroutine::spawn));
+            lua.set_field(-2, "spawn");
+        }
+        b"os" => safe_os(lua),
+        b"process" => modules::process::open(lua)?,
+        b"channel" => modules::channel::open(lua)?,
+        b"errors" => modules::errors::open(lua)?,
+        b"payload" => modules::payload::open(lua)?,
+        _ => {
+            lua.push_nil();
+            return Ok(1);
+        }
+    }
+    // Store it: later reads do not come here.
+    push_globals(lua);
+    lua.push_value(2);
+    lua.push_value(-3);
+    // SAFETY: globals at -3, key at -2, value on top.
+    unsafe { ffi::lua_rawset(lua.raw(), -3) };
+    lua.pop(1);
+    Ok(1)
+}
+
+/// Opens the base library into the globals, then takes out and replaces what the
+/// sandbox does not allow.
+fn open_base(lua: Lua) -> LResult<()> {
+    push_globals(lua);
+    if lua.get_field(-1, "pairs") != super::lua::LUA_TNIL {
+        lua.pop(2);
+        return Ok(());
+    }
+    lua.pop(1);
+    call_open(lua, ffi::luaopen_base);
+    lua.pop(1);
+    for name in REMOVED_GLOBALS {
+        lua.push_nil();
+        lua.set_field(-2, name);
+    }
+    lua.push_fn(cfn(modules::logger::print));
+    lua.set_field(-2, "print");
+    lua.push_fn(cfn(setmetatable));
+    lua.set_field(-2, "setmetatable");
+    lua.push_fn(cfn(require));
+    lua.set_field(-2, "require");
+    lua.pop(1);
+    Ok(())
+}
+
+/// Opens `string` (without `dump`) and makes it the strings' `__index`; pushes it.
+fn open_string(lua: Lua) {
+    call_open(lua, ffi::luaopen_string);
+    lua.push_nil();
+    lua.set_field(-2, "dump");
+}
+
+/// `__index` of strings until the library is opened: opens it, then answers.
+fn lazy_string(lua: Lua) -> LResult<c_int> {
+    lua.ensure(6)?;
+    push_globals(lua);
+    let string = if lua.get_field(-1, "string") == ffi::LUA_TTABLE {
+        lua.remove(-2);
+        true
+    } else {
+        lua.pop(2);
+        false
+    };
+    if !string {
+        open_string(lua);
+        push_globals(lua);
+        lua.push_value(-2);
+        lua.set_field(-2, "string");
+        lua.pop(1);
+    }
+    // luaopen_string set the strings' metatable to {__index = string}: answer from it.
+    lua.push_value(2);
+    // SAFETY: the string table at -2, the key on top.
+    unsafe { ffi::lua_rawget(lua.raw(), -2) };
+    Ok(1)
+}
+
+/// `os` with the clock functions only (reference §0).
+fn safe_os(lua: Lua) {
+    call_open(lua, ffi::luaopen_os);
+    lua.new_table(0, 5);
+    for name in ["time", "date", "clock", "difftime"] {
+        lua.get_field(-2, name);
+        lua.set_field(-2, name);
+    }
+    lua.push_str("wippy");
+    lua.set_field(-2, "platform");
+    lua.remove(-2);
+}
+
+/// `setmetatable(t, mt)` that refuses finalizers.
+fn setmetatable(lua: Lua) -> LResult<c_int> {
+    if lua.kind(1) != ffi::LUA_TTABLE {
+        return Err(Raise::from(format!(
+            "bad argument #1 to 'setmetatable' (table expected, got {})",
+            lua.type_name(1)
+        )));
+    }
+    match lua.kind(2) {
+        ffi::LUA_TNIL => {}
+        ffi::LUA_TTABLE => {
+            if lua.get_field(2, "__gc") != ffi::LUA_TNIL {
+                return Err(Raise::from(
+                    "setmetatable: __gc finalizers are not supported in a process",
+                ));
+            }
+            lua.pop(1);
+        }
+        _ => {
+            return Err(Raise::from(format!(
+                "bad argument #2 to 'setmetatable' (nil or table expected, got {})",
+                lua.type_name(2)
+            )));
+        }
+    }
+    // SAFETY: live state; a table at 1.
+    if unsafe { ffi::lua_getmetatable(lua.raw(), 1) } != 0 {
+        let protected = lua.get_field(-1, "__metatable") != ffi::LUA_TNIL;
+        lua.pop(2);
+        if protected {
+            return Err(Raise::from("cannot change a protected metatable"));
+        }
+    }
+    lua.set_top(2);
+    // SAFETY: the table at 1, the metatable (or nil) on top.
+    unsafe { ffi::lua_setmetatable(lua.raw(), 1) };
+    Ok(1)
+}
+
+/// `require(name)`: a module of `modules:`, an alias of `imports:`, or one of the
+/// always-present globals.
+fn require(lua: Lua) -> LResult<c_int> {
+    let Some(name) = lua.string(1) else {
+        return Err(Raise::from(format!(
+            "bad argument #1 to 'require' (string expected, got {})",
+            lua.type_name(1)
+        )));
+    };
+    lua.ensure(8)?;
+    lua.set_top(1);
+    // Cache: registry["wippy.loaded"][name].
+    // SAFETY: live state; pushes the registry's field (nil or the cache table).
+    if unsafe { ffi::lua_getfield(lua.raw(), ffi::LUA_REGISTRYINDEX, c"wippy.loaded".as_ptr()) } != ffi::LUA_TTABLE {
+        lua.pop(1);
+        lua.new_table(0, 4);
+        lua.push_value(-1);
+        // SAFETY: the new table on top.
+        unsafe { ffi::lua_setfield(lua.raw(), ffi::LUA_REGISTRYINDEX, c"wippy.loaded".as_ptr()) };
+    }
+    // Stack: name, cache.
+    lua.push_value(1);
+    // SAFETY: the cache at 2, the key on top.
+    if unsafe { ffi::lua_rawget(lua.raw(), 2) } != ffi::LUA_TNIL {
+        return Ok(1);
+    }
+    lua.pop(1);
+    let st = state(lua)?;
+    let compiled: Arc<CompiledEntry> = st.entry.clone();
+    let env = st.env.clone();
+    if let Some((_, library)) = compiled.imports.iter().find(|(alias, _)| *alias == name) {
         let entry = env.registry.get(library).ok_or_else(|| {
-            mlua::Error::runtime(format!(
+            Raise::from(format!(
                 "require({name:?}): imported entry {library} is not in the registry"
             ))
         })?;
         let library = env
             .compiler
             .get(entry)
-            .map_err(|e| mlua::Error::runtime(e.message().to_owned()))?;
-        let chunk = lua
-            .load(&library.bytecode[..])
-            .set_mode(ChunkMode::Binary)
-            .set_name(format!("@{}", library.chunk_name))
-            .into_function()?;
-        chunk.call::<Value>(())?
-    } else if compiled.modules.iter().any(|m| m == name) {
-        match name {
-            "time" => Value::Table(modules::time::module(lua)?),
-            "io" => Value::Table(modules::io::module(lua)?),
-            "logger" => modules::logger::module(lua)?,
-            "json" => Value::Table(modules::json::module(lua)?),
-            "channel" | "process" | "payload" | "errors" => lua.globals().get(name)?,
+            .map_err(|e| Raise::from(e.message().to_owned()))?;
+        let chunk_name = format!("@{}\0", library.chunk_name);
+        // SAFETY: live state; the buffer is bytecode produced by our compiler; mode "b".
+        let status = unsafe {
+            ffi::luaL_loadbufferx(
+                lua.raw(),
+                library.bytecode.as_ptr().cast(),
+                library.bytecode.len(),
+                chunk_name.as_ptr().cast(),
+                c"b".as_ptr(),
+            )
+        };
+        drop(chunk_name);
+        if status != ffi::LUA_OK {
+            return Err(Raise::Top);
+        }
+        // SAFETY: the chunk on top; runs the library's top level in protected mode, so
+        // its error comes back here (and is raised once our frame owns nothing).
+        if unsafe { ffi::lua_pcallk(lua.raw(), 0, 1, 0, 0, None) } != ffi::LUA_OK {
+            return Err(Raise::Top);
+        }
+    } else if compiled.modules.iter().any(|m| *m == name) || matches!(name.as_str(), "channel" | "process" | "payload" | "errors") {
+        match name.as_str() {
+            "time" => modules::time::open(lua)?,
+            "io" => modules::io::open(lua)?,
+            "logger" => modules::logger::open(lua)?,
+            "json" => modules::json::open(lua)?,
+            "channel" | "process" | "payload" | "errors" => {
+                push_globals(lua);
+                lua.get_field(-1, &name);
+                if lua.is_nil(-1) {
+                    // Not built yet: reading through the metatable builds it.
+                    lua.pop(1);
+                    lua.push_value(1);
+                    // SAFETY: globals at -2, key on top; `lua_gettable` runs our `__index`.
+                    unsafe { ffi::lua_gettable(lua.raw(), -2) };
+                }
+                lua.remove(-2);
+            }
             other => {
-                return Err(mlua::Error::runtime(format!(
+                return Err(Raise::from(format!(
                     "module {other:?} is not available in this runtime (entry {} lists it in modules:)",
                     compiled.id
                 )));
             }
         }
-    } else if matches!(name, "channel" | "process" | "payload" | "errors") {
-        lua.globals().get(name)?
     } else {
-        return Err(mlua::Error::runtime(format!(
+        return Err(Raise::from(format!(
             "module {name:?} is not allowed: add it to modules: of entry {}",
             compiled.id
         )));
-    };
-    loaded.raw_set(name, value.clone())?;
-    Ok(value)
+    }
+    // Stack: name, cache, value.
+    lua.push_value(1);
+    lua.push_value(-2);
+    // SAFETY: the cache at 2, key and value on top.
+    unsafe { ffi::lua_rawset(lua.raw(), 2) };
+    Ok(1)
 }

@@ -1,23 +1,31 @@
 //! The Rust side of one Lua process: its channels, coroutines, subscriptions, timers and
-//! pending terminal reads. Stored in the VM as app data; only the process's own step
-//! (and the Lua functions it calls) touch it, so it needs no locks. A borrow of it must
-//! never be held across a call back into Lua.
+//! pending terminal reads.
+//!
+//! Owned by the process's [`Vm`](super::vm::Vm) and reachable from every thread of that VM
+//! through the state's extra space ([`state`]). Only the process's own step, and the
+//! bound functions it runs, touch it, so it needs no locks. A reference to it must not be
+//! held across a call that runs Lua code (`lua_resume`, `lua_pcall`).
 
 use super::channel::{ChanId, Channels, CoId, Feed, OpId};
-use mlua::{AnyUserData, Thread};
+use super::lua::{LResult, Lua, Raise};
+use super::setup::LuaEnv;
+use mlua::ffi;
 use slab::Slab;
 use std::collections::{HashMap, VecDeque};
+use std::ffi::c_int;
 use std::sync::Arc;
 use std::time::Duration;
-use wippy_runtime::message::{Event, Topic};
+use wippy_runtime::message::{Event, Message, Topic};
 use wippy_runtime::process::ProcessHandle;
 use wippy_runtime::router::Router;
 use wippy_scheduler::Timer;
 
-/// A coroutine of the process (`main` is the first).
+/// A coroutine of the process (`main` is the VM's main thread).
 #[derive(Debug)]
 pub(crate) struct Co {
-    pub(crate) thread: Thread,
+    pub(crate) thread: *mut ffi::lua_State,
+    /// The registry reference that keeps the thread alive (none for the main thread).
+    pub(crate) anchor: Option<c_int>,
     pub(crate) blocked: Option<OpId>,
 }
 
@@ -46,22 +54,39 @@ pub(crate) struct PendingRead {
     pub(crate) op: OpId,
 }
 
+/// How a ready coroutine resumes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Resume {
+    /// With no values (first run of a spawned coroutine, after a yield or a preemption).
+    Nothing,
+    /// `main`'s first run: the function and this many arguments are on its stack.
+    Start(c_int),
+    /// After the op it blocked on completed (its continuation answers).
+    Op,
+}
+
 /// What the Lua functions of one process share with its driver.
 #[derive(Debug)]
 pub(crate) struct ProcState {
+    pub(crate) env: Arc<LuaEnv>,
     pub(crate) handle: ProcessHandle,
     pub(crate) entry: Arc<crate::compile::CompiledEntry>,
     pub(crate) terminal: bool,
     pub(crate) channels: Channels,
     pub(crate) router: Router<ChanId>,
-    pub(crate) inbox: Option<AnyUserData>,
-    pub(crate) inbox_chan: Option<ChanId>,
-    pub(crate) events: Option<AnyUserData>,
-    pub(crate) events_chan: Option<ChanId>,
-    pub(crate) listens: HashMap<Topic, AnyUserData>,
+    /// `process.inbox()`: the channel and a registry reference to its userdata.
+    pub(crate) inbox: Option<(ChanId, c_int)>,
+    /// `process.events()`: likewise.
+    pub(crate) events: Option<(ChanId, c_int)>,
+    /// `process.listen(topic)`: likewise, per topic.
+    pub(crate) listens: HashMap<Topic, (ChanId, c_int)>,
     /// The feed of every channel that is not a plain user channel.
     pub(crate) feeds: HashMap<ChanId, Feed>,
     pub(crate) pending_events: VecDeque<Event>,
+    /// Messages taken from the mailbox, not yet routed.
+    pub(crate) incoming: VecDeque<Message>,
+    /// Timer channels that ticked, once per tick, not yet fed.
+    pub(crate) ticks: Vec<ChanId>,
     pub(crate) timers: HashMap<u64, TimerSlot>,
     pub(crate) next_timer: u64,
     pub(crate) timers_to_arm: Vec<u64>,
@@ -69,46 +94,38 @@ pub(crate) struct ProcState {
     pub(crate) coroutines: Slab<Co>,
     /// Coroutines to run, with how they resume.
     pub(crate) ready: VecDeque<(CoId, Resume)>,
-    /// The coroutine running now.
+    /// The coroutine running now, and its thread.
     pub(crate) current: CoId,
-    /// Errors of terminal reads, by the op they complete.
-    pub(crate) read_errors: HashMap<OpId, mlua::Value>,
+    pub(crate) current_thread: *mut ffi::lua_State,
+    /// The op the running coroutine blocked on (set by a blocking call before it yields).
+    pub(crate) blocked_on: Option<OpId>,
     /// Wakes this process from other threads (terminal reads).
     pub(crate) notifier: Option<wippy_scheduler::Notifier>,
     /// New coroutines from `coroutine.spawn` during the current resume.
-    pub(crate) spawned: Vec<Thread>,
-}
-
-/// How a ready coroutine resumes.
-#[derive(Debug)]
-pub(crate) enum Resume {
-    /// With no values (first run of a spawned coroutine, or after a plain yield).
-    Nothing,
-    /// `main`'s first run, with its arguments.
-    Start(mlua::MultiValue),
-    /// With the result of the op it blocked on.
-    Op(OpId),
+    pub(crate) spawned: Vec<Co>,
 }
 
 impl ProcState {
     pub(crate) fn new(
+        env: Arc<LuaEnv>,
         handle: ProcessHandle,
         entry: Arc<crate::compile::CompiledEntry>,
         terminal: bool,
     ) -> ProcState {
         ProcState {
+            env,
             handle,
             entry,
             terminal,
             channels: Channels::default(),
             router: Router::new(),
             inbox: None,
-            inbox_chan: None,
             events: None,
-            events_chan: None,
             listens: HashMap::new(),
             feeds: HashMap::new(),
             pending_events: VecDeque::new(),
+            incoming: VecDeque::new(),
+            ticks: Vec::new(),
             timers: HashMap::new(),
             next_timer: 0,
             timers_to_arm: Vec::new(),
@@ -116,9 +133,10 @@ impl ProcState {
             coroutines: Slab::new(),
             ready: VecDeque::new(),
             current: 0,
+            current_thread: std::ptr::null_mut(),
+            blocked_on: None,
             spawned: Vec::new(),
             notifier: None,
-            read_errors: HashMap::new(),
         }
     }
 
@@ -149,26 +167,49 @@ impl ProcState {
         self.timers.remove(&token).is_some()
     }
 
-    /// `timer:reset(d)`: re-arms the timer (also after it fired); `true` if it was active.
-    pub(crate) fn reset_timer(&mut self, token: u64, after: Duration) -> bool {
-        match self.timers.get_mut(&token) {
-            Some(slot) => {
-                slot.after = after;
-                slot.armed = None;
-                self.timers_to_arm.push(token);
-                true
-            }
-            None => false,
-        }
+    /// `timer:reset(d)`: re-arms the timer (also after it fired, feeding `chan` again);
+    /// `true` if it was still active.
+    pub(crate) fn reset_timer(&mut self, token: u64, chan: ChanId, after: Duration, period: Option<Duration>) -> bool {
+        let active = self.timers.contains_key(&token);
+        self.timers.insert(
+            token,
+            TimerSlot {
+                target: TimerTarget::Chan(chan),
+                after,
+                period,
+                armed: None,
+            },
+        );
+        self.timers_to_arm.push(token);
+        active
     }
 
     /// `true` when something outside the coroutines can still wake one: a subscription
     /// (inbox, events, listen), a timer, or a terminal read.
     pub(crate) fn has_external_wakers(&self) -> bool {
-        self.inbox_chan.is_some()
-            || self.events_chan.is_some()
+        self.inbox.is_some()
+            || self.events.is_some()
             || !self.listens.is_empty()
             || !self.timers.is_empty()
             || !self.reads.is_empty()
+    }
+}
+
+/// The process state of the VM `lua` belongs to.
+///
+/// # Errors
+///
+/// A VM without a process (the plain VMs of [`crate::LuaVm`]).
+pub(crate) fn state<'a>(lua: Lua) -> LResult<&'a mut ProcState> {
+    // SAFETY: every thread of a VM inherits the main thread's extra space, where the VM
+    // stores its state pointer (null for a VM without a process); the state outlives the
+    // VM's Lua code (it is dropped after `lua_close`). Exclusivity: see the module docs —
+    // only one bound function runs at a time, and none keeps the reference past its return.
+    unsafe {
+        let p = *ffi::lua_getextraspace(lua.raw()).cast::<*mut ProcState>();
+        if p.is_null() {
+            return Err(Raise::from("this function needs a running process"));
+        }
+        Ok(&mut *p)
     }
 }

@@ -1,0 +1,116 @@
+//! [`Vm`]: one process's Lua state, its allocator account and its process state.
+//!
+//! The `Vm` owns all three and frees them together: `lua_close` first (it runs the
+//! userdata finalizers, which only drop Rust values), then the state and the heap.
+
+use super::alloc::{Heap, allocate};
+use super::lua::{CFn, Lua, Raise};
+use super::state::ProcState;
+use crate::modules::errors::error_from_stack;
+use mlua::ffi;
+use std::ffi::{c_int, c_void};
+use wippy_runtime::payload::{ErrorKind, ErrorValue};
+
+/// A Lua state with its heap account and (for a process) its [`ProcState`].
+#[derive(Debug)]
+pub(crate) struct Vm {
+    main: *mut ffi::lua_State,
+    heap: *mut Heap,
+    state: *mut ProcState,
+}
+
+// SAFETY: a `Vm` is used by one thread at a time (its process's step, or the owner of a
+// plain VM); nothing in it is tied to a thread: the state's pointers are its own, and Lua
+// keeps no thread-local data.
+unsafe impl Send for Vm {}
+
+impl Vm {
+    /// A new VM with `memory_limit` bytes (0 = none), set up by `install` (run protected).
+    pub(crate) fn new(memory_limit: usize, state: Option<ProcState>) -> Result<Vm, ErrorValue> {
+        let heap = Box::into_raw(Box::new(Heap::new(memory_limit)));
+        // SAFETY: `allocate` is our allocator and `heap` lives until after `lua_close`.
+        let main = unsafe { ffi::lua_newstate(allocate, heap.cast()) };
+        if main.is_null() {
+            // SAFETY: `heap` came from Box::into_raw above and Lua no longer uses it.
+            drop(unsafe { Box::from_raw(heap) });
+            return Err(ErrorValue::new(ErrorKind::Internal, "cannot create a Lua state: out of memory"));
+        }
+        let state = state.map_or(std::ptr::null_mut(), |s| Box::into_raw(Box::new(s)));
+        // SAFETY: the extra space of the main thread is LUA_EXTRASPACE (one pointer)
+        // bytes that Lua copies into every new thread; we store the state pointer there.
+        unsafe { *ffi::lua_getextraspace(main).cast::<*mut ProcState>() = state };
+        let vm = Vm { main, heap, state };
+        vm.protected(crate::vm::lua::cfn(super::setup::install), std::ptr::null_mut())?;
+        Ok(vm)
+    }
+
+    /// A handle on the main thread (the control thread: the process's coroutines are
+    /// other threads).
+    pub(crate) fn lua(&self) -> Lua {
+        // SAFETY: `main` lives as long as `self`, and `self` is used by one thread.
+        unsafe { Lua::from_raw(self.main) }
+    }
+
+    /// The process state (none for a plain VM).
+    ///
+    /// The reference must not be held across a call that runs Lua code.
+    pub(crate) fn state(&self) -> Option<&mut ProcState> {
+        // SAFETY: `state` is null or the Box made in `new`, freed only in `drop`.
+        // Exclusivity: see `state::state`.
+        unsafe { self.state.as_mut() }
+    }
+
+    /// Bytes the VM holds now.
+    pub(crate) fn memory_used(&self) -> usize {
+        // SAFETY: the heap lives as long as `self`; read on the thread that owns the VM.
+        unsafe { (*self.heap).used }
+    }
+
+    /// Runs the C function `f` with the light userdata `arg` in protected mode on the main
+    /// thread. An error it raises comes back as an error value.
+    pub(crate) fn protected(&self, f: CFn, arg: *mut c_void) -> Result<(), ErrorValue> {
+        let lua = self.lua();
+        lua.push_fn(f);
+        lua.push_light(arg);
+        // SAFETY: the main thread is not running (the driver never calls this during a
+        // resume of it: the main thread is never resumed); a function and one argument
+        // are on top.
+        let status = unsafe { ffi::lua_pcallk(self.main, 1, 0, 0, 0, None) };
+        if status == ffi::LUA_OK {
+            return Ok(());
+        }
+        let error = failure(lua, status, -1);
+        lua.pop(1);
+        Err(error)
+    }
+}
+
+/// The error value of a failed call: status and the error object at `idx`.
+pub(crate) fn failure(lua: Lua, status: c_int, idx: c_int) -> ErrorValue {
+    if status == ffi::LUA_ERRMEM {
+        return ErrorValue::new(ErrorKind::Internal, "memory limit exceeded (not enough memory)");
+    }
+    error_from_stack(lua, idx)
+}
+
+impl Drop for Vm {
+    fn drop(&mut self) {
+        // SAFETY: `main` is live and no thread of it is running (the owner is dropping
+        // it); `lua_close` frees every object, running our finalizers. Then nothing uses
+        // the state or the heap any more, and both came from Box::into_raw in `new`.
+        unsafe {
+            ffi::lua_close(self.main);
+            if !self.state.is_null() {
+                drop(Box::from_raw(self.state));
+            }
+            drop(Box::from_raw(self.heap));
+        }
+    }
+}
+
+/// Raise helper for `Result<_, ErrorValue>` inside bound functions.
+impl From<ErrorValue> for Raise {
+    fn from(e: ErrorValue) -> Raise {
+        Raise::Message(e.message().to_owned())
+    }
+}

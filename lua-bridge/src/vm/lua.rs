@@ -1,0 +1,650 @@
+//! [`Lua`]: a handle on a raw `lua_State` (through `mlua::ffi`), and the conventions
+//! every Rust function bound into a process VM follows.
+//!
+//! # Why raw
+//!
+//! A process VM must cost a few KB. `mlua::Lua` alone costs about 12.7 KB per state (its
+//! bookkeeping, reference thread and metatables), so the process VMs are plain
+//! `lua_newstate` states driven through `mlua::ffi`; mlua itself only compiles entries
+//! (see `compile.rs`).
+//!
+//! # Who may touch what
+//!
+//! A [`Lua`] is made by the process driver (for the VM it owns) and by the trampolines
+//! below (for the thread Lua called them on); it lives for that call only. All its methods
+//! act on the top of that thread's stack; the stack discipline is the C API's.
+//!
+//! # Errors and yields cross Rust frames only at the edge
+//!
+//! Lua raises errors and yields with `longjmp`, which must not cross Rust frames that own
+//! values. So a bound function is written as a plain Rust function returning
+//! [`LResult`], and the trampoline ([`cfn`], [`blocking`]) calls `lua_error` or
+//! `lua_yieldk` itself, after that function returned and dropped everything. The one
+//! exception is a memory error raised inside an API call (the VM hit its limit): it
+//! unwinds straight to the enclosing protected call, and values owned by the Rust frames
+//! in between are leaked, never used again. The process fails right after.
+//!
+//! Lua code never runs inside a bound function: tables are read and written raw, and
+//! user finalizers are refused (`setmetatable` rejects a metatable with `__gc`, see
+//! `setup.rs`), so a collection step inside an API call runs only our own finalizers,
+//! which drop Rust values and touch nothing else.
+
+use mlua::ffi;
+use std::ffi::{CStr, c_int, c_void};
+use std::marker::PhantomData;
+
+/// A Lua C function.
+pub(crate) type CFn = ffi::lua_CFunction;
+
+/// The failure of a bound function: Lua raises it when the function returns.
+#[derive(Debug)]
+pub(crate) enum Raise {
+    /// A message; Lua raises it as a string prefixed with the caller's position.
+    Message(String),
+    /// The value on top of the stack is the error to raise (an error userdata).
+    Top,
+}
+
+impl From<String> for Raise {
+    fn from(message: String) -> Raise {
+        Raise::Message(message)
+    }
+}
+
+impl From<&str> for Raise {
+    fn from(message: &str) -> Raise {
+        Raise::Message(message.to_owned())
+    }
+}
+
+/// The result of a bound function: the number of values it left on the stack.
+pub(crate) type LResult<T> = Result<T, Raise>;
+
+/// What a blocking function asks for.
+#[derive(Debug)]
+pub(crate) enum Ret {
+    /// Return the given number of values from the top of the stack now.
+    Values(c_int),
+    /// Suspend the coroutine until the op completes; then [`crate::vm::ops::answer`]
+    /// gives the results.
+    Block(usize),
+}
+
+/// A handle on one Lua thread's stack. See the [module docs](self) for who makes one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Lua(*mut ffi::lua_State);
+
+/// Lua type tags, as the C API numbers them.
+pub(crate) use ffi::{
+    LUA_TBOOLEAN, LUA_TFUNCTION, LUA_TLIGHTUSERDATA, LUA_TNIL, LUA_TNONE, LUA_TNUMBER,
+    LUA_TSTRING, LUA_TTABLE, LUA_TTHREAD, LUA_TUSERDATA,
+};
+
+impl Lua {
+    /// A handle on `state`.
+    ///
+    /// # Safety
+    ///
+    /// `state` is a live Lua thread, used from this OS thread only, for as long as the
+    /// handle (and its copies) are used.
+    pub(crate) unsafe fn from_raw(state: *mut ffi::lua_State) -> Lua {
+        Lua(state)
+    }
+
+    /// The raw state.
+    pub(crate) fn raw(self) -> *mut ffi::lua_State {
+        self.0
+    }
+
+    /// The number of values on the stack.
+    pub(crate) fn top(self) -> c_int {
+        // SAFETY: `self.0` is live (type invariant).
+        unsafe { ffi::lua_gettop(self.0) }
+    }
+
+    /// Sets the stack top (drops or nil-fills values).
+    pub(crate) fn set_top(self, top: c_int) {
+        // SAFETY: live state; callers only shrink the stack or grow it within the space
+        // `ensure` reserved.
+        unsafe { ffi::lua_settop(self.0, top) }
+    }
+
+    /// Pops `n` values.
+    pub(crate) fn pop(self, n: c_int) {
+        self.set_top(-n - 1);
+    }
+
+    /// `idx` as an absolute index.
+    pub(crate) fn abs(self, idx: c_int) -> c_int {
+        // SAFETY: live state; any acceptable index may be made absolute.
+        unsafe { ffi::lua_absindex(self.0, idx) }
+    }
+
+    /// Makes room for `n` more values.
+    pub(crate) fn ensure(self, n: c_int) -> LResult<()> {
+        // SAFETY: live state.
+        if unsafe { ffi::lua_checkstack(self.0, n) } == 0 {
+            return Err(Raise::from("stack overflow"));
+        }
+        Ok(())
+    }
+
+    /// The type tag of the value at `idx` (`LUA_TNONE` past the top).
+    pub(crate) fn kind(self, idx: c_int) -> c_int {
+        // SAFETY: live state; `lua_type` accepts any acceptable index.
+        unsafe { ffi::lua_type(self.0, idx) }
+    }
+
+    /// `true` for nil or no value.
+    pub(crate) fn is_nil(self, idx: c_int) -> bool {
+        self.kind(idx) <= LUA_TNIL
+    }
+
+    /// The Lua type name of the value at `idx` (`"no value"` past the top).
+    pub(crate) fn type_name(self, idx: c_int) -> &'static str {
+        match self.kind(idx) {
+            LUA_TNIL => "nil",
+            LUA_TBOOLEAN => "boolean",
+            LUA_TLIGHTUSERDATA => "userdata",
+            LUA_TNUMBER => "number",
+            LUA_TSTRING => "string",
+            LUA_TTABLE => "table",
+            LUA_TFUNCTION => "function",
+            LUA_TUSERDATA => "userdata",
+            LUA_TTHREAD => "thread",
+            _ => "no value",
+        }
+    }
+
+    pub(crate) fn push_nil(self) {
+        // SAFETY: live state; callers keep within the stack space (LUA_MINSTACK free slots
+        // are guaranteed to a C function, `ensure` for more).
+        unsafe { ffi::lua_pushnil(self.0) }
+    }
+
+    pub(crate) fn push_bool(self, b: bool) {
+        // SAFETY: as `push_nil`.
+        unsafe { ffi::lua_pushboolean(self.0, c_int::from(b)) }
+    }
+
+    pub(crate) fn push_int(self, i: i64) {
+        // SAFETY: as `push_nil`.
+        unsafe { ffi::lua_pushinteger(self.0, i) }
+    }
+
+    pub(crate) fn push_number(self, n: f64) {
+        // SAFETY: as `push_nil`.
+        unsafe { ffi::lua_pushnumber(self.0, n) }
+    }
+
+    /// Pushes a string (bytes, any content).
+    pub(crate) fn push_bytes(self, bytes: &[u8]) {
+        // SAFETY: as `push_nil`; Lua copies the bytes.
+        unsafe { ffi::lua_pushlstring(self.0, bytes.as_ptr().cast(), bytes.len()) };
+    }
+
+    pub(crate) fn push_str(self, s: &str) {
+        self.push_bytes(s.as_bytes());
+    }
+
+    /// Pushes a C function.
+    pub(crate) fn push_fn(self, f: CFn) {
+        // SAFETY: as `push_nil`; a C function without upvalues allocates nothing.
+        unsafe { ffi::lua_pushcclosure(self.0, f, 0) }
+    }
+
+    pub(crate) fn push_light(self, p: *const c_void) {
+        // SAFETY: as `push_nil`.
+        unsafe { ffi::lua_pushlightuserdata(self.0, p.cast_mut()) }
+    }
+
+    /// Pushes a copy of the value at `idx`.
+    pub(crate) fn push_value(self, idx: c_int) {
+        // SAFETY: as `push_nil`; `idx` is an acceptable index.
+        unsafe { ffi::lua_pushvalue(self.0, idx) }
+    }
+
+    /// Moves the top value to `idx`, shifting the values above up.
+    pub(crate) fn insert(self, idx: c_int) {
+        // SAFETY: live state; `idx` is a valid index.
+        unsafe { ffi::lua_rotate(self.0, idx, 1) }
+    }
+
+    /// Removes the value at `idx`.
+    pub(crate) fn remove(self, idx: c_int) {
+        // SAFETY: live state; `idx` is a valid index.
+        unsafe {
+            ffi::lua_rotate(self.0, idx, -1);
+            ffi::lua_settop(self.0, -2);
+        }
+    }
+
+    /// The light userdata at `idx` (null for anything else).
+    pub(crate) fn light(self, idx: c_int) -> *mut c_void {
+        if self.kind(idx) != LUA_TLIGHTUSERDATA {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: live state; the value is a light userdata.
+        unsafe { ffi::lua_touserdata(self.0, idx) }
+    }
+
+    /// Lua truthiness of the value at `idx`.
+    pub(crate) fn truthy(self, idx: c_int) -> bool {
+        // SAFETY: live state.
+        unsafe { ffi::lua_toboolean(self.0, idx) != 0 }
+    }
+
+    /// The value at `idx` if it is an integer (not a float, not a string).
+    pub(crate) fn int(self, idx: c_int) -> Option<i64> {
+        // SAFETY: live state; no conversion happens for a number.
+        unsafe {
+            (ffi::lua_isinteger(self.0, idx) != 0).then(|| ffi::lua_tointegerx(self.0, idx, std::ptr::null_mut()))
+        }
+    }
+
+    /// The value at `idx` if it is a number (integer or float).
+    pub(crate) fn number(self, idx: c_int) -> Option<f64> {
+        (self.kind(idx) == LUA_TNUMBER).then(|| {
+            // SAFETY: live state; the value is a number, so nothing is converted.
+            unsafe { ffi::lua_tonumberx(self.0, idx, std::ptr::null_mut()) }
+        })
+    }
+
+    /// An integer argument: an integer, or a float with an integral value.
+    pub(crate) fn integral(self, idx: c_int) -> Option<i64> {
+        if let Some(i) = self.int(idx) {
+            return Some(i);
+        }
+        let n = self.number(idx)?;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        (n.fract() == 0.0 && n >= i64::MIN as f64 && n < i64::MAX as f64).then_some(n as i64)
+    }
+
+    /// The bytes of the string at `idx` (only for strings: numbers are not converted).
+    ///
+    /// The slice is valid while the string stays on the stack, which every caller keeps
+    /// for the duration of its use (the returned lifetime is not tied to it).
+    pub(crate) fn bytes<'a>(self, idx: c_int) -> Option<&'a [u8]> {
+        if self.kind(idx) != LUA_TSTRING {
+            return None;
+        }
+        let mut len = 0;
+        // SAFETY: the value is a string: `lua_tolstring` returns its bytes without
+        // allocating; they live while the string is reachable (see above).
+        unsafe {
+            let p = ffi::lua_tolstring(self.0, idx, &mut len);
+            Some(std::slice::from_raw_parts(p.cast::<u8>(), len))
+        }
+    }
+
+    /// The string at `idx` as UTF-8 (lossy), only for strings.
+    pub(crate) fn string(self, idx: c_int) -> Option<String> {
+        self.bytes(idx).map(|b| String::from_utf8_lossy(b).into_owned())
+    }
+
+    /// `tostring(v)` as Lua's own `tostring` does it (metamethods included), as text.
+    /// Calls `__tostring` and `__name` only through `luaL_tolstring`.
+    pub(crate) fn display(self, idx: c_int) -> String {
+        let idx = self.abs(idx);
+        if let Some(s) = self.string(idx) {
+            return s;
+        }
+        if self.ensure(1).is_err() {
+            return String::new();
+        }
+        // SAFETY: live state; `luaL_tolstring` pushes one string (it may call a
+        // `__tostring` metamethod: only ours exist on userdata, and tables' are plain
+        // Lua functions the user set, run here as Lua's own `print` would).
+        let text = unsafe {
+            let mut len = 0;
+            let p = ffi::luaL_tolstring(self.0, idx, &mut len);
+            String::from_utf8_lossy(std::slice::from_raw_parts(p.cast::<u8>(), len)).into_owned()
+        };
+        self.pop(1);
+        text
+    }
+
+    /// Pushes a new table with room for `narr` array and `nrec` hash items.
+    pub(crate) fn new_table(self, narr: c_int, nrec: c_int) {
+        // SAFETY: as `push_nil`.
+        unsafe { ffi::lua_createtable(self.0, narr, nrec) }
+    }
+
+    /// `t[key] = v` (raw), with `t` at `idx` and `v` popped from the top.
+    pub(crate) fn set_field(self, idx: c_int, key: &str) {
+        let idx = self.abs(idx);
+        self.push_str(key);
+        self.insert(-2);
+        // SAFETY: live state; the value at `idx` is a table (callers made it).
+        unsafe { ffi::lua_rawset(self.0, idx) }
+    }
+
+    /// Pushes `t[key]` (raw) for the table at `idx`; returns its type tag.
+    pub(crate) fn get_field(self, idx: c_int, key: &str) -> c_int {
+        let idx = self.abs(idx);
+        self.push_str(key);
+        // SAFETY: live state; callers check that `idx` holds a table.
+        unsafe { ffi::lua_rawget(self.0, idx) }
+    }
+
+    /// `t[i] = v` (raw), with `t` at `idx` and `v` popped.
+    pub(crate) fn set_index(self, idx: c_int, i: i64) {
+        // SAFETY: live state; the value at `idx` is a table.
+        unsafe { ffi::lua_rawseti(self.0, idx, i) }
+    }
+
+    /// Pushes `t[i]` (raw); returns its type tag.
+    pub(crate) fn get_index(self, idx: c_int, i: i64) -> c_int {
+        // SAFETY: live state; the value at `idx` is a table.
+        unsafe { ffi::lua_rawgeti(self.0, idx, i) }
+    }
+
+    /// `#t` without metamethods.
+    pub(crate) fn raw_len(self, idx: c_int) -> usize {
+        // SAFETY: live state.
+        unsafe { ffi::lua_rawlen(self.0, idx) }
+    }
+
+    /// One step of a table walk: with a key on top, pops it and pushes the next key and
+    /// value; `false` (and nothing pushed) at the end.
+    pub(crate) fn next(self, idx: c_int) -> bool {
+        // SAFETY: live state; the walk never changes the table, so the key on top is one
+        // `lua_next` returned (or nil), which is all it needs.
+        unsafe { ffi::lua_next(self.0, idx) != 0 }
+    }
+
+    /// Pops the top value into the registry; returns its reference.
+    pub(crate) fn new_ref(self) -> c_int {
+        // SAFETY: live state; a value is on top.
+        unsafe { ffi::luaL_ref(self.0, ffi::LUA_REGISTRYINDEX) }
+    }
+
+    /// Pushes the value behind a registry reference.
+    pub(crate) fn push_ref(self, r: c_int) {
+        // SAFETY: live state.
+        unsafe { ffi::lua_rawgeti(self.0, ffi::LUA_REGISTRYINDEX, ffi::lua_Integer::from(r)) };
+    }
+
+    /// Frees a registry reference.
+    pub(crate) fn unref(self, r: c_int) {
+        // SAFETY: live state; freeing `LUA_NOREF`/`LUA_REFNIL` does nothing.
+        unsafe { ffi::luaL_unref(self.0, ffi::LUA_REGISTRYINDEX, r) }
+    }
+
+    /// The traceback of this thread from `level`, as `luaL_traceback` writes it.
+    pub(crate) fn traceback(self, level: c_int) -> String {
+        if self.ensure(2).is_err() {
+            return String::new();
+        }
+        // SAFETY: live state; pushes one string.
+        unsafe { ffi::luaL_traceback(self.0, self.0, std::ptr::null(), level) };
+        let text = self.string(-1).unwrap_or_default();
+        self.pop(1);
+        text
+    }
+
+    /// The current line of the function at `level` (1 = the caller of a C function).
+    pub(crate) fn current_line(self, level: c_int) -> Option<i64> {
+        // SAFETY: live state; `lua_Debug` is plain data filled by Lua.
+        unsafe {
+            let mut ar: ffi::lua_Debug = std::mem::zeroed();
+            if ffi::lua_getstack(self.0, level, &mut ar) == 0 {
+                return None;
+            }
+            if ffi::lua_getinfo(self.0, c"l".as_ptr(), &mut ar) == 0 {
+                return None;
+            }
+            (ar.currentline >= 0).then(|| i64::from(ar.currentline))
+        }
+    }
+
+    /// `true` if this thread can yield now.
+    pub(crate) fn yieldable(self) -> bool {
+        // SAFETY: live state.
+        unsafe { ffi::lua_isyieldable(self.0) != 0 }
+    }
+
+    /// Pushes a new userdata holding `value`, with the metatable of `ty`.
+    pub(crate) fn push_userdata<T: 'static>(self, value: T, ty: &'static UserType<T>) {
+        self.push_userdata_with(value, ty, 0);
+    }
+
+    /// [`push_userdata`](Self::push_userdata) with `slots` user values (set with
+    /// [`set_user_value`](Self::set_user_value)), which keep Lua values alive with it.
+    pub(crate) fn push_userdata_with<T: 'static>(self, value: T, ty: &'static UserType<T>, slots: c_int) {
+        const {
+            assert!(std::mem::align_of::<T>() <= super::alloc::ALIGN);
+        }
+        // SAFETY: live state. The block is `size_of::<T>()` bytes aligned to ALIGN (Lua
+        // aligns userdata to LUAI_MAXALIGN), so writing a `T` into it is sound; from then
+        // on the userdata owns the value, and its `__gc` (set below when `T` needs drop)
+        // drops it exactly once.
+        unsafe {
+            let block = ffi::lua_newuserdatauv(self.0, std::mem::size_of::<T>(), slots);
+            block.cast::<T>().write(value);
+        }
+        self.push_metatable(ty);
+        // SAFETY: the userdata is at -2, its metatable on top.
+        unsafe { ffi::lua_setmetatable(self.0, -2) };
+    }
+
+    /// Pops the top value into user value `n` (from 1) of the userdata at `idx`.
+    pub(crate) fn set_user_value(self, idx: c_int, n: c_int) {
+        // SAFETY: live state; `idx` holds a full userdata (callers made it).
+        unsafe { ffi::lua_setiuservalue(self.0, idx, n) };
+    }
+
+    /// Pushes user value `n` of the userdata at `idx`.
+    pub(crate) fn push_user_value(self, idx: c_int, n: c_int) {
+        // SAFETY: live state; `idx` holds a full userdata.
+        unsafe { ffi::lua_getiuservalue(self.0, idx, n) };
+    }
+
+    /// Pushes the metatable of `ty`, creating it in this VM on first use.
+    pub(crate) fn push_metatable<T: 'static>(self, ty: &'static UserType<T>) {
+        // SAFETY: live state; `luaL_newmetatable` pushes the (new or existing) table.
+        let created = unsafe { ffi::luaL_newmetatable(self.0, ty.name.as_ptr()) } != 0;
+        if created {
+            if let Some(index) = ty.index {
+                self.push_fn(index);
+                self.set_field(-2, "__index");
+            }
+            if std::mem::needs_drop::<T>() {
+                self.push_fn(drop_userdata::<T>);
+                self.set_field(-2, "__gc");
+            }
+            for (name, f) in ty.meta {
+                self.push_fn(*f);
+                self.set_field(-2, name);
+            }
+        }
+    }
+
+    /// The value of the userdata at `idx` if it is of type `ty`.
+    ///
+    /// The reference is valid while the userdata stays on the stack (callers keep it
+    /// there); no two references to one userdata are held at once.
+    pub(crate) fn userdata<'a, T: 'static>(self, idx: c_int, ty: &'static UserType<T>) -> Option<&'a mut T> {
+        // SAFETY: live state; `luaL_testudata` checks the metatable registered under the
+        // type's unique name, which only `push_userdata::<T>` sets, so the block holds a
+        // `T` (written there and not yet dropped: `__gc` runs only once the userdata is
+        // unreachable, and it is on the stack).
+        unsafe {
+            let p = ffi::luaL_testudata(self.0, idx, ty.name.as_ptr());
+            (!p.is_null()).then(|| &mut *p.cast::<T>())
+        }
+    }
+}
+
+/// A userdata type of the process VMs: the metatable's registry name, the `__index`
+/// function for its methods, and other metamethods. One `UserType` per Rust type `T`.
+pub(crate) struct UserType<T> {
+    pub(crate) name: &'static CStr,
+    pub(crate) index: Option<CFn>,
+    pub(crate) meta: &'static [(&'static str, CFn)],
+    pub(crate) _marker: PhantomData<fn() -> T>,
+}
+
+impl<T> UserType<T> {
+    pub(crate) const fn new(
+        name: &'static CStr,
+        index: Option<CFn>,
+        meta: &'static [(&'static str, CFn)],
+    ) -> UserType<T> {
+        UserType {
+            name,
+            index,
+            meta,
+            _marker: PhantomData,
+        }
+    }
+}
+
+/// `__gc` of a userdata holding a `T`: drops the value.
+unsafe extern "C-unwind" fn drop_userdata<T>(l: *mut ffi::lua_State) -> c_int {
+    // SAFETY: Lua calls `__gc` once, with the userdata as the only argument; the block
+    // holds a `T` written by `push_userdata` (this metatable is only set there). A
+    // finalized userdata can be resurrected only by a user `__gc`, which is refused, so
+    // the value is never used after this.
+    unsafe {
+        let p = ffi::lua_touserdata(l, 1);
+        if !p.is_null() {
+            std::ptr::drop_in_place(p.cast::<T>());
+        }
+    }
+    0
+}
+
+/// Builds the `__index` function of a userdata type: method names to functions.
+macro_rules! method_index {
+    ($vis:vis fn $name:ident { $($key:literal => $f:expr),* $(,)? }) => {
+        $vis unsafe extern "C-unwind" fn $name(l: *mut mlua::ffi::lua_State) -> std::ffi::c_int {
+            // SAFETY: Lua calls `__index(object, key)` with two values on the stack.
+            let lua = unsafe { $crate::vm::lua::Lua::from_raw(l) };
+            let f: Option<$crate::vm::lua::CFn> = match lua.bytes(2) {
+                $(Some($key) => Some($f),)*
+                _ => None,
+            };
+            match f {
+                Some(f) => lua.push_fn(f),
+                None => lua.push_nil(),
+            }
+            1
+        }
+    };
+}
+pub(crate) use method_index;
+
+/// The C function for a bound Rust function `f` (any `fn(Lua) -> LResult<c_int>`).
+///
+/// `f` must be a function item (a zero-sized type): the trampoline is instantiated per
+/// function and calls it without a pointer.
+pub(crate) const fn cfn<F: Fn(Lua) -> LResult<c_int> + Copy + 'static>(_f: F) -> CFn {
+    const {
+        assert!(std::mem::size_of::<F>() == 0);
+    }
+    trampoline::<F>
+}
+
+/// The C function for a blocking Rust function (see [`Ret`]).
+pub(crate) const fn blocking<F: Fn(Lua) -> LResult<Ret> + Copy + 'static>(_f: F) -> CFn {
+    const {
+        assert!(std::mem::size_of::<F>() == 0);
+    }
+    blocking_trampoline::<F>
+}
+
+/// Conjures the zero-sized function item `F`.
+fn function_item<F: Copy>() -> F {
+    const {
+        assert!(std::mem::size_of::<F>() == 0);
+    }
+    // SAFETY: `F` is a zero-sized function item type (checked by `cfn`/`blocking`, the
+    // only makers of the trampolines): it has exactly one value and no bytes to
+    // initialise.
+    unsafe { std::mem::zeroed() }
+}
+
+fn run<R>(l: *mut ffi::lua_State, f: impl FnOnce(Lua) -> LResult<R>) -> LResult<R> {
+    // SAFETY: Lua called us on its live thread `l`.
+    let lua = unsafe { Lua::from_raw(l) };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(lua))) {
+        Ok(result) => result,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(Raise::Message(format!("internal error (bug): {what}")))
+        }
+    }
+}
+
+/// Pushes the error of `raise` and raises it. Nothing owned is live in this frame when
+/// `lua_error` jumps.
+///
+/// # Safety
+///
+/// `l` is the live thread of the current C function call.
+unsafe fn raise(l: *mut ffi::lua_State, raise: Raise) -> c_int {
+    if let Raise::Message(message) = raise {
+        // SAFETY: live thread; `luaL_where` pushes the position of the caller.
+        unsafe { ffi::luaL_where(l, 1) };
+        // SAFETY: as above (a memory error here leaks `message`, see the module docs).
+        unsafe { ffi::lua_pushlstring(l, message.as_ptr().cast(), message.len()) };
+        drop(message);
+        // SAFETY: two strings on top.
+        unsafe { ffi::lua_concat(l, 2) };
+    }
+    // SAFETY: the error value is on top; `lua_error` does not return.
+    unsafe { ffi::lua_error(l) }
+}
+
+unsafe extern "C-unwind" fn trampoline<F: Fn(Lua) -> LResult<c_int> + Copy + 'static>(
+    l: *mut ffi::lua_State,
+) -> c_int {
+    let result = run(l, |lua| function_item::<F>()(lua));
+    match result {
+        Ok(n) => n,
+        // SAFETY: `l` is the thread Lua called us on.
+        Err(e) => unsafe { raise(l, e) },
+    }
+}
+
+unsafe extern "C-unwind" fn blocking_trampoline<F: Fn(Lua) -> LResult<Ret> + Copy + 'static>(
+    l: *mut ffi::lua_State,
+) -> c_int {
+    let result = run(l, |lua| function_item::<F>()(lua));
+    // SAFETY: `l` is the thread Lua called us on.
+    unsafe { finish(l, result) }
+}
+
+/// Ends a blocking call: returns values, raises, or yields until the op completes.
+///
+/// # Safety
+///
+/// `l` is the live thread of the current C function call (or continuation).
+unsafe fn finish(l: *mut ffi::lua_State, result: LResult<Ret>) -> c_int {
+    match result {
+        Ok(Ret::Values(n)) => n,
+        // SAFETY: guaranteed by the caller. The driver resumes this coroutine only once
+        // the op completed, with no values; `resume_op` then answers. `lua_yieldk` from
+        // a C function does not return (it jumps to `lua_resume`), and nothing owned is
+        // live here.
+        Ok(Ret::Block(op)) => unsafe { ffi::lua_yieldk(l, 0, op as ffi::lua_KContext, Some(resume_op)) },
+        // SAFETY: guaranteed by the caller.
+        Err(e) => unsafe { raise(l, e) },
+    }
+}
+
+/// The continuation of every blocking call: the op completed, answer it.
+unsafe extern "C-unwind" fn resume_op(
+    l: *mut ffi::lua_State,
+    _status: c_int,
+    ctx: ffi::lua_KContext,
+) -> c_int {
+    let result = run(l, |lua| super::ops::answer(lua, ctx as usize));
+    // SAFETY: Lua calls the continuation on the resumed thread `l`.
+    unsafe { finish(l, result) }
+}

@@ -1,0 +1,131 @@
+//! Blocking: how a bound function suspends its coroutine on an op, and how the op's
+//! completion becomes the call's results when the coroutine resumes.
+
+use super::channel::{Case, Completion, OpId};
+use super::lua::{LResult, Lua, Raise, Ret};
+use super::slot::Slot;
+use super::state::{ProcState, state};
+use smallvec::SmallVec;
+use std::ffi::c_int;
+
+/// Suspends the running coroutine until an op over `cases` completes (no cases: until
+/// the driver completes it, as for a sleep or a read). `select` holds registry references
+/// to the select's case userdata.
+///
+/// # Errors
+///
+/// Called from a thread the driver does not run (a `coroutine.create` coroutine), or
+/// where Lua cannot yield (inside a metamethod called from C, a `table.sort` comparator).
+pub(crate) fn block(
+    lua: Lua,
+    st: &mut ProcState,
+    cases: Vec<Case>,
+    select: Option<SmallVec<[c_int; 4]>>,
+) -> LResult<Ret> {
+    if st.current_thread != lua.raw() || !lua.yieldable() {
+        for case in cases {
+            if let Case::Send(_, slot) = case {
+                slot.release(lua);
+            }
+        }
+        if let Some(refs) = select {
+            for r in refs {
+                lua.unref(r);
+            }
+        }
+        return Err(Raise::from(if st.current_thread != lua.raw() {
+            "blocking calls work only in the process's own coroutines (main and coroutine.spawn), not in coroutine.create/wrap"
+        } else {
+            "cannot block here (inside a C call such as a metamethod or a table.sort comparator)"
+        }));
+    }
+    let op = st.channels.block(st.current, cases, select);
+    st.blocked_on = Some(op);
+    Ok(Ret::Block(op))
+}
+
+/// The results of a blocking call whose op completed (the continuation of every
+/// blocking call).
+pub(crate) fn answer(lua: Lua, op: OpId) -> LResult<Ret> {
+    let st = state(lua)?;
+    let Some(op) = st.channels.take(op) else {
+        return Err(Raise::from("internal error (bug): resumed before the wait completed"));
+    };
+    let Some(done) = op.done else {
+        return Ok(Ret::Values(0));
+    };
+    lua.ensure(6)?;
+    let refs = op.select;
+    let n = match (done, refs) {
+        (Completion::SendClosed, refs) => {
+            release_all(lua, refs);
+            return Err(Raise::from("send on closed channel"));
+        }
+        (Completion::Woke, refs) => {
+            release_all(lua, refs);
+            0
+        }
+        (Completion::Read(result), refs) => {
+            release_all(lua, refs);
+            crate::modules::io::push_read_result(lua, result)?
+        }
+        (Completion::Received(_, value, ok), None) => {
+            value.push(lua);
+            lua.push_bool(ok);
+            2
+        }
+        (Completion::Sent(_), None) => {
+            lua.push_bool(true);
+            1
+        }
+        (Completion::Received(case, value, ok), Some(refs)) => {
+            push_case(lua, &refs, case);
+            let n = select_result(lua, -1, Some(value), ok);
+            lua.remove(-2);
+            release_all(lua, Some(refs));
+            n
+        }
+        (Completion::Sent(case), Some(refs)) => {
+            push_case(lua, &refs, case);
+            let n = select_result(lua, -1, None, true);
+            lua.remove(-2);
+            release_all(lua, Some(refs));
+            n
+        }
+    };
+    Ok(Ret::Values(n))
+}
+
+fn push_case(lua: Lua, refs: &[c_int], case: usize) {
+    match refs.get(case) {
+        Some(r) => lua.push_ref(*r),
+        None => lua.push_nil(),
+    }
+}
+
+fn release_all(lua: Lua, refs: Option<SmallVec<[c_int; 4]>>) {
+    for r in refs.into_iter().flatten() {
+        lua.unref(r);
+    }
+}
+
+/// Pushes a select result `{channel, value, ok}` for the case userdata at `case`
+/// (its user value 1 is the channel, 2 the value of a send case). `value` is the value
+/// received (`None` for a send: the value sent). Returns 1.
+pub(crate) fn select_result(lua: Lua, case: c_int, value: Option<Slot>, ok: bool) -> c_int {
+    let case = lua.abs(case);
+    lua.new_table(0, 3);
+    if lua.kind(case) == super::lua::LUA_TUSERDATA {
+        lua.push_user_value(case, 1);
+        lua.set_field(-2, "channel");
+    }
+    match value {
+        Some(v) => v.push(lua),
+        None if lua.kind(case) == super::lua::LUA_TUSERDATA => lua.push_user_value(case, 2),
+        None => lua.push_nil(),
+    }
+    lua.set_field(-2, "value");
+    lua.push_bool(ok);
+    lua.set_field(-2, "ok");
+    1
+}
