@@ -71,7 +71,7 @@ use crate::modules::errors::{error_value, push_error};
 use crate::modules::payload::payload_of;
 use crate::vm::lua::{
     LResult, LUA_TBOOLEAN, LUA_TNIL, LUA_TNONE, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE,
-    LUA_TUSERDATA, Lua, Raise, UserType,
+    LUA_TUSERDATA, Lua, Raise,
 };
 
 /// The deepest nesting of tables a copy accepts, in either direction (the original's limit
@@ -200,58 +200,6 @@ pub(crate) fn push_payload(lua: Lua, p: &Payload) -> LResult<()> {
             Err(e)
         }
     }
-}
-
-/// The value of the userdata at `idx` if it is of type `ty`, found without allocating or
-/// raising (unlike [`Lua::userdata`], whose registry lookup by name may have to create the
-/// name string), so that it can be used outside a protected call.
-///
-/// The userdata's metatable names its type in `__name` (set by `luaL_newmetatable`); the
-/// type is confirmed by finding that very metatable in the registry under the name, which
-/// Lua code cannot reach. A metatable whose `__name` was removed or changed (Lua code can
-/// reach our metatables through `getmetatable`) is simply not recognised.
-///
-/// The reference is valid while the userdata stays on the stack (callers keep it there).
-pub(crate) fn peek_userdata<'a, T: 'static>(
-    lua: Lua,
-    idx: c_int,
-    ty: &'static UserType<T>,
-) -> Option<&'a T> {
-    if lua.kind(idx) != LUA_TUSERDATA || lua.ensure(3).is_err() {
-        return None;
-    }
-    let idx = lua.abs(idx);
-    let top = lua.top();
-    // SAFETY: live state, `idx` is a valid index and there is room (ensured above); pushes
-    // the metatable when there is one, allocating nothing.
-    if unsafe { ffi::lua_getmetatable(lua.raw(), idx) } == 0 {
-        return None;
-    }
-    let mt = top + 1;
-    let mut registered = false;
-    lua.push_nil();
-    while lua.next(mt) {
-        if lua.bytes(-2) == Some(b"__name".as_slice()) {
-            if lua.bytes(-1) == Some(ty.name.to_bytes()) {
-                // SAFETY: the registry is a table and the name (a string) is on top: a raw
-                // read replaces it with registry[name], allocating nothing.
-                unsafe { ffi::lua_rawget(lua.raw(), ffi::LUA_REGISTRYINDEX) };
-                // SAFETY: both are valid indices; a raw comparison calls nothing.
-                registered = unsafe { ffi::lua_rawequal(lua.raw(), -1, mt) } != 0;
-            }
-            break;
-        }
-        lua.pop(1);
-    }
-    lua.set_top(top);
-    if !registered {
-        return None;
-    }
-    // SAFETY: the userdata's metatable is the one registered under `ty.name`, which only
-    // `Lua::push_metatable` for `ty` stores there (one `UserType` per Rust type, unique
-    // names), so the block holds a live `T` (written by `push_userdata`, dropped only by
-    // `__gc` once unreachable, and it is on the stack).
-    unsafe { ffi::lua_touserdata(lua.raw(), idx).cast::<T>().as_ref() }
 }
 
 /// Lua to payload: the walk's state.

@@ -129,8 +129,7 @@ fn equality_is_by_value_not_by_stack() {
          local b = errors.new({message = 'x', kind = errors.INVALID}) \
          local c = errors.new({message = 'y', kind = errors.INVALID}) \
          assert(a == a) assert(a == b) assert(a ~= c) assert(a ~= 'x') \
-         assert(a ~= payload.new(1)) \
-         assert(getmetatable(a).__eq(a, a))",
+         assert(a ~= payload.new(1))",
     );
 }
 

@@ -10,8 +10,7 @@
 use crate::vm::channel::{Attempt, Case, ChanId, Completion};
 use crate::vm::feed;
 use crate::vm::lua::{
-    CFn, LResult, LUA_TTABLE, LUA_TUSERDATA, Lua, Raise, Ret, UserType, blocking, cfn,
-    method_index,
+    CFn, LResult, LUA_TTABLE, LUA_TUSERDATA, Lua, Raise, Ret, UserType, blocking, cfn, method_index,
 };
 use crate::vm::ops::{block, select_result};
 use crate::vm::slot::Slot;
@@ -109,13 +108,33 @@ struct Plan {
 
 fn receive(lua: Lua) -> LResult<Ret> {
     let chan = this(lua)?.id;
-    run(lua, &[Plan { chan, send: false, value: 0, case: 0 }], false, false)
+    run(
+        lua,
+        &[Plan {
+            chan,
+            send: false,
+            value: 0,
+            case: 0,
+        }],
+        false,
+        false,
+    )
 }
 
 fn send(lua: Lua) -> LResult<Ret> {
     let chan = this(lua)?.id;
     lua.set_top(2);
-    run(lua, &[Plan { chan, send: true, value: 2, case: 0 }], false, false)
+    run(
+        lua,
+        &[Plan {
+            chan,
+            send: true,
+            value: 2,
+            case: 0,
+        }],
+        false,
+        false,
+    )
 }
 
 /// Tries one case now.
@@ -159,7 +178,9 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
                 lua.push_bool(ok);
                 2
             }
-            (Completion::Received(_, value, ok), true) => select_result(lua, plan.case, Some(value), ok),
+            (Completion::Received(_, value, ok), true) => {
+                select_result(lua, plan.case, Some(value), ok)
+            }
             (_, false) => {
                 lua.push_bool(true);
                 1
@@ -231,7 +252,12 @@ fn select(lua: Lua) -> LResult<Ret> {
         } else {
             0
         };
-        plans.push(Plan { chan: c.chan, send: c.send, value, case });
+        plans.push(Plan {
+            chan: c.chan,
+            send: c.send,
+            value,
+            case,
+        });
     }
     if plans.is_empty() && !default {
         return Err(Raise::from("channel.select: no cases"));

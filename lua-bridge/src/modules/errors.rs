@@ -40,7 +40,7 @@ use std::sync::Arc;
 
 use wippy_runtime::payload::{ErrorKind, ErrorValue};
 
-use crate::value::{peek_userdata, push_payload, to_payload};
+use crate::value::{push_payload, to_payload};
 use crate::vm::lua::{
     CFn, LResult, LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, Lua, Raise,
     UserType, cfn, method_index,
@@ -112,13 +112,13 @@ pub(crate) fn fail(lua: Lua, kind: ErrorKind, message: impl Into<String>) -> LRe
 
 /// `true` if the value at `idx` is an error userdata. Never raises.
 pub(crate) fn is_error(lua: Lua, idx: c_int) -> bool {
-    peek_userdata(lua, idx, &ERROR).is_some()
+    lua.userdata(idx, &ERROR).map(|v| &*v).is_some()
 }
 
 /// The error value of the error userdata at `idx` (a clone of its `Arc`); `None` for
 /// anything else. Never raises, allocates nothing in the VM.
 pub(crate) fn error_value(lua: Lua, idx: c_int) -> Option<Arc<ErrorValue>> {
-    peek_userdata(lua, idx, &ERROR).cloned()
+    lua.userdata(idx, &ERROR).map(|v| &*v).cloned()
 }
 
 /// Turns any Lua value used as an error (raised, or returned as `err`) into an error value:
@@ -159,7 +159,11 @@ pub(crate) fn error_from_stack(lua: Lua, idx: c_int) -> ErrorValue {
 /// Lua errors: out of memory (then Lua reports an error in the handler).
 pub(crate) fn message_handler(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
-    if peek_userdata(lua, 1, &ERROR).is_some_and(|e| e.stack().is_some()) {
+    if lua
+        .userdata(1, &ERROR)
+        .map(|v| &*v)
+        .is_some_and(|e| e.stack().is_some())
+    {
         lua.push_value(1);
         return Ok(1);
     }

@@ -66,14 +66,18 @@ fn fields_json(base: &Map, extra: Option<Map>) -> String {
 
 /// `ns:name:line` of the Lua code calling into Rust.
 pub(crate) fn location(lua: Lua) -> String {
-    let entry = state(lua).map(|st| st.entry.id.to_string()).unwrap_or_default();
+    let entry = state(lua)
+        .map(|st| st.entry.id.to_string())
+        .unwrap_or_default();
     let line = lua.current_line(1).unwrap_or(0);
     format!("{entry}:{line}")
 }
 
 /// The pid of the process, as text (empty outside a process).
 pub(crate) fn pid(lua: Lua) -> String {
-    state(lua).map(|st| st.handle.pid().to_string()).unwrap_or_default()
+    state(lua)
+        .map(|st| st.handle.pid().to_string())
+        .unwrap_or_default()
 }
 
 fn this(lua: Lua) -> LResult<&'static mut LuaLogger> {

@@ -44,7 +44,7 @@ use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload};
 
 use crate::modules::errors::fail;
 use crate::modules::json;
-use crate::value::{peek_userdata, push_payload, to_payload};
+use crate::value::{push_payload, to_payload};
 use crate::vm::lua::{CFn, LResult, Lua, Raise, UserType, cfn, method_index};
 
 /// `payload.format.JSON`.
@@ -218,7 +218,9 @@ pub(crate) fn push_lua_payload(lua: Lua, p: LuaPayload) {
 /// What the payload userdata at `idx` holds (see [`LuaPayload::payload`]); `None` for
 /// anything else. Never raises, allocates nothing in the VM.
 pub(crate) fn payload_of(lua: Lua, idx: c_int) -> Option<Payload> {
-    peek_userdata(lua, idx, &PAYLOAD).map(|p| p.payload().clone())
+    lua.userdata(idx, &PAYLOAD)
+        .map(|v| &*v)
+        .map(|p| p.payload().clone())
 }
 
 /// The payload of a method's receiver (argument 1).

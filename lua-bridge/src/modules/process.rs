@@ -13,7 +13,9 @@ use super::errors::{fail, push_error};
 use crate::modules::channel::{channel_id, push_channel};
 use crate::value::{push_payload, to_payload};
 use crate::vm::channel::Feed;
-use crate::vm::lua::{CFn, LResult, LUA_TSTRING, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index};
+use crate::vm::lua::{
+    CFn, LResult, LUA_TSTRING, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index,
+};
 use crate::vm::state::{ProcState, state};
 use std::ffi::c_int;
 use std::time::UNIX_EPOCH;
@@ -150,10 +152,18 @@ fn payloads(lua: Lua, from: c_int) -> Result<Payloads, wippy_runtime::payload::E
 
 fn send(lua: Lua) -> LResult<c_int> {
     let Some(dest) = lua.bytes(1) else {
-        return fail(lua, ErrorKind::Invalid, "process.send: destination must be a pid or a name");
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "process.send: destination must be a pid or a name",
+        );
     };
     let Some(topic) = lua.bytes(2) else {
-        return fail(lua, ErrorKind::Invalid, "process.send: topic must be a string");
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "process.send: topic must be a string",
+        );
     };
     let payloads = match payloads(lua, 3) {
         Ok(p) => p,
@@ -171,7 +181,11 @@ fn send(lua: Lua) -> LResult<c_int> {
 
 fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     let (Some(entry), Some(host)) = (lua.string(1), lua.string(2)) else {
-        return fail(lua, ErrorKind::Invalid, "process.spawn: entry id and host id must be strings");
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "process.spawn: entry id and host id must be strings",
+        );
     };
     let args = match payloads(lua, 3) {
         Ok(p) => p,
@@ -212,7 +226,11 @@ fn dest_op(
     op: impl FnOnce(&wippy_runtime::process::ProcessHandle, Dest<'_>) -> Result<(), RuntimeError>,
 ) -> LResult<c_int> {
     let Some(dest) = lua.string(1) else {
-        return fail(lua, ErrorKind::Invalid, "destination must be a pid or a name");
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "destination must be a pid or a name",
+        );
     };
     let result = op(&state(lua)?.handle, Dest::Str(&dest));
     ok_or_err(lua, result)
@@ -303,7 +321,9 @@ fn listen(lua: Lua) -> LResult<c_int> {
         return Err(Raise::from("process.listen: topic must be a string"));
     };
     if topic.starts_with('@') {
-        return Err(Raise::from(format!("process.listen: topic {topic:?} is reserved")));
+        return Err(Raise::from(format!(
+            "process.listen: topic {topic:?} is reserved"
+        )));
     }
     let message = lua.kind(2) == LUA_TTABLE && {
         lua.get_field(2, "message");
@@ -316,7 +336,9 @@ fn listen(lua: Lua) -> LResult<c_int> {
 
 fn unlisten(lua: Lua) -> LResult<c_int> {
     let Some(id) = channel_id(lua, 1) else {
-        return Err(Raise::from("process.unlisten expects a channel from process.listen"));
+        return Err(Raise::from(
+            "process.unlisten expects a channel from process.listen",
+        ));
     };
     let st = state(lua)?;
     if let Some(topic) = st.router.topic_of(id).cloned() {
@@ -357,7 +379,11 @@ fn set_options(lua: Lua) -> LResult<c_int> {
             "trap_links" => {
                 lua.set_top(0);
                 lua.push_bool(false);
-                fail(lua, ErrorKind::Invalid, "option trap_links must be a boolean")?;
+                fail(
+                    lua,
+                    ErrorKind::Invalid,
+                    "option trap_links must be a boolean",
+                )?;
                 lua.remove(-2);
                 return Ok(2);
             }
@@ -381,16 +407,26 @@ fn set_options(lua: Lua) -> LResult<c_int> {
 
 fn register(lua: Lua) -> LResult<c_int> {
     let Some(name) = lua.string(1) else {
-        return fail(lua, ErrorKind::Invalid, "registry.register: name must be a string");
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "registry.register: name must be a string",
+        );
     };
     let pid = lua.string(2);
-    let result = state(lua)?.handle.register(&name, pid.as_deref().map(Dest::Str));
+    let result = state(lua)?
+        .handle
+        .register(&name, pid.as_deref().map(Dest::Str));
     ok_or_err(lua, result)
 }
 
 fn lookup(lua: Lua) -> LResult<c_int> {
     let Some(name) = lua.string(1) else {
-        return fail(lua, ErrorKind::Invalid, "registry.lookup: name must be a string");
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "registry.lookup: name must be a string",
+        );
     };
     let found = state(lua)?.handle.runtime().lookup(&name);
     match found {
@@ -433,7 +469,12 @@ fn push_registry(lua: Lua) {
         lua.push_fn(f);
         lua.set_field(-2, name);
     }
-    for (name, level) in [("LOCAL", 0), ("EVENTUAL", 1), ("CONSISTENT", 2), ("STRONG", 3)] {
+    for (name, level) in [
+        ("LOCAL", 0),
+        ("EVENTUAL", 1),
+        ("CONSISTENT", 2),
+        ("STRONG", 3),
+    ] {
         lua.push_int(level);
         lua.set_field(-2, name);
     }

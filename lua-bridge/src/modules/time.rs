@@ -133,7 +133,10 @@ fn time_unix_nano(lua: Lua) -> LResult<c_int> {
 
 fn time_sub(lua: Lua) -> LResult<c_int> {
     let (a, b) = (time_at(lua, 1)?, time_at(lua, 2)?);
-    lua.push_userdata(LuaDuration(a.duration_since(b).unwrap_or_default()), &DURATION);
+    lua.push_userdata(
+        LuaDuration(a.duration_since(b).unwrap_or_default()),
+        &DURATION,
+    );
     Ok(1)
 }
 
@@ -235,7 +238,11 @@ pub(crate) fn duration_arg(lua: Lua, idx: c_int) -> Result<Duration, String> {
 fn positive(lua: Lua, what: &str) -> LResult<Result<Duration, c_int>> {
     match duration_arg(lua, 1) {
         Ok(d) if !d.is_zero() => Ok(Ok(d)),
-        Ok(_) => Ok(Err(fail(lua, ErrorKind::Invalid, format!("{what}: duration must be positive"))?)),
+        Ok(_) => Ok(Err(fail(
+            lua,
+            ErrorKind::Invalid,
+            format!("{what}: duration must be positive"),
+        )?)),
         Err(e) => Ok(Err(fail(lua, ErrorKind::Invalid, format!("{what}: {e}"))?)),
     }
 }
@@ -332,8 +339,15 @@ fn now(lua: Lua) -> LResult<c_int> {
 }
 
 fn unix(lua: Lua) -> LResult<c_int> {
-    let sec = lua.integral(1).ok_or_else(|| Raise::from("time.unix: seconds must be an integer"))?;
-    let nsec = if lua.is_nil(2) { 0 } else { lua.integral(2).ok_or_else(|| Raise::from("time.unix: nanoseconds must be an integer"))? };
+    let sec = lua
+        .integral(1)
+        .ok_or_else(|| Raise::from("time.unix: seconds must be an integer"))?;
+    let nsec = if lua.is_nil(2) {
+        0
+    } else {
+        lua.integral(2)
+            .ok_or_else(|| Raise::from("time.unix: nanoseconds must be an integer"))?
+    };
     let nanos = i128::from(sec) * 1_000_000_000 + i128::from(nsec);
     let magnitude = Duration::from_nanos(u64::try_from(nanos.unsigned_abs()).unwrap_or(u64::MAX));
     let t = if nanos >= 0 {

@@ -186,7 +186,11 @@ impl Channels {
 
     fn has_sender(&mut self, chan: ChanId) -> bool {
         loop {
-            let Some(ticket) = self.chans.get(chan).and_then(|c| c.sendq.front()).map(|s| s.0)
+            let Some(ticket) = self
+                .chans
+                .get(chan)
+                .and_then(|c| c.sendq.front())
+                .map(|s| s.0)
             else {
                 return false;
             };
@@ -212,7 +216,11 @@ impl Channels {
     /// blocked receiver, else buffered if there is room. Gives it back otherwise.
     pub(crate) fn offer(&mut self, chan: ChanId, value: Slot) -> Result<(), Slot> {
         if let Some(ticket) = self.pop_receiver(chan) {
-            self.complete_ticket(ticket.op, Some(ticket.seq), Completion::Received(ticket.case, value, true));
+            self.complete_ticket(
+                ticket.op,
+                Some(ticket.seq),
+                Completion::Received(ticket.case, value, true),
+            );
             return Ok(());
         }
         match self.chans.get_mut(chan) {
@@ -284,7 +292,11 @@ impl Channels {
             return (Attempt::SendClosed, Some(value));
         }
         if let Some(ticket) = self.pop_receiver(chan) {
-            self.complete_ticket(ticket.op, Some(ticket.seq), Completion::Received(ticket.case, value, true));
+            self.complete_ticket(
+                ticket.op,
+                Some(ticket.seq),
+                Completion::Received(ticket.case, value, true),
+            );
             return (Attempt::Sent, None);
         }
         match self.chans.get_mut(chan) {
@@ -359,7 +371,11 @@ impl Channels {
         };
         let senders: Vec<(Ticket, Slot)> = c.sendq.drain(..).collect();
         for ticket in receivers {
-            self.complete_ticket(ticket.op, Some(ticket.seq), Completion::Received(ticket.case, Slot::Nil, false));
+            self.complete_ticket(
+                ticket.op,
+                Some(ticket.seq),
+                Completion::Received(ticket.case, Slot::Nil, false),
+            );
         }
         for (ticket, slot) in senders {
             self.garbage.push(slot);

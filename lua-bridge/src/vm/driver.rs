@@ -13,14 +13,14 @@
 //! `coroutine.yield()` (likewise).
 
 use super::channel::CoId;
+use super::feed;
 use super::instance::{Vm, failure};
 use super::lua::{LResult, Lua, Raise, cfn};
 use super::preempt::Preempt;
+use super::setup::LuaEnv;
 use super::state::{Co, ProcState, Resume, state};
-use super::feed;
 use crate::compile::CompiledEntry;
 use crate::modules::errors::error_from_stack;
-use super::setup::LuaEnv;
 use mlua::ffi;
 use std::ffi::{c_int, c_void};
 use std::sync::Arc;
@@ -37,6 +37,8 @@ pub struct LuaProcess {
     args: Payloads,
     vm: Option<Vm>,
     main: CoId,
+    /// The VM was collected once, the first time the process waited.
+    settled: bool,
     preempt: Arc<Preempt>,
 }
 
@@ -69,6 +71,7 @@ impl LuaProcess {
             args,
             vm: None,
             main: 0,
+            settled: false,
             preempt: Arc::new(Preempt::default()),
         }
     }
@@ -86,7 +89,10 @@ impl LuaProcess {
             compiled: &self.compiled,
             args: &self.args,
         };
-        vm.protected(cfn(boot_main), std::ptr::from_mut(&mut boot).cast::<c_void>())?;
+        vm.protected(
+            cfn(boot_main),
+            std::ptr::from_mut(&mut boot).cast::<c_void>(),
+        )?;
         self.args = Payloads::new();
         self.main = 0;
         self.vm = Some(vm);
@@ -203,7 +209,8 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
         if unsafe { ffi::lua_pcallk(lua.raw(), 0, 1, 0, 0, None) } != ffi::LUA_OK {
             return Err(Raise::Top);
         }
-        let found = lua.kind(-1) == ffi::LUA_TTABLE && lua.get_field(-1, method) == ffi::LUA_TFUNCTION;
+        let found =
+            lua.kind(-1) == ffi::LUA_TTABLE && lua.get_field(-1, method) == ffi::LUA_TFUNCTION;
         if !found {
             return Err(Raise::from(format!(
                 "entry {}: the script must return a table with a function {method:?} (method:)",
@@ -220,7 +227,11 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
     unsafe { ffi::lua_xmove(lua.raw(), thread, 1) };
     // SAFETY: `thread` is live (anchored) and runs nothing yet.
     let co = unsafe { Lua::from_raw(thread) };
-    co.ensure(c_int::try_from(boot.args.len()).unwrap_or(c_int::MAX).saturating_add(2))?;
+    co.ensure(
+        c_int::try_from(boot.args.len())
+            .unwrap_or(c_int::MAX)
+            .saturating_add(2),
+    )?;
     for arg in boot.args {
         crate::value::push_payload(co, arg)?;
     }
@@ -230,7 +241,10 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
         anchor: Some(anchor),
         blocked: None,
     });
-    st.ready.push_back((main, Resume::Start(c_int::try_from(boot.args.len()).unwrap_or(0))));
+    st.ready.push_back((
+        main,
+        Resume::Start(c_int::try_from(boot.args.len()).unwrap_or(0)),
+    ));
     Ok(0)
 }
 
@@ -279,6 +293,12 @@ impl ProcessBody for LuaProcess {
         };
         match self.run(&vm, cx) {
             flow @ (Flow::Wait | Flow::Yield) => {
+                if matches!(flow, Flow::Wait) && !self.settled {
+                    // Booting leaves garbage (the chunk's top level, its exports); a
+                    // process that waits may wait long: collect once, now.
+                    self.settled = true;
+                    vm.collect();
+                }
                 self.vm = Some(vm);
                 flow
             }
@@ -301,7 +321,9 @@ impl LuaProcess {
         let no_state = || Flow::Fail(ErrorValue::new(ErrorKind::Internal, "no process state"));
         let mut collected = false;
         loop {
-            let Some(st) = vm.state() else { return no_state() };
+            let Some(st) = vm.state() else {
+                return no_state();
+            };
             if !collected || st.ready.is_empty() {
                 let deliver_needed = feed::collect(st, cx);
                 collected = true;
@@ -311,7 +333,9 @@ impl LuaProcess {
                     }
                 }
             }
-            let Some(st) = vm.state() else { return no_state() };
+            let Some(st) = vm.state() else {
+                return no_state();
+            };
             while let Some(co) = st.channels.completed.pop_front() {
                 if let Some(c) = st.coroutines.get_mut(co) {
                     if c.blocked.take().is_some() {
@@ -334,7 +358,9 @@ impl LuaProcess {
                 return Flow::Yield;
             }
         }
-        let Some(st) = vm.state() else { return no_state() };
+        let Some(st) = vm.state() else {
+            return no_state();
+        };
         if st.ready.is_empty() && st.channels.completed.is_empty() && !st.has_external_wakers() {
             return Flow::Fail(ErrorValue::new(
                 ErrorKind::Internal,

@@ -83,7 +83,9 @@ pub(crate) fn deliver(lua: Lua, st: &mut ProcState) -> LResult<c_int> {
     }
     if let Some((events_chan, _)) = st.events {
         while st.channels.takes(events_chan) {
-            let Some(event) = st.pending_events.pop_front() else { break };
+            let Some(event) = st.pending_events.pop_front() else {
+                break;
+            };
             push_event(lua, &event)?;
             if let Err(back) = st.channels.offer(events_chan, Slot::pop(lua)) {
                 back.release(lua);

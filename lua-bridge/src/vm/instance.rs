@@ -33,14 +33,20 @@ impl Vm {
         if main.is_null() {
             // SAFETY: `heap` came from Box::into_raw above and Lua no longer uses it.
             drop(unsafe { Box::from_raw(heap) });
-            return Err(ErrorValue::new(ErrorKind::Internal, "cannot create a Lua state: out of memory"));
+            return Err(ErrorValue::new(
+                ErrorKind::Internal,
+                "cannot create a Lua state: out of memory",
+            ));
         }
         let state = state.map_or(std::ptr::null_mut(), |s| Box::into_raw(Box::new(s)));
         // SAFETY: the extra space of the main thread is LUA_EXTRASPACE (one pointer)
         // bytes that Lua copies into every new thread; we store the state pointer there.
         unsafe { *ffi::lua_getextraspace(main).cast::<*mut ProcState>() = state };
         let vm = Vm { main, heap, state };
-        vm.protected(crate::vm::lua::cfn(super::setup::install), std::ptr::null_mut())?;
+        vm.protected(
+            crate::vm::lua::cfn(super::setup::install),
+            std::ptr::null_mut(),
+        )?;
         Ok(vm)
     }
 
@@ -54,6 +60,9 @@ impl Vm {
     /// The process state (none for a plain VM).
     ///
     /// The reference must not be held across a call that runs Lua code.
+    // The state is reached by pointer, as the bound functions reach it through the extra
+    // space; exclusivity comes from the protocol in `state::state`, not from `&mut self`.
+    #[allow(clippy::mut_from_ref)]
     pub(crate) fn state(&self) -> Option<&mut ProcState> {
         // SAFETY: `state` is null or the Box made in `new`, freed only in `drop`.
         // Exclusivity: see `state::state`.
@@ -64,6 +73,13 @@ impl Vm {
     pub(crate) fn memory_used(&self) -> usize {
         // SAFETY: the heap lives as long as `self`; read on the thread that owns the VM.
         unsafe { (*self.heap).used }
+    }
+
+    /// A full garbage collection.
+    pub(crate) fn collect(&self) {
+        // SAFETY: live main thread, no coroutine running; only our finalizers exist
+        // (user `__gc` is refused), and they raise nothing.
+        unsafe { ffi::lua_gc(self.main, ffi::LUA_GCCOLLECT) };
     }
 
     /// Runs the C function `f` with the light userdata `arg` in protected mode on the main
@@ -88,7 +104,10 @@ impl Vm {
 /// The error value of a failed call: status and the error object at `idx`.
 pub(crate) fn failure(lua: Lua, status: c_int, idx: c_int) -> ErrorValue {
     if status == ffi::LUA_ERRMEM {
-        return ErrorValue::new(ErrorKind::Internal, "memory limit exceeded (not enough memory)");
+        return ErrorValue::new(
+            ErrorKind::Internal,
+            "memory limit exceeded (not enough memory)",
+        );
     }
     error_from_stack(lua, idx)
 }

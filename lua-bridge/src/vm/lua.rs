@@ -76,8 +76,8 @@ pub(crate) struct Lua(*mut ffi::lua_State);
 
 /// Lua type tags, as the C API numbers them.
 pub(crate) use ffi::{
-    LUA_TBOOLEAN, LUA_TFUNCTION, LUA_TLIGHTUSERDATA, LUA_TNIL, LUA_TNONE, LUA_TNUMBER,
-    LUA_TSTRING, LUA_TTABLE, LUA_TTHREAD, LUA_TUSERDATA,
+    LUA_TBOOLEAN, LUA_TFUNCTION, LUA_TLIGHTUSERDATA, LUA_TNIL, LUA_TNONE, LUA_TNUMBER, LUA_TSTRING,
+    LUA_TTABLE, LUA_TTHREAD, LUA_TUSERDATA,
 };
 
 impl Lua {
@@ -238,7 +238,8 @@ impl Lua {
     pub(crate) fn int(self, idx: c_int) -> Option<i64> {
         // SAFETY: live state; no conversion happens for a number.
         unsafe {
-            (ffi::lua_isinteger(self.0, idx) != 0).then(|| ffi::lua_tointegerx(self.0, idx, std::ptr::null_mut()))
+            (ffi::lua_isinteger(self.0, idx) != 0)
+                .then(|| ffi::lua_tointegerx(self.0, idx, std::ptr::null_mut()))
         }
     }
 
@@ -279,7 +280,8 @@ impl Lua {
 
     /// The string at `idx` as UTF-8 (lossy), only for strings.
     pub(crate) fn string(self, idx: c_int) -> Option<String> {
-        self.bytes(idx).map(|b| String::from_utf8_lossy(b).into_owned())
+        self.bytes(idx)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
     }
 
     /// `tostring(v)` as Lua's own `tostring` does it (metamethods included), as text.
@@ -411,7 +413,12 @@ impl Lua {
 
     /// [`push_userdata`](Self::push_userdata) with `slots` user values (set with
     /// [`set_user_value`](Self::set_user_value)), which keep Lua values alive with it.
-    pub(crate) fn push_userdata_with<T: 'static>(self, value: T, ty: &'static UserType<T>, slots: c_int) {
+    pub(crate) fn push_userdata_with<T: 'static>(
+        self,
+        value: T,
+        ty: &'static UserType<T>,
+        slots: c_int,
+    ) {
         const {
             assert!(std::mem::align_of::<T>() <= super::alloc::ALIGN);
         }
@@ -441,38 +448,72 @@ impl Lua {
     }
 
     /// Pushes the metatable of `ty`, creating it in this VM on first use.
+    ///
+    /// Metatables are kept in the registry under the address of their (static)
+    /// `UserType`, so finding one allocates nothing and no Lua code can forge one.
     pub(crate) fn push_metatable<T: 'static>(self, ty: &'static UserType<T>) {
-        // SAFETY: live state; `luaL_newmetatable` pushes the (new or existing) table.
-        let created = unsafe { ffi::luaL_newmetatable(self.0, ty.name.as_ptr()) } != 0;
-        if created {
-            if let Some(index) = ty.index {
-                self.push_fn(index);
-                self.set_field(-2, "__index");
-            }
-            if std::mem::needs_drop::<T>() {
-                self.push_fn(drop_userdata::<T>);
-                self.set_field(-2, "__gc");
-            }
-            for (name, f) in ty.meta {
-                self.push_fn(*f);
-                self.set_field(-2, name);
-            }
+        let key = std::ptr::from_ref(ty).cast::<c_void>();
+        // SAFETY: live state; a raw read of the registry by light userdata key.
+        if unsafe { ffi::lua_rawgetp(self.0, ffi::LUA_REGISTRYINDEX, key) } == LUA_TTABLE {
+            return;
         }
+        self.pop(1);
+        self.new_table(0, 5);
+        // `__name` is what `tostring` and error messages show; `__metatable` hides the
+        // table from Lua code (`getmetatable` gives the name), so no script can add a
+        // `__gc` or change a method under the runtime.
+        self.push_bytes(ty.name.to_bytes());
+        self.push_value(-1);
+        self.set_field(-3, "__name");
+        self.set_field(-2, "__metatable");
+        if let Some(index) = ty.index {
+            self.push_fn(index);
+            self.set_field(-2, "__index");
+        }
+        if std::mem::needs_drop::<T>() {
+            self.push_fn(drop_userdata::<T>);
+            self.set_field(-2, "__gc");
+        }
+        for (name, f) in ty.meta {
+            self.push_fn(*f);
+            self.set_field(-2, name);
+        }
+        self.push_value(-1);
+        // SAFETY: the registry is a table; the metatable copy on top is stored raw.
+        unsafe { ffi::lua_rawsetp(self.0, ffi::LUA_REGISTRYINDEX, key) };
     }
 
-    /// The value of the userdata at `idx` if it is of type `ty`.
+    /// The value of the userdata at `idx` if it is of type `ty`. Allocates nothing and
+    /// never raises.
     ///
     /// The reference is valid while the userdata stays on the stack (callers keep it
     /// there); no two references to one userdata are held at once.
-    pub(crate) fn userdata<'a, T: 'static>(self, idx: c_int, ty: &'static UserType<T>) -> Option<&'a mut T> {
-        // SAFETY: live state; `luaL_testudata` checks the metatable registered under the
-        // type's unique name, which only `push_userdata::<T>` sets, so the block holds a
-        // `T` (written there and not yet dropped: `__gc` runs only once the userdata is
-        // unreachable, and it is on the stack).
-        unsafe {
-            let p = ffi::luaL_testudata(self.0, idx, ty.name.as_ptr());
-            (!p.is_null()).then(|| &mut *p.cast::<T>())
+    pub(crate) fn userdata<'a, T: 'static>(
+        self,
+        idx: c_int,
+        ty: &'static UserType<T>,
+    ) -> Option<&'a mut T> {
+        if self.kind(idx) != LUA_TUSERDATA || self.ensure(2).is_err() {
+            return None;
         }
+        let idx = self.abs(idx);
+        let key = std::ptr::from_ref(ty).cast::<c_void>();
+        // SAFETY: live state, room for two values; `lua_getmetatable` and `lua_rawgetp`
+        // push without allocating, `lua_rawequal` calls nothing.
+        let same = unsafe {
+            if ffi::lua_getmetatable(self.0, idx) == 0 {
+                return None;
+            }
+            ffi::lua_rawgetp(self.0, ffi::LUA_REGISTRYINDEX, key);
+            let same = ffi::lua_rawequal(self.0, -1, -2) != 0;
+            ffi::lua_settop(self.0, -3);
+            same
+        };
+        // SAFETY: the metatable is the one registered for `ty`, which only
+        // `push_userdata::<T>` sets on a userdata (one `UserType` per Rust type), so the
+        // block holds a `T`, written there and not yet dropped (`__gc` runs only once the
+        // userdata is unreachable, and it is on the stack).
+        same.then(|| unsafe { &mut *ffi::lua_touserdata(self.0, idx).cast::<T>() })
     }
 }
 
@@ -632,7 +673,9 @@ unsafe fn finish(l: *mut ffi::lua_State, result: LResult<Ret>) -> c_int {
         // the op completed, with no values; `resume_op` then answers. `lua_yieldk` from
         // a C function does not return (it jumps to `lua_resume`), and nothing owned is
         // live here.
-        Ok(Ret::Block(op)) => unsafe { ffi::lua_yieldk(l, 0, op as ffi::lua_KContext, Some(resume_op)) },
+        Ok(Ret::Block(op)) => unsafe {
+            ffi::lua_yieldk(l, 0, op as ffi::lua_KContext, Some(resume_op))
+        },
         // SAFETY: guaranteed by the caller.
         Err(e) => unsafe { raise(l, e) },
     }

@@ -49,7 +49,9 @@ pub(crate) fn block(
 pub(crate) fn answer(lua: Lua, op: OpId) -> LResult<Ret> {
     let st = state(lua)?;
     let Some(op) = st.channels.take(op) else {
-        return Err(Raise::from("internal error (bug): resumed before the wait completed"));
+        return Err(Raise::from(
+            "internal error (bug): resumed before the wait completed",
+        ));
     };
     let Some(done) = op.done else {
         return Ok(Ret::Values(0));

@@ -41,9 +41,28 @@ const REMOVED_GLOBALS: &[&str] = &["dofile", "loadfile", "load", "collectgarbage
 
 /// The names the base library defines (any of them opens it).
 const BASE_NAMES: &[&[u8]] = &[
-    b"assert", b"error", b"getmetatable", b"ipairs", b"next", b"pairs", b"pcall", b"print",
-    b"rawequal", b"rawget", b"rawlen", b"rawset", b"select", b"setmetatable", b"tonumber",
-    b"tostring", b"type", b"xpcall", b"_G", b"_VERSION", b"require", b"warn",
+    b"assert",
+    b"error",
+    b"getmetatable",
+    b"ipairs",
+    b"next",
+    b"pairs",
+    b"pcall",
+    b"print",
+    b"rawequal",
+    b"rawget",
+    b"rawlen",
+    b"rawset",
+    b"select",
+    b"setmetatable",
+    b"tonumber",
+    b"tostring",
+    b"type",
+    b"xpcall",
+    b"_G",
+    b"_VERSION",
+    b"require",
+    b"warn",
 ];
 
 /// Sets up a fresh VM (run under `lua_pcall` on its main thread, see `Vm::new`).
@@ -249,7 +268,9 @@ fn require(lua: Lua) -> LResult<c_int> {
     lua.set_top(1);
     // Cache: registry["wippy.loaded"][name].
     // SAFETY: live state; pushes the registry's field (nil or the cache table).
-    if unsafe { ffi::lua_getfield(lua.raw(), ffi::LUA_REGISTRYINDEX, c"wippy.loaded".as_ptr()) } != ffi::LUA_TTABLE {
+    if unsafe { ffi::lua_getfield(lua.raw(), ffi::LUA_REGISTRYINDEX, c"wippy.loaded".as_ptr()) }
+        != ffi::LUA_TTABLE
+    {
         lua.pop(1);
         lua.new_table(0, 4);
         lua.push_value(-1);
@@ -296,7 +317,9 @@ fn require(lua: Lua) -> LResult<c_int> {
         if unsafe { ffi::lua_pcallk(lua.raw(), 0, 1, 0, 0, None) } != ffi::LUA_OK {
             return Err(Raise::Top);
         }
-    } else if compiled.modules.iter().any(|m| *m == name) || matches!(name.as_str(), "channel" | "process" | "payload" | "errors") {
+    } else if compiled.modules.contains(&name)
+        || matches!(name.as_str(), "channel" | "process" | "payload" | "errors")
+    {
         match name.as_str() {
             "time" => modules::time::open(lua)?,
             "io" => modules::io::open(lua)?,

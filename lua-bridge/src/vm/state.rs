@@ -169,7 +169,13 @@ impl ProcState {
 
     /// `timer:reset(d)`: re-arms the timer (also after it fired, feeding `chan` again);
     /// `true` if it was still active.
-    pub(crate) fn reset_timer(&mut self, token: u64, chan: ChanId, after: Duration, period: Option<Duration>) -> bool {
+    pub(crate) fn reset_timer(
+        &mut self,
+        token: u64,
+        chan: ChanId,
+        after: Duration,
+        period: Option<Duration>,
+    ) -> bool {
         let active = self.timers.contains_key(&token);
         self.timers.insert(
             token,
