@@ -14,9 +14,16 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A directory of the workspace's `examples/` (the echo tutorial, verbatim).
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name)
+}
+
 #[test]
 fn echo_service_loads() {
-    let registry = Registry::load_dir(&fixture("echo-service/src")).expect("loads");
+    let registry = Registry::load_dir(&example("echo-service/src")).expect("loads");
     let ids: Vec<&str> = registry.iter().map(|e| e.id().as_str()).collect();
     assert_eq!(
         ids,
@@ -135,8 +142,7 @@ fn http_spawn_loads() {
 
 #[test]
 fn lock_files_of_the_fixtures() {
-    for name in ["echo-service", "http-spawn"] {
-        let dir = fixture(name);
+    for dir in [example("echo-service"), fixture("http-spawn")] {
         let (path, lock) = LockFile::find_and_read(&dir)
             .unwrap()
             .expect("has a lock file");
@@ -145,9 +151,9 @@ fn lock_files_of_the_fixtures() {
         let registry = Registry::load_from_lock(&path, &lock).unwrap();
         assert!(registry.get_str("app:processes").is_some());
     }
-    assert!(LockFile::find(&fixture("echo-service/src")).is_none());
+    assert!(LockFile::find(&example("echo-service/src")).is_none());
     assert!(
-        LockFile::find_and_read(&fixture("echo-service/src"))
+        LockFile::find_and_read(&example("echo-service/src"))
             .unwrap()
             .is_none()
     );
@@ -155,7 +161,7 @@ fn lock_files_of_the_fixtures() {
 
 #[test]
 fn parse_file_leaves_includes_unread() {
-    let path = fixture("echo-service/src/_index.yaml");
+    let path = example("echo-service/src/_index.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     let entries = parse_file(&path, &text).unwrap();
     assert_eq!(entries.len(), 6);

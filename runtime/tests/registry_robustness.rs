@@ -5,7 +5,7 @@ use std::path::Path;
 
 use wippy_runtime::registry::{LockFile, parse_file};
 
-const ECHO: &str = include_str!("fixtures/echo-service/src/_index.yaml");
+const ECHO: &str = include_str!("../../examples/echo-service/src/_index.yaml");
 const HTTP: &str = include_str!("fixtures/http-spawn/src/_index.yaml");
 
 fn check(text: &str) {
