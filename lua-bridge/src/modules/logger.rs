@@ -80,7 +80,8 @@ pub(crate) fn pid(lua: Lua) -> String {
         .unwrap_or_default()
 }
 
-fn this(lua: Lua) -> LResult<&'static mut LuaLogger> {
+/// The logger at argument 1 (valid while it stays there: the whole call).
+fn this<'a>(lua: Lua) -> LResult<&'a mut LuaLogger> {
     lua.userdata(1, &LOGGER)
         .ok_or_else(|| Raise::from("expected a logger (use logger:method(...))"))
 }

@@ -39,7 +39,8 @@ static MESSAGE: UserType<LuaMessage> = UserType::new(
     &[("__tostring", cfn(message_tostring))],
 );
 
-fn message(lua: Lua) -> LResult<&'static LuaMessage> {
+/// The message at argument 1 (valid while it stays there: the whole call).
+fn message<'a>(lua: Lua) -> LResult<&'a LuaMessage> {
     lua.userdata(1, &MESSAGE)
         .map(|m| &*m)
         .ok_or_else(|| Raise::from("expected a message (use msg:method())"))

@@ -4,7 +4,7 @@
 //! userdata finalizers, which only drop Rust values), then the state and the heap.
 
 use super::alloc::{Heap, allocate};
-use super::lua::{CFn, Lua, Raise};
+use super::lua::{CFn, Lua};
 use super::state::ProcState;
 use crate::modules::errors::error_from_stack;
 use mlua::ffi;
@@ -124,12 +124,5 @@ impl Drop for Vm {
             }
             drop(Box::from_raw(self.heap));
         }
-    }
-}
-
-/// Raise helper for `Result<_, ErrorValue>` inside bound functions.
-impl From<ErrorValue> for Raise {
-    fn from(e: ErrorValue) -> Raise {
-        Raise::Message(e.message().to_owned())
     }
 }

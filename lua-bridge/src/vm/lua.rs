@@ -24,10 +24,13 @@
 //! unwinds straight to the enclosing protected call, and values owned by the Rust frames
 //! in between are leaked, never used again. The process fails right after.
 //!
-//! Lua code never runs inside a bound function: tables are read and written raw, and
-//! user finalizers are refused (`setmetatable` rejects a metatable with `__gc`, see
-//! `setup.rs`), so a collection step inside an API call runs only our own finalizers,
-//! which drop Rust values and touch nothing else.
+//! Lua code runs inside a bound function only where Lua's own library would run it:
+//! [`Lua::display`] calls a table's `__tostring` (for `print`, `io.print`, the logger),
+//! and `require` runs a library's top level; neither happens while the function holds
+//! the process state. Tables are otherwise read and written raw, and user finalizers are
+//! refused (`setmetatable` rejects a metatable with `__gc`, and the runtime's metatables
+//! are hidden, see `setup.rs`), so a collection step inside an API call runs only our
+//! own finalizers, which drop Rust values and touch nothing else.
 
 use mlua::ffi;
 use std::ffi::{CStr, c_int, c_void};

@@ -1,7 +1,7 @@
 //! The Rust side of one Lua process: its channels, coroutines, subscriptions, timers and
 //! pending terminal reads.
 //!
-//! Owned by the process's [`Vm`](super::vm::Vm) and reachable from every thread of that VM
+//! Owned by the process's [`Vm`](super::instance::Vm) and reachable from every thread of that VM
 //! through the state's extra space ([`state`]). Only the process's own step, and the
 //! bound functions it runs, touch it, so it needs no locks. A reference to it must not be
 //! held across a call that runs Lua code (`lua_resume`, `lua_pcall`).
