@@ -1,11 +1,17 @@
-//! The allocator handed to `lua_newstate`: the system allocator plus a byte count, so
-//! that each VM has its own memory limit.
+//! The allocator handed to `lua_newstate`: mimalloc plus a byte count, so that each VM
+//! has its own memory limit.
+//!
+//! Why mimalloc rather than the system allocator: a VM is built on one worker and often
+//! closed on another, and Lua's blocks are small. glibc serves that with per-arena
+//! locks (contended once two workers free each other's blocks) and a 16-byte header
+//! per block (about 17 % over what Lua asks for); mimalloc has per-thread heaps with
+//! lock-free cross-thread frees and size-segregated pages without headers.
 //!
 //! One [`Heap`] belongs to one VM. Lua calls [`allocate`] only from the thread that runs
 //! the VM at that moment (a VM moves between workers with its process, but never runs on
 //! two at once), so the counter needs no atomics.
 
-use std::alloc::{Layout, alloc, dealloc, realloc};
+use libmimalloc_sys::{mi_free, mi_malloc, mi_realloc};
 use std::ffi::c_void;
 
 /// Lua's largest alignment need (`LUAI_MAXALIGN`: doubles, pointers, 64-bit integers).
@@ -46,8 +52,8 @@ pub(crate) unsafe extern "C" fn allocate(
     let old = if ptr.is_null() { 0 } else { osize };
     if nsize == 0 {
         if !ptr.is_null() {
-            // SAFETY: `ptr` came from this allocator with size `osize` (Lua's contract).
-            unsafe { dealloc(ptr.cast(), Layout::from_size_align_unchecked(old, ALIGN)) };
+            // SAFETY: `ptr` came from this allocator (Lua's contract).
+            unsafe { mi_free(ptr) };
             heap.used -= old;
         }
         return std::ptr::null_mut();
@@ -56,22 +62,13 @@ pub(crate) unsafe extern "C" fn allocate(
         // Lua turns this into a memory error (after one emergency collection).
         return std::ptr::null_mut();
     }
-    let Ok(layout) = Layout::from_size_align(nsize, ALIGN) else {
-        return std::ptr::null_mut();
-    };
+    // mimalloc aligns every block to at least 8 bytes (`ALIGN`); 16 from 16 bytes up.
     let block = if ptr.is_null() {
-        // SAFETY: `layout` has a non-zero size.
-        unsafe { alloc(layout) }
+        // SAFETY: plain allocation of a non-zero size.
+        unsafe { mi_malloc(nsize) }
     } else {
-        // SAFETY: `ptr` was allocated here with size `old` and this alignment; `nsize` is
-        // non-zero and fits a Layout (checked above).
-        unsafe {
-            realloc(
-                ptr.cast(),
-                Layout::from_size_align_unchecked(old, ALIGN),
-                nsize,
-            )
-        }
+        // SAFETY: `ptr` was allocated here and is still live (Lua's contract).
+        unsafe { mi_realloc(ptr, nsize) }
     };
     if !block.is_null() {
         heap.used = heap.used - old + nsize;
