@@ -62,6 +62,11 @@ enum Command {
     },
 }
 
+/// Rust-side allocations (messages, records, queues) come from mimalloc like the Lua
+/// heaps do (see `lua-bridge/src/vm/alloc.rs`): many small blocks freed on other threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

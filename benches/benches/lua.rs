@@ -10,6 +10,10 @@ use std::time::Duration;
 use wippy_runtime::payload::Payload;
 use wippy_runtime::{Dest, SpawnSpec};
 
+/// As the `wippy` binary does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BATCH: u64 = 10_000;
 
 fn lua(c: &mut Criterion) {

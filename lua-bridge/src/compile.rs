@@ -5,7 +5,7 @@
 use crate::dialect::strip_annotations;
 use mlua::{Lua, StdLib};
 use parking_lot::Mutex;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 use wippy_runtime::payload::{ErrorKind, ErrorValue};
 use wippy_runtime::registry::{Entry, EntryConfig, EntryId, LuaSource, Registry};
@@ -30,7 +30,7 @@ pub struct CompiledEntry {
 /// Bytecode cache for the Lua entries of one registry.
 #[derive(Debug, Default)]
 pub struct Compiler {
-    cache: Mutex<HashMap<EntryId, Arc<CompiledEntry>>>,
+    cache: Mutex<FxHashMap<EntryId, Arc<CompiledEntry>>>,
 }
 
 fn invalid(entry: &Entry, message: impl std::fmt::Display) -> ErrorValue {

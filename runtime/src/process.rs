@@ -5,6 +5,7 @@ pub(crate) mod body;
 pub(crate) mod context;
 pub(crate) mod directory;
 pub(crate) mod handle;
+pub(crate) mod pid_set;
 pub(crate) mod record;
 pub(crate) mod running;
 

@@ -8,8 +8,9 @@
 //! message for a target waits, later ones for the same target wait behind it.
 
 use crate::message::{Message, Topic};
+use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Where a message is delivered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,7 +43,7 @@ pub trait Sink<T> {
 /// A process's subscriptions and the messages that wait for one.
 #[derive(Debug)]
 pub struct Router<T> {
-    topics: HashMap<Topic, T>,
+    topics: FxHashMap<Topic, T>,
     inbox: Option<T>,
     waiting: VecDeque<Message>,
 }
@@ -50,7 +51,7 @@ pub struct Router<T> {
 impl<T> Default for Router<T> {
     fn default() -> Self {
         Router {
-            topics: HashMap::new(),
+            topics: FxHashMap::default(),
             inbox: None,
             waiting: VecDeque::new(),
         }

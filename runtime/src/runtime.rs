@@ -18,7 +18,7 @@ use crate::process::running::Running;
 use crate::process::{BodyFactory, ProcessBody};
 use crate::registry::{EntryId, Registry};
 use parking_lot::{Mutex, RwLock};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -124,13 +124,13 @@ impl std::fmt::Debug for Runtime {
 pub(crate) struct Inner {
     pub(crate) registry: Arc<Registry>,
     node: Option<String>,
-    hosts: RwLock<HashMap<String, Arc<Host>>>,
+    hosts: RwLock<FxHashMap<String, Arc<Host>>>,
     /// Hosts in the order they started (stopped in reverse).
     host_order: Mutex<Vec<Arc<Host>>>,
     pub(crate) directory: Directory,
     names: Names,
     next_counter: AtomicU64,
-    factories: RwLock<HashMap<String, Arc<dyn BodyFactory>>>,
+    factories: RwLock<FxHashMap<String, Arc<dyn BodyFactory>>>,
     pub(crate) counters: Counters,
     pub(crate) lifecycle: crate::lifecycle::LifecycleState,
 }
@@ -147,12 +147,12 @@ impl Runtime {
             inner: Arc::new(Inner {
                 registry: Arc::new(registry),
                 node,
-                hosts: RwLock::new(HashMap::new()),
+                hosts: RwLock::new(FxHashMap::default()),
                 host_order: Mutex::new(Vec::new()),
                 directory: Directory::new(),
                 names: Names::default(),
                 next_counter: AtomicU64::new(1),
-                factories: RwLock::new(HashMap::new()),
+                factories: RwLock::new(FxHashMap::default()),
                 counters: Counters::default(),
                 lifecycle: crate::lifecycle::LifecycleState::default(),
             }),
@@ -316,18 +316,18 @@ impl Runtime {
             // The parent is running this very call, so it cannot have exited.
             let tied = parent.with_live(|theirs| {
                 if ties.link {
-                    theirs.links.push(pid.clone());
+                    theirs.links.insert(&pid);
                 }
                 if ties.monitor {
-                    theirs.monitoring.push(pid.clone());
+                    theirs.monitoring.insert(&pid);
                 }
             });
             if tied.is_some() {
                 if ties.link {
-                    relations.links.push(parent.pid.clone());
+                    relations.links.insert(&parent.pid);
                 }
                 if ties.monitor {
-                    relations.monitors.push(parent.pid.clone());
+                    relations.monitors.insert(&parent.pid);
                 }
             }
         }
@@ -504,16 +504,16 @@ impl Runtime {
         // Target first: if it exits after this, its exit already lists us and sends the
         // LINK_DOWN; our own side is added next.
         other
-            .with_live(|theirs| push_unique(&mut theirs.links, &me.pid))
+            .with_live(|theirs| theirs.links.insert(&me.pid))
             .ok_or(RuntimeError::ProcessNotFound)?;
-        me.with_live(|mine| push_unique(&mut mine.links, &other.pid));
+        me.with_live(|mine| mine.links.insert(&other.pid));
         Ok(())
     }
 
     pub(crate) fn unlink(&self, me: &ProcessRecord, dest: Dest<'_>) -> Result<(), RuntimeError> {
         let other_pid = match self.resolve(dest) {
             Ok(other) => {
-                other.with_live(|theirs| theirs.links.retain(|p| *p != me.pid));
+                other.with_live(|theirs| theirs.links.remove(&me.pid));
                 other.pid.clone()
             }
             Err(RuntimeError::ProcessNotFound) => match dest {
@@ -524,24 +524,24 @@ impl Runtime {
             },
             Err(other) => return Err(other),
         };
-        me.with_live(|mine| mine.links.retain(|p| *p != other_pid));
+        me.with_live(|mine| mine.links.remove(&other_pid));
         Ok(())
     }
 
     pub(crate) fn monitor(&self, me: &ProcessRecord, dest: Dest<'_>) -> Result<(), RuntimeError> {
         let other = self.resolve(dest)?;
         other
-            .with_live(|theirs| push_unique(&mut theirs.monitors, &me.pid))
+            .with_live(|theirs| theirs.monitors.insert(&me.pid))
             .ok_or(RuntimeError::ProcessNotFound)?;
-        me.with_live(|mine| push_unique(&mut mine.monitoring, &other.pid));
+        me.with_live(|mine| mine.monitoring.insert(&other.pid));
         Ok(())
     }
 
     pub(crate) fn unmonitor(&self, me: &ProcessRecord, dest: Dest<'_>) -> Result<(), RuntimeError> {
         match self.resolve(dest) {
             Ok(other) => {
-                other.with_live(|theirs| theirs.monitors.retain(|p| *p != me.pid));
-                me.with_live(|mine| mine.monitoring.retain(|p| *p != other.pid));
+                other.with_live(|theirs| theirs.monitors.remove(&me.pid));
+                me.with_live(|mine| mine.monitoring.remove(&other.pid));
                 Ok(())
             }
             // Already gone: nothing more can arrive from it.
@@ -607,11 +607,11 @@ impl Runtime {
             std::mem::take(&mut *relations)
         };
         let pid = &record.pid;
-        for other in relations.links.iter().chain(&relations.monitors) {
+        for other in relations.links.iter().chain(relations.monitors.iter()) {
             if let Some(other) = self.inner.directory.get(other.counter()) {
                 other.with_live(|theirs| {
-                    theirs.links.retain(|p| p != pid);
-                    theirs.monitoring.retain(|p| p != pid);
+                    theirs.links.remove(pid);
+                    theirs.monitoring.remove(pid);
                 });
             }
         }
@@ -633,18 +633,18 @@ impl Runtime {
                 .get(other.counter())
                 .filter(|r| r.pid == *other)
         };
-        for watcher in &relations.monitors {
+        for watcher in relations.monitors.iter() {
             if let Some(watcher) = live(watcher) {
-                watcher.with_live(|theirs| theirs.monitoring.retain(|p| p != pid));
+                watcher.with_live(|theirs| theirs.monitoring.remove(pid));
                 self.deliver_event(
                     &watcher,
                     Event::ended(EventKind::Exit, pid.clone(), outcome.clone()),
                 );
             }
         }
-        for linked in &relations.links {
+        for linked in relations.links.iter() {
             if let Some(linked) = live(linked) {
-                linked.with_live(|theirs| theirs.links.retain(|p| p != pid));
+                linked.with_live(|theirs| theirs.links.remove(pid));
                 if outcome.is_error() {
                     self.deliver_event(
                         &linked,
@@ -653,9 +653,9 @@ impl Runtime {
                 }
             }
         }
-        for target in &relations.monitoring {
+        for target in relations.monitoring.iter() {
             if let Some(target) = live(target) {
-                target.with_live(|theirs| theirs.monitors.retain(|p| p != pid));
+                target.with_live(|theirs| theirs.monitors.remove(pid));
             }
         }
         self.inner.counters.exited(outcome.is_error());
@@ -686,10 +686,4 @@ struct Ties<'a> {
     parent: Option<&'a Arc<ProcessRecord>>,
     link: bool,
     monitor: bool,
-}
-
-fn push_unique(list: &mut smallvec::SmallVec<[Pid; 2]>, pid: &Pid) {
-    if !list.contains(pid) {
-        list.push(pid.clone());
-    }
 }

@@ -171,7 +171,7 @@ pub(crate) fn has(st: &ProcState, chan: ChanId) -> bool {
 struct ChannelSink<'a> {
     lua: Lua,
     channels: &'a mut super::channel::Channels,
-    feeds: &'a std::collections::HashMap<ChanId, Feed>,
+    feeds: &'a rustc_hash::FxHashMap<ChanId, Feed>,
 }
 
 impl Sink<ChanId> for ChannelSink<'_> {

@@ -10,8 +10,9 @@ use super::channel::{ChanId, Channels, CoId, Feed, OpId};
 use super::lua::{LResult, Lua, Raise};
 use super::setup::LuaEnv;
 use mlua::ffi;
+use rustc_hash::FxHashMap;
 use slab::Slab;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::ffi::c_int;
 use std::sync::Arc;
 use std::time::Duration;
@@ -79,15 +80,15 @@ pub(crate) struct ProcState {
     /// `process.events()`: likewise.
     pub(crate) events: Option<(ChanId, c_int)>,
     /// `process.listen(topic)`: likewise, per topic.
-    pub(crate) listens: HashMap<Topic, (ChanId, c_int)>,
+    pub(crate) listens: FxHashMap<Topic, (ChanId, c_int)>,
     /// The feed of every channel that is not a plain user channel.
-    pub(crate) feeds: HashMap<ChanId, Feed>,
+    pub(crate) feeds: FxHashMap<ChanId, Feed>,
     pub(crate) pending_events: VecDeque<Event>,
     /// Messages taken from the mailbox, not yet routed.
     pub(crate) incoming: VecDeque<Message>,
     /// Timer channels that ticked, once per tick, not yet fed.
     pub(crate) ticks: Vec<ChanId>,
-    pub(crate) timers: HashMap<u64, TimerSlot>,
+    pub(crate) timers: FxHashMap<u64, TimerSlot>,
     pub(crate) next_timer: u64,
     pub(crate) timers_to_arm: Vec<u64>,
     pub(crate) reads: Vec<PendingRead>,
@@ -121,12 +122,12 @@ impl ProcState {
             router: Router::new(),
             inbox: None,
             events: None,
-            listens: HashMap::new(),
-            feeds: HashMap::new(),
+            listens: FxHashMap::default(),
+            feeds: FxHashMap::default(),
             pending_events: VecDeque::new(),
             incoming: VecDeque::new(),
             ticks: Vec::new(),
-            timers: HashMap::new(),
+            timers: FxHashMap::default(),
             next_timer: 0,
             timers_to_arm: Vec::new(),
             reads: Vec::new(),

@@ -6,12 +6,12 @@
 use super::record::ProcessRecord;
 use crate::pid::Pid;
 use parking_lot::Mutex;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 const SHARDS: usize = 64;
 
-type Shard = Mutex<HashMap<u64, Arc<ProcessRecord>>>;
+type Shard = Mutex<FxHashMap<u64, Arc<ProcessRecord>>>;
 
 /// Counter → record, for every live process of a runtime.
 #[derive(Debug)]
@@ -22,7 +22,9 @@ pub(crate) struct Directory {
 impl Directory {
     pub(crate) fn new() -> Directory {
         Directory {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            shards: (0..SHARDS)
+                .map(|_| Mutex::new(FxHashMap::default()))
+                .collect(),
         }
     }
 

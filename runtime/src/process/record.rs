@@ -7,6 +7,7 @@
 //! them checks `exited` under the same lock, so nothing is added after the exit notices
 //! went out.
 
+use super::pid_set::PidSet;
 use crate::host::Host;
 use crate::message::Outcome;
 use crate::pid::Pid;
@@ -36,11 +37,11 @@ pub(crate) struct ProcessRecord {
 pub(crate) struct Relations {
     pub(crate) exited: bool,
     /// Linked processes (links are symmetric: each side lists the other).
-    pub(crate) links: SmallVec<[Pid; 2]>,
+    pub(crate) links: PidSet,
     /// Processes that monitor this one.
-    pub(crate) monitors: SmallVec<[Pid; 2]>,
+    pub(crate) monitors: PidSet,
     /// Processes this one monitors (so its exit can remove it from their lists).
-    pub(crate) monitoring: SmallVec<[Pid; 2]>,
+    pub(crate) monitoring: PidSet,
     /// Names registered to this process.
     pub(crate) names: SmallVec<[Arc<str>; 1]>,
 }
