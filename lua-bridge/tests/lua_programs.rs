@@ -311,6 +311,7 @@ lua_tests! {
     sandbox_isolation: "sandbox/isolation",
     sandbox_no_code_loading: "sandbox/no_code_loading",
     sandbox_no_finalizers: "sandbox/no_finalizers",
+    sandbox_recycled_vm_is_pristine: "sandbox/recycled_vm_is_pristine",
     sandbox_require_allowed: "sandbox/require_allowed",
     time_after: "time/after",
     time_invalid_durations: "time/invalid_durations",

@@ -84,7 +84,7 @@ impl LuaProcess {
             .is_some_and(|h| h.kind() == HostKind::Terminal);
         let mut state = ProcState::new(self.env.clone(), handle, self.compiled.clone(), terminal);
         state.notifier = Some(cx.notifier());
-        let vm = Vm::new(self.env.memory_limit, Some(state))?;
+        let vm = super::pool::take(self.env.memory_limit, state)?;
         let mut boot = Boot {
             compiled: &self.compiled,
             args: &self.args,
@@ -303,7 +303,7 @@ impl ProcessBody for LuaProcess {
                 flow
             }
             flow => {
-                drop(vm);
+                super::pool::give_back(vm);
                 self.end(flow)
             }
         }

@@ -2,6 +2,9 @@
 //!
 //! The `Vm` owns all three and frees them together: `lua_close` first (it runs the
 //! userdata finalizers, which only drop Rust values), then the state and the heap.
+//!
+//! A process VM can instead be scrubbed ([`Vm::scrub`]) and handed to the next process
+//! (see `pool.rs` for what that guarantees).
 
 use super::alloc::{Heap, allocate};
 use super::lua::{CFn, Lua};
@@ -48,6 +51,46 @@ impl Vm {
             std::ptr::null_mut(),
         )?;
         Ok(vm)
+    }
+
+    /// Takes a scrubbed VM for a new process: its limit and its state.
+    pub(crate) fn adopt(&mut self, memory_limit: usize, state: ProcState) {
+        debug_assert!(self.state.is_null(), "only scrubbed VMs are adopted");
+        self.state = Box::into_raw(Box::new(state));
+        // SAFETY: the heap lives as long as `self`; the extra space as in `new` (threads
+        // made from now on copy this pointer; none of the old process's will run again).
+        unsafe {
+            (*self.heap).limit = memory_limit;
+            *ffi::lua_getextraspace(self.main).cast::<*mut ProcState>() = self.state;
+        }
+    }
+
+    /// Ends the process this VM ran: drops its state and puts the Lua state back where
+    /// [`new`](Self::new) leaves one, as far as any Lua code can tell (`setup::reset`).
+    /// `None` (the VM is closed) when it holds more than `max_heap` bytes or the reset
+    /// fails.
+    pub(crate) fn scrub(mut self, max_heap: usize) -> Option<Vm> {
+        if self.memory_used() > max_heap {
+            return None;
+        }
+        let state = std::mem::replace(&mut self.state, std::ptr::null_mut());
+        // SAFETY: the VM is not running (its process's step is ending it); the state came
+        // from Box::into_raw in `new`/`adopt`, and with the extra space cleared first no
+        // Lua code can reach it any more. The heap lives as long as `self`.
+        unsafe {
+            ffi::lua_settop(self.main, 0);
+            *ffi::lua_getextraspace(self.main).cast::<*mut ProcState>() = std::ptr::null_mut();
+            if !state.is_null() {
+                drop(Box::from_raw(state));
+            }
+            (*self.heap).limit = 0;
+        }
+        self.protected(
+            crate::vm::lua::cfn(super::setup::reset),
+            std::ptr::null_mut(),
+        )
+        .ok()?;
+        Some(self)
     }
 
     /// A handle on the main thread (the control thread: the process's coroutines are

@@ -8,6 +8,7 @@ pub(crate) mod feed;
 pub(crate) mod instance;
 pub(crate) mod lua;
 pub(crate) mod ops;
+pub(crate) mod pool;
 pub(crate) mod preempt;
 pub(crate) mod setup;
 pub(crate) mod slot;

@@ -87,6 +87,51 @@ pub(crate) fn install(lua: Lua) -> LResult<c_int> {
     Ok(0)
 }
 
+/// Puts a VM whose process ended back into the state [`install`] leaves a new one in,
+/// for the next process (run protected on its main thread, see `Vm::scrub`).
+///
+/// What Lua code can reach is what hangs off the globals table, the strings' metatable
+/// and the registry (through our functions), so:
+/// - the registry keeps only the main thread, and the userdata metatables under their
+///   light-userdata keys (hidden from scripts by `__metatable`, so unchanged by them);
+///   references, the `require` cache and anything else go;
+/// - the globals table is a new, empty one (libraries reopen lazily into it, so a
+///   script's changes to `string` or `math` die with it; `math` is reseeded at open);
+/// - the strings' metatable is the lazy one again.
+///
+/// The old process's objects are garbage from here on and are collected like any
+/// other; their finalizers only drop Rust values.
+pub(crate) fn reset(lua: Lua) -> LResult<c_int> {
+    lua.ensure(4)?;
+    let mut doomed = 0;
+    lua.push_nil();
+    while lua.next(ffi::LUA_REGISTRYINDEX) {
+        let keep = match lua.kind(-2) {
+            ffi::LUA_TLIGHTUSERDATA => true,
+            ffi::LUA_TNUMBER => lua.int(-2) == Some(ffi::LUA_RIDX_MAINTHREAD),
+            _ => false,
+        };
+        lua.pop(1);
+        if !keep {
+            // Assigning nil to a field during a traversal is allowed; other changes are
+            // not, so the key is copied aside and cleared after the walk.
+            lua.ensure(2)?;
+            lua.push_value(-1);
+            lua.insert(-2);
+            doomed += 1;
+        }
+    }
+    for _ in 0..doomed {
+        lua.push_nil();
+        // SAFETY: the registry is a table; a doomed key on top, nil pushed above it.
+        unsafe { ffi::lua_rawset(lua.raw(), ffi::LUA_REGISTRYINDEX) };
+    }
+    lua.new_table(0, 0);
+    // SAFETY: the registry is a table; the new globals table is on top.
+    unsafe { ffi::lua_rawseti(lua.raw(), ffi::LUA_REGISTRYINDEX, ffi::LUA_RIDX_GLOBALS) };
+    install(lua)
+}
+
 fn push_globals(lua: Lua) {
     // SAFETY: live state; pushes the globals table.
     unsafe { ffi::lua_rawgeti(lua.raw(), ffi::LUA_REGISTRYINDEX, ffi::LUA_RIDX_GLOBALS) };
@@ -120,7 +165,7 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
             open_string(lua);
         }
         b"table" => call_open(lua, ffi::luaopen_table),
-        b"math" => call_open(lua, ffi::luaopen_math),
+        b"math" => open_math(lua)?,
         b"coroutine" => {
             call_open(lua, ffi::luaopen_coroutine);
             lua.push_fn(cfn(modules::coroutine::spawn));
@@ -168,6 +213,22 @@ fn open_base(lua: Lua) -> LResult<()> {
     lua.push_fn(cfn(require));
     lua.set_field(-2, "require");
     lua.pop(1);
+    Ok(())
+}
+
+/// Opens `math` and seeds its generator from Rust: Lua's own seed mixes the time in
+/// seconds with the state's address, which repeats when a VM is reused (see
+/// `pool.rs`). Pushes the library.
+fn open_math(lua: Lua) -> LResult<()> {
+    call_open(lua, ffi::luaopen_math);
+    lua.ensure(3)?;
+    lua.get_field(-1, "randomseed");
+    // Seeds are whole 64-bit patterns; Lua takes them as integers.
+    lua.push_int(fastrand::i64(..));
+    lua.push_int(fastrand::i64(..));
+    // SAFETY: live state in protected mode; `math.randomseed(n1, n2)` raises nothing for
+    // integer arguments and returns nothing we keep.
+    unsafe { ffi::lua_callk(lua.raw(), 2, 0, 0, None) };
     Ok(())
 }
 

@@ -1,0 +1,41 @@
+-- Reports to `parent` (topic "pristine") whatever a previous process could have left
+-- behind in this VM, plus its first random number; then leaves as much behind as a
+-- script can: globals, library fields, the globals' and the strings' metatables, the
+-- require cache, replaced library functions.
+local json = require("json")
+
+local function violations()
+  local found = {}
+  local function check(ok, what)
+    if not ok then found[#found + 1] = what end
+  end
+  check(leaked_global == nil, "global variable")
+  check(undefined_name == nil, "globals metatable")
+  check(string.leaked == nil, "string field")
+  check(string.upper("a") == "A", "string.upper replaced")
+  check(("x"):upper() == "X", "strings' metatable")
+  check(("x").leaked == nil, "strings' __index")
+  check(table.leaked == nil and math.leaked == nil and os.leaked == nil, "library field")
+  check(coroutine.leaked == nil, "coroutine field")
+  check(json.leaked == nil, "require cache")
+  check(process.leaked == nil and channel.leaked == nil, "wippy global field")
+  check(type(print) == "function" and print ~= tostring, "print replaced")
+  return found
+end
+
+local function main(parent)
+  process.send(parent, "pristine", { violations = violations(), random = math.random(1, 1 << 40) })
+  leaked_global = "old"
+  setmetatable(_G, { __index = function() return "old" end })
+  string.leaked = "old"
+  string.upper = function() return "old" end
+  getmetatable("").__index = function() return "old" end
+  table.leaked, math.leaked, os.leaked, coroutine.leaked = 1, 1, 1, 1
+  json.leaked = "old"
+  process.leaked, channel.leaked = 1, 1
+  print = tostring
+  math.randomseed(42)
+  return true
+end
+
+return { main = main }
