@@ -27,6 +27,7 @@
 //! table because an index needs a table that every reader can reach, which means a process
 //! global (style anti-pattern 4) or a handle threaded through every `Display` and `FromStr`.
 
+use smallvec::SmallVec;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
@@ -197,6 +198,41 @@ impl fmt::Display for Pid {
     }
 }
 
+impl Pid {
+    /// The canonical text of this PID, as `Display` writes it, built without the
+    /// formatting machinery and on the stack for usual host names: for hot paths that
+    /// hand PIDs to scripts (a message's sender, `process.pid()`).
+    pub fn to_text(&self) -> PidText {
+        let mut text = SmallVec::new();
+        text.push(b'{');
+        if let Some(node) = self.node() {
+            text.extend_from_slice(node.as_bytes());
+            text.push(b'@');
+        }
+        text.extend_from_slice(self.host().as_bytes());
+        text.extend_from_slice(b"|0x");
+        let significant = (64 - self.counter.leading_zeros() as usize).div_ceil(4);
+        for shift in (0..significant.max(MIN_COUNTER_DIGITS)).rev() {
+            let digit = ((self.counter >> (4 * shift)) & 0xf) as usize;
+            text.push(b"0123456789abcdef"[digit]);
+        }
+        text.push(b'}');
+        PidText(text)
+    }
+}
+
+/// The canonical text of a [`Pid`] (see [`Pid::to_text`]).
+#[derive(Clone, Debug)]
+pub struct PidText(SmallVec<[u8; 64]>);
+
+impl PidText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Built only from `str` parts and ASCII in `Pid::to_text`, so always UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
 impl fmt::Debug for Pid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Pid({self})")
@@ -270,8 +306,19 @@ fn parse_counter(s: &str) -> Result<u64, ParsePidError> {
     let Some(digits) = s.strip_prefix("0x") else {
         return err(ParsePidErrorKind::MissingHexPrefix);
     };
-    if let Some(bad) = digits.chars().find(|c| !matches!(c, '0'..='9' | 'a'..='f')) {
-        return err(ParsePidErrorKind::InvalidCounterDigit(bad));
+    let mut value: u64 = 0;
+    let mut overflow = false;
+    for (i, byte) in digits.bytes().enumerate() {
+        let digit = match byte {
+            b'0'..=b'9' => byte - b'0',
+            b'a'..=b'f' => byte - b'a' + 10,
+            _ => {
+                let bad = digits[i..].chars().next().unwrap_or('?');
+                return err(ParsePidErrorKind::InvalidCounterDigit(bad));
+            }
+        };
+        overflow |= value >> 60 != 0;
+        value = (value << 4) | u64::from(digit);
     }
     if digits.len() < MIN_COUNTER_DIGITS {
         return err(ParsePidErrorKind::CounterTooShort);
@@ -279,7 +326,10 @@ fn parse_counter(s: &str) -> Result<u64, ParsePidError> {
     if digits.len() > MIN_COUNTER_DIGITS && digits.starts_with('0') {
         return err(ParsePidErrorKind::CounterLeadingZero);
     }
-    u64::from_str_radix(digits, 16).or(err(ParsePidErrorKind::CounterOverflow))
+    if overflow {
+        return err(ParsePidErrorKind::CounterOverflow);
+    }
+    Ok(value)
 }
 
 fn check_name(name: &str, part: PidPart) -> Result<(), ParsePidError> {

@@ -55,7 +55,7 @@ fn message_topic(lua: Lua) -> LResult<c_int> {
 fn message_from(lua: Lua) -> LResult<c_int> {
     let m = message(lua)?;
     match &m.0.from {
-        Some(pid) => lua.push_str(&pid.to_string()),
+        Some(pid) => lua.push_str(pid.to_text().as_str()),
         None => lua.push_str(""),
     }
     Ok(1)
@@ -89,6 +89,12 @@ pub(crate) fn push_message(lua: Lua, message: Message) {
     lua.push_userdata(LuaMessage(message), &MESSAGE);
 }
 
+/// A copy of the message a [`push_message`] userdata at `idx` holds.
+pub(crate) fn message_at(lua: Lua, idx: c_int) -> Option<Message> {
+    lua.userdata(idx, &MESSAGE)
+        .map(|m: &mut LuaMessage| m.0.clone())
+}
+
 /// Pushes an event as the plain table `events()` delivers.
 pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
     lua.ensure(6)?;
@@ -96,7 +102,7 @@ pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
     lua.push_str(event.kind.topic());
     lua.set_field(-2, "kind");
     match &event.from {
-        Some(pid) => lua.push_str(&pid.to_string()),
+        Some(pid) => lua.push_str(pid.to_text().as_str()),
         None => lua.push_str(""),
     }
     lua.set_field(-2, "from");
@@ -202,7 +208,7 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     let result = state(lua)?.handle.spawn(spec);
     match result {
         Ok(pid) => {
-            lua.push_str(&pid.to_string());
+            lua.push_str(pid.to_text().as_str());
             Ok(1)
         }
         Err(error) => runtime_error(lua, &error),
@@ -432,7 +438,7 @@ fn lookup(lua: Lua) -> LResult<c_int> {
     let found = state(lua)?.handle.runtime().lookup(&name);
     match found {
         Ok(pid) => {
-            lua.push_str(&pid.to_string());
+            lua.push_str(pid.to_text().as_str());
             Ok(1)
         }
         Err(_) => fail(lua, ErrorKind::NotFound, "name not registered"),

@@ -9,7 +9,7 @@ use super::channel::{ChanId, Completion, Feed};
 use super::lua::{LResult, Lua};
 use super::slot::Slot;
 use super::state::{ProcState, TimerTarget};
-use crate::modules::process::{push_event, push_message};
+use crate::modules::process::{message_at, push_event, push_message};
 use std::ffi::c_int;
 use wippy_runtime::message::Message;
 use wippy_runtime::process::ProcessContext;
@@ -122,21 +122,19 @@ pub(crate) fn deliver(lua: Lua, st: &mut ProcState) -> LResult<c_int> {
     Ok(0)
 }
 
-/// Converts a routed message for a channel of `feed` kind and pushes it.
-fn push_for(lua: Lua, feed: Feed, message: &Message) -> LResult<()> {
-    match feed {
-        Feed::Listen { message: false } => match message.payloads.len() {
-            0 => lua.push_nil(),
-            1 => crate::value::push_payload(lua, &message.payloads[0])?,
-            n => {
-                lua.new_table(c_int::try_from(n).unwrap_or(0), 0);
-                for (i, p) in (1..).zip(message.payloads.iter()) {
-                    crate::value::push_payload(lua, p)?;
-                    lua.set_index(-2, i);
-                }
+/// Pushes what a raw `listen` channel delivers of `message`: its payload, a table of
+/// its payloads, or nil.
+fn push_payloads(lua: Lua, message: &Message) -> LResult<()> {
+    match message.payloads.len() {
+        0 => lua.push_nil(),
+        1 => crate::value::push_payload(lua, &message.payloads[0])?,
+        n => {
+            lua.new_table(c_int::try_from(n).unwrap_or(0), 0);
+            for (i, p) in (1..).zip(message.payloads.iter()) {
+                crate::value::push_payload(lua, p)?;
+                lua.set_index(-2, i);
             }
-        },
-        _ => push_message(lua, message.clone()),
+        }
     }
     Ok(())
 }
@@ -151,7 +149,10 @@ pub(crate) fn pull(lua: Lua, st: &mut ProcState, chan: ChanId) -> Option<Slot> {
         }
         feed @ (Feed::Inbox | Feed::Listen { .. }) => {
             let (_, message) = st.router.take_for(chan)?;
-            push_for(lua, feed, &message).ok()?;
+            match feed {
+                Feed::Listen { message: false } => push_payloads(lua, &message).ok()?,
+                _ => push_message(lua, message),
+            }
             Some(Slot::pop(lua))
         }
         Feed::Timer => None,
@@ -183,14 +184,29 @@ impl Sink<ChanId> for ChannelSink<'_> {
         if !self.channels.takes(chan) {
             return Err(message);
         }
-        if push_for(self.lua, feed, &message).is_err() {
-            return Err(message);
-        }
+        // A message channel takes the message itself (moved into its userdata); a raw
+        // listen channel takes copies of the payloads, and the message stays here.
+        let kept = match feed {
+            Feed::Listen { message: false } => {
+                if push_payloads(self.lua, &message).is_err() {
+                    return Err(message);
+                }
+                Some(message)
+            }
+            _ => {
+                push_message(self.lua, message);
+                None
+            }
+        };
         match self.channels.offer(chan, Slot::pop(self.lua)) {
             Ok(()) => Ok(()),
             Err(back) => {
-                back.release(self.lua);
-                Err(message)
+                // `takes` said yes and the pushes above run no Lua code, so the channel
+                // does not refuse; if it ever did, the message goes back to the router.
+                back.push(self.lua);
+                let message = kept.or_else(|| message_at(self.lua, -1));
+                self.lua.pop(1);
+                message.map_or(Ok(()), Err)
             }
         }
     }

@@ -176,3 +176,26 @@ fn pid_is_send_sync() {
     fn check<T: Send + Sync + Clone + std::fmt::Debug>() {}
     check::<Pid>();
 }
+
+#[test]
+fn text_is_the_display_form() {
+    let pids = [
+        "{app:procs|0x00000}".parse::<Pid>().unwrap(),
+        "{h|0x00004}".parse().unwrap(),
+        "{h|0xabcde}".parse().unwrap(),
+        "{h|0x123456}".parse().unwrap(),
+        "{node-2@app:workers|0xffffffffffffffff}".parse().unwrap(),
+        Pid::new("a-very-long-host-name-that-does-not-fit-inline:x", 1 << 40).unwrap(),
+    ];
+    for pid in pids {
+        assert_eq!(pid.to_text().as_str(), pid.to_string());
+    }
+}
+
+#[test]
+fn counters_past_64_bits_are_an_overflow() {
+    let err = "{h|0x10000000000000000}".parse::<Pid>().unwrap_err();
+    assert_eq!(err.kind(), &ParsePidErrorKind::CounterOverflow);
+    let err = "{h|0x0000g}".parse::<Pid>().unwrap_err();
+    assert_eq!(err.kind(), &ParsePidErrorKind::InvalidCounterDigit('g'));
+}
