@@ -265,8 +265,12 @@ impl<M: Send + Sync + 'static> Core<M> {
             if shared.is_stopping() {
                 return None;
             }
-            if let Some(task) = self.steal(shared) {
-                return Some(task);
+            // Look before stealing: reading the queues' ends leaves their cache lines
+            // shared, where a steal attempt would pull them away from the producers.
+            if shared.has_queued_work() {
+                if let Some(task) = self.steal(shared) {
+                    return Some(task);
+                }
             }
             if std::time::Instant::now() >= deadline {
                 return None;
