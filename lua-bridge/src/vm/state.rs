@@ -210,7 +210,9 @@ impl ProcState {
 pub(crate) fn state<'a>(lua: Lua) -> LResult<&'a mut ProcState> {
     // SAFETY: every thread of a VM inherits the main thread's extra space, where the VM
     // stores its state pointer (null for a VM without a process); the state outlives the
-    // VM's Lua code (it is dropped after `lua_close`). Exclusivity: see the module docs —
+    // process's Lua code (it is dropped after `lua_close`, or by `Vm::scrub` once the
+    // process ended, when none of its threads can run again: nothing reachable from the
+    // next process leads to them). Exclusivity: see the module docs —
     // only one bound function runs at a time, and none keeps the reference past its return.
     unsafe {
         let p = *ffi::lua_getextraspace(lua.raw()).cast::<*mut ProcState>();
