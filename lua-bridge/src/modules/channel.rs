@@ -147,7 +147,7 @@ fn attempt(lua: Lua, st: &mut ProcState, plan: Plan) -> Attempt {
         attempt
     } else {
         if !st.channels.buffered(plan.chan) && feed::has(st, plan.chan) {
-            if let Some(value) = feed::pull(lua, st, plan.chan) {
+            if let Some(value) = feed::pull(st, plan.chan) {
                 return Attempt::Received(value, true);
             }
         }
@@ -174,18 +174,18 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
         return Ok(Ret::Values(match (completion, select) {
             (Completion::SendClosed, _) => return Err(Raise::from("send on closed channel")),
             (Completion::Received(_, value, ok), false) => {
-                value.push(lua);
+                value.push(lua)?;
                 lua.push_bool(ok);
                 2
             }
             (Completion::Received(_, value, ok), true) => {
-                select_result(lua, plan.case, Some(value), ok)
+                select_result(lua, plan.case, Some(value), ok)?
             }
             (_, false) => {
                 lua.push_bool(true);
                 1
             }
-            (_, true) => select_result(lua, plan.case, None, true),
+            (_, true) => select_result(lua, plan.case, None, true)?,
         }));
     }
     if default {

@@ -5,8 +5,9 @@
 //! [`ProcessHandle`](wippy_runtime::process::ProcessHandle); failures return `nil, err`
 //! (`set_options` returns `false, err`).
 //!
-//! The table is empty with an `__index` that answers each name with its function, so a
-//! process pays a few bytes for `process`, not a table of thirty functions; `process.event`
+//! The table is empty; its metatable's methods table answers each name with its function
+//! and keeps the ones used (see [`Lua::push_metatable`](crate::vm::lua::Lua)), so a
+//! process pays for the names it reads, not a table of thirty functions; `process.event`
 //! and `process.registry` are built on first use and kept.
 
 use super::errors::{fail, push_error};
@@ -85,14 +86,27 @@ fn message_tostring(lua: Lua) -> LResult<c_int> {
 }
 
 /// Pushes a Message userdata.
-pub(crate) fn push_message(lua: Lua, message: Message) {
+pub(crate) fn push_message(lua: Lua, message: Message) -> LResult<()> {
     lua.push_userdata(LuaMessage(message), &MESSAGE);
+    Ok(())
 }
 
-/// A copy of the message a [`push_message`] userdata at `idx` holds.
-pub(crate) fn message_at(lua: Lua, idx: c_int) -> Option<Message> {
-    lua.userdata(idx, &MESSAGE)
-        .map(|m: &mut LuaMessage| m.0.clone())
+/// Pushes what a raw `listen` channel delivers of `message`: its payload, a table of
+/// its payloads, or nil.
+pub(crate) fn push_payloads(lua: Lua, message: &Message) -> LResult<()> {
+    match message.payloads.len() {
+        0 => lua.push_nil(),
+        1 => push_payload(lua, &message.payloads[0])?,
+        n => {
+            lua.ensure(3)?;
+            lua.new_table(c_int::try_from(n).unwrap_or(0), 0);
+            for (i, p) in (1..).zip(message.payloads.iter()) {
+                push_payload(lua, p)?;
+                lua.set_index(-2, i);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Pushes an event as the plain table `events()` delivers.
@@ -510,16 +524,27 @@ fn process_index(lua: Lua) -> LResult<c_int> {
         Some(b"listen") => cfn(listen),
         Some(b"unlisten") => cfn(unlisten),
         Some(key @ (b"event" | b"registry")) => {
+            // Tables a script may change: built once per process and kept in its state
+            // (not in the methods table, which outlives the process in a reused VM).
             lua.ensure(4)?;
-            if key == b"event" {
-                push_event_constants(lua);
+            let st = state(lua)?;
+            let kept = if key == b"event" {
+                &mut st.event_table
             } else {
-                push_registry(lua);
+                &mut st.registry_table
+            };
+            match *kept {
+                Some(r) => lua.push_ref(r),
+                None => {
+                    if key == b"event" {
+                        push_event_constants(lua);
+                    } else {
+                        push_registry(lua);
+                    }
+                    lua.push_value(-1);
+                    *kept = Some(lua.new_ref());
+                }
             }
-            lua.push_value(2);
-            lua.push_value(-2);
-            // SAFETY: the process table at 1 (a plain table), key and value on top.
-            unsafe { mlua::ffi::lua_rawset(lua.raw(), 1) };
             return Ok(1);
         }
         _ => {
@@ -528,6 +553,7 @@ fn process_index(lua: Lua) -> LResult<c_int> {
         }
     };
     lua.push_fn(f);
+    crate::vm::lua::cache_method(lua);
     Ok(1)
 }
 

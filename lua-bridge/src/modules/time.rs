@@ -116,7 +116,12 @@ fn duration_at(lua: Lua, idx: c_int) -> LResult<Duration> {
 
 /// Pushes `time.now()`.
 pub(crate) fn push_now(lua: Lua) {
-    lua.push_userdata(LuaTime(SystemTime::now()), &TIME);
+    push_time(lua, SystemTime::now());
+}
+
+/// Pushes a Time value for `at`.
+pub(crate) fn push_time(lua: Lua, at: SystemTime) {
+    lua.push_userdata(LuaTime(at), &TIME);
 }
 
 fn time_unix(lua: Lua) -> LResult<c_int> {

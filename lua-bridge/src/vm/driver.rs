@@ -18,6 +18,7 @@ use super::instance::{Vm, failure};
 use super::lua::{LResult, Lua, Raise, cfn};
 use super::preempt::Preempt;
 use super::setup::LuaEnv;
+use super::slot::Slot;
 use super::state::{Co, ProcState, Resume, state};
 use crate::compile::CompiledEntry;
 use crate::modules::errors::error_from_stack;
@@ -248,9 +249,11 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
     Ok(0)
 }
 
-/// Delivers collected messages, events and ticks (run protected on the main thread).
-fn deliver(lua: Lua) -> LResult<c_int> {
-    feed::deliver(lua, state(lua)?)
+/// Releases the registry references dropped from channel queues (run protected on the
+/// main thread).
+fn release_garbage(lua: Lua) -> LResult<c_int> {
+    feed::release_garbage(lua, state(lua)?);
+    Ok(0)
 }
 
 /// The result of `main` (its `nres` values on top of `co`): a string or error as the
@@ -325,12 +328,16 @@ impl LuaProcess {
                 return no_state();
             };
             if !collected || st.ready.is_empty() {
-                let deliver_needed = feed::collect(st, cx);
+                if feed::collect(st, cx) {
+                    feed::deliver(st);
+                }
                 collected = true;
-                if deliver_needed {
-                    if let Err(error) = vm.protected(cfn(deliver), std::ptr::null_mut()) {
+                if st.channels.garbage.iter().any(Slot::needs_release) {
+                    if let Err(error) = vm.protected(cfn(release_garbage), std::ptr::null_mut()) {
                         return Flow::Fail(error);
                     }
+                } else {
+                    st.channels.garbage.clear();
                 }
             }
             let Some(st) = vm.state() else {

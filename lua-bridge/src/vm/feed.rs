@@ -1,16 +1,15 @@
 //! Values that reach a process's channels from outside its coroutines: routed messages
 //! (inbox, listen), lifecycle events, fired timers and terminal reads.
 //!
-//! [`collect`] takes them from the process context (plain Rust, every step);
-//! [`deliver`] turns the ones that need Lua values into slots and offers them to their
-//! channels (run protected, and only when there is something to deliver).
+//! [`collect`] takes them from the process context, and [`deliver`] offers them to
+//! their channels as Rust values; both are plain Rust, run at every step. The Lua value
+//! is built when a coroutine receives one ([`Slot::push`]).
 
 use super::channel::{ChanId, Completion, Feed};
-use super::lua::{LResult, Lua};
+use super::lua::Lua;
 use super::slot::Slot;
 use super::state::{ProcState, TimerTarget};
-use crate::modules::process::{message_at, push_event, push_message};
-use std::ffi::c_int;
+use std::time::SystemTime;
 use wippy_runtime::message::Message;
 use wippy_runtime::process::ProcessContext;
 use wippy_runtime::router::{Route, Sink};
@@ -71,34 +70,30 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
     !st.incoming.is_empty()
         || (st.events.is_some() && !st.pending_events.is_empty())
         || !st.ticks.is_empty()
-        || !st.channels.garbage.is_empty()
 }
 
 /// Delivers the queued messages, events and timer ticks into their channels (what no
-/// channel takes now stays queued, in order).
-pub(crate) fn deliver(lua: Lua, st: &mut ProcState) -> LResult<c_int> {
-    lua.ensure(8)?;
-    for slot in std::mem::take(&mut st.channels.garbage) {
-        slot.release(lua);
-    }
+/// channel takes now stays queued, in order). Plain Rust: the values stay Rust values
+/// ([`Slot::Message`], [`Slot::Event`], [`Slot::Tick`]) until a coroutine receives them.
+pub(crate) fn deliver(st: &mut ProcState) {
     if let Some((events_chan, _)) = st.events {
         while st.channels.takes(events_chan) {
             let Some(event) = st.pending_events.pop_front() else {
                 break;
             };
-            push_event(lua, &event)?;
-            if let Err(back) = st.channels.offer(events_chan, Slot::pop(lua)) {
-                back.release(lua);
-                st.pending_events.push_front(event);
+            if let Err(back) = st.channels.offer(events_chan, Slot::Event(event)) {
+                if let Slot::Event(event) = back {
+                    st.pending_events.push_front(event);
+                }
                 break;
             }
         }
     }
-    for chan in std::mem::take(&mut st.ticks) {
-        crate::modules::time::push_now(lua);
-        // A slow reader loses ticks (the channel holds 16).
-        if let Err(back) = st.channels.offer(chan, Slot::pop(lua)) {
-            back.release(lua);
+    if !st.ticks.is_empty() {
+        let now = SystemTime::now();
+        for chan in std::mem::take(&mut st.ticks) {
+            // A slow reader loses ticks (the channel holds 16).
+            let _ = st.channels.offer(chan, Slot::Tick(now));
         }
     }
     let ProcState {
@@ -108,53 +103,31 @@ pub(crate) fn deliver(lua: Lua, st: &mut ProcState) -> LResult<c_int> {
         feeds,
         ..
     } = st;
-    let mut sink = ChannelSink {
-        lua,
-        channels,
-        feeds,
-    };
+    let mut sink = ChannelSink { channels, feeds };
     while let Some(message) = incoming.pop_front() {
         router.route(message, &mut sink);
     }
     if router.waiting() > 0 {
         router.flush(&mut sink);
     }
-    Ok(0)
 }
 
-/// Pushes what a raw `listen` channel delivers of `message`: its payload, a table of
-/// its payloads, or nil.
-fn push_payloads(lua: Lua, message: &Message) -> LResult<()> {
-    match message.payloads.len() {
-        0 => lua.push_nil(),
-        1 => crate::value::push_payload(lua, &message.payloads[0])?,
-        n => {
-            lua.new_table(c_int::try_from(n).unwrap_or(0), 0);
-            for (i, p) in (1..).zip(message.payloads.iter()) {
-                crate::value::push_payload(lua, p)?;
-                lua.set_index(-2, i);
-            }
-        }
+/// Releases the values dropped from channel queues (run protected on the main thread,
+/// only when one of them is a registry reference).
+pub(crate) fn release_garbage(lua: Lua, st: &mut ProcState) {
+    for slot in std::mem::take(&mut st.channels.garbage) {
+        slot.release(lua);
     }
-    Ok(())
 }
 
 /// Takes the next value the feed of `chan` holds, if any, as a slot.
-pub(crate) fn pull(lua: Lua, st: &mut ProcState, chan: ChanId) -> Option<Slot> {
+pub(crate) fn pull(st: &mut ProcState, chan: ChanId) -> Option<Slot> {
     match *st.feeds.get(&chan)? {
-        Feed::Events => {
-            let event = st.pending_events.pop_front()?;
-            push_event(lua, &event).ok()?;
-            Some(Slot::pop(lua))
+        Feed::Events => st.pending_events.pop_front().map(Slot::Event),
+        Feed::Inbox | Feed::Listen { message: true } => {
+            st.router.take_for(chan).map(|(_, m)| Slot::Message(m))
         }
-        feed @ (Feed::Inbox | Feed::Listen { .. }) => {
-            let (_, message) = st.router.take_for(chan)?;
-            match feed {
-                Feed::Listen { message: false } => push_payloads(lua, &message).ok()?,
-                _ => push_message(lua, message),
-            }
-            Some(Slot::pop(lua))
-        }
+        Feed::Listen { message: false } => st.router.take_for(chan).map(|(_, m)| Slot::Payloads(m)),
         Feed::Timer => None,
     }
 }
@@ -170,7 +143,6 @@ pub(crate) fn has(st: &ProcState, chan: ChanId) -> bool {
 
 /// Delivers routed messages to process channels (only when the channel takes them now).
 struct ChannelSink<'a> {
-    lua: Lua,
     channels: &'a mut super::channel::Channels,
     feeds: &'a rustc_hash::FxHashMap<ChanId, Feed>,
 }
@@ -178,36 +150,16 @@ struct ChannelSink<'a> {
 impl Sink<ChanId> for ChannelSink<'_> {
     fn offer(&mut self, route: Route<ChanId>, message: Message) -> Result<(), Message> {
         let chan = route.target();
-        let Some(feed) = self.feeds.get(&chan).copied() else {
-            return Err(message);
+        let slot = match self.feeds.get(&chan) {
+            Some(Feed::Listen { message: false }) => Slot::Payloads(message),
+            Some(_) => Slot::Message(message),
+            None => return Err(message),
         };
-        if !self.channels.takes(chan) {
-            return Err(message);
-        }
-        // A message channel takes the message itself (moved into its userdata); a raw
-        // listen channel takes copies of the payloads, and the message stays here.
-        let kept = match feed {
-            Feed::Listen { message: false } => {
-                if push_payloads(self.lua, &message).is_err() {
-                    return Err(message);
-                }
-                Some(message)
-            }
-            _ => {
-                push_message(self.lua, message);
-                None
-            }
-        };
-        match self.channels.offer(chan, Slot::pop(self.lua)) {
+        match self.channels.offer(chan, slot) {
             Ok(()) => Ok(()),
-            Err(back) => {
-                // `takes` said yes and the pushes above run no Lua code, so the channel
-                // does not refuse; if it ever did, the message goes back to the router.
-                back.push(self.lua);
-                let message = kept.or_else(|| message_at(self.lua, -1));
-                self.lua.pop(1);
-                message.map_or(Ok(()), Err)
-            }
+            Err(Slot::Message(message) | Slot::Payloads(message)) => Err(message),
+            // `offer` gives back the slot it was given.
+            Err(_) => Ok(()),
         }
     }
 }

@@ -470,7 +470,16 @@ impl Lua {
         self.set_field(-3, "__name");
         self.set_field(-2, "__metatable");
         if let Some(index) = ty.index {
+            // `__index` is a methods table that starts empty; its own `__index` is the
+            // type's resolver, which stores each method it finds in it. So a method
+            // costs a C call the first time its name is looked up in this VM, and a
+            // table read after that; a VM holds only the methods it used.
+            self.new_table(0, 0);
+            self.new_table(0, 1);
             self.push_fn(index);
+            self.set_field(-2, "__index");
+            // SAFETY: the methods table at -2, its metatable on top.
+            unsafe { ffi::lua_setmetatable(self.0, -2) };
             self.set_field(-2, "__index");
         }
         if std::mem::needs_drop::<T>() {
@@ -570,12 +579,30 @@ macro_rules! method_index {
                 _ => None,
             };
             match f {
-                Some(f) => lua.push_fn(f),
+                Some(f) => {
+                    lua.push_fn(f);
+                    $crate::vm::lua::cache_method(lua);
+                }
                 None => lua.push_nil(),
             }
             1
         }
     };
+}
+
+/// Inside a type's method resolver (`__index` of its methods table, see
+/// [`Lua::push_metatable`]), with the methods table at 1, the name at 2 and the method
+/// just found on top: stores it in the table, so the next lookup of that name is a plain
+/// table read. The method stays on top.
+pub(crate) fn cache_method(lua: Lua) {
+    if lua.kind(1) == LUA_TTABLE {
+        lua.push_value(2);
+        lua.push_value(-2);
+        // SAFETY: a plain table at 1 (the methods table has no `__newindex`), key and
+        // value on top. Growing the table may raise a memory error, which unwinds this
+        // frame: it owns nothing.
+        unsafe { ffi::lua_rawset(lua.0, 1) };
+    }
 }
 pub(crate) use method_index;
 

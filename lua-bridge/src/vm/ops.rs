@@ -72,7 +72,7 @@ pub(crate) fn answer(lua: Lua, op: OpId) -> LResult<Ret> {
             crate::modules::io::push_read_result(lua, result)?
         }
         (Completion::Received(_, value, ok), None) => {
-            value.push(lua);
+            value.push(lua)?;
             lua.push_bool(ok);
             2
         }
@@ -82,14 +82,14 @@ pub(crate) fn answer(lua: Lua, op: OpId) -> LResult<Ret> {
         }
         (Completion::Received(case, value, ok), Some(refs)) => {
             push_case(lua, &refs, case);
-            let n = select_result(lua, -1, Some(value), ok);
+            let n = select_result(lua, -1, Some(value), ok)?;
             lua.remove(-2);
             release_all(lua, Some(refs));
             n
         }
         (Completion::Sent(case), Some(refs)) => {
             push_case(lua, &refs, case);
-            let n = select_result(lua, -1, None, true);
+            let n = select_result(lua, -1, None, true)?;
             lua.remove(-2);
             release_all(lua, Some(refs));
             n
@@ -114,7 +114,16 @@ fn release_all(lua: Lua, refs: Option<SmallVec<[c_int; 4]>>) {
 /// Pushes a select result `{channel, value, ok}` for the case userdata at `case`
 /// (its user value 1 is the channel, 2 the value of a send case). `value` is the value
 /// received (`None` for a send: the value sent). Returns 1.
-pub(crate) fn select_result(lua: Lua, case: c_int, value: Option<Slot>, ok: bool) -> c_int {
+///
+/// # Errors
+///
+/// As [`Slot::push`].
+pub(crate) fn select_result(
+    lua: Lua,
+    case: c_int,
+    value: Option<Slot>,
+    ok: bool,
+) -> LResult<c_int> {
     let case = lua.abs(case);
     lua.new_table(0, 3);
     if lua.kind(case) == super::lua::LUA_TUSERDATA {
@@ -122,12 +131,12 @@ pub(crate) fn select_result(lua: Lua, case: c_int, value: Option<Slot>, ok: bool
         lua.set_field(-2, "channel");
     }
     match value {
-        Some(v) => v.push(lua),
+        Some(v) => v.push(lua)?,
         None if lua.kind(case) == super::lua::LUA_TUSERDATA => lua.push_user_value(case, 2),
         None => lua.push_nil(),
     }
     lua.set_field(-2, "value");
     lua.push_bool(ok);
     lua.set_field(-2, "ok");
-    1
+    Ok(1)
 }

@@ -1,12 +1,17 @@
-//! [`Slot`]: a Lua value held on the Rust side of a process (in a channel buffer or a
-//! blocked send) without a borrow of the VM.
+//! [`Slot`]: a value held on the Rust side of a process (in a channel buffer, a blocked
+//! send or a completed receive) without a borrow of the VM.
 //!
-//! Numbers, booleans and nil are kept as they are; anything else is anchored in the
-//! registry of the VM it came from and released when the slot is pushed back (or
-//! [`release`](Slot::release)d). A slot is only ever pushed into the VM it came from.
+//! Numbers, booleans and nil are kept as they are. A Lua value of any other kind is
+//! anchored in the registry of the VM it came from and released when the slot is pushed
+//! back (or [`release`](Slot::release)d); such a slot is only ever pushed into that VM.
+//! What the process's feeds deliver (a routed message, an event, a timer tick) stays a
+//! Rust value until a coroutine receives it: delivering needs no Lua call, and the Lua
+//! object is built by the receiving call itself, which may raise (out of memory).
 
-use super::lua::{LUA_TBOOLEAN, LUA_TNIL, LUA_TNONE, LUA_TNUMBER, Lua};
+use super::lua::{LResult, LUA_TBOOLEAN, LUA_TNIL, LUA_TNONE, LUA_TNUMBER, Lua};
 use std::ffi::c_int;
+use std::time::SystemTime;
+use wippy_runtime::message::{Event, Message};
 
 #[derive(Debug)]
 pub(crate) enum Slot {
@@ -16,6 +21,14 @@ pub(crate) enum Slot {
     Number(f64),
     /// A registry reference.
     Ref(c_int),
+    /// A routed message, received as a Message object.
+    Message(Message),
+    /// A routed message, received as its payloads (a raw `listen` channel).
+    Payloads(Message),
+    /// A lifecycle event, received as an event table.
+    Event(Event),
+    /// A timer tick, received as the time it was delivered.
+    Tick(SystemTime),
 }
 
 impl Slot {
@@ -35,15 +48,13 @@ impl Slot {
         }
     }
 
-    /// Pops the top value into a slot.
-    pub(crate) fn pop(lua: Lua) -> Slot {
-        let slot = Slot::hold(lua, -1);
-        lua.pop(1);
-        slot
-    }
-
     /// Pushes the value and releases the slot.
-    pub(crate) fn push(self, lua: Lua) {
+    ///
+    /// # Errors
+    ///
+    /// Building the Lua value of a message or event failed (out of memory, or a payload
+    /// nested too deeply).
+    pub(crate) fn push(self, lua: Lua) -> LResult<()> {
         match self {
             Slot::Nil => lua.push_nil(),
             Slot::Bool(b) => lua.push_bool(b),
@@ -53,7 +64,12 @@ impl Slot {
                 lua.push_ref(r);
                 lua.unref(r);
             }
+            Slot::Message(message) => crate::modules::process::push_message(lua, message)?,
+            Slot::Payloads(message) => crate::modules::process::push_payloads(lua, &message)?,
+            Slot::Event(event) => crate::modules::process::push_event(lua, &event)?,
+            Slot::Tick(at) => crate::modules::time::push_time(lua, at),
         }
+        Ok(())
     }
 
     /// Drops the value.
@@ -61,5 +77,10 @@ impl Slot {
         if let Slot::Ref(r) = self {
             lua.unref(r);
         }
+    }
+
+    /// `true` when releasing the slot needs the VM (a registry reference).
+    pub(crate) fn needs_release(&self) -> bool {
+        matches!(self, Slot::Ref(_))
     }
 }

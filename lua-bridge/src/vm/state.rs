@@ -104,6 +104,9 @@ pub(crate) struct ProcState {
     pub(crate) notifier: Option<wippy_scheduler::Notifier>,
     /// New coroutines from `coroutine.spawn` during the current resume.
     pub(crate) spawned: Vec<Co>,
+    /// Registry references to `process.event` and `process.registry`, once read.
+    pub(crate) event_table: Option<c_int>,
+    pub(crate) registry_table: Option<c_int>,
 }
 
 impl ProcState {
@@ -138,6 +141,8 @@ impl ProcState {
             blocked_on: None,
             spawned: Vec::new(),
             notifier: None,
+            event_table: None,
+            registry_table: None,
         }
     }
 

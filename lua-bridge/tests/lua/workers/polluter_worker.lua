@@ -1,7 +1,7 @@
 -- Reports to `parent` (topic "pristine") whatever a previous process could have left
 -- behind in this VM, plus its first random number; then leaves as much behind as a
 -- script can: globals, library fields, the globals' and the strings' metatables, the
--- require cache, replaced library functions.
+-- require cache, replaced library functions, the tables under `process`.
 local json = require("json")
 
 local function violations()
@@ -19,6 +19,8 @@ local function violations()
   check(coroutine.leaked == nil, "coroutine field")
   check(json.leaked == nil, "require cache")
   check(process.leaked == nil and channel.leaked == nil, "wippy global field")
+  check(process.event.EXIT == "pid.exit" and process.event.leaked == nil, "process.event")
+  check(type(process.registry.lookup) == "function" and process.registry.leaked == nil, "process.registry")
   check(type(print) == "function" and print ~= tostring, "print replaced")
   return found
 end
@@ -33,6 +35,8 @@ local function main(parent)
   table.leaked, math.leaked, os.leaked, coroutine.leaked = 1, 1, 1, 1
   json.leaked = "old"
   process.leaked, channel.leaked = 1, 1
+  process.event.EXIT, process.event.leaked = "old", 1
+  process.registry.lookup, process.registry.leaked = tostring, 1
   print = tostring
   math.randomseed(42)
   return true
