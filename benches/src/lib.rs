@@ -9,7 +9,9 @@ use wippy_runtime::process::ExitWaiter;
 use wippy_runtime::registry::Registry;
 use wippy_runtime::{Runtime, SpawnSpec};
 
-/// The benchmark registry: one process host and the Lua programs the benches run.
+/// The benchmark registry: one process host and the Lua programs the benches run. The
+/// host has one worker per CPU, or `WIPPY_BENCH_WORKERS` workers when that is set (one
+/// worker gives the CPU cost per operation without cross-worker effects).
 pub const REGISTRY: &str = r#"
 version: "1.0"
 namespace: b
@@ -86,7 +88,14 @@ pub fn runtime() -> Runtime {
 
 fn write_programs(dir: &PathBuf) {
     std::fs::create_dir_all(dir).expect("temp dir");
-    std::fs::write(dir.join("_index.yaml"), REGISTRY).expect("write registry");
+    let registry = match std::env::var("WIPPY_BENCH_WORKERS") {
+        Ok(n) => REGISTRY.replace(
+            "kind: process.host,",
+            &format!("kind: process.host, host: {{workers: {n}}},"),
+        ),
+        Err(_) => REGISTRY.to_owned(),
+    };
+    std::fs::write(dir.join("_index.yaml"), registry).expect("write registry");
     for (name, code) in PROGRAMS {
         std::fs::write(dir.join(name), code).expect("write program");
     }

@@ -70,6 +70,15 @@ impl Payload {
         Payload::Map(Arc::new(pairs.into_iter().collect()))
     }
 
+    /// `true` for the values without parts (nil, booleans, numbers, strings): a copy of
+    /// one is equal to it and shares nothing with it.
+    pub fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            Payload::Nil | Payload::Bool(_) | Payload::Int(_) | Payload::Float(_) | Payload::Str(_)
+        )
+    }
+
     /// The name of this value's type as Lua's `type()` would say it, except that errors
     /// are `"error"` and arrays and maps are both `"table"`.
     pub fn type_name(&self) -> &'static str {

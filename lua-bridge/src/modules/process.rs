@@ -24,9 +24,27 @@ use wippy_runtime::message::{Event, Message, Outcome, Payloads, Topic};
 use wippy_runtime::payload::ErrorKind;
 use wippy_runtime::{Dest, RuntimeError, SpawnSpec};
 
-/// A message from the inbox (or from `listen(t, {message = true})`).
-#[derive(Debug)]
-pub(crate) struct LuaMessage(pub(crate) Message);
+/// A message from the inbox (or from `listen(t, {message = true})`), as Lua holds it:
+/// plain data, so the userdata needs no finalizer. Its user values are the topic (1),
+/// the sender's PID text or `""` (2), and the payload (3) as [`Held`] says.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LuaMessage {
+    held: Held,
+}
+
+/// How a message's payload is kept in its user value 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    /// No payload (user value 3 is nil).
+    Nothing,
+    /// One payload that is a plain Lua value (nil, boolean, number or string), held as
+    /// that value: a payload object is made from it when `payload()` asks.
+    Value,
+    /// One payload held as a payload userdata.
+    Payload,
+    /// Several payloads, held as an array of payload userdata (copied for each call).
+    Many,
+}
 
 method_index!(fn message_index {
     b"topic" => cfn(message_topic),
@@ -40,54 +58,102 @@ static MESSAGE: UserType<LuaMessage> = UserType::new(
     &[("__tostring", cfn(message_tostring))],
 );
 
-/// The message at argument 1 (valid while it stays there: the whole call).
-fn message<'a>(lua: Lua) -> LResult<&'a LuaMessage> {
+/// The message at argument 1.
+fn message(lua: Lua) -> LResult<LuaMessage> {
     lua.userdata(1, &MESSAGE)
-        .map(|m| &*m)
+        .map(|m| *m)
         .ok_or_else(|| Raise::from("expected a message (use msg:method())"))
 }
 
 fn message_topic(lua: Lua) -> LResult<c_int> {
-    let m = message(lua)?;
-    lua.push_str(&m.0.topic);
+    message(lua)?;
+    lua.push_user_value(1, 1);
     Ok(1)
 }
 
 fn message_from(lua: Lua) -> LResult<c_int> {
-    let m = message(lua)?;
-    match &m.0.from {
-        Some(pid) => lua.push_str(pid.to_text().as_str()),
-        None => lua.push_str(""),
-    }
+    message(lua)?;
+    lua.push_user_value(1, 2);
     Ok(1)
 }
 
 fn message_payload(lua: Lua) -> LResult<c_int> {
     let m = message(lua)?;
-    match m.0.payloads.len() {
-        0 => lua.push_nil(),
-        1 => super::payload::push_payload_userdata(lua, m.0.payloads[0].clone()),
-        n => {
-            lua.ensure(3)?;
+    lua.ensure(4)?;
+    match m.held {
+        Held::Nothing => lua.push_nil(),
+        Held::Payload => lua.push_user_value(1, 3),
+        Held::Value => {
+            lua.push_user_value(1, 3);
+            let p = to_payload(lua, -1).map_err(|e| Raise::from(e.to_string()))?;
+            lua.pop(1);
+            super::payload::push_payload_userdata(lua, p);
+        }
+        Held::Many => {
+            // A new table each call: the caller may change it.
+            lua.push_user_value(1, 3);
+            let n = lua.raw_len(-1);
             lua.new_table(c_int::try_from(n).unwrap_or(0), 0);
-            for (i, p) in (1..).zip(m.0.payloads.iter()) {
-                super::payload::push_payload_userdata(lua, p.clone());
+            for i in 1..=i64::try_from(n).unwrap_or(0) {
+                lua.get_index(-2, i);
                 lua.set_index(-2, i);
             }
+            lua.remove(-2);
         }
     }
     Ok(1)
 }
 
 fn message_tostring(lua: Lua) -> LResult<c_int> {
-    let m = message(lua)?;
-    lua.push_str(&format!("process.Message{{topic={}}}", m.0.topic));
+    message(lua)?;
+    lua.push_user_value(1, 1);
+    let topic = lua.string(-1).unwrap_or_default();
+    lua.push_str(&format!("process.Message{{topic={topic}}}"));
     Ok(1)
 }
 
-/// Pushes a Message userdata.
+/// Pushes a Message userdata for `message`.
+///
+/// # Errors
+///
+/// No room on the stack. A memory error unwinds to the enclosing protected call.
 pub(crate) fn push_message(lua: Lua, message: Message) -> LResult<()> {
-    lua.push_userdata(LuaMessage(message), &MESSAGE);
+    lua.ensure(6)?;
+    let Message {
+        from,
+        topic,
+        mut payloads,
+    } = message;
+    let held = match payloads.len() {
+        0 => Held::Nothing,
+        1 if payloads[0].is_scalar() => Held::Value,
+        1 => Held::Payload,
+        _ => Held::Many,
+    };
+    lua.push_userdata_with(LuaMessage { held }, &MESSAGE, 3);
+    lua.push_str(&topic);
+    lua.set_user_value(-2, 1);
+    match &from {
+        Some(pid) => lua.push_str(pid.to_text().as_str()),
+        None => lua.push_str(""),
+    }
+    lua.set_user_value(-2, 2);
+    match held {
+        Held::Nothing => return Ok(()),
+        Held::Value => push_payload(lua, &payloads[0])?,
+        Held::Payload => {
+            let p = payloads.pop().unwrap_or_default();
+            super::payload::push_payload_userdata(lua, p);
+        }
+        Held::Many => {
+            lua.new_table(c_int::try_from(payloads.len()).unwrap_or(0), 0);
+            for (i, p) in (1..).zip(payloads) {
+                super::payload::push_payload_userdata(lua, p);
+                lua.set_index(-2, i);
+            }
+        }
+    }
+    lua.set_user_value(-2, 3);
     Ok(())
 }
 
