@@ -148,6 +148,23 @@ pub(crate) fn to_payload_strict(lua: Lua, idx: c_int) -> Result<Payload, ValueEr
 }
 
 fn copy_out(lua: Lua, idx: c_int, strict: bool) -> Result<Payload, ValueError> {
+    // Plain values need no walk.
+    match lua.kind(idx) {
+        LUA_TNIL | LUA_TNONE => return Ok(Payload::Nil),
+        LUA_TBOOLEAN => return Ok(Payload::Bool(lua.truthy(idx))),
+        LUA_TNUMBER => {
+            return Ok(match lua.int(idx) {
+                Some(i) => Payload::Int(i),
+                None => Payload::Float(lua.number(idx).unwrap_or(f64::NAN)),
+            });
+        }
+        LUA_TSTRING => {
+            return Ok(Payload::Str(Bytes::copy_from_slice(
+                lua.bytes(idx).unwrap_or_default(),
+            )));
+        }
+        _ => {}
+    }
     let idx = lua.abs(idx);
     let top = lua.top();
     let result = ToPayload {

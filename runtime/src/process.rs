@@ -8,8 +8,10 @@ pub(crate) mod handle;
 pub(crate) mod pid_set;
 pub(crate) mod record;
 pub(crate) mod running;
+pub(crate) mod target;
 
 pub use body::{BodyFactory, Flow, ProcessBody};
 pub use context::ProcessContext;
 pub use handle::ProcessHandle;
 pub use record::ExitWaiter;
+pub use target::Target;

@@ -15,7 +15,7 @@ use crate::pid::{Pid, PidHost, PidParts};
 use crate::process::directory::Directory;
 use crate::process::record::{ExitWaiter, ProcessRecord, Relations};
 use crate::process::running::Running;
-use crate::process::{BodyFactory, ProcessBody};
+use crate::process::{BodyFactory, ProcessBody, Target};
 use crate::registry::{EntryId, Registry};
 use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxHashMap;
@@ -431,6 +431,47 @@ impl Runtime {
             return Err(RuntimeError::ReservedTopic(topic.to_string()));
         }
         let record = self.resolve(dest)?;
+        self.send_to_record(from, &record, topic, payloads)
+    }
+
+    /// Resolves a PID string to a [`Target`]; `None` when `text` is not a PID (it may be
+    /// a name, which is never kept as a target).
+    pub(crate) fn pid_target(&self, text: &str) -> Option<Result<Target, RuntimeError>> {
+        if !text.starts_with('{') {
+            return None;
+        }
+        let parts = PidParts::parse(text).ok()?;
+        Some(
+            self.inner
+                .directory
+                .get(parts.counter)
+                .filter(|record| parts.matches(&record.pid))
+                .map(|record| Target { record })
+                .ok_or(RuntimeError::ProcessNotFound),
+        )
+    }
+
+    /// Sends to a resolved target (the checks and errors of [`send`](Self::send)).
+    pub(crate) fn send_to_target(
+        &self,
+        from: Option<&Pid>,
+        target: &Target,
+        topic: Topic,
+        payloads: Payloads,
+    ) -> Result<(), RuntimeError> {
+        if topic.starts_with('@') {
+            return Err(RuntimeError::ReservedTopic(topic.to_string()));
+        }
+        self.send_to_record(from, &target.record, topic, payloads)
+    }
+
+    fn send_to_record(
+        &self,
+        from: Option<&Pid>,
+        record: &ProcessRecord,
+        topic: Topic,
+        payloads: Payloads,
+    ) -> Result<(), RuntimeError> {
         let slot = record.slot().ok_or(RuntimeError::ProcessNotFound)?;
         let message = Message {
             from: from.cloned(),

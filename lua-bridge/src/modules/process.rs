@@ -19,6 +19,7 @@ use crate::vm::lua::{
 };
 use crate::vm::state::{ProcState, state};
 use std::ffi::c_int;
+use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 use wippy_runtime::message::{Event, Message, Outcome, Payloads, Topic};
 use wippy_runtime::payload::ErrorKind;
@@ -131,10 +132,19 @@ pub(crate) fn push_message(lua: Lua, message: Message) -> LResult<()> {
         _ => Held::Many,
     };
     lua.push_userdata_with(LuaMessage { held }, &MESSAGE, 3);
-    lua.push_str(&topic);
+    let strings = state(lua)?.received.get_or_insert_default();
+    let topic_slot = Arc::as_ptr(&topic).cast::<u8>() as usize >> 4;
+    strings
+        .topics
+        .push(lua, &topic, topic_slot, |lua, t| lua.push_str(t))?;
     lua.set_user_value(-2, 1);
     match &from {
-        Some(pid) => lua.push_str(pid.to_text().as_str()),
+        Some(pid) => {
+            let pid_slot = usize::try_from(pid.counter()).unwrap_or(0);
+            strings.pids.push(lua, pid, pid_slot, |lua, pid| {
+                lua.push_str(pid.to_text().as_str());
+            })?;
+        }
         None => lua.push_str(""),
     }
     lua.set_user_value(-2, 2);
@@ -232,9 +242,11 @@ fn ok_or_err(lua: Lua, result: Result<(), RuntimeError>) -> LResult<c_int> {
 }
 
 fn payloads(lua: Lua, from: c_int) -> Result<Payloads, wippy_runtime::payload::ErrorValue> {
-    (from..=lua.top())
-        .map(|i| to_payload(lua, i).map_err(|e| e.to_error_value()))
-        .collect()
+    let mut payloads = Payloads::new();
+    for i in from..=lua.top() {
+        payloads.push(to_payload(lua, i).map_err(|e| e.to_error_value())?);
+    }
+    Ok(payloads)
 }
 
 fn send(lua: Lua) -> LResult<c_int> {
@@ -260,9 +272,39 @@ fn send(lua: Lua) -> LResult<c_int> {
             return Ok(2);
         }
     };
+    let st = state(lua)?;
+    let handle = &st.handle;
+    let cache = st.sent.get_or_insert_default();
+    let topic = match &cache.topic {
+        Some(last) if last.as_bytes() == topic => last.clone(),
+        _ => {
+            let new = Topic::from(String::from_utf8_lossy(topic).as_ref());
+            cache.topic = Some(new.clone());
+            new
+        }
+    };
+    // The PID string resolved for the last send is kept (see `Target`).
+    if let Some((text, target)) = &cache.target {
+        if **text == *dest {
+            let result = handle.send_to(target, topic, payloads);
+            if result.is_err() {
+                cache.target = None;
+            }
+            return ok_or_err(lua, result);
+        }
+    }
     let dest = String::from_utf8_lossy(dest);
-    let topic = Topic::from(String::from_utf8_lossy(topic).as_ref());
-    let result = state(lua)?.handle.send(Dest::Str(&dest), topic, payloads);
+    let result = match handle.pid_target(&dest) {
+        Some(Ok(target)) => {
+            let result = handle.send_to(&target, topic, payloads);
+            if result.is_ok() {
+                cache.target = Some((dest.as_bytes().into(), target));
+            }
+            result
+        }
+        // A name, or a PID of no live process (the plain send gives the error).
+        _ => handle.send(Dest::Str(&dest), topic, payloads),
+    };
     ok_or_err(lua, result)
 }
 

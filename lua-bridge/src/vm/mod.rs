@@ -13,3 +13,4 @@ pub(crate) mod preempt;
 pub(crate) mod setup;
 pub(crate) mod slot;
 pub(crate) mod state;
+pub(crate) mod strings;

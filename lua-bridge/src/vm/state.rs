@@ -9,6 +9,7 @@
 use super::channel::{ChanId, Channels, CoId, Feed, OpId};
 use super::lua::{LResult, Lua, Raise};
 use super::setup::LuaEnv;
+use super::strings::StringCache;
 use mlua::ffi;
 use rustc_hash::FxHashMap;
 use slab::Slab;
@@ -17,7 +18,8 @@ use std::ffi::c_int;
 use std::sync::Arc;
 use std::time::Duration;
 use wippy_runtime::message::{Event, Message, Topic};
-use wippy_runtime::process::ProcessHandle;
+use wippy_runtime::pid::Pid;
+use wippy_runtime::process::{ProcessHandle, Target};
 use wippy_runtime::router::Router;
 use wippy_scheduler::Timer;
 
@@ -66,6 +68,23 @@ pub(crate) enum Resume {
     Op,
 }
 
+/// What a process's last `process.send` resolved, kept for the next one: most senders
+/// write to the same peer on the same topic again and again.
+#[derive(Debug, Default)]
+pub(crate) struct SendCache {
+    /// The last PID string sent to, and the process it names.
+    pub(crate) target: Option<(Box<[u8]>, Target)>,
+    /// The last topic sent on.
+    pub(crate) topic: Option<Topic>,
+}
+
+/// The Lua strings of the senders and topics of received messages.
+#[derive(Debug, Default)]
+pub(crate) struct ReceivedStrings {
+    pub(crate) pids: StringCache<Pid, 4>,
+    pub(crate) topics: StringCache<Topic, 4>,
+}
+
 /// What the Lua functions of one process share with its driver.
 #[derive(Debug)]
 pub(crate) struct ProcState {
@@ -104,6 +123,10 @@ pub(crate) struct ProcState {
     pub(crate) notifier: Option<wippy_scheduler::Notifier>,
     /// New coroutines from `coroutine.spawn` during the current resume.
     pub(crate) spawned: Vec<Co>,
+    /// What the last send resolved (allocated at the first send).
+    pub(crate) sent: Option<Box<SendCache>>,
+    /// The strings of received messages (allocated at the first message received).
+    pub(crate) received: Option<Box<ReceivedStrings>>,
     /// Registry references to `process.event` and `process.registry`, once read.
     pub(crate) event_table: Option<c_int>,
     pub(crate) registry_table: Option<c_int>,
@@ -141,6 +164,8 @@ impl ProcState {
             blocked_on: None,
             spawned: Vec::new(),
             notifier: None,
+            sent: None,
+            received: None,
             event_table: None,
             registry_table: None,
         }

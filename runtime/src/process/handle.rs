@@ -5,6 +5,7 @@
 //! Owned by the process body; cloning it does not give anyone else a mailbox.
 
 use super::record::ProcessRecord;
+use super::target::Target;
 use crate::error::RuntimeError;
 use crate::message::{Payloads, Topic};
 use crate::pid::Pid;
@@ -54,6 +55,31 @@ impl ProcessHandle {
     ) -> Result<(), RuntimeError> {
         self.runtime
             .send_from(Some(&self.record.pid), dest, topic, payloads)
+    }
+
+    /// Resolves a PID string once, for [`send_to`](Self::send_to); `None` when `text` is
+    /// not a PID (names are not kept: they can move).
+    ///
+    /// # Errors
+    ///
+    /// No live process has that PID.
+    pub fn pid_target(&self, text: &str) -> Option<Result<Target, RuntimeError>> {
+        self.runtime.pid_target(text)
+    }
+
+    /// [`send`](Self::send) to a resolved target.
+    ///
+    /// # Errors
+    ///
+    /// Reserved topic; the target's process is gone.
+    pub fn send_to(
+        &self,
+        target: &Target,
+        topic: Topic,
+        payloads: Payloads,
+    ) -> Result<(), RuntimeError> {
+        self.runtime
+            .send_to_target(Some(&self.record.pid), target, topic, payloads)
     }
 
     /// Spawns a child (links and monitors name this process).

@@ -1,0 +1,25 @@
+//! [`Target`]: a destination resolved once, for a sender that writes to the same process
+//! again and again (a client to its server, the two sides of a ping-pong).
+//!
+//! Resolving a PID string parses it and looks the process up in the directory; a target
+//! keeps what that found. It names one process for good (PIDs are never reused): once
+//! that process is gone, sends to the target fail as sends to its PID would. A name is
+//! never kept as a target, since it may move to another process.
+
+use super::record::ProcessRecord;
+use crate::pid::Pid;
+use std::sync::Arc;
+
+/// A live-or-dead process found by PID. Holding one keeps the process's record (not the
+/// process) alive.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub(crate) record: Arc<ProcessRecord>,
+}
+
+impl Target {
+    /// The PID this target names.
+    pub fn pid(&self) -> &Pid {
+        &self.record.pid
+    }
+}
