@@ -7,9 +7,11 @@
 //!      injected from outside is not starved by a busy local queue;
 //!    - the LIFO slot: the process most recently woken by a process on this thread
 //!      (a reply goes to the waiting process while its data is hot in the cache),
-//!      at most [`MAX_LIFO_RUNS`] times in a row, after which the slot's task goes to
-//!      the back of the local queue so two ping-ponging processes cannot starve the
-//!      rest;
+//!      at most [`MAX_LIFO_RUNS`] times in a row while the local queue holds other
+//!      work, after which the slot's task goes to the back of the local queue so two
+//!      ping-ponging processes cannot starve the rest (with nothing else queued here
+//!      there is no one to starve, and the pair stays on this worker, where its data
+//!      is, instead of being stolen by an idle one after every few messages);
 //!    - the local queue (FIFO);
 //!    - a batch from the injector.
 //! 2. If none, search (at most half the workers search at once): steal half of a
@@ -197,8 +199,8 @@ impl<M: Send + Sync + 'static> Core<M> {
         }
         if let Some(task) = self.lifo.take() {
             let runs = self.lifo_runs.get();
-            if runs < MAX_LIFO_RUNS {
-                self.lifo_runs.set(runs + 1);
+            if runs < MAX_LIFO_RUNS || self.local.is_empty() {
+                self.lifo_runs.set(runs.saturating_add(1));
                 return Some(task);
             }
             self.local.push(task);
