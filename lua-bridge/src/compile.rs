@@ -25,7 +25,14 @@ pub struct CompiledEntry {
     pub modules: Vec<String>,
     /// `imports:`: alias → library entry.
     pub imports: Vec<(String, EntryId)>,
+    /// The name `lua_load` takes: `@` and the chunk name, NUL-terminated.
+    pub(crate) load_name: Box<[u8]>,
+    /// Names this compiled form for the VMs' chunk caches (never reused in a run).
+    pub(crate) cache_id: u64,
 }
+
+/// The next [`CompiledEntry::cache_id`].
+static NEXT_CACHE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Bytecode cache for the Lua entries of one registry.
 #[derive(Debug, Default)]
@@ -133,8 +140,11 @@ fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
             };
             ErrorValue::new(ErrorKind::Invalid, format!("{text} (entry {})", entry.id()))
         })?;
+    let load_name = format!("@{chunk_name}\0").into_bytes().into_boxed_slice();
     Ok(CompiledEntry {
         id: entry.id().clone(),
+        load_name,
+        cache_id: NEXT_CACHE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         chunk_name,
         bytecode: function.dump(false),
         method: config.method.clone(),

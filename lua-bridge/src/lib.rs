@@ -21,6 +21,7 @@ mod vm;
 
 pub use factory::{LuaOptions, install};
 pub use plain::LuaVm;
+pub use vm::chunks::reused_chunks;
 pub use vm::driver::LuaProcess;
 pub use vm::pool::reused_vms;
 pub use vm::setup::LuaEnv;

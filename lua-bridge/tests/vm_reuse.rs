@@ -3,7 +3,8 @@
 //! Its own test binary, so that the process-wide reuse counter counts this test only.
 //! The behaviour itself is checked from Lua by `tests/lua/sandbox/recycled_vm_is_pristine.lua`
 //! (also run by `lua_programs`); this test runs that program and asserts that VMs were
-//! in fact reused while it ran, so the program cannot pass by never meeting a reused VM.
+//! in fact reused while it ran, so the program cannot pass by never meeting a reused VM,
+//! and that most of them started the worker from the chunk they kept (`vm/chunks.rs`).
 
 use std::path::Path;
 use std::time::Duration;
@@ -43,6 +44,7 @@ fn finished_vms_are_reused_and_show_nothing_of_their_last_process() {
     wippy_lua::install(&runtime, wippy_lua::LuaOptions::default());
     runtime.start().unwrap();
     let before = wippy_lua::reused_vms();
+    let chunks_before = wippy_lua::reused_chunks();
     let waiter = ExitWaiter::new();
     runtime
         .spawn(
@@ -51,6 +53,7 @@ fn finished_vms_are_reused_and_show_nothing_of_their_last_process() {
         .unwrap();
     let outcome = waiter.wait_timeout(Duration::from_secs(20));
     let reused = wippy_lua::reused_vms() - before;
+    let reused_chunks = wippy_lua::reused_chunks() - chunks_before;
     runtime.shutdown(Duration::from_millis(500));
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -60,4 +63,10 @@ fn finished_vms_are_reused_and_show_nothing_of_their_last_process() {
     }
     // 40 workers ran one after another on 2 workers' pools.
     assert!(reused >= 20, "only {reused} of 40 worker VMs were reused");
+    // A reused VM mostly still holds the worker's chunk (weakly: a collection may drop
+    // it), and starts the next worker from it.
+    assert!(
+        reused_chunks >= 10,
+        "only {reused_chunks} of {reused} reused VMs started from a kept chunk"
+    );
 }

@@ -7,7 +7,7 @@
 //! case userdata keeps its channel (user value 1) and, for a send, the value (user value
 //! 2) alive.
 
-use crate::vm::channel::{Attempt, Case, ChanId, Completion};
+use crate::vm::channel::{Attempt, Case, Cases, ChanId, Completion};
 use crate::vm::feed;
 use crate::vm::lua::{
     CFn, LResult, LUA_TTABLE, LUA_TUSERDATA, Lua, Raise, Ret, UserType, blocking, cfn, method_index,
@@ -196,7 +196,7 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
         lua.set_field(-2, "ok");
         return Ok(Ret::Values(1));
     }
-    let cases: Vec<Case> = plans
+    let cases: Cases = plans
         .iter()
         .map(|p| {
             if p.send {

@@ -177,7 +177,7 @@ fn read_op(lua: Lua, kind: ReadKind) -> LResult<Ret> {
     let Some(notifier) = st.notifier.clone() else {
         return fail(lua, ErrorKind::Internal, "io: this process cannot be woken").map(Ret::Values);
     };
-    let ret = block(lua, st, Vec::new(), None)?;
+    let ret = block(lua, st, crate::vm::channel::Cases::new(), None)?;
     let Ret::Block(op) = ret else {
         return Ok(ret);
     };

@@ -255,7 +255,7 @@ fn positive(lua: Lua, what: &str) -> LResult<Result<Duration, c_int>> {
 fn sleep(lua: Lua) -> LResult<Ret> {
     let d = duration_arg(lua, 1).map_err(|e| Raise::from(format!("time.sleep: {e}")))?;
     let st = state(lua)?;
-    let ret = block(lua, st, Vec::new(), None)?;
+    let ret = block(lua, st, crate::vm::channel::Cases::new(), None)?;
     if let Ret::Block(op) = ret {
         st.request_timer(d, None, TimerTarget::Op(op));
     }

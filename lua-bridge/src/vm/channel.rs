@@ -91,6 +91,9 @@ pub(crate) struct Op {
     pub(crate) done: Option<Completion>,
 }
 
+/// The cases of one blocking call (a receive or send has one).
+pub(crate) type Cases = SmallVec<[Case; 2]>;
+
 /// One case of a receive, send or select.
 #[derive(Debug)]
 pub(crate) enum Case {
@@ -312,7 +315,7 @@ impl Channels {
     pub(crate) fn block(
         &mut self,
         co: CoId,
-        cases: Vec<Case>,
+        cases: Cases,
         select: Option<SmallVec<[std::ffi::c_int; 4]>>,
     ) -> OpId {
         self.next_seq += 1;

@@ -189,21 +189,7 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
     let boot = unsafe { &*lua.light(1).cast::<Boot<'_>>() };
     let compiled = boot.compiled;
     lua.ensure(8)?;
-    let name = format!("@{}\0", compiled.chunk_name);
-    // SAFETY: live state; our compiler's bytecode, mode "b", a NUL-terminated name.
-    let status = unsafe {
-        ffi::luaL_loadbufferx(
-            lua.raw(),
-            compiled.bytecode.as_ptr().cast(),
-            compiled.bytecode.len(),
-            name.as_ptr().cast(),
-            c"b".as_ptr(),
-        )
-    };
-    drop(name);
-    if status != ffi::LUA_OK {
-        return Err(Raise::Top);
-    }
+    super::chunks::push_chunk(lua, compiled)?;
     if let Some(method) = compiled.method.as_deref() {
         // Run the chunk for its exports (its top level may not block).
         // SAFETY: the chunk on top; protected call, one result.
@@ -300,7 +286,7 @@ impl ProcessBody for LuaProcess {
                     // Booting leaves garbage (the chunk's top level, its exports); a
                     // process that waits may wait long: collect once, now.
                     self.settled = true;
-                    vm.collect();
+                    vm.settle();
                 }
                 self.vm = Some(vm);
                 flow

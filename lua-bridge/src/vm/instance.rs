@@ -118,8 +118,16 @@ impl Vm {
         unsafe { (*self.heap).used }
     }
 
+    /// Drops what the VM keeps for later processes (see `chunks.rs`), then collects
+    /// garbage fully: for a process that may stay long, once it first waits.
+    pub(crate) fn settle(&self) {
+        super::chunks::forget(self.lua());
+        super::setup::forget_kept(self.lua());
+        self.collect();
+    }
+
     /// A full garbage collection.
-    pub(crate) fn collect(&self) {
+    fn collect(&self) {
         // SAFETY: live main thread, no coroutine running; only our finalizers exist
         // (user `__gc` is refused), and they raise nothing.
         unsafe { ffi::lua_gc(self.main, ffi::LUA_GCCOLLECT) };

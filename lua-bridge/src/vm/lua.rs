@@ -423,15 +423,18 @@ impl Lua {
         slots: c_int,
     ) {
         const {
-            assert!(std::mem::align_of::<T>() <= super::alloc::ALIGN);
+            assert!(std::mem::align_of::<Tagged<T>>() <= super::alloc::ALIGN);
         }
-        // SAFETY: live state. The block is `size_of::<T>()` bytes aligned to ALIGN (Lua
-        // aligns userdata to LUAI_MAXALIGN), so writing a `T` into it is sound; from then
-        // on the userdata owns the value, and its `__gc` (set below when `T` needs drop)
-        // drops it exactly once.
+        // SAFETY: live state. The block is `size_of::<Tagged<T>>()` bytes aligned to ALIGN
+        // (Lua aligns userdata to LUAI_MAXALIGN), so writing a `Tagged<T>` into it is
+        // sound; from then on the userdata owns the value, and its `__gc` (set below when
+        // `T` needs drop) drops it exactly once.
         unsafe {
-            let block = ffi::lua_newuserdatauv(self.0, std::mem::size_of::<T>(), slots);
-            block.cast::<T>().write(value);
+            let block = ffi::lua_newuserdatauv(self.0, std::mem::size_of::<Tagged<T>>(), slots);
+            block.cast::<Tagged<T>>().write(Tagged {
+                tag: ty.tag(),
+                value,
+            });
         }
         self.push_metatable(ty);
         // SAFETY: the userdata is at -2, its metatable on top.
@@ -505,28 +508,42 @@ impl Lua {
         idx: c_int,
         ty: &'static UserType<T>,
     ) -> Option<&'a mut T> {
-        if self.kind(idx) != LUA_TUSERDATA || self.ensure(2).is_err() {
+        if self.kind(idx) != LUA_TUSERDATA {
             return None;
         }
-        let idx = self.abs(idx);
-        let key = std::ptr::from_ref(ty).cast::<c_void>();
-        // SAFETY: live state, room for two values; `lua_getmetatable` and `lua_rawgetp`
-        // push without allocating, `lua_rawequal` calls nothing.
-        let same = unsafe {
-            if ffi::lua_getmetatable(self.0, idx) == 0 {
+        // SAFETY: live state; the value is a full userdata, whose block is `len` bytes.
+        let (block, len) = unsafe {
+            (
+                ffi::lua_touserdata(self.0, idx).cast::<Tagged<T>>(),
+                ffi::lua_rawlen(self.0, idx),
+            )
+        };
+        if block.is_null() || len < std::mem::size_of::<Tagged<T>>() {
+            return None;
+        }
+        // SAFETY: the block is large enough for a `Tagged<T>` and aligned for it (Lua
+        // aligns userdata to LUAI_MAXALIGN). Scripts cannot make userdata; the only
+        // userdata of these VMs not made by `push_userdata_with` are the auxiliary
+        // library's string buffers, which never reach a script and start with a heap
+        // pointer, never the address of a static `UserType`. So a first word equal to
+        // `ty`'s address was written by `push_userdata_with::<T>` (one `UserType` per
+        // Rust type): the block holds a `T`, not yet dropped (`__gc` runs only once the
+        // userdata is unreachable, and it is on the stack).
+        unsafe {
+            if (*block).tag != ty.tag() {
                 return None;
             }
-            ffi::lua_rawgetp(self.0, ffi::LUA_REGISTRYINDEX, key);
-            let same = ffi::lua_rawequal(self.0, -1, -2) != 0;
-            ffi::lua_settop(self.0, -3);
-            same
-        };
-        // SAFETY: the metatable is the one registered for `ty`, which only
-        // `push_userdata::<T>` sets on a userdata (one `UserType` per Rust type), so the
-        // block holds a `T`, written there and not yet dropped (`__gc` runs only once the
-        // userdata is unreachable, and it is on the stack).
-        same.then(|| unsafe { &mut *ffi::lua_touserdata(self.0, idx).cast::<T>() })
+            Some(&mut (*block).value)
+        }
     }
+}
+
+/// The block of every userdata the process VMs make: the address of its [`UserType`]
+/// (which tells the type of `value` without a look at the metatable), then the value.
+#[repr(C)]
+struct Tagged<T> {
+    tag: *const c_void,
+    value: T,
 }
 
 /// A userdata type of the process VMs: the metatable's registry name, the `__index`
@@ -539,6 +556,11 @@ pub(crate) struct UserType<T> {
 }
 
 impl<T> UserType<T> {
+    /// The tag of this type's userdata blocks.
+    fn tag(&'static self) -> *const c_void {
+        std::ptr::from_ref(self).cast()
+    }
+
     pub(crate) const fn new(
         name: &'static CStr,
         index: Option<CFn>,
@@ -560,9 +582,9 @@ unsafe extern "C-unwind" fn drop_userdata<T>(l: *mut ffi::lua_State) -> c_int {
     // finalized userdata can be resurrected only by a user `__gc`, which is refused, so
     // the value is never used after this.
     unsafe {
-        let p = ffi::lua_touserdata(l, 1);
+        let p = ffi::lua_touserdata(l, 1).cast::<Tagged<T>>();
         if !p.is_null() {
-            std::ptr::drop_in_place(p.cast::<T>());
+            std::ptr::drop_in_place(&raw mut (*p).value);
         }
     }
     0

@@ -3,6 +3,7 @@
 
 pub(crate) mod alloc;
 pub(crate) mod channel;
+pub(crate) mod chunks;
 pub(crate) mod driver;
 pub(crate) mod feed;
 pub(crate) mod instance;

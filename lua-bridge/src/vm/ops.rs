@@ -1,7 +1,7 @@
 //! Blocking: how a bound function suspends its coroutine on an op, and how the op's
 //! completion becomes the call's results when the coroutine resumes.
 
-use super::channel::{Case, Completion, OpId};
+use super::channel::{Case, Cases, Completion, OpId};
 use super::lua::{LResult, Lua, Raise, Ret};
 use super::slot::Slot;
 use super::state::{ProcState, state};
@@ -19,7 +19,7 @@ use std::ffi::c_int;
 pub(crate) fn block(
     lua: Lua,
     st: &mut ProcState,
-    cases: Vec<Case>,
+    cases: Cases,
     select: Option<SmallVec<[c_int; 4]>>,
 ) -> LResult<Ret> {
     if st.current_thread != lua.raw() || !lua.yieldable() {

@@ -21,7 +21,7 @@ use super::state::state;
 use crate::compile::{CompiledEntry, Compiler};
 use crate::modules;
 use mlua::ffi;
-use std::ffi::c_int;
+use std::ffi::{c_int, c_void};
 use std::sync::Arc;
 use wippy_runtime::registry::Registry;
 
@@ -92,9 +92,10 @@ pub(crate) fn install(lua: Lua) -> LResult<c_int> {
 ///
 /// What Lua code can reach is what hangs off the globals table, the strings' metatable
 /// and the registry (through our functions), so:
-/// - the registry keeps only the main thread, and the userdata metatables under their
-///   light-userdata keys (hidden from scripts by `__metatable`, so unchanged by them);
-///   references, the `require` cache and anything else go;
+/// - the registry keeps only the main thread and its entries under light-userdata keys:
+///   the userdata metatables (hidden from scripts by `__metatable`, so unchanged by
+///   them), the loaded chunks (`chunks.rs`) and the pristine `string` library, none of
+///   which a script can reach; references, the `require` cache and anything else go;
 /// - the globals table is a new, empty one (libraries reopen lazily into it, so a
 ///   script's changes to `string` or `math` die with it; `math` is reseeded at open);
 /// - the strings' metatable is the lazy one again.
@@ -232,11 +233,53 @@ fn open_math(lua: Lua) -> LResult<()> {
     Ok(())
 }
 
+/// The registry key of the VM's pristine `string` library (its address).
+static PRISTINE_STRING: u8 = 0;
+
 /// Opens `string` (without `dump`) and makes it the strings' `__index`; pushes it.
+///
+/// The library is a copy of a pristine one the VM keeps (under a light-userdata key,
+/// so the scrub keeps it; no script ever gets the pristine table itself): copying a
+/// table costs a fraction of `luaopen_string`, which the short processes that follow
+/// each other in a reused VM would otherwise pay each time. [`forget_kept`] drops it.
 fn open_string(lua: Lua) {
-    call_open(lua, ffi::luaopen_string);
+    let key = std::ptr::from_ref(&PRISTINE_STRING).cast::<c_void>();
+    // SAFETY: live state in protected mode (we run inside a Lua call, with room for the
+    // few values pushed here); raw reads and writes of the registry and of new tables.
+    unsafe {
+        if ffi::lua_rawgetp(lua.raw(), ffi::LUA_REGISTRYINDEX, key) != ffi::LUA_TTABLE {
+            lua.pop(1);
+            call_open(lua, ffi::luaopen_string);
+            lua.push_nil();
+            lua.set_field(-2, "dump");
+            lua.push_value(-1);
+            ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, key);
+        }
+        lua.new_table(0, 20);
+        lua.push_nil();
+        while lua.next(-3) {
+            lua.push_value(-2);
+            lua.insert(-2);
+            ffi::lua_rawset(lua.raw(), -4);
+        }
+        lua.remove(-2);
+        // The strings' metatable: {__index = this copy}.
+        lua.push_str("");
+        lua.new_table(0, 1);
+        lua.push_value(-3);
+        lua.set_field(-2, "__index");
+        ffi::lua_setmetatable(lua.raw(), -2);
+        lua.pop(1);
+    }
+}
+
+/// Drops the pristine libraries the VM keeps for later processes (see [`open_string`]).
+pub(crate) fn forget_kept(lua: Lua) {
+    let key = std::ptr::from_ref(&PRISTINE_STRING).cast::<c_void>();
     lua.push_nil();
-    lua.set_field(-2, "dump");
+    // SAFETY: live state, not running; assigning nil to a registry key allocates nothing
+    // and runs no Lua code.
+    unsafe { ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, key) };
 }
 
 /// `__index` of strings until the library is opened: opens it, then answers.
@@ -358,21 +401,7 @@ fn require(lua: Lua) -> LResult<c_int> {
             .compiler
             .get(entry)
             .map_err(|e| Raise::from(e.message().to_owned()))?;
-        let chunk_name = format!("@{}\0", library.chunk_name);
-        // SAFETY: live state; the buffer is bytecode produced by our compiler; mode "b".
-        let status = unsafe {
-            ffi::luaL_loadbufferx(
-                lua.raw(),
-                library.bytecode.as_ptr().cast(),
-                library.bytecode.len(),
-                chunk_name.as_ptr().cast(),
-                c"b".as_ptr(),
-            )
-        };
-        drop(chunk_name);
-        if status != ffi::LUA_OK {
-            return Err(Raise::Top);
-        }
+        super::chunks::push_chunk(lua, &library)?;
         // SAFETY: the chunk on top; runs the library's top level in protected mode, so
         // its error comes back here (and is raised once our frame owns nothing).
         if unsafe { ffi::lua_pcallk(lua.raw(), 0, 1, 0, 0, None) } != ffi::LUA_OK {
