@@ -28,7 +28,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use indexmap::IndexMap;
+
+mod map;
+pub use map::{Map, MapIter};
 
 /// A message payload value. See the [module docs](self).
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -372,90 +374,6 @@ impl From<i32> for MapKey {
 impl From<bool> for MapKey {
     fn from(v: bool) -> MapKey {
         MapKey::Bool(v)
-    }
-}
-
-/// An insertion-ordered map from [`MapKey`] to [`Payload`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Map {
-    entries: IndexMap<MapKey, Payload>,
-}
-
-impl Map {
-    /// An empty map.
-    pub fn new() -> Map {
-        Map::default()
-    }
-
-    /// An empty map with room for `capacity` entries.
-    pub fn with_capacity(capacity: usize) -> Map {
-        Map {
-            entries: IndexMap::with_capacity(capacity),
-        }
-    }
-
-    /// Inserts or replaces; a replaced key keeps its original position. Returns the old value.
-    pub fn insert(&mut self, key: impl Into<MapKey>, value: impl Into<Payload>) -> Option<Payload> {
-        self.entries.insert(key.into(), value.into())
-    }
-
-    /// Removes a key, keeping the order of the others. Returns the value.
-    pub fn remove(&mut self, key: &MapKey) -> Option<Payload> {
-        self.entries.shift_remove(key)
-    }
-
-    /// Looks up a string key.
-    pub fn get(&self, key: &str) -> Option<&Payload> {
-        self.get_key(&MapKey::from(key))
-    }
-
-    /// Looks up any key.
-    pub fn get_key(&self, key: &MapKey) -> Option<&Payload> {
-        self.entries.get(key)
-    }
-
-    /// Whether the key is present.
-    pub fn contains_key(&self, key: &MapKey) -> bool {
-        self.entries.contains_key(key)
-    }
-
-    /// Number of entries.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether the map is empty.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// Entries in insertion order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&MapKey, &Payload)> + '_ {
-        self.entries.iter()
-    }
-
-    /// Keys in insertion order.
-    pub fn keys(&self) -> impl ExactSizeIterator<Item = &MapKey> + '_ {
-        self.entries.keys()
-    }
-}
-
-impl<K: Into<MapKey>, V: Into<Payload>> FromIterator<(K, V)> for Map {
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Map {
-        let mut map = Map::new();
-        for (k, v) in iter {
-            map.insert(k, v);
-        }
-        map
-    }
-}
-
-impl<'a> IntoIterator for &'a Map {
-    type Item = (&'a MapKey, &'a Payload);
-    type IntoIter = indexmap::map::Iter<'a, MapKey, Payload>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter()
     }
 }
 

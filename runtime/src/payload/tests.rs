@@ -167,3 +167,57 @@ fn display_is_json_like() {
         r#"error{"kind": "TIMEOUT", "message": "slow", "retryable": true}"#
     );
 }
+
+/// Keys `0..n` as integers with string values `v0..`.
+fn numbered(n: i64) -> Map {
+    (0..n)
+        .map(|i| (i, Payload::string(format!("v{i}"))))
+        .collect()
+}
+
+#[test]
+fn maps_keep_order_and_replacements_past_the_small_size() {
+    for n in [1, 8, 9, 20] {
+        let mut m = numbered(n);
+        assert_eq!(m.len(), usize::try_from(n).unwrap());
+        // A replaced key keeps its position; a new key goes last.
+        assert_eq!(m.insert(0, "again"), Some(Payload::from("v0")));
+        m.insert("last", true);
+        let keys: Vec<MapKey> = m.keys().cloned().collect();
+        let mut expected: Vec<MapKey> = (0..n).map(MapKey::Int).collect();
+        expected.push(MapKey::from("last"));
+        assert_eq!(keys, expected, "{n} entries");
+        assert_eq!(m.get_key(&MapKey::Int(0)), Some(&Payload::from("again")));
+        assert_eq!(m.iter().len(), m.len());
+        // Removal keeps the order of the rest.
+        assert_eq!(m.remove(&MapKey::Int(0)), Some(Payload::from("again")));
+        assert_eq!(m.remove(&MapKey::Int(0)), None);
+        assert!(!m.contains_key(&MapKey::Int(0)));
+        let first = if n > 1 {
+            MapKey::Int(1)
+        } else {
+            MapKey::from("last")
+        };
+        assert_eq!(m.keys().next(), Some(&first));
+    }
+}
+
+#[test]
+fn maps_are_equal_by_content_in_any_order_and_size() {
+    let forward = numbered(12);
+    let backward: Map = (0..12)
+        .rev()
+        .map(|i| (i, Payload::string(format!("v{i}"))))
+        .collect();
+    assert_eq!(forward, backward);
+    let small = numbered(3);
+    let mut grown = numbered(12);
+    for i in 3..12 {
+        grown.remove(&MapKey::Int(i));
+    }
+    // One stayed a vector, the other grew into a hash map: still equal.
+    assert_eq!(small, grown);
+    grown.insert(2, "other");
+    assert_ne!(small, grown);
+    assert_ne!(numbered(3), numbered(4));
+}
