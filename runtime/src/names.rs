@@ -9,11 +9,15 @@ use crate::process::record::ProcessRecord;
 use parking_lot::RwLock;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Names → PIDs. Belongs to a [`Runtime`](crate::Runtime), never global.
 #[derive(Debug, Default)]
 pub(crate) struct Names {
     map: RwLock<HashMap<Arc<str>, Pid>>,
+    /// Bumped (under the write lock) by every change of the map: a lookup made at
+    /// generation `g` still holds while the generation is `g`.
+    generation: AtomicU64,
 }
 
 impl Names {
@@ -34,6 +38,7 @@ impl Names {
             .with_live(|relations| relations.names.push(name.clone()))
             .ok_or(RuntimeError::ProcessNotFound)?;
         map.insert(name, record.pid.clone());
+        self.generation.fetch_add(1, Ordering::Release);
         Ok(())
     }
 
@@ -41,9 +46,28 @@ impl Names {
         self.map.read().get(name).cloned()
     }
 
+    /// [`lookup`](Self::lookup), with the generation the answer belongs to.
+    pub(crate) fn lookup_at(&self, name: &str) -> (Option<Pid>, u64) {
+        let map = self.map.read();
+        (
+            map.get(name).cloned(),
+            self.generation.load(Ordering::Acquire),
+        )
+    }
+
+    /// The current generation (see the field).
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
     /// Removes `name`; `false` when it was not registered.
     pub(crate) fn unregister(&self, name: &str) -> Option<Pid> {
-        self.map.write().remove(name)
+        let mut map = self.map.write();
+        let removed = map.remove(name);
+        if removed.is_some() {
+            self.generation.fetch_add(1, Ordering::Release);
+        }
+        removed
     }
 
     /// Releases the names `pid` still holds (called once, at its exit).
@@ -55,6 +79,7 @@ impl Names {
         for name in names {
             if map.get(name).is_some_and(|owner| owner == pid) {
                 map.remove(name);
+                self.generation.fetch_add(1, Ordering::Release);
             }
         }
     }

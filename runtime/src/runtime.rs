@@ -434,21 +434,36 @@ impl Runtime {
         self.send_to_record(from, &record, topic, payloads)
     }
 
-    /// Resolves a PID string to a [`Target`]; `None` when `text` is not a PID (it may be
-    /// a name, which is never kept as a target).
-    pub(crate) fn pid_target(&self, text: &str) -> Option<Result<Target, RuntimeError>> {
-        if !text.starts_with('{') {
-            return None;
+    /// Resolves a PID string or a name to a [`Target`], as [`send`](Self::send) resolves
+    /// its destination.
+    pub(crate) fn target(&self, text: &str) -> Result<Target, RuntimeError> {
+        if text.starts_with('{') {
+            if let Ok(parts) = PidParts::parse(text) {
+                return self
+                    .inner
+                    .directory
+                    .get(parts.counter)
+                    .filter(|record| parts.matches(&record.pid))
+                    .map(|record| Target {
+                        record,
+                        name_generation: None,
+                    })
+                    .ok_or(RuntimeError::ProcessNotFound);
+            }
         }
-        let parts = PidParts::parse(text).ok()?;
-        Some(
-            self.inner
-                .directory
-                .get(parts.counter)
-                .filter(|record| parts.matches(&record.pid))
-                .map(|record| Target { record })
-                .ok_or(RuntimeError::ProcessNotFound),
-        )
+        let (pid, generation) = self.inner.names.lookup_at(text);
+        let pid = pid.ok_or_else(|| RuntimeError::Unresolved(text.to_owned()))?;
+        Ok(Target {
+            record: self.resolve(Dest::Pid(&pid))?,
+            name_generation: Some(generation),
+        })
+    }
+
+    /// `true` while `target` still names what its text resolves to (see [`Target`]).
+    pub(crate) fn target_is_current(&self, target: &Target) -> bool {
+        target
+            .name_generation
+            .is_none_or(|g| g == self.inner.names.generation())
     }
 
     /// Sends to a resolved target (the checks and errors of [`send`](Self::send)).

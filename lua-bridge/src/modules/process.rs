@@ -283,9 +283,9 @@ fn send(lua: Lua) -> LResult<c_int> {
             new
         }
     };
-    // The PID string resolved for the last send is kept (see `Target`).
+    // The destination resolved for the last send is kept while it holds (see `Target`).
     if let Some((text, target)) = &cache.target {
-        if **text == *dest {
+        if **text == *dest && handle.target_is_current(target) {
             let result = handle.send_to(target, topic, payloads);
             if result.is_err() {
                 cache.target = None;
@@ -294,16 +294,14 @@ fn send(lua: Lua) -> LResult<c_int> {
         }
     }
     let dest = String::from_utf8_lossy(dest);
-    let result = match handle.pid_target(&dest) {
-        Some(Ok(target)) => {
+    let result = match handle.target(&dest) {
+        Ok(target) => {
             let result = handle.send_to(&target, topic, payloads);
-            if result.is_ok() {
-                cache.target = Some((dest.as_bytes().into(), target));
-            }
+            cache.target = result.is_ok().then(|| (dest.as_bytes().into(), target));
             result
         }
-        // A name, or a PID of no live process (the plain send gives the error).
-        _ => handle.send(Dest::Str(&dest), topic, payloads),
+        // The plain send gives the error (a reserved topic is reported first).
+        Err(_) => handle.send(Dest::Str(&dest), topic, payloads),
     };
     ok_or_err(lua, result)
 }

@@ -72,7 +72,7 @@ pub(crate) enum Resume {
 /// write to the same peer on the same topic again and again.
 #[derive(Debug, Default)]
 pub(crate) struct SendCache {
-    /// The last PID string sent to, and the process it names.
+    /// The last destination (PID string or name) sent to, and the process it names.
     pub(crate) target: Option<(Box<[u8]>, Target)>,
     /// The last topic sent on.
     pub(crate) topic: Option<Topic>,

@@ -57,14 +57,20 @@ impl ProcessHandle {
             .send_from(Some(&self.record.pid), dest, topic, payloads)
     }
 
-    /// Resolves a PID string once, for [`send_to`](Self::send_to); `None` when `text` is
-    /// not a PID (names are not kept: they can move).
+    /// Resolves a PID string or a name once, for [`send_to`](Self::send_to).
     ///
     /// # Errors
     ///
-    /// No live process has that PID.
-    pub fn pid_target(&self, text: &str) -> Option<Result<Target, RuntimeError>> {
-        self.runtime.pid_target(text)
+    /// As [`send`](Self::send) for its destination: no live process has that PID, no
+    /// process has that name.
+    pub fn target(&self, text: &str) -> Result<Target, RuntimeError> {
+        self.runtime.target(text)
+    }
+
+    /// `true` while `target` still names what its text resolves to: always for a PID, and
+    /// for a name until any name is registered or released.
+    pub fn target_is_current(&self, target: &Target) -> bool {
+        self.runtime.target_is_current(target)
     }
 
     /// [`send`](Self::send) to a resolved target.

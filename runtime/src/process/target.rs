@@ -2,9 +2,10 @@
 //! again and again (a client to its server, the two sides of a ping-pong).
 //!
 //! Resolving a PID string parses it and looks the process up in the directory; a target
-//! keeps what that found. It names one process for good (PIDs are never reused): once
-//! that process is gone, sends to the target fail as sends to its PID would. A name is
-//! never kept as a target, since it may move to another process.
+//! keeps what that found. A target resolved from a PID names one process for good (PIDs
+//! are never reused): once that process is gone, sends to it fail as sends to its PID
+//! would. One resolved from a name holds only while no name changes (the name registry
+//! counts its changes); after that, the sender resolves the name again.
 
 use super::record::ProcessRecord;
 use crate::pid::Pid;
@@ -15,6 +16,8 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct Target {
     pub(crate) record: Arc<ProcessRecord>,
+    /// For a target found by name: the name registry's generation at the lookup.
+    pub(crate) name_generation: Option<u64>,
 }
 
 impl Target {
