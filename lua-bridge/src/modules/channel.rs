@@ -200,7 +200,7 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
         .iter()
         .map(|p| {
             if p.send {
-                Case::Send(p.chan, Slot::hold(lua, p.value))
+                Case::Send(p.chan, Box::new(Slot::hold(lua, p.value)))
             } else {
                 Case::Recv(p.chan)
             }

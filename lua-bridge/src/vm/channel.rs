@@ -98,7 +98,8 @@ pub(crate) type Cases = SmallVec<[Case; 2]>;
 #[derive(Debug)]
 pub(crate) enum Case {
     Recv(ChanId),
-    Send(ChanId, Slot),
+    /// Boxed: sends block rarely, and a receive case stays two words.
+    Send(ChanId, Box<Slot>),
 }
 
 /// The channel table and the pending operations of one process.
@@ -335,8 +336,8 @@ impl Channels {
                     }
                 }
                 Case::Send(chan, value) => match self.chans.get_mut(chan) {
-                    Some(c) => c.sendq.push_back((ticket, value)),
-                    None => self.garbage.push(value),
+                    Some(c) => c.sendq.push_back((ticket, *value)),
+                    None => self.garbage.push(*value),
                 },
             }
         }
