@@ -273,6 +273,14 @@ fn send(lua: Lua) -> LResult<c_int> {
         }
     };
     let st = state(lua)?;
+    // A process that sends once (a worker's reply) keeps nothing; from its second send
+    // on, the last destination and topic are kept for the next.
+    if st.sent.is_none() && !std::mem::replace(&mut st.has_sent, true) {
+        let dest = String::from_utf8_lossy(dest);
+        let topic = Topic::from(String::from_utf8_lossy(topic).as_ref());
+        let result = st.handle.send(Dest::Str(&dest), topic, payloads);
+        return ok_or_err(lua, result);
+    }
     let handle = &st.handle;
     let cache = st.sent.get_or_insert_default();
     let topic = match &cache.topic {

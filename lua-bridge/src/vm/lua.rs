@@ -473,16 +473,15 @@ impl Lua {
         self.set_field(-3, "__name");
         self.set_field(-2, "__metatable");
         if let Some(index) = ty.index {
-            // `__index` is a methods table that starts empty; its own `__index` is the
-            // type's resolver, which stores each method it finds in it. So a method
-            // costs a C call the first time its name is looked up in this VM, and a
-            // table read after that; a VM holds only the methods it used.
-            self.new_table(0, 0);
-            self.new_table(0, 1);
+            // Method lookups go to `lookup_method`, which asks the type's resolver (kept
+            // under a light-userdata key no script can make). After a few lookups in
+            // this VM, `__index` becomes a methods table filled as names are looked up,
+            // so a hot method costs a table read instead of a C call, while a process
+            // that calls a method or two pays no table for it.
             self.push_fn(index);
-            self.set_field(-2, "__index");
-            // SAFETY: the methods table at -2, its metatable on top.
-            unsafe { ffi::lua_setmetatable(self.0, -2) };
+            // SAFETY: live state; the metatable at -2, the resolver on top.
+            unsafe { ffi::lua_rawsetp(self.0, -2, resolver_key()) };
+            self.push_fn(lookup_method);
             self.set_field(-2, "__index");
         }
         if std::mem::needs_drop::<T>() {
@@ -612,10 +611,125 @@ macro_rules! method_index {
     };
 }
 
-/// Inside a type's method resolver (`__index` of its methods table, see
-/// [`Lua::push_metatable`]), with the methods table at 1, the name at 2 and the method
-/// just found on top: stores it in the table, so the next lookup of that name is a plain
-/// table read. The method stays on top.
+/// The key of a type's resolver in its metatable and in its methods table (the address
+/// of a static).
+fn resolver_key() -> *const c_void {
+    static RESOLVER: u8 = 0;
+    std::ptr::from_ref(&RESOLVER).cast()
+}
+
+/// The key of the lookup count in a metatable (the address of a static).
+fn lookups_key() -> *const c_void {
+    static LOOKUPS: u8 = 0;
+    std::ptr::from_ref(&LOOKUPS).cast()
+}
+
+/// The key of the VM's methods-table metatable (the address of a static).
+fn methods_metatable_key() -> *const c_void {
+    static METHODS_METATABLE: u8 = 0;
+    std::ptr::from_ref(&METHODS_METATABLE).cast()
+}
+
+/// Lookups through [`lookup_method`] before a type gets its methods table.
+const LOOKUPS_BEFORE_TABLE: i64 = 8;
+
+impl Lua {
+    /// Pushes the metatable of every methods table of this VM, `{__index =
+    /// resolve_method}`, creating it on first use (kept in the registry under a
+    /// light-userdata key).
+    fn push_methods_metatable(self) {
+        // SAFETY: live state; a raw registry read and, the first time, a raw write.
+        unsafe {
+            if ffi::lua_rawgetp(self.0, ffi::LUA_REGISTRYINDEX, methods_metatable_key())
+                == LUA_TTABLE
+            {
+                return;
+            }
+            self.pop(1);
+            self.new_table(0, 1);
+            self.push_fn(resolve_method);
+            self.set_field(-2, "__index");
+            self.push_value(-1);
+            ffi::lua_rawsetp(self.0, ffi::LUA_REGISTRYINDEX, methods_metatable_key());
+        }
+    }
+}
+
+/// Calls the resolver stored under [`resolver_key`] in the table at `holder` with the
+/// arguments `(object or methods table, name)` at 1 and 2; returns its result count.
+///
+/// # Safety
+///
+/// `l` is a live state inside a Lua call with those two arguments and room for two more
+/// values; the resolver, if any, is one of ours (a C function with that contract).
+unsafe fn call_resolver(l: *mut ffi::lua_State, holder: c_int) -> c_int {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let lua = Lua::from_raw(l);
+        let resolver = if ffi::lua_rawgetp(l, holder, resolver_key()) == ffi::LUA_TFUNCTION {
+            ffi::lua_tocfunction(l, -1)
+        } else {
+            None
+        };
+        lua.set_top(2);
+        match resolver {
+            Some(resolver) => resolver(l),
+            None => {
+                lua.push_nil();
+                1
+            }
+        }
+    }
+}
+
+/// `__index(object, name)` of a userdata type (or of the `process` table): answers from
+/// the type's resolver and counts the lookup; at [`LOOKUPS_BEFORE_TABLE`], gives the type
+/// a methods table (see [`Lua::push_metatable`]).
+unsafe extern "C-unwind" fn lookup_method(l: *mut ffi::lua_State) -> c_int {
+    // SAFETY: Lua calls `__index` with the object and the name at 1 and 2, and room for
+    // LUA_MINSTACK values. The object's metatable is one of ours (this function is only
+    // ever stored in them), hidden from scripts, holding the resolver and the count under
+    // light-userdata keys; everything here is raw access to it and to new tables.
+    unsafe {
+        let lua = Lua::from_raw(l);
+        lua.set_top(2);
+        if ffi::lua_getmetatable(l, 1) == 0 {
+            lua.push_nil();
+            return 1;
+        }
+        let lookups = match ffi::lua_rawgetp(l, 3, lookups_key()) {
+            ffi::LUA_TNUMBER => ffi::lua_tointegerx(l, -1, std::ptr::null_mut()),
+            _ => 0,
+        } + 1;
+        lua.pop(1);
+        if lookups >= LOOKUPS_BEFORE_TABLE {
+            lua.new_table(0, 4);
+            ffi::lua_rawgetp(l, 3, resolver_key());
+            ffi::lua_rawsetp(l, -2, resolver_key());
+            lua.push_methods_metatable();
+            ffi::lua_setmetatable(l, -2);
+            lua.set_field(3, "__index");
+        } else {
+            lua.push_int(lookups);
+            ffi::lua_rawsetp(l, 3, lookups_key());
+        }
+        call_resolver(l, 3)
+    }
+}
+
+/// `__index(methods, name)` of a methods table: asks the table's resolver, which stores
+/// the method it finds in the table (see [`cache_method`]).
+unsafe extern "C-unwind" fn resolve_method(l: *mut ffi::lua_State) -> c_int {
+    // SAFETY: Lua calls `__index` with the methods table and the name at 1 and 2 (the
+    // methods tables are reachable only through our metatables, so only Lua's lookups
+    // call this); the table holds its type's resolver.
+    unsafe { call_resolver(l, 1) }
+}
+
+/// Inside a type's method resolver, with the object (or the methods table) at 1, the
+/// name at 2 and the method just found on top: when 1 is a table (a methods table, or
+/// the process's own `process` table), stores the method in it, so the next lookup of
+/// that name is a plain table read. The method stays on top.
 pub(crate) fn cache_method(lua: Lua) {
     if lua.kind(1) == LUA_TTABLE {
         lua.push_value(2);

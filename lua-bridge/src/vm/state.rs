@@ -123,7 +123,9 @@ pub(crate) struct ProcState {
     pub(crate) notifier: Option<wippy_scheduler::Notifier>,
     /// New coroutines from `coroutine.spawn` during the current resume.
     pub(crate) spawned: Vec<Co>,
-    /// What the last send resolved (allocated at the first send).
+    /// The process sent a message (the next send allocates `sent`).
+    pub(crate) has_sent: bool,
+    /// What the last send resolved (allocated at the second send).
     pub(crate) sent: Option<Box<SendCache>>,
     /// The strings of received messages (allocated at the first message received).
     pub(crate) received: Option<Box<ReceivedStrings>>,
@@ -164,6 +166,7 @@ impl ProcState {
             blocked_on: None,
             spawned: Vec::new(),
             notifier: None,
+            has_sent: false,
             sent: None,
             received: None,
             event_table: None,
