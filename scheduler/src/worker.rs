@@ -203,7 +203,10 @@ impl<M: Send + Sync + 'static> Core<M> {
                 self.lifo_runs.set(runs.saturating_add(1));
                 return Some(task);
             }
+            // Two or more tasks now wait here: as `schedule_local` does for a second
+            // queued task, let a parked worker come and steal.
             self.local.push(task);
+            shared.notify_parked();
         }
         self.lifo_runs.set(0);
         self.local.pop().or_else(|| self.take_from_injector(shared))
