@@ -326,11 +326,14 @@ impl<M: Send + Sync + 'static> Core<M> {
         let meter = &shared.meters[self.index];
         let seq = meter.run_seq.load(Ordering::Relaxed) + 1;
         meter.yield_requested.store(false, Ordering::Relaxed);
-        // Release pairs with the driver's Acquire: it sees a run in progress.
-        meter.run_seq.store(seq, Ordering::Release);
+        // The hook is in place before the run is published: the driver may flag the run
+        // as soon as it sees `seq` (even at once, if this thread is descheduled here), and
+        // it flags a run only once, so a hook stored later would never be called.
         if let Some(hook) = &task.preempt_hook {
             *meter.hook.lock() = Some((seq, Arc::clone(hook)));
         }
+        // Release pairs with the driver's Acquire: it sees a run in progress.
+        meter.run_seq.store(seq, Ordering::Release);
 
         let outcome = {
             let mut cx = Context::new(&task, shared, meter);

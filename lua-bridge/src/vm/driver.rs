@@ -270,7 +270,20 @@ fn main_result(co: Lua, nres: c_int) -> Outcome {
 
 impl ProcessBody for LuaProcess {
     fn step(&mut self, cx: &mut ProcessContext<'_, '_>) -> Flow {
-        self.preempt.new_run();
+        let flow = self.run_step(cx);
+        self.preempt.end_run();
+        flow
+    }
+
+    fn spawn_options(&mut self) -> SpawnOptions {
+        let preempt = self.preempt.clone();
+        SpawnOptions::new().preempt_hook(Arc::new(move || preempt.request()))
+    }
+}
+
+impl LuaProcess {
+    /// One step (see the module docs).
+    fn run_step(&mut self, cx: &mut ProcessContext<'_, '_>) -> Flow {
         if self.vm.is_none() {
             if let Err(error) = self.boot(cx) {
                 tracing::error!(target: "wippy::lua", pid = %cx.pid(), entry = %self.compiled.id, error = %error, "process failed to start");
@@ -298,13 +311,6 @@ impl ProcessBody for LuaProcess {
         }
     }
 
-    fn spawn_options(&mut self) -> SpawnOptions {
-        let preempt = self.preempt.clone();
-        SpawnOptions::new().preempt_hook(Arc::new(move || preempt.request()))
-    }
-}
-
-impl LuaProcess {
     /// Runs ready coroutines until none is ready, the slice is over, or the process ends.
     fn run(&mut self, vm: &Vm, cx: &mut ProcessContext<'_, '_>) -> Flow {
         let no_state = || Flow::Fail(ErrorValue::new(ErrorKind::Internal, "no process state"));

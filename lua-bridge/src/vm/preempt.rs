@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub(crate) struct Preempt {
     running: Mutex<usize>,
     /// A request came in this run; a coroutine resumed later in the run is armed at once
-    /// (the watchdog asks once per run, possibly between two resumes).
+    /// (the watchdog asks once per run, possibly between two resumes, or before the
+    /// first).
     requested: AtomicBool,
 }
 
@@ -39,8 +40,14 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
 const HOOK_COUNT: c_int = 1000;
 
 impl Preempt {
-    /// A new run of the process starts: no request yet.
-    pub(crate) fn new_run(&self) {
+    /// The process's run (its step) ended: a request made during it is spent.
+    ///
+    /// Reset at the end, not at the start of the next run: the watchdog may ask as soon
+    /// as a run is published, before the step begins (when the worker thread is
+    /// descheduled in between), and a request it made then must arm the first resume.
+    /// A request that comes after this, for the run just ended, makes the next run yield
+    /// once early, which costs nothing but a turn.
+    pub(crate) fn end_run(&self) {
         self.requested.store(false, Ordering::Relaxed);
     }
 
@@ -91,4 +98,50 @@ impl Preempt {
 unsafe fn arm(state: *mut ffi::lua_State) {
     // SAFETY: guaranteed by the caller.
     unsafe { ffi::lua_sethook(state, Some(yield_hook), ffi::LUA_MASKCOUNT, HOOK_COUNT) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Preempt;
+    use crate::vm::instance::Vm;
+    use mlua::ffi;
+
+    fn hooked(state: *mut ffi::lua_State) -> bool {
+        // SAFETY: a live state of the test's VM, on this thread.
+        unsafe { ffi::lua_gethook(state).is_some() }
+    }
+
+    #[test]
+    fn a_request_before_the_first_resume_arms_it_and_ends_with_the_run() {
+        let vm = Vm::new(1 << 20, None).expect("a VM");
+        let state = vm.lua().raw();
+        let preempt = Preempt::default();
+        // The watchdog asks before the step resumed anything.
+        preempt.request();
+        assert!(!hooked(state), "nothing runs yet, so nothing is armed");
+        preempt.enter(state.cast_const().cast());
+        assert!(hooked(state), "the first resume of the run is armed");
+        preempt.leave();
+        assert!(!hooked(state), "leaving removes the hook");
+        preempt.enter(state.cast_const().cast());
+        assert!(hooked(state), "a later resume of the same run is armed too");
+        preempt.leave();
+        preempt.end_run();
+        preempt.enter(state.cast_const().cast());
+        assert!(!hooked(state), "the next run starts without a request");
+        preempt.leave();
+    }
+
+    #[test]
+    fn a_request_during_a_resume_arms_the_running_coroutine() {
+        let vm = Vm::new(1 << 20, None).expect("a VM");
+        let state = vm.lua().raw();
+        let preempt = Preempt::default();
+        preempt.enter(state.cast_const().cast());
+        assert!(!hooked(state));
+        preempt.request();
+        assert!(hooked(state));
+        preempt.leave();
+        assert!(!hooked(state));
+    }
 }
