@@ -375,24 +375,7 @@ impl Runtime {
                 .get(pid.counter())
                 .filter(|record| record.pid == *pid)
                 .ok_or(RuntimeError::ProcessNotFound),
-            Dest::Str(text) => {
-                if text.starts_with('{') {
-                    if let Ok(parts) = PidParts::parse(text) {
-                        return self
-                            .inner
-                            .directory
-                            .get(parts.counter)
-                            .filter(|record| parts.matches(&record.pid))
-                            .ok_or(RuntimeError::ProcessNotFound);
-                    }
-                }
-                let pid = self
-                    .inner
-                    .names
-                    .lookup(text)
-                    .ok_or_else(|| RuntimeError::Unresolved(text.to_owned()))?;
-                self.resolve(Dest::Pid(&pid))
-            }
+            Dest::Str(text) => self.target(text).map(|target| target.record),
         }
     }
 
@@ -434,8 +417,9 @@ impl Runtime {
         self.send_to_record(from, &record, topic, payloads)
     }
 
-    /// Resolves a PID string or a name to a [`Target`], as [`send`](Self::send) resolves
-    /// its destination.
+    /// Resolves a PID string or a name to a [`Target`] (how every string destination is
+    /// resolved): a string that parses as a PID names that process, anything else is
+    /// looked up as a name.
     pub(crate) fn target(&self, text: &str) -> Result<Target, RuntimeError> {
         if text.starts_with('{') {
             if let Ok(parts) = PidParts::parse(text) {
