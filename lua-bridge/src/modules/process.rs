@@ -5,8 +5,8 @@
 //! [`ProcessHandle`](wippy_runtime::process::ProcessHandle); failures return `nil, err`
 //! (`set_options` returns `false, err`).
 //!
-//! The table is empty; its metatable's methods table answers each name with its function
-//! and keeps the ones used (see [`Lua::push_metatable`](crate::vm::lua::Lua)), so a
+//! The table starts empty; its metatable's `__index` answers each name with its function
+//! and stores it in the table (see [`cache_method`](crate::vm::lua::cache_method)), so a
 //! process pays for the names it reads, not a table of thirty functions; `process.event`
 //! and `process.registry` are built on first use and kept.
 
