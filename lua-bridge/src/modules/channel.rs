@@ -206,16 +206,10 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
             }
         })
         .collect();
-    let refs: Option<SmallVec<[c_int; 4]>> = select.then(|| {
-        plans
-            .iter()
-            .map(|p| {
-                lua.push_value(p.case);
-                lua.new_ref()
-            })
-            .collect()
-    });
-    block(lua, st, cases, refs)
+    // The case userdata stay on this call's stack while it waits (it yields no values).
+    let case_slots: Option<SmallVec<[c_int; 4]>> =
+        select.then(|| plans.iter().map(|p| p.case).collect());
+    block(lua, st, cases, case_slots)
 }
 
 /// `channel.select{case, ..., default = true}` or `channel.select(cases, true)`.

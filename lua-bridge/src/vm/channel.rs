@@ -85,8 +85,8 @@ pub(crate) enum Completion {
 pub(crate) struct Op {
     pub(crate) co: CoId,
     seq: u64,
-    /// For select: a registry reference to each case userdata (the result names its
-    /// channel and, for a send, its value).
+    /// For select: the stack index of each case userdata in the waiting call (the
+    /// result names its channel and, for a send, its value).
     pub(crate) select: Option<SmallVec<[std::ffi::c_int; 4]>>,
     pub(crate) done: Option<Completion>,
 }

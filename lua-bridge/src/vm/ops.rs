@@ -9,8 +9,9 @@ use smallvec::SmallVec;
 use std::ffi::c_int;
 
 /// Suspends the running coroutine until an op over `cases` completes (no cases: until
-/// the driver completes it, as for a sleep or a read). `select` holds registry references
-/// to the select's case userdata.
+/// the driver completes it, as for a sleep or a read). `select` holds the stack index of
+/// each case userdata of a select: the call yields with no values, so its stack is
+/// still there when the continuation ([`answer`]) runs.
 ///
 /// # Errors
 ///
@@ -26,11 +27,6 @@ pub(crate) fn block(
         for case in cases {
             if let Case::Send(_, slot) = case {
                 slot.release(lua);
-            }
-        }
-        if let Some(refs) = select {
-            for r in refs {
-                lua.unref(r);
             }
         }
         return Err(Raise::from(if st.current_thread != lua.raw() {
@@ -57,20 +53,10 @@ pub(crate) fn answer(lua: Lua, op: OpId) -> LResult<Ret> {
         return Ok(Ret::Values(0));
     };
     lua.ensure(6)?;
-    let refs = op.select;
-    let n = match (done, refs) {
-        (Completion::SendClosed, refs) => {
-            release_all(lua, refs);
-            return Err(Raise::from("send on closed channel"));
-        }
-        (Completion::Woke, refs) => {
-            release_all(lua, refs);
-            0
-        }
-        (Completion::Read(result), refs) => {
-            release_all(lua, refs);
-            crate::modules::io::push_read_result(lua, result)?
-        }
+    let n = match (done, op.select) {
+        (Completion::SendClosed, _) => return Err(Raise::from("send on closed channel")),
+        (Completion::Woke, _) => 0,
+        (Completion::Read(result), _) => crate::modules::io::push_read_result(lua, result)?,
         (Completion::Received(_, value, ok), None) => {
             value.push(lua)?;
             lua.push_bool(ok);
@@ -80,34 +66,27 @@ pub(crate) fn answer(lua: Lua, op: OpId) -> LResult<Ret> {
             lua.push_bool(true);
             1
         }
-        (Completion::Received(case, value, ok), Some(refs)) => {
-            push_case(lua, &refs, case);
+        (Completion::Received(case, value, ok), Some(cases)) => {
+            push_case(lua, &cases, case);
             let n = select_result(lua, -1, Some(value), ok)?;
             lua.remove(-2);
-            release_all(lua, Some(refs));
             n
         }
-        (Completion::Sent(case), Some(refs)) => {
-            push_case(lua, &refs, case);
+        (Completion::Sent(case), Some(cases)) => {
+            push_case(lua, &cases, case);
             let n = select_result(lua, -1, None, true)?;
             lua.remove(-2);
-            release_all(lua, Some(refs));
             n
         }
     };
     Ok(Ret::Values(n))
 }
 
-fn push_case(lua: Lua, refs: &[c_int], case: usize) {
-    match refs.get(case) {
-        Some(r) => lua.push_ref(*r),
+/// Pushes the case userdata of case `case` (by its stack index), or nil.
+fn push_case(lua: Lua, cases: &[c_int], case: usize) {
+    match cases.get(case) {
+        Some(idx) => lua.push_value(*idx),
         None => lua.push_nil(),
-    }
-}
-
-fn release_all(lua: Lua, refs: Option<SmallVec<[c_int; 4]>>) {
-    for r in refs.into_iter().flatten() {
-        lua.unref(r);
     }
 }
 
