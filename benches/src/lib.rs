@@ -101,7 +101,8 @@ fn write_programs(dir: &PathBuf) {
     }
 }
 
-/// Runs `entry` with `args` to its end and returns how long it took.
+/// Runs `entry` with `args` to its end and returns how long it took (also printed to
+/// stderr when `WIPPY_BENCH_BATCHES` is set, to see the spread of single batches).
 ///
 /// # Panics
 ///
@@ -117,7 +118,13 @@ pub fn run(runtime: &Runtime, entry: &str, args: Vec<Payload>) -> Duration {
         )
         .expect("bench program spawns");
     match waiter.wait_timeout(Duration::from_secs(600)) {
-        Some(Outcome::Normal(_)) => start.elapsed(),
+        Some(Outcome::Normal(_)) => {
+            let took = start.elapsed();
+            if std::env::var_os("WIPPY_BENCH_BATCHES").is_some() {
+                eprintln!("batch {entry} {:.3} ms", took.as_secs_f64() * 1e3);
+            }
+            took
+        }
         other => panic!("{entry} did not finish normally: {other:?}"),
     }
 }
