@@ -210,6 +210,7 @@ lua_tests! {
     channel_select_timeout: "channel/select_timeout",
     channel_send_closed: "channel/send_closed",
     channel_unbuffered: "channel/unbuffered",
+    channel_unreachable_channels_freed: "channel/unreachable_channels_freed",
     channel_values: "channel/values",
     channel_worker_pool: "channel/worker_pool",
     coroutine_blocking_in_pcall: "coroutine/blocking_in_pcall",

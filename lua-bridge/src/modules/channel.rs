@@ -15,6 +15,7 @@ use crate::vm::lua::{
 use crate::vm::ops::{block, select_result};
 use crate::vm::slot::Slot;
 use crate::vm::state::{ProcState, state};
+use crate::vm::sweep;
 use smallvec::SmallVec;
 use std::ffi::c_int;
 
@@ -53,9 +54,18 @@ fn tostring(lua: Lua) -> LResult<c_int> {
     Ok(1)
 }
 
-/// Pushes a new channel userdata for `id`.
-pub(crate) fn push_channel(lua: Lua, id: ChanId) {
+/// Makes a channel of capacity `cap` and pushes its userdata (sweeping the channels
+/// nothing reaches first, when due: `vm/sweep.rs`).
+///
+/// # Errors
+///
+/// No room on the stack. A memory error unwinds to the enclosing protected call.
+pub(crate) fn new_channel(lua: Lua, st: &mut ProcState, cap: usize) -> LResult<ChanId> {
+    sweep::maybe_sweep(lua, st)?;
+    let id = st.channels.create(cap);
     lua.push_userdata(LuaChannel { id }, &CHANNEL);
+    sweep::track(lua, st)?;
+    Ok(id)
 }
 
 /// The channel id of the userdata at `idx`.
@@ -268,8 +278,7 @@ fn new(lua: Lua) -> LResult<c_int> {
             .ok_or_else(|| Raise::from("channel.new: size must be an integer"))?;
         usize::try_from(n).map_err(|_| Raise::from("channel.new: size must not be negative"))?
     };
-    let id = state(lua)?.channels.create(size);
-    push_channel(lua, id);
+    new_channel(lua, state(lua)?, size)?;
     Ok(1)
 }
 

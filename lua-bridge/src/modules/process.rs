@@ -11,7 +11,7 @@
 //! and `process.registry` are built on first use and kept.
 
 use super::errors::{fail, push_error};
-use crate::modules::channel::{channel_id, push_channel};
+use crate::modules::channel::{channel_id, new_channel};
 use crate::value::{push_payload, to_payload};
 use crate::vm::channel::Feed;
 use crate::vm::lua::{
@@ -423,9 +423,8 @@ fn feed_channel(lua: Lua, feed: Feed, topic: Option<Topic>) -> LResult<c_int> {
         return Ok(1);
     }
     let cap = usize::from(matches!(feed, Feed::Listen { .. }));
-    let id = st.channels.create(cap);
+    let id = new_channel(lua, st, cap)?;
     st.feeds.insert(id, feed);
-    push_channel(lua, id);
     lua.push_value(-1);
     let r = lua.new_ref();
     match (feed, topic) {

@@ -6,7 +6,7 @@
 //! completes the sleeping coroutine's wait directly (`sleep`).
 
 use super::errors::fail;
-use crate::modules::channel::{channel_id, push_channel};
+use crate::modules::channel::{channel_id, new_channel};
 use crate::vm::lua::{
     CFn, LResult, LUA_TNUMBER, LUA_TSTRING, LUA_TUSERDATA, Lua, Raise, Ret, UserType, blocking,
     cfn, method_index,
@@ -266,10 +266,9 @@ fn sleep(lua: Lua) -> LResult<Ret> {
 fn channel_timer(lua: Lua, d: Duration, period: Option<Duration>) -> LResult<u64> {
     let st = state(lua)?;
     let cap = if period.is_some() { 16 } else { 1 };
-    let chan = st.channels.create(cap);
+    let chan = new_channel(lua, st, cap)?;
     st.feeds.insert(chan, crate::vm::channel::Feed::Timer);
     let token = st.request_timer(d, period, TimerTarget::Chan(chan));
-    push_channel(lua, chan);
     Ok(token)
 }
 

@@ -112,6 +112,8 @@ pub(crate) struct Channels {
     pub(crate) completed: VecDeque<CoId>,
     /// Values dropped from queues (stale send registrations); the driver releases them.
     pub(crate) garbage: Vec<Slot>,
+    /// The channel count at which the next sweep may run (see `vm/sweep.rs`).
+    pub(crate) sweep_at: usize,
 }
 
 /// The immediate result of trying a case.
@@ -126,6 +128,18 @@ pub(crate) enum Attempt {
 impl Channels {
     pub(crate) fn create(&mut self, cap: usize) -> ChanId {
         self.chans.insert(Channel::new(cap))
+    }
+
+    /// Removes channel `chan` (no op waits on it: see `vm/sweep.rs`); returns the values
+    /// it held, for the caller to release.
+    pub(crate) fn remove(&mut self, chan: ChanId) -> Vec<Slot> {
+        let Some(c) = self.chans.try_remove(chan) else {
+            return Vec::new();
+        };
+        c.buf
+            .into_iter()
+            .chain(c.sendq.into_iter().map(|(_, slot)| slot))
+            .collect()
     }
 
     fn live(&self, ticket: Ticket) -> bool {

@@ -24,6 +24,19 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
     while let Some(message) = cx.recv_message() {
         st.incoming.push_back(message);
     }
+    if !st.timers_to_arm.is_empty() || !st.timers.is_empty() {
+        collect_timers(st, cx);
+    }
+    if !st.reads.is_empty() {
+        collect_reads(st);
+    }
+    !st.incoming.is_empty()
+        || (st.events.is_some() && !st.pending_events.is_empty())
+        || !st.ticks.is_empty()
+}
+
+/// Arms the timers made since the last step and completes or feeds the fired ones.
+fn collect_timers(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) {
     for token in std::mem::take(&mut st.timers_to_arm) {
         if let Some(slot) = st.timers.get_mut(&token) {
             slot.armed = Some(match slot.period {
@@ -58,6 +71,10 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
     for token in finished {
         st.timers.remove(&token);
     }
+}
+
+/// Completes the terminal reads that finished.
+fn collect_reads(st: &mut ProcState) {
     let mut i = 0;
     while i < st.reads.len() {
         if let Some(result) = st.reads[i].slot.take() {
@@ -67,9 +84,6 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
             i += 1;
         }
     }
-    !st.incoming.is_empty()
-        || (st.events.is_some() && !st.pending_events.is_empty())
-        || !st.ticks.is_empty()
 }
 
 /// Delivers the queued messages, events and timer ticks into their channels (what no

@@ -15,3 +15,4 @@ pub(crate) mod setup;
 pub(crate) mod slot;
 pub(crate) mod state;
 pub(crate) mod strings;
+pub(crate) mod sweep;

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// The coroutine being resumed, as a raw `lua_State` address (0 when none).
 #[derive(Debug, Default)]
 pub(crate) struct Preempt {
-    running: Mutex<usize>,
+    running: Mutex<Running>,
     /// A request came in this run; a coroutine resumed later in the run is armed at once
     /// (the watchdog asks once per run, possibly between two resumes, or before the
     /// first).
@@ -36,6 +36,14 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
     }
 }
 
+/// The coroutine being resumed (its `lua_State` address, 0 when none) and whether its
+/// hook is armed (so that a resume nobody asked to preempt ends without a hook call).
+#[derive(Debug, Default)]
+struct Running {
+    state: usize,
+    armed: bool,
+}
+
 /// Instructions between checks once preemption is requested.
 const HOOK_COUNT: c_int = 1000;
 
@@ -54,38 +62,40 @@ impl Preempt {
     /// Marks `state` as the coroutine now running (the driver, around each resume).
     pub(crate) fn enter(&self, state: *const std::ffi::c_void) {
         let mut running = self.running.lock();
-        *running = state as usize;
+        running.state = state as usize;
         if self.requested.load(Ordering::Relaxed) {
             // SAFETY: `state` is the coroutine the driver is about to resume, on this
             // thread; setting a hook on a suspended thread is ordinary API use.
             unsafe { arm(state as *mut ffi::lua_State) };
+            running.armed = true;
         }
     }
 
     /// No coroutine runs any more: its hook, if any, is removed.
     pub(crate) fn leave(&self) {
         let mut running = self.running.lock();
-        if *running != 0 {
+        if running.armed && running.state != 0 {
             // SAFETY: the coroutine is suspended or dead (its resume returned) and still
             // held by the driver; removing a hook from a thread that is not running is
             // ordinary use of the API from the thread that owns the VM.
-            unsafe { ffi::lua_sethook(*running as *mut ffi::lua_State, None, 0, 0) };
+            unsafe { ffi::lua_sethook(running.state as *mut ffi::lua_State, None, 0, 0) };
         }
-        *running = 0;
+        *running = Running::default();
     }
 
     /// Asks the running coroutine to yield soon (called by the watchdog thread).
     pub(crate) fn request(&self) {
-        let running = self.running.lock();
+        let mut running = self.running.lock();
         self.requested.store(true, Ordering::Relaxed);
-        if *running != 0 {
+        if running.state != 0 {
             // SAFETY: the address is a live coroutine: the driver sets it before a resume
             // and clears it under this same lock after the resume returned, and holds the
             // coroutine (so it cannot be collected) in between. `lua_sethook` is the one
             // Lua API meant to be called asynchronously (ldebug.c: "this function can be
             // called during a signal"): it only stores the hook and sets trap flags that
             // the interpreter reads at its next instruction.
-            unsafe { arm(*running as *mut ffi::lua_State) };
+            unsafe { arm(running.state as *mut ffi::lua_State) };
+            running.armed = true;
         }
     }
 }

@@ -132,6 +132,9 @@ pub(crate) struct ProcState {
     /// Registry references to `process.event` and `process.registry`, once read.
     pub(crate) event_table: Option<c_int>,
     pub(crate) registry_table: Option<c_int>,
+    /// Registry reference to the weak-keyed table of this process's channel userdata
+    /// (made at the first channel; see `vm/sweep.rs`).
+    pub(crate) channel_keys: Option<c_int>,
 }
 
 impl ProcState {
@@ -171,6 +174,7 @@ impl ProcState {
             received: None,
             event_table: None,
             registry_table: None,
+            channel_keys: None,
         }
     }
 

@@ -1,0 +1,49 @@
+//! Runs one Lua benchmark workload a given number of times and exits: a steady target
+//! for `perf` and for instruction counts under `valgrind --tool=callgrind`, which, unlike
+//! wall time on a shared machine, repeat exactly from run to run.
+//!
+//! ```text
+//! cargo run --release -p wippy-benches --bin lua_workload -- ping 10000
+//! ```
+//!
+//! Workloads: `ping N` (N round trips), `spawn N` (N spawn+exit), `echo N K` (N echoes
+//! from K clients). Prints the wall time of the run.
+#![allow(missing_docs)]
+
+use std::time::Duration;
+use wippy_runtime::payload::Payload;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number = |i: usize, default: i64| -> i64 {
+        args.get(i)
+            .map_or(default, |s| s.parse().expect("a whole number"))
+    };
+    let (entry, payloads) = match args.first().map(String::as_str) {
+        Some("ping") => ("b:ping", vec![Payload::Int(number(1, 10_000))]),
+        Some("spawn") => ("b:spawner", vec![Payload::Int(number(1, 10_000))]),
+        Some("echo") => (
+            "b:clients",
+            vec![Payload::Int(number(1, 10_000)), Payload::Int(number(2, 1))],
+        ),
+        _ => {
+            eprintln!("usage: lua_workload ping|spawn N | echo N K");
+            std::process::exit(2);
+        }
+    };
+    let runtime = wippy_benches::runtime();
+    if entry == "b:clients" {
+        runtime
+            .spawn(wippy_runtime::SpawnSpec::new("b:relay", "b:procs"))
+            .expect("relay spawns");
+        while runtime.lookup("relay").is_err() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    let took = wippy_benches::run(&runtime, entry, payloads);
+    println!("{entry}: {:.3} ms", took.as_secs_f64() * 1e3);
+    runtime.shutdown(Duration::from_secs(1));
+}
