@@ -252,15 +252,29 @@ fn open_string(lua: Lua) {
             call_open(lua, ffi::luaopen_string);
             lua.push_nil();
             lua.set_field(-2, "dump");
+            // Kept as a sequence {k1, v1, k2, v2, ...}: copying reads it by index, which
+            // is several times cheaper than walking a hash table with `lua_next`.
+            lua.new_table(40, 0);
+            let mut n = 0;
+            lua.push_nil();
+            while lua.next(-3) {
+                lua.push_value(-2);
+                n += 1;
+                ffi::lua_rawseti(lua.raw(), -4, n);
+                n += 1;
+                ffi::lua_rawseti(lua.raw(), -3, n);
+            }
+            lua.remove(-2);
             lua.push_value(-1);
             ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, key);
         }
-        lua.new_table(0, 20);
-        lua.push_nil();
-        while lua.next(-3) {
-            lua.push_value(-2);
-            lua.insert(-2);
-            ffi::lua_rawset(lua.raw(), -4);
+        let pairs = ffi::lua_rawlen(lua.raw(), -1);
+        lua.new_table(0, c_int::try_from(pairs / 2).unwrap_or(0));
+        for i in (1..=pairs).step_by(2) {
+            let i = ffi::lua_Integer::try_from(i).unwrap_or(0);
+            ffi::lua_rawgeti(lua.raw(), -2, i);
+            ffi::lua_rawgeti(lua.raw(), -3, i + 1);
+            ffi::lua_rawset(lua.raw(), -3);
         }
         lua.remove(-2);
         // The strings' metatable: {__index = this copy}.
