@@ -55,16 +55,29 @@ fn tostring(lua: Lua) -> LResult<c_int> {
 }
 
 /// Makes a channel of capacity `cap` and pushes its userdata (sweeping the channels
-/// nothing reaches first, when due: `vm/sweep.rs`).
+/// nothing reaches first, when due: `vm/sweep.rs`). The channel is freed once nothing
+/// reaches it.
 ///
 /// # Errors
 ///
 /// No room on the stack. A memory error unwinds to the enclosing protected call.
 pub(crate) fn new_channel(lua: Lua, st: &mut ProcState, cap: usize) -> LResult<ChanId> {
+    let id = new_pinned_channel(lua, st, cap)?;
+    sweep::track(lua, st)?;
+    Ok(id)
+}
+
+/// As [`new_channel`], for a channel its feed keeps (inbox, events, listen), which no
+/// sweep frees; it costs no entry in the sweep's table. Whoever removes the feed must
+/// [`track`](sweep::track) the channel then.
+///
+/// # Errors
+///
+/// No room on the stack. A memory error unwinds to the enclosing protected call.
+pub(crate) fn new_pinned_channel(lua: Lua, st: &mut ProcState, cap: usize) -> LResult<ChanId> {
     sweep::maybe_sweep(lua, st)?;
     let id = st.channels.create(cap);
     lua.push_userdata(LuaChannel { id }, &CHANNEL);
-    sweep::track(lua, st)?;
     Ok(id)
 }
 

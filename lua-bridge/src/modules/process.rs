@@ -11,7 +11,7 @@
 //! and `process.registry` are built on first use and kept.
 
 use super::errors::{fail, push_error};
-use crate::modules::channel::{channel_id, new_channel};
+use crate::modules::channel::{channel_id, new_pinned_channel};
 use crate::value::{push_payload, to_payload};
 use crate::vm::channel::Feed;
 use crate::vm::lua::{
@@ -423,7 +423,7 @@ fn feed_channel(lua: Lua, feed: Feed, topic: Option<Topic>) -> LResult<c_int> {
         return Ok(1);
     }
     let cap = usize::from(matches!(feed, Feed::Listen { .. }));
-    let id = new_channel(lua, st, cap)?;
+    let id = new_pinned_channel(lua, st, cap)?;
     st.feeds.insert(id, feed);
     lua.push_value(-1);
     let r = lua.new_ref();
@@ -482,6 +482,11 @@ fn unlisten(lua: Lua) -> LResult<c_int> {
         st.router.unsubscribe(id);
         st.feeds.remove(&id);
         st.channels.close(id);
+        // No feed keeps it now: from here on it lives as long as Lua reaches it.
+        lua.ensure(1)?;
+        lua.push_value(1);
+        crate::vm::sweep::track(lua, st)?;
+        lua.pop(1);
     }
     Ok(0)
 }

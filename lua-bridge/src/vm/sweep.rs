@@ -4,7 +4,9 @@
 //! and Lua holds it as a userdata without a finalizer (a finalizer would run inside the
 //! runtime's own calls, and costs every channel a second collection cycle). Instead, each
 //! new channel's userdata becomes a key of a weak-keyed table of the process
-//! ([`ProcState::channel_keys`]). When the process makes a channel while the table holds
+//! ([`ProcState::channel_keys`]), except while a feed keeps the channel (inbox, events,
+//! listen: an idle process pays no table for its inbox); `unlisten` enters the channel
+//! when it removes the feed. When the process makes a channel while the table holds
 //! [`SWEEP_AFTER`] channels and twice as many as the last sweep kept, a sweep runs first:
 //!
 //! 1. a full collection clears the keys of the userdata nothing reaches;
@@ -38,8 +40,8 @@ pub fn freed_channels() -> u64 {
     FREED.load(Ordering::Relaxed)
 }
 
-/// Enters the channel userdata on top of the stack (channel `id`) in the process's weak
-/// table, making the table at the first channel.
+/// Enters the channel userdata on top of the stack in the process's weak table, making
+/// the table at the first channel.
 ///
 /// # Errors
 ///

@@ -2,14 +2,16 @@
 -- few hundred new channels): a loop that makes a time.after timeout per turn keeps
 -- working, and every channel that can still be used survives the sweeps: one held in a
 -- local, one held only by a select case, one held only as a value queued in another
--- channel, a timer handle's channel, a pending time.after, the inbox and a listen
--- channel. (tests/channel_sweep.rs runs this program and checks that channels were in
+-- channel, a timer handle's channel, a pending time.after, the inbox, a listen
+-- channel, and one that was unlistened (closed, still held). (tests/channel_sweep.rs runs this program and checks that channels were in
 -- fact freed.)
 local time = require("time")
 
 local function main()
   local inbox = process.inbox()
   local news = process.listen("news")
+  local old = process.listen("old")
+  process.unlisten(old)
   local kept = channel.new(1)
   kept:send("kept")
   local case_only = channel.new(1)
@@ -53,6 +55,17 @@ local function main()
   _, ok = pending:receive()
   if not ok then
     return false, "the pending time.after channel was closed"
+  end
+  -- Fill every freed slot of the channel table: a channel wrongly freed is now
+  -- another one, holding a value.
+  local held = {}
+  for i = 1, 300 do
+    held[i] = channel.new(1)
+    held[i]:send(i)
+  end
+  local _, open = old:receive()
+  if open then
+    return false, "the unlistened channel is open again"
   end
   process.send(process.pid(), "news", "n")
   process.send(process.pid(), "direct", "d")
