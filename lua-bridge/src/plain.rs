@@ -232,7 +232,7 @@ fn run_job(lua: Lua) -> LResult<c_int> {
         Task::Install => {
             push_globals(lua);
             json::open(lua)?;
-            lua.set_field(-2, "json");
+            lua.set_field(-2, c"json");
             lua.pop(1);
         }
         Task::Exec(src) => {
@@ -266,7 +266,7 @@ fn run_job(lua: Lua) -> LResult<c_int> {
         Task::SetGlobal { name, input } => {
             push_globals(lua);
             push_input(lua, input)?;
-            lua.set_field(-2, name);
+            lua.set_field_str(-2, name);
             lua.pop(1);
         }
         Task::RoundTrip { value, out } => {

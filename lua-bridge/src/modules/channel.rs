@@ -214,9 +214,9 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
     if default {
         lua.new_table(0, 2);
         lua.push_bool(true);
-        lua.set_field(-2, "default");
+        lua.set_field(-2, c"default");
         lua.push_bool(true);
-        lua.set_field(-2, "ok");
+        lua.set_field(-2, c"ok");
         return Ok(Ret::Values(1));
     }
     let cases: Cases = plans
@@ -245,7 +245,7 @@ fn select(lua: Lua) -> LResult<Ret> {
     }
     lua.set_top(2);
     let mut default = lua.truthy(2);
-    lua.get_field(1, "default");
+    lua.get_field(1, c"default");
     default |= lua.truthy(-1);
     lua.pop(1);
     let n = lua.raw_len(1);
@@ -299,8 +299,8 @@ fn new(lua: Lua) -> LResult<c_int> {
 pub(crate) fn open(lua: Lua) -> LResult<()> {
     lua.new_table(0, 2);
     lua.push_fn(cfn(new));
-    lua.set_field(-2, "new");
+    lua.set_field(-2, c"new");
     lua.push_fn(blocking(select));
-    lua.set_field(-2, "select");
+    lua.set_field(-2, c"select");
     Ok(())
 }

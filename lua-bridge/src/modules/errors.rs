@@ -74,7 +74,7 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
     lua.new_table(0, 4 + ErrorKind::NAMED.len() as c_int);
     for kind in &ErrorKind::NAMED {
         lua.push_str(kind.as_str());
-        lua.set_field(-2, kind.as_str());
+        lua.set_field_str(-2, kind.as_str());
     }
     for (name, f) in [
         ("new", cfn(new)),
@@ -83,7 +83,7 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
         ("call_stack", cfn(call_stack)),
     ] {
         lua.push_fn(f);
-        lua.set_field(-2, name);
+        lua.set_field_str(-2, name);
     }
     Ok(())
 }
@@ -468,16 +468,16 @@ fn call_stack(lua: Lua) -> LResult<c_int> {
     for (i, frame) in (1_i64..).zip(parse_traceback(stack)) {
         lua.new_table(0, 3);
         lua.push_str(frame.source);
-        lua.set_field(-2, "source");
+        lua.set_field(-2, c"source");
         if let Some(line) = frame.line {
             lua.push_int(line);
-            lua.set_field(-2, "line");
+            lua.set_field(-2, c"line");
         }
         lua.push_str(frame.name);
-        lua.set_field(-2, "name");
+        lua.set_field(-2, c"name");
         lua.set_index(-2, i);
     }
-    lua.set_field(-2, "frames");
+    lua.set_field(-2, c"frames");
     Ok(1)
 }
 

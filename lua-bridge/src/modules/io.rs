@@ -254,7 +254,7 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
         ("args", cfn(args)),
     ] {
         lua.push_fn(f);
-        lua.set_field(-2, name);
+        lua.set_field_str(-2, name);
     }
     Ok(())
 }

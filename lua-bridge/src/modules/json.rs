@@ -47,9 +47,9 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
     lua.ensure(3)?;
     lua.new_table(0, 2);
     lua.push_fn(cfn(lua_encode));
-    lua.set_field(-2, "encode");
+    lua.set_field(-2, c"encode");
     lua.push_fn(cfn(lua_decode));
-    lua.set_field(-2, "decode");
+    lua.set_field(-2, c"decode");
     Ok(())
 }
 

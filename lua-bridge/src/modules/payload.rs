@@ -323,7 +323,7 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
     lua.ensure(4)?;
     lua.new_table(0, 2);
     lua.push_fn(cfn(new));
-    lua.set_field(-2, "new");
+    lua.set_field(-2, c"new");
     lua.new_table(0, 8);
     for (name, value) in [
         ("JSON", FORMAT_JSON),
@@ -336,8 +336,8 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
         ("ERROR", FORMAT_ERROR),
     ] {
         lua.push_str(value);
-        lua.set_field(-2, name);
+        lua.set_field_str(-2, name);
     }
-    lua.set_field(-2, "format");
+    lua.set_field(-2, c"format");
     Ok(())
 }

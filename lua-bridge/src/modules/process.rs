@@ -190,39 +190,39 @@ pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
     lua.ensure(6)?;
     lua.new_table(0, 6);
     lua.push_str(event.kind.topic());
-    lua.set_field(-2, "kind");
+    lua.set_field(-2, c"kind");
     match &event.from {
         Some(pid) => lua.push_str(pid.to_text().as_str()),
         None => lua.push_str(""),
     }
-    lua.set_field(-2, "from");
+    lua.set_field(-2, c"from");
     let at = event
         .at
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
         .unwrap_or(0.0);
     lua.push_number(at);
-    lua.set_field(-2, "at");
+    lua.set_field(-2, c"at");
     if let Some(outcome) = &event.outcome {
         lua.new_table(0, 1);
         match outcome {
             Outcome::Normal(value) => {
                 push_payload(lua, value)?;
-                lua.set_field(-2, "value");
+                lua.set_field(-2, c"value");
             }
             Outcome::Error(error) => {
                 push_error(lua, error.clone());
                 lua.push_value(-1);
-                lua.set_field(-3, "error");
+                lua.set_field(-3, c"error");
                 // Also `event.error`, as the seed's examples read it.
-                lua.set_field(-3, "error");
+                lua.set_field(-3, c"error");
             }
         }
-        lua.set_field(-2, "result");
+        lua.set_field(-2, c"result");
     }
     if let Some(reason) = &event.reason {
         lua.push_str(reason);
-        lua.set_field(-2, "reason");
+        lua.set_field(-2, c"reason");
     }
     Ok(())
 }
@@ -392,8 +392,8 @@ fn unlink(lua: Lua) -> LResult<c_int> {
 }
 
 fn pid(lua: Lua) -> LResult<c_int> {
-    let pid = state(lua)?.handle.pid().to_string();
-    lua.push_str(&pid);
+    let pid = state(lua)?.handle.pid().to_text();
+    lua.push_str(pid.as_str());
     Ok(1)
 }
 
@@ -460,7 +460,7 @@ fn listen(lua: Lua) -> LResult<c_int> {
         )));
     }
     let message = lua.kind(2) == LUA_TTABLE && {
-        lua.get_field(2, "message");
+        lua.get_field(2, c"message");
         let m = lua.truthy(-1);
         lua.pop(1);
         m
@@ -495,7 +495,7 @@ fn get_options(lua: Lua) -> LResult<c_int> {
     let trap = state(lua)?.handle.trap_links();
     lua.new_table(0, 1);
     lua.push_bool(trap);
-    lua.set_field(-2, "trap_links");
+    lua.set_field(-2, c"trap_links");
     Ok(1)
 }
 
@@ -594,7 +594,7 @@ fn push_event_constants(lua: Lua) {
         ("LINK_DOWN", "pid.link.down"),
     ] {
         lua.push_str(topic);
-        lua.set_field(-2, name);
+        lua.set_field_str(-2, name);
     }
 }
 
@@ -606,7 +606,7 @@ fn push_registry(lua: Lua) {
         ("unregister", cfn(unregister)),
     ] {
         lua.push_fn(f);
-        lua.set_field(-2, name);
+        lua.set_field_str(-2, name);
     }
     for (name, level) in [
         ("LOCAL", 0),
@@ -615,7 +615,7 @@ fn push_registry(lua: Lua) {
         ("STRONG", 3),
     ] {
         lua.push_int(level);
-        lua.set_field(-2, name);
+        lua.set_field_str(-2, name);
     }
 }
 

@@ -388,7 +388,7 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
         ("parse_duration", cfn(parse)),
     ] {
         lua.push_fn(f);
-        lua.set_field(-2, name);
+        lua.set_field_str(-2, name);
     }
     for (name, nanos) in [
         ("NANOSECOND", 1_i64),
@@ -399,9 +399,9 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
         ("HOUR", 3_600_000_000_000),
     ] {
         lua.push_int(nanos);
-        lua.set_field(-2, name);
+        lua.set_field_str(-2, name);
     }
     lua.push_str("2006-01-02T15:04:05Z07:00");
-    lua.set_field(-2, "RFC3339");
+    lua.set_field(-2, c"RFC3339");
     Ok(())
 }

@@ -197,7 +197,7 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
             return Err(Raise::Top);
         }
         let found =
-            lua.kind(-1) == ffi::LUA_TTABLE && lua.get_field(-1, method) == ffi::LUA_TFUNCTION;
+            lua.kind(-1) == ffi::LUA_TTABLE && lua.get_field_str(-1, method) == ffi::LUA_TFUNCTION;
         if !found {
             return Err(Raise::from(format!(
                 "entry {}: the script must return a table with a function {method:?} (method:)",

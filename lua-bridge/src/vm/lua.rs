@@ -316,7 +316,20 @@ impl Lua {
     }
 
     /// `t[key] = v` (raw), with `t` at `idx` and `v` popped from the top.
-    pub(crate) fn set_field(self, idx: c_int, key: &str) {
+    ///
+    /// `key` is a C string (a literal): Lua finds the string of a C pointer it saw
+    /// recently in a small cache (`luaS_new`) instead of hashing and interning it again,
+    /// which matters for the tables built on every message or event.
+    pub(crate) fn set_field(self, idx: c_int, key: &'static CStr) {
+        let idx = self.abs(idx);
+        self.push_cstr(key);
+        self.insert(-2);
+        // SAFETY: live state; the value at `idx` is a table (callers made it).
+        unsafe { ffi::lua_rawset(self.0, idx) }
+    }
+
+    /// [`set_field`](Self::set_field) with a key made at run time.
+    pub(crate) fn set_field_str(self, idx: c_int, key: &str) {
         let idx = self.abs(idx);
         self.push_str(key);
         self.insert(-2);
@@ -325,11 +338,26 @@ impl Lua {
     }
 
     /// Pushes `t[key]` (raw) for the table at `idx`; returns its type tag.
-    pub(crate) fn get_field(self, idx: c_int, key: &str) -> c_int {
+    pub(crate) fn get_field(self, idx: c_int, key: &'static CStr) -> c_int {
+        let idx = self.abs(idx);
+        self.push_cstr(key);
+        // SAFETY: live state; callers check that `idx` holds a table.
+        unsafe { ffi::lua_rawget(self.0, idx) }
+    }
+
+    /// [`get_field`](Self::get_field) with a key made at run time.
+    pub(crate) fn get_field_str(self, idx: c_int, key: &str) -> c_int {
         let idx = self.abs(idx);
         self.push_str(key);
         // SAFETY: live state; callers check that `idx` holds a table.
         unsafe { ffi::lua_rawget(self.0, idx) }
+    }
+
+    /// Pushes the Lua string of the C string `s` (see [`set_field`](Self::set_field)).
+    pub(crate) fn push_cstr(self, s: &CStr) {
+        // SAFETY: live state; `s` is NUL-terminated. May raise a memory error, which
+        // unwinds to the enclosing protected call like every allocation here.
+        unsafe { ffi::lua_pushstring(self.0, s.as_ptr()) };
     }
 
     /// `t[i] = v` (raw), with `t` at `idx` and `v` popped.
@@ -470,8 +498,8 @@ impl Lua {
         // `__gc` or change a method under the runtime.
         self.push_bytes(ty.name.to_bytes());
         self.push_value(-1);
-        self.set_field(-3, "__name");
-        self.set_field(-2, "__metatable");
+        self.set_field(-3, c"__name");
+        self.set_field(-2, c"__metatable");
         if let Some(index) = ty.index {
             // Method lookups go to `lookup_method`, which asks the type's resolver (kept
             // under a light-userdata key no script can make). After a few lookups in
@@ -482,15 +510,15 @@ impl Lua {
             // SAFETY: live state; the metatable at -2, the resolver on top.
             unsafe { ffi::lua_rawsetp(self.0, -2, resolver_key()) };
             self.push_fn(lookup_method);
-            self.set_field(-2, "__index");
+            self.set_field(-2, c"__index");
         }
         if std::mem::needs_drop::<T>() {
             self.push_fn(drop_userdata::<T>);
-            self.set_field(-2, "__gc");
+            self.set_field(-2, c"__gc");
         }
         for (name, f) in ty.meta {
             self.push_fn(*f);
-            self.set_field(-2, name);
+            self.set_field_str(-2, name);
         }
         self.push_value(-1);
         // SAFETY: the registry is a table; the metatable copy on top is stored raw.
@@ -648,7 +676,7 @@ impl Lua {
             self.pop(1);
             self.new_table(0, 1);
             self.push_fn(resolve_method);
-            self.set_field(-2, "__index");
+            self.set_field(-2, c"__index");
             self.push_value(-1);
             ffi::lua_rawsetp(self.0, ffi::LUA_REGISTRYINDEX, methods_metatable_key());
         }
@@ -708,7 +736,7 @@ unsafe extern "C-unwind" fn lookup_method(l: *mut ffi::lua_State) -> c_int {
             ffi::lua_rawsetp(l, -2, resolver_key());
             lua.push_methods_metatable();
             ffi::lua_setmetatable(l, -2);
-            lua.set_field(3, "__index");
+            lua.set_field(3, c"__index");
         } else {
             lua.push_int(lookups);
             ffi::lua_rawsetp(l, 3, lookups_key());

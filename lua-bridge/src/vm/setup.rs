@@ -72,7 +72,7 @@ pub(crate) fn install(lua: Lua) -> LResult<c_int> {
     unsafe { ffi::lua_rawgeti(lua.raw(), ffi::LUA_REGISTRYINDEX, ffi::LUA_RIDX_GLOBALS) };
     lua.new_table(0, 1);
     lua.push_fn(cfn(lazy_global));
-    lua.set_field(-2, "__index");
+    lua.set_field(-2, c"__index");
     // SAFETY: the globals table is at -2, the metatable on top.
     unsafe { ffi::lua_setmetatable(lua.raw(), -2) };
     lua.pop(1);
@@ -80,7 +80,7 @@ pub(crate) fn install(lua: Lua) -> LResult<c_int> {
     lua.push_str("");
     lua.new_table(0, 1);
     lua.push_fn(cfn(lazy_string));
-    lua.set_field(-2, "__index");
+    lua.set_field(-2, c"__index");
     // SAFETY: a string at -2, the metatable on top (sets the metatable of all strings).
     unsafe { ffi::lua_setmetatable(lua.raw(), -2) };
     lua.pop(1);
@@ -170,7 +170,7 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
         b"coroutine" => {
             call_open(lua, ffi::luaopen_coroutine);
             lua.push_fn(cfn(modules::coroutine::spawn));
-            lua.set_field(-2, "spawn");
+            lua.set_field(-2, c"spawn");
         }
         b"os" => safe_os(lua),
         b"process" => modules::process::open(lua)?,
@@ -196,7 +196,7 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
 /// sandbox does not allow.
 fn open_base(lua: Lua) -> LResult<()> {
     push_globals(lua);
-    if lua.get_field(-1, "pairs") != super::lua::LUA_TNIL {
+    if lua.get_field(-1, c"pairs") != super::lua::LUA_TNIL {
         lua.pop(2);
         return Ok(());
     }
@@ -205,14 +205,14 @@ fn open_base(lua: Lua) -> LResult<()> {
     lua.pop(1);
     for name in REMOVED_GLOBALS {
         lua.push_nil();
-        lua.set_field(-2, name);
+        lua.set_field_str(-2, name);
     }
     lua.push_fn(cfn(modules::logger::print));
-    lua.set_field(-2, "print");
+    lua.set_field(-2, c"print");
     lua.push_fn(cfn(setmetatable));
-    lua.set_field(-2, "setmetatable");
+    lua.set_field(-2, c"setmetatable");
     lua.push_fn(cfn(require));
-    lua.set_field(-2, "require");
+    lua.set_field(-2, c"require");
     lua.pop(1);
     Ok(())
 }
@@ -223,7 +223,7 @@ fn open_base(lua: Lua) -> LResult<()> {
 fn open_math(lua: Lua) -> LResult<()> {
     call_open(lua, ffi::luaopen_math);
     lua.ensure(3)?;
-    lua.get_field(-1, "randomseed");
+    lua.get_field(-1, c"randomseed");
     // Seeds are whole 64-bit patterns; Lua takes them as integers.
     lua.push_int(fastrand::i64(..));
     lua.push_int(fastrand::i64(..));
@@ -251,7 +251,7 @@ fn open_string(lua: Lua) {
             lua.pop(1);
             call_open(lua, ffi::luaopen_string);
             lua.push_nil();
-            lua.set_field(-2, "dump");
+            lua.set_field(-2, c"dump");
             // Kept as a sequence {k1, v1, k2, v2, ...}: copying reads it by index, which
             // is several times cheaper than walking a hash table with `lua_next`.
             lua.new_table(40, 0);
@@ -281,7 +281,7 @@ fn open_string(lua: Lua) {
         lua.push_str("");
         lua.new_table(0, 1);
         lua.push_value(-3);
-        lua.set_field(-2, "__index");
+        lua.set_field(-2, c"__index");
         ffi::lua_setmetatable(lua.raw(), -2);
         lua.pop(1);
     }
@@ -300,7 +300,7 @@ pub(crate) fn forget_kept(lua: Lua) {
 fn lazy_string(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
     push_globals(lua);
-    let string = if lua.get_field(-1, "string") == ffi::LUA_TTABLE {
+    let string = if lua.get_field(-1, c"string") == ffi::LUA_TTABLE {
         lua.remove(-2);
         true
     } else {
@@ -311,7 +311,7 @@ fn lazy_string(lua: Lua) -> LResult<c_int> {
         open_string(lua);
         push_globals(lua);
         lua.push_value(-2);
-        lua.set_field(-2, "string");
+        lua.set_field(-2, c"string");
         lua.pop(1);
     }
     // luaopen_string set the strings' metatable to {__index = string}: answer from it.
@@ -326,11 +326,11 @@ fn safe_os(lua: Lua) {
     call_open(lua, ffi::luaopen_os);
     lua.new_table(0, 5);
     for name in ["time", "date", "clock", "difftime"] {
-        lua.get_field(-2, name);
-        lua.set_field(-2, name);
+        lua.get_field_str(-2, name);
+        lua.set_field_str(-2, name);
     }
     lua.push_str("wippy");
-    lua.set_field(-2, "platform");
+    lua.set_field(-2, c"platform");
     lua.remove(-2);
 }
 
@@ -345,7 +345,7 @@ fn setmetatable(lua: Lua) -> LResult<c_int> {
     match lua.kind(2) {
         ffi::LUA_TNIL => {}
         ffi::LUA_TTABLE => {
-            if lua.get_field(2, "__gc") != ffi::LUA_TNIL {
+            if lua.get_field(2, c"__gc") != ffi::LUA_TNIL {
                 return Err(Raise::from(
                     "setmetatable: __gc finalizers are not supported in a process",
                 ));
@@ -361,7 +361,7 @@ fn setmetatable(lua: Lua) -> LResult<c_int> {
     }
     // SAFETY: live state; a table at 1.
     if unsafe { ffi::lua_getmetatable(lua.raw(), 1) } != 0 {
-        let protected = lua.get_field(-1, "__metatable") != ffi::LUA_TNIL;
+        let protected = lua.get_field(-1, c"__metatable") != ffi::LUA_TNIL;
         lua.pop(2);
         if protected {
             return Err(Raise::from("cannot change a protected metatable"));
@@ -431,7 +431,7 @@ fn require(lua: Lua) -> LResult<c_int> {
             "json" => modules::json::open(lua)?,
             "channel" | "process" | "payload" | "errors" => {
                 push_globals(lua);
-                lua.get_field(-1, &name);
+                lua.get_field_str(-1, &name);
                 if lua.is_nil(-1) {
                     // Not built yet: reading through the metatable builds it.
                     lua.pop(1);

@@ -54,7 +54,7 @@ pub(crate) fn track(lua: Lua, st: &mut ProcState) -> LResult<()> {
             lua.new_table(0, 4);
             lua.new_table(0, 1);
             lua.push_str("k");
-            lua.set_field(-2, "__mode");
+            lua.set_field(-2, c"__mode");
             // SAFETY: live state; the new table at -2, its metatable on top (a plain table,
             // so no metamethod runs).
             unsafe { ffi::lua_setmetatable(lua.raw(), -2) };
