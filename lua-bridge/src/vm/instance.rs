@@ -27,6 +27,9 @@ pub(crate) struct Vm {
 // keeps no thread-local data.
 unsafe impl Send for Vm {}
 
+/// The collector's pause, in percent of the heap the last cycle kept.
+const GC_PAUSE: std::ffi::c_int = 400;
+
 impl Vm {
     /// A new VM with `memory_limit` bytes (0 = none), set up by `install` (run protected).
     pub(crate) fn new(memory_limit: usize, state: Option<ProcState>) -> Result<Vm, ErrorValue> {
@@ -41,6 +44,14 @@ impl Vm {
                 "cannot create a Lua state: out of memory",
             ));
         }
+        // Incremental collection, starting a cycle when the heap has grown to 4 times
+        // what the last cycle kept (Lua's default is 2): the short processes that pass
+        // through a VM leave mostly garbage, and a waiting process's heap is collected in
+        // full at its first wait anyway (`settle`). An allocation over the memory limit
+        // still runs an emergency full collection before it fails. Measured under
+        // callgrind (`lua_workload`): 3 % fewer instructions per spawn+exit and per echo.
+        // SAFETY: live state, not running.
+        unsafe { ffi::lua_gc(main, ffi::LUA_GCINC, GC_PAUSE, 0, 0) };
         let state = state.map_or(std::ptr::null_mut(), |s| Box::into_raw(Box::new(s)));
         // SAFETY: the extra space of the main thread is LUA_EXTRASPACE (one pointer)
         // bytes that Lua copies into every new thread; we store the state pointer there.
