@@ -375,7 +375,7 @@ impl Runtime {
                 .get(pid.counter())
                 .filter(|record| record.pid == *pid)
                 .ok_or(RuntimeError::ProcessNotFound),
-            Dest::Str(text) => self.target(text).map(|target| target.record),
+            Dest::Str(text) => self.find_target(text).map(|target| target.record),
         }
     }
 
@@ -421,6 +421,16 @@ impl Runtime {
     /// resolved): a string that parses as a PID names that process, anything else is
     /// looked up as a name.
     pub(crate) fn target(&self, text: &str) -> Result<Target, RuntimeError> {
+        let mut target = self.find_target(text)?;
+        target.mailbox = target
+            .record
+            .slot()
+            .and_then(|slot| target.record.host.handle().mailbox(slot));
+        Ok(target)
+    }
+
+    /// [`target`](Self::target) without the mailbox (for a single send).
+    fn find_target(&self, text: &str) -> Result<Target, RuntimeError> {
         if text.starts_with('{') {
             if let Ok(parts) = PidParts::parse(text) {
                 return self
@@ -431,6 +441,7 @@ impl Runtime {
                     .map(|record| Target {
                         record,
                         name_generation: None,
+                        mailbox: None,
                     })
                     .ok_or(RuntimeError::ProcessNotFound);
             }
@@ -440,6 +451,7 @@ impl Runtime {
         Ok(Target {
             record: self.resolve(Dest::Pid(&pid))?,
             name_generation: Some(generation),
+            mailbox: None,
         })
     }
 
@@ -461,7 +473,19 @@ impl Runtime {
         if topic.starts_with('@') {
             return Err(RuntimeError::ReservedTopic(topic.to_string()));
         }
-        self.send_to_record(from, &target.record, topic, payloads)
+        let Some(mailbox) = &target.mailbox else {
+            return self.send_to_record(from, &target.record, topic, payloads);
+        };
+        let message = Message {
+            from: from.cloned(),
+            topic,
+            payloads,
+        };
+        mailbox
+            .send(Envelope::Message(message))
+            .map_err(|_| RuntimeError::ProcessNotFound)?;
+        self.inner.counters.message();
+        Ok(())
     }
 
     fn send_to_record(

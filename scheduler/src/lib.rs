@@ -102,6 +102,7 @@ mod error;
 mod idle;
 mod loom;
 mod mailbox;
+mod mailbox_ref;
 mod notifier;
 mod park;
 mod pid;
@@ -118,6 +119,7 @@ mod tests;
 
 pub use context::{Context, RecvTimeout, Source};
 pub use error::{BuildError, NotFound, SendError, SpawnError};
+pub use mailbox_ref::MailboxRef;
 pub use notifier::Notifier;
 pub use pid::Pid;
 pub use process::{

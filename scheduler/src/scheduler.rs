@@ -248,6 +248,15 @@ impl<M: Send + Sync + 'static> Handle<M> {
         Ok(JoinHandle { pid, slot })
     }
 
+    /// The mailbox of `pid`, to send to it again and again without finding it each
+    /// time (see [`MailboxRef`](crate::MailboxRef)); `None` if `pid` does not exist.
+    pub fn mailbox(&self, pid: Pid) -> Option<crate::MailboxRef<M>> {
+        self.shared
+            .table
+            .get(pid)
+            .map(|cell| crate::MailboxRef::new(cell, Arc::clone(&self.shared)))
+    }
+
     /// Sends a message; hands it back if `pid` does not exist (exited or stale id).
     pub fn send(&self, pid: Pid, message: M) -> Result<(), SendError<M>> {
         self.shared.send(pid, message)

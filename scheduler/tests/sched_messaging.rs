@@ -265,3 +265,38 @@ fn pids_print_index_and_generation() {
     assert_eq!(pid.to_string(), "<7.3>");
     assert_eq!(Pid::from_bits(pid.to_bits()), pid);
 }
+
+#[test]
+fn mailbox_ref_delivers_in_order_and_fails_once_the_process_exits() {
+    let scheduler = scheduler::<u64>();
+    let handle = scheduler.handle();
+    let mut expected = 0;
+    let receiver = handle
+        .spawn_joinable(move |cx: &mut Context<'_, u64>| {
+            while let Some(n) = cx.recv() {
+                if n != expected {
+                    return Step::Fail(n);
+                }
+                expected += 1;
+                if expected == 1_000 {
+                    return Step::Done(None);
+                }
+            }
+            Step::Wait
+        })
+        .unwrap();
+    let mailbox = handle.mailbox(receiver.pid()).expect("a live process");
+    assert_eq!(mailbox.pid(), receiver.pid());
+    // Interleaved with sends by PID: one mailbox, one order.
+    for n in 0..1_000 {
+        if n % 2 == 0 {
+            mailbox.send(n).unwrap();
+        } else {
+            handle.send(receiver.pid(), n).unwrap();
+        }
+    }
+    let exit = receiver.join_timeout(WAIT).expect("receiver finished");
+    assert!(matches!(*exit, Exit::Normal(None)), "{exit:?}");
+    assert_eq!(mailbox.send(7).unwrap_err(), SendError(7));
+    assert!(handle.mailbox(receiver.pid()).is_none());
+}

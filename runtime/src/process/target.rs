@@ -8,16 +8,21 @@
 //! counts its changes); after that, the sender resolves the name again.
 
 use super::record::ProcessRecord;
+use crate::message::Envelope;
 use crate::pid::Pid;
 use std::sync::Arc;
+use wippy_scheduler::MailboxRef;
 
 /// A live-or-dead process found by PID. Holding one keeps the process's record (not the
-/// process) alive.
+/// process) alive, and, while it ran when the target was made, its scheduler cell, so
+/// that sends go straight to its mailbox.
 #[derive(Clone, Debug)]
 pub struct Target {
     pub(crate) record: Arc<ProcessRecord>,
     /// For a target found by name: the name registry's generation at the lookup.
     pub(crate) name_generation: Option<u64>,
+    /// The process's mailbox, when it had started (see [`MailboxRef`]).
+    pub(crate) mailbox: Option<MailboxRef<Envelope>>,
 }
 
 impl Target {
