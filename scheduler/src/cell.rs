@@ -167,6 +167,15 @@ impl<M> Cell<M> {
         }
     }
 
+    /// `true` when a message or a signal waits (or is being pushed).
+    ///
+    /// # Safety
+    ///
+    /// - The caller holds the process in the RUNNING state (the queues' consumer).
+    pub(crate) unsafe fn has_pending(&self) -> bool {
+        self.mailbox.has_pending() || self.signals.has_pending()
+    }
+
     /// Pops a signal.
     ///
     /// # Safety

@@ -79,6 +79,14 @@ impl<'a, M: Send + Sync + 'static> Context<'a, M> {
         unsafe { self.cell.pop_message() }
     }
 
+    /// `true` when a message or a signal waits: a step that finds nothing here may return
+    /// [`Step::Wait`](crate::Step::Wait) without draining its queues again (whatever
+    /// arrives later runs the process again).
+    pub fn has_pending(&self) -> bool {
+        // SAFETY: as in `recv`.
+        unsafe { self.cell.has_pending() }
+    }
+
     /// Takes the oldest signal (monitor notices, cancel requests, user signals).
     /// Check signals before messages to give them priority.
     pub fn recv_signal(&mut self) -> Option<Signal<M>> {

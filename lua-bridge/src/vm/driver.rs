@@ -319,7 +319,11 @@ impl LuaProcess {
             let Some(st) = vm.state() else {
                 return no_state();
             };
-            if !collected || st.ready.is_empty() {
+            // After a resume, collect again only when there is something to take (or new
+            // timers to arm): a message or event that comes later runs the process again.
+            if !collected
+                || (st.ready.is_empty() && (!st.timers_to_arm.is_empty() || cx.has_pending()))
+            {
                 if feed::collect(st, cx) {
                     feed::deliver(st);
                 }

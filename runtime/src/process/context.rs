@@ -70,6 +70,12 @@ impl ProcessContext<'_, '_> {
         }
     }
 
+    /// `true` when a message or an event may be waiting (see
+    /// [`Context::has_pending`](wippy_scheduler::Context::has_pending)).
+    pub fn has_pending(&self) -> bool {
+        !self.shell.events.is_empty() || self.cx.has_pending()
+    }
+
     /// The next lifecycle event (EXIT, LINK_DOWN when links are trapped, CANCEL), if one
     /// is waiting. Events always come before messages that wait beside them.
     pub fn recv_event(&mut self) -> Option<Event> {
