@@ -26,7 +26,25 @@ impl<K, const N: usize> Default for StringCache<K, N> {
     }
 }
 
-impl<K: PartialEq + Clone, const N: usize> StringCache<K, N> {
+/// A key of a [`StringCache`]: how to tell that two keys have the same string.
+pub(crate) trait CacheKey: Clone {
+    fn same(&self, other: &Self) -> bool;
+}
+
+impl CacheKey for wippy_runtime::pid::Pid {
+    fn same(&self, other: &Self) -> bool {
+        self == other
+    }
+}
+
+impl CacheKey for wippy_runtime::message::Topic {
+    /// A sender's topics are usually one shared string: compare addresses first.
+    fn same(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(self, other) || self == other
+    }
+}
+
+impl<K: CacheKey, const N: usize> StringCache<K, N> {
     /// Pushes the string of `key`, kept in slot `hash % N`: the cached one, or the one
     /// `make` pushes (then cached in place of what the slot held).
     ///
@@ -42,7 +60,7 @@ impl<K: PartialEq + Clone, const N: usize> StringCache<K, N> {
     ) -> LResult<()> {
         let slot = &mut self.slots[hash % N];
         if let Some((cached, r)) = slot {
-            if cached == key {
+            if cached.same(key) {
                 lua.push_ref(*r);
                 return Ok(());
             }
