@@ -85,6 +85,15 @@ impl EventKind {
             EventKind::Cancel => "pid.cancel",
         }
     }
+
+    /// [`topic`](Self::topic) as a C string (for bindings that take those).
+    pub fn topic_c(self) -> &'static std::ffi::CStr {
+        match self {
+            EventKind::Exit => c"pid.exit",
+            EventKind::LinkDown => c"pid.link.down",
+            EventKind::Cancel => c"pid.cancel",
+        }
+    }
 }
 
 impl fmt::Display for EventKind {
@@ -139,4 +148,16 @@ pub enum Envelope {
     Message(Message),
     /// A lifecycle event.
     Event(Event),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventKind;
+
+    #[test]
+    fn event_topics_as_c_strings_match() {
+        for kind in [EventKind::Exit, EventKind::LinkDown, EventKind::Cancel] {
+            assert_eq!(kind.topic_c().to_str(), Ok(kind.topic()));
+        }
+    }
 }

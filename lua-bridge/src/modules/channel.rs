@@ -77,7 +77,8 @@ pub(crate) fn new_channel(lua: Lua, st: &mut ProcState, cap: usize) -> LResult<C
 pub(crate) fn new_pinned_channel(lua: Lua, st: &mut ProcState, cap: usize) -> LResult<ChanId> {
     sweep::maybe_sweep(lua, st)?;
     let id = st.channels.create(cap);
-    lua.push_userdata(LuaChannel { id }, &CHANNEL);
+    // User value 1: the channel's receive case, made at the first `case_receive`.
+    lua.push_userdata_with(LuaChannel { id }, &CHANNEL, 1);
     Ok(id)
 }
 
@@ -95,9 +96,18 @@ fn this(lua: Lua) -> LResult<LuaChannel> {
 fn case_receive(lua: Lua) -> LResult<c_int> {
     let chan = this(lua)?.id;
     lua.ensure(3)?;
+    // A receive case names only its channel, so a channel keeps one and hands it out
+    // again: a `select` in a loop makes no new case per turn.
+    lua.push_user_value(1, 1);
+    if lua.kind(-1) == LUA_TUSERDATA {
+        return Ok(1);
+    }
+    lua.pop(1);
     lua.push_userdata_with(LuaCase { chan, send: false }, &CASE, 2);
     lua.push_value(1);
     lua.set_user_value(-2, 1);
+    lua.push_value(-1);
+    lua.set_user_value(1, 1);
     Ok(1)
 }
 

@@ -188,8 +188,13 @@ pub(crate) fn push_payloads(lua: Lua, message: &Message) -> LResult<()> {
 /// Pushes an event as the plain table `events()` delivers.
 pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
     lua.ensure(6)?;
-    lua.new_table(0, 6);
-    lua.push_str(event.kind.topic());
+    // kind, from, at, and result, error or reason when there is one.
+    let fields = 3
+        + i32::from(event.outcome.is_some())
+        + i32::from(matches!(event.outcome, Some(Outcome::Error(_))))
+        + i32::from(event.reason.is_some());
+    lua.new_table(0, fields);
+    lua.push_cstr(event.kind.topic_c());
     lua.set_field(-2, c"kind");
     match &event.from {
         Some(pid) => lua.push_str(pid.to_text().as_str()),
