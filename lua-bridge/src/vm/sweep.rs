@@ -6,7 +6,7 @@
 //! new channel's userdata becomes a key of a weak-keyed table of the process
 //! ([`ProcState::channel_keys`]), except while a feed keeps the channel (inbox, events,
 //! listen: an idle process pays no table for its inbox); `unlisten` enters the channel
-//! when it removes the feed. When the process makes a channel while the table holds
+//! when it removes the feed. When the process makes a channel while it has at least
 //! [`SWEEP_AFTER`] channels and twice as many as the last sweep kept, a sweep runs first:
 //!
 //! 1. a full collection clears the keys of the userdata nothing reaches;
