@@ -3,7 +3,8 @@
 //! Every program runs in a runtime of its own, built from a registry written to a temp
 //! directory: namespace `test`, a `process.host` `test:processes` (2 workers), a
 //! `terminal.host` `test:terminal`, the program as `test:<name>` (`method: main`,
-//! `modules: [time, json, logger, io]`) and the helper workers of `tests/lua/workers/`
+//! `modules: [time, json, logger, io]`, `imports: {wait: test:wait}`: the receive-with-a-
+//! timeout helpers of `tests/lua/lib/wait.lua`) and the helper workers of `tests/lua/workers/`
 //! as `test:<worker>`. The program is spawned on `test:processes`; it passes when it
 //! returns `true`, and fails when it returns `false, "reason"` or `nil, "reason"`,
 //! raises, or does not end within 10 seconds (the convention of the original's runner).
@@ -68,7 +69,7 @@ fn stem(path: &Path) -> String {
 
 fn lua_entry(yaml: &mut String, name: &str, file: &str) {
     yaml.push_str(&format!(
-        "  - name: {name}\n    kind: process.lua\n    source: file://{file}\n    method: main\n    modules: [{}]\n",
+        "  - name: {name}\n    kind: process.lua\n    source: file://{file}\n    method: main\n    modules: [{}]\n    imports: {{wait: test:wait}}\n",
         MODULES.join(", ")
     ));
 }
@@ -80,6 +81,9 @@ fn write_registry(dir: &Path, program: &Path) -> String {
          \x20 - name: processes\n    kind: process.host\n    host:\n      workers: 2\n    lifecycle:\n      auto_start: true\n\
          \x20 - name: terminal\n    kind: terminal.host\n    lifecycle:\n      auto_start: true\n",
     );
+    // The helpers every program and worker imports (`tests/lua/lib/`).
+    std::fs::copy(lua_dir().join("lib/wait.lua"), dir.join("wait.lua")).expect("copy lib");
+    yaml.push_str("  - name: wait\n    kind: library.lua\n    source: file://wait.lua\n");
     for worker in lua_files(&lua_dir().join("workers")) {
         let name = stem(&worker);
         let file = format!("{name}.lua");
@@ -337,19 +341,20 @@ fn limits_memory_limit() {
     );
 }
 
-/// Every program under `tests/lua/` (except the workers) has its `#[test]`, and every
-/// file stem (the entry name) is unique.
+/// Every program under `tests/lua/` (except the workers and the library in `lib/`) has
+/// its `#[test]`, and every file stem (the entry name) is unique.
 #[test]
 fn every_program_is_listed() {
     let mut missing = Vec::new();
     let mut stems: Vec<String> = lua_files(&lua_dir().join("workers"))
         .iter()
+        .chain(&lua_files(&lua_dir().join("lib")))
         .map(|p| stem(p))
         .collect();
     let mut groups: Vec<PathBuf> = std::fs::read_dir(lua_dir())
         .expect("read tests/lua")
         .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.is_dir() && !p.ends_with("workers"))
+        .filter(|p| p.is_dir() && !p.ends_with("workers") && !p.ends_with("lib"))
         .collect();
     groups.sort();
     for group in groups {

@@ -1,15 +1,7 @@
 -- cancel(pid, reason): the target gets a CANCEL event {kind, from, reason}; it can
 -- then exit on its own (normally).
-local time = require("time")
 
-local function receive(ch)
-  local timeout = time.after("2s")
-  local r = channel.select { ch:case_receive(), timeout:case_receive() }
-  if r.channel == timeout then
-    error("timeout")
-  end
-  return r.value
-end
+local receive = require("wait").receive
 
 local function main()
   local events = process.events()

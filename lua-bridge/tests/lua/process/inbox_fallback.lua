@@ -1,14 +1,7 @@
 -- A listener gets its topic; the inbox gets every other topic.
 local time = require("time")
 
-local function receive(ch)
-  local timeout = time.after("2s")
-  local r = channel.select { ch:case_receive(), timeout:case_receive() }
-  if r.channel == timeout then
-    return nil
-  end
-  return r.value
-end
+local receive = require("wait").try_receive
 
 local function main()
   local inbox = process.inbox()

@@ -1,14 +1,6 @@
 -- Messages from one sender arrive in the order sent (to self, and through a worker).
-local time = require("time")
 
-local function receive(ch)
-  local timeout = time.after("2s")
-  local r = channel.select { ch:case_receive(), timeout:case_receive() }
-  if r.channel == timeout then
-    error("timeout")
-  end
-  return r.value
-end
+local receive = require("wait").receive
 
 local function main()
   local inbox = process.inbox()

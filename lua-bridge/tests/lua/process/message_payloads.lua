@@ -1,16 +1,8 @@
 -- msg:payload(): nil with no payloads, a Payload with one, a Lua array of Payloads
 -- with several (each with :data()). Plain values come back equal; tables come back as
 -- fresh copies on every data() call, and the array is new on every payload() call.
-local time = require("time")
 
-local function receive(ch)
-  local timeout = time.after("2s")
-  local r = channel.select { ch:case_receive(), timeout:case_receive() }
-  if r.channel == timeout then
-    error("timeout")
-  end
-  return r.value
-end
+local receive = require("wait").receive
 
 local function main()
   local inbox = process.inbox()

@@ -2,16 +2,8 @@
 -- they fail as a send to any dead pid does (nil, err NOT_FOUND), even right after
 -- successful ones; a reserved topic is refused for a pid sent to before; another pid
 -- and a name in between change nothing.
-local time = require("time")
 
-local function receive(ch)
-  local timeout = time.after("2s")
-  local r = channel.select { ch:case_receive(), timeout:case_receive() }
-  if r.channel == timeout then
-    error("timeout")
-  end
-  return r.value
-end
+local receive = require("wait").receive
 
 local function main()
   local inbox = process.inbox()

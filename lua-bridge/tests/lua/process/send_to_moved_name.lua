@@ -3,14 +3,7 @@
 -- one still lives); once its owner exits, sends fail.
 local time = require("time")
 
-local function receive(ch)
-  local timeout = time.after("2s")
-  local r = channel.select { ch:case_receive(), timeout:case_receive() }
-  if r.channel == timeout then
-    error("timeout")
-  end
-  return r.value
-end
+local receive = require("wait").receive
 
 local function owner_of(name, inbox)
   assert(process.send(name, "who", 1))

@@ -1,14 +1,6 @@
 -- process.send to a pid and to a registered name both deliver; send returns true.
-local time = require("time")
 
-local function receive(ch)
-  local timeout = time.after("2s")
-  local r = channel.select { ch:case_receive(), timeout:case_receive() }
-  if r.channel == timeout then
-    error("timeout")
-  end
-  return r.value
-end
+local receive = require("wait").receive
 
 local function main()
   local inbox = process.inbox()

@@ -1,14 +1,6 @@
 -- After unlisten(ch), messages on that topic go to the inbox; listening again works.
-local time = require("time")
 
-local function receive(ch, d)
-  local timeout = time.after(d or "2s")
-  local r = channel.select { ch:case_receive(), timeout:case_receive() }
-  if r.channel == timeout then
-    return nil
-  end
-  return r.value
-end
+local receive = require("wait").try_receive
 
 local function main()
   local inbox = process.inbox()

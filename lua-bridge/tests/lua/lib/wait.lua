@@ -1,0 +1,28 @@
+-- Receiving with a timeout, shared by the test programs (a library.lua entry that the
+-- runner imports into every program and worker as "wait"), so that a program whose
+-- message never comes fails at once with a clear error instead of hanging the test.
+local time = require("time")
+
+local wait = {}
+
+-- The next value of channel `ch`, or nil once `d` (default "2s") has passed.
+function wait.try_receive(ch, d)
+  local timeout = time.after(d or "2s")
+  local r = channel.select { ch:case_receive(), timeout:case_receive() }
+  if r.channel == timeout then
+    return nil
+  end
+  return r.value
+end
+
+-- The next value of channel `ch`; raises "timeout" once `d` (default "2s") has passed.
+function wait.receive(ch, d)
+  local timeout = time.after(d or "2s")
+  local r = channel.select { ch:case_receive(), timeout:case_receive() }
+  if r.channel == timeout then
+    error("timeout", 2)
+  end
+  return r.value
+end
+
+return wait
