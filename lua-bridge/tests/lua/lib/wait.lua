@@ -5,24 +5,29 @@ local time = require("time")
 
 local wait = {}
 
--- The next value of channel `ch`, or nil once `d` (default "2s") has passed.
-function wait.try_receive(ch, d)
+-- Whether a value came on channel `ch` before `d` (default "2s") passed, and the value.
+local function next_value(ch, d)
   local timeout = time.after(d or "2s")
   local r = channel.select { ch:case_receive(), timeout:case_receive() }
-  if r.channel == timeout then
-    return nil
+  return r.channel ~= timeout, r.value
+end
+
+-- The next value of channel `ch`, or nil once `d` (default "2s") has passed.
+function wait.try_receive(ch, d)
+  local got, value = next_value(ch, d)
+  if got then
+    return value
   end
-  return r.value
+  return nil
 end
 
 -- The next value of channel `ch`; raises "timeout" once `d` (default "2s") has passed.
 function wait.receive(ch, d)
-  local timeout = time.after(d or "2s")
-  local r = channel.select { ch:case_receive(), timeout:case_receive() }
-  if r.channel == timeout then
+  local got, value = next_value(ch, d)
+  if not got then
     error("timeout", 2)
   end
-  return r.value
+  return value
 end
 
 return wait
