@@ -27,8 +27,12 @@ local function main()
   local handle = time.timer("30ms")
   local pending = time.after("60ms")
 
-  -- 5000 turns of the usual receive-with-timeout, plus a plain channel per turn.
+  -- 5000 turns of the usual receive-with-timeout, plus a plain channel per turn, and
+  -- now and then a ticker dropped while it ticks.
   for i = 1, 5000 do
+    if i % 50 == 0 then
+      time.ticker("1ms")
+    end
     local scratch = channel.new(1)
     scratch:send(i)
     local r = channel.select { scratch:case_receive(), time.after("1h"):case_receive() }
