@@ -11,7 +11,8 @@ use parking_lot::Mutex;
 use std::ffi::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The coroutine being resumed, as a raw `lua_State` address (0 when none).
+/// The preemption state of one process: the coroutine being resumed, and whether the
+/// watchdog asked this run to yield.
 #[derive(Debug, Default)]
 pub(crate) struct Preempt {
     running: Mutex<Running>,
