@@ -320,6 +320,7 @@ lua_tests! {
     sandbox_no_finalizers: "sandbox/no_finalizers",
     sandbox_recycled_vm_is_pristine: "sandbox/recycled_vm_is_pristine",
     sandbox_require_allowed: "sandbox/require_allowed",
+    sandbox_string_library_is_plain_table: "sandbox/string_library_is_plain_table",
     time_after: "time/after",
     time_invalid_durations: "time/invalid_durations",
     time_now_and_durations: "time/now_and_durations",

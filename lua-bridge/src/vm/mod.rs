@@ -14,5 +14,6 @@ pub(crate) mod preempt;
 pub(crate) mod setup;
 pub(crate) mod slot;
 pub(crate) mod state;
+pub(crate) mod string_view;
 pub(crate) mod strings;
 pub(crate) mod sweep;

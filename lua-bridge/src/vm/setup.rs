@@ -21,7 +21,7 @@ use super::state::state;
 use crate::compile::{CompiledEntry, Compiler};
 use crate::modules;
 use mlua::ffi;
-use std::ffi::{c_int, c_void};
+use std::ffi::c_int;
 use std::sync::Arc;
 use wippy_runtime::registry::Registry;
 
@@ -76,14 +76,7 @@ pub(crate) fn install(lua: Lua) -> LResult<c_int> {
     // SAFETY: the globals table is at -2, the metatable on top.
     unsafe { ffi::lua_setmetatable(lua.raw(), -2) };
     lua.pop(1);
-    // Strings: {__index = lazy_string} until the string library is opened.
-    lua.push_str("");
-    lua.new_table(0, 1);
-    lua.push_fn(cfn(lazy_string));
-    lua.set_field(-2, c"__index");
-    // SAFETY: a string at -2, the metatable on top (sets the metatable of all strings).
-    unsafe { ffi::lua_setmetatable(lua.raw(), -2) };
-    lua.pop(1);
+    super::string_view::install(lua);
     Ok(0)
 }
 
@@ -94,8 +87,9 @@ pub(crate) fn install(lua: Lua) -> LResult<c_int> {
 /// and the registry (through our functions), so:
 /// - the registry keeps only the main thread and its entries under light-userdata keys:
 ///   the userdata metatables (hidden from scripts by `__metatable`, so unchanged by
-///   them), the loaded chunks (`chunks.rs`) and the pristine `string` library, none of
-///   which a script can reach; references, the `require` cache and anything else go;
+///   them), the loaded chunks (`chunks.rs`) and the pristine `string` library with its
+///   views' metatable (`string_view.rs`), none of which a script can reach;
+///   references, the `require` cache and anything else go;
 /// - the globals table is a new, empty one (libraries reopen lazily into it, so a
 ///   script's changes to `string` or `math` die with it; `math` is reseeded at open);
 /// - the strings' metatable is the lazy one again.
@@ -162,9 +156,7 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
         return Ok(1);
     }
     match name {
-        b"string" => {
-            open_string(lua);
-        }
+        b"string" => super::string_view::open(lua),
         b"table" => call_open(lua, ffi::luaopen_table),
         b"math" => open_math(lua)?,
         b"coroutine" => {
@@ -213,6 +205,7 @@ fn open_base(lua: Lua) -> LResult<()> {
     lua.set_field(-2, c"setmetatable");
     lua.push_fn(cfn(require));
     lua.set_field(-2, c"require");
+    super::string_view::guard_base(lua, -1);
     lua.pop(1);
     Ok(())
 }
@@ -233,92 +226,9 @@ fn open_math(lua: Lua) -> LResult<()> {
     Ok(())
 }
 
-/// The registry key of the VM's pristine `string` library (its address).
-static PRISTINE_STRING: u8 = 0;
-
-/// Opens `string` (without `dump`) and makes it the strings' `__index`; pushes it.
-///
-/// The library is a copy of a pristine one the VM keeps (under a light-userdata key,
-/// so the scrub keeps it; no script ever gets the pristine table itself): copying a
-/// table costs a fraction of `luaopen_string`, which the short processes that follow
-/// each other in a reused VM would otherwise pay each time. [`forget_kept`] drops it.
-fn open_string(lua: Lua) {
-    let key = std::ptr::from_ref(&PRISTINE_STRING).cast::<c_void>();
-    // SAFETY: live state in protected mode (we run inside a Lua call, with room for the
-    // few values pushed here); raw reads and writes of the registry and of new tables.
-    unsafe {
-        if ffi::lua_rawgetp(lua.raw(), ffi::LUA_REGISTRYINDEX, key) != ffi::LUA_TTABLE {
-            lua.pop(1);
-            call_open(lua, ffi::luaopen_string);
-            lua.push_nil();
-            lua.set_field(-2, c"dump");
-            // Kept as a sequence {k1, v1, k2, v2, ...}: copying reads it by index, which
-            // is several times cheaper than walking a hash table with `lua_next`.
-            lua.new_table(40, 0);
-            let mut n = 0;
-            lua.push_nil();
-            while lua.next(-3) {
-                lua.push_value(-2);
-                n += 1;
-                ffi::lua_rawseti(lua.raw(), -4, n);
-                n += 1;
-                ffi::lua_rawseti(lua.raw(), -3, n);
-            }
-            lua.remove(-2);
-            lua.push_value(-1);
-            ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, key);
-        }
-        let pairs = ffi::lua_rawlen(lua.raw(), -1);
-        lua.new_table(0, c_int::try_from(pairs / 2).unwrap_or(0));
-        for i in (1..=pairs).step_by(2) {
-            let i = ffi::lua_Integer::try_from(i).unwrap_or(0);
-            ffi::lua_rawgeti(lua.raw(), -2, i);
-            ffi::lua_rawgeti(lua.raw(), -3, i + 1);
-            ffi::lua_rawset(lua.raw(), -3);
-        }
-        lua.remove(-2);
-        // The strings' metatable: {__index = this copy}.
-        lua.push_str("");
-        lua.new_table(0, 1);
-        lua.push_value(-3);
-        lua.set_field(-2, c"__index");
-        ffi::lua_setmetatable(lua.raw(), -2);
-        lua.pop(1);
-    }
-}
-
-/// Drops the pristine libraries the VM keeps for later processes (see [`open_string`]).
+/// Drops the pristine libraries the VM keeps for later processes.
 pub(crate) fn forget_kept(lua: Lua) {
-    let key = std::ptr::from_ref(&PRISTINE_STRING).cast::<c_void>();
-    lua.push_nil();
-    // SAFETY: live state, not running; assigning nil to a registry key allocates nothing
-    // and runs no Lua code.
-    unsafe { ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, key) };
-}
-
-/// `__index` of strings until the library is opened: opens it, then answers.
-fn lazy_string(lua: Lua) -> LResult<c_int> {
-    lua.ensure(6)?;
-    push_globals(lua);
-    let string = if lua.get_field(-1, c"string") == ffi::LUA_TTABLE {
-        lua.remove(-2);
-        true
-    } else {
-        lua.pop(2);
-        false
-    };
-    if !string {
-        open_string(lua);
-        push_globals(lua);
-        lua.push_value(-2);
-        lua.set_field(-2, c"string");
-        lua.pop(1);
-    }
-    // luaopen_string set the strings' metatable to {__index = string}: answer from it.
-    lua.push_value(2);
-    // SAFETY: the string table at -2, the key on top.
-    unsafe { ffi::lua_rawget(lua.raw(), -2) };
-    Ok(1)
+    super::string_view::forget(lua);
 }
 
 /// `os` with the clock functions only (reference §0).
@@ -359,6 +269,7 @@ fn setmetatable(lua: Lua) -> LResult<c_int> {
             )));
         }
     }
+    super::string_view::materialize(lua, 1);
     // SAFETY: live state; a table at 1.
     if unsafe { ffi::lua_getmetatable(lua.raw(), 1) } != 0 {
         let protected = lua.get_field(-1, c"__metatable") != ffi::LUA_TNIL;

@@ -26,7 +26,14 @@ local function violations()
 end
 
 local function main(parent)
+  -- Reads only: `string` stays as handed out until the pollution below.
   process.send(parent, "pristine", { violations = violations(), random = math.random(1, 1 << 40) })
+  -- Before anything else touches `string`: reach for what stands behind it.
+  local string_meta = getmetatable(string)
+  if type(string_meta) == "table" and type(string_meta.__index) == "table" then
+    string_meta.__index.upper = function() return "old" end
+    string_meta.__index.leaked = "old"
+  end
   leaked_global = "old"
   setmetatable(_G, { __index = function() return "old" end })
   string.leaked = "old"

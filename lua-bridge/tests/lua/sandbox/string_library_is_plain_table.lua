@@ -1,0 +1,28 @@
+-- `string` behaves as a plain table of the library's functions, whatever a process
+-- does with it first: next, rawget, rawset, pairs, getmetatable, setmetatable,
+-- assignments and method calls on strings (the runtime hands it out as a view of the
+-- VM's library and copies it in on such a first use). Each case runs as the first use in
+-- a worker of its own.
+local wait = require("wait")
+
+local CASES = {
+  "next", "rawget", "getmetatable", "pairs", "assign_nil", "rawset_nil", "setmetatable",
+  "add_method", "method_then_next", "strings_index", "table_insert",
+}
+
+local function main()
+  local events = process.events()
+  for _, case in ipairs(CASES) do
+    process.spawn_monitored("test:string_case_worker", "test:processes", case)
+    local exit = wait.receive(events)
+    if exit.result.error then
+      return false, case .. ": worker failed: " .. tostring(exit.result.error)
+    end
+    if exit.result.value ~= true then
+      return false, tostring(exit.result.value)
+    end
+  end
+  return true
+end
+
+return { main = main }
