@@ -8,6 +8,12 @@
 //! does so and readies the coroutine. Registrations the op left in other channels' queues
 //! carry the op's sequence number, so they are recognised as stale once the op is done,
 //! even after its slab slot is reused.
+//!
+//! The commonest wait, one coroutine in a plain receive, takes the [`INLINE`] op
+//! instead when it is free: kept in a field rather than the slab, and registered in no
+//! queue (it is always the channel's first receiver, so the channel consults it before
+//! its queue). A process blocked in `inbox:receive()` waits this way, and the driver
+//! hands it the next inbox message straight from the mailbox (`feed::collect`).
 
 use super::slot::Slot;
 use slab::Slab;
@@ -33,6 +39,24 @@ pub(crate) enum Feed {
     Listen { message: bool },
     /// A timer or ticker channel.
     Timer,
+}
+
+/// The op id of the inline receive (see [`Channels::block_receive`]).
+pub(crate) const INLINE: OpId = OpId::MAX;
+
+/// The registration of the inline receive, as its channel's first receiver.
+const INLINE_TICKET: Ticket = Ticket {
+    op: INLINE,
+    seq: 0,
+    case: 0,
+};
+
+/// The inline receive: a plain receive of coroutine `co` on `chan`.
+#[derive(Debug)]
+struct InlineReceive {
+    chan: ChanId,
+    co: CoId,
+    done: Option<Completion>,
 }
 
 /// A registration of a blocked op in a channel's queue.
@@ -114,6 +138,8 @@ pub(crate) struct Channels {
     pub(crate) garbage: Vec<Slot>,
     /// The channel count at which the next sweep may run (see `vm/sweep.rs`).
     pub(crate) sweep_at: usize,
+    /// The [`INLINE`] op, while taken.
+    inline: Option<InlineReceive>,
 }
 
 /// The immediate result of trying a case.
@@ -142,6 +168,13 @@ impl Channels {
             .collect()
     }
 
+    /// `true` while the inline receive waits on `chan`.
+    pub(crate) fn inline_waits_on(&self, chan: ChanId) -> bool {
+        self.inline
+            .as_ref()
+            .is_some_and(|r| r.chan == chan && r.done.is_none())
+    }
+
     fn live(&self, ticket: Ticket) -> bool {
         self.ops
             .get(ticket.op)
@@ -154,6 +187,20 @@ impl Channels {
     }
 
     fn complete_ticket(&mut self, op: OpId, seq: Option<u64>, completion: Completion) {
+        if op == INLINE {
+            match &mut self.inline {
+                Some(r) if r.done.is_none() => {
+                    r.done = Some(completion);
+                    self.completed.push_back(r.co);
+                }
+                _ => {
+                    if let Completion::Received(_, slot, _) = completion {
+                        self.garbage.push(slot);
+                    }
+                }
+            }
+            return;
+        }
         match self.ops.get_mut(op) {
             Some(entry) if entry.done.is_none() && seq.is_none_or(|s| s == entry.seq) => {
                 entry.done = Some(completion);
@@ -169,6 +216,9 @@ impl Channels {
 
     /// The first live blocked receiver of `chan`, removed from its queue.
     fn pop_receiver(&mut self, chan: ChanId) -> Option<Ticket> {
+        if self.inline_waits_on(chan) {
+            return Some(INLINE_TICKET);
+        }
         loop {
             let ticket = self.chans.get_mut(chan)?.recvq.pop_front()?;
             if self.live(ticket) {
@@ -179,6 +229,9 @@ impl Channels {
 
     /// `true` if a live blocked receiver waits on `chan` (stale registrations are dropped).
     pub(crate) fn has_receiver(&mut self, chan: ChanId) -> bool {
+        if self.inline_waits_on(chan) {
+            return true;
+        }
         loop {
             let Some(&ticket) = self.chans.get(chan).and_then(|c| c.recvq.front()) else {
                 return false;
@@ -358,8 +411,34 @@ impl Channels {
         op
     }
 
+    /// A plain receive of coroutine `co` on `chan` that could not complete now: the
+    /// [`INLINE`] op when it is free and no other receiver waits on `chan` (so that it
+    /// is the first), a new op otherwise.
+    pub(crate) fn block_receive(&mut self, co: CoId, chan: ChanId) -> OpId {
+        if self.inline.is_none() && self.chans.contains(chan) && !self.has_receiver(chan) {
+            self.inline = Some(InlineReceive {
+                chan,
+                co,
+                done: None,
+            });
+            return INLINE;
+        }
+        self.block(co, smallvec::smallvec![Case::Recv(chan)], None)
+    }
+
     /// Takes a completed op out (when its coroutine resumes).
     pub(crate) fn take(&mut self, op: OpId) -> Option<Op> {
+        if op == INLINE {
+            if self.inline.as_ref().is_none_or(|r| r.done.is_none()) {
+                return None;
+            }
+            return self.inline.take().map(|r| Op {
+                co: r.co,
+                seq: 0,
+                select: None,
+                done: r.done,
+            });
+        }
         if self.ops.get(op).is_some_and(|o| o.done.is_some()) {
             Some(self.ops.remove(op))
         } else {
@@ -369,6 +448,9 @@ impl Channels {
 
     /// `true` while `op` waits.
     pub(crate) fn is_pending(&self, op: OpId) -> bool {
+        if op == INLINE {
+            return self.inline.as_ref().is_some_and(|r| r.done.is_none());
+        }
         self.ops.get(op).is_some_and(|o| o.done.is_none())
     }
 
@@ -388,6 +470,10 @@ impl Channels {
             Vec::new()
         };
         let senders: Vec<(Ticket, Slot)> = c.sendq.drain(..).collect();
+        let inline = c.buf.is_empty() && self.inline_waits_on(chan);
+        if inline {
+            self.complete(INLINE, Completion::Received(0, Slot::Nil, false));
+        }
         for ticket in receivers {
             self.complete_ticket(
                 ticket.op,

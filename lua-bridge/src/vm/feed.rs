@@ -5,7 +5,7 @@
 //! their channels as Rust values; both are plain Rust, run at every step. The Lua value
 //! is built when a coroutine receives one ([`Slot::push`]).
 
-use super::channel::{ChanId, Completion, Feed};
+use super::channel::{ChanId, Completion, Feed, INLINE};
 use super::lua::Lua;
 use super::slot::Slot;
 use super::state::{ProcState, TimerTarget};
@@ -22,7 +22,9 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
         st.pending_events.push_back(event);
     }
     while let Some(message) = cx.recv_message() {
-        st.incoming.push_back(message);
+        if let Err(message) = hand_to_inbox_receiver(st, message) {
+            st.incoming.push_back(message);
+        }
     }
     if !st.timers_to_arm.is_empty() || !st.timers.is_empty() {
         collect_timers(st, cx);
@@ -33,6 +35,28 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
     !st.incoming.is_empty()
         || (st.events.is_some() && !st.pending_events.is_empty())
         || !st.ticks.is_empty()
+}
+
+/// Completes the inline receive with `message` when it waits on the inbox and
+/// `message` is the inbox's next (it routes there and nothing routed earlier waits):
+/// the commonest delivery, without the queue, the router and the channel's offer.
+/// Gives the message back otherwise.
+fn hand_to_inbox_receiver(st: &mut ProcState, message: Message) -> Result<(), Message> {
+    let Some((inbox, _)) = st.inbox else {
+        return Err(message);
+    };
+    if !st.incoming.is_empty()
+        || !st.channels.inline_waits_on(inbox)
+        || st.router.route_of(&message.topic) != Some(Route::Inbox(inbox))
+        || st.router.has_waiting_for(inbox)
+    {
+        return Err(message);
+    }
+    st.channels.complete(
+        INLINE,
+        Completion::Received(0, Slot::Message(message), true),
+    );
+    Ok(())
 }
 
 /// Arms the timers made since the last step and completes or feeds the fired ones.

@@ -35,7 +35,10 @@ pub(crate) fn block(
             "cannot block here (inside a C call such as a metamethod or a table.sort comparator)"
         }));
     }
-    let op = st.channels.block(st.current, cases, select);
+    let op = match (select, cases.as_slice()) {
+        (None, [Case::Recv(chan)]) => st.channels.block_receive(st.current, *chan),
+        (select, _) => st.channels.block(st.current, cases, select),
+    };
     st.blocked_on = Some(op);
     Ok(Ret::Block(op))
 }
