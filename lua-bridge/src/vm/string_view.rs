@@ -6,7 +6,8 @@
 //! whose metatable reads missing keys from the pristine library. The pristine library
 //! and the views' metatable are made once per VM and kept across the processes that
 //! reuse it, under a light-userdata key of the registry (so the scrub keeps them, see
-//! `setup::reset`). A read costs one more table lookup; nothing is copied.
+//! `setup::reset`); a process that settles to wait long drops them ([`forget`]). A read
+//! costs one more table lookup; nothing is copied.
 //!
 //! The view cannot be told from the plain copy it stands for. Whatever could tell the
 //! difference first *materialises* it — copies the library in and removes the
@@ -22,7 +23,11 @@
 //!
 //! Until a process touches `string`, strings have a *lazy* metatable ([`install`]): its
 //! `__index` opens the view on the first method call. `getmetatable` given a string
-//! opens it first too, so a script sees `getmetatable("").__index == string`.
+//! opens it first too, so a script sees `getmetatable("").__index == string`. Like the
+//! views' metatable, the lazy one is the VM's, never handed to a script.
+//!
+//! Both metatables bear a mark (a field under their light-userdata key), which is how
+//! the guards know them, also after [`forget`] dropped the registry's copies.
 //!
 //! Everything here runs on the process's own thread, inside Lua calls. The raw C
 //! functions below own no Rust values, so a Lua error (a bad argument, memory) may jump
@@ -32,9 +37,9 @@ use super::lua::{CFn, LResult, Lua, cfn};
 use mlua::ffi;
 use std::ffi::{CStr, c_int, c_void};
 
-/// The registry key of the views' metatable (its address).
+/// The registry key of the views' metatable, and its mark (its address).
 static VIEW_META: u8 = 0;
-/// The registry key of the strings' lazy metatable of the running process.
+/// The registry key of the strings' lazy metatable, and its mark.
 static LAZY_META: u8 = 0;
 
 fn meta_key() -> *const c_void {
@@ -45,19 +50,47 @@ fn lazy_key() -> *const c_void {
     std::ptr::from_ref(&LAZY_META).cast::<c_void>()
 }
 
-/// Gives strings a new lazy metatable, `{__index = lazy_string}` (for a new process).
+/// Marks the table on top as one of ours made for `key`: the light-userdata key no script
+/// can make (so no script can forge the mark, and no script ever gets the table).
+fn mark(lua: Lua, key: *const c_void) {
+    lua.push_bool(true);
+    // SAFETY: live state in protected mode; the table at -2, the value on top.
+    unsafe { ffi::lua_rawsetp(lua.raw(), -2, key) };
+}
+
+/// `true` if the table at `idx` bears the mark of `key` (see [`mark`]).
+///
+/// # Safety
+///
+/// `l` is a live thread with a table at `idx` and room for one value.
+unsafe fn marked(l: *mut ffi::lua_State, idx: c_int, key: *const c_void) -> bool {
+    // SAFETY: guaranteed by the caller; a raw read.
+    unsafe {
+        let found = ffi::lua_rawgetp(l, idx, key) != ffi::LUA_TNIL;
+        ffi::lua_settop(l, -2);
+        found
+    }
+}
+
+/// Gives strings the lazy metatable, `{__index = lazy_string}` (for a new process).
+/// The VM makes it once and keeps it: no script ever gets it, because `getmetatable`
+/// given a string opens the library first, which replaces it.
 pub(crate) fn install(lua: Lua) {
     lua.push_str("");
-    lua.new_table(0, 1);
-    lua.push_fn(cfn(lazy_string));
-    lua.set_field(-2, c"__index");
-    lua.push_value(-1);
-    // SAFETY: live state in protected mode: the registry takes a copy of the metatable,
-    // then the metatable of all strings is set (a string at -2, the metatable on top).
-    unsafe {
-        ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, lazy_key());
-        ffi::lua_setmetatable(lua.raw(), -2);
+    // SAFETY: live state in protected mode; a raw read of the registry.
+    if unsafe { ffi::lua_rawgetp(lua.raw(), ffi::LUA_REGISTRYINDEX, lazy_key()) } != ffi::LUA_TTABLE
+    {
+        lua.pop(1);
+        lua.new_table(0, 2);
+        lua.push_fn(cfn(lazy_string));
+        lua.set_field(-2, c"__index");
+        mark(lua, lazy_key());
+        lua.push_value(-1);
+        // SAFETY: live state in protected mode; the registry takes the copy on top.
+        unsafe { ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, lazy_key()) };
     }
+    // SAFETY: a string at -2, the metatable on top (sets the metatable of all strings).
+    unsafe { ffi::lua_setmetatable(lua.raw(), -2) };
     lua.pop(1);
 }
 
@@ -106,13 +139,14 @@ pub(crate) fn open(lua: Lua) {
             ffi::lua_callk(lua.raw(), 0, 1, 0, None);
             lua.push_nil();
             lua.set_field(-2, c"dump");
-            lua.new_table(0, 3);
+            lua.new_table(0, 4);
             lua.insert(-2);
             lua.set_field(-2, c"__index");
             lua.push_fn(view_newindex as CFn);
             lua.set_field(-2, c"__newindex");
             lua.push_fn(view_pairs as CFn);
             lua.set_field(-2, c"__pairs");
+            mark(lua, meta_key());
             lua.push_value(-1);
             ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, meta_key());
         }
@@ -129,13 +163,15 @@ pub(crate) fn open(lua: Lua) {
     }
 }
 
-/// Drops the pristine library and the metatable the VM keeps (the views of live
+/// Drops the pristine library and the metatables the VM keeps (the views of live
 /// processes keep them alive until those end).
 pub(crate) fn forget(lua: Lua) {
-    lua.push_nil();
-    // SAFETY: live state, not running; assigning nil to a registry key allocates nothing
-    // and runs no Lua code.
-    unsafe { ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, meta_key()) };
+    for key in [meta_key(), lazy_key()] {
+        lua.push_nil();
+        // SAFETY: live state, not running; assigning nil to a registry key allocates
+        // nothing and runs no Lua code.
+        unsafe { ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, key) };
+    }
 }
 
 /// Replaces the base functions in [`GUARDED`] (in the table at `globals`) with closures
@@ -173,10 +209,7 @@ unsafe fn materialize_raw(l: *mut ffi::lua_State, idx: c_int) {
         if ffi::lua_getmetatable(l, idx) == 0 {
             return;
         }
-        ffi::lua_rawgetp(l, ffi::LUA_REGISTRYINDEX, meta_key());
-        let is_view = ffi::lua_rawequal(l, -1, -2) != 0;
-        ffi::lua_settop(l, -2);
-        if !is_view {
+        if !marked(l, -1, meta_key()) {
             ffi::lua_settop(l, -2);
             return;
         }
@@ -248,9 +281,8 @@ unsafe extern "C-unwind" fn guarded(l: *mut ffi::lua_State) -> c_int {
     // `lazy_string` (our function) and nothing else.
     unsafe {
         if ffi::lua_type(l, 1) == ffi::LUA_TSTRING && ffi::lua_getmetatable(l, 1) != 0 {
-            ffi::lua_rawgetp(l, ffi::LUA_REGISTRYINDEX, lazy_key());
-            let lazy = ffi::lua_rawequal(l, -1, -2) != 0;
-            ffi::lua_settop(l, -3);
+            let lazy = marked(l, -1, lazy_key());
+            ffi::lua_settop(l, -2);
             if lazy {
                 ffi::lua_getfield(l, 1, c"len".as_ptr());
                 ffi::lua_settop(l, -2);

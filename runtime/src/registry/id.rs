@@ -8,8 +8,10 @@ use std::sync::Arc;
 ///
 /// The namespace is dotted (`app.test.process`); the name may hold dots and dashes
 /// (`submit_task.endpoint`, `relay-service`). Neither part is empty or holds white space.
-/// Cloning shares one `Arc<str>`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Cloning shares one `Arc<str>`. Equality, hashing and order are those of the whole id
+/// as a string (the colon's place follows from it), so maps keyed by ids can be read
+/// with a `&str` ([`Borrow<str>`](std::borrow::Borrow)).
+#[derive(Clone)]
 pub struct EntryId {
     full: Arc<str>,
     /// Byte offset of the first `:`.
@@ -61,6 +63,38 @@ impl EntryId {
     /// The whole id, `namespace:name`.
     pub fn as_str(&self) -> &str {
         &self.full
+    }
+}
+
+impl PartialEq for EntryId {
+    fn eq(&self, other: &EntryId) -> bool {
+        self.full == other.full
+    }
+}
+
+impl Eq for EntryId {}
+
+impl std::hash::Hash for EntryId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for EntryId {
+    fn partial_cmp(&self, other: &EntryId) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EntryId {
+    fn cmp(&self, other: &EntryId) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::borrow::Borrow<str> for EntryId {
+    fn borrow(&self) -> &str {
+        self.as_str()
     }
 }
 

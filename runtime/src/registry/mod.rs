@@ -35,7 +35,7 @@ mod lock;
 mod parse;
 mod yaml;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 pub use duration::{ParseDurationError, parse_duration};
@@ -55,7 +55,7 @@ pub use parse::parse_file;
 pub struct Registry {
     /// In load order: directories, then files by path, then file order.
     entries: Vec<Entry>,
-    index: HashMap<EntryId, usize>,
+    index: FxHashMap<EntryId, usize>,
 }
 
 impl Registry {
@@ -67,7 +67,8 @@ impl Registry {
     /// among `entries`; every one found.
     pub fn from_entries(entries: Vec<Entry>) -> Result<Registry, LoadErrors> {
         let mut errors = Vec::new();
-        let mut index: HashMap<EntryId, usize> = HashMap::with_capacity(entries.len());
+        let mut index: FxHashMap<EntryId, usize> =
+            FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
         let mut kept = Vec::with_capacity(entries.len());
         for entry in entries {
             if let Some(&first) = index.get(entry.id()) {
@@ -119,7 +120,7 @@ impl Registry {
 
     /// The entry with this id, written `ns:name`.
     pub fn get_str(&self, id: &str) -> Option<&Entry> {
-        id.parse().ok().and_then(|id| self.get(&id))
+        self.index.get(id).map(|&i| &self.entries[i])
     }
 
     /// Every entry, in load order.

@@ -2,12 +2,13 @@
 -- does with it first: next, rawget, rawset, pairs, getmetatable, setmetatable,
 -- assignments and method calls on strings (the runtime hands it out as a view of the
 -- VM's library and copies it in on such a first use). Each case runs as the first use in
--- a worker of its own.
+-- a worker of its own; two cases use it again after the worker first waited.
 local wait = require("wait")
 
 local CASES = {
   "next", "rawget", "getmetatable", "pairs", "assign_nil", "rawset_nil", "setmetatable",
-  "add_method", "method_then_next", "strings_index", "table_insert",
+  "add_method", "method_then_next", "strings_index", "table_insert", "view_then_wait",
+  "wait_then_strings_index",
 }
 
 local function main()
