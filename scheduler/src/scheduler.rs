@@ -7,7 +7,7 @@ use crate::error::{BuildError, NotFound, SendError, SpawnError};
 use crate::notifier::Notifier;
 use crate::pid::Pid;
 use crate::process::{Exit, Process, Reason, Signal, SpawnOptions};
-use crate::shared::{Metrics, Shared};
+use crate::shared::{Metrics, Placement, Shared};
 use crate::worker;
 use crossbeam_deque::Worker as LocalQueue;
 use std::sync::Arc;
@@ -266,6 +266,20 @@ impl<M: Send + Sync + 'static> Handle<M> {
     pub fn send_signal(&self, pid: Pid, signal: M) -> Result<(), SendError<M>> {
         self.shared
             .signal(pid, Signal::User(signal))
+            .map_err(|SendError(signal)| match signal {
+                Signal::User(m) => SendError(m),
+                _ => unreachable!("a user signal comes back as it went in"),
+            })
+    }
+
+    /// Sends a [`Signal::User`] that is a *notice* rather than a request, such as news of
+    /// another process's exit: as the scheduler's own exit notices ([`Signal::Down`]), it
+    /// wakes `pid` at the back of the worker's queue instead of running it next, so it
+    /// does not push out a process just woken by a reply, and a process that watches many
+    /// others takes their notices in batches.
+    pub fn send_notice(&self, pid: Pid, signal: M) -> Result<(), SendError<M>> {
+        self.shared
+            .signal_at(pid, Signal::User(signal), Placement::Back)
             .map_err(|SendError(signal)| match signal {
                 Signal::User(m) => SendError(m),
                 _ => unreachable!("a user signal comes back as it went in"),

@@ -224,6 +224,16 @@ impl<M: Send + Sync + 'static> Shared<M> {
         } else {
             Placement::Next
         };
+        self.signal_at(pid, signal, placement)
+    }
+
+    /// As [`signal`](Self::signal), with the placement given.
+    pub(crate) fn signal_at(
+        self: &Arc<Self>,
+        pid: Pid,
+        signal: Signal<M>,
+        placement: Placement,
+    ) -> Result<(), SendError<Signal<M>>> {
         self.deliver(pid, signal, |cell| &cell.signals, placement)
     }
 

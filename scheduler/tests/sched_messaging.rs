@@ -300,3 +300,67 @@ fn mailbox_ref_delivers_in_order_and_fails_once_the_process_exits() {
     assert_eq!(mailbox.send(7).unwrap_err(), SendError(7));
     assert!(handle.mailbox(receiver.pid()).is_none());
 }
+
+/// Which of two waiting processes runs first after one step wakes `first` with a message
+/// and then `second` with `wake_second` (one worker, so the order is the queue's).
+fn order_after_two_wakes(
+    wake_second: fn(
+        &wippy_scheduler::Handle<&'static str>,
+        Pid,
+    ) -> Result<(), SendError<&'static str>>,
+) -> Vec<&'static str> {
+    let scheduler = wippy_scheduler::Builder::new()
+        .workers(1)
+        .build::<&'static str>()
+        .unwrap();
+    let handle = scheduler.handle();
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let started = Arc::new(AtomicUsize::new(0));
+    let waiter = |name: &'static str| {
+        let order = Arc::clone(&order);
+        let started = Arc::clone(&started);
+        let mut first_step = true;
+        move |cx: &mut Context<'_, &'static str>| {
+            if std::mem::take(&mut first_step) {
+                started.fetch_add(1, Ordering::SeqCst);
+            }
+            let woken = cx.recv().is_some() || cx.recv_signal().is_some();
+            if woken {
+                order.lock().unwrap().push(name);
+                return Step::Done(None);
+            }
+            Step::Wait
+        }
+    };
+    let first = handle.spawn_joinable(waiter("first")).unwrap();
+    let second = handle.spawn_joinable(waiter("second")).unwrap();
+    while started.load(Ordering::SeqCst) < 2 {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let (to_first, to_second) = (first.pid(), second.pid());
+    handle
+        .spawn(move |cx: &mut Context<'_, &'static str>| {
+            cx.send(to_first, "reply").unwrap();
+            wake_second(&cx.handle(), to_second).unwrap();
+            Step::Done(None)
+        })
+        .unwrap();
+    first.join_timeout(WAIT).expect("first finished");
+    second.join_timeout(WAIT).expect("second finished");
+    order.lock().unwrap().clone()
+}
+
+#[test]
+fn a_notice_does_not_push_out_a_process_woken_to_run_next() {
+    // A signal, like a message, takes the worker's LIFO slot: the process woken last
+    // runs first.
+    assert_eq!(
+        order_after_two_wakes(|handle, pid| handle.send_signal(pid, "signal")),
+        ["second", "first"]
+    );
+    // A notice queues behind: the process the reply woke keeps its turn.
+    assert_eq!(
+        order_after_two_wakes(|handle, pid| handle.send_notice(pid, "notice")),
+        ["first", "second"]
+    );
+}
