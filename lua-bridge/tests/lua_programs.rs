@@ -277,6 +277,7 @@ lua_tests! {
     process_many_messages: "process/many_messages",
     process_message_methods: "process/message_methods",
     process_message_payloads: "process/message_payloads",
+    process_message_strings_asked_late: "process/message_strings_asked_late",
     process_monitor_dead: "process/monitor_dead",
     process_monitor_explicit: "process/monitor_explicit",
     process_no_link_down_on_normal: "process/no_link_down_on_normal",

@@ -26,17 +26,41 @@ use wippy_runtime::payload::ErrorKind;
 use wippy_runtime::{Dest, RuntimeError, SpawnSpec};
 
 /// A message from the inbox (or from `listen(t, {message = true})`), as Lua holds it:
-/// plain data, so the userdata needs no finalizer. Its user values are the topic (1),
-/// the sender's PID text or `""` (2), and the payload (3) as [`Held`] says.
+/// plain data, so the userdata needs no finalizer. Its sender and topic are indices into
+/// the process's [`Received`](crate::vm::received::Received), turned into strings only by
+/// `:from()` and `:topic()`. User value 1 is the payload as [`Held`] says; user values 2
+/// and 3 hold the topic and the sender's PID text when they could not be indexed.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LuaMessage {
     held: Held,
+    topic: TopicAt,
+    sender: Sender,
 }
 
-/// How a message's payload is kept in its user value 3.
+/// Where a message's topic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TopicAt {
+    /// At this index of the process's received topics.
+    Indexed(u16),
+    /// In user value 2, as a string.
+    Text,
+}
+
+/// Who sent a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sender {
+    /// Nobody known (sent from outside any process): `:from()` gives `""`.
+    Unknown,
+    /// The PID with this counter on the process's received host of this index.
+    Indexed { host: u8, counter: u64 },
+    /// In user value 3, as the PID's text.
+    Text,
+}
+
+/// How a message's payload is kept in its user value 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Held {
-    /// No payload (user value 3 is nil).
+    /// No payload (user value 1 is nil).
     Nothing,
     /// One payload that is a plain Lua value (nil, boolean, number or string), held as
     /// that value: a payload object is made from it when `payload()` asks.
@@ -67,14 +91,55 @@ fn message(lua: Lua) -> LResult<LuaMessage> {
 }
 
 fn message_topic(lua: Lua) -> LResult<c_int> {
-    message(lua)?;
-    lua.push_user_value(1, 1);
+    let m = message(lua)?;
+    push_topic(lua, m)?;
     Ok(1)
 }
 
+/// Pushes the topic string of message `m` (at argument 1).
+fn push_topic(lua: Lua, m: LuaMessage) -> LResult<()> {
+    let i = match m.topic {
+        TopicAt::Text => {
+            lua.push_user_value(1, 2);
+            return Ok(());
+        }
+        TopicAt::Indexed(i) => i,
+    };
+    let received = state(lua)?.received.as_deref_mut().ok_or_else(|| {
+        Raise::from("internal error (bug): a message without its process's topics")
+    })?;
+    let Some(topic) = received.topic(i).cloned() else {
+        return Err(Raise::from(
+            "internal error (bug): a message topic out of range",
+        ));
+    };
+    // A topic's text is usually one allocation shared by its sender's messages.
+    let slot = Arc::as_ptr(&topic).cast::<u8>() as usize >> 4;
+    received
+        .topics
+        .push(lua, &topic, slot, |lua, t| lua.push_str(t))
+}
+
 fn message_from(lua: Lua) -> LResult<c_int> {
-    message(lua)?;
-    lua.push_user_value(1, 2);
+    let m = message(lua)?;
+    match m.sender {
+        Sender::Unknown => lua.push_str(""),
+        Sender::Text => lua.push_user_value(1, 3),
+        Sender::Indexed { host, counter } => {
+            let received = state(lua)?.received.as_deref_mut().ok_or_else(|| {
+                Raise::from("internal error (bug): a message without its process's senders")
+            })?;
+            let Some(pid) = received.pid(host, counter) else {
+                return Err(Raise::from(
+                    "internal error (bug): a message sender out of range",
+                ));
+            };
+            let slot = usize::try_from(counter).unwrap_or(0);
+            received.pids.push(lua, &pid, slot, |lua, pid| {
+                lua.push_str(pid.to_text().as_str());
+            })?;
+        }
+    }
     Ok(1)
 }
 
@@ -83,16 +148,16 @@ fn message_payload(lua: Lua) -> LResult<c_int> {
     lua.ensure(4)?;
     match m.held {
         Held::Nothing => lua.push_nil(),
-        Held::Payload => lua.push_user_value(1, 3),
+        Held::Payload => lua.push_user_value(1, 1),
         Held::Value => {
-            lua.push_user_value(1, 3);
+            lua.push_user_value(1, 1);
             let p = to_payload(lua, -1).map_err(|e| Raise::from(e.to_string()))?;
             lua.pop(1);
             super::payload::push_payload_userdata(lua, p);
         }
         Held::Many => {
             // A new table each call: the caller may change it.
-            lua.push_user_value(1, 3);
+            lua.push_user_value(1, 1);
             let n = lua.raw_len(-1);
             lua.new_table(c_int::try_from(n).unwrap_or(0), 0);
             for i in 1..=i64::try_from(n).unwrap_or(0) {
@@ -106,8 +171,9 @@ fn message_payload(lua: Lua) -> LResult<c_int> {
 }
 
 fn message_tostring(lua: Lua) -> LResult<c_int> {
-    message(lua)?;
-    lua.push_user_value(1, 1);
+    let m = message(lua)?;
+    lua.ensure(3)?;
+    push_topic(lua, m)?;
     let topic = lua.string(-1).unwrap_or_default();
     lua.push_str(&format!("process.Message{{topic={topic}}}"));
     Ok(1)
@@ -131,23 +197,43 @@ pub(crate) fn push_message(lua: Lua, message: Message) -> LResult<()> {
         1 => Held::Payload,
         _ => Held::Many,
     };
-    lua.push_userdata_with(LuaMessage { held }, &MESSAGE, 3);
-    let strings = state(lua)?.received.get_or_insert_default();
-    let topic_slot = Arc::as_ptr(&topic).cast::<u8>() as usize >> 4;
-    strings
-        .topics
-        .push(lua, &topic, topic_slot, |lua, t| lua.push_str(t))?;
-    lua.set_user_value(-2, 1);
-    match &from {
-        Some(pid) => {
-            let pid_slot = usize::try_from(pid.counter()).unwrap_or(0);
-            strings.pids.push(lua, pid, pid_slot, |lua, pid| {
-                lua.push_str(pid.to_text().as_str());
-            })?;
-        }
-        None => lua.push_str(""),
+    let received = state(lua)?.received.get_or_insert_default();
+    let topic_at = received
+        .topic_index(&topic)
+        .map_or(TopicAt::Text, TopicAt::Indexed);
+    let sender = match &from {
+        None => Sender::Unknown,
+        Some(pid) => received
+            .host_index(pid)
+            .map_or(Sender::Text, |host| Sender::Indexed {
+                host,
+                counter: pid.counter(),
+            }),
+    };
+    let user_values = if sender == Sender::Text {
+        3
+    } else if topic_at == TopicAt::Text {
+        2
+    } else {
+        c_int::from(held != Held::Nothing)
+    };
+    lua.push_userdata_with(
+        LuaMessage {
+            held,
+            topic: topic_at,
+            sender,
+        },
+        &MESSAGE,
+        user_values,
+    );
+    if topic_at == TopicAt::Text {
+        lua.push_str(&topic);
+        lua.set_user_value(-2, 2);
     }
-    lua.set_user_value(-2, 2);
+    if let (Sender::Text, Some(pid)) = (sender, &from) {
+        lua.push_str(pid.to_text().as_str());
+        lua.set_user_value(-2, 3);
+    }
     match held {
         Held::Nothing => return Ok(()),
         Held::Value => push_payload(lua, &payloads[0])?,
@@ -163,7 +249,7 @@ pub(crate) fn push_message(lua: Lua, message: Message) -> LResult<()> {
             }
         }
     }
-    lua.set_user_value(-2, 3);
+    lua.set_user_value(-2, 1);
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub(crate) mod lua;
 pub(crate) mod ops;
 pub(crate) mod pool;
 pub(crate) mod preempt;
+pub(crate) mod received;
 pub(crate) mod setup;
 pub(crate) mod slot;
 pub(crate) mod state;

@@ -9,7 +9,6 @@
 use super::channel::{ChanId, Channels, CoId, Feed, OpId};
 use super::lua::{LResult, Lua, Raise};
 use super::setup::LuaEnv;
-use super::strings::StringCache;
 use mlua::ffi;
 use rustc_hash::FxHashMap;
 use slab::Slab;
@@ -18,7 +17,6 @@ use std::ffi::c_int;
 use std::sync::Arc;
 use std::time::Duration;
 use wippy_runtime::message::{Event, Message, Topic};
-use wippy_runtime::pid::Pid;
 use wippy_runtime::process::{ProcessHandle, Target};
 use wippy_runtime::router::Router;
 use wippy_scheduler::Timer;
@@ -78,13 +76,6 @@ pub(crate) struct SendCache {
     pub(crate) topic: Option<Topic>,
 }
 
-/// The Lua strings of the senders and topics of received messages.
-#[derive(Debug, Default)]
-pub(crate) struct ReceivedStrings {
-    pub(crate) pids: StringCache<Pid, 4>,
-    pub(crate) topics: StringCache<Topic, 4>,
-}
-
 /// What the Lua functions of one process share with its driver.
 #[derive(Debug)]
 pub(crate) struct ProcState {
@@ -127,8 +118,9 @@ pub(crate) struct ProcState {
     pub(crate) has_sent: bool,
     /// What the last send resolved (allocated at the second send).
     pub(crate) sent: Option<Box<SendCache>>,
-    /// The strings of received messages (allocated at the first message received).
-    pub(crate) received: Option<Box<ReceivedStrings>>,
+    /// The senders' hosts and the topics of received messages, and their strings
+    /// (allocated at the first message received).
+    pub(crate) received: Option<Box<super::received::Received>>,
     /// Registry references to `process.event` and `process.registry`, once read.
     pub(crate) event_table: Option<c_int>,
     pub(crate) registry_table: Option<c_int>,
