@@ -261,8 +261,8 @@ lua_tests! {
     process_chain_cascade: "process/chain_cascade",
     process_channel_identity: "process/channel_identity",
     process_combined_channels: "process/combined_channels",
-    #[ignore = "absent (see the README): process.exec"]
     process_exec: "process/exec",
+    process_exec_waits_apart: "process/exec_waits_apart",
     process_exit_error: "process/exit_error",
     process_exit_normal: "process/exit_normal",
     process_exit_seen_by_new_process: "process/exit_seen_by_new_process",

@@ -525,7 +525,7 @@ fn split_traceback(text: &str) -> (&str, Option<&str>) {
 
 /// `e` with the traceback of the Lua code calling the running bound function as its stack;
 /// `e` as it is when no Lua code is running (a call straight from Rust).
-fn with_traceback(lua: Lua, e: ErrorValue) -> ErrorValue {
+pub(crate) fn with_traceback(lua: Lua, e: ErrorValue) -> ErrorValue {
     // Level 0 is the bound function itself, level 1 its caller.
     let s = lua.traceback(1);
     if s.is_empty() || s.trim_end() == "stack traceback:" {

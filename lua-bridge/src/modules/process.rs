@@ -10,19 +10,20 @@
 //! process pays for the names it reads, not a table of thirty functions; `process.event`
 //! and `process.registry` are built on first use and kept.
 
-use super::errors::{fail, push_error};
+use super::errors::{fail, push_error, with_traceback};
 use crate::modules::channel::{channel_id, new_pinned_channel};
 use crate::value::{push_payload, to_payload};
-use crate::vm::channel::Feed;
+use crate::vm::channel::{Cases, Completion, Feed};
 use crate::vm::lua::{
-    CFn, LResult, LUA_TSTRING, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index,
+    CFn, LResult, LUA_TSTRING, LUA_TTABLE, Lua, Raise, Ret, UserType, blocking, cfn, method_index,
 };
+use crate::vm::ops::block;
 use crate::vm::state::{ProcState, state};
 use std::ffi::c_int;
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 use wippy_runtime::message::{Event, Message, Outcome, Payloads, Topic};
-use wippy_runtime::payload::ErrorKind;
+use wippy_runtime::payload::{ErrorKind, ErrorValue};
 use wippy_runtime::{Dest, RuntimeError, SpawnSpec};
 
 /// A message from the inbox (or from `listen(t, {message = true})`), as Lua holds it:
@@ -437,6 +438,68 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
 fn spawn(lua: Lua) -> LResult<c_int> {
     spawn_with(lua, false, false)
 }
+
+/// `process.exec(id, host, ...)`: spawns the process and waits for its end; its result
+/// value (and nil), or nil and its error. The wait is on the process's EXIT, which the
+/// driver takes out of the event stream (`feed::collect`), so `events()` never sees it.
+fn exec(lua: Lua) -> LResult<Ret> {
+    let (Some(entry), Some(host)) = (lua.string(1), lua.string(2)) else {
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "process.exec: entry id and host id must be strings",
+        )
+        .map(Ret::Values);
+    };
+    let args = match payloads(lua, 3) {
+        Ok(p) => p,
+        Err(e) => {
+            lua.push_nil();
+            push_error(lua, e);
+            return Ok(Ret::Values(2));
+        }
+    };
+    let st = state(lua)?;
+    // Blocks first (which raises where this coroutine cannot wait), so that nothing is
+    // spawned for a call that cannot take its result.
+    let ret = block(lua, st, Cases::new(), None)?;
+    let Ret::Block(op) = ret else {
+        return Ok(ret);
+    };
+    let mut spec = SpawnSpec::new(entry, host).args(args);
+    spec.monitor = true;
+    match st.handle.spawn(spec) {
+        Ok(pid) => {
+            st.execs.insert(pid, op);
+        }
+        Err(error) => {
+            let error = with_traceback(lua, ErrorValue::new(error.kind(), error.to_string()));
+            state(lua)?
+                .channels
+                .complete(op, Completion::Exited(Outcome::Error(Arc::new(error))));
+        }
+    }
+    Ok(ret)
+}
+
+/// Pushes what `process.exec` returns for a process that ended with `outcome`.
+///
+/// # Errors
+///
+/// As [`push_payload`].
+pub(crate) fn push_exec_result(lua: Lua, outcome: Outcome) -> LResult<c_int> {
+    match outcome {
+        Outcome::Normal(value) => {
+            push_payload(lua, &value)?;
+            lua.push_nil();
+        }
+        Outcome::Error(error) => {
+            lua.push_nil();
+            push_error(lua, error);
+        }
+    }
+    Ok(2)
+}
 fn spawn_monitored(lua: Lua) -> LResult<c_int> {
     spawn_with(lua, false, true)
 }
@@ -717,6 +780,7 @@ fn process_index(lua: Lua) -> LResult<c_int> {
         Some(b"id") => cfn(id),
         Some(b"send") => cfn(send),
         Some(b"spawn") => cfn(spawn),
+        Some(b"exec") => blocking(exec),
         Some(b"spawn_monitored") => cfn(spawn_monitored),
         Some(b"spawn_linked") => cfn(spawn_linked),
         Some(b"spawn_linked_monitored") => cfn(spawn_linked_monitored),

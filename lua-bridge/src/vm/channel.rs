@@ -102,6 +102,8 @@ pub(crate) enum Completion {
     Woke,
     /// A terminal read ended.
     Read(crate::modules::io::ReadResult),
+    /// A process run by `process.exec` ended.
+    Exited(wippy_runtime::message::Outcome),
 }
 
 /// A blocked operation.

@@ -10,7 +10,7 @@ use super::lua::Lua;
 use super::slot::Slot;
 use super::state::{ProcState, TimerTarget};
 use std::time::SystemTime;
-use wippy_runtime::message::Message;
+use wippy_runtime::message::{Event, EventKind, Message};
 use wippy_runtime::process::ProcessContext;
 use wippy_runtime::router::{Route, Sink};
 
@@ -19,7 +19,9 @@ use wippy_runtime::router::{Route, Sink};
 /// [`deliver`] has work.
 pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bool {
     while let Some(event) = cx.recv_event() {
-        st.pending_events.push_back(event);
+        if let Err(event) = end_exec(st, event) {
+            st.pending_events.push_back(event);
+        }
     }
     while let Some(message) = cx.recv_message() {
         if let Err(message) = hand_to_inbox_receiver(st, message) {
@@ -35,6 +37,22 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
     !st.incoming.is_empty()
         || (st.events.is_some() && !st.pending_events.is_empty())
         || !st.ticks.is_empty()
+}
+
+/// Completes the wait of a `process.exec` call when `event` is the EXIT of the process
+/// it runs (that EXIT is the call's, not the `events()` channel's). Gives the event back
+/// otherwise.
+fn end_exec(st: &mut ProcState, event: Event) -> Result<(), Event> {
+    if st.execs.is_empty() || event.kind != EventKind::Exit || event.outcome.is_none() {
+        return Err(event);
+    }
+    let Some(op) = event.from.as_ref().and_then(|pid| st.execs.remove(pid)) else {
+        return Err(event);
+    };
+    if let Some(outcome) = event.outcome {
+        st.channels.complete(op, Completion::Exited(outcome));
+    }
+    Ok(())
 }
 
 /// Completes the inline receive with `message` when it waits on the inbox and

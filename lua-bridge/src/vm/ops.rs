@@ -60,6 +60,9 @@ pub(crate) fn answer(lua: Lua, op: OpId) -> LResult<Ret> {
         (Completion::SendClosed, _) => return Err(Raise::from("send on closed channel")),
         (Completion::Woke, _) => 0,
         (Completion::Read(result), _) => crate::modules::io::push_read_result(lua, result)?,
+        (Completion::Exited(outcome), _) => {
+            crate::modules::process::push_exec_result(lua, outcome)?
+        }
         (Completion::Received(_, value, ok), None) => {
             value.push(lua)?;
             lua.push_bool(ok);

@@ -102,6 +102,8 @@ pub(crate) struct ProcState {
     pub(crate) next_timer: u64,
     pub(crate) timers_to_arm: Vec<u64>,
     pub(crate) reads: Vec<PendingRead>,
+    /// Processes run by `process.exec`, and the op of the coroutine waiting for each.
+    pub(crate) execs: FxHashMap<wippy_runtime::pid::Pid, OpId>,
     pub(crate) coroutines: Slab<Co>,
     /// Coroutines to run, with how they resume.
     pub(crate) ready: VecDeque<(CoId, Resume)>,
@@ -154,6 +156,7 @@ impl ProcState {
             next_timer: 0,
             timers_to_arm: Vec::new(),
             reads: Vec::new(),
+            execs: FxHashMap::default(),
             coroutines: Slab::new(),
             ready: VecDeque::new(),
             current: 0,
@@ -221,13 +224,14 @@ impl ProcState {
     }
 
     /// `true` when something outside the coroutines can still wake one: a subscription
-    /// (inbox, events, listen), a timer, or a terminal read.
+    /// (inbox, events, listen), a timer, a terminal read, or a process run by `exec`.
     pub(crate) fn has_external_wakers(&self) -> bool {
         self.inbox.is_some()
             || self.events.is_some()
             || !self.listens.is_empty()
             || !self.timers.is_empty()
             || !self.reads.is_empty()
+            || !self.execs.is_empty()
     }
 }
 
