@@ -302,8 +302,8 @@ lua_tests! {
     process_spawn_basic: "process/spawn_basic",
     process_spawn_many: "process/spawn_many",
     process_spawn_unknown: "process/spawn_unknown",
-    #[ignore = "absent (see the README): process.with_options/with_context (Spawner)"]
     process_spawner: "process/spawner",
+    process_spawner_details: "process/spawner_details",
     process_star_cascade: "process/star_cascade",
     #[ignore = "absent (see the README): the subscribe/unsubscribe globals"]
     process_subscribe_global: "process/subscribe_global",

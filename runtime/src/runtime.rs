@@ -60,6 +60,9 @@ pub struct SpawnSpec {
     pub monitor: bool,
     /// A waiter told of the child's outcome (for callers outside any process).
     pub waiter: Option<Arc<ExitWaiter>>,
+    /// A name registered to the child before it runs; the spawn fails with
+    /// [`RuntimeError::NameTaken`] (and nothing runs) when another process holds it.
+    pub name: Option<String>,
 }
 
 impl SpawnSpec {
@@ -72,6 +75,7 @@ impl SpawnSpec {
             link: false,
             monitor: false,
             waiter: None,
+            name: None,
         }
     }
 
@@ -102,6 +106,12 @@ impl SpawnSpec {
     /// Tells `waiter` the child's outcome.
     pub fn waiter(mut self, waiter: Arc<ExitWaiter>) -> SpawnSpec {
         self.waiter = Some(waiter);
+        self
+    }
+
+    /// Registers `name` to the child before it runs (see [`SpawnSpec::name`]).
+    pub fn named(mut self, name: impl Into<String>) -> SpawnSpec {
+        self.name = Some(name.into());
         self
     }
 }
@@ -277,7 +287,14 @@ impl Runtime {
             link: spec.link,
             monitor: spec.monitor,
         };
-        self.spawn_record(&host, Some(entry.id().clone()), body, ties, spec.waiter)
+        self.spawn_record(
+            &host,
+            Some(entry.id().clone()),
+            body,
+            ties,
+            spec.waiter,
+            spec.name.as_deref(),
+        )
     }
 
     /// Spawns a Rust body on `host`, with no entry and tied to nobody.
@@ -299,7 +316,7 @@ impl Runtime {
             link: false,
             monitor: false,
         };
-        self.spawn_record(&host, None, Box::new(body), ties, waiter)
+        self.spawn_record(&host, None, Box::new(body), ties, waiter, None)
     }
 
     fn spawn_record(
@@ -309,6 +326,7 @@ impl Runtime {
         mut body: Box<dyn ProcessBody>,
         ties: Ties<'_>,
         waiter: Option<Arc<ExitWaiter>>,
+        name: Option<&str>,
     ) -> Result<Pid, RuntimeError> {
         let pid = self.next_pid(host);
         let mut relations = Relations::default();
@@ -343,6 +361,14 @@ impl Runtime {
         // does in its first step (send to itself, spawn monitored children whose EXIT
         // comes back at once) finds it.
         self.inner.directory.insert(record.clone());
+        if let Some(name) = name {
+            if let Err(error) = self.inner.names.register(name, &record) {
+                // It never existed for anyone but its spawner; the body is dropped unrun.
+                self.inner.directory.remove(&pid);
+                self.abandon(&record);
+                return Err(error);
+            }
+        }
         let running = Running::new(self.clone(), record.clone(), body);
         let slot = match host.handle().spawn_with(running, options) {
             Ok(slot) => slot,
@@ -674,6 +700,7 @@ impl Runtime {
             std::mem::take(&mut *relations)
         };
         let pid = &record.pid;
+        self.inner.names.release(pid, &relations.names);
         for other in relations.links.iter().chain(relations.monitors.iter()) {
             if let Some(other) = self.inner.directory.get(other.counter()) {
                 other.with_live(|theirs| {

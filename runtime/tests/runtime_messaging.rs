@@ -216,3 +216,31 @@ fn a_panicking_body_ends_only_its_process_with_an_error() {
         Ok(String::new())
     );
 }
+
+#[test]
+fn a_named_spawn_registers_before_the_child_runs_or_fails_without_running() {
+    let h = Harness::new();
+    let spawn = |name: &str| {
+        h.rt.spawn(wippy_runtime::SpawnSpec::new("test:probe", common::HOST).named(name))
+    };
+    let first = spawn("solo").expect("a free name spawns");
+    // Registered by the spawn call itself.
+    assert_eq!(h.rt.lookup("solo"), Ok(first.clone()));
+    let spawned_before = h.rt.metrics().spawned;
+    assert_eq!(
+        spawn("solo"),
+        Err(RuntimeError::NameTaken("solo".into())),
+        "a held name refuses the spawn"
+    );
+    assert_eq!(h.rt.metrics().spawned, spawned_before, "nothing ran");
+    assert_eq!(
+        h.rt.lookup("solo"),
+        Ok(first.clone()),
+        "the holder keeps it"
+    );
+    // The name goes with its holder, and the next named spawn takes it.
+    h.tell(&first, "fail", &["boom"]);
+    h.wait_dead(&first);
+    let second = spawn("solo").expect("the released name spawns again");
+    assert_eq!(h.rt.lookup("solo"), Ok(second));
+}

@@ -8,4 +8,5 @@ pub mod json;
 pub(crate) mod logger;
 pub mod payload;
 pub(crate) mod process;
+pub(crate) mod spawner;
 pub(crate) mod time;

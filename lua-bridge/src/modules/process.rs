@@ -781,6 +781,8 @@ fn process_index(lua: Lua) -> LResult<c_int> {
         Some(b"send") => cfn(send),
         Some(b"spawn") => cfn(spawn),
         Some(b"exec") => blocking(exec),
+        Some(b"with_context") => cfn(super::spawner::new_with_context),
+        Some(b"with_options") => cfn(super::spawner::new_with_options),
         Some(b"spawn_monitored") => cfn(spawn_monitored),
         Some(b"spawn_linked") => cfn(spawn_linked),
         Some(b"spawn_linked_monitored") => cfn(spawn_linked_monitored),

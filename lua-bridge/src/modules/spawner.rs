@@ -1,0 +1,253 @@
+//! Spawners (reference §1.2): `process.with_options(t)` and `process.with_context(t)`
+//! make an immutable `process.Spawner`; each of its `with_*` methods returns a new one,
+//! and its `spawn`, `spawn_monitored`, `spawn_linked` and `spawn_linked_monitored` work as
+//! the `process` functions of the same names, with what the spawner carries:
+//! - `with_name(name)` registers the name to the child before it runs. When another
+//!   process holds the name, nothing is spawned: that process gets the messages and its
+//!   PID is returned ("spawn or signal", as the original's hosts do);
+//! - `with_message(topic, ...)` queues a message that the child (or the name's holder)
+//!   receives right after the spawn, from no sender (`msg:from()` is `""`);
+//! - `with_context(t)` and `with_options(t)` keep string-keyed values for the child.
+//!   No module reads them yet: the original's `ctx` module and its lifecycle options
+//!   (network selection, security) are absent from this runtime, so they change nothing;
+//! - `with_actor(a)` and `with_scope(s)` take a security actor or scope, which this
+//!   runtime has no module to make: they always raise.
+//!
+//! A spawner is a userdata owned by the script that made it; it holds Rust values only
+//! (dropped by its finalizer) and is never shared with another process.
+
+use super::errors::{fail, push_error};
+use crate::value::to_payload;
+use crate::vm::lua::{CFn, LResult, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index};
+use crate::vm::state::state;
+use std::ffi::c_int;
+use wippy_runtime::message::{Payloads, Topic};
+use wippy_runtime::payload::{ErrorKind, Map, Payload};
+use wippy_runtime::{Dest, RuntimeError, SpawnSpec};
+
+/// What a spawner carries into its spawns.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Spawner {
+    name: Option<String>,
+    messages: Vec<(Topic, Payloads)>,
+    context: Map,
+    options: Map,
+}
+
+method_index!(fn spawner_index {
+    b"with_context" => cfn(with_context),
+    b"with_options" => cfn(with_options),
+    b"with_name" => cfn(with_name),
+    b"with_message" => cfn(with_message),
+    b"with_actor" => cfn(with_actor),
+    b"with_scope" => cfn(with_scope),
+    b"spawn" => cfn(spawn),
+    b"spawn_monitored" => cfn(spawn_monitored),
+    b"spawn_linked" => cfn(spawn_linked),
+    b"spawn_linked_monitored" => cfn(spawn_linked_monitored),
+});
+
+static SPAWNER: UserType<Spawner> = UserType::new(
+    c"process.Spawner",
+    Some(spawner_index as CFn),
+    &[("__tostring", cfn(spawner_tostring))],
+);
+
+/// `process.with_context(t)`: a spawner carrying the context values of `t`.
+pub(crate) fn new_with_context(lua: Lua) -> LResult<c_int> {
+    let mut spawner = Spawner::default();
+    string_keyed(lua, 1, "context", &mut spawner.context)?;
+    lua.push_userdata(spawner, &SPAWNER);
+    Ok(1)
+}
+
+/// `process.with_options(t)`: a spawner carrying the options of `t`.
+pub(crate) fn new_with_options(lua: Lua) -> LResult<c_int> {
+    let mut spawner = Spawner::default();
+    string_keyed(lua, 1, "options", &mut spawner.options)?;
+    lua.push_userdata(spawner, &SPAWNER);
+    Ok(1)
+}
+
+/// The spawner at argument 1, cloned (methods return new spawners).
+fn this(lua: Lua) -> LResult<Spawner> {
+    lua.userdata(1, &SPAWNER)
+        .map(|s| s.clone())
+        .ok_or_else(|| Raise::from("expected a process.Spawner (use spawner:method())"))
+}
+
+/// Adds the entries of the table at `idx` to `into`; raises for a key that is not a
+/// string (`what` names the table in the error).
+fn string_keyed(lua: Lua, idx: c_int, what: &str, into: &mut Map) -> LResult<()> {
+    if lua.kind(idx) != LUA_TTABLE {
+        return Err(Raise::from(format!(
+            "bad argument #{idx} ({what} table expected, got {})",
+            lua.type_name(idx)
+        )));
+    }
+    let table = match to_payload(lua, idx) {
+        Ok(Payload::Map(map)) => map,
+        Ok(Payload::Array(items)) if items.is_empty() => return Ok(()),
+        Ok(_) => return Err(Raise::from(format!("{what} keys must be strings"))),
+        Err(e) => return Err(Raise::from(format!("{what}: {e}"))),
+    };
+    for (key, value) in table.iter() {
+        let Some(key) = key.as_str() else {
+            return Err(Raise::from(format!("{what} keys must be strings")));
+        };
+        into.insert(key, value.clone());
+    }
+    Ok(())
+}
+
+fn with_context(lua: Lua) -> LResult<c_int> {
+    let mut spawner = this(lua)?;
+    string_keyed(lua, 2, "context", &mut spawner.context)?;
+    lua.push_userdata(spawner, &SPAWNER);
+    Ok(1)
+}
+
+fn with_options(lua: Lua) -> LResult<c_int> {
+    let mut spawner = this(lua)?;
+    string_keyed(lua, 2, "options", &mut spawner.options)?;
+    lua.push_userdata(spawner, &SPAWNER);
+    Ok(1)
+}
+
+fn with_name(lua: Lua) -> LResult<c_int> {
+    let mut spawner = this(lua)?;
+    match lua.string(2) {
+        Some(name) if !name.is_empty() => spawner.name = Some(name),
+        Some(_) => {
+            return Err(Raise::from(
+                "bad argument #1 to 'with_name' (name cannot be empty)",
+            ));
+        }
+        None => {
+            return Err(Raise::from(format!(
+                "bad argument #1 to 'with_name' (string expected, got {})",
+                lua.type_name(2)
+            )));
+        }
+    }
+    lua.push_userdata(spawner, &SPAWNER);
+    Ok(1)
+}
+
+fn with_message(lua: Lua) -> LResult<c_int> {
+    let mut spawner = this(lua)?;
+    let Some(topic) = lua.string(2) else {
+        return Err(Raise::from(format!(
+            "bad argument #1 to 'with_message' (string expected, got {})",
+            lua.type_name(2)
+        )));
+    };
+    if topic.starts_with('@') {
+        return Err(Raise::from(
+            "bad argument #1 to 'with_message' (cannot send to @ topics)",
+        ));
+    }
+    let mut payloads = Payloads::new();
+    for i in 3..=lua.top() {
+        payloads.push(to_payload(lua, i).map_err(|e| Raise::from(format!("with_message: {e}")))?);
+    }
+    spawner.messages.push((Topic::from(topic), payloads));
+    lua.push_userdata(spawner, &SPAWNER);
+    Ok(1)
+}
+
+fn with_actor(lua: Lua) -> LResult<c_int> {
+    this(lua)?;
+    Err(Raise::from(
+        "bad argument #1 to 'with_actor' (Actor expected: this runtime has no security module to make one)",
+    ))
+}
+
+fn with_scope(lua: Lua) -> LResult<c_int> {
+    this(lua)?;
+    Err(Raise::from(
+        "bad argument #1 to 'with_scope' (Scope expected: this runtime has no security module to make one)",
+    ))
+}
+
+fn spawner_tostring(lua: Lua) -> LResult<c_int> {
+    let spawner = this(lua)?;
+    let name = spawner.name.as_deref().unwrap_or("");
+    lua.push_str(&format!("process.Spawner{{name={name}}}"));
+    Ok(1)
+}
+
+fn spawn(lua: Lua) -> LResult<c_int> {
+    spawn_with(lua, false, false)
+}
+fn spawn_monitored(lua: Lua) -> LResult<c_int> {
+    spawn_with(lua, false, true)
+}
+fn spawn_linked(lua: Lua) -> LResult<c_int> {
+    spawn_with(lua, true, false)
+}
+fn spawn_linked_monitored(lua: Lua) -> LResult<c_int> {
+    spawn_with(lua, true, true)
+}
+
+/// `spawner:spawn*(id, host, ...)`: the child's PID, or the PID of the process holding
+/// the spawner's name; `nil, err` when neither.
+fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
+    let spawner = this(lua)?;
+    let (Some(entry), Some(host)) = (lua.string(2), lua.string(3)) else {
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "spawn: entry id and host id must be strings",
+        );
+    };
+    let mut args = Payloads::new();
+    for i in 4..=lua.top() {
+        match to_payload(lua, i) {
+            Ok(p) => args.push(p),
+            Err(e) => {
+                lua.push_nil();
+                push_error(lua, e.to_error_value());
+                return Ok(2);
+            }
+        }
+    }
+    let st = state(lua)?;
+    let runtime = st.handle.runtime().clone();
+    let holder = |name: &str| runtime.lookup(name).ok();
+    // Spawn or signal: a held name gets the messages instead of a new process.
+    if let Some(existing) = spawner.name.as_deref().and_then(holder) {
+        deliver(&runtime, &existing, spawner.messages);
+        lua.push_str(existing.to_text().as_str());
+        return Ok(1);
+    }
+    let mut spec = SpawnSpec::new(entry, host).args(args);
+    spec.link = link;
+    spec.monitor = monitor;
+    spec.name.clone_from(&spawner.name);
+    let spawned = match st.handle.spawn(spec) {
+        // Taken between the look and the spawn: signal its holder.
+        Err(RuntimeError::NameTaken(name)) => holder(&name).ok_or(RuntimeError::NameTaken(name)),
+        other => other,
+    };
+    match spawned {
+        Ok(pid) => {
+            deliver(&runtime, &pid, spawner.messages);
+            lua.push_str(pid.to_text().as_str());
+            Ok(1)
+        }
+        Err(error) => fail(lua, error.kind(), error.to_string()),
+    }
+}
+
+/// Sends the spawner's messages to `pid`, from no sender. A process that already ended
+/// loses them, as any message sent to it would be.
+fn deliver(
+    runtime: &wippy_runtime::Runtime,
+    pid: &wippy_runtime::pid::Pid,
+    messages: Vec<(Topic, Payloads)>,
+) {
+    for (topic, payloads) in messages {
+        let _ = runtime.send(Dest::Pid(pid), topic, payloads);
+    }
+}
