@@ -305,7 +305,7 @@ lua_tests! {
     process_spawner: "process/spawner",
     process_spawner_details: "process/spawner_details",
     process_star_cascade: "process/star_cascade",
-    #[ignore = "absent (see the README): the subscribe/unsubscribe globals"]
+    process_subscribe_details: "process/subscribe_details",
     process_subscribe_global: "process/subscribe_global",
     process_terminate: "process/terminate",
     process_terminate_busy: "process/terminate_busy",

@@ -628,21 +628,109 @@ fn unlisten(lua: Lua) -> LResult<c_int> {
             "process.unlisten expects a channel from process.listen",
         ));
     };
-    let st = state(lua)?;
-    if let Some(topic) = st.router.topic_of(id).cloned() {
-        if let Some((_, r)) = st.listens.remove(&topic) {
-            lua.unref(r);
-        }
-        st.router.unsubscribe(id);
-        st.feeds.remove(&id);
-        st.channels.close(id);
-        // No feed keeps it now: from here on it lives as long as Lua reaches it.
-        lua.ensure(1)?;
-        lua.push_value(1);
-        crate::vm::sweep::track(lua, st)?;
-        lua.pop(1);
-    }
+    detach(lua, id)?;
     Ok(0)
+}
+
+/// Removes the topic subscription of channel `id` (the userdata at argument 1) and closes
+/// the channel; `false` when it had none.
+fn detach(lua: Lua, id: crate::vm::channel::ChanId) -> LResult<bool> {
+    let st = state(lua)?;
+    let Some(topic) = st.router.topic_of(id).cloned() else {
+        return Ok(false);
+    };
+    if let Some((_, r)) = st.listens.remove(&topic) {
+        lua.unref(r);
+    }
+    st.router.unsubscribe(id);
+    st.feeds.remove(&id);
+    st.channels.close(id);
+    // No feed keeps it now: from here on it lives as long as Lua reaches it.
+    lua.ensure(1)?;
+    lua.push_value(1);
+    crate::vm::sweep::track(lua, st)?;
+    lua.pop(1);
+    Ok(true)
+}
+
+/// The global `subscribe(topic, ch)`: `ch`, a channel of the script's own, receives the
+/// raw payloads of messages on `topic`, as a `process.listen(topic)` channel would; pushes
+/// `ch`. `nil, err` when another channel has the topic or `ch` is fed already (the
+/// inbox, the events, a listen or timer channel, another topic).
+pub(crate) fn subscribe(lua: Lua) -> LResult<c_int> {
+    let Some(topic) = lua.string(1) else {
+        return Err(Raise::from(format!(
+            "bad argument #1 to 'subscribe' (string expected, got {})",
+            lua.type_name(1)
+        )));
+    };
+    let Some(id) = channel_id(lua, 2) else {
+        return Err(Raise::from(format!(
+            "bad argument #2 to 'subscribe' (channel expected, got {})",
+            lua.type_name(2)
+        )));
+    };
+    if topic.starts_with('@') {
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            format!("subscribe: topic {topic:?} is reserved"),
+        );
+    }
+    let st = state(lua)?;
+    let topic = Topic::from(topic);
+    match st.listens.get(&topic) {
+        Some(&(existing, _)) if existing == id => {
+            lua.push_value(2);
+            return Ok(1);
+        }
+        Some(_) => {
+            return fail(
+                lua,
+                ErrorKind::AlreadyExists,
+                format!("subscribe: topic {topic:?} already has a channel"),
+            );
+        }
+        None => {}
+    }
+    if st.feeds.contains_key(&id) {
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "subscribe: the channel is fed already (inbox, events, a listen, a timer or another topic)",
+        );
+    }
+    lua.ensure(2)?;
+    lua.push_value(2);
+    let r = lua.new_ref();
+    let st = state(lua)?;
+    st.feeds.insert(id, Feed::Listen { message: false });
+    st.listens.insert(topic.clone(), (id, r));
+    st.router.subscribe(topic, id);
+    lua.push_value(2);
+    Ok(1)
+}
+
+/// The global `unsubscribe(ch)`: detaches and closes a channel `subscribe` (or
+/// `process.listen`) attached; `true`, or `false, err` when it had no topic.
+pub(crate) fn unsubscribe(lua: Lua) -> LResult<c_int> {
+    let Some(id) = channel_id(lua, 1) else {
+        return Err(Raise::from(format!(
+            "bad argument #1 to 'unsubscribe' (channel expected, got {})",
+            lua.type_name(1)
+        )));
+    };
+    if detach(lua, id)? {
+        lua.push_bool(true);
+        return Ok(1);
+    }
+    lua.ensure(4)?;
+    lua.push_bool(false);
+    push_error(
+        lua,
+        ErrorValue::new(ErrorKind::NotFound, "unsubscribe: the channel has no topic"),
+    );
+    Ok(2)
 }
 
 fn get_options(lua: Lua) -> LResult<c_int> {

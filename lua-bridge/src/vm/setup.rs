@@ -169,6 +169,8 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
         b"channel" => modules::channel::open(lua)?,
         b"errors" => modules::errors::open(lua)?,
         b"payload" => modules::payload::open(lua)?,
+        b"subscribe" => lua.push_fn(cfn(modules::process::subscribe)),
+        b"unsubscribe" => lua.push_fn(cfn(modules::process::unsubscribe)),
         _ => {
             lua.push_nil();
             return Ok(1);
