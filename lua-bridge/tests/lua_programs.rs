@@ -314,8 +314,8 @@ lua_tests! {
     process_trap_links_default: "process/trap_links_default",
     process_unlisten: "process/unlisten",
     process_unmonitor: "process/unmonitor",
-    #[ignore = "absent (see the README): process.upgrade"]
     process_upgrade: "process/upgrade",
+    process_upgrade_keeps_the_process: "process/upgrade_keeps_the_process",
     sandbox_absent_globals: "sandbox/absent_globals",
     sandbox_io_outside_terminal: "sandbox/io_outside_terminal",
     sandbox_isolation: "sandbox/isolation",

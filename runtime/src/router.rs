@@ -160,6 +160,12 @@ impl<T: Copy + PartialEq> Router<T> {
             .any(|m| self.route_of(&m.topic).map(Route::target) == Some(target))
     }
 
+    /// Takes every waiting message out, in order (a process that replaces its code hands
+    /// them to the new one).
+    pub fn take_waiting(&mut self) -> VecDeque<Message> {
+        std::mem::take(&mut self.waiting)
+    }
+
     /// The first waiting message that would go to `target`, taken out of the queue (a
     /// receiver on a rendezvous target pulls this way).
     pub fn take_for(&mut self, target: T) -> Option<(Route<T>, Message)> {

@@ -15,7 +15,8 @@ use crate::modules::channel::{channel_id, new_pinned_channel};
 use crate::value::{push_payload, to_payload};
 use crate::vm::channel::{Cases, Completion, Feed};
 use crate::vm::lua::{
-    CFn, LResult, LUA_TSTRING, LUA_TTABLE, Lua, Raise, Ret, UserType, blocking, cfn, method_index,
+    CFn, LResult, LUA_TNIL, LUA_TNONE, LUA_TSTRING, LUA_TTABLE, Lua, Raise, Ret, UserType,
+    blocking, cfn, method_index,
 };
 use crate::vm::ops::block;
 use crate::vm::state::{ProcState, state};
@@ -470,7 +471,7 @@ fn exec(lua: Lua) -> LResult<Ret> {
     spec.monitor = true;
     match st.handle.spawn(spec) {
         Ok(pid) => {
-            st.execs.insert(pid, op);
+            st.execs.insert(pid, Some(op));
         }
         Err(error) => {
             let error = with_traceback(lua, ErrorValue::new(error.kind(), error.to_string()));
@@ -479,6 +480,71 @@ fn exec(lua: Lua) -> LResult<Ret> {
                 .complete(op, Completion::Exited(Outcome::Error(Arc::new(error))));
         }
     }
+    Ok(ret)
+}
+
+/// `process.upgrade(id_or_nil, ...)`: goes on as entry `id` (nil: the running one) with
+/// `main(...)`, in a new VM, keeping the PID, its links, monitors and names, and the
+/// messages and events not yet received (see `LuaProcess::upgrade`). Does not return;
+/// `nil, err` when `id` names no Lua process entry or does not compile.
+fn upgrade(lua: Lua) -> LResult<Ret> {
+    let id = match lua.kind(1) {
+        LUA_TNIL | LUA_TNONE => None,
+        LUA_TSTRING => lua.string(1),
+        _ => {
+            return Err(Raise::from(format!(
+                "bad argument #1 to 'upgrade' (string or nil expected, got {})",
+                lua.type_name(1)
+            )));
+        }
+    };
+    let args = match payloads(lua, 2) {
+        Ok(p) => p,
+        Err(e) => {
+            lua.push_nil();
+            push_error(lua, e);
+            return Ok(Ret::Values(2));
+        }
+    };
+    let st = state(lua)?;
+    let compiled = match id.as_deref().filter(|id| !id.is_empty()) {
+        None => st.entry.clone(),
+        Some(id) => {
+            let env = st.env.clone();
+            let Some(entry) = env.registry.get_str(id) else {
+                return fail(
+                    lua,
+                    ErrorKind::NotFound,
+                    format!("process.upgrade: entry {id} is not in the registry"),
+                )
+                .map(Ret::Values);
+            };
+            if entry.kind() != "process.lua" {
+                return fail(
+                    lua,
+                    ErrorKind::Invalid,
+                    format!(
+                        "process.upgrade: entry {id} is a {}, not a process.lua",
+                        entry.kind()
+                    ),
+                )
+                .map(Ret::Values);
+            }
+            match env.compiler.get(entry) {
+                Ok(compiled) => compiled,
+                Err(error) => {
+                    lua.push_nil();
+                    push_error(lua, error);
+                    return Ok(Ret::Values(2));
+                }
+            }
+        }
+    };
+    let st = state(lua)?;
+    // Blocks for good (raising where this coroutine cannot yield); the driver sees the
+    // request when the coroutine yields and replaces the VM.
+    let ret = block(lua, st, Cases::new(), None)?;
+    st.upgrade = Some(crate::vm::state::Upgrade { compiled, args });
     Ok(ret)
 }
 
@@ -869,6 +935,7 @@ fn process_index(lua: Lua) -> LResult<c_int> {
         Some(b"send") => cfn(send),
         Some(b"spawn") => cfn(spawn),
         Some(b"exec") => blocking(exec),
+        Some(b"upgrade") => blocking(upgrade),
         Some(b"with_context") => cfn(super::spawner::new_with_context),
         Some(b"with_options") => cfn(super::spawner::new_with_options),
         Some(b"spawn_monitored") => cfn(spawn_monitored),

@@ -13,21 +13,25 @@
 //! `coroutine.yield()` (likewise).
 
 use super::channel::CoId;
+use super::channel::{ChanId, Feed};
 use super::feed;
 use super::instance::{Vm, failure};
 use super::lua::{LResult, Lua, Raise, cfn};
 use super::preempt::Preempt;
 use super::setup::LuaEnv;
 use super::slot::Slot;
-use super::state::{Co, ProcState, Resume, state};
+use super::state::{Co, ProcState, Resume, Upgrade, state};
 use crate::compile::CompiledEntry;
 use crate::modules::errors::error_from_stack;
 use mlua::ffi;
+use std::collections::VecDeque;
 use std::ffi::{c_int, c_void};
 use std::sync::Arc;
 use wippy_runtime::host::HostKind;
 use wippy_runtime::message::Payloads;
+use wippy_runtime::message::{Event, Message};
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload};
+use wippy_runtime::pid::Pid;
 use wippy_runtime::process::{Flow, ProcessBody, ProcessContext};
 use wippy_scheduler::SpawnOptions;
 
@@ -41,6 +45,8 @@ pub struct LuaProcess {
     /// The VM was collected once, the first time the process waited.
     settled: bool,
     preempt: Arc<Preempt>,
+    /// A `process.upgrade` seen in the last resume, carried out after the run.
+    upgrading: Option<Upgrade>,
 }
 
 impl std::fmt::Debug for LuaProcess {
@@ -55,6 +61,8 @@ enum Outcome {
     Running,
     Done(Payload),
     Failed(ErrorValue),
+    /// The coroutine asked for `process.upgrade`.
+    Upgrade(Upgrade),
 }
 
 /// What `boot_main` needs (passed as a light userdata).
@@ -74,6 +82,7 @@ impl LuaProcess {
             main: 0,
             settled: false,
             preempt: Arc::new(Preempt::default()),
+            upgrading: None,
         }
     }
 
@@ -135,6 +144,9 @@ impl LuaProcess {
         match status {
             ffi::LUA_YIELD => {
                 co_lua.pop(nres);
+                if let Some(upgrade) = st.upgrade.take() {
+                    return Outcome::Upgrade(upgrade);
+                }
                 match st.blocked_on.take() {
                     Some(op) if st.channels.is_pending(op) => {
                         if let Some(c) = st.coroutines.get_mut(co) {
@@ -175,11 +187,68 @@ impl LuaProcess {
         }
     }
 
+    /// Carries out `process.upgrade`: the process goes on as `upgrade.compiled`, from its
+    /// `main` with `upgrade.args`, in a new VM. The PID, links, monitors and names are the
+    /// runtime's and stay; what the old VM took from the mailbox but its code never
+    /// received (channel buffers of its inbox and listens, messages waiting for a
+    /// subscription, events) goes to the new one, in order, so nothing accepted is lost.
+    /// The old VM and everything of its code (channels, timers, coroutines) go.
+    fn upgrade(&mut self, vm: Vm, upgrade: Upgrade, cx: &mut ProcessContext<'_, '_>) -> Flow {
+        let carried = vm.state().map(carry_over).unwrap_or_default();
+        super::pool::give_back(vm);
+        self.compiled = upgrade.compiled;
+        self.args = upgrade.args;
+        self.settled = false;
+        if let Err(error) = self.boot(cx) {
+            tracing::error!(target: "wippy::lua", pid = %cx.pid(), entry = %self.compiled.id, error = %error, "process failed to upgrade");
+            return Flow::Fail(error);
+        }
+        if let Some(st) = self.vm.as_ref().and_then(Vm::state) {
+            st.incoming = carried.messages;
+            st.pending_events = carried.events;
+            st.execs = carried.execs.into_iter().map(|pid| (pid, None)).collect();
+        }
+        Flow::Yield
+    }
+
     fn end(&mut self, flow: Flow) -> Flow {
         // Other coroutines die with main; the VM (and its timers) go now.
         self.vm = None;
         flow
     }
+}
+
+/// What an upgraded process hands from its old VM to its new one.
+#[derive(Default)]
+struct Carried {
+    messages: VecDeque<Message>,
+    events: VecDeque<Event>,
+    /// Processes run by `exec` calls that died with the old VM: their EXITs are dropped.
+    execs: Vec<Pid>,
+}
+
+/// Takes out of `st` what its code had not received (see [`LuaProcess::upgrade`]).
+fn carry_over(st: &mut ProcState) -> Carried {
+    let mut carried = Carried::default();
+    let mut fed: Vec<(ChanId, Feed)> = st.feeds.iter().map(|(c, f)| (*c, *f)).collect();
+    fed.sort_unstable_by_key(|(chan, _)| *chan);
+    for (chan, _) in fed {
+        let Some(channel) = st.channels.chans.get_mut(chan) else {
+            continue;
+        };
+        for slot in std::mem::take(&mut channel.buf) {
+            match slot {
+                Slot::Message(m) | Slot::Payloads(m) => carried.messages.push_back(m),
+                Slot::Event(e) => carried.events.push_back(e),
+                _ => {}
+            }
+        }
+    }
+    carried.messages.extend(st.router.take_waiting());
+    carried.messages.extend(st.incoming.drain(..));
+    carried.events.extend(st.pending_events.drain(..));
+    carried.execs = st.execs.drain().map(|(pid, _)| pid).collect();
+    carried
 }
 
 /// Loads the entry, finds its function, and readies `main` with the arguments
@@ -293,7 +362,11 @@ impl LuaProcess {
         let Some(vm) = self.vm.take() else {
             return Flow::Fail(ErrorValue::new(ErrorKind::Internal, "no VM"));
         };
-        match self.run(&vm, cx) {
+        let flow = self.run(&vm, cx);
+        if let Some(upgrade) = self.upgrading.take() {
+            return self.upgrade(vm, upgrade, cx);
+        }
+        match flow {
             flow @ (Flow::Wait | Flow::Yield) => {
                 if matches!(flow, Flow::Wait) && !self.settled {
                     // Booting leaves garbage (the chunk's top level, its exports); a
@@ -351,6 +424,10 @@ impl LuaProcess {
             };
             match self.resume(vm, co, how) {
                 Outcome::Running => {}
+                Outcome::Upgrade(upgrade) => {
+                    self.upgrading = Some(upgrade);
+                    return Flow::Yield;
+                }
                 Outcome::Done(value) => return Flow::Done(value),
                 Outcome::Failed(error) => {
                     tracing::error!(target: "wippy::lua", pid = %cx.pid(), entry = %self.compiled.id, error = %error, stack = error.stack().unwrap_or(""), "process failed");

@@ -49,7 +49,7 @@ fn end_exec(st: &mut ProcState, event: Event) -> Result<(), Event> {
     let Some(op) = event.from.as_ref().and_then(|pid| st.execs.remove(pid)) else {
         return Err(event);
     };
-    if let Some(outcome) = event.outcome {
+    if let (Some(op), Some(outcome)) = (op, event.outcome) {
         st.channels.complete(op, Completion::Exited(outcome));
     }
     Ok(())

@@ -76,6 +76,13 @@ pub(crate) struct SendCache {
     pub(crate) topic: Option<Topic>,
 }
 
+/// A `process.upgrade`: the code the process goes on with, and its `main`'s arguments.
+#[derive(Debug)]
+pub(crate) struct Upgrade {
+    pub(crate) compiled: Arc<crate::compile::CompiledEntry>,
+    pub(crate) args: wippy_runtime::message::Payloads,
+}
+
 /// What the Lua functions of one process share with its driver.
 #[derive(Debug)]
 pub(crate) struct ProcState {
@@ -102,8 +109,11 @@ pub(crate) struct ProcState {
     pub(crate) next_timer: u64,
     pub(crate) timers_to_arm: Vec<u64>,
     pub(crate) reads: Vec<PendingRead>,
-    /// Processes run by `process.exec`, and the op of the coroutine waiting for each.
-    pub(crate) execs: FxHashMap<wippy_runtime::pid::Pid, OpId>,
+    /// Processes run by `process.exec`, and the op of the coroutine waiting for each
+    /// (`None`: the caller is gone with an upgraded VM, and the EXIT is dropped).
+    pub(crate) execs: FxHashMap<wippy_runtime::pid::Pid, Option<OpId>>,
+    /// A `process.upgrade` the running coroutine asked for (taken by the driver).
+    pub(crate) upgrade: Option<Upgrade>,
     pub(crate) coroutines: Slab<Co>,
     /// Coroutines to run, with how they resume.
     pub(crate) ready: VecDeque<(CoId, Resume)>,
@@ -157,6 +167,7 @@ impl ProcState {
             timers_to_arm: Vec::new(),
             reads: Vec::new(),
             execs: FxHashMap::default(),
+            upgrade: None,
             coroutines: Slab::new(),
             ready: VecDeque::new(),
             current: 0,
