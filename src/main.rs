@@ -1,6 +1,8 @@
 //! The `wippy` command: `wippy init` writes `wippy.lock`; `wippy run` starts the
 //! registry's `auto_start` entries and runs until SIGINT/SIGTERM; `wippy run -x
-//! [host/]ns:entry` runs one process on the terminal host and exits with its result.
+//! [host/]ns:entry` runs one process on the terminal host and exits with its result;
+//! `wippy run <command> [args]` does the same for the process entry whose
+//! `meta.command.name` is `<command>`, and `wippy run list` lists those commands.
 
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -46,7 +48,8 @@ enum Command {
         #[arg(short = 'l', long, default_value = LOCK_FILE_NAME)]
         lock_file: PathBuf,
     },
-    /// Start the auto_start entries (or, with -x, run one process) until done or signalled.
+    /// Start the auto_start entries (or, with -x or a command name, run one process)
+    /// until done or signalled; `wippy run list` lists the commands.
     Run {
         /// Run this process entry (`ns:entry` or `host/ns:entry`) and exit with its result.
         #[arg(short = 'x', long = "exec")]
@@ -57,7 +60,8 @@ enum Command {
         /// Memory limit per Lua process in MiB.
         #[arg(long, default_value_t = 64)]
         process_memory_mb: usize,
-        /// Arguments for the process's main function.
+        /// A command name (an entry's `meta.command.name`; `list` lists them) and the
+        /// arguments for the process's main function (with -x: arguments only).
         args: Vec<String>,
     },
 }
@@ -81,13 +85,33 @@ fn main() -> ExitCode {
             process_memory_mb,
             args,
         } => {
+            let registry = match load_registry() {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            let (exec, args) = match (exec, args.split_first()) {
+                (None, Some((first, rest))) if first == "list" && rest.is_empty() => {
+                    return list_commands(&registry);
+                }
+                (None, Some((command, rest))) => match find_command(&registry, command) {
+                    Ok(entry) => (Some(entry), rest.to_vec()),
+                    Err(code) => return code,
+                },
+                (exec, _) => (exec, args),
+            };
             let verbose = if exec.is_some() && cli.verbose == 0 {
                 None
             } else {
                 Some(cli.verbose)
             };
             init_logs(verbose);
-            run(exec.as_deref(), host.as_deref(), process_memory_mb, args)
+            run(
+                registry,
+                exec.as_deref(),
+                host.as_deref(),
+                process_memory_mb,
+                args,
+            )
         }
     }
 }
@@ -142,11 +166,73 @@ fn load_registry() -> Result<Registry, ExitCode> {
     })
 }
 
-fn run(exec: Option<&str>, host: Option<&str>, memory_mb: usize, args: Vec<String>) -> ExitCode {
-    let registry = match load_registry() {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+/// The process entries that declare a command (`meta.command.name`): name, short
+/// description, entry id; in registry order.
+fn commands(registry: &Registry) -> Vec<(String, String, String)> {
+    registry
+        .iter()
+        .filter(|e| e.kind().starts_with("process."))
+        .filter_map(|e| {
+            let Some(Payload::Map(command)) = e.meta().get("command") else {
+                return None;
+            };
+            let name = command.get("name").and_then(Payload::as_str)?;
+            if name.is_empty() {
+                return None;
+            }
+            let short = command.get("short").and_then(Payload::as_str).unwrap_or("");
+            Some((name.to_owned(), short.to_owned(), e.id().to_string()))
+        })
+        .collect()
+}
+
+/// `wippy run list`.
+fn list_commands(registry: &Registry) -> ExitCode {
+    let commands = commands(registry);
+    if commands.is_empty() {
+        println!("No commands found.");
+        println!();
+        println!("To define a command, add 'command' to a process entry's meta:");
+        println!("  meta:");
+        println!("    command:");
+        println!("      name: test");
+        println!("      short: Run tests");
+        return ExitCode::SUCCESS;
+    }
+    println!("Available commands:");
+    println!();
+    for (name, short, id) in commands {
+        if short.is_empty() {
+            println!("  {name}  ({id})");
+        } else {
+            println!("  {name}  {short}  ({id})");
+        }
+    }
+    println!();
+    println!("Run with: wippy run <command>");
+    ExitCode::SUCCESS
+}
+
+/// The entry id of command `name`, or the error printed.
+fn find_command(registry: &Registry, name: &str) -> Result<String, ExitCode> {
+    match commands(registry).into_iter().find(|(n, _, _)| n == name) {
+        Some((_, _, id)) => Ok(id),
+        None => {
+            eprintln!(
+                "error: command {name:?} not found. Use 'wippy run list' to see available commands"
+            );
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn run(
+    registry: Registry,
+    exec: Option<&str>,
+    host: Option<&str>,
+    memory_mb: usize,
+    args: Vec<String>,
+) -> ExitCode {
     let runtime = Runtime::new(registry);
     let env = wippy_lua::install(
         &runtime,

@@ -1,0 +1,102 @@
+//! `wippy run <command> [args]` runs the process entry whose `meta.command.name` is the
+//! command; `wippy run list` lists the commands; an unknown command fails clearly.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// An application with a terminal host, one command (`greet`, which prints its
+/// arguments and returns the count), and one process entry without a command.
+fn app_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wippy-cli-{}-{name}", std::process::id()));
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).expect("app dir");
+    std::fs::write(
+        src.join("_index.yaml"),
+        r#"version: "1.0"
+namespace: app
+entries:
+  - name: terminal
+    kind: terminal.host
+    lifecycle:
+      auto_start: true
+  - name: greeter
+    kind: process.lua
+    source: file://greet.lua
+    method: main
+    modules: [io]
+    meta:
+      command:
+        name: greet
+        short: Greets its arguments
+  - name: plain
+    kind: process.lua
+    source: file://greet.lua
+    method: main
+    modules: [io]
+"#,
+    )
+    .expect("registry written");
+    std::fs::write(
+        src.join("greet.lua"),
+        "local io = require(\"io\")\nlocal function main(...)\n  local n = select(\"#\", ...)\n  io.print(\"hello \" .. table.concat({...}, \" \"))\n  return n\nend\nreturn { main = main }\n",
+    )
+    .expect("script written");
+    std::fs::write(
+        dir.join("wippy.lock"),
+        "directories:\n  modules: .wippy\n  src: ./src\n",
+    )
+    .expect("lock written");
+    dir
+}
+
+fn wippy(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
+    let output = Command::new(env!("CARGO_BIN_EXE_wippy"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("wippy runs");
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code(),
+    )
+}
+
+#[test]
+fn a_command_runs_its_entry_with_the_arguments() {
+    let dir = app_dir("run");
+    let (stdout, stderr, code) = wippy(&dir, &["run", "greet", "big", "world"]);
+    assert!(stdout.contains("hello big world"), "{stdout}\n{stderr}");
+    assert_eq!(
+        code,
+        Some(2),
+        "the result (2 arguments) is the exit code: {stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn list_shows_the_commands_only() {
+    let dir = app_dir("list");
+    let (stdout, stderr, code) = wippy(&dir, &["run", "list"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("greet") && stdout.contains("Greets its arguments"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("app:greeter"), "{stdout}");
+    assert!(!stdout.contains("app:plain"), "{stdout}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn an_unknown_command_fails_naming_it() {
+    let dir = app_dir("unknown");
+    let (_, stderr, code) = wippy(&dir, &["run", "nope"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("\"nope\" not found") && stderr.contains("wippy run list"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
