@@ -544,7 +544,7 @@ fn upgrade(lua: Lua) -> LResult<Ret> {
     // Blocks for good (raising where this coroutine cannot yield); the driver sees the
     // request when the coroutine yields and replaces the VM.
     let ret = block(lua, st, Cases::new(), None)?;
-    st.upgrade = Some(crate::vm::state::Upgrade { compiled, args });
+    st.upgrade = Some(Box::new(crate::vm::state::Upgrade { compiled, args }));
     Ok(ret)
 }
 

@@ -46,7 +46,7 @@ pub struct LuaProcess {
     settled: bool,
     preempt: Arc<Preempt>,
     /// A `process.upgrade` seen in the last resume, carried out after the run.
-    upgrading: Option<Upgrade>,
+    upgrading: Option<Box<Upgrade>>,
 }
 
 impl std::fmt::Debug for LuaProcess {
@@ -62,7 +62,7 @@ enum Outcome {
     Done(Payload),
     Failed(ErrorValue),
     /// The coroutine asked for `process.upgrade`.
-    Upgrade(Upgrade),
+    Upgrade(Box<Upgrade>),
 }
 
 /// What `boot_main` needs (passed as a light userdata).
@@ -193,7 +193,8 @@ impl LuaProcess {
     /// received (channel buffers of its inbox and listens, messages waiting for a
     /// subscription, events) goes to the new one, in order, so nothing accepted is lost.
     /// The old VM and everything of its code (channels, timers, coroutines) go.
-    fn upgrade(&mut self, vm: Vm, upgrade: Upgrade, cx: &mut ProcessContext<'_, '_>) -> Flow {
+    fn upgrade(&mut self, vm: Vm, upgrade: Box<Upgrade>, cx: &mut ProcessContext<'_, '_>) -> Flow {
+        let upgrade = *upgrade;
         let carried = vm.state().map(carry_over).unwrap_or_default();
         super::pool::give_back(vm);
         self.compiled = upgrade.compiled;

@@ -113,7 +113,7 @@ pub(crate) struct ProcState {
     /// (`None`: the caller is gone with an upgraded VM, and the EXIT is dropped).
     pub(crate) execs: FxHashMap<wippy_runtime::pid::Pid, Option<OpId>>,
     /// A `process.upgrade` the running coroutine asked for (taken by the driver).
-    pub(crate) upgrade: Option<Upgrade>,
+    pub(crate) upgrade: Option<Box<Upgrade>>,
     pub(crate) coroutines: Slab<Co>,
     /// Coroutines to run, with how they resume.
     pub(crate) ready: VecDeque<(CoId, Resume)>,
