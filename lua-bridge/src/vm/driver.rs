@@ -193,8 +193,7 @@ impl LuaProcess {
     /// received (channel buffers of its inbox and listens, messages waiting for a
     /// subscription, events) goes to the new one, in order, so nothing accepted is lost.
     /// The old VM and everything of its code (channels, timers, coroutines) go.
-    fn upgrade(&mut self, vm: Vm, upgrade: Box<Upgrade>, cx: &mut ProcessContext<'_, '_>) -> Flow {
-        let upgrade = *upgrade;
+    fn upgrade(&mut self, vm: Vm, upgrade: Upgrade, cx: &mut ProcessContext<'_, '_>) -> Flow {
         let carried = vm.state().map(carry_over).unwrap_or_default();
         super::pool::give_back(vm);
         self.compiled = upgrade.compiled;
@@ -365,7 +364,7 @@ impl LuaProcess {
         };
         let flow = self.run(&vm, cx);
         if let Some(upgrade) = self.upgrading.take() {
-            return self.upgrade(vm, upgrade, cx);
+            return self.upgrade(vm, *upgrade, cx);
         }
         match flow {
             flow @ (Flow::Wait | Flow::Yield) => {
