@@ -97,6 +97,13 @@ pub(crate) fn push_error(lua: Lua, e: impl Into<Arc<ErrorValue>>) {
     lua.push_userdata(e.into(), &ERROR);
 }
 
+/// Pushes `nil` and the error userdata of `e` (a failure return); returns 2.
+pub(crate) fn push_nil_error(lua: Lua, e: impl Into<Arc<ErrorValue>>) -> c_int {
+    lua.push_nil();
+    push_error(lua, e);
+    2
+}
+
 /// `nil, err`: the failure return of every module function. Pushes `nil` and an error
 /// userdata whose stack is the Lua traceback of the caller of the running bound function
 /// (none when no Lua code is running), and returns `Ok(2)`.
@@ -294,9 +301,7 @@ fn new(lua: Lua) -> LResult<c_int> {
         LUA_TTABLE => match from_table(lua, 1) {
             Ok(e) => e,
             Err(bad) => {
-                lua.push_nil();
-                push_error(lua, bad);
-                return Ok(2);
+                return Ok(push_nil_error(lua, bad));
             }
         },
         _ => {

@@ -10,7 +10,7 @@
 //! process pays for the names it reads, not a table of thirty functions; `process.event`
 //! and `process.registry` are built on first use and kept.
 
-use super::errors::{fail, push_error, with_traceback};
+use super::errors::{fail, push_error, push_nil_error, with_traceback};
 use crate::modules::channel::{channel_id, new_pinned_channel};
 use crate::value::{push_payload, to_payload};
 use crate::vm::channel::{Cases, Completion, Feed};
@@ -360,9 +360,7 @@ fn send(lua: Lua) -> LResult<c_int> {
     let payloads = match payloads(lua, 3) {
         Ok(p) => p,
         Err(e) => {
-            lua.push_nil();
-            push_error(lua, e);
-            return Ok(2);
+            return Ok(push_nil_error(lua, e));
         }
     };
     let st = state(lua)?;
@@ -418,9 +416,7 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     let args = match payloads(lua, 3) {
         Ok(p) => p,
         Err(e) => {
-            lua.push_nil();
-            push_error(lua, e);
-            return Ok(2);
+            return Ok(push_nil_error(lua, e));
         }
     };
     let mut spec = SpawnSpec::new(entry, host).args(args);
@@ -455,9 +451,7 @@ fn exec(lua: Lua) -> LResult<Ret> {
     let args = match payloads(lua, 3) {
         Ok(p) => p,
         Err(e) => {
-            lua.push_nil();
-            push_error(lua, e);
-            return Ok(Ret::Values(2));
+            return Ok(Ret::Values(push_nil_error(lua, e)));
         }
     };
     let st = state(lua)?;
@@ -501,9 +495,7 @@ fn upgrade(lua: Lua) -> LResult<Ret> {
     let args = match payloads(lua, 2) {
         Ok(p) => p,
         Err(e) => {
-            lua.push_nil();
-            push_error(lua, e);
-            return Ok(Ret::Values(2));
+            return Ok(Ret::Values(push_nil_error(lua, e)));
         }
     };
     let st = state(lua)?;
@@ -533,9 +525,7 @@ fn upgrade(lua: Lua) -> LResult<Ret> {
             match env.compiler.get(entry) {
                 Ok(compiled) => compiled,
                 Err(error) => {
-                    lua.push_nil();
-                    push_error(lua, error);
-                    return Ok(Ret::Values(2));
+                    return Ok(Ret::Values(push_nil_error(lua, error)));
                 }
             }
         }

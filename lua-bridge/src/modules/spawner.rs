@@ -16,7 +16,7 @@
 //! A spawner is a userdata owned by the script that made it; it holds Rust values only
 //! (dropped by its finalizer) and is never shared with another process.
 
-use super::errors::{fail, push_error};
+use super::errors::{fail, push_nil_error};
 use crate::value::to_payload;
 use crate::vm::lua::{CFn, LResult, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index};
 use crate::vm::state::state;
@@ -206,9 +206,7 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
         match to_payload(lua, i) {
             Ok(p) => args.push(p),
             Err(e) => {
-                lua.push_nil();
-                push_error(lua, e.to_error_value());
-                return Ok(2);
+                return Ok(push_nil_error(lua, e.to_error_value()));
             }
         }
     }

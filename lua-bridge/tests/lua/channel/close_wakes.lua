@@ -1,10 +1,6 @@
 -- Closing a channel wakes blocked receivers with nil, false and makes blocked
 -- senders raise "send on closed channel".
-local function yield_a_few()
-  for _ = 1, 5 do
-    coroutine.yield()
-  end
-end
+local yield_a_few = require("wait").yield_a_few
 
 local function main()
   local ch = channel.new()

@@ -1,10 +1,6 @@
 -- Coroutines blocked receiving on one channel get its values in the order they blocked,
 -- whether they wait in a plain receive or a select, and whichever of them came first.
-local function yield_a_few()
-  for _ = 1, 5 do
-    coroutine.yield()
-  end
-end
+local yield_a_few = require("wait").yield_a_few
 
 -- Starts one receiver per kind in `kinds` on `ch` (in that order), sends 1..n, and
 -- returns the order in which the receivers got them as a string like "a1 b2 c3".

@@ -30,4 +30,12 @@ function wait.receive(ch, d)
   return value
 end
 
+-- Yields the running coroutine a few times, so that the process's other coroutines
+-- run up to their next wait.
+function wait.yield_a_few()
+  for _ = 1, 5 do
+    coroutine.yield()
+  end
+end
+
 return wait

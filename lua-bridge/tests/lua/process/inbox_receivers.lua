@@ -3,11 +3,7 @@
 -- the inbox channel itself and a close reach the waiting receiver too.
 local wait = require("wait")
 
-local function yield_a_few()
-  for _ = 1, 5 do
-    coroutine.yield()
-  end
-end
+local yield_a_few = wait.yield_a_few
 
 local function main()
   local me = process.pid()
