@@ -155,6 +155,11 @@ pub(crate) enum Attempt {
 
 impl Channels {
     pub(crate) fn create(&mut self, cap: usize) -> ChanId {
+        // Most processes have one channel, their inbox: room for just that one first
+        // (a slab would otherwise start with four slots of a hundred bytes each).
+        if self.chans.capacity() == 0 {
+            self.chans.reserve_exact(1);
+        }
         self.chans.insert(Channel::new(cap))
     }
 

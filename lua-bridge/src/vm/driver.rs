@@ -292,6 +292,10 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
         crate::value::push_payload(co, arg)?;
     }
     let st = state(lua)?;
+    // Most processes only ever run `main`: room for it alone first (collections start
+    // with four slots otherwise, paid by every idle process).
+    st.coroutines.reserve_exact(1);
+    st.ready.reserve_exact(1);
     let main = st.coroutines.insert(Co {
         thread,
         anchor: Some(anchor),
