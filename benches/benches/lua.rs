@@ -7,8 +7,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::time::Duration;
+use wippy_runtime::Dest;
 use wippy_runtime::payload::Payload;
-use wippy_runtime::{Dest, SpawnSpec};
 
 /// As the `wippy` binary does.
 #[global_allocator]
@@ -38,12 +38,7 @@ fn lua(c: &mut Criterion) {
                 .sum()
         })
     });
-    let relay = runtime
-        .spawn(SpawnSpec::new("b:relay", "b:procs"))
-        .expect("relay spawns");
-    while runtime.lookup("relay").is_err() {
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    let relay = wippy_benches::start_relay(&runtime);
     for clients in [1_i64, 100] {
         group.bench_function(format!("echo/{clients}"), |b| {
             b.iter_custom(|iters| {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::Payload;
+use wippy_runtime::pid::Pid;
 use wippy_runtime::process::ExitWaiter;
 use wippy_runtime::registry::Registry;
 use wippy_runtime::{Runtime, SpawnSpec};
@@ -99,6 +100,21 @@ fn write_programs(dir: &PathBuf) {
     for (name, code) in PROGRAMS {
         std::fs::write(dir.join(name), code).expect("write program");
     }
+}
+
+/// Spawns the echo relay (`b:relay`) and returns its PID once it has registered its name.
+///
+/// # Panics
+///
+/// When the relay cannot be spawned (a broken benchmark registry).
+pub fn start_relay(runtime: &Runtime) -> Pid {
+    let relay = runtime
+        .spawn(SpawnSpec::new("b:relay", "b:procs"))
+        .expect("relay spawns");
+    while runtime.lookup("relay").is_err() {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    relay
 }
 
 /// Runs `entry` with `args` to its end and returns how long it took (also printed to

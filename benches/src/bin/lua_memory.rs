@@ -1,10 +1,17 @@
 //! Prints the resident memory per idle Lua process — the tutorial worker's shape, a
-//! process blocked in `inbox:receive()` — at 10 000 and 100 000 live processes.
+//! process blocked in `inbox:receive()` — at 10 000 and 100 000 live processes, then how
+//! resident memory moves over a long run of echoes (nothing stays alive between them,
+//! so it should not grow).
+//!
+//! Rust's allocations come from mimalloc, as in the `wippy` binary.
 //!
 //! `cargo run --release -p wippy-benches --bin lua_memory`
 
 use std::time::Duration;
 use wippy_runtime::payload::Payload;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn rss_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
@@ -35,5 +42,31 @@ fn main() {
         );
     }
     println!("live processes: {}", runtime.live_processes());
+    runtime.shutdown(Duration::from_secs(5));
+    echo_growth();
+}
+
+/// Resident memory after 100 000 echoes (one client, the relay, a worker per echo) and
+/// after 300 000 more.
+fn echo_growth() {
+    let runtime = wippy_benches::runtime();
+    let _relay = wippy_benches::start_relay(&runtime);
+    let echoes = |n: i64| {
+        wippy_benches::run(
+            &runtime,
+            "b:clients",
+            vec![Payload::Int(n), Payload::Int(1)],
+        );
+    };
+    echoes(100_000);
+    let before = rss_bytes();
+    echoes(300_000);
+    let after = rss_bytes();
+    println!(
+        "echo: {:.1} MB RSS after 100000 echoes, {:.1} MB after 300000 more ({:+.1} bytes per echo)",
+        before as f64 / 1048576.0,
+        after as f64 / 1048576.0,
+        (after as f64 - before as f64) / 300_000.0
+    );
     runtime.shutdown(Duration::from_secs(5));
 }

@@ -36,12 +36,7 @@ fn main() {
     };
     let runtime = wippy_benches::runtime();
     if entry == "b:clients" {
-        runtime
-            .spawn(wippy_runtime::SpawnSpec::new("b:relay", "b:procs"))
-            .expect("relay spawns");
-        while runtime.lookup("relay").is_err() {
-            std::thread::sleep(Duration::from_millis(1));
-        }
+        let _relay = wippy_benches::start_relay(&runtime);
     }
     let took = wippy_benches::run(&runtime, entry, payloads);
     println!("{entry}: {:.3} ms", took.as_secs_f64() * 1e3);
