@@ -36,6 +36,9 @@ pub struct LuaEnv {
     pub memory_limit: usize,
 }
 
+/// The registry field of the `require` cache.
+const LOADED_KEY: &std::ffi::CStr = c"wippy.loaded";
+
 /// Base-library globals that stay out of the sandbox.
 const REMOVED_GLOBALS: &[&str] = &["dofile", "loadfile", "load", "collectgarbage", "rawlen"];
 
@@ -85,46 +88,84 @@ pub(crate) fn install(lua: Lua) -> LResult<c_int> {
 ///
 /// What Lua code can reach is what hangs off the globals table, the strings' metatable
 /// and the registry (through our functions), so:
-/// - the registry keeps only the main thread and its entries under light-userdata keys:
-///   the userdata metatables (hidden from scripts by `__metatable`, so unchanged by
-///   them), the loaded chunks (`chunks.rs`) and the pristine `string` library with its
-///   views' metatable (`string_view.rs`), none of which a script can reach;
-///   references, the `require` cache and anything else go;
-/// - the globals table is a new, empty one (libraries reopen lazily into it, so a
-///   script's changes to `string` or `math` die with it; `math` is reseeded at open);
+/// - the registry keeps only the main thread, the globals table and its entries under
+///   light-userdata keys: the userdata metatables (hidden from scripts by
+///   `__metatable`, so unchanged by them), the loaded chunks (`chunks.rs`) and the
+///   pristine `string` library with its views' metatable (`string_view.rs`), none of
+///   which a script can reach. The references (integer keys above
+///   [`ffi::LUA_RIDX_LAST`], with `luaL_ref`'s free list) and the `require` cache go:
+///   nothing else of ours writes to the registry, and scripts cannot reach it (debug
+///   builds check this with a full walk);
+/// - the globals table is emptied in place, keeping the room it grew (libraries reopen
+///   lazily into it, so a script's changes to `string` or `math` die with it; `math`
+///   is reseeded at open), and gets a new lazy metatable (a script may have changed
+///   or replaced the old one);
 /// - the strings' metatable is the lazy one again.
 ///
 /// The old process's objects are garbage from here on and are collected like any
-/// other; their finalizers only drop Rust values.
+/// other; their finalizers only drop Rust values. The table that was its `_G` is the
+/// next process's `_G`, but nothing of the old process runs again to tell.
 pub(crate) fn reset(lua: Lua) -> LResult<c_int> {
     lua.ensure(4)?;
-    let mut doomed = 0;
+    // References are the registry's integers from LUA_RIDX_LAST + 1 up, without holes
+    // (`luaL_unref` chains a freed slot into the free list, it does not clear it).
+    // SAFETY: the registry is a table.
+    let refs_end = unsafe { ffi::lua_rawlen(lua.raw(), ffi::LUA_REGISTRYINDEX) };
+    for r in (ffi::LUA_RIDX_LAST + 1)..=ffi::lua_Integer::try_from(refs_end).unwrap_or(0) {
+        lua.push_nil();
+        // SAFETY: the registry is a table; nil on top.
+        unsafe { ffi::lua_rawseti(lua.raw(), ffi::LUA_REGISTRYINDEX, r) };
+    }
+    lua.push_nil();
+    // SAFETY: the registry is a table; nil on top.
+    unsafe { ffi::lua_setfield(lua.raw(), ffi::LUA_REGISTRYINDEX, LOADED_KEY.as_ptr()) };
+    #[cfg(debug_assertions)]
+    check_registry_is_bare(lua);
+
+    push_globals(lua);
+    clear_table(lua, -1)?;
+    lua.pop(1);
+    install(lua)
+}
+
+/// Sets every key of the table at `idx` to nil, keeping the table's room.
+fn clear_table(lua: Lua, idx: c_int) -> LResult<()> {
+    let idx = lua.abs(idx);
+    lua.ensure(3)?;
+    lua.push_nil();
+    while lua.next(idx) {
+        // Assigning nil to a field during a traversal is allowed, and `next` goes on
+        // from the cleared key.
+        lua.pop(1);
+        lua.push_value(-1);
+        lua.push_nil();
+        // SAFETY: a table at `idx`; a key copy and nil on top.
+        unsafe { ffi::lua_rawset(lua.raw(), idx) };
+    }
+    Ok(())
+}
+
+/// Debug builds: panics if the registry holds more than `reset` leaves (a registry
+/// write that `reset` does not know about would carry a process's data over).
+#[cfg(debug_assertions)]
+fn check_registry_is_bare(lua: Lua) {
     lua.push_nil();
     while lua.next(ffi::LUA_REGISTRYINDEX) {
-        let keep = match lua.kind(-2) {
+        let kept = match lua.kind(-2) {
             ffi::LUA_TLIGHTUSERDATA => true,
-            ffi::LUA_TNUMBER => lua.int(-2) == Some(ffi::LUA_RIDX_MAINTHREAD),
+            ffi::LUA_TNUMBER => matches!(
+                lua.int(-2),
+                Some(ffi::LUA_RIDX_MAINTHREAD | ffi::LUA_RIDX_GLOBALS)
+            ),
             _ => false,
         };
+        assert!(
+            kept,
+            "registry entry of type {} survives a VM reset",
+            lua.type_name(-2)
+        );
         lua.pop(1);
-        if !keep {
-            // Assigning nil to a field during a traversal is allowed; other changes are
-            // not, so the key is copied aside and cleared after the walk.
-            lua.ensure(2)?;
-            lua.push_value(-1);
-            lua.insert(-2);
-            doomed += 1;
-        }
     }
-    for _ in 0..doomed {
-        lua.push_nil();
-        // SAFETY: the registry is a table; a doomed key on top, nil pushed above it.
-        unsafe { ffi::lua_rawset(lua.raw(), ffi::LUA_REGISTRYINDEX) };
-    }
-    lua.new_table(0, 0);
-    // SAFETY: the registry is a table; the new globals table is on top.
-    unsafe { ffi::lua_rawseti(lua.raw(), ffi::LUA_REGISTRYINDEX, ffi::LUA_RIDX_GLOBALS) };
-    install(lua)
 }
 
 fn push_globals(lua: Lua) {
@@ -297,16 +338,16 @@ fn require(lua: Lua) -> LResult<c_int> {
     };
     lua.ensure(8)?;
     lua.set_top(1);
-    // Cache: registry["wippy.loaded"][name].
+    // Cache: registry[LOADED_KEY][name].
     // SAFETY: live state; pushes the registry's field (nil or the cache table).
-    if unsafe { ffi::lua_getfield(lua.raw(), ffi::LUA_REGISTRYINDEX, c"wippy.loaded".as_ptr()) }
+    if unsafe { ffi::lua_getfield(lua.raw(), ffi::LUA_REGISTRYINDEX, LOADED_KEY.as_ptr()) }
         != ffi::LUA_TTABLE
     {
         lua.pop(1);
         lua.new_table(0, 4);
         lua.push_value(-1);
         // SAFETY: the new table on top.
-        unsafe { ffi::lua_setfield(lua.raw(), ffi::LUA_REGISTRYINDEX, c"wippy.loaded".as_ptr()) };
+        unsafe { ffi::lua_setfield(lua.raw(), ffi::LUA_REGISTRYINDEX, LOADED_KEY.as_ptr()) };
     }
     // Stack: name, cache.
     lua.push_value(1);

@@ -11,6 +11,10 @@ local function violations()
   end
   check(leaked_global == nil, "global variable")
   check(undefined_name == nil, "globals metatable")
+  check(getmetatable(_G) == nil or getmetatable(_G).leaked == nil, "globals metatable field")
+  check(rawget(_G, 1) == nil and rawget(_G, true) == nil, "non-string global key")
+  fresh_global = 1
+  check(rawget(_G, "fresh_global") == 1, "globals __newindex")
   check(string.leaked == nil, "string field")
   check(string.upper("a") == "A", "string.upper replaced")
   check(("x"):upper() == "X", "strings' metatable")
@@ -35,6 +39,13 @@ local function main(parent)
     string_meta.__index.leaked = "old"
   end
   leaked_global = "old"
+  rawset(_G, 1, "old")
+  _G[true] = "old"
+  local globals_meta = getmetatable(_G)
+  if type(globals_meta) == "table" then
+    globals_meta.leaked = "old"
+    globals_meta.__newindex = function() end
+  end
   setmetatable(_G, { __index = function() return "old" end })
   string.leaked = "old"
   string.upper = function() return "old" end
