@@ -283,39 +283,39 @@ pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
         + i32::from(event.reason.is_some());
     lua.new_table(0, fields);
     lua.push_cstr(event.kind.topic_c());
-    lua.set_field(-2, c"kind");
+    lua.set_new_field(-2, c"kind");
     match &event.from {
         Some(pid) => lua.push_str(pid.to_text().as_str()),
         None => lua.push_str(""),
     }
-    lua.set_field(-2, c"from");
+    lua.set_new_field(-2, c"from");
     let at = event
         .at
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
         .unwrap_or(0.0);
     lua.push_number(at);
-    lua.set_field(-2, c"at");
+    lua.set_new_field(-2, c"at");
     if let Some(outcome) = &event.outcome {
         lua.new_table(0, 1);
         match outcome {
             Outcome::Normal(value) => {
                 push_payload(lua, value)?;
-                lua.set_field(-2, c"value");
+                lua.set_new_field(-2, c"value");
             }
             Outcome::Error(error) => {
                 push_error(lua, error.clone());
                 lua.push_value(-1);
-                lua.set_field(-3, c"error");
+                lua.set_new_field(-3, c"error");
                 // Also `event.error`, as the seed's examples read it.
-                lua.set_field(-3, c"error");
+                lua.set_new_field(-3, c"error");
             }
         }
-        lua.set_field(-2, c"result");
+        lua.set_new_field(-2, c"result");
     }
     if let Some(reason) = &event.reason {
         lua.push_str(reason);
-        lua.set_field(-2, c"reason");
+        lua.set_new_field(-2, c"reason");
     }
     Ok(())
 }
@@ -419,7 +419,8 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
             return Ok(push_nil_error(lua, e));
         }
     };
-    let mut spec = SpawnSpec::new(entry, host).args(args);
+    let mut spec = SpawnSpec::new(entry, host);
+    spec.args = args;
     spec.link = link;
     spec.monitor = monitor;
     let result = state(lua)?.handle.spawn(spec);
@@ -461,7 +462,8 @@ fn exec(lua: Lua) -> LResult<Ret> {
     let Ret::Block(op) = ret else {
         return Ok(ret);
     };
-    let mut spec = SpawnSpec::new(entry, host).args(args);
+    let mut spec = SpawnSpec::new(entry, host);
+    spec.args = args;
     spec.monitor = true;
     match st.handle.spawn(spec) {
         Ok(pid) => {

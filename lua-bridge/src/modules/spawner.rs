@@ -219,7 +219,8 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
         lua.push_str(existing.to_text().as_str());
         return Ok(1);
     }
-    let mut spec = SpawnSpec::new(entry, host).args(args);
+    let mut spec = SpawnSpec::new(entry, host);
+    spec.args = args;
     spec.link = link;
     spec.monitor = monitor;
     spec.name.clone_from(&spawner.name);

@@ -113,15 +113,15 @@ pub(crate) fn select_result(
     lua.new_table(0, 3);
     if lua.kind(case) == super::lua::LUA_TUSERDATA {
         lua.push_user_value(case, 1);
-        lua.set_field(-2, c"channel");
+        lua.set_new_field(-2, c"channel");
     }
     match value {
         Some(v) => v.push(lua)?,
         None if lua.kind(case) == super::lua::LUA_TUSERDATA => lua.push_user_value(case, 2),
         None => lua.push_nil(),
     }
-    lua.set_field(-2, c"value");
+    lua.set_new_field(-2, c"value");
     lua.push_bool(ok);
-    lua.set_field(-2, c"ok");
+    lua.set_new_field(-2, c"ok");
     Ok(1)
 }
