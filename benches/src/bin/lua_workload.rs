@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Workloads: `ping N` (N round trips), `spawn N` (N spawn+exit), `echo N K` (N echoes
-//! from K clients). Prints the wall time of the run.
+//! from K clients). Prints the wall time of the run and the CPU time all threads used
+//! meanwhile, in per cent of one core.
 #![allow(missing_docs)]
 
 use std::time::Duration;
@@ -38,7 +39,28 @@ fn main() {
     if entry == "b:clients" {
         let _relay = wippy_benches::start_relay(&runtime);
     }
+    let cpu_before = cpu_seconds();
     let took = wippy_benches::run(&runtime, entry, payloads);
-    println!("{entry}: {:.3} ms", took.as_secs_f64() * 1e3);
+    let cpu = cpu_seconds() - cpu_before;
+    println!(
+        "{entry}: {:.3} ms, {:.0} % CPU",
+        took.as_secs_f64() * 1e3,
+        cpu / took.as_secs_f64() * 100.0
+    );
     runtime.shutdown(Duration::from_secs(1));
+}
+
+/// User and system CPU time of the whole process so far, in seconds (Linux:
+/// `/proc/self/stat`, in clock ticks of 1/100 s; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which may hold spaces) in parentheses.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: f64 = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
 }
