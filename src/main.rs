@@ -68,8 +68,9 @@ enum Command {
 
 /// Rust-side allocations (messages, records, queues) come from mimalloc like the Lua
 /// heaps do (see `lua-bridge/src/vm/alloc.rs`): many small blocks freed on other threads.
+/// Through its plain entry points where the layout allows (`rust_alloc.rs`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: wippy_lua::rust_alloc::MiMalloc = wippy_lua::rust_alloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

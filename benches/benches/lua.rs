@@ -12,7 +12,7 @@ use wippy_runtime::payload::Payload;
 
 /// As the `wippy` binary does.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: wippy_lua::rust_alloc::MiMalloc = wippy_lua::rust_alloc::MiMalloc;
 
 const BATCH: u64 = 10_000;
 

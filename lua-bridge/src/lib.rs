@@ -16,6 +16,7 @@ pub mod dialect;
 mod factory;
 pub mod modules;
 mod plain;
+pub mod rust_alloc;
 pub mod value;
 mod vm;
 
