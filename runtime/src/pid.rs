@@ -226,6 +226,12 @@ impl Pid {
 pub struct PidText(SmallVec<[u8; 64]>);
 
 impl PidText {
+    /// The text's bytes (ASCII, and the host's and node's UTF-8), without the UTF-8
+    /// check [`as_str`](Self::as_str) makes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         // Built only from `str` parts and ASCII in `Pid::to_text`, so always UTF-8.

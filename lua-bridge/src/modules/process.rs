@@ -138,7 +138,7 @@ fn message_from(lua: Lua) -> LResult<c_int> {
             };
             let slot = usize::try_from(counter).unwrap_or(0);
             received.pids.push(lua, &pid, slot, |lua, pid| {
-                lua.push_str(pid.to_text().as_str());
+                lua.push_bytes(pid.to_text().as_bytes());
             })?;
         }
     }
@@ -233,7 +233,7 @@ pub(crate) fn push_message(lua: Lua, message: Message) -> LResult<()> {
         lua.set_user_value(-2, 2);
     }
     if let (Sender::Text, Some(pid)) = (sender, &from) {
-        lua.push_str(pid.to_text().as_str());
+        lua.push_bytes(pid.to_text().as_bytes());
         lua.set_user_value(-2, 3);
     }
     match held {
@@ -285,7 +285,7 @@ pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
     lua.push_cstr(event.kind.topic_c());
     lua.set_new_field(-2, c"kind");
     match &event.from {
-        Some(pid) => lua.push_str(pid.to_text().as_str()),
+        Some(pid) => lua.push_bytes(pid.to_text().as_bytes()),
         None => lua.push_str(""),
     }
     lua.set_new_field(-2, c"from");
@@ -426,7 +426,7 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     let result = state(lua)?.handle.spawn(spec);
     match result {
         Ok(pid) => {
-            lua.push_str(pid.to_text().as_str());
+            lua.push_bytes(pid.to_text().as_bytes());
             Ok(1)
         }
         Err(error) => runtime_error(lua, &error),
@@ -605,7 +605,7 @@ fn unlink(lua: Lua) -> LResult<c_int> {
 
 fn pid(lua: Lua) -> LResult<c_int> {
     let pid = state(lua)?.handle.pid().to_text();
-    lua.push_str(pid.as_str());
+    lua.push_bytes(pid.as_bytes());
     Ok(1)
 }
 
@@ -870,7 +870,7 @@ fn lookup(lua: Lua) -> LResult<c_int> {
     let found = state(lua)?.handle.runtime().lookup(&name);
     match found {
         Ok(pid) => {
-            lua.push_str(pid.to_text().as_str());
+            lua.push_bytes(pid.to_text().as_bytes());
             Ok(1)
         }
         Err(_) => fail(lua, ErrorKind::NotFound, "name not registered"),

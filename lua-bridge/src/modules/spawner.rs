@@ -216,7 +216,7 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     // Spawn or signal: a held name gets the messages instead of a new process.
     if let Some(existing) = spawner.name.as_deref().and_then(holder) {
         deliver(&runtime, &existing, spawner.messages);
-        lua.push_str(existing.to_text().as_str());
+        lua.push_bytes(existing.to_text().as_bytes());
         return Ok(1);
     }
     let mut spec = SpawnSpec::new(entry, host);
@@ -232,7 +232,7 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     match spawned {
         Ok(pid) => {
             deliver(&runtime, &pid, spawner.messages);
-            lua.push_str(pid.to_text().as_str());
+            lua.push_bytes(pid.to_text().as_bytes());
             Ok(1)
         }
         Err(error) => fail(lua, error.kind(), error.to_string()),
