@@ -4,7 +4,9 @@
 //! The behaviour itself is checked from Lua by `tests/lua/sandbox/recycled_vm_is_pristine.lua`
 //! (also run by `lua_programs`); this test runs that program and asserts that VMs were
 //! in fact reused while it ran, so the program cannot pass by never meeting a reused VM,
-//! and that most of them started the worker from the chunk they kept (`vm/chunks.rs`).
+//! that most of them started the worker from the chunk they kept (`vm/chunks.rs`) and
+//! in the thread the last worker's `main` returned from (`vm/spare_thread.rs`), and that
+//! the thread of a `main` that failed is never used again.
 
 use std::path::Path;
 use std::time::Duration;
@@ -21,7 +23,24 @@ entries:
   - {name: processes, kind: process.host, host: {workers: 2}, lifecycle: {auto_start: true}}
   - {name: recycled_vm_is_pristine, kind: process.lua, source: file://program.lua, method: main, modules: [time, json]}
   - {name: polluter_worker, kind: process.lua, source: file://worker.lua, method: main, modules: [json]}
+  - {name: failing_worker, kind: process.lua, source: file://failing.lua, method: main}
 "#;
+
+/// Runs `entry` to its end and returns its outcome.
+fn run(runtime: &Runtime, entry: &str) -> Option<Outcome> {
+    let waiter = ExitWaiter::new();
+    runtime
+        .spawn(SpawnSpec::new(entry, "test:processes").waiter(waiter.clone()))
+        .unwrap();
+    waiter.wait_timeout(Duration::from_secs(20))
+}
+
+fn start(dir: &Path) -> Runtime {
+    let runtime = Runtime::new(Registry::load_dir(dir).unwrap());
+    wippy_lua::install(&runtime, wippy_lua::LuaOptions::default());
+    runtime.start().unwrap();
+    runtime
+}
 
 #[test]
 fn finished_vms_are_reused_and_show_nothing_of_their_last_process() {
@@ -39,21 +58,35 @@ fn finished_vms_are_reused_and_show_nothing_of_their_last_process() {
         dir.join("worker.lua"),
     )
     .unwrap();
+    std::fs::write(
+        dir.join("failing.lua"),
+        "local function main() error(\"this worker fails\") end\nreturn { main = main }\n",
+    )
+    .unwrap();
 
-    let runtime = Runtime::new(Registry::load_dir(&dir).unwrap());
-    wippy_lua::install(&runtime, wippy_lua::LuaOptions::default());
-    runtime.start().unwrap();
+    let runtime = start(&dir);
     let before = wippy_lua::reused_vms();
     let chunks_before = wippy_lua::reused_chunks();
-    let waiter = ExitWaiter::new();
-    runtime
-        .spawn(
-            SpawnSpec::new("test:recycled_vm_is_pristine", "test:processes").waiter(waiter.clone()),
-        )
-        .unwrap();
-    let outcome = waiter.wait_timeout(Duration::from_secs(20));
+    let threads_before = wippy_lua::reused_threads();
+    let outcome = run(&runtime, "test:recycled_vm_is_pristine");
     let reused = wippy_lua::reused_vms() - before;
     let reused_chunks = wippy_lua::reused_chunks() - chunks_before;
+    let reused_threads = wippy_lua::reused_threads() - threads_before;
+    runtime.shutdown(Duration::from_millis(500));
+
+    // A new runtime (new worker threads, empty pools) running only failing workers, one
+    // after another: their VMs are reused, their threads never.
+    let runtime = start(&dir);
+    let before_failing = wippy_lua::reused_vms();
+    let threads_before_failing = wippy_lua::reused_threads();
+    for round in 0..20 {
+        match run(&runtime, "test:failing_worker") {
+            Some(Outcome::Error(e)) => assert!(e.message().contains("this worker fails"), "{e}"),
+            other => panic!("failing worker, round {round}: {other:?}"),
+        }
+    }
+    let reused_after_failing = wippy_lua::reused_vms() - before_failing;
+    let threads_after_failing = wippy_lua::reused_threads() - threads_before_failing;
     runtime.shutdown(Duration::from_millis(500));
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -68,5 +101,18 @@ fn finished_vms_are_reused_and_show_nothing_of_their_last_process() {
     assert!(
         reused_chunks >= 10,
         "only {reused_chunks} of {reused} reused VMs started from a kept chunk"
+    );
+    // Every worker's `main` returns, so a reused VM starts the next one in its thread.
+    assert!(
+        reused_threads >= 10,
+        "only {reused_threads} of {reused} reused VMs started main in their spare thread"
+    );
+    assert!(
+        reused_after_failing >= 10,
+        "only {reused_after_failing} of 20 failing workers' VMs were reused"
+    );
+    assert_eq!(
+        threads_after_failing, 0,
+        "a failed main's thread was used again"
     );
 }

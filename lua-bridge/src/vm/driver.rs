@@ -195,7 +195,7 @@ impl LuaProcess {
     /// The old VM and everything of its code (channels, timers, coroutines) go.
     fn upgrade(&mut self, vm: Vm, upgrade: Upgrade, cx: &mut ProcessContext<'_, '_>) -> Flow {
         let carried = vm.state().map(carry_over).unwrap_or_default();
-        super::pool::give_back(vm);
+        super::pool::give_back(vm, std::ptr::null_mut());
         self.compiled = upgrade.compiled;
         self.args = upgrade.args;
         self.settled = false;
@@ -275,9 +275,21 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
         }
         lua.remove(-2);
     }
-    // The function is on top: move it into a new thread with the arguments.
-    // SAFETY: live state; pushes the new thread.
-    let thread = unsafe { ffi::lua_newthread(lua.raw()) };
+    // The function is on top: move it into a thread with the arguments, the VM's spare
+    // (`spare_thread.rs`) or a new one.
+    // SAFETY: the main thread's extra space holds this process's state pointer.
+    let state_ptr = unsafe { *ffi::lua_getextraspace(lua.raw()).cast::<*mut ProcState>() };
+    let thread = match super::spare_thread::take(lua, state_ptr) {
+        // SAFETY: a spare thread of this VM with an empty stack; pushes it onto the main
+        // thread, where a new one would be.
+        Some(spare) => unsafe {
+            ffi::lua_pushthread(spare);
+            ffi::lua_xmove(spare, lua.raw(), 1);
+            spare
+        },
+        // SAFETY: live state; pushes the new thread.
+        None => unsafe { ffi::lua_newthread(lua.raw()) },
+    };
     let anchor = lua.new_ref();
     // SAFETY: both threads belong to this VM; moves the function.
     unsafe { ffi::lua_xmove(lua.raw(), thread, 1) };
@@ -382,7 +394,15 @@ impl LuaProcess {
                 flow
             }
             flow => {
-                super::pool::give_back(vm);
+                // A `main` that returned leaves a thread as good as new (`spare_thread.rs`).
+                let finished_main = match flow {
+                    Flow::Done(_) => vm
+                        .state()
+                        .and_then(|st| st.coroutines.get(self.main))
+                        .map_or(std::ptr::null_mut(), |c| c.thread),
+                    _ => std::ptr::null_mut(),
+                };
+                super::pool::give_back(vm, finished_main);
                 self.end(flow)
             }
         }

@@ -80,7 +80,13 @@ impl Vm {
     /// [`new`](Self::new) leaves one, as far as any Lua code can tell (`setup::reset`).
     /// `None` (the VM is closed) when it holds more than `max_heap` bytes or the reset
     /// fails.
-    pub(crate) fn scrub(mut self, max_heap: usize) -> Option<Vm> {
+    /// `finished_main` (or null) becomes the VM's spare thread (`spare_thread.rs`): a
+    /// thread of this VM whose function returned normally.
+    pub(crate) fn scrub(
+        mut self,
+        max_heap: usize,
+        finished_main: *mut ffi::lua_State,
+    ) -> Option<Vm> {
         if self.memory_used() > max_heap {
             return None;
         }
@@ -98,7 +104,7 @@ impl Vm {
         }
         self.protected(
             crate::vm::lua::cfn(super::setup::reset),
-            std::ptr::null_mut(),
+            finished_main.cast::<c_void>(),
         )
         .ok()?;
         Some(self)

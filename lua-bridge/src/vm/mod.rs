@@ -14,6 +14,7 @@ pub(crate) mod preempt;
 pub(crate) mod received;
 pub(crate) mod setup;
 pub(crate) mod slot;
+pub(crate) mod spare_thread;
 pub(crate) mod state;
 pub(crate) mod string_view;
 pub(crate) mod strings;

@@ -67,8 +67,10 @@ pub(crate) fn take(memory_limit: usize, state: ProcState) -> Result<Vm, ErrorVal
 }
 
 /// Ends the process of `vm`: scrubs it into this thread's pool, or closes it.
-pub(crate) fn give_back(vm: Vm) {
-    let Some(vm) = vm.scrub(MAX_RECYCLED_HEAP) else {
+/// `finished_main` is the thread of the process's `main` if that returned normally (it
+/// becomes the VM's spare thread, see `spare_thread.rs`), else null.
+pub(crate) fn give_back(vm: Vm, finished_main: *mut mlua::ffi::lua_State) {
+    let Some(vm) = vm.scrub(MAX_RECYCLED_HEAP, finished_main) else {
         return;
     };
     let rejected = POOL.try_with(|pool| {

@@ -90,9 +90,9 @@ pub(crate) fn install(lua: Lua) -> LResult<c_int> {
 /// and the registry (through our functions), so:
 /// - the registry keeps only the main thread, the globals table and its entries under
 ///   light-userdata keys: the userdata metatables (hidden from scripts by
-///   `__metatable`, so unchanged by them), the loaded chunks (`chunks.rs`) and the
-///   pristine `string` library with its views' metatable (`string_view.rs`), none of
-///   which a script can reach. The references (integer keys above
+///   `__metatable`, so unchanged by them), the loaded chunks (`chunks.rs`), the
+///   pristine `string` library with its views' metatable (`string_view.rs`) and the
+///   spare thread (`spare_thread.rs`), none of which a script can reach. The references (integer keys above
 ///   [`ffi::LUA_RIDX_LAST`], with `luaL_ref`'s free list) and the `require` cache go:
 ///   nothing else of ours writes to the registry, and scripts cannot reach it (debug
 ///   builds check this with a full walk);
@@ -107,6 +107,10 @@ pub(crate) fn install(lua: Lua) -> LResult<c_int> {
 /// next process's `_G`, but nothing of the old process runs again to tell.
 pub(crate) fn reset(lua: Lua) -> LResult<c_int> {
     lua.ensure(4)?;
+    // First, while the reference below still anchors it: the finished `main` thread the
+    // scrub passed (or null) becomes the spare.
+    // SAFETY: `Vm::scrub` passes null or a thread of this VM whose function returned.
+    unsafe { super::spare_thread::keep(lua, lua.light(1).cast()) };
     // References are the registry's integers from LUA_RIDX_LAST + 1 up, without holes
     // (`luaL_unref` chains a freed slot into the free list, it does not clear it).
     // SAFETY: the registry is a table.
