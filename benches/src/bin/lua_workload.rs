@@ -7,8 +7,9 @@
 //! ```
 //!
 //! Workloads: `ping N` (N round trips), `spawn N` (N spawn+exit), `echo N K` (N echoes
-//! from K clients). Prints the wall time of the run and the CPU time all threads used
-//! meanwhile, in per cent of one core.
+//! from K clients). Prints the wall time of the run, the CPU time all threads used
+//! meanwhile (in per cent of one core), and how many processes started in a reused VM
+//! and a reused thread (`wippy_lua::reused_vms`, `reused_threads`).
 #![allow(missing_docs)]
 
 use std::time::Duration;
@@ -40,12 +41,15 @@ fn main() {
         let _relay = wippy_benches::start_relay(&runtime);
     }
     let cpu_before = cpu_seconds();
+    let (vms_before, threads_before) = (wippy_lua::reused_vms(), wippy_lua::reused_threads());
     let took = wippy_benches::run(&runtime, entry, payloads);
     let cpu = cpu_seconds() - cpu_before;
     println!(
-        "{entry}: {:.3} ms, {:.0} % CPU",
+        "{entry}: {:.3} ms, {:.0} % CPU, {} VMs and {} threads reused",
         took.as_secs_f64() * 1e3,
-        cpu / took.as_secs_f64() * 100.0
+        cpu / took.as_secs_f64() * 100.0,
+        wippy_lua::reused_vms() - vms_before,
+        wippy_lua::reused_threads() - threads_before,
     );
     runtime.shutdown(Duration::from_secs(1));
 }
