@@ -298,6 +298,7 @@ lua_tests! {
     process_send_to_kept_pid: "process/send_to_kept_pid",
     process_send_to_self_at_start: "process/send_to_self_at_start",
     process_send_unknown_name: "process/send_unknown_name",
+    process_spawn_alternating_entries: "process/spawn_alternating_entries",
     process_spawn_args_copy: "process/spawn_args_copy",
     process_spawn_basic: "process/spawn_basic",
     process_spawn_many: "process/spawn_many",

@@ -48,10 +48,11 @@ impl<'a> From<&'a str> for Dest<'a> {
 /// What to spawn, where, and how it is tied to the spawner.
 #[derive(Clone, Debug)]
 pub struct SpawnSpec {
-    /// The registry entry to run (its kind must have a [`BodyFactory`]).
-    pub entry: String,
+    /// The registry entry to run (its kind must have a [`BodyFactory`]). Shared text, so
+    /// that a spawner that starts the same entry over and over builds it once.
+    pub entry: Arc<str>,
     /// The host to run it on (a started `process.host` or `terminal.host`).
-    pub host: String,
+    pub host: Arc<str>,
     /// Arguments for the body (Lua: `main(...)`).
     pub args: Payloads,
     /// Link the spawner and the child.
@@ -67,7 +68,7 @@ pub struct SpawnSpec {
 
 impl SpawnSpec {
     /// Spawn `entry` on `host` with no arguments and no ties.
-    pub fn new(entry: impl Into<String>, host: impl Into<String>) -> SpawnSpec {
+    pub fn new(entry: impl Into<Arc<str>>, host: impl Into<Arc<str>>) -> SpawnSpec {
         SpawnSpec {
             entry: entry.into(),
             host: host.into(),
@@ -265,7 +266,7 @@ impl Runtime {
         let registry = &self.inner.registry;
         let entry = registry
             .get_str(&spec.entry)
-            .ok_or_else(|| RuntimeError::EntryNotFound(spec.entry.clone()))?;
+            .ok_or_else(|| RuntimeError::EntryNotFound(spec.entry.to_string()))?;
         let factory = self
             .inner
             .factories
@@ -273,12 +274,12 @@ impl Runtime {
             .get(entry.kind())
             .cloned()
             .ok_or_else(|| RuntimeError::NotSpawnable {
-                entry: spec.entry.clone(),
+                entry: spec.entry.to_string(),
                 kind: entry.kind().to_owned(),
             })?;
         let host = self
             .host(&spec.host)
-            .ok_or_else(|| RuntimeError::HostNotFound(spec.host.clone()))?;
+            .ok_or_else(|| RuntimeError::HostNotFound(spec.host.to_string()))?;
         let body = factory
             .create(self, entry, spec.args)
             .map_err(RuntimeError::Body)?;

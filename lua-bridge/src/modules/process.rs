@@ -19,7 +19,7 @@ use crate::vm::lua::{
     blocking, cfn, method_index,
 };
 use crate::vm::ops::block;
-use crate::vm::state::{ProcState, state};
+use crate::vm::state::{ProcState, SpawnIds, state};
 use std::ffi::c_int;
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
@@ -405,8 +405,29 @@ fn send(lua: Lua) -> LResult<c_int> {
     ok_or_err(lua, result)
 }
 
+/// The entry and host ids at `entry_at` and `entry_at + 1` (strings, else `None`) as
+/// shared text: those of the process's last spawn when they repeat.
+pub(crate) fn spawn_ids(lua: Lua, entry_at: c_int) -> LResult<Option<(Arc<str>, Arc<str>)>> {
+    let (Some(entry), Some(host)) = (lua.bytes(entry_at), lua.bytes(entry_at + 1)) else {
+        return Ok(None);
+    };
+    let st = state(lua)?;
+    if let Some(last) = &st.spawn_ids {
+        if last.entry.as_bytes() == entry && last.host.as_bytes() == host {
+            return Ok(Some((last.entry.clone(), last.host.clone())));
+        }
+    }
+    let ids = SpawnIds {
+        entry: String::from_utf8_lossy(entry).into(),
+        host: String::from_utf8_lossy(host).into(),
+    };
+    let shared = (ids.entry.clone(), ids.host.clone());
+    st.spawn_ids = Some(Box::new(ids));
+    Ok(Some(shared))
+}
+
 fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
-    let (Some(entry), Some(host)) = (lua.string(1), lua.string(2)) else {
+    let Some((entry, host)) = spawn_ids(lua, 1)? else {
         return fail(
             lua,
             ErrorKind::Invalid,
@@ -441,7 +462,7 @@ fn spawn(lua: Lua) -> LResult<c_int> {
 /// value (and nil), or nil and its error. The wait is on the process's EXIT, which the
 /// driver takes out of the event stream (`feed::collect`), so `events()` never sees it.
 fn exec(lua: Lua) -> LResult<Ret> {
-    let (Some(entry), Some(host)) = (lua.string(1), lua.string(2)) else {
+    let Some((entry, host)) = spawn_ids(lua, 1)? else {
         return fail(
             lua,
             ErrorKind::Invalid,

@@ -194,7 +194,7 @@ fn spawn_linked_monitored(lua: Lua) -> LResult<c_int> {
 /// the spawner's name; `nil, err` when neither.
 fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     let spawner = this(lua)?;
-    let (Some(entry), Some(host)) = (lua.string(2), lua.string(3)) else {
+    let Some((entry, host)) = super::process::spawn_ids(lua, 2)? else {
         return fail(
             lua,
             ErrorKind::Invalid,

@@ -76,6 +76,14 @@ pub(crate) struct SendCache {
     pub(crate) topic: Option<Topic>,
 }
 
+/// The entry and host ids of a process's last spawn, kept as shared text for the next:
+/// a spawner (the echo relay) starts the same entry on the same host again and again.
+#[derive(Debug)]
+pub(crate) struct SpawnIds {
+    pub(crate) entry: Arc<str>,
+    pub(crate) host: Arc<str>,
+}
+
 /// A `process.upgrade`: the code the process goes on with, and its `main`'s arguments.
 #[derive(Debug)]
 pub(crate) struct Upgrade {
@@ -130,6 +138,8 @@ pub(crate) struct ProcState {
     pub(crate) has_sent: bool,
     /// What the last send resolved (allocated at the second send).
     pub(crate) sent: Option<Box<SendCache>>,
+    /// The ids of the last spawn (allocated at the first spawn).
+    pub(crate) spawn_ids: Option<Box<SpawnIds>>,
     /// The senders' hosts and the topics of received messages, and their strings
     /// (allocated at the first message received).
     pub(crate) received: Option<Box<super::received::Received>>,
@@ -177,6 +187,7 @@ impl ProcState {
             notifier: None,
             has_sent: false,
             sent: None,
+            spawn_ids: None,
             received: None,
             event_table: None,
             registry_table: None,
