@@ -203,27 +203,44 @@ impl Pid {
     /// formatting machinery and on the stack for usual host names: for hot paths that
     /// hand PIDs to scripts (a message's sender, `process.pid()`).
     pub fn to_text(&self) -> PidText {
-        let mut text = SmallVec::new();
-        text.push(b'{');
-        if let Some(node) = self.node() {
-            text.extend_from_slice(node.as_bytes());
-            text.push(b'@');
+        let node = self.node().map(str::as_bytes);
+        let host = self.host().as_bytes();
+        let digits = (64 - self.counter.leading_zeros() as usize)
+            .div_ceil(4)
+            .max(MIN_COUNTER_DIGITS);
+        let len = 1 + node.map_or(0, |n| n.len() + 1) + host.len() + 3 + digits + 1;
+        let mut buf = [0_u8; PID_TEXT_INLINE];
+        if len > buf.len() {
+            // A host name too long to keep inline: rare, so the formatting machinery.
+            return PidText(SmallVec::from_vec(self.to_string().into_bytes()));
         }
-        text.extend_from_slice(self.host().as_bytes());
-        text.extend_from_slice(b"|0x");
-        let significant = (64 - self.counter.leading_zeros() as usize).div_ceil(4);
-        for shift in (0..significant.max(MIN_COUNTER_DIGITS)).rev() {
+        let mut at = 0;
+        let mut put = |bytes: &[u8]| {
+            buf[at..at + bytes.len()].copy_from_slice(bytes);
+            at += bytes.len();
+        };
+        put(b"{");
+        if let Some(node) = node {
+            put(node);
+            put(b"@");
+        }
+        put(host);
+        put(b"|0x");
+        for shift in (0..digits).rev() {
             let digit = ((self.counter >> (4 * shift)) & 0xf) as usize;
-            text.push(b"0123456789abcdef"[digit]);
+            put(&b"0123456789abcdef"[digit..=digit]);
         }
-        text.push(b'}');
-        PidText(text)
+        put(b"}");
+        PidText(SmallVec::from_buf_and_len(buf, len))
     }
 }
 
+/// The longest PID text kept inline (on the stack) by [`Pid::to_text`].
+const PID_TEXT_INLINE: usize = 64;
+
 /// The canonical text of a [`Pid`] (see [`Pid::to_text`]).
 #[derive(Clone, Debug)]
-pub struct PidText(SmallVec<[u8; 64]>);
+pub struct PidText(SmallVec<[u8; PID_TEXT_INLINE]>);
 
 impl PidText {
     /// The text's bytes (ASCII, and the host's and node's UTF-8), without the UTF-8

@@ -186,6 +186,20 @@ fn text_is_the_display_form() {
         "{h|0x123456}".parse().unwrap(),
         "{node-2@app:workers|0xffffffffffffffff}".parse().unwrap(),
         Pid::new("a-very-long-host-name-that-does-not-fit-inline:x", 1 << 40).unwrap(),
+        // The one above is 64 bytes, the most kept inline; these are 65, 66 and 66.
+        Pid::new(
+            "a-very-long-host-name-that-does-not-fit-inline:xyz",
+            1 << 36,
+        )
+        .unwrap(),
+        Pid::new(
+            "a-very-long-host-name-that-does-not-fit-inline:xyzw",
+            1 << 36,
+        )
+        .unwrap(),
+        "{node-2@a-host-name-long-enough-to-spill-with-its-node:z|0x12345}"
+            .parse()
+            .unwrap(),
     ];
     for pid in pids {
         assert_eq!(pid.to_text().as_str(), pid.to_string());
