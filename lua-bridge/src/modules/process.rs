@@ -16,7 +16,7 @@ use crate::value::{push_payload, to_payload};
 use crate::vm::channel::{Cases, Completion, Feed};
 use crate::vm::lua::{
     CFn, LResult, LUA_TNIL, LUA_TNONE, LUA_TSTRING, LUA_TTABLE, Lua, Raise, Ret, UserType,
-    blocking, cfn, method_index,
+    blocking, cfn, method_index, utf8_lossy,
 };
 use crate::vm::ops::block;
 use crate::vm::state::{ProcState, SpawnIds, state};
@@ -367,8 +367,8 @@ fn send(lua: Lua) -> LResult<c_int> {
     // A process that sends once (a worker's reply) keeps nothing; from its second send
     // on, the last destination and topic are kept for the next.
     if st.sent.is_none() && !std::mem::replace(&mut st.has_sent, true) {
-        let dest = String::from_utf8_lossy(dest);
-        let topic = Topic::from(String::from_utf8_lossy(topic).as_ref());
+        let dest = utf8_lossy(dest);
+        let topic = Topic::from(utf8_lossy(topic).as_ref());
         let result = st.handle.send(Dest::Str(&dest), topic, payloads);
         return ok_or_err(lua, result);
     }
@@ -377,7 +377,7 @@ fn send(lua: Lua) -> LResult<c_int> {
     let topic = match &cache.topic {
         Some(last) if last.as_bytes() == topic => last.clone(),
         _ => {
-            let new = Topic::from(String::from_utf8_lossy(topic).as_ref());
+            let new = Topic::from(utf8_lossy(topic).as_ref());
             cache.topic = Some(new.clone());
             new
         }
@@ -392,7 +392,7 @@ fn send(lua: Lua) -> LResult<c_int> {
             return ok_or_err(lua, result);
         }
     }
-    let dest = String::from_utf8_lossy(dest);
+    let dest = utf8_lossy(dest);
     let result = match handle.target(&dest) {
         Ok(target) => {
             let result = handle.send_to(&target, topic, payloads);
@@ -418,8 +418,8 @@ pub(crate) fn spawn_ids(lua: Lua, entry_at: c_int) -> LResult<Option<(Arc<str>, 
         }
     }
     let ids = SpawnIds {
-        entry: String::from_utf8_lossy(entry).into(),
-        host: String::from_utf8_lossy(host).into(),
+        entry: utf8_lossy(entry).into(),
+        host: utf8_lossy(host).into(),
     };
     let shared = (ids.entry.clone(), ids.host.clone());
     st.spawn_ids = Some(Box::new(ids));
