@@ -92,10 +92,10 @@ pub(crate) fn install(lua: Lua) -> LResult<c_int> {
 ///   light-userdata keys: the userdata metatables (hidden from scripts by
 ///   `__metatable`, so unchanged by them), the loaded chunks (`chunks.rs`), the
 ///   pristine `string` library with its views' metatable (`string_view.rs`) and the
-///   spare thread (`spare_thread.rs`), none of which a script can reach. The references (integer keys above
-///   [`ffi::LUA_RIDX_LAST`], with `luaL_ref`'s free list) and the `require` cache go:
-///   nothing else of ours writes to the registry, and scripts cannot reach it (debug
-///   builds check this with a full walk);
+///   spare thread (`spare_thread.rs`), none of which a script can reach. The
+///   references (integer keys above [`ffi::LUA_RIDX_LAST`], with `luaL_ref`'s free
+///   list) and the `require` cache go: nothing else of ours writes to the registry, and
+///   scripts cannot reach it (debug builds check this with a full walk);
 /// - the globals table is emptied in place, keeping the room it grew (libraries reopen
 ///   lazily into it, so a script's changes to `string` or `math` die with it; `math`
 ///   is reseeded at open), and gets a new lazy metatable (a script may have changed
