@@ -70,17 +70,57 @@ const BASE_NAMES: &[&[u8]] = &[
 
 /// Sets up a fresh VM (run under `lua_pcall` on its main thread, see `Vm::new`).
 pub(crate) fn install(lua: Lua) -> LResult<c_int> {
-    // _G's metatable: {__index = lazy_global}.
-    // SAFETY: live state; pushes the globals table.
-    unsafe { ffi::lua_rawgeti(lua.raw(), ffi::LUA_REGISTRYINDEX, ffi::LUA_RIDX_GLOBALS) };
+    set_lazy_globals_metatable(lua);
+    super::string_view::install(lua);
+    Ok(0)
+}
+
+/// Gives the globals table a new metatable `{__index = lazy_global}`.
+fn set_lazy_globals_metatable(lua: Lua) {
+    push_globals(lua);
     lua.new_table(0, 1);
     lua.push_fn(cfn(lazy_global));
     lua.set_field(-2, c"__index");
     // SAFETY: the globals table is at -2, the metatable on top.
     unsafe { ffi::lua_setmetatable(lua.raw(), -2) };
     lua.pop(1);
-    super::string_view::install(lua);
-    Ok(0)
+}
+
+/// `true` if the globals table's metatable is exactly what [`set_lazy_globals_metatable`]
+/// makes: a table without a metatable whose only entry is `__index = lazy_global`.
+///
+/// Such a table cannot be told from a new one by the next process (the process that
+/// could have kept a reference to it is gone), so a reset keeps it instead of making
+/// another: most processes never touch it. Anything else (a script that replaced the
+/// metatable, or changed or extended it through `getmetatable(_G)`) gets a new one.
+fn globals_metatable_is_pristine(lua: Lua) -> bool {
+    push_globals(lua);
+    // SAFETY: live state; the globals table on top (pushes its metatable if it has one).
+    if unsafe { ffi::lua_getmetatable(lua.raw(), -1) } == 0 {
+        lua.pop(1);
+        return false;
+    }
+    // SAFETY: the metatable on top (pushes its own metatable if it has one).
+    let pristine = if unsafe { ffi::lua_getmetatable(lua.raw(), -1) } != 0 {
+        lua.pop(1);
+        false
+    } else {
+        let mut entries = 0;
+        let mut only_lazy_index = true;
+        lua.push_nil();
+        while lua.next(-2) {
+            entries += 1;
+            // SAFETY: live state; a value on top. `lua_tocfunction` reads, converting nothing.
+            let function = unsafe { ffi::lua_tocfunction(lua.raw(), -1) };
+            only_lazy_index &= lua.kind(-2) == ffi::LUA_TSTRING
+                && lua.bytes(-2) == Some(b"__index".as_slice())
+                && function.is_some_and(|f| f as usize == cfn(lazy_global) as usize);
+            lua.pop(1);
+        }
+        entries == 1 && only_lazy_index
+    };
+    lua.pop(2);
+    pristine
 }
 
 /// Puts a VM whose process ended back into the state [`install`] leaves a new one in,
@@ -98,8 +138,8 @@ pub(crate) fn install(lua: Lua) -> LResult<c_int> {
 ///   scripts cannot reach it (debug builds check this with a full walk);
 /// - the globals table is emptied in place, keeping the room it grew (libraries reopen
 ///   lazily into it, so a script's changes to `string` or `math` die with it; `math`
-///   is reseeded at open), and gets a new lazy metatable (a script may have changed
-///   or replaced the old one);
+///   is reseeded at open), and gets a new lazy metatable unless it still has one
+///   exactly as made (a script may have changed or replaced it);
 /// - the strings' metatable is the lazy one again.
 ///
 /// The old process's objects are garbage from here on and are collected like any
@@ -129,7 +169,11 @@ pub(crate) fn reset(lua: Lua) -> LResult<c_int> {
     push_globals(lua);
     clear_table(lua, -1)?;
     lua.pop(1);
-    install(lua)
+    if !globals_metatable_is_pristine(lua) {
+        set_lazy_globals_metatable(lua);
+    }
+    super::string_view::install(lua);
+    Ok(0)
 }
 
 /// Sets every key of the table at `idx` to nil, keeping the table's room.

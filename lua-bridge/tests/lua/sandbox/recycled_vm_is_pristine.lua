@@ -11,7 +11,7 @@ local function main()
   local events = process.events()
   local randoms = {}
   for round = 1, ROUNDS do
-    process.spawn_monitored("test:polluter_worker", "test:processes", me)
+    process.spawn_monitored("test:polluter_worker", "test:processes", me, round)
     local timeout = time.after("2s")
     local r = channel.select { reports:case_receive(), timeout:case_receive() }
     if r.channel == timeout then

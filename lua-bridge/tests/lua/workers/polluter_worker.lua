@@ -12,6 +12,7 @@ local function violations()
   check(leaked_global == nil, "global variable")
   check(undefined_name == nil, "globals metatable")
   check(getmetatable(_G) == nil or getmetatable(_G).leaked == nil, "globals metatable field")
+  check(getmetatable(_G) == nil or getmetatable(getmetatable(_G)) == nil, "globals metatable's metatable")
   check(rawget(_G, 1) == nil and rawget(_G, true) == nil, "non-string global key")
   fresh_global = 1
   check(rawget(_G, "fresh_global") == 1, "globals __newindex")
@@ -29,7 +30,9 @@ local function violations()
   return found
 end
 
-local function main(parent)
+-- `round` picks how the globals' metatable is left: changed in place (round % 3 == 1),
+-- given a metatable of its own (2), or changed and then replaced (0).
+local function main(parent, round)
   -- Reads only: `string` stays as handed out until the pollution below.
   process.send(parent, "pristine", { violations = violations(), random = math.random(1, 1 << 40) })
   -- Before anything else touches `string`: reach for what stands behind it.
@@ -42,11 +45,17 @@ local function main(parent)
   rawset(_G, 1, "old")
   _G[true] = "old"
   local globals_meta = getmetatable(_G)
-  if type(globals_meta) == "table" then
+  local mode = (round or 0) % 3
+  if type(globals_meta) == "table" and mode ~= 2 then
     globals_meta.leaked = "old"
     globals_meta.__newindex = function() end
   end
-  setmetatable(_G, { __index = function() return "old" end })
+  if type(globals_meta) == "table" and mode == 2 then
+    setmetatable(globals_meta, { leaked = "old" })
+  end
+  if mode == 0 then
+    setmetatable(_G, { __index = function() return "old" end })
+  end
   string.leaked = "old"
   string.upper = function() return "old" end
   getmetatable("").__index = function() return "old" end
