@@ -21,6 +21,10 @@ local function has_all(t)
 end
 
 local CASES = {
+  -- Leaves the view untouched (the worker before each case).
+  plain_use = function()
+    return string.upper("a") == "A" and ("b"):upper() == "B"
+  end,
   next = function()
     local k, v = next(string)
     return type(k) == "string" and type(v) == "function"
@@ -58,6 +62,11 @@ local CASES = {
   method_then_next = function()
     if ("x"):upper() ~= "X" then return false end
     return next(string) ~= nil and count_pairs(string) == #NAMES
+  end,
+  -- Changes what the strings' metatable reads: the worker after it must not see that.
+  change_strings_index = function()
+    getmetatable("").__index = { upper = function() return "changed" end }
+    return ("x"):upper() == "changed" and string.upper("x") == "X"
   end,
   strings_index = function()
     local lib = getmetatable("").__index
