@@ -342,9 +342,7 @@ lua_tests! {
     #[ignore = "conformance gap: coroutine.spawn(fn) does not run fn before the spawner goes on"]
     conformance_coroutine_spawn_runs_first: "conformance/coroutine_spawn_runs_first",
     conformance_error_concat_both_sides: "conformance/error_concat_both_sides",
-    #[ignore = "conformance gap: errors.* kind strings are \"NOT_FOUND\"..., the original \"NotFound\"..., UNKNOWN \"\""]
     conformance_error_kind_constant_values: "conformance/error_kind_constant_values",
-    #[ignore = "conformance gap: errors.new(msg):kind() is \"UNKNOWN\", the original \"\""]
     conformance_error_new_defaults: "conformance/error_new_defaults",
     #[ignore = "conformance gap: string functions (string.find) reject error values; the original accepts them as strings"]
     conformance_error_string_find: "conformance/error_string_find",

@@ -185,7 +185,7 @@ fn error_userdata_survives_a_copy() {
     b.exec(
         "assert(v.err:message() == 'gone'); assert(v.err:kind() == errors.NOT_FOUND) \
          assert(v.err:retryable() == true); assert(v.err:details().id == 7) \
-         assert(errors.is(v.err, 'NOT_FOUND'))",
+         assert(errors.is(v.err, 'NotFound'))",
     )
     .unwrap();
     // The same ErrorValue is shared, not copied.

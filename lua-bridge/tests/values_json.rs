@@ -139,7 +139,7 @@ fn encodes_error_values_as_objects() {
             "{e = errors.new({message = 'm', kind = errors.TIMEOUT, retryable = true})}"
         )
         .unwrap(),
-        r#"{"e":{"kind":"TIMEOUT","message":"m","retryable":true}}"#
+        r#"{"e":{"kind":"Timeout","message":"m","retryable":true}}"#
     );
 }
 

@@ -94,6 +94,15 @@ impl Payload {
         }
     }
 
+    /// Whether this is a table (array or map) without entries.
+    pub fn is_empty_container(&self) -> bool {
+        match self {
+            Payload::Array(items) => items.is_empty(),
+            Payload::Map(map) => map.is_empty(),
+            _ => false,
+        }
+    }
+
     /// Whether this is [`Payload::Nil`].
     pub fn is_nil(&self) -> bool {
         matches!(self, Payload::Nil)
@@ -378,31 +387,35 @@ impl From<bool> for MapKey {
 }
 
 /// The error kinds of the `errors` module (reference §1.8), plus any other kind string.
+///
+/// Each kind has the original runtime's string ([`as_str`](Self::as_str): what
+/// `err:kind()` returns and what the constants hold, `errors.NOT_FOUND == "NotFound"`)
+/// and its constant's name ([`constant_name`](Self::constant_name)).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// `UNKNOWN`: the default.
+    /// `UNKNOWN`, `""`: the default.
     #[default]
     Unknown,
-    /// `INVALID`: bad input.
+    /// `INVALID`, `"Invalid"`: bad input.
     Invalid,
-    /// `NOT_FOUND`.
+    /// `NOT_FOUND`, `"NotFound"`.
     NotFound,
-    /// `ALREADY_EXISTS`.
+    /// `ALREADY_EXISTS`, `"AlreadyExists"`.
     AlreadyExists,
-    /// `PERMISSION_DENIED`.
+    /// `PERMISSION_DENIED`, `"PermissionDenied"`.
     PermissionDenied,
-    /// `TIMEOUT`.
+    /// `TIMEOUT`, `"Timeout"`.
     Timeout,
-    /// `CANCELED`.
+    /// `CANCELED`, `"Canceled"`.
     Canceled,
-    /// `UNAVAILABLE`.
+    /// `UNAVAILABLE`, `"Unavailable"`.
     Unavailable,
-    /// `INTERNAL`.
+    /// `INTERNAL`, `"Internal"`.
     Internal,
-    /// `CONFLICT`.
+    /// `CONFLICT`, `"Conflict"`.
     Conflict,
-    /// `RATE_LIMITED`.
+    /// `RATE_LIMITED`, `"RateLimited"`.
     RateLimited,
     /// A kind string that is none of the above, kept as written.
     Other(Arc<str>),
@@ -424,7 +437,8 @@ impl ErrorKind {
         ErrorKind::RateLimited,
     ];
 
-    /// The kind from its string; unknown strings become [`ErrorKind::Other`].
+    /// The kind from its string ([`as_str`](Self::as_str)); other strings become
+    /// [`ErrorKind::Other`].
     pub fn from_name(name: &str) -> ErrorKind {
         ErrorKind::NAMED
             .iter()
@@ -433,9 +447,29 @@ impl ErrorKind {
             .unwrap_or_else(|| ErrorKind::Other(name.into()))
     }
 
-    /// The kind string, e.g. `"NOT_FOUND"`.
+    /// The kind string, as the original runtime spells it: `"NotFound"`, `""` for
+    /// [`ErrorKind::Unknown`].
     pub fn as_str(&self) -> &str {
         match self {
+            ErrorKind::Unknown => "",
+            ErrorKind::Invalid => "Invalid",
+            ErrorKind::NotFound => "NotFound",
+            ErrorKind::AlreadyExists => "AlreadyExists",
+            ErrorKind::PermissionDenied => "PermissionDenied",
+            ErrorKind::Timeout => "Timeout",
+            ErrorKind::Canceled => "Canceled",
+            ErrorKind::Unavailable => "Unavailable",
+            ErrorKind::Internal => "Internal",
+            ErrorKind::Conflict => "Conflict",
+            ErrorKind::RateLimited => "RateLimited",
+            ErrorKind::Other(s) => s,
+        }
+    }
+
+    /// The name of the kind's constant in the `errors` module, e.g. `"NOT_FOUND"`
+    /// (`None` for [`ErrorKind::Other`]).
+    pub fn constant_name(&self) -> Option<&'static str> {
+        Some(match self {
             ErrorKind::Unknown => "UNKNOWN",
             ErrorKind::Invalid => "INVALID",
             ErrorKind::NotFound => "NOT_FOUND",
@@ -447,8 +481,8 @@ impl ErrorKind {
             ErrorKind::Internal => "INTERNAL",
             ErrorKind::Conflict => "CONFLICT",
             ErrorKind::RateLimited => "RATE_LIMITED",
-            ErrorKind::Other(s) => s,
-        }
+            ErrorKind::Other(_) => return None,
+        })
     }
 }
 
@@ -529,7 +563,11 @@ impl ErrorValue {
 
 impl fmt::Display for ErrorValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind, self.message)
+        if self.kind == ErrorKind::Unknown {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.kind, self.message)
+        }
     }
 }
 
@@ -540,7 +578,7 @@ impl std::error::Error for ErrorValue {}
 /// Where JSON has no spelling, it bends: map keys that are not strings are printed bare
 /// (`{1: "x"}`), floats keep a decimal point (`1.0`) and print `nan`, `inf`, `-inf`; string
 /// bytes that are not UTF-8 print as `\xNN`; an error prints as
-/// `error{"kind": "NOT_FOUND", "message": "…", "retryable": true, "details": …}` with the
+/// `error{"kind": "NotFound", "message": "…", "retryable": true, "details": …}` with the
 /// unset fields left out.
 impl fmt::Display for Payload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

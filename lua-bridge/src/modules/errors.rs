@@ -66,7 +66,8 @@ static ERROR: UserType<Arc<ErrorValue>> = UserType::new(
 );
 
 /// Pushes the `errors` table: `new`, `wrap`, `is`, `call_stack` and the kind constants
-/// (`errors.NOT_FOUND == "NOT_FOUND"`, and so on for every [`ErrorKind::NAMED`]).
+/// (`errors.NOT_FOUND == "NotFound"`, `errors.UNKNOWN == ""`, and so on for every
+/// [`ErrorKind::NAMED`]: the original runtime's strings).
 ///
 /// Lua errors: none from the functions; bad input gives `nil, err` (kind `INVALID`).
 pub(crate) fn open(lua: Lua) -> LResult<()> {
@@ -74,7 +75,7 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
     lua.new_table(0, 4 + ErrorKind::NAMED.len() as c_int);
     for kind in &ErrorKind::NAMED {
         lua.push_str(kind.as_str());
-        lua.set_field_str(-2, kind.as_str());
+        lua.set_field_str(-2, kind.constant_name().unwrap_or_default());
     }
     for (name, f) in [
         ("new", cfn(new)),
@@ -367,8 +368,9 @@ fn from_table(lua: Lua, idx: c_int) -> Result<ErrorValue, ErrorValue> {
                 };
             }
             Some(b"details") => {
+                // An empty table is no details (as in the original).
                 details = to_payload(lua, -1)
-                    .map(Some)
+                    .map(|d| (!d.is_empty_container()).then_some(d))
                     .map_err(|err| invalid(format!("errors.new: `details`: {err}")));
             }
             _ => {}

@@ -111,7 +111,8 @@ fn error_values() {
     let e = ErrorValue::new(ErrorKind::NotFound, "no such entry")
         .with_retryable(false)
         .with_details(Payload::map([("id", "app:x")]));
-    assert_eq!(e.kind().as_str(), "NOT_FOUND");
+    assert_eq!(e.kind().as_str(), "NotFound");
+    assert_eq!(e.kind().constant_name(), Some("NOT_FOUND"));
     assert_eq!(e.message(), "no such entry");
     assert_eq!(e.retryable(), Some(false));
     assert_eq!(
@@ -120,7 +121,11 @@ fn error_values() {
             .and_then(Payload::as_str),
         Some("app:x")
     );
-    assert_eq!(e.to_string(), "NOT_FOUND: no such entry");
+    assert_eq!(e.to_string(), "NotFound: no such entry");
+    assert_eq!(
+        ErrorValue::new(ErrorKind::Unknown, "plain").to_string(),
+        "plain"
+    );
     let p = Payload::from(e);
     assert_eq!(p.type_name(), "error");
     assert!(p.as_error().is_some());
@@ -131,7 +136,13 @@ fn error_kind_names() {
     for kind in ErrorKind::NAMED {
         assert_eq!(ErrorKind::from_name(kind.as_str()), kind);
     }
-    assert_eq!(ErrorKind::from_name("RATE_LIMITED"), ErrorKind::RateLimited);
+    assert_eq!(ErrorKind::from_name("RateLimited"), ErrorKind::RateLimited);
+    assert_eq!(ErrorKind::from_name(""), ErrorKind::Unknown);
+    // The constants' names are not kind strings (as in the original runtime).
+    assert_eq!(
+        ErrorKind::from_name("NOT_FOUND"),
+        ErrorKind::Other("NOT_FOUND".into())
+    );
     let other = ErrorKind::from_name("TEAPOT");
     assert_eq!(other, ErrorKind::Other("TEAPOT".into()));
     assert_eq!(other.to_string(), "TEAPOT");
@@ -164,7 +175,7 @@ fn display_is_json_like() {
     let e = Payload::from(ErrorValue::new(ErrorKind::Timeout, "slow").with_retryable(true));
     assert_eq!(
         e.to_string(),
-        r#"error{"kind": "TIMEOUT", "message": "slow", "retryable": true}"#
+        r#"error{"kind": "Timeout", "message": "slow", "retryable": true}"#
     );
 }
 
