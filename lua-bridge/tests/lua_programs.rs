@@ -352,7 +352,6 @@ lua_tests! {
     conformance_event_and_scope_constants: "conformance/event_and_scope_constants",
     #[ignore = "conformance gap: event.at has a fraction; the original gives whole Unix seconds"]
     conformance_exit_event_at_seconds: "conformance/exit_event_at_seconds",
-    #[ignore = "conformance gap: json errors: kinds differ (encode INTERNAL in the original) and retryable is nil, not false"]
     conformance_json_error_kinds: "conformance/json_error_kinds",
     conformance_json_scalars: "conformance/json_scalars",
     conformance_link_unlink_by_name: "conformance/link_unlink_by_name",
@@ -362,7 +361,6 @@ lua_tests! {
     #[ignore = "conformance gap: listen(\"@...\") raises; the original returns nil, err INVALID"]
     conformance_listen_reserved_topic_error: "conformance/listen_reserved_topic_error",
     conformance_monitor_terminate_by_name: "conformance/monitor_terminate_by_name",
-    #[ignore = "conformance gap: process API errors have retryable() nil; the original false"]
     conformance_process_errors_not_retryable: "conformance/process_errors_not_retryable",
     conformance_registry_conflict_kind: "conformance/registry_conflict_kind",
     #[ignore = "conformance gap: register(name, pid) resolves pid as a name (NOT_FOUND); the original INVALID"]
@@ -378,7 +376,6 @@ lua_tests! {
     conformance_time_numeric_durations: "conformance/time_numeric_durations",
     #[ignore = "conformance gap: time.parse / Time:format are absent"]
     conformance_time_parse_and_format: "conformance/time_parse_and_format",
-    #[ignore = "conformance gap: time errors have retryable() nil; the original false"]
     conformance_time_parse_duration_error: "conformance/time_parse_duration_error",
 }
 

@@ -13,7 +13,8 @@ fn run(lua: &LuaVm, src: &str) {
     lua.exec(src).unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// `json.encode(expr)`: the text, or the message of the error (which must be INVALID).
+/// `json.encode(expr)`: the text, or the message of the error (which must be INTERNAL and
+/// not retryable, as in the original).
 fn encode(lua: &LuaVm, expr: &str) -> Result<String, String> {
     let result = lua
         .eval(&format!(
@@ -25,7 +26,8 @@ fn encode(lua: &LuaVm, expr: &str) -> Result<String, String> {
     match result {
         Payload::Str(s) => Ok(String::from_utf8(s.to_vec()).unwrap()),
         Payload::Error(e) => {
-            assert_eq!(e.kind(), &ErrorKind::Invalid);
+            assert_eq!(e.kind(), &ErrorKind::Internal);
+            assert_eq!(e.retryable(), Some(false));
             Err(e.message().to_owned())
         }
         other => panic!("not a value/error pair: {other:?}"),
@@ -179,16 +181,17 @@ fn decode_errors_name_the_position() {
     run(
         &vm(),
         r#"local v, err = json.decode('{"a": }')
-           assert(v == nil and err:kind() == errors.INVALID)
+           assert(v == nil and err:kind() == errors.INTERNAL and err:retryable() == false)
            assert(err:message():find('line 1 column 7', 1, true), err:message())
            local v, err = json.decode('[1, 2')
            assert(v == nil and err:message():find('EOF', 1, true), err:message())
            local v, err = json.decode('')
-           assert(v == nil and err ~= nil)
+           assert(v == nil and err:kind() == errors.INVALID)
            local v, err = json.decode('1 2')
            assert(v == nil and err:message():find('trailing', 1, true))
            local v, err = json.decode(42)
            assert(v == nil and err:message() == 'json.decode expects a string, got number')
+           assert(err:kind() == errors.INVALID and err:retryable() == false)
            local v, err = json.decode('"\\ud800"')
            assert(v == nil and err ~= nil)
            local v, err = json.decode(string.rep('[', 200) .. string.rep(']', 200))

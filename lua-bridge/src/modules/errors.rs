@@ -106,13 +106,14 @@ pub(crate) fn push_nil_error(lua: Lua, e: impl Into<Arc<ErrorValue>>) -> c_int {
 }
 
 /// `nil, err`: the failure return of every module function. Pushes `nil` and an error
-/// userdata whose stack is the Lua traceback of the caller of the running bound function
-/// (none when no Lua code is running), and returns `Ok(2)`.
+/// userdata, not retryable (as the original's module errors), whose stack is the Lua
+/// traceback of the caller of the running bound function (none when no Lua code is
+/// running), and returns `Ok(2)`.
 ///
 /// Errors: the stack cannot grow.
 pub(crate) fn fail(lua: Lua, kind: ErrorKind, message: impl Into<String>) -> LResult<c_int> {
     lua.ensure(6)?;
-    let e = with_traceback(lua, ErrorValue::new(kind, message));
+    let e = with_traceback(lua, ErrorValue::new(kind, message).with_retryable(false));
     lua.push_nil();
     push_error(lua, e);
     Ok(2)

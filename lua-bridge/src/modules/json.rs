@@ -42,7 +42,9 @@ use crate::vm::lua::{LResult, Lua, cfn};
 
 /// Pushes the `json` table (`encode`, `decode`).
 ///
-/// Lua errors: none from the functions; bad input gives `nil, err` (kind `INVALID`).
+/// Lua errors: none from the functions. Failures give `nil, err`, not retryable, with the
+/// original's kinds: `INVALID` for a `decode` argument that is not a string or is empty,
+/// `INTERNAL` for a value that cannot be encoded or text that does not parse.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
     lua.ensure(3)?;
     lua.new_table(0, 2);
@@ -64,9 +66,10 @@ fn lua_encode(lua: Lua) -> LResult<c_int> {
             lua.push_nil();
             Ok(2)
         }
+        // As the original: a value that cannot be encoded is an INTERNAL error.
         Err(e) => fail(
             lua,
-            e.kind().clone(),
+            ErrorKind::Internal,
             format!("json.encode: {}", e.message()),
         ),
     }
@@ -81,15 +84,23 @@ fn lua_decode(lua: Lua) -> LResult<c_int> {
             format!("json.decode expects a string, got {}", lua.type_name(1)),
         );
     };
+    if text.is_empty() {
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "json.decode: empty string is not valid JSON",
+        );
+    }
     match decode(text) {
         Ok(p) => {
             push_payload(lua, &p)?;
             lua.push_nil();
             Ok(2)
         }
+        // As the original: text that does not parse is an INTERNAL error.
         Err(e) => fail(
             lua,
-            e.kind().clone(),
+            ErrorKind::Internal,
             format!("json.decode: {}", e.message()),
         ),
     }

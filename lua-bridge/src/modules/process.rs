@@ -491,7 +491,10 @@ fn exec(lua: Lua) -> LResult<Ret> {
             st.execs.insert(pid, Some(op));
         }
         Err(error) => {
-            let error = with_traceback(lua, ErrorValue::new(error.kind(), error.to_string()));
+            let error = with_traceback(
+                lua,
+                ErrorValue::new(error.kind(), error.to_string()).with_retryable(false),
+            );
             state(lua)?
                 .channels
                 .complete(op, Completion::Exited(Outcome::Error(Arc::new(error))));
@@ -807,7 +810,8 @@ pub(crate) fn unsubscribe(lua: Lua) -> LResult<c_int> {
     lua.push_bool(false);
     push_error(
         lua,
-        ErrorValue::new(ErrorKind::NotFound, "unsubscribe: the channel has no topic"),
+        ErrorValue::new(ErrorKind::NotFound, "unsubscribe: the channel has no topic")
+            .with_retryable(false),
     );
     Ok(2)
 }
