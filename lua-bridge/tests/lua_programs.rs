@@ -337,7 +337,6 @@ lua_tests! {
     // Conformance with the original Wippy runtime (tests/lua/conformance/).
     conformance_cancel_before_events: "conformance/cancel_before_events",
     conformance_cancel_by_name: "conformance/cancel_by_name",
-    #[ignore = "conformance gap: cancel(pid) without a reason gives reason \"cancelled\", the original \"\""]
     conformance_cancel_default_reason: "conformance/cancel_default_reason",
     #[ignore = "conformance gap: coroutine.spawn(fn) does not run fn before the spawner goes on"]
     conformance_coroutine_spawn_runs_first: "conformance/coroutine_spawn_runs_first",
@@ -350,26 +349,21 @@ lua_tests! {
     conformance_error_wrap_keeps_message: "conformance/error_wrap_keeps_message",
     conformance_errors_is_non_error: "conformance/errors_is_non_error",
     conformance_event_and_scope_constants: "conformance/event_and_scope_constants",
-    #[ignore = "conformance gap: event.at has a fraction; the original gives whole Unix seconds"]
     conformance_exit_event_at_seconds: "conformance/exit_event_at_seconds",
     conformance_json_error_kinds: "conformance/json_error_kinds",
     conformance_json_scalars: "conformance/json_scalars",
     conformance_link_unlink_by_name: "conformance/link_unlink_by_name",
     conformance_linked_child_dies_with_parent: "conformance/linked_child_dies_with_parent",
-    #[ignore = "conformance gap: listen(\"\") succeeds; the original returns nil, err INVALID"]
     conformance_listen_empty_topic_error: "conformance/listen_empty_topic_error",
-    #[ignore = "conformance gap: listen(\"@...\") raises; the original returns nil, err INVALID"]
     conformance_listen_reserved_topic_error: "conformance/listen_reserved_topic_error",
     conformance_monitor_terminate_by_name: "conformance/monitor_terminate_by_name",
     conformance_process_errors_not_retryable: "conformance/process_errors_not_retryable",
     conformance_registry_conflict_kind: "conformance/registry_conflict_kind",
-    #[ignore = "conformance gap: register(name, pid) resolves pid as a name (NOT_FOUND); the original INVALID"]
     conformance_registry_register_bad_pid: "conformance/registry_register_bad_pid",
     conformance_registry_several_names: "conformance/registry_several_names",
     conformance_select_default_full_send: "conformance/select_default_full_send",
     conformance_select_result_shape: "conformance/select_result_shape",
     conformance_select_wakes_on_close: "conformance/select_wakes_on_close",
-    #[ignore = "conformance gap: set_options(non-table) raises; the original returns false, err"]
     conformance_set_options_not_table: "conformance/set_options_not_table",
     conformance_set_options_trap_links_not_boolean: "conformance/set_options_trap_links_not_boolean",
     conformance_spawn_linked_monitored_events: "conformance/spawn_linked_monitored_events",

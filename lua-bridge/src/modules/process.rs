@@ -25,6 +25,7 @@ use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 use wippy_runtime::message::{Event, Message, Outcome, Payloads, Topic};
 use wippy_runtime::payload::{ErrorKind, ErrorValue};
+use wippy_runtime::pid::Pid;
 use wippy_runtime::{Dest, RuntimeError, SpawnSpec};
 
 /// A message from the inbox (or from `listen(t, {message = true})`), as Lua holds it:
@@ -289,12 +290,12 @@ pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
         None => lua.push_str(""),
     }
     lua.set_new_field(-2, c"from");
+    // Whole Unix seconds, as the original.
     let at = event
         .at
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0);
-    lua.push_number(at);
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    lua.push_int(at);
     lua.set_new_field(-2, c"at");
     if let Some(outcome) = &event.outcome {
         lua.new_table(0, 1);
@@ -611,7 +612,8 @@ fn terminate(lua: Lua) -> LResult<c_int> {
     dest_op(lua, |h, d| h.terminate(d))
 }
 fn cancel(lua: Lua) -> LResult<c_int> {
-    let reason = lua.string(2).unwrap_or_else(|| "cancelled".to_owned());
+    // No reason is an empty one, as in the original.
+    let reason = lua.string(2).unwrap_or_default();
     dest_op(lua, |h, d| h.cancel(d, &reason))
 }
 fn monitor(lua: Lua) -> LResult<c_int> {
@@ -690,10 +692,12 @@ fn listen(lua: Lua) -> LResult<c_int> {
     let Some(topic) = lua.string(1) else {
         return Err(Raise::from("process.listen: topic must be a string"));
     };
+    // As the original: bad topics are `nil, err`, a non-string one raises.
+    if topic.is_empty() {
+        return fail(lua, ErrorKind::Invalid, "topic cannot be empty");
+    }
     if topic.starts_with('@') {
-        return Err(Raise::from(format!(
-            "process.listen: topic {topic:?} is reserved"
-        )));
+        return fail(lua, ErrorKind::Invalid, "cannot listen to @ topics");
     }
     let message = lua.kind(2) == LUA_TTABLE && {
         lua.get_field(2, c"message");
@@ -826,7 +830,11 @@ fn get_options(lua: Lua) -> LResult<c_int> {
 
 fn set_options(lua: Lua) -> LResult<c_int> {
     if lua.kind(1) != LUA_TTABLE {
-        return Err(Raise::from("process.set_options expects a table"));
+        lua.set_top(0);
+        lua.push_bool(false);
+        fail(lua, ErrorKind::Invalid, "options parameter must be a table")?;
+        lua.remove(-2);
+        return Ok(2);
     }
     lua.ensure(4)?;
     lua.set_top(1);
@@ -877,10 +885,18 @@ fn register(lua: Lua) -> LResult<c_int> {
             "registry.register: name must be a string",
         );
     };
-    let pid = lua.string(2);
+    // The second argument is a PID (text), never a name (as in the original).
+    let pid = match lua.kind(2) {
+        LUA_TNIL | LUA_TNONE => None,
+        LUA_TSTRING => match lua.string(2).unwrap_or_default().parse::<Pid>() {
+            Ok(pid) => Some(pid),
+            Err(e) => return fail(lua, ErrorKind::Invalid, format!("invalid pid: {e}")),
+        },
+        _ => return fail(lua, ErrorKind::Invalid, "pid must be a string"),
+    };
     let result = state(lua)?
         .handle
-        .register(&name, pid.as_deref().map(Dest::Str));
+        .register(&name, pid.as_ref().map(Dest::Pid));
     ok_or_err(lua, result)
 }
 
