@@ -345,7 +345,6 @@ lua_tests! {
     conformance_error_new_defaults: "conformance/error_new_defaults",
     #[ignore = "conformance gap: string functions (string.find) reject error values; the original accepts them as strings"]
     conformance_error_string_find: "conformance/error_string_find",
-    #[ignore = "conformance gap: errors.wrap puts the context into message(); the original keeps the inner message"]
     conformance_error_wrap_keeps_message: "conformance/error_wrap_keeps_message",
     conformance_errors_is_non_error: "conformance/errors_is_non_error",
     conformance_event_and_scope_constants: "conformance/event_and_scope_constants",

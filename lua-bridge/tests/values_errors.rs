@@ -75,18 +75,22 @@ fn new_with_bad_input_returns_nil_err() {
 }
 
 #[test]
-fn wrap_prefixes_the_message_and_keeps_the_rest() {
+fn wrap_adds_context_and_keeps_the_error() {
     run(
         &vm(),
         "local inner = errors.new({message = 'no rows', kind = errors.NOT_FOUND, retryable = true, details = {q = 1}}) \
          local err = errors.wrap(inner, 'failed to load users') \
-         assert(err:message() == 'failed to load users: no rows') \
+         assert(err:message() == 'no rows') \
+         assert(tostring(err) == 'failed to load users: no rows') \
+         assert(('> ' .. err) == '> failed to load users: no rows') \
+         assert(tostring(errors.wrap(err, 'request')) == 'request: failed to load users: no rows') \
          assert(err:kind() == errors.NOT_FOUND and err:retryable() == true and err:details().q == 1) \
          assert(errors.is(err, errors.NOT_FOUND)) \
-         assert(errors.wrap('plain', 'ctx'):message() == 'ctx: plain') \
+         assert(errors.wrap('plain', 'ctx'):message() == 'plain') \
+         assert(tostring(errors.wrap('plain', 'ctx')) == 'ctx: plain') \
          assert(errors.wrap(nil, 'ctx') == nil) \
          assert(errors.wrap(inner):message() == 'no rows') \
-         assert(errors.wrap(inner, 3):message() == '3: no rows') \
+         assert(tostring(errors.wrap(inner, 3)) == '3: no rows') \
          local e, err = errors.wrap(inner, {}) assert(e == nil and err:kind() == errors.INVALID)",
     );
 }

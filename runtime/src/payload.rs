@@ -500,6 +500,8 @@ pub struct ErrorValue {
     retryable: Option<bool>,
     details: Option<Payload>,
     stack: Option<Arc<str>>,
+    /// What `errors.wrap` added, outermost first (`"loading user: query"`).
+    context: Option<Arc<str>>,
 }
 
 impl ErrorValue {
@@ -511,7 +513,19 @@ impl ErrorValue {
             retryable: None,
             details: None,
             stack: None,
+            context: None,
         }
+    }
+
+    /// Adds `context` in front of the context the error already has (what
+    /// `errors.wrap(err, context)` does: the message stays the inner error's).
+    #[must_use]
+    pub fn wrapped(mut self, context: &str) -> ErrorValue {
+        self.context = Some(match &self.context {
+            Some(inner) => format!("{context}: {inner}").into(),
+            None => context.into(),
+        });
+        self
     }
 
     /// Sets the retryable flag.
@@ -559,15 +573,31 @@ impl ErrorValue {
     pub fn stack(&self) -> Option<&str> {
         self.stack.as_deref()
     }
+
+    /// The context `errors.wrap` added, outermost first, if any.
+    pub fn context(&self) -> Option<&str> {
+        self.context.as_deref()
+    }
+
+    /// The text of the error: the message after the context, `"loading user: not
+    /// found"` (what Lua's `tostring` gives).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.context {
+            Some(context) => format!("{context}: {}", self.message).into(),
+            None => self.message.as_str().into(),
+        }
+    }
 }
 
 impl fmt::Display for ErrorValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.kind == ErrorKind::Unknown {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.kind, self.message)
+        if self.kind != ErrorKind::Unknown {
+            write!(f, "{}: ", self.kind)?;
         }
+        if let Some(context) = &self.context {
+            write!(f, "{context}: ")?;
+        }
+        f.write_str(&self.message)
     }
 }
 
@@ -613,6 +643,10 @@ impl fmt::Display for Payload {
                 write_string(f, e.kind.as_str().as_bytes())?;
                 f.write_str(", \"message\": ")?;
                 write_string(f, e.message.as_bytes())?;
+                if let Some(context) = &e.context {
+                    f.write_str(", \"context\": ")?;
+                    write_string(f, context.as_bytes())?;
+                }
                 if let Some(r) = e.retryable {
                     write!(f, ", \"retryable\": {r}")?;
                 }

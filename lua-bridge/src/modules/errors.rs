@@ -59,7 +59,7 @@ static ERROR: UserType<Arc<ErrorValue>> = UserType::new(
     c"wippy.error",
     Some(error_index as CFn),
     &[
-        ("__tostring", cfn(error_message)),
+        ("__tostring", cfn(error_text)),
         ("__concat", cfn(error_concat)),
         ("__eq", cfn(error_eq)),
     ],
@@ -197,10 +197,17 @@ fn this<'a>(lua: Lua, method: &str) -> LResult<&'a Arc<ErrorValue>> {
     }
 }
 
-/// `err:message()`, and `__tostring`.
+/// `err:message()`: the message, without what `errors.wrap` added.
 fn error_message(lua: Lua) -> LResult<c_int> {
     let e = this(lua, "message")?;
     lua.push_str(e.message());
+    Ok(1)
+}
+
+/// `__tostring`: the message after the context `errors.wrap` added.
+fn error_text(lua: Lua) -> LResult<c_int> {
+    let e = this(lua, "message")?;
+    lua.push_str(&e.text());
     Ok(1)
 }
 
@@ -251,7 +258,7 @@ fn error_concat(lua: Lua) -> LResult<c_int> {
 /// Appends one operand of `..` to `out`.
 fn concat_operand(lua: Lua, idx: c_int, out: &mut Vec<u8>) -> LResult<()> {
     if let Some(e) = lua.userdata(idx, &ERROR) {
-        out.extend_from_slice(e.message().as_bytes());
+        out.extend_from_slice(e.text().as_bytes());
         return Ok(());
     }
     match lua.kind(idx) {
@@ -390,8 +397,10 @@ fn from_table(lua: Lua, idx: c_int) -> Result<ErrorValue, ErrorValue> {
     Ok(e)
 }
 
-/// `errors.wrap(err, msg)`: message `"msg: <err's message>"`, everything else kept. A nil
-/// `err` gives nil; a nil `msg` gives `err` as an error value as it is.
+/// `errors.wrap(err, msg)`: `err` (an error, or any value made one) with `msg` added to
+/// its context: its message, kind, retryable flag and details stay (as in the original),
+/// and `tostring` gives `"msg: <context>: <message>"`. A nil `err` gives nil; a nil `msg`
+/// gives `err` as an error value as it is.
 fn wrap(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
     lua.set_top(2);
@@ -423,29 +432,13 @@ fn wrap(lua: Lua) -> LResult<c_int> {
         lua.push_nil();
         return Ok(2);
     };
-    let inner = error_from_stack(lua, 1);
-    let mut e = rebuild(&inner, format!("{prefix}: {}", inner.message()));
+    let mut e = error_from_stack(lua, 1).wrapped(&prefix);
     if e.stack().is_none() {
         e = with_traceback(lua, e);
     }
     push_error(lua, e);
     lua.push_nil();
     Ok(2)
-}
-
-/// `inner` with another message.
-fn rebuild(inner: &ErrorValue, message: String) -> ErrorValue {
-    let mut e = ErrorValue::new(inner.kind().clone(), message);
-    if let Some(r) = inner.retryable() {
-        e = e.with_retryable(r);
-    }
-    if let Some(d) = inner.details() {
-        e = e.with_details(d.clone());
-    }
-    if let Some(s) = inner.stack() {
-        e = e.with_stack(s);
-    }
-    e
 }
 
 /// `errors.is(err, kind)`: `true` if `err` is an error of that kind.

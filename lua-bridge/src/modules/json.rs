@@ -167,7 +167,7 @@ fn write_value(out: &mut Vec<u8>, p: &Payload, depth: usize) -> Result<(), Error
             out.extend_from_slice(b"\"kind\":");
             write_string(out, e.kind().as_str().as_bytes());
             out.extend_from_slice(b",\"message\":");
-            write_string(out, e.message().as_bytes());
+            write_string(out, e.text().as_bytes());
             if let Some(r) = e.retryable() {
                 out.extend_from_slice(if r {
                     b",\"retryable\":true"

@@ -126,6 +126,12 @@ fn error_values() {
         ErrorValue::new(ErrorKind::Unknown, "plain").to_string(),
         "plain"
     );
+    let wrapped = e.clone().wrapped("query").wrapped("load");
+    assert_eq!(wrapped.message(), "no such entry");
+    assert_eq!(wrapped.context(), Some("load: query"));
+    assert_eq!(wrapped.text(), "load: query: no such entry");
+    assert_eq!(wrapped.to_string(), "NotFound: load: query: no such entry");
+    assert_eq!(wrapped.retryable(), Some(false));
     let p = Payload::from(e);
     assert_eq!(p.type_name(), "error");
     assert!(p.as_error().is_some());
