@@ -343,7 +343,6 @@ lua_tests! {
     conformance_error_concat_both_sides: "conformance/error_concat_both_sides",
     conformance_error_kind_constant_values: "conformance/error_kind_constant_values",
     conformance_error_new_defaults: "conformance/error_new_defaults",
-    #[ignore = "conformance gap: string functions (string.find) reject error values; the original accepts them as strings"]
     conformance_error_string_find: "conformance/error_string_find",
     conformance_error_wrap_keeps_message: "conformance/error_wrap_keeps_message",
     conformance_errors_is_non_error: "conformance/errors_is_non_error",

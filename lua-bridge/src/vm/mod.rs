@@ -16,6 +16,7 @@ pub(crate) mod setup;
 pub(crate) mod slot;
 pub(crate) mod spare_thread;
 pub(crate) mod state;
+pub(crate) mod string_args;
 pub(crate) mod string_view;
 pub(crate) mod strings;
 pub(crate) mod sweep;

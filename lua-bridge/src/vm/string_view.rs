@@ -139,6 +139,7 @@ pub(crate) fn open(lua: Lua) {
             ffi::lua_callk(lua.raw(), 0, 1, 0, None);
             lua.push_nil();
             lua.set_field(-2, c"dump");
+            super::string_args::install(lua, -1);
             lua.new_table(0, 4);
             lua.insert(-2);
             lua.set_field(-2, c"__index");
