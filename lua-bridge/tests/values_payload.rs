@@ -150,3 +150,22 @@ fn methods_called_wrongly_raise_lua_errors() {
          assert(payload.new().get_format == p.get_format)",
     );
 }
+
+#[test]
+fn an_error_value_is_a_golang_error_payload() {
+    run(
+        &vm(),
+        "local e = errors.new({message = 'broken', kind = errors.INVALID}) \
+         local p = payload.new(e) \
+         assert(p:get_format() == payload.format.ERROR) \
+         local v, err = p:data() \
+         assert(err == nil and v:message() == 'broken' and v:kind() == errors.INVALID) \
+         local t = assert(p:transcode(payload.format.STRING)) \
+         assert(t:get_format() == payload.format.STRING and t:data() == 'broken') \
+         local j = assert(p:transcode(payload.format.JSON)) \
+         assert(j:data().message == 'broken') \
+         assert(p:transcode(payload.format.LUA):get_format() == payload.format.LUA) \
+         local q, qerr = payload.new({1}):transcode(payload.format.ERROR) \
+         assert(q == nil and qerr:kind() == errors.INVALID)",
+    );
+}

@@ -19,18 +19,20 @@
 //! | `lua/any` | `payload.format.LUA` | the value |
 //! | `json/plain` | `payload.format.JSON` | the JSON text ([`Payload::Str`]) |
 //! | `text/plain` | `payload.format.STRING` | the text ([`Payload::Str`]) |
+//! | `golang/error` | `payload.format.ERROR` | an error value (`payload.new(err)`, as the original) |
 //!
 //! The other constants have the original's strings (`BYTES = "application/octet-stream"`,
-//! `MSGPACK = "application/msgpack"`, `YAML = "yaml/plain"`, `GOLANG = "golang/any"`,
-//! `ERROR = "golang/error"`) so code can name them, but transcoding to them gives `nil, err`
-//! with kind `INVALID`.
+//! `MSGPACK = "application/msgpack"`, `YAML = "yaml/plain"`, `GOLANG = "golang/any"`)
+//! so code can name them, but transcoding to them gives `nil, err` with kind `INVALID`.
 //!
 //! Transcoding (`p:transcode(fmt)`), from the held format to `fmt`:
 //! - to the same format: a payload equal to `p`;
 //! - `lua/any` to `json/plain`: `json.encode` of the value; to `text/plain`: a string value
 //!   as it is, anything else as its JSON text;
 //! - `json/plain` to `lua/any`: `json.decode` of the text; to `text/plain`: the text;
-//! - `text/plain` to `lua/any`: the string; to `json/plain`: the text as a JSON string.
+//! - `text/plain` to `lua/any`: the string; to `json/plain`: the text as a JSON string;
+//! - `golang/error` to `lua/any`: the error value; to `json/plain`: its JSON object; to
+//!   `text/plain`: its text. Nothing else becomes `golang/error` (kind `INVALID`).
 //!
 //! A failure to encode or decode is `nil, err` with kind `INTERNAL` (as the original).
 //! `p:data()` and `p:unmarshal()` give the value: transcoded to `lua/any` when needed.
@@ -74,6 +76,8 @@ pub enum Format {
     Json,
     /// `text/plain`: text.
     String,
+    /// `golang/error`: an error value ([`Payload::Error`]).
+    Error,
 }
 
 impl Format {
@@ -83,6 +87,7 @@ impl Format {
             Format::Lua => FORMAT_LUA,
             Format::Json => FORMAT_JSON,
             Format::String => FORMAT_STRING,
+            Format::Error => FORMAT_ERROR,
         }
     }
 
@@ -92,6 +97,7 @@ impl Format {
             b"lua/any" => Some(Format::Lua),
             b"json/plain" => Some(Format::Json),
             b"text/plain" => Some(Format::String),
+            b"golang/error" => Some(Format::Error),
             _ => None,
         }
     }
@@ -106,12 +112,15 @@ pub struct LuaPayload {
 }
 
 impl LuaPayload {
-    /// A `lua/any` payload holding a value.
+    /// A payload holding a value: `lua/any`, or `golang/error` for an error value (as the
+    /// original).
     pub fn new(data: Payload) -> LuaPayload {
-        LuaPayload {
-            format: Format::Lua,
-            data,
-        }
+        let format = if matches!(data, Payload::Error(_)) {
+            Format::Error
+        } else {
+            Format::Lua
+        };
+        LuaPayload { format, data }
     }
 
     /// A `json/plain` payload holding JSON text (not checked until it is decoded).
@@ -145,7 +154,7 @@ impl LuaPayload {
     /// Errors (kind `INTERNAL`): JSON text that does not parse.
     pub fn value(&self) -> Result<Payload, ErrorValue> {
         match self.format {
-            Format::Lua | Format::String => Ok(self.data.clone()),
+            Format::Lua | Format::String | Format::Error => Ok(self.data.clone()),
             Format::Json => json::decode(self.data.as_bytes().unwrap_or_default())
                 .map_err(|e| internal(format!("payload: cannot decode JSON: {}", e.message()))),
         }
@@ -162,7 +171,26 @@ impl LuaPayload {
         Ok(match (self.format, to) {
             (Format::Lua, Format::Lua)
             | (Format::Json, Format::Json)
-            | (Format::String, Format::String) => self.clone(),
+            | (Format::String, Format::String)
+            | (Format::Error, Format::Error) => self.clone(),
+            (Format::Error, Format::Lua) => LuaPayload {
+                format: Format::Lua,
+                data: self.data.clone(),
+            },
+            (Format::Error, Format::Json) => LuaPayload::json(encode(&self.data)?),
+            (Format::Error, Format::String) => match &self.data {
+                Payload::Error(e) => LuaPayload::text(e.text().into_owned()),
+                _ => LuaPayload::text(bytes::Bytes::new()),
+            },
+            (_, Format::Error) => {
+                return Err(ErrorValue::new(
+                    ErrorKind::Invalid,
+                    format!(
+                        "payload: only an error is a golang/error payload, not {}",
+                        self.format.as_str()
+                    ),
+                ));
+            }
             (Format::Lua, Format::Json) => LuaPayload::json(encode(&self.data)?),
             (Format::Lua, Format::String) => match &self.data {
                 Payload::Str(s) => LuaPayload::text(s.clone()),
