@@ -228,3 +228,41 @@ fn rust_side_encode_and_decode() {
     let err = json::decode(b"[1,").unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Invalid);
 }
+
+#[test]
+fn validate_checks_data_against_a_schema() {
+    run(
+        &vm(),
+        r#"local schema = {type = "object", properties = {name = {type = "string"}, age = {type = "number"}}, required = {"name"}}
+           local ok, err = json.validate(schema, {name = "John", age = 30})
+           assert(ok == true and err == nil)
+           ok, err = json.validate(schema, {age = 30})
+           assert(ok == false and err:kind() == errors.INVALID and err:retryable() == false)
+           assert(tostring(err):find("validation failed", 1, true), tostring(err))
+           assert(err:message():find("name", 1, true), err:message())
+           ok, err = json.validate(schema, {name = 123})
+           assert(ok == false and err:message():find("/name", 1, true), err:message())
+           ok, err = json.validate('{"type":"object","properties":{"name":{"type":"string"}}}', {name = "x"})
+           assert(ok == true and err == nil)
+           ok, err = json.validate(schema, nil)
+           assert(ok == false and err:kind() == errors.INVALID and tostring(err):find("data is required", 1, true))
+           ok, err = json.validate(nil, {})
+           assert(ok == false and err:message() == "schema is required")
+           ok, err = json.validate(42, {})
+           assert(ok == false and err:message() == "schema must be a string or table")
+           ok, err = json.validate("{not json", {})
+           assert(ok == false and tostring(err):find("schema error", 1, true))
+           ok, err = json.validate({type = "no such type"}, {})
+           assert(ok == false and tostring(err):find("compile schema", 1, true), tostring(err))
+           ok, err = json.validate(schema, {name = "x", f = function() end})
+           assert(ok == false and tostring(err):find("convert data", 1, true))
+           ok, err = json.validate_string(schema, '{"name":"Jane","age":25}')
+           assert(ok == true and err == nil)
+           ok, err = json.validate_string(schema, '{"age":25}')
+           assert(ok == false and err:kind() == errors.INVALID)
+           ok, err = json.validate_string(schema, {})
+           assert(ok == false and err:message() == "data must be a JSON string")
+           ok, err = json.validate_string(schema, '{"name":')
+           assert(ok == false and tostring(err):find("parse data", 1, true))"#,
+    );
+}

@@ -1,5 +1,5 @@
 //! The `json` module (reference §1.8; R `modules/json/spec.md`): `json.encode(v) -> str, err`
-//! and `json.decode(s) -> v, err`.
+//! and `json.decode(s) -> v, err` (and JSON Schema validation, `json_schema.rs`).
 //!
 //! Both go through a [`Payload`], so JSON and message copies agree on what a table is
 //! ([`crate::value`]): `encode` copies the value with `to_payload_strict` and writes the
@@ -26,7 +26,9 @@
 //!   is a float.
 //! - Errors name the line and column. Nesting is limited by the parser to 127 levels.
 //!
-//! All failures are `nil, err` with kind `INVALID`; nothing raises (except a VM out of memory).
+//! All failures are `nil, err`, not retryable: kind `INVALID` for a `decode` argument that
+//! is not a string or is empty, `INTERNAL` for a value that cannot be encoded and text
+//! that does not parse (the original's kinds); nothing raises (except a VM out of memory).
 
 use std::ffi::c_int;
 use std::fmt;
@@ -40,18 +42,23 @@ use crate::modules::errors::fail;
 use crate::value::{MAX_DEPTH, push_payload, to_payload_strict};
 use crate::vm::lua::{LResult, Lua, cfn};
 
-/// Pushes the `json` table (`encode`, `decode`).
+/// Pushes the `json` table (`encode`, `decode`, and `validate`, `validate_string` from
+/// `json_schema.rs`).
 ///
 /// Lua errors: none from the functions. Failures give `nil, err`, not retryable, with the
 /// original's kinds: `INVALID` for a `decode` argument that is not a string or is empty,
 /// `INTERNAL` for a value that cannot be encoded or text that does not parse.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
     lua.ensure(3)?;
-    lua.new_table(0, 2);
+    lua.new_table(0, 4);
     lua.push_fn(cfn(lua_encode));
     lua.set_field(-2, c"encode");
     lua.push_fn(cfn(lua_decode));
     lua.set_field(-2, c"decode");
+    lua.push_fn(cfn(super::json_schema::validate));
+    lua.set_field(-2, c"validate");
+    lua.push_fn(cfn(super::json_schema::validate_string));
+    lua.set_field(-2, c"validate_string");
     Ok(())
 }
 

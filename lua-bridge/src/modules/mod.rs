@@ -5,6 +5,7 @@ pub(crate) mod coroutine;
 pub mod errors;
 pub mod io;
 pub mod json;
+pub(crate) mod json_schema;
 pub(crate) mod logger;
 pub mod payload;
 pub(crate) mod process;

@@ -1,0 +1,160 @@
+//! `json.validate(schema, data)` and `json.validate_string(schema, text)`: JSON Schema
+//! validation (reference §1.8), as the original's `json` module does it.
+//!
+//! - `schema` is a table (encoded as `json.encode` would) or JSON text.
+//! - `data` is any value `json.encode` accepts (`validate`), or JSON text
+//!   (`validate_string`).
+//! - Valid: `true`. Anything else: `false, err`, kind `INVALID`, not retryable: a missing
+//!   schema or data ("schema is required", "data is required", "data must be a JSON
+//!   string"), a schema that is not a table or text, does not parse or does not compile,
+//!   data that cannot be encoded or parsed, and data the schema rejects ("validation
+//!   failed" in front of what the schema says, instance path first).
+//!
+//! Compiled schemas are kept in a small process-wide cache keyed by their JSON text, as
+//! the original keeps them; schemas are usually module constants validated against many
+//! times. No schema is ever fetched: remote `$ref`s are not resolved (the crate's network
+//! features are off).
+
+use std::ffi::c_int;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use rustc_hash::FxHashMap;
+use wippy_runtime::payload::{ErrorKind, ErrorValue};
+
+use crate::modules::errors::{fail, push_nil_error, with_traceback};
+use crate::modules::json;
+use crate::value::to_payload_strict;
+use crate::vm::lua::{LResult, LUA_TNIL, LUA_TNONE, LUA_TSTRING, LUA_TTABLE, Lua};
+
+/// Compiled schemas the cache keeps before it starts over.
+const CACHE_CAPACITY: usize = 100;
+
+/// Most schema complaints reported in one error.
+const MAX_REPORTED: usize = 5;
+
+/// Compiled schemas by their JSON text.
+static CACHE: Mutex<Option<FxHashMap<Vec<u8>, Arc<jsonschema::Validator>>>> = Mutex::new(None);
+
+/// `json.validate(schema, data)`.
+pub(crate) fn validate(lua: Lua) -> LResult<c_int> {
+    if is_absent(lua, 1) {
+        return refuse(lua, None, "schema is required");
+    }
+    if is_absent(lua, 2) {
+        return refuse(lua, None, "data is required");
+    }
+    let validator = match validator(lua) {
+        Ok(v) => v,
+        Err((context, message)) => return refuse(lua, Some(context), &message),
+    };
+    let data = match to_payload_strict(lua, 2)
+        .map_err(|e| e.to_error_value())
+        .and_then(|p| json::encode(&p))
+        .map_err(|e| e.message().to_owned())
+        .and_then(|text| serde_json::from_slice(&text).map_err(|e| e.to_string()))
+    {
+        Ok(data) => data,
+        Err(message) => return refuse(lua, Some("convert data"), &message),
+    };
+    verdict(lua, &validator, &data)
+}
+
+/// `json.validate_string(schema, text)`.
+pub(crate) fn validate_string(lua: Lua) -> LResult<c_int> {
+    if is_absent(lua, 1) {
+        return refuse(lua, None, "schema is required");
+    }
+    if lua.kind(2) != LUA_TSTRING {
+        return refuse(lua, None, "data must be a JSON string");
+    }
+    let validator = match validator(lua) {
+        Ok(v) => v,
+        Err((context, message)) => return refuse(lua, Some(context), &message),
+    };
+    let data = match serde_json::from_slice(lua.bytes(2).unwrap_or_default()) {
+        Ok(data) => data,
+        Err(e) => return refuse(lua, Some("parse data"), &e.to_string()),
+    };
+    verdict(lua, &validator, &data)
+}
+
+fn is_absent(lua: Lua, idx: c_int) -> bool {
+    matches!(lua.kind(idx), LUA_TNIL | LUA_TNONE)
+}
+
+/// `true`, or `false, err` with what the schema says about `data`.
+fn verdict(
+    lua: Lua,
+    validator: &jsonschema::Validator,
+    data: &serde_json::Value,
+) -> LResult<c_int> {
+    let complaints: Vec<String> = validator
+        .iter_errors(data)
+        .take(MAX_REPORTED)
+        .map(|e| {
+            let path = e.instance_path().to_string();
+            if path.is_empty() {
+                e.to_string()
+            } else {
+                format!("{path}: {e}")
+            }
+        })
+        .collect();
+    if complaints.is_empty() {
+        lua.push_bool(true);
+        return Ok(1);
+    }
+    refuse(lua, Some("validation failed"), &complaints.join("; "))
+}
+
+/// The compiled schema of argument 1, from the cache or compiled now; on failure the
+/// context and the message of the error.
+fn validator(lua: Lua) -> Result<Arc<jsonschema::Validator>, (&'static str, String)> {
+    let text = match lua.kind(1) {
+        LUA_TSTRING => lua.bytes(1).unwrap_or_default().to_vec(),
+        LUA_TTABLE => to_payload_strict(lua, 1)
+            .map_err(|e| e.to_error_value())
+            .and_then(|p| json::encode(&p))
+            .map_err(|e| ("schema error", e.message().to_owned()))?,
+        _ => {
+            return Err((
+                "schema error",
+                "schema must be a string or table".to_owned(),
+            ));
+        }
+    };
+    if let Some(found) = CACHE.lock().as_ref().and_then(|c| c.get(&text)) {
+        return Ok(found.clone());
+    }
+    let schema: serde_json::Value =
+        serde_json::from_slice(&text).map_err(|e| ("schema error", e.to_string()))?;
+    let compiled = Arc::new(
+        jsonschema::validator_for(&schema).map_err(|e| ("compile schema", e.to_string()))?,
+    );
+    let mut cache = CACHE.lock();
+    let cache = cache.get_or_insert_with(FxHashMap::default);
+    if cache.len() >= CACHE_CAPACITY {
+        cache.clear();
+    }
+    cache.insert(text, compiled.clone());
+    Ok(compiled)
+}
+
+/// `false, err`: kind `INVALID`, not retryable, `context` (if any) kept apart from the
+/// message as `errors.wrap` keeps it.
+fn refuse(lua: Lua, context: Option<&str>, message: &str) -> LResult<c_int> {
+    lua.push_bool(false);
+    match context {
+        None => fail(lua, ErrorKind::Invalid, message)?,
+        Some(context) => {
+            lua.ensure(6)?;
+            let e = ErrorValue::new(ErrorKind::Invalid, message)
+                .with_retryable(false)
+                .wrapped(context);
+            push_nil_error(lua, with_traceback(lua, e))
+        }
+    };
+    lua.remove(-2);
+    Ok(2)
+}
