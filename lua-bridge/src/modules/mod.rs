@@ -1,5 +1,6 @@
 //! The Lua modules a process can use.
 
+pub(crate) mod casts;
 pub(crate) mod channel;
 pub(crate) mod coroutine;
 pub mod errors;

@@ -3,8 +3,10 @@
 //! A new VM holds almost nothing: the globals table gets a metatable whose `__index`
 //! ([`lazy_global`]) builds a global the first time it is read — the base functions,
 //! the standard libraries (`string`, `table`, `math`, `coroutine`, a clock-only
-//! `os`) and the always-present Wippy globals (`process`, `channel`, `errors`,
-//! `payload`) — and stores it, so later reads are plain table hits. Strings get a
+//! `os`), the always-present Wippy globals (`process`, `channel`, `errors`,
+//! `payload`) and the dialect's type checks (`integer`, `number`, `boolean`, `any`,
+//! `unknown`, `never`: `modules/casts.rs`) — and stores it, so later reads are plain
+//! table hits. Strings get a
 //! metatable whose `__index` opens the `string` library on the first method call. A
 //! process pays only for what it touches.
 //!
@@ -258,6 +260,12 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
         b"channel" => modules::channel::open(lua)?,
         b"errors" => modules::errors::open(lua)?,
         b"payload" => modules::payload::open(lua)?,
+        b"integer" => lua.push_fn(cfn(modules::casts::integer)),
+        b"number" => lua.push_fn(cfn(modules::casts::number)),
+        b"boolean" => lua.push_fn(cfn(modules::casts::boolean)),
+        b"any" => lua.push_fn(cfn(modules::casts::any)),
+        b"unknown" => lua.push_fn(cfn(modules::casts::unknown)),
+        b"never" => lua.push_fn(cfn(modules::casts::never)),
         b"subscribe" => lua.push_fn(cfn(modules::process::subscribe)),
         b"unsubscribe" => lua.push_fn(cfn(modules::process::unsubscribe)),
         _ => {

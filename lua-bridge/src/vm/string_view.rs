@@ -140,13 +140,16 @@ pub(crate) fn open(lua: Lua) {
             lua.push_nil();
             lua.set_field(-2, c"dump");
             super::string_args::install(lua, -1);
-            lua.new_table(0, 4);
+            lua.new_table(0, 5);
             lua.insert(-2);
             lua.set_field(-2, c"__index");
             lua.push_fn(view_newindex as CFn);
             lua.set_field(-2, c"__newindex");
             lua.push_fn(view_pairs as CFn);
             lua.set_field(-2, c"__pairs");
+            // `string(x)`, the dialect's type check (`modules/casts.rs`).
+            lua.push_fn(cfn(crate::modules::casts::string_call));
+            lua.set_field(-2, c"__call");
             mark(lua, meta_key());
             lua.push_value(-1);
             ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, meta_key());
