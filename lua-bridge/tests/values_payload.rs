@@ -36,6 +36,7 @@ fn new_data_and_format() {
          assert(p:get_format() == payload.format.LUA) \
          local data, err = p:data() \
          assert(err == nil and data.name == 'test' and data.values[3] == 3) \
+         assert(select('#', p:data()) == 1) \
          assert(p:unmarshal().values[1] == 1) \
          assert(p:data() ~= p:data()) \
          assert(payload.new('hello'):data() == 'hello') \

@@ -262,14 +262,13 @@ fn this<'a>(lua: Lua, method: &str) -> LResult<&'a LuaPayload> {
     }
 }
 
-/// `p:data()` and `p:unmarshal()`: `v, nil` or `nil, err`.
+/// `p:data()` and `p:unmarshal()`: `v` (one value, as the original) or `nil, err`.
 fn data(lua: Lua) -> LResult<c_int> {
     let value = this(lua, "data")?.value();
     match value {
         Ok(v) => {
             push_payload(lua, &v)?;
-            lua.push_nil();
-            Ok(2)
+            Ok(1)
         }
         Err(e) => fail(lua, e.kind().clone(), e.message()),
     }
