@@ -338,7 +338,6 @@ lua_tests! {
     conformance_cancel_before_events: "conformance/cancel_before_events",
     conformance_cancel_by_name: "conformance/cancel_by_name",
     conformance_cancel_default_reason: "conformance/cancel_default_reason",
-    #[ignore = "conformance gap: coroutine.spawn(fn) does not run fn before the spawner goes on"]
     conformance_coroutine_spawn_runs_first: "conformance/coroutine_spawn_runs_first",
     conformance_error_concat_both_sides: "conformance/error_concat_both_sides",
     conformance_error_kind_constant_values: "conformance/error_kind_constant_values",

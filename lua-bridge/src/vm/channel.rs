@@ -104,6 +104,9 @@ pub(crate) enum Completion {
     Read(crate::modules::io::ReadResult),
     /// A process run by `process.exec` ended.
     Exited(wippy_runtime::message::Outcome),
+    /// The call returns this value (`coroutine.spawn`'s thread, after the new coroutine
+    /// had its turn).
+    Value(Slot),
 }
 
 /// A blocked operation.
@@ -200,11 +203,7 @@ impl Channels {
                     r.done = Some(completion);
                     self.completed.push_back(r.co);
                 }
-                _ => {
-                    if let Completion::Received(_, slot, _) = completion {
-                        self.garbage.push(slot);
-                    }
-                }
+                _ => self.discard(completion),
             }
             return;
         }
@@ -213,11 +212,14 @@ impl Channels {
                 entry.done = Some(completion);
                 self.completed.push_back(entry.co);
             }
-            _ => {
-                if let Completion::Received(_, slot, _) = completion {
-                    self.garbage.push(slot);
-                }
-            }
+            _ => self.discard(completion),
+        }
+    }
+
+    /// Keeps the value of a completion nobody waits for any more, to be released.
+    fn discard(&mut self, completion: Completion) {
+        if let Completion::Received(_, slot, _) | Completion::Value(slot) = completion {
+            self.garbage.push(slot);
         }
     }
 

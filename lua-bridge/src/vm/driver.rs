@@ -154,7 +154,7 @@ impl LuaProcess {
                         }
                     }
                     Some(_) => st.ready.push_back((co, Resume::Op)),
-                    None => st.ready.push_back((co, Resume::Nothing)),
+                    None => st.yielded.push(co),
                 }
                 Outcome::Running
             }
@@ -442,6 +442,11 @@ impl LuaProcess {
                         st.ready.push_back((co, Resume::Op));
                     }
                 }
+            }
+            if st.ready.is_empty() {
+                // The next round: what yielded in this one.
+                st.ready
+                    .extend(st.yielded.drain(..).map(|co| (co, Resume::Nothing)));
             }
             let Some((co, how)) = st.ready.pop_front() else {
                 break;

@@ -63,6 +63,10 @@ pub(crate) fn answer(lua: Lua, op: OpId) -> LResult<Ret> {
         (Completion::Exited(outcome), _) => {
             crate::modules::process::push_exec_result(lua, outcome)?
         }
+        (Completion::Value(value), _) => {
+            value.push(lua)?;
+            1
+        }
         (Completion::Received(_, value, ok), None) => {
             value.push(lua)?;
             lua.push_bool(ok);

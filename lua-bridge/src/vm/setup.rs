@@ -18,7 +18,7 @@
 //! `require` loads only what the entry's `modules:` and `imports:` list; `setmetatable`
 //! refuses a `__gc` field (finalizers would run Lua code inside the runtime's own calls).
 
-use super::lua::{LResult, Lua, Raise, cfn};
+use super::lua::{LResult, Lua, Raise, blocking, cfn};
 use super::state::state;
 use crate::compile::{CompiledEntry, Compiler};
 use crate::modules;
@@ -252,7 +252,7 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
         b"math" => open_math(lua)?,
         b"coroutine" => {
             call_open(lua, ffi::luaopen_coroutine);
-            lua.push_fn(cfn(modules::coroutine::spawn));
+            lua.push_fn(blocking(modules::coroutine::spawn));
             lua.set_field(-2, c"spawn");
         }
         b"os" => safe_os(lua),

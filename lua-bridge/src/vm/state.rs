@@ -125,6 +125,10 @@ pub(crate) struct ProcState {
     pub(crate) coroutines: Slab<Co>,
     /// Coroutines to run, with how they resume.
     pub(crate) ready: VecDeque<(CoId, Resume)>,
+    /// Coroutines that yielded with `coroutine.yield()` (or were preempted): they run
+    /// again once `ready` is empty, in the order they yielded (as the original, whose
+    /// plain yields wait for the next round of its task queue).
+    pub(crate) yielded: Vec<CoId>,
     /// The coroutine running now, and its thread.
     pub(crate) current: CoId,
     pub(crate) current_thread: *mut ffi::lua_State,
@@ -180,6 +184,7 @@ impl ProcState {
             upgrade: None,
             coroutines: Slab::new(),
             ready: VecDeque::new(),
+            yielded: Vec::new(),
             current: 0,
             current_thread: std::ptr::null_mut(),
             blocked_on: None,
