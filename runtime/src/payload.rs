@@ -498,7 +498,8 @@ pub struct ErrorValue {
     message: String,
     kind: ErrorKind,
     retryable: Option<bool>,
-    details: Option<Payload>,
+    /// Boxed: most errors have none, and errors travel in `Result`s.
+    details: Option<Box<Payload>>,
     stack: Option<Arc<str>>,
     /// What `errors.wrap` added, outermost first (`"loading user: query"`).
     context: Option<Arc<str>>,
@@ -538,7 +539,7 @@ impl ErrorValue {
     /// Sets the details payload.
     #[must_use]
     pub fn with_details(mut self, details: impl Into<Payload>) -> ErrorValue {
-        self.details = Some(details.into());
+        self.details = Some(Box::new(details.into()));
         self
     }
 
@@ -566,7 +567,7 @@ impl ErrorValue {
 
     /// The details, if any.
     pub fn details(&self) -> Option<&Payload> {
-        self.details.as_ref()
+        self.details.as_deref()
     }
 
     /// The stack trace, if one was captured.
