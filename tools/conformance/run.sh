@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs the original Wippy runtime's own Lua test suites (wippy-reference.md §6) against our
+# `wippy` binary, one `wippy run -x <test>` each, and prints PASS/FAIL/TIMEOUT per test.
+# A local check, not part of CI: it needs a git clone of wippyai/runtime, python3 with
+# PyYAML, and reads the tests from the clone at run time (nothing of them is copied here).
+#
+#   ORIGINAL=/path/to/wippyai-runtime.git tools/conformance/run.sh
+#
+# Environment: ORIGINAL (git dir of the original; default the workplace mirror), WIPPY_BIN
+# (default target/release/wippy), SUITES (default the process API suites), JOBS, WORK
+# (scratch directory).
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ORIGINAL=${ORIGINAL:-/work/.mirror/wippyai+runtime/repo}
+BIN=${WIPPY_BIN:-$ROOT/target/release/wippy}
+SUITES=${SUITES:-process,channel,time,json,logger,payload,errors}
+JOBS=${JOBS:-2}
+WORK=${WORK:-${TMPDIR:-/tmp}/wippy-conformance}
+APP=$WORK/app
+OUT=$WORK/results
+rm -rf "$APP" "$OUT"; mkdir -p "$OUT"
+python3 "$(dirname "$0")/prepare.py" "$ORIGINAL" "$APP" "$SUITES" || exit 2
+
+# Tests that need modules outside this runtime: "id<TAB>reason".
+cat > "$OUT/skip.tsv" <<'SKIP'
+app.test.process:context_passing	needs the ctx module
+app.test.process:ctx_actor	needs the security module
+app.test.process:ctx_scope	needs the security module
+app.test.process:ctx_inherit	needs the security module
+app.test.process:listen_default	needs the uuid module
+app.test.process:spawn_monitored_reply	needs the uuid module
+SKIP
+
+run_one() {
+  id=$1
+  out=$OUT/$(echo "$id" | tr ':' '_').log
+  ( cd "$APP" && timeout 20 "$BIN" run -x "$id" ) >"$out" 2>&1
+  rc=$?
+  if [ $rc -eq 0 ] && ! grep -q '^error: ' "$out"; then st=PASS
+  elif [ $rc -eq 124 ]; then st=TIMEOUT
+  else st=FAIL; fi
+  printf '%s\t%s\n' "$id" "$st"
+}
+export -f run_one; export OUT APP BIN
+
+python3 -c "import json;[print(t['id']) for t in json.load(open('$APP/tests.json'))]" \
+  | grep -v -F -f <(cut -f1 "$OUT/skip.tsv") \
+  | xargs -P "$JOBS" -I{} bash -c 'run_one "$@"' _ {} | sort > "$OUT/results.tsv"
+cat "$OUT/results.tsv"
+echo "--- (skipped: $(wc -l < "$OUT/skip.tsv"); logs in $OUT)"
+cut -f2 "$OUT/results.tsv" | sort | uniq -c
