@@ -3,7 +3,7 @@
 //! Every program runs in a runtime of its own, built from a registry written to a temp
 //! directory: namespace `test`, a `process.host` `test:processes` (2 workers), a
 //! `terminal.host` `test:terminal`, the program as `test:<name>` (`method: main`,
-//! `modules: [time, json, logger, io]`, `imports: {wait: test:wait}`: the receive-with-a-
+//! `modules: [time, json, logger, io, uuid]`, `imports: {wait: test:wait}`: the receive-with-a-
 //! timeout helpers of `tests/lua/lib/wait.lua`) and the helper workers of `tests/lua/workers/`
 //! as `test:<worker>`. The program is spawned on `test:processes`; it passes when it
 //! returns `true`, and fails when it returns `false, "reason"` or `nil, "reason"`,
@@ -30,7 +30,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// How long processes still running at the end get before they are killed.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 /// Modules every program and worker may `require`.
-const MODULES: &[&str] = &["time", "json", "logger", "io"];
+const MODULES: &[&str] = &["time", "json", "logger", "io", "uuid"];
 
 fn lua_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lua")
@@ -236,13 +236,13 @@ lua_tests! {
     data_errors_module: "data/errors_module",
     data_json_errors: "data/json_errors",
     data_json_roundtrip: "data/json_roundtrip",
-    #[ignore = "absent (see the README): json.validate / json.validate_string"]
     data_json_validate: "data/json_validate",
     data_logger_and_print: "data/logger_and_print",
     data_os_module: "data/os_module",
     data_payload_module: "data/payload_module",
     data_payload_transcode: "data/payload_transcode",
     data_userdata_in_payload: "data/userdata_in_payload",
+    data_uuid_module: "data/uuid_module",
     dialect_annotations: "dialect/annotations",
     dialect_lua54_features: "dialect/lua54_features",
     entry_main_args: "entry/main_args",
@@ -334,6 +334,16 @@ lua_tests! {
     time_ticker_slow_reader: "time/ticker_slow_reader",
     time_timer: "time/timer",
     time_timer_reset_after_fire: "time/timer_reset_after_fire",
+    time_arithmetic: "time/arithmetic",
+    time_calendar_constants: "time/calendar_constants",
+    time_date_fields: "time/date_fields",
+    time_duration_values: "time/duration_values",
+    time_format_layouts: "time/format_layouts",
+    time_locations: "time/locations",
+    time_parse_errors: "time/parse_errors",
+    time_parse_layouts: "time/parse_layouts",
+    time_round_truncate: "time/round_truncate",
+    time_unix_and_zero: "time/unix_and_zero",
     // Conformance with the original Wippy runtime (tests/lua/conformance/).
     conformance_cancel_before_events: "conformance/cancel_before_events",
     conformance_cancel_by_name: "conformance/cancel_by_name",
@@ -365,7 +375,6 @@ lua_tests! {
     conformance_set_options_trap_links_not_boolean: "conformance/set_options_trap_links_not_boolean",
     conformance_spawn_linked_monitored_events: "conformance/spawn_linked_monitored_events",
     conformance_time_numeric_durations: "conformance/time_numeric_durations",
-    #[ignore = "conformance gap: time.parse / Time:format are absent"]
     conformance_time_parse_and_format: "conformance/time_parse_and_format",
     conformance_time_parse_duration_error: "conformance/time_parse_duration_error",
 }

@@ -12,3 +12,4 @@ pub mod payload;
 pub(crate) mod process;
 pub(crate) mod spawner;
 pub(crate) mod time;
+pub(crate) mod uuid;

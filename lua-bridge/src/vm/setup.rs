@@ -439,6 +439,7 @@ fn require(lua: Lua) -> LResult<c_int> {
             "io" => modules::io::open(lua)?,
             "logger" => modules::logger::open(lua)?,
             "json" => modules::json::open(lua)?,
+            "uuid" => modules::uuid::open(lua)?,
             "channel" | "process" | "payload" | "errors" => {
                 push_globals(lua);
                 lua.get_field_str(-1, &name);
