@@ -13,7 +13,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ORIGINAL=${ORIGINAL:-/work/.mirror/wippyai+runtime/repo}
 BIN=${WIPPY_BIN:-$ROOT/target/release/wippy}
-SUITES=${SUITES:-process,channel,time,json,logger,payload,errors}
+SUITES=${SUITES:-process,channel,time,json,logger,payload,errors,uuid}
 JOBS=${JOBS:-2}
 WORK=${WORK:-${TMPDIR:-/tmp}/wippy-conformance}
 APP=$WORK/app
@@ -27,8 +27,6 @@ app.test.process:context_passing	needs the ctx module
 app.test.process:ctx_actor	needs the security module
 app.test.process:ctx_scope	needs the security module
 app.test.process:ctx_inherit	needs the security module
-app.test.process:listen_default	needs the uuid module
-app.test.process:spawn_monitored_reply	needs the uuid module
 SKIP
 
 run_one() {
