@@ -3,7 +3,7 @@
 //! Every program runs in a runtime of its own, built from a registry written to a temp
 //! directory: namespace `test`, a `process.host` `test:processes` (2 workers), a
 //! `terminal.host` `test:terminal`, the program as `test:<name>` (`method: main`,
-//! `modules: [time, json, logger, io, uuid]`, `imports: {wait: test:wait}`: the receive-with-a-
+//! `modules: [time, json, logger, io, uuid, ctx, security]`, `imports: {wait: test:wait}`: the receive-with-a-
 //! timeout helpers of `tests/lua/lib/wait.lua`) and the helper workers of `tests/lua/workers/`
 //! as `test:<worker>`. The program is spawned on `test:processes`; it passes when it
 //! returns `true`, and fails when it returns `false, "reason"` or `nil, "reason"`,
@@ -30,7 +30,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// How long processes still running at the end get before they are killed.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 /// Modules every program and worker may `require`.
-const MODULES: &[&str] = &["time", "json", "logger", "io", "uuid"];
+const MODULES: &[&str] = &["time", "json", "logger", "io", "uuid", "ctx", "security"];
 
 fn lua_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lua")
@@ -256,6 +256,8 @@ lua_tests! {
     limits_preempt_after_slow_boot: "limits/preempt_after_slow_boot",
     limits_preempt_transparent: "limits/preempt_transparent",
     process_cancel: "process/cancel",
+    process_context_passing: "process/context_passing",
+    process_security_context: "process/security_context",
     process_cancel_ignored: "process/cancel_ignored",
     process_cancel_self: "process/cancel_self",
     process_chain_cascade: "process/chain_cascade",

@@ -8,10 +8,12 @@ pub(crate) mod handle;
 pub(crate) mod pid_set;
 pub(crate) mod record;
 pub(crate) mod running;
+pub(crate) mod spawn_context;
 pub(crate) mod target;
 
 pub use body::{BodyFactory, Flow, ProcessBody};
 pub use context::ProcessContext;
 pub use handle::ProcessHandle;
 pub use record::ExitWaiter;
+pub use spawn_context::SpawnContext;
 pub use target::Target;

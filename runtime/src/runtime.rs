@@ -15,7 +15,7 @@ use crate::pid::{Pid, PidHost, PidParts};
 use crate::process::directory::Directory;
 use crate::process::record::{ExitWaiter, ProcessRecord, Relations};
 use crate::process::running::Running;
-use crate::process::{BodyFactory, ProcessBody, Target};
+use crate::process::{BodyFactory, ProcessBody, SpawnContext, Target};
 use crate::registry::{EntryId, Registry};
 use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxHashMap;
@@ -64,6 +64,9 @@ pub struct SpawnSpec {
     /// A name registered to the child before it runs; the spawn fails with
     /// [`RuntimeError::NameTaken`] (and nothing runs) when another process holds it.
     pub name: Option<String>,
+    /// The child's context; `None`: the spawning process's own (none for a spawn from
+    /// outside any process).
+    pub context: Option<Arc<SpawnContext>>,
 }
 
 impl SpawnSpec {
@@ -77,6 +80,7 @@ impl SpawnSpec {
             monitor: false,
             waiter: None,
             name: None,
+            context: None,
         }
     }
 
@@ -283,10 +287,14 @@ impl Runtime {
         let body = factory
             .create(self, entry, spec.args)
             .map_err(RuntimeError::Body)?;
+        let context = spec
+            .context
+            .or_else(|| parent.and_then(|p| p.context.clone()));
         let ties = Ties {
             parent,
             link: spec.link,
             monitor: spec.monitor,
+            context,
         };
         self.spawn_record(
             &host,
@@ -316,6 +324,7 @@ impl Runtime {
             parent: None,
             link: false,
             monitor: false,
+            context: None,
         };
         self.spawn_record(&host, None, Box::new(body), ties, waiter, None)
     }
@@ -356,6 +365,7 @@ impl Runtime {
             host.clone(),
             relations,
             waiter,
+            ties.context,
         ));
         let options = body.spawn_options();
         // Published before the scheduler may run the child, so that everything the child
@@ -777,8 +787,10 @@ impl Runtime {
     }
 }
 
+/// What a new process gets from its spawner.
 struct Ties<'a> {
     parent: Option<&'a Arc<ProcessRecord>>,
     link: bool,
     monitor: bool,
+    context: Option<Arc<SpawnContext>>,
 }

@@ -23,10 +23,6 @@ python3 "$(dirname "$0")/prepare.py" "$ORIGINAL" "$APP" "$SUITES" || exit 2
 
 # Tests that need modules outside this runtime: "id<TAB>reason".
 cat > "$OUT/skip.tsv" <<'SKIP'
-app.test.process:context_passing	needs the ctx module
-app.test.process:ctx_actor	needs the security module
-app.test.process:ctx_scope	needs the security module
-app.test.process:ctx_inherit	needs the security module
 SKIP
 
 run_one() {

@@ -3,6 +3,7 @@
 pub(crate) mod casts;
 pub(crate) mod channel;
 pub(crate) mod coroutine;
+pub(crate) mod ctx;
 pub mod errors;
 pub mod io;
 pub mod json;
@@ -10,6 +11,7 @@ pub(crate) mod json_schema;
 pub(crate) mod logger;
 pub mod payload;
 pub(crate) mod process;
+pub(crate) mod security;
 pub(crate) mod spawner;
 pub(crate) mod time;
 pub(crate) mod uuid;

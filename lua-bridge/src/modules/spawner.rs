@@ -7,11 +7,15 @@
 //!   PID is returned ("spawn or signal", as the original's hosts do);
 //! - `with_message(topic, ...)` queues a message that the child (or the name's holder)
 //!   receives right after the spawn, from no sender (`msg:from()` is `""`);
-//! - `with_context(t)` and `with_options(t)` keep string-keyed values for the child.
-//!   No module reads them yet: the original's `ctx` module and its lifecycle options
-//!   (network selection, security) are absent from this runtime, so they change nothing;
-//! - `with_actor(a)` and `with_scope(s)` take a security actor or scope, which this
-//!   runtime has no module to make: they always raise.
+//! - `with_context(t)` adds string-keyed values to the child's context (the spawning
+//!   process's own context plus these; the child reads them with the `ctx` module);
+//! - `with_actor(a)` and `with_scope(s)` set the child's security actor and scope (made
+//!   by the `security` module; read there with `security.actor()`/`scope()`);
+//! - `with_options(t)` keeps string-keyed values that change nothing: the original's
+//!   lifecycle options (network selection, security) are absent from this runtime.
+//!
+//! A spawn through a spawner that sets none of the context inherits the spawning
+//! process's context as a plain spawn does.
 //!
 //! A spawner is a userdata owned by the script that made it; it holds Rust values only
 //! (dropped by its finalizer) and is never shared with another process.
@@ -21,8 +25,10 @@ use crate::value::to_payload;
 use crate::vm::lua::{CFn, LResult, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index};
 use crate::vm::state::state;
 use std::ffi::c_int;
+use std::sync::Arc;
 use wippy_runtime::message::{Payloads, Topic};
 use wippy_runtime::payload::{ErrorKind, Map, Payload};
+use wippy_runtime::process::SpawnContext;
 use wippy_runtime::{Dest, RuntimeError, SpawnSpec};
 
 /// What a spawner carries into its spawns.
@@ -31,6 +37,8 @@ pub(crate) struct Spawner {
     name: Option<String>,
     messages: Vec<(Topic, Payloads)>,
     context: Map,
+    actor: Option<Payload>,
+    scope: Option<Payload>,
     options: Map,
 }
 
@@ -157,17 +165,49 @@ fn with_message(lua: Lua) -> LResult<c_int> {
 }
 
 fn with_actor(lua: Lua) -> LResult<c_int> {
-    this(lua)?;
-    Err(Raise::from(
-        "bad argument #1 to 'with_actor' (Actor expected: this runtime has no security module to make one)",
-    ))
+    let mut spawner = this(lua)?;
+    let Some(actor) = super::security::actor_payload(lua, 2) else {
+        return Err(Raise::from(format!(
+            "bad argument #1 to 'with_actor' (security.Actor expected, got {})",
+            lua.type_name(2)
+        )));
+    };
+    spawner.actor = Some(actor);
+    lua.push_userdata(spawner, &SPAWNER);
+    Ok(1)
 }
 
 fn with_scope(lua: Lua) -> LResult<c_int> {
-    this(lua)?;
-    Err(Raise::from(
-        "bad argument #1 to 'with_scope' (Scope expected: this runtime has no security module to make one)",
-    ))
+    let mut spawner = this(lua)?;
+    let Some(scope) = super::security::scope_payload(lua, 2) else {
+        return Err(Raise::from(format!(
+            "bad argument #1 to 'with_scope' (security.Scope expected, got {})",
+            lua.type_name(2)
+        )));
+    };
+    spawner.scope = Some(scope);
+    lua.push_userdata(spawner, &SPAWNER);
+    Ok(1)
+}
+
+/// The child's context: the spawning process's own, with the spawner's values on top
+/// and its actor and scope in place of the inherited ones; `None` (inherit as it is)
+/// when the spawner changes nothing.
+fn child_context(spawner: &Spawner, own: Option<&Arc<SpawnContext>>) -> Option<Arc<SpawnContext>> {
+    if spawner.context.is_empty() && spawner.actor.is_none() && spawner.scope.is_none() {
+        return None;
+    }
+    let mut context = own.map_or_else(SpawnContext::new, |c| SpawnContext::clone(c));
+    for (key, value) in spawner.context.iter() {
+        context.values.insert(key.clone(), value.clone());
+    }
+    if let Some(actor) = &spawner.actor {
+        context.actor = Some(actor.clone());
+    }
+    if let Some(scope) = &spawner.scope {
+        context.scope = Some(scope.clone());
+    }
+    Some(Arc::new(context))
 }
 
 fn spawner_tostring(lua: Lua) -> LResult<c_int> {
@@ -224,6 +264,7 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     spec.link = link;
     spec.monitor = monitor;
     spec.name.clone_from(&spawner.name);
+    spec.context = child_context(&spawner, st.handle.context());
     let spawned = match st.handle.spawn(spec) {
         // Taken between the look and the spawn: signal its holder.
         Err(RuntimeError::NameTaken(name)) => holder(&name).ok_or(RuntimeError::NameTaken(name)),

@@ -440,6 +440,8 @@ fn require(lua: Lua) -> LResult<c_int> {
             "logger" => modules::logger::open(lua)?,
             "json" => modules::json::open(lua)?,
             "uuid" => modules::uuid::open(lua)?,
+            "ctx" => modules::ctx::open(lua)?,
+            "security" => modules::security::open(lua)?,
             "channel" | "process" | "payload" | "errors" => {
                 push_globals(lua);
                 lua.get_field_str(-1, &name);

@@ -5,6 +5,7 @@
 //! Owned by the process body; cloning it does not give anyone else a mailbox.
 
 use super::record::ProcessRecord;
+use super::spawn_context::SpawnContext;
 use super::target::Target;
 use crate::error::RuntimeError;
 use crate::message::{Payloads, Topic};
@@ -30,6 +31,11 @@ impl ProcessHandle {
     /// The registry entry this process runs, if any.
     pub fn entry_id(&self) -> Option<&EntryId> {
         self.record.entry.as_ref()
+    }
+
+    /// The context this process hands down to its spawns (its own, from its spawner).
+    pub fn context(&self) -> Option<&Arc<SpawnContext>> {
+        self.record.context.as_ref()
     }
 
     /// The runtime.

@@ -8,6 +8,7 @@
 //! went out.
 
 use super::pid_set::PidSet;
+use super::spawn_context::SpawnContext;
 use crate::host::Host;
 use crate::message::Outcome;
 use crate::pid::Pid;
@@ -30,6 +31,8 @@ pub(crate) struct ProcessRecord {
     pub(crate) trap_links: AtomicBool,
     pub(crate) relations: Mutex<Relations>,
     pub(crate) waiter: Option<Arc<ExitWaiter>>,
+    /// What the process hands down to its spawns (its own, from its spawner).
+    pub(crate) context: Option<Arc<SpawnContext>>,
 }
 
 /// Who is tied to a process; see the module docs for the locking rule.
@@ -53,6 +56,7 @@ impl ProcessRecord {
         host: Arc<Host>,
         relations: Relations,
         waiter: Option<Arc<ExitWaiter>>,
+        context: Option<Arc<SpawnContext>>,
     ) -> ProcessRecord {
         ProcessRecord {
             pid,
@@ -62,6 +66,7 @@ impl ProcessRecord {
             trap_links: AtomicBool::new(false),
             relations: Mutex::new(relations),
             waiter,
+            context,
         }
     }
 

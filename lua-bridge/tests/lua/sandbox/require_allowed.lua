@@ -1,5 +1,5 @@
 -- require loads only modules listed in the entry's modules: (here time, json, logger,
--- io, uuid), returns the same value every time, and refuses others with a clear message.
+-- io, uuid, ctx, security), returns the same value every time, and refuses others with a clear message.
 local function main()
   local t1 = require("time")
   local t2 = require("time")
