@@ -318,7 +318,8 @@ impl ToPayload {
         if let Some(key) = self.key(k)? {
             let value = self.value(v, depth)?;
             if let Some(map) = &mut acc.map {
-                map.insert(key, value);
+                // `next` gives each key once.
+                map.push_new(key, value);
             }
         }
         Ok(())
@@ -372,9 +373,10 @@ fn userdata(lua: Lua, idx: c_int) -> Option<Payload> {
 
 /// Items collected as an array so far (keys `1..=n`), moved into a map.
 fn items_to_map(items: Vec<Payload>) -> Map {
-    let mut map = Map::with_capacity(items.len() + 1);
+    // Room for a small record (`{sender = ..., data = ...}`) without growing.
+    let mut map = Map::with_capacity((items.len() + 1).max(4));
     for (i, item) in (1..).zip(items) {
-        map.insert(MapKey::Int(i), item);
+        map.push_new(MapKey::Int(i), item);
     }
     map
 }

@@ -73,6 +73,26 @@ impl Map {
         }
     }
 
+    /// Appends an entry whose key the map does not hold (the caller knows it: the keys
+    /// of a Lua table, read with `next`, are distinct), without looking for it.
+    /// Inserting a key twice this way leaves the map with two entries for it.
+    pub fn push_new(&mut self, key: impl Into<MapKey>, value: impl Into<Payload>) {
+        let (key, value) = (key.into(), value.into());
+        debug_assert!(
+            !self.contains_key(&key),
+            "push_new of a key already present"
+        );
+        match &mut self.repr {
+            Repr::Large(map) => {
+                map.insert(key, value);
+            }
+            Repr::Small(entries) if entries.len() < SMALL => entries.push((key, value)),
+            Repr::Small(_) => {
+                self.insert(key, value);
+            }
+        }
+    }
+
     /// Removes a key, keeping the order of the others. Returns the value.
     pub fn remove(&mut self, key: &MapKey) -> Option<Payload> {
         match &mut self.repr {

@@ -65,6 +65,20 @@ fn map_keeps_insertion_order() {
 }
 
 #[test]
+fn push_new_appends_in_order_small_and_large() {
+    let mut m = Map::with_capacity(4);
+    for i in 0..20 {
+        m.push_new(format!("k{i}").as_str(), i);
+    }
+    assert_eq!(m.len(), 20);
+    for i in 0..20 {
+        assert_eq!(m.get(&format!("k{i}")), Some(&Payload::Int(i)));
+    }
+    let keys: Vec<String> = m.keys().take(3).map(ToString::to_string).collect();
+    assert_eq!(keys, ["\"k0\"", "\"k1\"", "\"k2\""]);
+}
+
+#[test]
 fn float_keys_follow_lua() {
     assert_eq!(MapKey::from_f64(1.0), Some(MapKey::Int(1)));
     assert_eq!(MapKey::from_f64(-0.0), Some(MapKey::Int(0)));
