@@ -443,7 +443,7 @@ impl LuaProcess {
                     }
                 }
             }
-            if st.ready.is_empty() {
+            if st.ready.is_empty() && !st.yielded.is_empty() {
                 // The next round: what yielded in this one.
                 st.ready
                     .extend(st.yielded.drain(..).map(|co| (co, Resume::Nothing)));
