@@ -62,10 +62,9 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use bytes::Bytes;
 use mlua::ffi;
 use smallvec::SmallVec;
-use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload};
+use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload, Text};
 
 use crate::modules::errors::{error_value, push_error};
 use crate::modules::payload::payload_of;
@@ -159,7 +158,7 @@ fn copy_out(lua: Lua, idx: c_int, strict: bool) -> Result<Payload, ValueError> {
             });
         }
         LUA_TSTRING => {
-            return Ok(Payload::Str(Bytes::copy_from_slice(
+            return Ok(Payload::Str(Text::copy_from_slice(
                 lua.bytes(idx).unwrap_or_default(),
             )));
         }
@@ -242,7 +241,7 @@ impl ToPayload {
                 Some(i) => Payload::Int(i),
                 None => Payload::Float(lua.number(idx).unwrap_or(f64::NAN)),
             },
-            LUA_TSTRING => Payload::Str(Bytes::copy_from_slice(lua.bytes(idx).unwrap_or_default())),
+            LUA_TSTRING => Payload::Str(Text::copy_from_slice(lua.bytes(idx).unwrap_or_default())),
             LUA_TTABLE => self.table(idx, depth + 1)?,
             LUA_TUSERDATA => match userdata(lua, idx) {
                 Some(p) => p,
@@ -335,7 +334,7 @@ impl ToPayload {
                 None => lua.number(k).and_then(MapKey::from_f64),
             },
             // `bytes` reads a string key as it is: nothing is converted under `lua_next`.
-            LUA_TSTRING => Some(MapKey::Str(Bytes::copy_from_slice(
+            LUA_TSTRING => Some(MapKey::Str(Text::copy_from_slice(
                 lua.bytes(k).unwrap_or_default(),
             ))),
             LUA_TBOOLEAN => Some(MapKey::Bool(lua.truthy(k))),

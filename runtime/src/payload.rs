@@ -30,7 +30,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 mod map;
+mod text;
 pub use map::{Map, MapIter};
+pub use text::Text;
 
 /// A message payload value. See the [module docs](self).
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -45,7 +47,7 @@ pub enum Payload {
     /// A Lua float.
     Float(f64),
     /// A Lua string: bytes, not necessarily UTF-8.
-    Str(Bytes),
+    Str(Text),
     /// A sequence (a Lua table with keys `1..=n`).
     Array(Arc<[Payload]>),
     /// Any other table.
@@ -57,7 +59,7 @@ pub enum Payload {
 impl Payload {
     /// Builds a string payload by copying `s`.
     pub fn string(s: impl AsRef<[u8]>) -> Payload {
-        Payload::Str(Bytes::copy_from_slice(s.as_ref()))
+        Payload::Str(Text::copy_from_slice(s.as_ref()))
     }
 
     /// Builds an array payload.
@@ -214,7 +216,7 @@ impl From<&str> for Payload {
 
 impl From<String> for Payload {
     fn from(v: String) -> Payload {
-        Payload::Str(Bytes::from(v))
+        Payload::Str(Text::from(v))
     }
 }
 
@@ -226,12 +228,18 @@ impl From<&[u8]> for Payload {
 
 impl From<Vec<u8>> for Payload {
     fn from(v: Vec<u8>) -> Payload {
-        Payload::Str(Bytes::from(v))
+        Payload::Str(Text::from(v))
     }
 }
 
 impl From<Bytes> for Payload {
     fn from(v: Bytes) -> Payload {
+        Payload::Str(Text::from(v))
+    }
+}
+
+impl From<Text> for Payload {
+    fn from(v: Text) -> Payload {
         Payload::Str(v)
     }
 }
@@ -276,7 +284,7 @@ pub enum MapKey {
     /// A float key that is neither NaN nor integral.
     Float(KeyFloat),
     /// A string key.
-    Str(Bytes),
+    Str(Text),
 }
 
 impl MapKey {
@@ -352,18 +360,24 @@ impl std::hash::Hash for KeyFloat {
 
 impl From<&str> for MapKey {
     fn from(v: &str) -> MapKey {
-        MapKey::Str(Bytes::copy_from_slice(v.as_bytes()))
+        MapKey::Str(Text::copy_from_slice(v.as_bytes()))
     }
 }
 
 impl From<String> for MapKey {
     fn from(v: String) -> MapKey {
-        MapKey::Str(Bytes::from(v))
+        MapKey::Str(Text::from(v))
     }
 }
 
 impl From<Bytes> for MapKey {
     fn from(v: Bytes) -> MapKey {
+        MapKey::Str(Text::from(v))
+    }
+}
+
+impl From<Text> for MapKey {
+    fn from(v: Text) -> MapKey {
         MapKey::Str(v)
     }
 }

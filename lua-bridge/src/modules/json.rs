@@ -34,9 +34,8 @@ use std::ffi::c_int;
 use std::fmt;
 use std::io::Write as _;
 
-use bytes::Bytes;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload};
+use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload, Text};
 
 use crate::modules::errors::fail;
 use crate::value::{MAX_DEPTH, push_payload, to_payload_strict};
@@ -335,7 +334,7 @@ impl<'de> Visitor<'de> for PayloadVisitor {
     }
 
     fn visit_string<E>(self, v: String) -> Result<Payload, E> {
-        Ok(Payload::Str(Bytes::from(v)))
+        Ok(Payload::Str(Text::from(v)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Payload, A::Error> {
@@ -350,7 +349,7 @@ impl<'de> Visitor<'de> for PayloadVisitor {
         let mut map = Map::with_capacity(access.size_hint().unwrap_or(0).min(1024));
         while let Some(key) = access.next_key::<String>()? {
             let value = access.next_value_seed(PayloadSeed)?;
-            map.insert(MapKey::Str(Bytes::from(key)), value);
+            map.insert(MapKey::Str(Text::from(key)), value);
         }
         Ok(Payload::from(map))
     }

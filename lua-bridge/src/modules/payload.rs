@@ -42,7 +42,7 @@
 
 use std::ffi::c_int;
 
-use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload};
+use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload, Text};
 
 use crate::modules::errors::fail;
 use crate::modules::json;
@@ -124,7 +124,7 @@ impl LuaPayload {
     }
 
     /// A `json/plain` payload holding JSON text (not checked until it is decoded).
-    pub fn json(text: impl Into<bytes::Bytes>) -> LuaPayload {
+    pub fn json(text: impl Into<Text>) -> LuaPayload {
         LuaPayload {
             format: Format::Json,
             data: Payload::Str(text.into()),
@@ -132,7 +132,7 @@ impl LuaPayload {
     }
 
     /// A `text/plain` payload holding text.
-    pub fn text(text: impl Into<bytes::Bytes>) -> LuaPayload {
+    pub fn text(text: impl Into<Text>) -> LuaPayload {
         LuaPayload {
             format: Format::String,
             data: Payload::Str(text.into()),
@@ -180,7 +180,7 @@ impl LuaPayload {
             (Format::Error, Format::Json) => LuaPayload::json(encode(&self.data)?),
             (Format::Error, Format::String) => match &self.data {
                 Payload::Error(e) => LuaPayload::text(e.text().into_owned()),
-                _ => LuaPayload::text(bytes::Bytes::new()),
+                _ => LuaPayload::text(Text::default()),
             },
             (_, Format::Error) => {
                 return Err(ErrorValue::new(
@@ -203,10 +203,10 @@ impl LuaPayload {
         })
     }
 
-    fn text_bytes(&self) -> bytes::Bytes {
+    fn text_bytes(&self) -> Text {
         match &self.data {
             Payload::Str(s) => s.clone(),
-            _ => bytes::Bytes::new(),
+            _ => Text::default(),
         }
     }
 }

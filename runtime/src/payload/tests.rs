@@ -252,3 +252,42 @@ fn maps_are_equal_by_content_in_any_order_and_size() {
     assert_ne!(small, grown);
     assert_ne!(numbered(3), numbered(4));
 }
+
+#[test]
+fn text_is_inline_up_to_its_limit_and_equal_either_way() {
+    use super::Text;
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+    let hash = |t: &Text| {
+        let mut h = DefaultHasher::new();
+        t.hash(&mut h);
+        h.finish()
+    };
+    let short = Text::from("x".repeat(Text::INLINE));
+    let long = Text::from("x".repeat(Text::INLINE + 1));
+    assert!(short.is_inline());
+    assert!(!long.is_inline());
+    assert_eq!(&short[..], "x".repeat(Text::INLINE).as_bytes());
+    assert_eq!(long.len(), Text::INLINE + 1);
+    // The same bytes stored either way are one value (map keys rely on it).
+    let shared = Text::from(bytes::Bytes::from("x".repeat(Text::INLINE)));
+    assert!(shared.is_inline());
+    assert_eq!(short, shared);
+    assert_eq!(hash(&short), hash(&Text::copy_from_slice(&short)));
+    assert!(Text::from("a") < Text::from("b") && Text::from("b") < long);
+    assert_eq!(
+        format!("{:?}", Text::from(&b"a\"\xff"[..])),
+        "b\"a\\\"\\xff\""
+    );
+    assert_eq!(bytes::Bytes::from(long.clone()).len(), Text::INLINE + 1);
+    assert_eq!(&long.to_bytes()[..], &long[..]);
+    assert!(Text::default().is_empty());
+    let mut m = Map::new();
+    m.insert(MapKey::from("sender"), 1);
+    assert_eq!(m.get("sender"), Some(&Payload::Int(1)));
+    for n in [0, 1, Text::INLINE, Text::INLINE + 1, 1000] {
+        let v: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+        assert_eq!(&Text::from(v.clone())[..], &v[..], "{n} bytes");
+        assert_eq!(&Text::copy_from_slice(&v)[..], &v[..], "{n} bytes");
+    }
+}

@@ -392,7 +392,7 @@ fn parse_lua(
                 let include = ctx.include_for("source");
                 include.map(|(path, content)| LuaSource::File { path, content })
             }
-            (Some(_), Some(Payload::Str(code))) => Some(LuaSource::Inline(code.clone())),
+            (Some(_), Some(Payload::Str(code))) => Some(LuaSource::Inline(code.to_bytes())),
             _ => {
                 ctx.wrong_type(n, "source", "Lua code or file://path (a string)");
                 None

@@ -653,7 +653,7 @@ impl<'c> Converter<'c, '_, '_, '_> {
         };
         let payload = content
             .clone()
-            .map_or_else(|| Payload::from(value), Payload::Str);
+            .map_or_else(|| Payload::from(value), Payload::from);
         self.ctx.includes.push(FileInclude {
             field,
             path,
