@@ -319,6 +319,7 @@ lua_tests! {
     process_unmonitor: "process/unmonitor",
     process_upgrade: "process/upgrade",
     process_upgrade_keeps_the_process: "process/upgrade_keeps_the_process",
+    process_wide_calls: "process/wide_calls",
     sandbox_absent_globals: "sandbox/absent_globals",
     sandbox_io_outside_terminal: "sandbox/io_outside_terminal",
     sandbox_isolation: "sandbox/isolation",

@@ -124,7 +124,15 @@ impl Lua {
     }
 
     /// Makes room for `n` more values.
+    ///
+    /// Lua gives every C function call, and every thread's base frame,
+    /// `LUA_MINSTACK` free slots past its arguments, and a frame keeps them (a continuation
+    /// after a yield runs in the same frame), so a frame holding `top` values has room for
+    /// `LUA_MINSTACK - top` more without asking; most calls here need a handful.
     pub(crate) fn ensure(self, n: c_int) -> LResult<()> {
+        if self.top().saturating_add(n) <= ffi::LUA_MINSTACK {
+            return Ok(());
+        }
         // SAFETY: live state.
         if unsafe { ffi::lua_checkstack(self.0, n) } == 0 {
             return Err(Raise::from("stack overflow"));
