@@ -238,14 +238,8 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
         return Ok(1);
     };
     lua.ensure(8)?;
-    if BASE_NAMES.contains(&name) {
-        open_base(lua)?;
-        push_globals(lua);
-        lua.push_value(2);
-        // SAFETY: the globals table is at -2, the key on top.
-        unsafe { ffi::lua_rawget(lua.raw(), -2) };
-        return Ok(1);
-    }
+    // The names of this match first (a process reads `process` and `string` more often
+    // than it opens the base library), then the base library's.
     match name {
         b"string" => super::string_view::open(lua),
         b"table" => call_open(lua, ffi::luaopen_table),
@@ -268,6 +262,14 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
         b"never" => lua.push_fn(cfn(modules::casts::never)),
         b"subscribe" => lua.push_fn(cfn(modules::process::subscribe)),
         b"unsubscribe" => lua.push_fn(cfn(modules::process::unsubscribe)),
+        _ if BASE_NAMES.contains(&name) => {
+            open_base(lua)?;
+            push_globals(lua);
+            lua.push_value(2);
+            // SAFETY: the globals table is at -2, the key on top.
+            unsafe { ffi::lua_rawget(lua.raw(), -2) };
+            return Ok(1);
+        }
         _ => {
             lua.push_nil();
             return Ok(1);
