@@ -191,7 +191,7 @@ fn attempt(lua: Lua, st: &mut ProcState, plan: Plan) -> Attempt {
 /// Runs a receive, send or select: answers at once if a case is ready (first in order),
 /// else the default, else blocks.
 fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
-    lua.ensure(8)?;
+    lua.ensure_in_call(8)?;
     let st = state(lua)?;
     for plan in plans {
         let has_feed = !plan.send && feed::has(st, plan.chan);

@@ -182,13 +182,14 @@ fn message_tostring(lua: Lua) -> LResult<c_int> {
     Ok(1)
 }
 
-/// Pushes a Message userdata for `message`.
+/// Pushes a Message userdata for `message`. Runs in a bound function's C call frame
+/// (through `Slot::push`).
 ///
 /// # Errors
 ///
 /// No room on the stack. A memory error unwinds to the enclosing protected call.
 pub(crate) fn push_message(lua: Lua, message: Message) -> LResult<()> {
-    lua.ensure(6)?;
+    lua.ensure_in_call(6)?;
     let Message {
         from,
         topic,
@@ -274,9 +275,10 @@ pub(crate) fn push_payloads(lua: Lua, message: &Message) -> LResult<()> {
     Ok(())
 }
 
-/// Pushes an event as the plain table `events()` delivers.
+/// Pushes an event as the plain table `events()` delivers. Runs in a bound function's C
+/// call frame (through `Slot::push`).
 pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
-    lua.ensure(6)?;
+    lua.ensure_in_call(6)?;
     // kind, from, at, and result, error or reason when there is one.
     let fields = 3
         + i32::from(event.outcome.is_some())

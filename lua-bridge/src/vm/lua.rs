@@ -124,20 +124,27 @@ impl Lua {
     }
 
     /// Makes room for `n` more values.
-    ///
-    /// Lua gives every C function call, and every thread's base frame,
-    /// `LUA_MINSTACK` free slots past its arguments, and a frame keeps them (a continuation
-    /// after a yield runs in the same frame), so a frame holding `top` values has room for
-    /// `LUA_MINSTACK - top` more without asking; most calls here need a handful.
     pub(crate) fn ensure(self, n: c_int) -> LResult<()> {
-        if self.top().saturating_add(n) <= ffi::LUA_MINSTACK {
-            return Ok(());
-        }
         // SAFETY: live state.
         if unsafe { ffi::lua_checkstack(self.0, n) } == 0 {
             return Err(Raise::from("stack overflow"));
         }
         Ok(())
+    }
+
+    /// Makes room for `n` more values, in a C call frame: a bound function, or its
+    /// continuation after a yield, on the thread Lua called it on.
+    ///
+    /// Lua gives every C function call `LUA_MINSTACK` free slots past its arguments, and
+    /// the frame keeps them (a continuation runs in the same frame), so a frame holding
+    /// `top` values has room for `LUA_MINSTACK - top` more without asking. Elsewhere (a
+    /// thread stopped in a Lua function, as a coroutine that failed is) there is no such
+    /// room: use [`ensure`](Self::ensure).
+    pub(crate) fn ensure_in_call(self, n: c_int) -> LResult<()> {
+        if self.top().saturating_add(n) <= ffi::LUA_MINSTACK {
+            return Ok(());
+        }
+        self.ensure(n)
     }
 
     /// The type tag of the value at `idx` (`LUA_TNONE` past the top).

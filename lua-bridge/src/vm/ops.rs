@@ -55,7 +55,7 @@ pub(crate) fn answer(lua: Lua, op: OpId) -> LResult<Ret> {
     let Some(done) = op.done else {
         return Ok(Ret::Values(0));
     };
-    lua.ensure(6)?;
+    lua.ensure_in_call(6)?;
     let n = match (done, op.select) {
         (Completion::SendClosed, _) => return Err(Raise::from("send on closed channel")),
         (Completion::Woke, _) => 0,

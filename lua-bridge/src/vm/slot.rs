@@ -48,7 +48,9 @@ impl Slot {
         }
     }
 
-    /// Pushes the value and releases the slot.
+    /// Pushes the value and releases the slot. Only in a bound function's C call frame
+    /// (a receive, or a blocking call's continuation): building a message or an event
+    /// counts on its room (`Lua::ensure_in_call`).
     ///
     /// # Errors
     ///
