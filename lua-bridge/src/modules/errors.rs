@@ -119,6 +119,18 @@ pub(crate) fn fail(lua: Lua, kind: ErrorKind, message: impl Into<String>) -> LRe
     Ok(2)
 }
 
+/// `false, err`: the failure return of the calls that return a boolean (`set_options`,
+/// `json.validate`), otherwise as [`fail`]. Drops whatever the stack held first.
+///
+/// Errors: the stack cannot grow.
+pub(crate) fn fail_false(lua: Lua, kind: ErrorKind, message: impl Into<String>) -> LResult<c_int> {
+    lua.set_top(0);
+    lua.push_bool(false);
+    fail(lua, kind, message)?;
+    lua.remove(-2);
+    Ok(2)
+}
+
 /// `true` if the value at `idx` is an error userdata. Never raises.
 pub(crate) fn is_error(lua: Lua, idx: c_int) -> bool {
     lua.userdata(idx, &ERROR).map(|v| &*v).is_some()

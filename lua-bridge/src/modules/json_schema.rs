@@ -22,7 +22,7 @@ use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
 use wippy_runtime::payload::{ErrorKind, ErrorValue};
 
-use crate::modules::errors::{fail, push_nil_error, with_traceback};
+use crate::modules::errors::{fail_false, push_nil_error, with_traceback};
 use crate::modules::json;
 use crate::value::to_payload_strict;
 use crate::vm::lua::{LResult, LUA_TNIL, LUA_TNONE, LUA_TSTRING, LUA_TTABLE, Lua};
@@ -144,17 +144,16 @@ fn validator(lua: Lua) -> Result<Arc<jsonschema::Validator>, (&'static str, Stri
 /// `false, err`: kind `INVALID`, not retryable, `context` (if any) kept apart from the
 /// message as `errors.wrap` keeps it.
 fn refuse(lua: Lua, context: Option<&str>, message: &str) -> LResult<c_int> {
-    lua.push_bool(false);
-    match context {
-        None => fail(lua, ErrorKind::Invalid, message)?,
-        Some(context) => {
-            lua.ensure(6)?;
-            let e = ErrorValue::new(ErrorKind::Invalid, message)
-                .with_retryable(false)
-                .wrapped(context);
-            push_nil_error(lua, with_traceback(lua, e))
-        }
+    let Some(context) = context else {
+        return fail_false(lua, ErrorKind::Invalid, message);
     };
+    lua.set_top(0);
+    lua.ensure(6)?;
+    lua.push_bool(false);
+    let e = ErrorValue::new(ErrorKind::Invalid, message)
+        .with_retryable(false)
+        .wrapped(context);
+    push_nil_error(lua, with_traceback(lua, e));
     lua.remove(-2);
     Ok(2)
 }

@@ -10,7 +10,7 @@
 //! process pays for the names it reads, not a table of thirty functions; `process.event`
 //! and `process.registry` are built on first use and kept.
 
-use super::errors::{fail, push_error, push_nil_error, with_traceback};
+use super::errors::{fail, fail_false, push_error, push_nil_error, with_traceback};
 use crate::modules::channel::{channel_id, new_pinned_channel};
 use crate::value::{push_payload, to_payload};
 use crate::vm::channel::{Cases, Completion, Feed};
@@ -832,11 +832,7 @@ fn get_options(lua: Lua) -> LResult<c_int> {
 
 fn set_options(lua: Lua) -> LResult<c_int> {
     if lua.kind(1) != LUA_TTABLE {
-        lua.set_top(0);
-        lua.push_bool(false);
-        fail(lua, ErrorKind::Invalid, "options parameter must be a table")?;
-        lua.remove(-2);
-        return Ok(2);
+        return fail_false(lua, ErrorKind::Invalid, "options parameter must be a table");
     }
     lua.ensure(4)?;
     lua.set_top(1);
@@ -851,23 +847,15 @@ fn set_options(lua: Lua) -> LResult<c_int> {
         match key.as_str() {
             "trap_links" if lua.kind(-1) == mlua::ffi::LUA_TBOOLEAN => trap = Some(lua.truthy(-1)),
             "trap_links" => {
-                lua.set_top(0);
-                lua.push_bool(false);
-                fail(
+                return fail_false(
                     lua,
                     ErrorKind::Invalid,
                     "option trap_links must be a boolean",
-                )?;
-                lua.remove(-2);
-                return Ok(2);
+                );
             }
             other => {
                 let message = format!("option {other} is not supported");
-                lua.set_top(0);
-                lua.push_bool(false);
-                fail(lua, ErrorKind::Invalid, message)?;
-                lua.remove(-2);
-                return Ok(2);
+                return fail_false(lua, ErrorKind::Invalid, message);
             }
         }
         lua.pop(1);
