@@ -14,6 +14,7 @@ use super::errors::{fail, fail_false, push_error, push_nil_error, with_traceback
 use crate::modules::channel::{channel_id, new_pinned_channel};
 use crate::value::{push_payload, to_payload};
 use crate::vm::channel::{Cases, Completion, Feed};
+use crate::vm::field_names::Field;
 use crate::vm::lua::{
     CFn, LResult, LUA_TNIL, LUA_TNONE, LUA_TSTRING, LUA_TTABLE, Lua, Raise, Ret, UserType,
     blocking, cfn, method_index, utf8_lossy,
@@ -278,47 +279,56 @@ pub(crate) fn push_payloads(lua: Lua, message: &Message) -> LResult<()> {
 /// Pushes an event as the plain table `events()` delivers. Runs in a bound function's C
 /// call frame (through `Slot::push`).
 pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
-    lua.ensure_in_call(6)?;
+    lua.ensure_in_call(8)?;
     // kind, from, at, and result, error or reason when there is one.
     let fields = 3
         + i32::from(event.outcome.is_some())
         + i32::from(matches!(event.outcome, Some(Outcome::Error(_))))
         + i32::from(event.reason.is_some());
     lua.new_table(0, fields);
+    lua.push_field_name(Field::Kind);
     lua.push_cstr(event.kind.topic_c());
-    lua.set_new_field(-2, c"kind");
+    lua.set_named(-3);
+    lua.push_field_name(Field::From);
     match &event.from {
         Some(pid) => lua.push_bytes(pid.to_text().as_bytes()),
         None => lua.push_str(""),
     }
-    lua.set_new_field(-2, c"from");
+    lua.set_named(-3);
     // Whole Unix seconds, as the original.
     let at = event
         .at
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    lua.push_field_name(Field::At);
     lua.push_int(at);
-    lua.set_new_field(-2, c"at");
+    lua.set_named(-3);
     if let Some(outcome) = &event.outcome {
+        lua.push_field_name(Field::Result);
         lua.new_table(0, 1);
         match outcome {
             Outcome::Normal(value) => {
+                lua.push_field_name(Field::Value);
                 push_payload(lua, value)?;
-                lua.set_new_field(-2, c"value");
+                lua.set_named(-3);
             }
             Outcome::Error(error) => {
+                // Also `event.error`, as the seed's examples read it: the error goes
+                // under the event (at -3) and under its result (on top).
+                lua.push_field_name(Field::Error);
                 push_error(lua, error.clone());
-                lua.push_value(-1);
-                lua.set_new_field(-3, c"error");
-                // Also `event.error`, as the seed's examples read it.
-                lua.set_new_field(-3, c"error");
+                lua.push_field_name(Field::Error);
+                lua.push_value(-2);
+                lua.set_named(-7);
+                lua.set_named(-3);
             }
         }
-        lua.set_new_field(-2, c"result");
+        lua.set_named(-3);
     }
     if let Some(reason) = &event.reason {
+        lua.push_field_name(Field::Reason);
         lua.push_str(reason);
-        lua.set_new_field(-2, c"reason");
+        lua.set_named(-3);
     }
     Ok(())
 }

@@ -342,16 +342,6 @@ impl Lua {
         unsafe { ffi::lua_rawset(self.0, idx) }
     }
 
-    /// Pops the top value into `t[key]` for the table at `idx`, which the caller made
-    /// and gave no metatable, so that the plain assignment is a raw one: one API call
-    /// instead of [`set_field`](Self::set_field)'s four (for tables built per message).
-    pub(crate) fn set_new_field(self, idx: c_int, key: &'static CStr) {
-        // SAFETY: live state; the value at `idx` is a table without a metatable, so
-        // `lua_setfield` runs no metamethod (it can still raise a memory error, as a raw
-        // set can).
-        unsafe { ffi::lua_setfield(self.0, idx, key.as_ptr()) }
-    }
-
     /// [`set_field`](Self::set_field) with a key made at run time.
     pub(crate) fn set_field_str(self, idx: c_int, key: &str) {
         let idx = self.abs(idx);

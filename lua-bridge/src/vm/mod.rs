@@ -6,6 +6,7 @@ pub(crate) mod channel;
 pub(crate) mod chunks;
 pub(crate) mod driver;
 pub(crate) mod feed;
+pub(crate) mod field_names;
 pub(crate) mod instance;
 pub(crate) mod lua;
 pub(crate) mod ops;

@@ -2,6 +2,7 @@
 //! completion becomes the call's results when the coroutine resumes.
 
 use super::channel::{Case, Cases, Completion, OpId};
+use super::field_names::Field;
 use super::lua::{LResult, Lua, Raise, Ret};
 use super::slot::Slot;
 use super::state::{ProcState, state};
@@ -116,16 +117,19 @@ pub(crate) fn select_result(
     let case = lua.abs(case);
     lua.new_table(0, 3);
     if lua.kind(case) == super::lua::LUA_TUSERDATA {
+        lua.push_field_name(Field::Channel);
         lua.push_user_value(case, 1);
-        lua.set_new_field(-2, c"channel");
+        lua.set_named(-3);
     }
+    lua.push_field_name(Field::Value);
     match value {
         Some(v) => v.push(lua)?,
         None if lua.kind(case) == super::lua::LUA_TUSERDATA => lua.push_user_value(case, 2),
         None => lua.push_nil(),
     }
-    lua.set_new_field(-2, c"value");
+    lua.set_named(-3);
+    lua.push_field_name(Field::Ok);
     lua.push_bool(ok);
-    lua.set_new_field(-2, c"ok");
+    lua.set_named(-3);
     Ok(1)
 }

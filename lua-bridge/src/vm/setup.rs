@@ -18,6 +18,7 @@
 //! `require` loads only what the entry's `modules:` and `imports:` list; `setmetatable`
 //! refuses a `__gc` field (finalizers would run Lua code inside the runtime's own calls).
 
+use super::field_names;
 use super::lua::{LResult, Lua, Raise, blocking, cfn};
 use super::state::state;
 use crate::compile::{CompiledEntry, Compiler};
@@ -72,6 +73,7 @@ const BASE_NAMES: &[&[u8]] = &[
 
 /// Sets up a fresh VM (run under `lua_pcall` on its main thread, see `Vm::new`).
 pub(crate) fn install(lua: Lua) -> LResult<c_int> {
+    super::field_names::install(lua);
     set_lazy_globals_metatable(lua);
     super::string_view::install(lua);
     Ok(0)
@@ -134,10 +136,11 @@ fn globals_metatable_is_pristine(lua: Lua) -> bool {
 ///   light-userdata keys: the userdata metatables (hidden from scripts by
 ///   `__metatable`, so unchanged by them), the loaded chunks (`chunks.rs`), the
 ///   pristine `string` library with its views' metatable (`string_view.rs`) and the
-///   spare thread (`spare_thread.rs`), none of which a script can reach. The
-///   references (integer keys above [`ffi::LUA_RIDX_LAST`], with `luaL_ref`'s free
-///   list) and the `require` cache go: nothing else of ours writes to the registry, and
-///   scripts cannot reach it (debug builds check this with a full walk);
+///   spare thread (`spare_thread.rs`), none of which a script can reach; and the
+///   interned field names of `field_names.rs` (immutable strings). The references
+///   (integer keys from `field_names::END_SLOT` up; `luaL_ref`'s free list starts
+///   empty again) and the `require` cache go: nothing else of ours writes to the
+///   registry, and scripts cannot reach it (debug builds check this with a full walk);
 /// - the globals table is emptied in place, keeping the room it grew (libraries reopen
 ///   lazily into it, so a script's changes to `string` or `math` die with it; `math`
 ///   is reseeded at open), and gets a new lazy metatable unless it still has one
@@ -153,15 +156,25 @@ pub(crate) fn reset(lua: Lua) -> LResult<c_int> {
     // scrub passed (or null) becomes the spare.
     // SAFETY: `Vm::scrub` passes null or a thread of this VM whose function returned.
     unsafe { super::spare_thread::keep(lua, lua.light(1).cast()) };
-    // References are the registry's integers from LUA_RIDX_LAST + 1 up, without holes
-    // (`luaL_unref` chains a freed slot into the free list, it does not clear it).
+    // References are the registry's integers from `field_names::END_SLOT` up, without
+    // holes (`luaL_ref` chains a freed slot into the free list, it does not clear it);
+    // the free list starts empty again, and the field names' slots stay.
     // SAFETY: the registry is a table.
     let refs_end = unsafe { ffi::lua_rawlen(lua.raw(), ffi::LUA_REGISTRYINDEX) };
-    for r in (ffi::LUA_RIDX_LAST + 1)..=ffi::lua_Integer::try_from(refs_end).unwrap_or(0) {
+    for r in field_names::END_SLOT..=ffi::lua_Integer::try_from(refs_end).unwrap_or(0) {
         lua.push_nil();
         // SAFETY: the registry is a table; nil on top.
         unsafe { ffi::lua_rawseti(lua.raw(), ffi::LUA_REGISTRYINDEX, r) };
     }
+    lua.push_int(0);
+    // SAFETY: the registry is a table; the empty free list on top.
+    unsafe {
+        ffi::lua_rawseti(
+            lua.raw(),
+            ffi::LUA_REGISTRYINDEX,
+            field_names::FREE_LIST_SLOT,
+        )
+    };
     lua.push_nil();
     // SAFETY: the registry is a table; nil on top.
     unsafe { ffi::lua_setfield(lua.raw(), ffi::LUA_REGISTRYINDEX, LOADED_KEY.as_ptr()) };
@@ -203,10 +216,14 @@ fn check_registry_is_bare(lua: Lua) {
     while lua.next(ffi::LUA_REGISTRYINDEX) {
         let kept = match lua.kind(-2) {
             ffi::LUA_TLIGHTUSERDATA => true,
-            ffi::LUA_TNUMBER => matches!(
-                lua.int(-2),
-                Some(ffi::LUA_RIDX_MAINTHREAD | ffi::LUA_RIDX_GLOBALS)
-            ),
+            // The main thread, the globals, the empty free list and the field names.
+            ffi::LUA_TNUMBER => lua.int(-2).is_some_and(|k| {
+                matches!(k, ffi::LUA_RIDX_MAINTHREAD | ffi::LUA_RIDX_GLOBALS)
+                    || (k == field_names::FREE_LIST_SLOT && lua.int(-1) == Some(0))
+                    || (k > field_names::FREE_LIST_SLOT
+                        && k < field_names::END_SLOT
+                        && lua.kind(-1) == ffi::LUA_TSTRING)
+            }),
             _ => false,
         };
         assert!(
