@@ -95,11 +95,7 @@ fn watch<M: Send + Sync + 'static>(shared: &Shared<M>, last_seen: &mut [u64], fl
         if running && seq == last_seen[index] && flagged[index] != seq {
             flagged[index] = seq;
             meter.yield_requested.store(true, Ordering::Release);
-            if let Some((hook_seq, hook)) = meter.hook.lock().as_ref() {
-                if *hook_seq == seq {
-                    hook();
-                }
-            }
+            meter.call_hook(seq);
         }
         last_seen[index] = seq;
     }

@@ -16,6 +16,12 @@ mod imp {
         };
     }
 
+    /// One turn of a wait for another thread's store: a CPU spin hint.
+    #[inline]
+    pub(crate) fn spin_wait() {
+        std::hint::spin_loop();
+    }
+
     /// `std::cell::UnsafeCell` with loom's closure-based access API.
     #[derive(Debug)]
     pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
@@ -97,6 +103,11 @@ mod imp {
     }
 
     pub(crate) use loom::cell::UnsafeCell;
+
+    /// One turn of a wait for another thread's store: lets loom run the others.
+    pub(crate) fn spin_wait() {
+        loom::thread::yield_now();
+    }
 
     /// loom's mutex with `lock` returning the guard directly.
     #[derive(Debug, Default)]

@@ -36,7 +36,7 @@
 
 use crate::cell::Task;
 use crate::context::Context;
-use crate::loom::atomic::{AtomicBool, AtomicU64, Ordering};
+use crate::loom::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 use crate::process::{Exit, PreemptHook, Step};
 use crate::shared::{Placement, Shared};
 use crossbeam_deque::{Steal, Worker as LocalQueue};
@@ -55,16 +55,79 @@ const MAX_LIFO_RUNS: u32 = 3;
 const SPIN_BEFORE_PARK: std::time::Duration = std::time::Duration::from_micros(50);
 
 /// What the timer driver can see of a worker, to preempt long steps.
+///
+/// # The preemption handshake
+///
+/// The driver calls the running process's preempt hook from its own thread, so the hook
+/// must stay alive for the whole call. Rather than lock a published copy of it at every
+/// run (two lock round trips and two reference-count updates per message), the worker
+/// publishes a pointer to the hook inside the task it holds, and the two sides agree by
+/// a Dekker-style handshake on `run_seq` and `calling`, made of read-modify-writes so that
+/// it needs no sequentially consistent loads (which loom does not model):
+/// - the worker stores `hook`, then `run_seq` (odd, Release) when a step starts; when
+///   the step ends it swaps `run_seq` to the next even value (AcqRel), then waits while
+///   `calling` (Acquire) is set, and only then lets go of the task;
+/// - the driver swaps `calling` to true (AcqRel), reads `run_seq` with a
+///   read-modify-write (`fetch_add(0)`, AcqRel), calls the hook only if the run is still
+///   the one it saw, and clears `calling` (Release).
+///
+/// If the driver's read-modify-write of `run_seq` comes before the worker's swap in that
+/// variable's modification order, the swap reads from it, so the driver's `calling` swap
+/// happens before the worker's wait, which therefore sees `calling` set and waits until
+/// the call returned. Otherwise the driver sees the run over and calls nothing. `hook`
+/// is written only by the worker, before the Release store that opens the run, and not
+/// again until the next run, which cannot open while the driver calls.
+/// `tests/loom_preempt.rs` checks this.
 #[derive(Default)]
 pub(crate) struct WorkerMeter {
-    /// Odd while a step runs, even between steps; bumped at both edges. Written by the
-    /// worker only (Release), read by the driver (Acquire).
+    /// Odd while a step runs, even between steps; bumped at both edges. Changed by the
+    /// worker only (a Release store when a step starts, an AcqRel swap when it ends);
+    /// the driver reads it (and rewrites the same value in `call_hook`).
     pub(crate) run_seq: AtomicU64,
     /// Set by the driver when the current step outlived its slice; cleared by the
     /// worker when a step starts. Read through `Context::should_yield`.
     pub(crate) yield_requested: AtomicBool,
-    /// The running process's preempt hook, tagged with the `run_seq` of its run.
-    pub(crate) hook: crate::loom::Mutex<Option<(u64, PreemptHook)>>,
+    /// The running process's preempt hook (a pointer into its task, which the worker
+    /// holds for the run), or null. See the handshake above.
+    pub(crate) hook: AtomicPtr<Option<PreemptHook>>,
+    /// Set by the driver while it calls `hook`.
+    pub(crate) calling: AtomicBool,
+}
+
+impl WorkerMeter {
+    /// The worker's first half of the handshake: run `seq` (odd) starts with `hook` (null,
+    /// or a pointer into the task the worker holds until [`close_run`](Self::close_run)
+    /// returns). Clears a leftover yield request.
+    pub(crate) fn open_run(&self, seq: u64, hook: *mut Option<PreemptHook>) {
+        self.yield_requested.store(false, Ordering::Relaxed);
+        self.hook.store(hook, Ordering::Relaxed);
+        // Release pairs with the driver's Acquire: it sees a run in progress, and `hook`.
+        self.run_seq.store(seq, Ordering::Release);
+    }
+
+    /// The worker's second half: run `seq` is over; returns once the driver is not
+    /// calling its hook, after which the task may go.
+    pub(crate) fn close_run(&self, seq: u64) {
+        self.run_seq.swap(seq + 1, Ordering::AcqRel);
+        while self.calling.load(Ordering::Acquire) {
+            crate::loom::spin_wait();
+        }
+    }
+
+    /// The driver's half: calls the hook of run `seq` if that run is still going.
+    pub(crate) fn call_hook(&self, seq: u64) {
+        self.calling.swap(true, Ordering::AcqRel);
+        if self.run_seq.fetch_add(0, Ordering::AcqRel) == seq {
+            let hook = self.hook.load(Ordering::Acquire);
+            // SAFETY: the run `seq` is still going, so (see the handshake above) `hook`
+            // is the pointer its worker published for it, null or into the task the
+            // worker holds, and the worker keeps that task until `calling` is clear.
+            if let Some(Some(hook)) = unsafe { hook.as_ref() } {
+                hook();
+            }
+        }
+        self.calling.store(false, Ordering::Release);
+    }
 }
 
 impl std::fmt::Debug for WorkerMeter {
@@ -325,15 +388,16 @@ impl<M: Send + Sync + 'static> Core<M> {
         }
         let meter = &shared.meters[self.index];
         let seq = meter.run_seq.load(Ordering::Relaxed) + 1;
-        meter.yield_requested.store(false, Ordering::Relaxed);
         // The hook is in place before the run is published: the driver may flag the run
         // as soon as it sees `seq` (even at once, if this thread is descheduled here), and
         // it flags a run only once, so a hook stored later would never be called.
-        if let Some(hook) = &task.preempt_hook {
-            *meter.hook.lock() = Some((seq, Arc::clone(hook)));
-        }
-        // Release pairs with the driver's Acquire: it sees a run in progress.
-        meter.run_seq.store(seq, Ordering::Release);
+        let hook = task
+            .preempt_hook
+            .as_ref()
+            .map_or(std::ptr::null_mut(), |_| {
+                std::ptr::from_ref(&task.preempt_hook).cast_mut()
+            });
+        meter.open_run(seq, hook);
 
         let outcome = {
             let mut cx = Context::new(&task, shared, meter);
@@ -346,10 +410,8 @@ impl<M: Send + Sync + 'static> Core<M> {
             }
         };
 
-        if task.preempt_hook.is_some() {
-            *meter.hook.lock() = None;
-        }
-        meter.run_seq.store(seq + 1, Ordering::Release);
+        // The task may go only once the driver is not calling its hook.
+        meter.close_run(seq);
 
         match outcome {
             Ok(Step::Wait) => {

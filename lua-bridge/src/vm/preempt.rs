@@ -7,19 +7,43 @@
 //! coroutine later like any other ready coroutine.
 
 use mlua::ffi;
-use parking_lot::Mutex;
 use std::ffi::c_int;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The preemption state of one process: the coroutine being resumed, and whether the
 /// watchdog asked this run to yield.
+///
+/// # The handshake
+///
+/// The watchdog's [`request`](Preempt::request) may come at any moment of a run, from its
+/// own thread, and must arm the coroutine being resumed, which must not be freed while
+/// it does. The driver's [`enter`](Preempt::enter) and [`leave`](Preempt::leave) around
+/// each resume and `request` agree by read-modify-writes, as the scheduler's own
+/// preemption handshake does (`WorkerMeter` in `wippy-scheduler`, checked by its loom
+/// model `loom_preempt`), at one atomic swap per `enter` and per `leave`:
+/// - `enter` swaps `running` to the coroutine, then reads `requested`; `request` sets
+///   `requested`, then reads `running` with a read-modify-write. Whichever comes second
+///   in `running`'s modification order sees the other's write, so a coroutine resumed
+///   after a request, or running when it came, is armed (perhaps twice, which is
+///   harmless).
+/// - `leave` swaps `running` to 0, then waits while `arming` is set; `request` sets
+///   `arming` before it reads `running`, and clears it after arming. If `request` read
+///   the coroutine, `leave`'s swap reads from that read-modify-write, so `leave` sees
+///   `arming` set and waits until the arming is done; otherwise `request` reads 0 and
+///   arms nothing. After `leave`, the driver may let the coroutine be collected.
 #[derive(Debug, Default)]
 pub(crate) struct Preempt {
-    running: Mutex<Running>,
+    /// The coroutine being resumed (its `lua_State` address), 0 when none.
+    running: AtomicUsize,
+    /// The coroutine's hook was armed during this resume (so that a resume nobody asked
+    /// to preempt ends without a hook call).
+    armed: AtomicBool,
     /// A request came in this run; a coroutine resumed later in the run is armed at once
     /// (the watchdog asks once per run, possibly between two resumes, or before the
     /// first).
     requested: AtomicBool,
+    /// Set by the watchdog while it reads `running` and arms it.
+    arming: AtomicBool,
 }
 
 unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut ffi::lua_Debug) {
@@ -37,14 +61,6 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
     }
 }
 
-/// The coroutine being resumed (its `lua_State` address, 0 when none) and whether its
-/// hook is armed (so that a resume nobody asked to preempt ends without a hook call).
-#[derive(Debug, Default)]
-struct Running {
-    state: usize,
-    armed: bool,
-}
-
 /// Instructions between checks once preemption is requested.
 const HOOK_COUNT: c_int = 1000;
 
@@ -60,44 +76,49 @@ impl Preempt {
         self.requested.store(false, Ordering::Relaxed);
     }
 
-    /// Marks `state` as the coroutine now running (the driver, around each resume).
+    /// Marks `state` as the coroutine now running (the driver, before each resume).
     pub(crate) fn enter(&self, state: *const std::ffi::c_void) {
-        let mut running = self.running.lock();
-        running.state = state as usize;
-        if self.requested.load(Ordering::Relaxed) {
+        self.running.swap(state as usize, Ordering::AcqRel);
+        if self.requested.load(Ordering::Acquire) {
             // SAFETY: `state` is the coroutine the driver is about to resume, on this
             // thread; setting a hook on a suspended thread is ordinary API use.
             unsafe { arm(state as *mut ffi::lua_State) };
-            running.armed = true;
+            self.armed.store(true, Ordering::Relaxed);
         }
     }
 
-    /// No coroutine runs any more: its hook, if any, is removed.
+    /// No coroutine runs any more (the driver, after each resume): waits until the
+    /// watchdog is not arming it, then removes its hook if it was armed.
     pub(crate) fn leave(&self) {
-        let mut running = self.running.lock();
-        if running.armed && running.state != 0 {
+        let state = self.running.swap(0, Ordering::AcqRel);
+        while self.arming.load(Ordering::Acquire) {
+            std::hint::spin_loop();
+        }
+        if self.armed.swap(false, Ordering::Relaxed) && state != 0 {
             // SAFETY: the coroutine is suspended or dead (its resume returned) and still
             // held by the driver; removing a hook from a thread that is not running is
             // ordinary use of the API from the thread that owns the VM.
-            unsafe { ffi::lua_sethook(running.state as *mut ffi::lua_State, None, 0, 0) };
+            unsafe { ffi::lua_sethook(state as *mut ffi::lua_State, None, 0, 0) };
         }
-        *running = Running::default();
     }
 
     /// Asks the running coroutine to yield soon (called by the watchdog thread).
     pub(crate) fn request(&self) {
-        let mut running = self.running.lock();
-        self.requested.store(true, Ordering::Relaxed);
-        if running.state != 0 {
-            // SAFETY: the address is a live coroutine: the driver sets it before a resume
-            // and clears it under this same lock after the resume returned, and holds the
-            // coroutine (so it cannot be collected) in between. `lua_sethook` is the one
-            // Lua API meant to be called asynchronously (ldebug.c: "this function can be
-            // called during a signal"): it only stores the hook and sets trap flags that
-            // the interpreter reads at its next instruction.
-            unsafe { arm(running.state as *mut ffi::lua_State) };
-            running.armed = true;
+        self.arming.swap(true, Ordering::AcqRel);
+        self.requested.store(true, Ordering::Release);
+        let state = self.running.fetch_add(0, Ordering::AcqRel);
+        if state != 0 {
+            // SAFETY: the address is a live coroutine: the driver stores it before a
+            // resume and, after the resume returned, swaps it out and waits while
+            // `arming` is set before anything can free the coroutine (see the handshake
+            // above). `lua_sethook` is the one Lua API meant to be called asynchronously
+            // (ldebug.c: "this function can be called during a signal"): it only stores
+            // the hook and sets trap flags that the interpreter reads at its next
+            // instruction.
+            unsafe { arm(state as *mut ffi::lua_State) };
+            self.armed.store(true, Ordering::Relaxed);
         }
+        self.arming.store(false, Ordering::Release);
     }
 }
 

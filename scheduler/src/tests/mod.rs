@@ -4,5 +4,6 @@
 
 mod loom_idle;
 mod loom_mailbox;
+mod loom_preempt;
 mod loom_select;
 mod loom_state;
