@@ -94,7 +94,13 @@ impl Preempt {
         while self.arming.load(Ordering::Acquire) {
             std::hint::spin_loop();
         }
-        if self.armed.swap(false, Ordering::Relaxed) && state != 0 {
+        // A load and a store, not a swap (a locked instruction on every resume): only
+        // this thread clears `armed`, and the watchdog cannot set it any more.
+        if !self.armed.load(Ordering::Relaxed) {
+            return;
+        }
+        self.armed.store(false, Ordering::Relaxed);
+        if state != 0 {
             // SAFETY: the coroutine is suspended or dead (its resume returned) and still
             // held by the driver; removing a hook from a thread that is not running is
             // ordinary use of the API from the thread that owns the VM.
