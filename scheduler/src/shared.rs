@@ -27,8 +27,12 @@ use std::time::{Duration, Instant};
 pub(crate) enum Placement {
     /// Woken by the running process: run it next on this thread (LIFO slot).
     Next,
-    /// New, yielded or re-run: back of the local queue.
+    /// Yielded or re-run: back of the local queue.
     Back,
+    /// New: the LIFO slot if this thread's worker has nothing else queued (the process
+    /// would run next anyway, and there no idle worker can steal it from its spawner,
+    /// which would split a pair that talks), else the back of the local queue.
+    New,
 }
 
 pub(crate) struct Shared<M> {
@@ -202,7 +206,7 @@ impl<M: Send + Sync + 'static> Shared<M> {
         let cell = Arc::new(Cell::new(pid, body, watchers, preempt_hook));
         self.spawned.fetch_add(1, Ordering::SeqCst);
         self.table.publish(Arc::clone(&cell));
-        self.schedule(cell, Placement::Back);
+        self.schedule(cell, Placement::New);
         Ok(pid)
     }
 

@@ -6,7 +6,10 @@
 //!    - every [`GLOBAL_POLL_INTERVAL`] runs, the global injector first, so that work
 //!      injected from outside is not starved by a busy local queue;
 //!    - the LIFO slot: the process most recently woken by a process on this thread
-//!      (a reply goes to the waiting process while its data is hot in the cache),
+//!      (a reply goes to the waiting process while its data is hot in the cache), or
+//!      spawned by one while nothing else was queued here (so that an idle worker cannot
+//!      steal a new process away from its spawner and split a pair that talks: each
+//!      would then wake the other while it still runs, and the pair would stay split),
 //!      at most [`MAX_LIFO_RUNS`] times in a row while the local queue holds other
 //!      work, after which the slot's task goes to the back of the local queue so two
 //!      ping-ponging processes cannot starve the rest (with nothing else queued here
@@ -196,14 +199,27 @@ pub(crate) fn schedule_local<M: Send + Sync + 'static>(
                 shared.notify_parked();
             }
         }
-        Placement::Back => {
-            core.local.push(task);
-            if core.local.len() > 1 {
-                shared.notify_parked();
+        Placement::New => {
+            let next = core.lifo.take();
+            if next.is_none() && core.local.is_empty() {
+                core.lifo.set(Some(task));
+            } else {
+                core.lifo.set(next);
+                queue_back(shared, core, task);
             }
         }
+        Placement::Back => queue_back(shared, core, task),
     }
     Ok(())
+}
+
+/// Queues `task` at the back of `core`'s local queue, where idle workers may steal it
+/// (and are woken to, once it is not the only task there).
+fn queue_back<M: Send + Sync + 'static>(shared: &Arc<Shared<M>>, core: &Core<M>, task: Task<M>) {
+    core.local.push(task);
+    if core.local.len() > 1 {
+        shared.notify_parked();
+    }
 }
 
 /// The body of worker thread `index`.
