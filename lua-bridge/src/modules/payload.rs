@@ -48,6 +48,7 @@ use crate::modules::errors::fail;
 use crate::modules::json;
 use crate::value::{push_payload, to_payload};
 use crate::vm::lua::{CFn, LResult, Lua, Raise, UserType, cfn, method_index};
+use crate::vm::meta_slots::MetaSlot;
 
 /// `payload.format.JSON`.
 pub const FORMAT_JSON: &str = "json/plain";
@@ -227,7 +228,8 @@ static PAYLOAD: UserType<LuaPayload> = UserType::new(
     c"wippy.payload",
     Some(payload_index as CFn),
     &[("__tostring", cfn(tostring))],
-);
+)
+.in_slot(MetaSlot::Payload);
 
 /// Pushes a `lua/any` payload userdata holding `p` (what `msg:payload()` gives). The VM's
 /// userdata owns it from then on.

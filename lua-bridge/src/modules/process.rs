@@ -19,6 +19,7 @@ use crate::vm::lua::{
     CFn, LResult, LUA_TNIL, LUA_TNONE, LUA_TSTRING, LUA_TTABLE, Lua, Raise, Ret, UserType,
     blocking, cfn, method_index, utf8_lossy,
 };
+use crate::vm::meta_slots::MetaSlot;
 use crate::vm::ops::block;
 use crate::vm::state::{ProcState, SpawnIds, state};
 use std::ffi::c_int;
@@ -85,7 +86,8 @@ static MESSAGE: UserType<LuaMessage> = UserType::new(
     c"wippy.message",
     Some(message_index as CFn),
     &[("__tostring", cfn(message_tostring))],
-);
+)
+.in_slot(MetaSlot::Message);
 
 /// The message at argument 1.
 fn message(lua: Lua) -> LResult<LuaMessage> {

@@ -12,8 +12,8 @@
 //! The slots are the registry integers from [`FIRST_SLOT`] to [`END_SLOT`] (exclusive),
 //! right after `luaL_ref`'s free-list head (`LUA_RIDX_LAST + 1`), filled by [`install`]
 //! when the VM is made, before any reference exists, so `luaL_ref` hands out integers after
-//! them. Nothing else writes them: the VM reset (`setup::reset`) clears the references
-//! from [`END_SLOT`] up and keeps these, which hold only immutable strings that any
+//! them (and after the metatable slots of `meta_slots.rs`, which follow). Nothing else
+//! writes them: the VM reset (`setup::reset`) clears the references and keeps these, which hold only immutable strings that any
 //! process could make itself, so keeping them carries nothing of one process to the next.
 
 use super::lua::Lua;
@@ -52,7 +52,7 @@ const FIELDS: [(Field, &CStr); 9] = [
 pub(crate) const FREE_LIST_SLOT: ffi::lua_Integer = ffi::LUA_RIDX_LAST + 1;
 /// The slot of the first name.
 const FIRST_SLOT: ffi::lua_Integer = FREE_LIST_SLOT + 1;
-/// One past the slot of the last name: the first integer `luaL_ref` may hand out.
+/// One past the slot of the last name (the metatable slots of `meta_slots.rs` follow).
 pub(crate) const END_SLOT: ffi::lua_Integer = FIRST_SLOT + FIELDS.len() as ffi::lua_Integer;
 
 impl Field {

@@ -32,6 +32,7 @@
 //! are hidden, see `setup.rs`), so a collection step inside an API call runs only our
 //! own finalizers, which drop Rust values and touch nothing else.
 
+use super::meta_slots::MetaSlot;
 use mlua::ffi;
 use std::ffi::{CStr, c_int, c_void};
 use std::marker::PhantomData;
@@ -497,12 +498,20 @@ impl Lua {
 
     /// Pushes the metatable of `ty`, creating it in this VM on first use.
     ///
-    /// Metatables are kept in the registry under the address of their (static)
-    /// `UserType`, so finding one allocates nothing and no Lua code can forge one.
+    /// Metatables are kept in the registry, in the type's slot (`meta_slots.rs`) or else
+    /// under the address of its (static) `UserType`, so finding one allocates nothing
+    /// and no Lua code can forge one.
     pub(crate) fn push_metatable<T: 'static>(self, ty: &'static UserType<T>) {
         let key = std::ptr::from_ref(ty).cast::<c_void>();
-        // SAFETY: live state; a raw read of the registry by light userdata key.
-        if unsafe { ffi::lua_rawgetp(self.0, ffi::LUA_REGISTRYINDEX, key) } == LUA_TTABLE {
+        // SAFETY: live state; a raw read of the registry by integer (a slot `install`
+        // filled) or light userdata key.
+        let found = unsafe {
+            match ty.slot {
+                Some(slot) => ffi::lua_rawgeti(self.0, ffi::LUA_REGISTRYINDEX, slot.index()),
+                None => ffi::lua_rawgetp(self.0, ffi::LUA_REGISTRYINDEX, key),
+            }
+        };
+        if found == LUA_TTABLE {
             return;
         }
         self.pop(1);
@@ -535,8 +544,14 @@ impl Lua {
             self.set_field_str(-2, name);
         }
         self.push_value(-1);
-        // SAFETY: the registry is a table; the metatable copy on top is stored raw.
-        unsafe { ffi::lua_rawsetp(self.0, ffi::LUA_REGISTRYINDEX, key) };
+        // SAFETY: the registry is a table; the metatable copy on top is stored raw (in
+        // the type's slot, which holds `false` until now).
+        unsafe {
+            match ty.slot {
+                Some(slot) => ffi::lua_rawseti(self.0, ffi::LUA_REGISTRYINDEX, slot.index()),
+                None => ffi::lua_rawsetp(self.0, ffi::LUA_REGISTRYINDEX, key),
+            }
+        };
     }
 
     /// The value of the userdata at `idx` if it is of type `ty`. Allocates nothing and
@@ -593,6 +608,8 @@ pub(crate) struct UserType<T> {
     pub(crate) name: &'static CStr,
     pub(crate) index: Option<CFn>,
     pub(crate) meta: &'static [(&'static str, CFn)],
+    /// The registry slot of the metatable, for the types made on hot paths.
+    pub(crate) slot: Option<MetaSlot>,
     pub(crate) _marker: PhantomData<fn() -> T>,
 }
 
@@ -611,7 +628,16 @@ impl<T> UserType<T> {
             name,
             index,
             meta,
+            slot: None,
             _marker: PhantomData,
+        }
+    }
+
+    /// The same type, with its metatable kept in registry slot `slot` (one per type).
+    pub(crate) const fn in_slot(self, slot: MetaSlot) -> UserType<T> {
+        UserType {
+            slot: Some(slot),
+            ..self
         }
     }
 }

@@ -9,6 +9,7 @@ pub(crate) mod feed;
 pub(crate) mod field_names;
 pub(crate) mod instance;
 pub(crate) mod lua;
+pub(crate) mod meta_slots;
 pub(crate) mod ops;
 pub(crate) mod pool;
 pub(crate) mod preempt;

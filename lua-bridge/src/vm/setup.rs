@@ -74,6 +74,7 @@ const BASE_NAMES: &[&[u8]] = &[
 /// Sets up a fresh VM (run under `lua_pcall` on its main thread, see `Vm::new`).
 pub(crate) fn install(lua: Lua) -> LResult<c_int> {
     super::field_names::install(lua);
+    super::meta_slots::install(lua);
     set_lazy_globals_metatable(lua);
     super::string_view::install(lua);
     Ok(0)
@@ -137,8 +138,9 @@ fn globals_metatable_is_pristine(lua: Lua) -> bool {
 ///   `__metatable`, so unchanged by them), the loaded chunks (`chunks.rs`), the
 ///   pristine `string` library with its views' metatable (`string_view.rs`) and the
 ///   spare thread (`spare_thread.rs`), none of which a script can reach; and the
-///   interned field names of `field_names.rs` (immutable strings). The references
-///   (integer keys from `field_names::END_SLOT` up; `luaL_ref`'s free list starts
+///   interned field names of `field_names.rs` (immutable strings) and the metatable
+///   slots of `meta_slots.rs`. The references (integer keys from `meta_slots::END_SLOT`
+///   up; `luaL_ref`'s free list starts
 ///   empty again) and the `require` cache go: nothing else of ours writes to the
 ///   registry, and scripts cannot reach it (debug builds check this with a full walk);
 /// - the globals table is emptied in place, keeping the room it grew (libraries reopen
@@ -156,12 +158,13 @@ pub(crate) fn reset(lua: Lua) -> LResult<c_int> {
     // scrub passed (or null) becomes the spare.
     // SAFETY: `Vm::scrub` passes null or a thread of this VM whose function returned.
     unsafe { super::spare_thread::keep(lua, lua.light(1).cast()) };
-    // References are the registry's integers from `field_names::END_SLOT` up, without
+    // References are the registry's integers from `meta_slots::END_SLOT` up, without
     // holes (`luaL_ref` chains a freed slot into the free list, it does not clear it);
-    // the free list starts empty again, and the field names' slots stay.
+    // the free list starts empty again, and the slots of the field names and the
+    // metatables stay.
     // SAFETY: the registry is a table.
     let refs_end = unsafe { ffi::lua_rawlen(lua.raw(), ffi::LUA_REGISTRYINDEX) };
-    for r in field_names::END_SLOT..=ffi::lua_Integer::try_from(refs_end).unwrap_or(0) {
+    for r in super::meta_slots::END_SLOT..=ffi::lua_Integer::try_from(refs_end).unwrap_or(0) {
         lua.push_nil();
         // SAFETY: the registry is a table; nil on top.
         unsafe { ffi::lua_rawseti(lua.raw(), ffi::LUA_REGISTRYINDEX, r) };
@@ -216,13 +219,16 @@ fn check_registry_is_bare(lua: Lua) {
     while lua.next(ffi::LUA_REGISTRYINDEX) {
         let kept = match lua.kind(-2) {
             ffi::LUA_TLIGHTUSERDATA => true,
-            // The main thread, the globals, the empty free list and the field names.
+            // The main thread, the globals, the empty free list, the field names and
+            // the metatable slots.
             ffi::LUA_TNUMBER => lua.int(-2).is_some_and(|k| {
                 matches!(k, ffi::LUA_RIDX_MAINTHREAD | ffi::LUA_RIDX_GLOBALS)
                     || (k == field_names::FREE_LIST_SLOT && lua.int(-1) == Some(0))
                     || (k > field_names::FREE_LIST_SLOT
                         && k < field_names::END_SLOT
                         && lua.kind(-1) == ffi::LUA_TSTRING)
+                    || (super::meta_slots::is_slot(k)
+                        && matches!(lua.kind(-1), ffi::LUA_TBOOLEAN | ffi::LUA_TTABLE))
             }),
             _ => false,
         };
