@@ -41,9 +41,16 @@ fn encodes_scalars() {
     assert_eq!(encode(&lua, "true").unwrap(), "true");
     assert_eq!(encode(&lua, "42").unwrap(), "42");
     assert_eq!(encode(&lua, "-7").unwrap(), "-7");
-    assert_eq!(encode(&lua, "2.0").unwrap(), "2.0");
+    // Floats as the original's Go encoder writes them.
+    assert_eq!(encode(&lua, "2.0").unwrap(), "2");
+    assert_eq!(encode(&lua, "10 / 4").unwrap(), "2.5");
+    assert_eq!(encode(&lua, "-0.0").unwrap(), "-0");
     assert_eq!(encode(&lua, "0.1").unwrap(), "0.1");
-    assert_eq!(encode(&lua, "1e100").unwrap(), "1e100");
+    assert_eq!(encode(&lua, "1e20").unwrap(), "100000000000000000000");
+    assert_eq!(encode(&lua, "1e21").unwrap(), "1e+21");
+    assert_eq!(encode(&lua, "1e100").unwrap(), "1e+100");
+    assert_eq!(encode(&lua, "0.000001").unwrap(), "0.000001");
+    assert_eq!(encode(&lua, "1.5e-7").unwrap(), "1.5e-7");
     assert_eq!(encode(&lua, "'hi'").unwrap(), r#""hi""#);
 }
 

@@ -245,8 +245,21 @@ fn write_float(out: &mut Vec<u8>, f: f64) -> Result<(), ErrorValue> {
     if !f.is_finite() {
         return Err(invalid(format!("cannot encode {f} (not a finite number)")));
     }
-    // `{:?}` is the shortest round-trip form and keeps `.0` or an exponent: valid JSON.
-    let _ = write!(out, "{f:?}");
+    // As the original's encoder (Go's `encoding/json`) writes a float64: the shortest
+    // form that reads back the same, without an exponent from 1e-6 up to 1e21 (so `2.0`
+    // is `2`), else with one, signed (`1e+21`, `1.5e-7`).
+    let magnitude = f.abs();
+    if magnitude == 0.0 || (1e-6..1e21).contains(&magnitude) {
+        let _ = write!(out, "{f}");
+    } else {
+        let text = format!("{f:e}");
+        match text.split_once('e') {
+            Some((mantissa, exponent)) if !exponent.starts_with('-') => {
+                let _ = write!(out, "{mantissa}e+{exponent}");
+            }
+            _ => out.extend_from_slice(text.as_bytes()),
+        }
+    }
     Ok(())
 }
 

@@ -265,7 +265,7 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
     // than it opens the base library), then the base library's.
     match name {
         b"string" => super::string_view::open(lua),
-        b"table" => call_open(lua, ffi::luaopen_table),
+        b"table" => open_table(lua),
         b"math" => open_math(lua)?,
         b"coroutine" => {
             call_open(lua, ffi::luaopen_coroutine);
@@ -284,6 +284,12 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
         b"unknown" => lua.push_fn(cfn(modules::casts::unknown)),
         b"never" => lua.push_fn(cfn(modules::casts::never)),
         b"subscribe" => lua.push_fn(cfn(modules::process::subscribe)),
+        // Lua 5.1's global `unpack` (the original's dialect is 5.1-based: reference §0).
+        b"unpack" => {
+            open_table(lua);
+            lua.get_field(-1, c"unpack");
+            lua.remove(-2);
+        }
         b"unsubscribe" => lua.push_fn(cfn(modules::process::unsubscribe)),
         _ if BASE_NAMES.contains(&name) => {
             open_base(lua)?;
@@ -334,6 +340,59 @@ fn open_base(lua: Lua) -> LResult<()> {
     Ok(())
 }
 
+/// Opens `table`, with Lua 5.1's `getn` and `maxn`, which the original's 5.1-based
+/// dialect keeps (reference §0). Pushes the library.
+fn open_table(lua: Lua) {
+    call_open(lua, ffi::luaopen_table);
+    lua.push_fn(cfn(table_getn));
+    lua.set_field(-2, c"getn");
+    lua.push_fn(cfn(table_maxn));
+    lua.set_field(-2, c"maxn");
+}
+
+/// `table.getn(t)`: the length of `t` without metamethods, as Lua 5.1 counts it.
+fn table_getn(lua: Lua) -> LResult<c_int> {
+    if lua.kind(1) != ffi::LUA_TTABLE {
+        return Err(Raise::from(format!(
+            "bad argument #1 to 'getn' (table expected, got {})",
+            lua.type_name(1)
+        )));
+    }
+    // SAFETY: live state; a table at index 1.
+    let len = unsafe { ffi::lua_rawlen(lua.raw(), 1) };
+    lua.push_int(ffi::lua_Integer::try_from(len).unwrap_or(ffi::lua_Integer::MAX));
+    Ok(1)
+}
+
+/// `table.maxn(t)`: the largest positive numeric key of `t`, or 0 (Lua 5.1).
+fn table_maxn(lua: Lua) -> LResult<c_int> {
+    if lua.kind(1) != ffi::LUA_TTABLE {
+        return Err(Raise::from(format!(
+            "bad argument #1 to 'maxn' (table expected, got {})",
+            lua.type_name(1)
+        )));
+    }
+    lua.ensure(3)?;
+    // The largest key so far, kept as Lua has it (an integer or a float).
+    let mut max: Option<(f64, Option<ffi::lua_Integer>)> = None;
+    lua.push_nil();
+    while lua.next(1) {
+        lua.pop(1);
+        if lua.kind(-1) == ffi::LUA_TNUMBER {
+            let key = lua.number(-1).unwrap_or(0.0);
+            if key > 0.0 && max.is_none_or(|(m, _)| key > m) {
+                max = Some((key, lua.int(-1)));
+            }
+        }
+    }
+    match max {
+        None => lua.push_int(0),
+        Some((_, Some(i))) => lua.push_int(i),
+        Some((f, None)) => lua.push_number(f),
+    }
+    Ok(1)
+}
+
 /// Opens `math` and seeds its generator from Rust: Lua's own seed mixes the time in
 /// seconds with the state's address, which repeats when a VM is reused (see
 /// `pool.rs`). Pushes the library.
@@ -347,6 +406,9 @@ fn open_math(lua: Lua) -> LResult<()> {
     // SAFETY: live state in protected mode; `math.randomseed(n1, n2)` raises nothing for
     // integer arguments and returns nothing we keep.
     unsafe { ffi::lua_callk(lua.raw(), 2, 0, 0, None) };
+    // Lua 5.1's name of `fmod`, which the original's 5.1-based dialect keeps.
+    lua.get_field(-1, c"fmod");
+    lua.set_field(-2, c"mod");
     Ok(())
 }
 
