@@ -83,7 +83,9 @@ fn write_registry(dir: &Path, program: &Path) -> String {
     );
     // The helpers every program and worker imports (`tests/lua/lib/`).
     std::fs::copy(lua_dir().join("lib/wait.lua"), dir.join("wait.lua")).expect("copy lib");
-    yaml.push_str("  - name: wait\n    kind: library.lua\n    source: file://wait.lua\n");
+    yaml.push_str(
+        "  - name: wait\n    kind: library.lua\n    source: file://wait.lua\n    modules: [time]\n",
+    );
     for worker in lua_files(&lua_dir().join("workers")) {
         let name = stem(&worker);
         let file = format!("{name}.lua");

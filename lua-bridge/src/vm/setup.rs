@@ -20,7 +20,7 @@
 
 use super::field_names;
 use super::lua::{LResult, Lua, Raise, blocking, cfn};
-use super::state::state;
+use super::state::{ProcState, state};
 use crate::compile::{CompiledEntry, Compiler};
 use crate::modules;
 use mlua::ffi;
@@ -481,7 +481,7 @@ fn require(lua: Lua) -> LResult<c_int> {
     };
     lua.ensure(8)?;
     lua.set_top(1);
-    // Cache: registry[LOADED_KEY][name].
+    // Cache: registry[LOADED_KEY][what the name resolves to].
     // SAFETY: live state; pushes the registry's field (nil or the cache table).
     if unsafe { ffi::lua_getfield(lua.raw(), ffi::LUA_REGISTRYINDEX, LOADED_KEY.as_ptr()) }
         != ffi::LUA_TTABLE
@@ -492,18 +492,38 @@ fn require(lua: Lua) -> LResult<c_int> {
         // SAFETY: the new table on top.
         unsafe { ffi::lua_setfield(lua.raw(), ffi::LUA_REGISTRYINDEX, LOADED_KEY.as_ptr()) };
     }
-    // Stack: name, cache.
-    lua.push_value(1);
+    let st = state(lua)?;
+    // Whose `modules:` and `imports:` apply: the entry whose code calls `require` (the
+    // process's, or a library's it loaded).
+    let compiled: Arc<CompiledEntry> = requiring_entry(lua, st);
+    let env = st.env.clone();
+    let import = compiled
+        .imports
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map(|(_, library)| library.clone());
+    let builtin = matches!(name.as_str(), "channel" | "process" | "payload" | "errors");
+    if import.is_none() && !builtin && !compiled.modules.contains(&name) {
+        return Err(Raise::from(format!(
+            "module {name:?} is not allowed: add it to modules: of entry {}",
+            compiled.id
+        )));
+    }
+    // The cache is keyed by what a name resolves to: two entries may give one alias to
+    // different libraries. A module name never starts with a NUL byte.
+    match &import {
+        Some(library) => lua.push_str(&format!("\0{library}")),
+        None => lua.push_value(1),
+    }
+    let cache_key = lua.top();
+    lua.push_value(cache_key);
     // SAFETY: the cache at 2, the key on top.
     if unsafe { ffi::lua_rawget(lua.raw(), 2) } != ffi::LUA_TNIL {
         return Ok(1);
     }
     lua.pop(1);
-    let st = state(lua)?;
-    let compiled: Arc<CompiledEntry> = st.entry.clone();
-    let env = st.env.clone();
-    if let Some((_, library)) = compiled.imports.iter().find(|(alias, _)| *alias == name) {
-        let entry = env.registry.get(library).ok_or_else(|| {
+    if let Some(library) = import {
+        let entry = env.registry.get(&library).ok_or_else(|| {
             Raise::from(format!(
                 "require({name:?}): imported entry {library} is not in the registry"
             ))
@@ -512,15 +532,17 @@ fn require(lua: Lua) -> LResult<c_int> {
             .compiler
             .get(entry)
             .map_err(|e| Raise::from(e.message().to_owned()))?;
+        let st = state(lua)?;
+        if !st.libraries.iter().any(|l| Arc::ptr_eq(l, &library)) {
+            st.libraries.push(library.clone());
+        }
         super::chunks::push_chunk(lua, &library)?;
         // SAFETY: the chunk on top; runs the library's top level in protected mode, so
         // its error comes back here (and is raised once our frame owns nothing).
         if unsafe { ffi::lua_pcallk(lua.raw(), 0, 1, 0, 0, None) } != ffi::LUA_OK {
             return Err(Raise::Top);
         }
-    } else if compiled.modules.contains(&name)
-        || matches!(name.as_str(), "channel" | "process" | "payload" | "errors")
-    {
+    } else {
         match name.as_str() {
             "time" => modules::time::open(lua)?,
             "io" => modules::io::open(lua)?,
@@ -548,16 +570,45 @@ fn require(lua: Lua) -> LResult<c_int> {
                 )));
             }
         }
-    } else {
-        return Err(Raise::from(format!(
-            "module {name:?} is not allowed: add it to modules: of entry {}",
-            compiled.id
-        )));
     }
-    // Stack: name, cache, value.
-    lua.push_value(1);
+    // Stack: name, cache, key, value.
+    lua.push_value(cache_key);
     lua.push_value(-2);
     // SAFETY: the cache at 2, key and value on top.
     unsafe { ffi::lua_rawset(lua.raw(), 2) };
     Ok(1)
+}
+
+/// The entry whose code called `require`: that of the innermost Lua function on the
+/// stack (a C function such as `pcall` in between is skipped), matched by chunk name
+/// against the process's entry and the libraries it loaded; the process's entry when
+/// none matches.
+fn requiring_entry(lua: Lua, st: &ProcState) -> Arc<CompiledEntry> {
+    let mut level = 1;
+    loop {
+        // SAFETY: live state; `lua_Debug` is plain data that Lua fills, and the strings it
+        // points to live while the function is on the stack (we read them at once).
+        let source = unsafe {
+            let mut ar: ffi::lua_Debug = std::mem::zeroed();
+            if ffi::lua_getstack(lua.raw(), level, &mut ar) == 0
+                || ffi::lua_getinfo(lua.raw(), c"S".as_ptr(), &mut ar) == 0
+            {
+                break;
+            }
+            if std::ffi::CStr::from_ptr(ar.what).to_bytes() == b"C" {
+                level += 1;
+                continue;
+            }
+            std::slice::from_raw_parts(ar.source.cast::<u8>(), ar.srclen)
+        };
+        let loaded_as = |entry: &CompiledEntry| entry.load_name.strip_suffix(b"\0") == Some(source);
+        if loaded_as(&st.entry) {
+            break;
+        }
+        if let Some(library) = st.libraries.iter().find(|l| loaded_as(l)) {
+            return library.clone();
+        }
+        break;
+    }
+    st.entry.clone()
 }

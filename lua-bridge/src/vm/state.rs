@@ -97,6 +97,9 @@ pub(crate) struct ProcState {
     pub(crate) env: Arc<LuaEnv>,
     pub(crate) handle: ProcessHandle,
     pub(crate) entry: Arc<crate::compile::CompiledEntry>,
+    /// The `library.lua` entries this process loaded with `require`: a `require` in
+    /// their code resolves against their own `modules:` and `imports:`.
+    pub(crate) libraries: Vec<Arc<crate::compile::CompiledEntry>>,
     pub(crate) terminal: bool,
     pub(crate) channels: Channels,
     pub(crate) router: Router<ChanId>,
@@ -166,6 +169,7 @@ impl ProcState {
             env,
             handle,
             entry,
+            libraries: Vec::new(),
             terminal,
             channels: Channels::default(),
             router: Router::new(),
