@@ -17,6 +17,10 @@ use wippy_runtime::{Runtime, SpawnSpec};
 /// How long processes get to end after CANCEL at shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
+/// The exit code of a `run -x` stopped by SIGINT or SIGTERM (128 + SIGINT, the shells'
+/// convention for an interrupted command).
+const INTERRUPTED_EXIT: i32 = 130;
+
 /// How long the rest of the runtime gets to end after a `run -x` process finished.
 const EXEC_SHUTDOWN_GRACE: Duration = Duration::from_millis(300);
 
@@ -57,7 +61,7 @@ enum Command {
         /// The terminal host for -x (default: the only terminal.host).
         #[arg(long)]
         host: Option<String>,
-        /// Memory limit per Lua process in MiB.
+        /// Memory limit per Lua process in MiB (0: no limit).
         #[arg(long, default_value_t = 64)]
         process_memory_mb: usize,
         /// A command name (an entry's `meta.command.name`; `list` lists them) and the
@@ -105,12 +109,18 @@ fn main() -> ExitCode {
             } else {
                 Some(cli.verbose)
             };
+            let Some(memory_limit) = process_memory_mb.checked_mul(1 << 20) else {
+                eprintln!(
+                    "error: --process-memory-mb {process_memory_mb} is more memory than this machine can address"
+                );
+                return ExitCode::FAILURE;
+            };
             init_logs(verbose);
             run(
                 registry,
                 exec.as_deref(),
                 host.as_deref(),
-                process_memory_mb,
+                memory_limit,
                 args,
             )
         }
@@ -146,13 +156,27 @@ fn init_logs(verbose: Option<u8>) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }
 
 fn load_registry() -> Result<Registry, ExitCode> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let loaded = match LockFile::find_and_read(&cwd) {
-        Ok(Some((path, lock))) => Registry::load_from_lock(&path, &lock),
+        Ok(Some((path, lock))) => {
+            if !lock.modules.is_empty() || !lock.replacements.is_empty() {
+                // Hub modules are absent from this runtime (see the README): say so
+                // rather than start without them unannounced.
+                eprintln!(
+                    "note: {} lists {} module(s) and {} replacement(s); this runtime does not install or load modules, only {}",
+                    path.display(),
+                    lock.modules.len(),
+                    lock.replacements.len(),
+                    lock.directories.src.display()
+                );
+            }
+            Registry::load_from_lock(&path, &lock)
+        }
         Ok(None) => {
             eprintln!("no {LOCK_FILE_NAME} found (run `wippy init`); loading ./src");
             Registry::load_dir(&cwd.join("src"))
@@ -231,13 +255,13 @@ fn run(
     registry: Registry,
     exec: Option<&str>,
     host: Option<&str>,
-    memory_mb: usize,
+    memory_limit: usize,
     args: Vec<String>,
 ) -> ExitCode {
     let runtime = Runtime::new(registry);
     let env = wippy_lua::install(
         &runtime,
-        wippy_lua::LuaOptions::default().memory_limit(memory_mb << 20),
+        wippy_lua::LuaOptions::default().memory_limit(memory_limit),
     );
     if let Err(errors) = env.compiler.precompile(runtime.registry()) {
         for error in errors {
@@ -298,6 +322,19 @@ fn exec_one(runtime: &Runtime, target: &str, host: Option<&str>, args: Vec<Strin
             return ExitCode::FAILURE;
         }
     };
+    match runtime.registry().get_str(&host).map(|e| e.config()) {
+        Some(EntryConfig::TerminalHost(_)) => {}
+        Some(_) => {
+            eprintln!(
+                "error: {host} is not a terminal.host (a -x process runs on a terminal host)"
+            );
+            return ExitCode::FAILURE;
+        }
+        None => {
+            eprintln!("error: no terminal host {host} in the registry");
+            return ExitCode::FAILURE;
+        }
+    }
     if runtime.host(&host).is_none() {
         if let Some(entry) = runtime.registry().get_str(&host) {
             if let Err(e) = runtime.start_entry(entry) {
@@ -306,6 +343,38 @@ fn exec_one(runtime: &Runtime, target: &str, host: Option<&str>, args: Vec<Strin
             }
         }
     }
+    // Ctrl+C: stop everything (the process gets CANCEL, then is terminated); twice: now.
+    // Registered before the process starts, so that no signal is lost in between (a
+    // process started in the background inherits an ignored SIGINT).
+    let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let signals = match signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+    ]) {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("error: cannot wait for signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let signalled = interrupted.clone();
+    let rt = runtime.clone();
+    let _ = std::thread::Builder::new()
+        .name("wippy-signals".into())
+        .spawn(move || {
+            let mut signals = signals;
+            let mut count = 0;
+            for _ in signals.forever() {
+                count += 1;
+                signalled.store(true, std::sync::atomic::Ordering::SeqCst);
+                if count == 1 {
+                    let rt = rt.clone();
+                    std::thread::spawn(move || rt.shutdown(SHUTDOWN_GRACE));
+                } else {
+                    std::process::exit(1);
+                }
+            }
+        });
     let waiter = ExitWaiter::new();
     let spec = SpawnSpec::new(entry, host.clone())
         .args(args.into_iter().map(Payload::from))
@@ -314,27 +383,6 @@ fn exec_one(runtime: &Runtime, target: &str, host: Option<&str>, args: Vec<Strin
         eprintln!("error: cannot run {entry} on {host}: {e}");
         return ExitCode::FAILURE;
     }
-    // Ctrl+C: stop everything (the process gets CANCEL, then is terminated); twice: now.
-    let rt = runtime.clone();
-    let _ = std::thread::Builder::new()
-        .name("wippy-signals".into())
-        .spawn(move || {
-            if let Ok(mut signals) = signal_hook::iterator::Signals::new([
-                signal_hook::consts::SIGINT,
-                signal_hook::consts::SIGTERM,
-            ]) {
-                let mut count = 0;
-                for _ in signals.forever() {
-                    count += 1;
-                    if count == 1 {
-                        let rt = rt.clone();
-                        std::thread::spawn(move || rt.shutdown(SHUTDOWN_GRACE));
-                    } else {
-                        std::process::exit(1);
-                    }
-                }
-            }
-        });
     match waiter.wait() {
         Outcome::Normal(value) => match value {
             Payload::Int(n) => ExitCode::from(u8::try_from(n.rem_euclid(256)).unwrap_or(1)),
@@ -349,6 +397,11 @@ fn exec_one(runtime: &Runtime, target: &str, host: Option<&str>, args: Vec<Strin
             }
             _ => ExitCode::SUCCESS,
         },
+        // Stopped by the signal: not a failure of the program.
+        Outcome::Error(_) if interrupted.load(std::sync::atomic::Ordering::SeqCst) => {
+            eprintln!("interrupted");
+            ExitCode::from(INTERRUPTED_EXIT as u8)
+        }
         Outcome::Error(error) => {
             eprintln!("error: {entry}: {}", error.message());
             if let Some(stack) = error.stack() {

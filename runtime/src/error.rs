@@ -33,6 +33,13 @@ pub enum RuntimeError {
     HostNotFound(String),
     /// The host is stopping or its process table is full.
     HostUnavailable(String),
+    /// A terminal host runs exactly one process, and it still runs.
+    TerminalBusy {
+        /// The terminal host.
+        host: String,
+        /// The process that holds it.
+        occupant: String,
+    },
     /// Building the process body failed (e.g. the Lua source does not compile).
     Body(ErrorValue),
     /// An option the runtime does not support.
@@ -53,7 +60,9 @@ impl RuntimeError {
             | RuntimeError::ReservedTopic(_)
             | RuntimeError::NotSpawnable { .. }
             | RuntimeError::UnsupportedOption(_) => ErrorKind::Invalid,
-            RuntimeError::HostUnavailable(_) => ErrorKind::Unavailable,
+            RuntimeError::HostUnavailable(_) | RuntimeError::TerminalBusy { .. } => {
+                ErrorKind::Unavailable
+            }
             RuntimeError::Body(error) => error.kind().clone(),
         }
     }
@@ -92,6 +101,10 @@ impl fmt::Display for RuntimeError {
             }
             RuntimeError::HostNotFound(id) => write!(f, "host not found or not started: {id}"),
             RuntimeError::HostUnavailable(id) => write!(f, "host {id} is not accepting processes"),
+            RuntimeError::TerminalBusy { host, occupant } => write!(
+                f,
+                "terminal host {host} already runs process {occupant} (a terminal host runs exactly one process)"
+            ),
             RuntimeError::Body(error) => f.write_str(error.message()),
             RuntimeError::UnsupportedOption(name) => write!(f, "option {name} is not supported"),
         }

@@ -5,7 +5,7 @@
 //! without any lookup by name.
 
 use crate::message::Envelope;
-use crate::pid::PidHost;
+use crate::pid::{Pid, PidHost};
 use crate::registry::EntryId;
 use parking_lot::Mutex;
 use std::sync::Arc;
@@ -31,6 +31,8 @@ pub struct Host {
     pid_host: Arc<PidHost>,
     handle: Handle<Envelope>,
     scheduler: Mutex<Option<Scheduler<Envelope>>>,
+    /// A terminal host's process (the last one spawned on it; it may have ended).
+    occupant: Mutex<Option<Pid>>,
 }
 
 impl Host {
@@ -50,7 +52,30 @@ impl Host {
             pid_host,
             handle: scheduler.handle(),
             scheduler: Mutex::new(Some(scheduler)),
+            occupant: Mutex::new(None),
         }))
+    }
+
+    /// A terminal host runs exactly one process (reference §2.3): claims it for `pid`,
+    /// unless the process that holds it is still live (`is_live`), whose PID comes back.
+    /// Other hosts take any number of processes. (Two spawns racing for a free terminal
+    /// may both pass: the first is live only once its record is published.)
+    pub(crate) fn claim_terminal(
+        &self,
+        pid: &Pid,
+        is_live: impl Fn(&Pid) -> bool,
+    ) -> Result<(), Pid> {
+        if self.kind != HostKind::Terminal {
+            return Ok(());
+        }
+        let mut occupant = self.occupant.lock();
+        if let Some(current) = occupant.as_ref() {
+            if is_live(current) {
+                return Err(current.clone());
+            }
+        }
+        *occupant = Some(pid.clone());
+        Ok(())
     }
 
     /// The host's entry id.

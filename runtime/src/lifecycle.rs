@@ -334,8 +334,8 @@ fn default_lifecycle() -> Lifecycle {
 }
 
 /// Stops the services in reverse start order, each within its `stop_timeout` (plus a
-/// margin for the terminate that follows it), but no longer than `cap` each.
-pub(crate) fn stop_services(runtime: &Runtime, cap: Duration) {
+/// margin for the terminate that follows it), but not past `deadline`.
+pub(crate) fn stop_services(runtime: &Runtime, deadline: std::time::Instant) {
     let services: Vec<ServiceHandle> =
         std::mem::take(&mut *runtime.inner.lifecycle.services.lock());
     for service in services.iter().rev() {
@@ -343,8 +343,9 @@ pub(crate) fn stop_services(runtime: &Runtime, cap: Duration) {
             .cancel(Dest::Pid(&service.supervisor), "runtime shutdown")
             .is_ok()
         {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
             let (snapshot, stopped) = service.status.wait_for(
-                (service.stop_timeout + Duration::from_secs(1)).min(cap),
+                (service.stop_timeout + Duration::from_secs(1)).min(left),
                 |s| s.state.is_final(),
             );
             tracing::info!(service = %service.id, state = ?snapshot.state, stopped, "service stopped");

@@ -550,6 +550,13 @@ impl ErrorValue {
         self
     }
 
+    /// Replaces the message.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> ErrorValue {
+        self.message = message.into();
+        self
+    }
+
     /// Sets the details payload.
     #[must_use]
     pub fn with_details(mut self, details: impl Into<Payload>) -> ErrorValue {

@@ -339,6 +339,16 @@ impl Runtime {
         name: Option<&str>,
     ) -> Result<Pid, RuntimeError> {
         let pid = self.next_pid(host);
+        host.claim_terminal(&pid, |other| {
+            self.inner
+                .directory
+                .get(other.counter())
+                .is_some_and(|r| r.pid == *other)
+        })
+        .map_err(|occupant| RuntimeError::TerminalBusy {
+            host: host.id().to_string(),
+            occupant: occupant.to_string(),
+        })?;
         let mut relations = Relations::default();
         if let Some(parent) = ties.parent {
             // The parent is running this very call, so it cannot have exited.
@@ -773,14 +783,17 @@ impl Runtime {
         }
     }
 
-    /// Stops the whole runtime: services in reverse start order (each gets CANCEL and
-    /// its `stop_timeout`, at most `grace`), then every host in reverse start order, whose
-    /// processes get CANCEL and up to `grace` before they are killed. Idempotent.
+    /// Stops the whole runtime within `grace` in all (as the original's one shutdown
+    /// timeout): services in reverse start order (each gets CANCEL and its
+    /// `stop_timeout`, at most what is left of `grace`), then every host in reverse
+    /// start order, whose processes get CANCEL and what is left of `grace` before they
+    /// are killed. Idempotent.
     pub fn shutdown(&self, grace: Duration) {
-        crate::lifecycle::stop_services(self, grace);
+        let deadline = std::time::Instant::now() + grace;
+        crate::lifecycle::stop_services(self, deadline);
         let hosts: Vec<Arc<Host>> = std::mem::take(&mut *self.inner.host_order.lock());
         for host in hosts.iter().rev() {
-            let killed = host.stop(grace);
+            let killed = host.stop(deadline.saturating_duration_since(std::time::Instant::now()));
             tracing::debug!(host = %host.id(), killed, "host stopped");
         }
         self.inner.hosts.write().clear();

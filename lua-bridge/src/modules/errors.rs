@@ -165,7 +165,16 @@ pub(crate) fn error_from_stack(lua: Lua, idx: c_int) -> ErrorValue {
             }
         }
         LUA_TNUMBER => ErrorValue::new(ErrorKind::Unknown, number_text(lua, idx)),
-        LUA_TTABLE => from_table(lua, idx).unwrap_or_else(|e| e),
+        LUA_TTABLE => {
+            let e = from_table(lua, idx).unwrap_or_else(|e| e);
+            if e.message().is_empty() {
+                // A raised table without a message (`error({code = 5})`): Lua's own words
+                // for it, so that the log and the CLI say something.
+                e.with_message("(error object is a table value)")
+            } else {
+                e
+            }
+        }
         _ => ErrorValue::new(
             ErrorKind::Unknown,
             format!("(error object is a {} value)", lua.type_name(idx)),

@@ -306,7 +306,20 @@ fn parse_process_host(ctx: &mut Ctx<'_>, node: &Node) -> ProcessHost {
     let Some(block) = get_map(ctx, node, "", "host") else {
         return host;
     };
-    host.workers = get_positive(ctx, block, "host", "workers").and_then(NonZeroUsize::new);
+    host.workers = get_positive(ctx, block, "host", "workers").and_then(|n| {
+        if n > wippy_scheduler::MAX_WORKERS {
+            if let Some(node) = non_null(block, "workers") {
+                ctx.invalid(
+                    node.line,
+                    "host.workers",
+                    format!("at most {} workers", wippy_scheduler::MAX_WORKERS),
+                    n.to_string(),
+                );
+            }
+            return None;
+        }
+        NonZeroUsize::new(n)
+    });
     if let Some(n) = get_positive(ctx, block, "host", "queue_size") {
         host.queue_size = n;
     }

@@ -1,0 +1,187 @@
+//! The CLI's answers to mistakes: a `-x` host that is not a terminal host, a second
+//! process on a terminal host, an error raised as a table, a memory limit too large to
+//! address, a worker count past the scheduler's limit, and modules in `wippy.lock`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const REGISTRY: &str = r#"version: "1.0"
+namespace: app
+entries:
+  - name: terminal
+    kind: terminal.host
+    lifecycle:
+      auto_start: true
+  - name: procs
+    kind: process.host
+    lifecycle:
+      auto_start: true
+  - name: second
+    kind: process.lua
+    source: file://second.lua
+    method: main
+  - name: raise_table
+    kind: process.lua
+    source: "return {main = function() error({code = 5}) end}"
+    method: main
+  - name: seven
+    kind: process.lua
+    source: "return {main = function() return 7 end}"
+    method: main
+"#;
+
+/// A `-x` process that tries to start a second process on its own terminal host.
+const SECOND: &str = r#"
+local function main()
+  local pid, err = process.spawn("app:seven", "app:terminal")
+  if pid ~= nil then return "spawned a second process on the terminal: " .. tostring(pid) end
+  if not tostring(err):find("exactly one process", 1, true) then return "error: " .. tostring(err) end
+  -- Process hosts take any number.
+  local other, err2 = process.spawn("app:seven", "app:procs")
+  if other == nil then return "process host refused: " .. tostring(err2) end
+  return 0
+end
+return { main = main }
+"#;
+
+fn app_dir(name: &str, registry: &str, lock: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wippy-cli-errors-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).expect("app dir");
+    std::fs::write(src.join("_index.yaml"), registry).expect("registry written");
+    std::fs::write(src.join("second.lua"), SECOND).expect("script written");
+    std::fs::write(dir.join("wippy.lock"), lock).expect("lock written");
+    dir
+}
+
+const LOCK: &str = "directories:\n  modules: .wippy\n  src: ./src\n";
+
+fn wippy(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
+    let output = Command::new(env!("CARGO_BIN_EXE_wippy"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("wippy runs");
+    let _ = std::fs::remove_dir_all(dir);
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code(),
+    )
+}
+
+#[test]
+fn exec_on_a_process_host_is_refused() {
+    let dir = app_dir("not-terminal", REGISTRY, LOCK);
+    let (_, err, code) = wippy(&dir, &["run", "-x", "app:procs/app:seven"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("app:procs is not a terminal.host"),
+        "stderr: {err}"
+    );
+}
+
+#[test]
+fn a_terminal_host_runs_exactly_one_process() {
+    let dir = app_dir("second", REGISTRY, LOCK);
+    let (out, err, code) = wippy(&dir, &["run", "-x", "app:second"]);
+    assert_eq!(code, Some(0), "stdout: {out}\nstderr: {err}");
+}
+
+#[test]
+fn an_error_raised_as_a_table_is_named() {
+    let dir = app_dir("raise-table", REGISTRY, LOCK);
+    let (_, err, code) = wippy(&dir, &["run", "-x", "app:raise_table"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("error: app:raise_table: (error object is a table value)"),
+        "stderr: {err}"
+    );
+}
+
+#[test]
+fn a_memory_limit_past_the_address_space_is_refused() {
+    let dir = app_dir("memory", REGISTRY, LOCK);
+    let (_, err, code) = wippy(
+        &dir,
+        &[
+            "run",
+            "--process-memory-mb",
+            "17592186044417",
+            "-x",
+            "app:seven",
+        ],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("--process-memory-mb 17592186044417"),
+        "stderr: {err}"
+    );
+}
+
+#[test]
+fn too_many_workers_is_a_field_error() {
+    let registry = REGISTRY.replace(
+        "    kind: process.host\n",
+        "    kind: process.host\n    host:\n      workers: 100000\n",
+    );
+    let dir = app_dir("workers", &registry, LOCK);
+    let (_, err, code) = wippy(&dir, &["run", "-x", "app:seven"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("_index.yaml:11:")
+            && err.contains("host.workers")
+            && err.contains("at most 1024"),
+        "stderr: {err}"
+    );
+}
+
+#[test]
+fn modules_in_the_lock_file_are_announced() {
+    let lock = format!("{LOCK}modules:\n  - name: org/mod\n    version: v1.2.0\n    hash: abc\n");
+    let dir = app_dir("lock-modules", REGISTRY, &lock);
+    let (_, err, code) = wippy(&dir, &["run", "-x", "app:seven"]);
+    assert_eq!(code, Some(7), "{err}");
+    assert!(
+        err.contains("lists 1 module(s)") && err.contains("does not install or load modules"),
+        "stderr: {err}"
+    );
+}
+
+/// SIGINT during `-x` stops the runtime within the shutdown grace; a process that ignores
+/// CANCEL is then terminated, and the command exits with 130 and says `interrupted`
+/// instead of reporting a failure of the program.
+#[test]
+fn an_interrupted_exec_exits_with_130() {
+    use std::io::{BufRead, BufReader};
+    let registry = format!(
+        "{REGISTRY}  - name: waits\n    kind: process.lua\n    source: \"local io = require('io') return {{main = function() io.print('ready') process.inbox():receive() return 0 end}}\"\n    method: main\n    modules: [io]\n"
+    );
+    let dir = app_dir("interrupted", &registry, LOCK);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
+        .args(["run", "-x", "app:waits"])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("wippy runs");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("a line");
+    assert_eq!(line.trim(), "ready");
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("wippy ends");
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "stderr: {err}");
+    assert!(
+        err.contains("interrupted") && !err.contains("error:"),
+        "stderr: {err}"
+    );
+}
