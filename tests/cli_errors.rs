@@ -185,3 +185,21 @@ fn an_interrupted_exec_exits_with_130() {
         "stderr: {err}"
     );
 }
+
+/// A syntax error in inline `source:` code names the entry and where the entry is
+/// defined (its lines count from the start of the source text).
+#[test]
+fn a_syntax_error_in_inline_source_names_the_definition() {
+    let registry = format!(
+        "{REGISTRY}  - name: broken\n    kind: process.lua\n    source: |\n      local function main()\n        return 1 +\n      end\n      return {{main = main}}\n    method: main\n"
+    );
+    let dir = app_dir("inline-syntax", &registry, LOCK);
+    let (_, err, code) = wippy(&dir, &["run", "-x", "app:broken"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("app:broken:3:")
+            && err.contains("inline source of the entry at ")
+            && err.contains("_index.yaml:24"),
+        "stderr: {err}"
+    );
+}

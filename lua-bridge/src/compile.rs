@@ -116,15 +116,21 @@ fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
     };
     let text = std::str::from_utf8(&code)
         .map_err(|e| invalid(entry, format_args!("source is not UTF-8: {e}")))?;
+    // Which entry, and for inline code, where its definition is (the chunk name is then
+    // the entry id, whose lines count from the start of the `source:` text).
+    let whose = match &config.source {
+        LuaSource::Inline(_) => format!(
+            "entry {}, inline source of the entry at {}:{}",
+            entry.id(),
+            entry.location().path().display(),
+            entry.location().line()
+        ),
+        _ => format!("entry {}", entry.id()),
+    };
     let stripped = strip_annotations(text).map_err(|e| {
         ErrorValue::new(
             ErrorKind::Invalid,
-            format!(
-                "{chunk_name}:{}: {} (entry {})",
-                e.line,
-                e.message,
-                entry.id()
-            ),
+            format!("{chunk_name}:{}: {} ({whose})", e.line, e.message),
         )
     })?;
     let lua = Lua::new_with(StdLib::NONE, mlua::LuaOptions::new())
@@ -138,7 +144,7 @@ fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
                 mlua::Error::SyntaxError { message, .. } => message.clone(),
                 other => other.to_string(),
             };
-            ErrorValue::new(ErrorKind::Invalid, format!("{text} (entry {})", entry.id()))
+            ErrorValue::new(ErrorKind::Invalid, format!("{text} ({whose})"))
         })?;
     let load_name = format!("@{chunk_name}\0").into_bytes().into_boxed_slice();
     Ok(CompiledEntry {

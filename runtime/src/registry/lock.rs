@@ -213,13 +213,22 @@ impl LockFile {
 
     /// `directories.src`, resolved against `base` (the lock file's directory).
     pub fn src_dir(&self, base: &Path) -> PathBuf {
-        base.join(&self.directories.src)
+        joined(base, &self.directories.src)
     }
 
     /// `directories.modules`, resolved against `base` (the lock file's directory).
     pub fn modules_dir(&self, base: &Path) -> PathBuf {
-        base.join(&self.directories.modules)
+        joined(base, &self.directories.modules)
     }
+}
+
+/// `base` joined with `path`, without its `.` components (`./src` is written as it is in
+/// the lock file, but error messages read better as `app/src/x.yaml`).
+fn joined(base: &Path, path: &Path) -> PathBuf {
+    base.join(path)
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
 }
 
 fn map_field<'n>(ctx: &mut Ctx<'_>, node: &'n Node, key: &str) -> Option<&'n Node> {
