@@ -269,15 +269,27 @@ fn run(
         }
         return ExitCode::FAILURE;
     }
+    // `wippy run`: the handlers are in place before anything starts (`-x` installs its
+    // own, before its process starts).
+    let mode = match exec {
+        Some(target) => Mode::Exec(target),
+        None => match wippy_runtime::signals::ShutdownSignals::install() {
+            Ok(signals) => Mode::Serve(signals),
+            Err(e) => {
+                eprintln!("error: cannot wait for signals: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     if let Err(error) = runtime.start() {
         eprintln!("error: cannot start:\n{error}");
         runtime.shutdown(Duration::from_secs(1));
         return ExitCode::FAILURE;
     }
-    let code = match exec {
-        Some(target) => exec_one(&runtime, target, host, args),
-        None => {
-            if let Err(e) = wippy_runtime::signals::run_until_signal(&runtime, SHUTDOWN_GRACE) {
+    let code = match mode {
+        Mode::Exec(target) => exec_one(&runtime, target, host, args),
+        Mode::Serve(signals) => {
+            if let Err(e) = signals.run_until_signal(&runtime, SHUTDOWN_GRACE) {
                 eprintln!("error: cannot wait for signals: {e}");
                 return ExitCode::FAILURE;
             }
@@ -288,6 +300,14 @@ fn run(
     // that ignore CANCEL, like the tutorial's relay, are then terminated).
     runtime.shutdown(EXEC_SHUTDOWN_GRACE);
     code
+}
+
+/// What `wippy run` does once the runtime has started.
+enum Mode<'a> {
+    /// Run this process entry (`-x`) and exit with its result.
+    Exec(&'a str),
+    /// Run until a signal (its handlers already installed).
+    Serve(wippy_runtime::signals::ShutdownSignals),
 }
 
 fn terminal_host(runtime: &Runtime, wanted: Option<&str>) -> Result<String, String> {

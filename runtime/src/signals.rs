@@ -6,27 +6,63 @@ use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use std::time::Duration;
 
-/// Blocks until SIGINT or SIGTERM, then shuts `runtime` down within `grace`
-/// ([`Runtime::shutdown`]). A second signal during that exits the process with status 1.
+/// The SIGINT and SIGTERM handlers, installed by [`ShutdownSignals::install`] before the
+/// runtime starts (so that a signal during the start is not lost: a process started in
+/// the background inherits an ignored SIGINT until a handler is in place), and waited on
+/// by [`run_until_signal`](ShutdownSignals::run_until_signal).
+#[derive(Debug)]
+pub struct ShutdownSignals {
+    signals: Signals,
+}
+
+impl ShutdownSignals {
+    /// Installs the handlers; signals from now on are kept for `run_until_signal`.
+    ///
+    /// # Errors
+    ///
+    /// When the signal handlers cannot be installed.
+    pub fn install() -> std::io::Result<ShutdownSignals> {
+        Ok(ShutdownSignals {
+            signals: Signals::new([SIGINT, SIGTERM])?,
+        })
+    }
+
+    /// Blocks until SIGINT or SIGTERM, then shuts `runtime` down within `grace`
+    /// ([`Runtime::shutdown`]). A second signal during that exits the process with
+    /// status 1.
+    ///
+    /// # Errors
+    ///
+    /// When the watcher thread for the second signal cannot be started.
+    pub fn run_until_signal(self, runtime: &Runtime, grace: Duration) -> std::io::Result<()> {
+        let mut signals = self.signals;
+        let first = signals.forever().next().unwrap_or_default();
+        tracing::info!(
+            signal = first,
+            "shutting down (a second signal exits at once)"
+        );
+        let handle = signals.handle();
+        let watcher = std::thread::Builder::new()
+            .name("wippy-signals".into())
+            .spawn(move || {
+                if signals.forever().next().is_some() {
+                    eprintln!("second signal: exiting now");
+                    std::process::exit(1);
+                }
+            })?;
+        runtime.shutdown(grace);
+        handle.close();
+        let _ = watcher.join();
+        Ok(())
+    }
+}
+
+/// Installs the handlers and waits as [`ShutdownSignals::run_until_signal`] does (for a
+/// runtime already started).
 ///
 /// # Errors
 ///
 /// When the signal handlers cannot be installed.
 pub fn run_until_signal(runtime: &Runtime, grace: Duration) -> std::io::Result<()> {
-    let mut signals = Signals::new([SIGINT, SIGTERM])?;
-    let first = signals.forever().next();
-    tracing::info!(signal = ?first, "shutting down (a second signal exits at once)");
-    let handle = signals.handle();
-    let watcher = std::thread::Builder::new()
-        .name("wippy-signals".into())
-        .spawn(move || {
-            if signals.forever().next().is_some() {
-                eprintln!("second signal: exiting now");
-                std::process::exit(1);
-            }
-        })?;
-    runtime.shutdown(grace);
-    handle.close();
-    let _ = watcher.join();
-    Ok(())
+    ShutdownSignals::install()?.run_until_signal(runtime, grace)
 }
