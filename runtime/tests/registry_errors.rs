@@ -117,6 +117,22 @@ fn errors_are_collected_across_entries_and_fields() {
 }
 
 #[test]
+fn a_misspelt_lifecycle_field_is_an_error() {
+    let text = format!(
+        "{HEAD}  - name: h\n    kind: process.host\n    lifecycle:\n      auto_strat: true\n      restart: {{max_attempt: 3}}\n"
+    );
+    let errors = parse_err(&text);
+    let msgs = messages(&errors);
+    assert_eq!(msgs.len(), 2, "{msgs:#?}");
+    assert!(
+        msgs[0].contains("entry app:h: field \"lifecycle.auto_strat\": not a field of this block (it has auto_start, ")
+            && msgs[1].contains("entry app:h: field \"lifecycle.restart.max_attempt\": not a field of this block (it has initial_delay, max_delay, backoff_factor, jitter, max_attempts)"),
+        "{msgs:#?}"
+    );
+    assert_eq!(errors.as_slice()[0].line(), Some(7));
+}
+
+#[test]
 fn lifecycle_values_are_read() {
     let text = format!(
         "{HEAD}  - name: s\n    kind: process.service\n    process: p\n    host: h\n    input: [1, two, {{x: 3}}]\n    lifecycle:\n      auto_start: true\n      stop_timeout: 1h30m\n      start_timeout: 2.5\n      stable_threshold: 0\n      startup: optional\n      depends_on: [a, other:b]\n      requires: [a, c]\n      security: {{groups: [admin]}}\n      restart: {{initial_delay: 100ms, max_delay: 5s, backoff_factor: 1.5, jitter: 0.2, max_attempts: 4}}\n"

@@ -114,6 +114,12 @@ pub enum LoadErrorKind {
     },
     /// A reference names an entry that no loaded file defines.
     UnknownReference(EntryId),
+    /// A key that the block it is in does not have (a misspelt `lifecycle` field would
+    /// otherwise be ignored); the block's fields.
+    UnknownField {
+        /// The fields the block has.
+        known: &'static [&'static str],
+    },
     /// A `file://` value names a file that cannot be read.
     MissingInclude {
         /// The file that was looked for.
@@ -148,6 +154,9 @@ impl fmt::Display for LoadErrorKind {
             ),
             LoadErrorKind::UnknownReference(id) => {
                 write!(f, "refers to {id}, which no loaded file defines")
+            }
+            LoadErrorKind::UnknownField { known } => {
+                write!(f, "not a field of this block (it has {})", known.join(", "))
             }
             LoadErrorKind::MissingInclude { target, source } => {
                 write!(

@@ -485,6 +485,22 @@ fn parse_dependency(ctx: &mut Ctx<'_>, node: &Node, data: &Map) -> Option<NsDepe
 /// Reads a `lifecycle` block. `data` is the lifecycle as payload (for `security`).
 pub(crate) fn parse_lifecycle(ctx: &mut Ctx<'_>, node: &Node, data: Option<&Payload>) -> Lifecycle {
     const P: &str = "lifecycle";
+    // The original's fields (R `api/supervisor/config.go`); any other key would be lost.
+    ctx.unknown_fields(
+        node,
+        P,
+        &[
+            "auto_start",
+            "start_timeout",
+            "stop_timeout",
+            "stable_threshold",
+            "requires",
+            "depends_on",
+            "startup",
+            "security",
+            "restart",
+        ],
+    );
     let mut lc = Lifecycle::default();
     if let Some(b) = get_bool(ctx, node, P, "auto_start") {
         lc.auto_start = b;
@@ -531,6 +547,17 @@ pub(crate) fn parse_lifecycle(ctx: &mut Ctx<'_>, node: &Node, data: Option<&Payl
         .cloned();
     if let Some(restart) = get_map(ctx, node, P, "restart") {
         const R: &str = "lifecycle.restart";
+        ctx.unknown_fields(
+            restart,
+            R,
+            &[
+                "initial_delay",
+                "max_delay",
+                "backoff_factor",
+                "jitter",
+                "max_attempts",
+            ],
+        );
         let policy = &mut lc.restart;
         if let Some(d) = get_duration(ctx, restart, R, "initial_delay").and_then(nonzero) {
             policy.initial_delay = d;

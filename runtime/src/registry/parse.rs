@@ -707,6 +707,27 @@ impl<'a> Ctx<'a> {
         self.error(node.line, field, kind);
     }
 
+    /// Reports every key of the map `node` (the block `prefix`) that is not in `known`.
+    pub(crate) fn unknown_fields(
+        &mut self,
+        node: &Node,
+        prefix: &str,
+        known: &'static [&'static str],
+    ) {
+        for (key, value) in node.as_map().unwrap_or(&[]) {
+            let name = match key.as_str() {
+                Some(name) if known.contains(&name) => continue,
+                Some(name) => name.to_owned(),
+                None => format!("{key:?}"),
+            };
+            self.error(
+                value.line,
+                &format!("{prefix}.{name}"),
+                LoadErrorKind::UnknownField { known },
+            );
+        }
+    }
+
     pub(crate) fn invalid(
         &mut self,
         line: usize,
