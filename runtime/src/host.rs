@@ -58,15 +58,19 @@ impl Host {
 
     /// A terminal host runs exactly one process (reference §2.3): claims it for `pid`,
     /// unless the process that holds it is still live (`is_live`), whose PID comes back.
-    /// Other hosts take any number of processes. (Two spawns racing for a free terminal
-    /// may both pass: the first is live only once its record is published.)
+    /// Other hosts take any number of processes (`Ok(None)`).
+    ///
+    /// The guard keeps other spawns onto this terminal waiting: the spawner holds it
+    /// until the new process's record is published (or the spawn failed), so that two
+    /// spawns racing for a free terminal cannot both pass. Nothing that holds it may
+    /// spawn onto this host again.
     pub(crate) fn claim_terminal(
         &self,
         pid: &Pid,
         is_live: impl Fn(&Pid) -> bool,
-    ) -> Result<(), Pid> {
+    ) -> Result<Option<parking_lot::MutexGuard<'_, Option<Pid>>>, Pid> {
         if self.kind != HostKind::Terminal {
-            return Ok(());
+            return Ok(None);
         }
         let mut occupant = self.occupant.lock();
         if let Some(current) = occupant.as_ref() {
@@ -75,7 +79,7 @@ impl Host {
             }
         }
         *occupant = Some(pid.clone());
-        Ok(())
+        Ok(Some(occupant))
     }
 
     /// The host's entry id.

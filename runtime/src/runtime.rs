@@ -339,7 +339,8 @@ impl Runtime {
         name: Option<&str>,
     ) -> Result<Pid, RuntimeError> {
         let pid = self.next_pid(host);
-        host.claim_terminal(&pid, |other| {
+        // Held to the end of the spawn (see `claim_terminal`).
+        let _terminal = host.claim_terminal(&pid, |other| {
             self.inner
                 .directory
                 .get(other.counter())
