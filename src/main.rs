@@ -240,9 +240,21 @@ fn list_commands(registry: &Registry) -> ExitCode {
 
 /// The entry id of command `name`, or the error printed.
 fn find_command(registry: &Registry, name: &str) -> Result<String, ExitCode> {
-    match commands(registry).into_iter().find(|(n, _, _)| n == name) {
-        Some((_, _, id)) => Ok(id),
-        None => {
+    let ids: Vec<String> = commands(registry)
+        .into_iter()
+        .filter(|(n, _, _)| n == name)
+        .map(|(_, _, id)| id)
+        .collect();
+    match ids.as_slice() {
+        [id] => Ok(id.clone()),
+        [_, _, ..] => {
+            eprintln!(
+                "error: command {name:?} is declared by several entries ({}); give each its own meta.command.name",
+                ids.join(", ")
+            );
+            Err(ExitCode::FAILURE)
+        }
+        [] => {
             eprintln!(
                 "error: command {name:?} not found. Use 'wippy run list' to see available commands"
             );

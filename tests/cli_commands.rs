@@ -100,3 +100,24 @@ fn an_unknown_command_fails_naming_it() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_command_declared_twice_fails_naming_both_entries() {
+    let dir = app_dir("twice");
+    let registry = dir.join("src/_index.yaml");
+    let text = std::fs::read_to_string(&registry).expect("registry");
+    // `plain` declares `greet` too.
+    let text = text.replacen(
+        "  - name: plain\n    kind: process.lua\n    source: file://greet.lua\n    method: main\n    modules: [io]\n",
+        "  - name: plain\n    kind: process.lua\n    source: file://greet.lua\n    method: main\n    modules: [io]\n    meta:\n      command:\n        name: greet\n",
+        1,
+    );
+    std::fs::write(&registry, text).expect("registry written");
+    let (_, stderr, code) = wippy(&dir, &["run", "greet"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("\"greet\" is declared by several entries (app:greeter, app:plain)"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

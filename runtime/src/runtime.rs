@@ -340,16 +340,17 @@ impl Runtime {
     ) -> Result<Pid, RuntimeError> {
         let pid = self.next_pid(host);
         // Held to the end of the spawn (see `claim_terminal`).
-        let _terminal = host.claim_terminal(&pid, |other| {
-            self.inner
-                .directory
-                .get(other.counter())
-                .is_some_and(|r| r.pid == *other)
-        })
-        .map_err(|occupant| RuntimeError::TerminalBusy {
-            host: host.id().to_string(),
-            occupant: occupant.to_string(),
-        })?;
+        let _terminal = host
+            .claim_terminal(&pid, |other| {
+                self.inner
+                    .directory
+                    .get(other.counter())
+                    .is_some_and(|r| r.pid == *other)
+            })
+            .map_err(|occupant| RuntimeError::TerminalBusy {
+                host: host.id().to_string(),
+                occupant: occupant.to_string(),
+            })?;
         let mut relations = Relations::default();
         if let Some(parent) = ties.parent {
             // The parent is running this very call, so it cannot have exited.
