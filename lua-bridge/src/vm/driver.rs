@@ -88,10 +88,8 @@ impl LuaProcess {
 
     fn boot(&mut self, cx: &mut ProcessContext<'_, '_>) -> Result<(), ErrorValue> {
         let handle = cx.handle();
-        let terminal = cx
-            .runtime()
-            .host(handle.host_id().as_str())
-            .is_some_and(|h| h.kind() == HostKind::Terminal);
+        // From the process's own record: no lookup of the host by name (a shared lock).
+        let terminal = handle.host_kind() == HostKind::Terminal;
         let mut state = ProcState::new(self.env.clone(), handle, self.compiled.clone(), terminal);
         state.notifier = Some(cx.notifier());
         let vm = super::pool::take(self.env.memory_limit, state)?;

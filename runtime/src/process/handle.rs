@@ -48,6 +48,11 @@ impl ProcessHandle {
         self.record.host.id()
     }
 
+    /// What the process's host is for (a terminal host gives it the terminal).
+    pub fn host_kind(&self) -> crate::host::HostKind {
+        self.record.host.kind()
+    }
+
     /// As [`ProcessContext::send`](super::ProcessContext::send).
     ///
     /// # Errors
