@@ -376,37 +376,15 @@ fn exec_one(runtime: &Runtime, target: &str, host: Option<&str>, args: Vec<Strin
         }
     }
     // Ctrl+C: stop everything (the process gets CANCEL, then is terminated); twice: now.
-    // Registered before the process starts, so that no signal is lost in between (a
+    // Watched from before the process starts, so that no signal is lost in between (a
     // process started in the background inherits an ignored SIGINT).
     let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let signals = match signal_hook::iterator::Signals::new([
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGTERM,
-    ]) {
-        Ok(signals) => signals,
-        Err(e) => {
-            eprintln!("error: cannot wait for signals: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let signalled = interrupted.clone();
-    let rt = runtime.clone();
-    let _ = std::thread::Builder::new()
-        .name("wippy-signals".into())
-        .spawn(move || {
-            let mut signals = signals;
-            let mut count = 0;
-            for _ in signals.forever() {
-                count += 1;
-                signalled.store(true, std::sync::atomic::Ordering::SeqCst);
-                if count == 1 {
-                    let rt = rt.clone();
-                    std::thread::spawn(move || rt.shutdown(SHUTDOWN_GRACE));
-                } else {
-                    std::process::exit(1);
-                }
-            }
-        });
+    if let Err(e) = wippy_runtime::signals::ShutdownSignals::install()
+        .and_then(|signals| signals.watch(runtime.clone(), SHUTDOWN_GRACE, interrupted.clone()))
+    {
+        eprintln!("error: cannot wait for signals: {e}");
+        return ExitCode::FAILURE;
+    }
     let waiter = ExitWaiter::new();
     let spec = SpawnSpec::new(entry, host.clone())
         .args(args.into_iter().map(Payload::from))

@@ -4,6 +4,8 @@
 use crate::runtime::Runtime;
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// The SIGINT and SIGTERM handlers, installed by [`ShutdownSignals::install`] before the
@@ -53,6 +55,39 @@ impl ShutdownSignals {
         runtime.shutdown(grace);
         handle.close();
         let _ = watcher.join();
+        Ok(())
+    }
+
+    /// Watches from a thread of its own, for a caller that waits on something else (the
+    /// `-x` process): the first signal sets `signalled` and shuts `runtime` down within
+    /// `grace` (in another thread), a second exits the process with status 1.
+    ///
+    /// # Errors
+    ///
+    /// When the watcher thread cannot be started.
+    pub fn watch(
+        self,
+        runtime: Runtime,
+        grace: Duration,
+        signalled: Arc<AtomicBool>,
+    ) -> std::io::Result<()> {
+        let mut signals = self.signals;
+        std::thread::Builder::new()
+            .name("wippy-signals".into())
+            .spawn(move || {
+                let mut seen = 0;
+                for signal in signals.forever() {
+                    seen += 1;
+                    signalled.store(true, Ordering::SeqCst);
+                    if seen > 1 {
+                        eprintln!("second signal: exiting now");
+                        std::process::exit(1);
+                    }
+                    tracing::info!(signal, "shutting down (a second signal exits at once)");
+                    let runtime = runtime.clone();
+                    std::thread::spawn(move || runtime.shutdown(grace));
+                }
+            })?;
         Ok(())
     }
 }
