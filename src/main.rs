@@ -12,6 +12,7 @@ use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::Payload;
 use wippy_runtime::process::ExitWaiter;
 use wippy_runtime::registry::{EntryConfig, LOCK_FILE_NAME, LockFile, Registry};
+use wippy_runtime::signals::ShutdownSignals;
 use wippy_runtime::{Runtime, SpawnSpec};
 
 /// How long processes get to end after CANCEL at shutdown.
@@ -281,26 +282,23 @@ fn run(
         }
         return ExitCode::FAILURE;
     }
-    // `wippy run`: the handlers are in place before anything starts (`-x` installs its
-    // own, before its process starts).
-    let mode = match exec {
-        Some(target) => Mode::Exec(target),
-        None => match wippy_runtime::signals::ShutdownSignals::install() {
-            Ok(signals) => Mode::Serve(signals),
-            Err(e) => {
-                eprintln!("error: cannot wait for signals: {e}");
-                return ExitCode::FAILURE;
-            }
-        },
+    // The signal handlers are in place before anything starts, so that no signal is lost
+    // in between (a process started in the background inherits an ignored SIGINT).
+    let signals = match ShutdownSignals::install() {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("error: cannot wait for signals: {e}");
+            return ExitCode::FAILURE;
+        }
     };
     if let Err(error) = runtime.start() {
         eprintln!("error: cannot start:\n{error}");
         runtime.shutdown(Duration::from_secs(1));
         return ExitCode::FAILURE;
     }
-    let code = match mode {
-        Mode::Exec(target) => exec_one(&runtime, target, host, args),
-        Mode::Serve(signals) => {
+    let code = match exec {
+        Some(target) => exec_one(&runtime, target, host, args, signals),
+        None => {
             if let Err(e) = signals.run_until_signal(&runtime, SHUTDOWN_GRACE) {
                 eprintln!("error: cannot wait for signals: {e}");
                 return ExitCode::FAILURE;
@@ -312,14 +310,6 @@ fn run(
     // that ignore CANCEL, like the tutorial's relay, are then terminated).
     runtime.shutdown(EXEC_SHUTDOWN_GRACE);
     code
-}
-
-/// What `wippy run` does once the runtime has started.
-enum Mode<'a> {
-    /// Run this process entry (`-x`) and exit with its result.
-    Exec(&'a str),
-    /// Run until a signal (its handlers already installed).
-    Serve(wippy_runtime::signals::ShutdownSignals),
 }
 
 fn terminal_host(runtime: &Runtime, wanted: Option<&str>) -> Result<String, String> {
@@ -342,7 +332,13 @@ fn terminal_host(runtime: &Runtime, wanted: Option<&str>) -> Result<String, Stri
     }
 }
 
-fn exec_one(runtime: &Runtime, target: &str, host: Option<&str>, args: Vec<String>) -> ExitCode {
+fn exec_one(
+    runtime: &Runtime,
+    target: &str,
+    host: Option<&str>,
+    args: Vec<String>,
+    signals: ShutdownSignals,
+) -> ExitCode {
     let (host_part, entry) = match target.split_once('/') {
         Some((host, entry)) => (Some(host), entry),
         None => (None, target),
@@ -354,8 +350,8 @@ fn exec_one(runtime: &Runtime, target: &str, host: Option<&str>, args: Vec<Strin
             return ExitCode::FAILURE;
         }
     };
-    match runtime.registry().get_str(&host).map(|e| e.config()) {
-        Some(EntryConfig::TerminalHost(_)) => {}
+    let host_entry = match runtime.registry().get_str(&host) {
+        Some(e) if matches!(e.config(), EntryConfig::TerminalHost(_)) => e,
         Some(_) => {
             eprintln!(
                 "error: {host} is not a terminal.host (a -x process runs on a terminal host)"
@@ -366,22 +362,16 @@ fn exec_one(runtime: &Runtime, target: &str, host: Option<&str>, args: Vec<Strin
             eprintln!("error: no terminal host {host} in the registry");
             return ExitCode::FAILURE;
         }
-    }
+    };
     if runtime.host(&host).is_none() {
-        if let Some(entry) = runtime.registry().get_str(&host) {
-            if let Err(e) = runtime.start_entry(entry) {
-                eprintln!("error: cannot start host {host}: {e}");
-                return ExitCode::FAILURE;
-            }
+        if let Err(e) = runtime.start_entry(host_entry) {
+            eprintln!("error: cannot start host {host}: {e}");
+            return ExitCode::FAILURE;
         }
     }
     // Ctrl+C: stop everything (the process gets CANCEL, then is terminated); twice: now.
-    // Watched from before the process starts, so that no signal is lost in between (a
-    // process started in the background inherits an ignored SIGINT).
     let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    if let Err(e) = wippy_runtime::signals::ShutdownSignals::install()
-        .and_then(|signals| signals.watch(runtime.clone(), SHUTDOWN_GRACE, interrupted.clone()))
-    {
+    if let Err(e) = signals.watch(runtime.clone(), SHUTDOWN_GRACE, interrupted.clone()) {
         eprintln!("error: cannot wait for signals: {e}");
         return ExitCode::FAILURE;
     }
