@@ -5,7 +5,9 @@
 //!
 //! Rust's allocations come from mimalloc, as in the `wippy` binary.
 //!
-//! `cargo run --release -p wippy-benches --bin lua_memory`
+//! `cargo run --release -p wippy-benches --bin lua_memory [LIVE]`: with `LIVE` (say
+//! `1000000`), the swarm then grows on to that many live processes, and the resident
+//! memory of the whole program at that point is printed too.
 
 use std::time::Duration;
 use wippy_runtime::payload::Payload;
@@ -29,7 +31,17 @@ fn main() {
     let warm = 1_000_u64;
     wippy_benches::run(&runtime, "b:swarm", vec![Payload::Int(warm as i64)]);
     let mut live = warm;
-    for target in [10_000_u64, 100_000] {
+    let mut targets = vec![10_000_u64, 100_000];
+    if let Some(arg) = std::env::args().nth(1) {
+        match arg.parse::<u64>() {
+            Ok(extra) if extra > 100_000 => targets.push(extra),
+            _ => {
+                eprintln!("usage: lua_memory [LIVE], LIVE a whole number above 100000");
+                std::process::exit(2);
+            }
+        }
+    }
+    for target in targets {
         let added = target - (live - warm);
         let before = rss_bytes();
         let took = wippy_benches::run(&runtime, "b:swarm", vec![Payload::Int(added as i64)]);
@@ -41,7 +53,11 @@ fn main() {
             added as f64 / took.as_secs_f64()
         );
     }
-    println!("live processes: {}", runtime.live_processes());
+    println!(
+        "live processes: {}, {:.2} GB RSS in all",
+        runtime.live_processes(),
+        rss_bytes() as f64 / (1u64 << 30) as f64
+    );
     runtime.shutdown(Duration::from_secs(5));
     echo_growth();
 }

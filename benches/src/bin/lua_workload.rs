@@ -6,7 +6,8 @@
 //! cargo run --release -p wippy-benches --bin lua_workload -- ping 10000
 //! ```
 //!
-//! Workloads: `ping N` (N round trips), `spawn N` (N spawn+exit), `echo N K` (N echoes
+//! Workloads: `ping N` (N round trips), `spawn N` (N spawn+exit), `swarm N` (N idle
+//! processes left blocked in receive), `echo N K` (N echoes
 //! from K clients). Prints the wall time of the run, the CPU time all threads used
 //! meanwhile (in per cent of one core), and how many processes started in a reused VM
 //! and a reused thread (`wippy_lua::reused_vms`, `reused_threads`).
@@ -27,12 +28,13 @@ fn main() {
     let (entry, payloads) = match args.first().map(String::as_str) {
         Some("ping") => ("b:ping", vec![Payload::Int(number(1, 10_000))]),
         Some("spawn") => ("b:spawner", vec![Payload::Int(number(1, 10_000))]),
+        Some("swarm") => ("b:swarm", vec![Payload::Int(number(1, 10_000))]),
         Some("echo") => (
             "b:clients",
             vec![Payload::Int(number(1, 10_000)), Payload::Int(number(2, 1))],
         ),
         _ => {
-            eprintln!("usage: lua_workload ping|spawn N | echo N K");
+            eprintln!("usage: lua_workload ping|spawn|swarm N | echo N K");
             std::process::exit(2);
         }
     };
