@@ -182,7 +182,7 @@ fn read_op(lua: Lua, kind: ReadKind) -> LResult<Ret> {
         return Ok(ret);
     };
     let slot = Arc::new(ReadSlot::default());
-    st.reads.push(PendingRead {
+    st.occasional().reads.push(PendingRead {
         slot: slot.clone(),
         op,
     });

@@ -503,7 +503,7 @@ fn exec(lua: Lua) -> LResult<Ret> {
     spec.monitor = true;
     match st.handle.spawn(spec) {
         Ok(pid) => {
-            st.execs.insert(pid, Some(op));
+            st.occasional().execs.insert(pid, Some(op));
         }
         Err(error) => {
             let error = with_traceback(
@@ -575,7 +575,7 @@ fn upgrade(lua: Lua) -> LResult<Ret> {
     // Blocks for good (raising where this coroutine cannot yield); the driver sees the
     // request when the coroutine yields and replaces the VM.
     let ret = block(lua, st, Cases::new(), None)?;
-    st.upgrade = Some(Box::new(crate::vm::state::Upgrade { compiled, args }));
+    st.occasional().upgrade = Some(Box::new(crate::vm::state::Upgrade { compiled, args }));
     Ok(ret)
 }
 
@@ -667,7 +667,10 @@ fn feed_channel(lua: Lua, feed: Feed, topic: Option<Topic>) -> LResult<c_int> {
     let existing = match (&feed, &topic) {
         (Feed::Inbox, _) => st.inbox,
         (Feed::Events, _) => st.events,
-        (_, Some(topic)) => st.listens.get(topic).copied(),
+        (_, Some(topic)) => st
+            .occasional
+            .as_deref()
+            .and_then(|o| o.listens.get(topic).copied()),
         _ => None,
     };
     if let Some((_, r)) = existing {
@@ -686,7 +689,7 @@ fn feed_channel(lua: Lua, feed: Feed, topic: Option<Topic>) -> LResult<c_int> {
         }
         (Feed::Events, _) => st.events = Some((id, r)),
         (_, Some(topic)) => {
-            st.listens.insert(topic.clone(), (id, r));
+            st.occasional().listens.insert(topic.clone(), (id, r));
             st.router.subscribe(topic, id);
         }
         _ => {}
@@ -739,7 +742,11 @@ fn detach(lua: Lua, id: crate::vm::channel::ChanId) -> LResult<bool> {
     let Some(topic) = st.router.topic_of(id).cloned() else {
         return Ok(false);
     };
-    if let Some((_, r)) = st.listens.remove(&topic) {
+    if let Some((_, r)) = st
+        .occasional
+        .as_mut()
+        .and_then(|o| o.listens.remove(&topic))
+    {
         lua.unref(r);
     }
     st.router.unsubscribe(id);
@@ -779,7 +786,7 @@ pub(crate) fn subscribe(lua: Lua) -> LResult<c_int> {
     }
     let st = state(lua)?;
     let topic = Topic::from(topic);
-    match st.listens.get(&topic) {
+    match st.occasional.as_deref().and_then(|o| o.listens.get(&topic)) {
         Some(&(existing, _)) if existing == id => {
             lua.push_value(2);
             return Ok(1);
@@ -805,7 +812,7 @@ pub(crate) fn subscribe(lua: Lua) -> LResult<c_int> {
     let r = lua.new_ref();
     let st = state(lua)?;
     st.feeds.insert(id, Feed::Listen { message: false });
-    st.listens.insert(topic.clone(), (id, r));
+    st.occasional().listens.insert(topic.clone(), (id, r));
     st.router.subscribe(topic, id);
     lua.push_value(2);
     Ok(1)

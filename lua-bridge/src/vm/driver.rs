@@ -142,7 +142,7 @@ impl LuaProcess {
         match status {
             ffi::LUA_YIELD => {
                 co_lua.pop(nres);
-                if let Some(upgrade) = st.upgrade.take() {
+                if let Some(upgrade) = st.occasional.as_mut().and_then(|o| o.upgrade.take()) {
                     return Outcome::Upgrade(upgrade);
                 }
                 match st.blocked_on.take() {
@@ -152,7 +152,7 @@ impl LuaProcess {
                         }
                     }
                     Some(_) => st.ready.push_back((co, Resume::Op)),
-                    None => st.yielded.push(co),
+                    None => st.occasional().yielded.push(co),
                 }
                 Outcome::Running
             }
@@ -204,7 +204,9 @@ impl LuaProcess {
         if let Some(st) = self.vm.as_ref().and_then(Vm::state) {
             st.incoming = carried.messages;
             st.pending_events = carried.events;
-            st.execs = carried.execs.into_iter().map(|pid| (pid, None)).collect();
+            if !carried.execs.is_empty() {
+                st.occasional().execs = carried.execs.into_iter().map(|pid| (pid, None)).collect();
+            }
         }
         Flow::Yield
     }
@@ -245,7 +247,9 @@ fn carry_over(st: &mut ProcState) -> Carried {
     carried.messages.extend(st.router.take_waiting());
     carried.messages.extend(st.incoming.drain(..));
     carried.events.extend(st.pending_events.drain(..));
-    carried.execs = st.execs.drain().map(|(pid, _)| pid).collect();
+    if let Some(occasional) = st.occasional.as_deref_mut() {
+        carried.execs = occasional.execs.drain().map(|(pid, _)| pid).collect();
+    }
     carried
 }
 
@@ -407,6 +411,7 @@ impl LuaProcess {
     }
 
     /// Runs ready coroutines until none is ready, the slice is over, or the process ends.
+    #[inline(always)]
     fn run(&mut self, vm: &Vm, cx: &mut ProcessContext<'_, '_>) -> Flow {
         let no_state = || Flow::Fail(ErrorValue::new(ErrorKind::Internal, "no process state"));
         let mut collected = false;
@@ -417,7 +422,12 @@ impl LuaProcess {
             // After a resume, collect again only when there is something to take (or new
             // timers to arm): a message or event that comes later runs the process again.
             if !collected
-                || (st.ready.is_empty() && (!st.timers_to_arm.is_empty() || cx.has_pending()))
+                || (st.ready.is_empty()
+                    && (st
+                        .occasional
+                        .as_deref()
+                        .is_some_and(|o| !o.timers_to_arm.is_empty())
+                        || cx.has_pending()))
             {
                 if feed::collect(st, cx) {
                     feed::deliver(st);
@@ -441,10 +451,12 @@ impl LuaProcess {
                     }
                 }
             }
-            if st.ready.is_empty() && !st.yielded.is_empty() {
-                // The next round: what yielded in this one.
-                st.ready
-                    .extend(st.yielded.drain(..).map(|co| (co, Resume::Nothing)));
+            if st.ready.is_empty() {
+                if let Some(occasional) = st.occasional.as_deref_mut() {
+                    // The next round: what yielded in this one.
+                    st.ready
+                        .extend(occasional.yielded.drain(..).map(|co| (co, Resume::Nothing)));
+                }
             }
             let Some((co, how)) = st.ready.pop_front() else {
                 break;

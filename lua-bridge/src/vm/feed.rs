@@ -5,10 +5,10 @@
 //! their channels as Rust values; both are plain Rust, run at every step. The Lua value
 //! is built when a coroutine receives one ([`Slot::push`]).
 
-use super::channel::{ChanId, Completion, Feed, INLINE};
+use super::channel::{ChanId, Channels, Completion, Feed, INLINE};
 use super::lua::Lua;
 use super::slot::Slot;
-use super::state::{ProcState, TimerTarget};
+use super::state::{Occasional, ProcState, TimerTarget};
 use std::time::SystemTime;
 use wippy_runtime::message::{Event, EventKind, Message};
 use wippy_runtime::process::ProcessContext;
@@ -28,25 +28,34 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
             st.incoming.push_back(message);
         }
     }
-    if !st.timers_to_arm.is_empty() || !st.timers.is_empty() {
-        collect_timers(st, cx);
+    let mut ticked = false;
+    if let Some(occasional) = st.occasional.as_deref_mut() {
+        if !occasional.timers_to_arm.is_empty() || !occasional.timers.is_empty() {
+            collect_timers(occasional, &mut st.channels, cx);
+        }
+        if !occasional.reads.is_empty() {
+            collect_reads(occasional, &mut st.channels);
+        }
+        ticked = !occasional.ticks.is_empty();
     }
-    if !st.reads.is_empty() {
-        collect_reads(st);
-    }
-    !st.incoming.is_empty()
-        || (st.events.is_some() && !st.pending_events.is_empty())
-        || !st.ticks.is_empty()
+    ticked || !st.incoming.is_empty() || (st.events.is_some() && !st.pending_events.is_empty())
 }
 
 /// Completes the wait of a `process.exec` call when `event` is the EXIT of the process
 /// it runs (that EXIT is the call's, not the `events()` channel's). Gives the event back
 /// otherwise.
 fn end_exec(st: &mut ProcState, event: Event) -> Result<(), Event> {
-    if st.execs.is_empty() || event.kind != EventKind::Exit || event.outcome.is_none() {
+    let Some(occasional) = st.occasional.as_deref_mut() else {
+        return Err(event);
+    };
+    if occasional.execs.is_empty() || event.kind != EventKind::Exit || event.outcome.is_none() {
         return Err(event);
     }
-    let Some(op) = event.from.as_ref().and_then(|pid| st.execs.remove(pid)) else {
+    let Some(op) = event
+        .from
+        .as_ref()
+        .and_then(|pid| occasional.execs.remove(pid))
+    else {
         return Err(event);
     };
     if let (Some(op), Some(outcome)) = (op, event.outcome) {
@@ -78,7 +87,7 @@ fn hand_to_inbox_receiver(st: &mut ProcState, message: Message) -> Result<(), Me
 }
 
 /// Arms the timers made since the last step and completes or feeds the fired ones.
-fn collect_timers(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) {
+fn collect_timers(st: &mut Occasional, channels: &mut Channels, cx: &mut ProcessContext<'_, '_>) {
     for token in std::mem::take(&mut st.timers_to_arm) {
         if let Some(slot) = st.timers.get_mut(&token) {
             slot.armed = Some(match slot.period {
@@ -99,7 +108,7 @@ fn collect_timers(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) {
             continue;
         }
         match slot.target {
-            TimerTarget::Op(op) => st.channels.complete(op, Completion::Woke),
+            TimerTarget::Op(op) => channels.complete(op, Completion::Woke),
             TimerTarget::Chan(chan) => {
                 for _ in 0..ticks {
                     st.ticks.push(chan);
@@ -116,12 +125,12 @@ fn collect_timers(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) {
 }
 
 /// Completes the terminal reads that finished.
-fn collect_reads(st: &mut ProcState) {
+fn collect_reads(st: &mut Occasional, channels: &mut Channels) {
     let mut i = 0;
     while i < st.reads.len() {
         if let Some(result) = st.reads[i].slot.take() {
             let read = st.reads.swap_remove(i);
-            st.channels.complete(read.op, Completion::Read(result));
+            channels.complete(read.op, Completion::Read(result));
         } else {
             i += 1;
         }
@@ -145,9 +154,9 @@ pub(crate) fn deliver(st: &mut ProcState) {
             }
         }
     }
-    if !st.ticks.is_empty() {
+    if let Some(occasional) = st.occasional.as_deref_mut().filter(|o| !o.ticks.is_empty()) {
         let now = SystemTime::now();
-        for chan in std::mem::take(&mut st.ticks) {
+        for chan in std::mem::take(&mut occasional.ticks) {
             // A slow reader loses ticks (the channel holds 16).
             let _ = st.channels.offer(chan, Slot::Tick(now));
         }

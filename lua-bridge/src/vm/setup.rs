@@ -533,8 +533,9 @@ fn require(lua: Lua) -> LResult<c_int> {
             .get(entry)
             .map_err(|e| Raise::from(e.message().to_owned()))?;
         let st = state(lua)?;
-        if !st.libraries.iter().any(|l| Arc::ptr_eq(l, &library)) {
-            st.libraries.push(library.clone());
+        let libraries = &mut st.occasional().libraries;
+        if !libraries.iter().any(|l| Arc::ptr_eq(l, &library)) {
+            libraries.push(library.clone());
         }
         super::chunks::push_chunk(lua, &library)?;
         // SAFETY: the chunk on top; runs the library's top level in protected mode, so
@@ -605,7 +606,11 @@ fn requiring_entry(lua: Lua, st: &ProcState) -> Arc<CompiledEntry> {
         if loaded_as(&st.entry) {
             break;
         }
-        if let Some(library) = st.libraries.iter().find(|l| loaded_as(l)) {
+        let libraries = st
+            .occasional
+            .as_deref()
+            .map_or(&[][..], |o| &o.libraries[..]);
+        if let Some(library) = libraries.iter().find(|l| loaded_as(l)) {
             return library.clone();
         }
         break;

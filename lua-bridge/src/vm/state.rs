@@ -97,9 +97,6 @@ pub(crate) struct ProcState {
     pub(crate) env: Arc<LuaEnv>,
     pub(crate) handle: ProcessHandle,
     pub(crate) entry: Arc<crate::compile::CompiledEntry>,
-    /// The `library.lua` entries this process loaded with `require`: a `require` in
-    /// their code resolves against their own `modules:` and `imports:`.
-    pub(crate) libraries: Vec<Arc<crate::compile::CompiledEntry>>,
     pub(crate) terminal: bool,
     pub(crate) channels: Channels,
     pub(crate) router: Router<ChanId>,
@@ -107,31 +104,14 @@ pub(crate) struct ProcState {
     pub(crate) inbox: Option<(ChanId, c_int)>,
     /// `process.events()`: likewise.
     pub(crate) events: Option<(ChanId, c_int)>,
-    /// `process.listen(topic)`: likewise, per topic.
-    pub(crate) listens: FxHashMap<Topic, (ChanId, c_int)>,
     /// The feed of every channel that is not a plain user channel.
     pub(crate) feeds: FxHashMap<ChanId, Feed>,
     pub(crate) pending_events: VecDeque<Event>,
     /// Messages taken from the mailbox, not yet routed.
     pub(crate) incoming: VecDeque<Message>,
-    /// Timer channels that ticked, once per tick, not yet fed.
-    pub(crate) ticks: Vec<ChanId>,
-    pub(crate) timers: FxHashMap<u64, TimerSlot>,
-    pub(crate) next_timer: u64,
-    pub(crate) timers_to_arm: Vec<u64>,
-    pub(crate) reads: Vec<PendingRead>,
-    /// Processes run by `process.exec`, and the op of the coroutine waiting for each
-    /// (`None`: the caller is gone with an upgraded VM, and the EXIT is dropped).
-    pub(crate) execs: FxHashMap<wippy_runtime::pid::Pid, Option<OpId>>,
-    /// A `process.upgrade` the running coroutine asked for (taken by the driver).
-    pub(crate) upgrade: Option<Box<Upgrade>>,
     pub(crate) coroutines: Slab<Co>,
     /// Coroutines to run, with how they resume.
     pub(crate) ready: VecDeque<(CoId, Resume)>,
-    /// Coroutines that yielded with `coroutine.yield()` (or were preempted): they run
-    /// again once `ready` is empty, in the order they yielded (as the original, whose
-    /// plain yields wait for the next round of its task queue).
-    pub(crate) yielded: Vec<CoId>,
     /// The coroutine running now, and its thread.
     pub(crate) current: CoId,
     pub(crate) current_thread: *mut ffi::lua_State,
@@ -156,6 +136,38 @@ pub(crate) struct ProcState {
     /// Registry reference to the weak-keyed table of this process's channel userdata
     /// (made at the first channel; see `vm/sweep.rs`).
     pub(crate) channel_keys: Option<c_int>,
+    /// What only some processes use, allocated at the first use ([`Occasional`]).
+    pub(crate) occasional: Option<Box<Occasional>>,
+}
+
+/// The part of a [`ProcState`] that only some processes use: timers, `listen` channels,
+/// terminal reads, `exec`s, loaded libraries, an upgrade and plain yields. Kept out of
+/// line and allocated at the first use ([`ProcState::occasional`]), so that the state
+/// of a process that uses none of them (the tutorial's worker, blocked in its inbox)
+/// fits the allocator's 768-byte size class instead of the 1 KB one.
+#[derive(Debug, Default)]
+pub(crate) struct Occasional {
+    /// The `library.lua` entries this process loaded with `require`: a `require` in
+    /// their code resolves against their own `modules:` and `imports:`.
+    pub(crate) libraries: Vec<Arc<crate::compile::CompiledEntry>>,
+    /// `process.listen(topic)` (and `subscribe`) channels, per topic, with a registry
+    /// reference to each channel's userdata.
+    pub(crate) listens: FxHashMap<Topic, (ChanId, c_int)>,
+    /// Timer channels that ticked, once per tick, not yet fed.
+    pub(crate) ticks: Vec<ChanId>,
+    pub(crate) timers: FxHashMap<u64, TimerSlot>,
+    pub(crate) next_timer: u64,
+    pub(crate) timers_to_arm: Vec<u64>,
+    pub(crate) reads: Vec<PendingRead>,
+    /// Processes run by `process.exec`, and the op of the coroutine waiting for each
+    /// (`None`: the caller is gone with an upgraded VM, and the EXIT is dropped).
+    pub(crate) execs: FxHashMap<wippy_runtime::pid::Pid, Option<OpId>>,
+    /// A `process.upgrade` the running coroutine asked for (taken by the driver).
+    pub(crate) upgrade: Option<Box<Upgrade>>,
+    /// Coroutines that yielded with `coroutine.yield()` (or were preempted): they run
+    /// again once `ready` is empty, in the order they yielded (as the original, whose
+    /// plain yields wait for the next round of its task queue).
+    pub(crate) yielded: Vec<CoId>,
 }
 
 impl ProcState {
@@ -169,26 +181,16 @@ impl ProcState {
             env,
             handle,
             entry,
-            libraries: Vec::new(),
             terminal,
             channels: Channels::default(),
             router: Router::new(),
             inbox: None,
             events: None,
-            listens: FxHashMap::default(),
             feeds: FxHashMap::default(),
             pending_events: VecDeque::new(),
             incoming: VecDeque::new(),
-            ticks: Vec::new(),
-            timers: FxHashMap::default(),
-            next_timer: 0,
-            timers_to_arm: Vec::new(),
-            reads: Vec::new(),
-            execs: FxHashMap::default(),
-            upgrade: None,
             coroutines: Slab::new(),
             ready: VecDeque::new(),
-            yielded: Vec::new(),
             current: 0,
             current_thread: std::ptr::null_mut(),
             blocked_on: None,
@@ -201,7 +203,13 @@ impl ProcState {
             event_table: None,
             registry_table: None,
             channel_keys: None,
+            occasional: None,
         }
+    }
+
+    /// The [`Occasional`] part, allocated now if this is its first use.
+    pub(crate) fn occasional(&mut self) -> &mut Occasional {
+        self.occasional.get_or_insert_default()
     }
 
     /// Asks for a timer; armed by the driver after this resume. Returns its token.
@@ -211,9 +219,10 @@ impl ProcState {
         period: Option<Duration>,
         target: TimerTarget,
     ) -> u64 {
-        self.next_timer += 1;
-        let token = self.next_timer;
-        self.timers.insert(
+        let occasional = self.occasional();
+        occasional.next_timer += 1;
+        let token = occasional.next_timer;
+        occasional.timers.insert(
             token,
             TimerSlot {
                 target,
@@ -222,13 +231,15 @@ impl ProcState {
                 armed: None,
             },
         );
-        self.timers_to_arm.push(token);
+        occasional.timers_to_arm.push(token);
         token
     }
 
     /// `timer:stop()`: `true` if the timer was still active.
     pub(crate) fn stop_timer(&mut self, token: u64) -> bool {
-        self.timers.remove(&token).is_some()
+        self.occasional
+            .as_mut()
+            .is_some_and(|o| o.timers.remove(&token).is_some())
     }
 
     /// `timer:reset(d)`: re-arms the timer (also after it fired, feeding `chan` again);
@@ -240,8 +251,9 @@ impl ProcState {
         after: Duration,
         period: Option<Duration>,
     ) -> bool {
-        let active = self.timers.contains_key(&token);
-        self.timers.insert(
+        let occasional = self.occasional();
+        let active = occasional.timers.contains_key(&token);
+        occasional.timers.insert(
             token,
             TimerSlot {
                 target: TimerTarget::Chan(chan),
@@ -250,7 +262,7 @@ impl ProcState {
                 armed: None,
             },
         );
-        self.timers_to_arm.push(token);
+        occasional.timers_to_arm.push(token);
         active
     }
 
@@ -259,10 +271,12 @@ impl ProcState {
     pub(crate) fn has_external_wakers(&self) -> bool {
         self.inbox.is_some()
             || self.events.is_some()
-            || !self.listens.is_empty()
-            || !self.timers.is_empty()
-            || !self.reads.is_empty()
-            || !self.execs.is_empty()
+            || self.occasional.as_deref().is_some_and(|o| {
+                !o.listens.is_empty()
+                    || !o.timers.is_empty()
+                    || !o.reads.is_empty()
+                    || !o.execs.is_empty()
+            })
     }
 }
 

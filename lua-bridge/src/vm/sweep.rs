@@ -128,7 +128,10 @@ fn free(lua: Lua, st: &mut ProcState, id: ChanId) {
         slot.release(lua);
     }
     st.feeds.remove(&id);
-    st.timers
-        .retain(|_, timer| !matches!(timer.target, TimerTarget::Chan(c) if c == id));
-    st.ticks.retain(|c| *c != id);
+    if let Some(occasional) = st.occasional.as_deref_mut() {
+        occasional
+            .timers
+            .retain(|_, timer| !matches!(timer.target, TimerTarget::Chan(c) if c == id));
+        occasional.ticks.retain(|c| *c != id);
+    }
 }
