@@ -13,7 +13,11 @@
 //!
 //! This is the intrusive variant: the queue's *stub* node is a field of the mailbox,
 //! so an empty mailbox owns no heap memory, and every message is one heap node that
-//! the consumer frees after taking its value. When the consumer is about to take the
+//! the consumer frees after taking its value. The queue links [`Link`]s: a message
+//! node starts with one, and the stub is nothing but one, so a mailbox is three words
+//! whatever the message type (a stub that were a whole node would carry an empty value
+//! slot: two of them, the messages' and the signals', were a third of a process's
+//! scheduler cell). When the consumer is about to take the
 //! last node, it pushes the stub behind it, so that the queue never becomes empty
 //! under a producer's feet. A null `newest`/`oldest` means "the stub": that keeps the
 //! mailbox movable until its first push (it lives inside an `Arc`, so it no longer
@@ -29,22 +33,43 @@
 
 use crate::loom::UnsafeCell;
 use crate::loom::atomic::{AtomicPtr, Ordering};
+use std::marker::PhantomData;
 use std::ptr;
 
-struct Node<T> {
-    /// Written once by the producer that pushed the node after this one (Release),
+/// One entry of the queue's list: the stub, or the head of a message [`Node`].
+#[repr(C)]
+struct Link {
+    /// Written once by the producer that pushed the entry after this one (Release),
     /// read by the consumer (Acquire).
-    next: AtomicPtr<Node<T>>,
+    next: AtomicPtr<Link>,
+}
+
+impl Link {
+    fn new() -> Link {
+        Link {
+            next: AtomicPtr::new(ptr::null_mut()),
+        }
+    }
+}
+
+/// A message on the heap. `repr(C)` with the link first: a pointer to a node's link is
+/// a pointer to the node (made from the node's own allocation, see [`Node::boxed`]).
+#[repr(C)]
+struct Node<T> {
+    link: Link,
     /// Written by the producer before the node is published, taken by the consumer.
     value: UnsafeCell<Option<T>>,
 }
 
 impl<T> Node<T> {
-    fn boxed(value: Option<T>) -> *mut Node<T> {
+    /// A new node for `value`, as a pointer to its link (with the whole node's
+    /// provenance, so that the consumer can turn it back into the `Box`).
+    fn boxed(value: T) -> *mut Link {
         Box::into_raw(Box::new(Node {
-            next: AtomicPtr::new(ptr::null_mut()),
-            value: UnsafeCell::new(value),
+            link: Link::new(),
+            value: UnsafeCell::new(Some(value)),
         }))
+        .cast::<Link>()
     }
 }
 
@@ -61,12 +86,14 @@ pub(crate) enum Pop<T> {
 
 /// An unbounded lock-free MPSC queue. See the module docs for who may call what.
 pub(crate) struct Mailbox<T> {
-    /// The most recently pushed node (null: the stub). Swapped by producers (AcqRel).
-    newest: AtomicPtr<Node<T>>,
-    /// The next node to take, or the stub (null: the stub). Consumer only.
-    oldest: UnsafeCell<*mut Node<T>>,
-    /// The stub node. Its value is always `None`; only `next` is used.
-    stub: Node<T>,
+    /// The most recently pushed entry (null: the stub). Swapped by producers (AcqRel).
+    newest: AtomicPtr<Link>,
+    /// The next entry to take, or the stub (null: the stub). Consumer only.
+    oldest: UnsafeCell<*mut Link>,
+    /// The stub: a link without a message.
+    stub: Link,
+    /// Every other entry is the link of a `Node<T>` the mailbox owns.
+    nodes: PhantomData<Box<Node<T>>>,
 }
 
 // SAFETY: values of type `T` move from producer threads to the consumer thread, so the
@@ -83,19 +110,17 @@ impl<T> Mailbox<T> {
         Self {
             newest: AtomicPtr::new(ptr::null_mut()),
             oldest: UnsafeCell::new(ptr::null_mut()),
-            stub: Node {
-                next: AtomicPtr::new(ptr::null_mut()),
-                value: UnsafeCell::new(None),
-            },
+            stub: Link::new(),
+            nodes: PhantomData,
         }
     }
 
-    fn stub_ptr(&self) -> *mut Node<T> {
+    fn stub_ptr(&self) -> *mut Link {
         (&raw const self.stub).cast_mut()
     }
 
     /// Maps the null "stub" marker to the stub's address.
-    fn resolve(&self, node: *mut Node<T>) -> *mut Node<T> {
+    fn resolve(&self, node: *mut Link) -> *mut Link {
         if node.is_null() {
             self.stub_ptr()
         } else {
@@ -105,10 +130,10 @@ impl<T> Mailbox<T> {
 
     /// Appends `value`. Lock-free and wait-free: one swap and one store.
     pub(crate) fn push(&self, value: T) {
-        self.push_node(Node::boxed(Some(value)));
+        self.push_node(Node::boxed(value));
     }
 
-    fn push_node(&self, node: *mut Node<T>) {
+    fn push_node(&self, node: *mut Link) {
         // AcqRel: Release publishes the node's value to whoever follows `next` to it;
         // Acquire orders us after the previous producer's initialisation of `previous`.
         let previous = self.resolve(self.newest.swap(node, Ordering::AcqRel));
@@ -164,9 +189,11 @@ impl<T> Mailbox<T> {
             }
             // SAFETY: single consumer (caller contract).
             unsafe { *oldest_slot = next };
-            // SAFETY: `tail` is a message node (not the stub) that no producer can
-            // reach any more (its `next` is set) and the consumer just moved past it.
-            let node = unsafe { Box::from_raw(tail) };
+            // SAFETY: `tail` is a message node's link (not the stub), made by
+            // `Node::boxed` from the node's `Box` (so the cast back is to its type and
+            // allocation), that no producer can reach any more (its `next` is set) and
+            // the consumer just moved past.
+            let node = unsafe { Box::from_raw(tail.cast::<Node<T>>()) };
             match node.value.with_mut(|v| {
                 // SAFETY: we own the node.
                 unsafe { (*v).take() }
@@ -201,8 +228,9 @@ impl<T> Drop for Mailbox<T> {
             // the queue and freed exactly once, here.
             let next = unsafe { (*node).next.load(Ordering::Relaxed) };
             if node != stub {
-                // SAFETY: as above.
-                drop(unsafe { Box::from_raw(node) });
+                // SAFETY: as above; every entry but the stub is the link of a node
+                // `Node::boxed` made.
+                drop(unsafe { Box::from_raw(node.cast::<Node<T>>()) });
             }
             node = next;
         }
