@@ -35,7 +35,7 @@ impl Names {
         // Lock order: names, then the record's relations (the exit path releases names
         // after it has dropped the relations lock, so there is no cycle).
         record
-            .with_live(|relations| relations.names.push(name.clone()))
+            .with_live(|relations| relations.add_name(name.clone()))
             .ok_or(RuntimeError::ProcessNotFound)?;
         map.insert(name, record.pid.clone());
         self.generation.fetch_add(1, Ordering::Release);

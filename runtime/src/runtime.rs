@@ -702,7 +702,7 @@ impl Runtime {
         match self.inner.names.unregister(name) {
             Some(pid) => {
                 if let Some(record) = self.inner.directory.get(pid.counter()) {
-                    record.with_live(|r| r.names.retain(|n| &**n != name));
+                    record.with_live(|r| r.remove_name(name));
                 }
                 true
             }

@@ -1,7 +1,9 @@
 //! [`PidSet`]: the local processes one process is tied to (its links, its monitors, the
 //! processes it monitors).
 //!
-//! Most processes are tied to none or a few, so the set starts as a small inline vector.
+//! Most processes are tied to none or one (a worker to the relay that monitors it), so
+//! the set starts as a vector with room for one member inline (with room for two, the
+//! three sets of a process record pushed it into the allocator's next size class).
 //! A process that monitors or links thousands (a relay monitoring every worker it
 //! spawns, a supervisor) would make each exit scan that vector, so past
 //! [`SMALL_LIMIT`] entries the set becomes a hash map keyed by PID counter.
@@ -21,7 +23,7 @@ const SMALL_LIMIT: usize = 16;
 #[derive(Debug, Clone)]
 pub(crate) enum PidSet {
     /// Up to `SMALL_LIMIT` members, in insertion order.
-    Small(SmallVec<[Pid; 2]>),
+    Small(SmallVec<[Pid; 1]>),
     /// More, by counter.
     Large(FxHashMap<u64, Pid>),
 }
