@@ -10,11 +10,16 @@
 //! # Ownership
 //!
 //! The slots are the registry integers from [`FIRST_SLOT`] to [`END_SLOT`] (exclusive),
-//! right after `luaL_ref`'s free-list head (`LUA_RIDX_LAST + 1`), filled by [`install`]
-//! when the VM is made, before any reference exists, so `luaL_ref` hands out integers after
-//! them (and after the metatable slots of `meta_slots.rs`, which follow). Nothing else
-//! writes them: the VM reset (`setup::reset`) clears the references and keeps these, which hold only immutable strings that any
-//! process could make itself, so keeping them carries nothing of one process to the next.
+//! right after `luaL_ref`'s free-list head (`LUA_RIDX_LAST + 1`), filled with `false` by
+//! [`install`] when the VM is made, before any reference exists, so `luaL_ref` hands out
+//! integers after them (and after the metatable slots of `meta_slots.rs`, which follow).
+//! A slot gets its string at the first use of its name
+//! ([`push_field_name`](Lua::push_field_name)): a process that never selects nor reads
+//! an event (an idle worker) interns none of the nine, and its string table stays a size
+//! smaller. Nothing else writes them: the VM reset (`setup::reset`) clears the
+//! references and keeps these, which hold only `false` or immutable strings that any
+//! process could make itself, so keeping them carries nothing of one process to the
+//! next.
 
 use super::lua::Lua;
 use mlua::ffi;
@@ -68,20 +73,31 @@ pub(crate) fn install(lua: Lua) {
     lua.push_int(0);
     // SAFETY: live state in protected mode; the registry is a table, the value on top.
     unsafe { ffi::lua_rawseti(lua.raw(), ffi::LUA_REGISTRYINDEX, FREE_LIST_SLOT) };
-    for (field, name) in FIELDS {
+    for (field, _) in FIELDS {
         debug_assert_eq!(field.slot(), FIRST_SLOT + (field as u8) as ffi::lua_Integer);
-        lua.push_cstr(name);
+        lua.push_bool(false);
         // SAFETY: as above.
         unsafe { ffi::lua_rawseti(lua.raw(), ffi::LUA_REGISTRYINDEX, field.slot()) };
     }
 }
 
 impl Lua {
-    /// Pushes the interned name of `field` (one registry array read).
+    /// Pushes the interned name of `field` (one registry array read; at the VM's first
+    /// use of the name, it is interned and kept in its slot first). Uses one stack slot,
+    /// as any push. May raise a memory error (interning allocates), like the table the
+    /// name is for.
     pub(crate) fn push_field_name(self, field: Field) {
-        // SAFETY: live state; `install` filled the slot when the VM was made and nothing
-        // clears it, so this pushes a string.
-        unsafe { ffi::lua_rawgeti(self.raw(), ffi::LUA_REGISTRYINDEX, field.slot()) };
+        // SAFETY: live state; `install` filled the slot when the VM was made (`false`,
+        // or later the name's string) and nothing clears it.
+        let kind = unsafe { ffi::lua_rawgeti(self.raw(), ffi::LUA_REGISTRYINDEX, field.slot()) };
+        if kind != ffi::LUA_TSTRING {
+            self.pop(1);
+            self.push_cstr(FIELDS[field as usize].1);
+            // SAFETY: live state; the registry is a table, the string on top (popped).
+            unsafe { ffi::lua_rawseti(self.raw(), ffi::LUA_REGISTRYINDEX, field.slot()) };
+            // SAFETY: as at the top; the slot now holds the string.
+            unsafe { ffi::lua_rawgeti(self.raw(), ffi::LUA_REGISTRYINDEX, field.slot()) };
+        }
     }
 
     /// Sets `t[name] = v` for the table at `idx`, with the name (pushed by

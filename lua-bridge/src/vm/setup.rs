@@ -226,7 +226,7 @@ fn check_registry_is_bare(lua: Lua) {
                     || (k == field_names::FREE_LIST_SLOT && lua.int(-1) == Some(0))
                     || (k > field_names::FREE_LIST_SLOT
                         && k < field_names::END_SLOT
-                        && lua.kind(-1) == ffi::LUA_TSTRING)
+                        && matches!(lua.kind(-1), ffi::LUA_TSTRING | ffi::LUA_TBOOLEAN))
                     || (super::meta_slots::is_slot(k)
                         && matches!(lua.kind(-1), ffi::LUA_TBOOLEAN | ffi::LUA_TTABLE))
             }),
