@@ -411,6 +411,8 @@ impl LuaProcess {
     }
 
     /// Runs ready coroutines until none is ready, the slice is over, or the process ends.
+    /// Inlined into its one caller: called, it cost ping-pong 55 instructions per round
+    /// trip (callgrind).
     #[inline(always)]
     fn run(&mut self, vm: &Vm, cx: &mut ProcessContext<'_, '_>) -> Flow {
         let no_state = || Flow::Fail(ErrorValue::new(ErrorKind::Internal, "no process state"));
