@@ -199,6 +199,10 @@ pub(crate) fn pull(st: &mut ProcState, chan: ChanId) -> Option<Slot> {
 
 /// `true` when the feed of `chan` holds a value.
 pub(crate) fn has(st: &ProcState, chan: ChanId) -> bool {
+    // The inbox, the commonest case, without the hash lookup.
+    if st.inbox.is_some_and(|(inbox, _)| inbox == chan) {
+        return st.router.has_waiting_for(chan);
+    }
     match st.feeds.get(&chan) {
         Some(Feed::Events) => !st.pending_events.is_empty(),
         Some(Feed::Inbox | Feed::Listen { .. }) => st.router.has_waiting_for(chan),
