@@ -15,11 +15,10 @@
 //! so an empty mailbox owns no heap memory, and every message is one heap node that
 //! the consumer frees after taking its value. The queue links [`Link`]s: a message
 //! node starts with one, and the stub is nothing but one, so a mailbox is three words
-//! whatever the message type (a stub that were a whole node would carry an empty value
-//! slot: two of them, the messages' and the signals', were a third of a process's
-//! scheduler cell). When the consumer is about to take the
-//! last node, it pushes the stub behind it, so that the queue never becomes empty
-//! under a producer's feet. A null `newest`/`oldest` means "the stub": that keeps the
+//! whatever the message type. (When the stub was a whole node, its value slot, always
+//! empty, made the two mailboxes of a process, messages and signals, half of its
+//! scheduler cell.) When the consumer is about to take the last node, it pushes the
+//! stub behind it, so that the queue never becomes empty under a producer's feet. A null `newest`/`oldest` means "the stub": that keeps the
 //! mailbox movable until its first push (it lives inside an `Arc`, so it no longer
 //! moves after that).
 //!
