@@ -16,7 +16,7 @@
 //! the consumer frees after taking its value. The queue links [`Link`]s: a message
 //! node starts with one, and the stub is nothing but one, so a mailbox is three words
 //! whatever the message type. (When the stub was a whole node, its value slot, always
-//! empty, made the two mailboxes of a process, messages and signals, half of its
+//! empty, made the two mailboxes of a process, messages and signals, more than half its
 //! scheduler cell.) When the consumer is about to take the last node, it pushes the
 //! stub behind it, so that the queue never becomes empty under a producer's feet. A null `newest`/`oldest` means "the stub": that keeps the
 //! mailbox movable until its first push (it lives inside an `Arc`, so it no longer
