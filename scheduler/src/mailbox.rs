@@ -18,9 +18,9 @@
 //! whatever the message type. (When the stub was a whole node, its value slot, always
 //! empty, made the two mailboxes of a process, messages and signals, more than half its
 //! scheduler cell.) When the consumer is about to take the last node, it pushes the
-//! stub behind it, so that the queue never becomes empty under a producer's feet. A null `newest`/`oldest` means "the stub": that keeps the
-//! mailbox movable until its first push (it lives inside an `Arc`, so it no longer
-//! moves after that).
+//! stub behind it, so that the queue never becomes empty under a producer's feet. A
+//! null `newest`/`oldest` means "the stub": that keeps the mailbox movable until its
+//! first push (it lives inside an `Arc`, so it no longer moves after that).
 //!
 //! Between a producer's `swap` and its link store, the queue is briefly
 //! *inconsistent*: the consumer sees no next node although `newest` moved on. The
