@@ -95,6 +95,11 @@ pub(crate) struct Mailbox<T> {
     nodes: PhantomData<Box<Node<T>>>,
 }
 
+// Three words whatever the message (see the module docs); loom's atomics are larger.
+#[cfg(not(loom))]
+const _: () =
+    assert!(std::mem::size_of::<Mailbox<[u8; 256]>>() == 3 * std::mem::size_of::<usize>());
+
 // SAFETY: values of type `T` move from producer threads to the consumer thread, so the
 // queue may be shared and sent when `T: Send`. The raw node pointers are owned by the
 // queue and only dereferenced under the protocol described in the module docs.

@@ -140,6 +140,11 @@ pub(crate) struct ProcState {
     pub(crate) occasional: Option<Box<Occasional>>,
 }
 
+// A process that uses nothing of [`Occasional`] keeps its state in mimalloc's 768-byte
+// size class (the next is 1 KB); a field added here must not push it over.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<ProcState>() <= 768);
+
 /// The part of a [`ProcState`] that only some processes use: timers, `listen` channels,
 /// terminal reads, `exec`s, loaded libraries, an upgrade and plain yields. Kept out of
 /// line and allocated at the first use ([`ProcState::occasional`]), so that the state
