@@ -184,12 +184,24 @@ fn load_registry() -> Result<Registry, ExitCode> {
         }
         Err(errors) => Err(errors),
     };
-    loaded.map_err(|errors| {
+    let registry = loaded.map_err(|errors| {
         for error in errors.iter() {
             eprintln!("error: {error}");
         }
         ExitCode::FAILURE
-    })
+    })?;
+    // Kinds are open (an entry of any kind is kept), but a likely typo is said now
+    // rather than when something starts or spawns the entry.
+    for (entry, meant) in registry.misspelt_kinds() {
+        eprintln!(
+            "warning: {}:{}: entry {}: kind {} is not a Wippy kind (did you mean {meant}?); the entry is kept as data",
+            entry.location().path().display(),
+            entry.location().line(),
+            entry.id(),
+            entry.kind(),
+        );
+    }
+    Ok(registry)
 }
 
 /// The process entries that declare a command (`meta.command.name`): name, short
@@ -369,9 +381,16 @@ fn exec_one(
             return ExitCode::FAILURE;
         }
     }
-    // Ctrl+C: stop everything (the process gets CANCEL, then is terminated); twice: now.
+    // Ctrl+C: stop everything, this process first (it gets CANCEL, which also ends a
+    // terminal read it waits in, then it is terminated at the deadline); twice: now.
     let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    if let Err(e) = signals.watch(runtime.clone(), SHUTDOWN_GRACE, interrupted.clone()) {
+    let foreground = std::sync::Arc::new(std::sync::OnceLock::new());
+    if let Err(e) = signals.watch(
+        runtime.clone(),
+        SHUTDOWN_GRACE,
+        interrupted.clone(),
+        foreground.clone(),
+    ) {
         eprintln!("error: cannot wait for signals: {e}");
         return ExitCode::FAILURE;
     }
@@ -379,9 +398,14 @@ fn exec_one(
     let spec = SpawnSpec::new(entry, host.clone())
         .args(args.into_iter().map(Payload::from))
         .waiter(waiter.clone());
-    if let Err(e) = runtime.spawn(spec) {
-        eprintln!("error: cannot run {entry} on {host}: {e}");
-        return ExitCode::FAILURE;
+    match runtime.spawn(spec) {
+        Ok(pid) => {
+            let _ = foreground.set(pid);
+        }
+        Err(e) => {
+            eprintln!("error: cannot run {entry} on {host}: {e}");
+            return ExitCode::FAILURE;
+        }
     }
     match waiter.wait() {
         Outcome::Normal(value) => match value {

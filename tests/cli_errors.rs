@@ -1,6 +1,7 @@
 //! The CLI's answers to mistakes: a `-x` host that is not a terminal host, a second
 //! process on a terminal host, an error raised as a table, a memory limit too large to
-//! address, a worker count past the scheduler's limit, and modules in `wippy.lock`.
+//! address, a worker count past the scheduler's limit, modules in `wippy.lock`, and a
+//! misspelt entry kind.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -202,4 +203,23 @@ fn a_syntax_error_in_inline_source_names_the_definition() {
             && err.contains("_index.yaml:24"),
         "stderr: {err}"
     );
+}
+
+/// A kind that looks like a typo of a documented one is named when the registry loads,
+/// even when nothing starts the entry; the rest runs, and kinds of families this runtime
+/// cannot judge (`queue.consumer`) pass silently.
+#[test]
+fn a_misspelt_kind_is_named_at_load() {
+    let registry = format!(
+        "{REGISTRY}  - name: typo\n    kind: process.luaa\n    source: \"return {{main = function() return 0 end}}\"\n    method: main\n  - name: jobs\n    kind: queue.consumer\n"
+    );
+    let dir = app_dir("misspelt-kind", &registry, LOCK);
+    let (_, err, code) = wippy(&dir, &["run", "-x", "app:seven"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, Some(7), "{err}");
+    assert!(
+        err.contains("_index.yaml:24: entry app:typo: kind process.luaa is not a Wippy kind (did you mean process.lua?)"),
+        "stderr: {err}"
+    );
+    assert_eq!(err.lines().count(), 1, "only the typo: {err}");
 }

@@ -1,11 +1,12 @@
 //! Whole-runtime shutdown on SIGINT/SIGTERM: the first signal stops gracefully, a
 //! second one exits at once.
 
-use crate::runtime::Runtime;
+use crate::pid::Pid;
+use crate::runtime::{Dest, Runtime};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// The SIGINT and SIGTERM handlers, installed by [`ShutdownSignals::install`] before the
@@ -59,8 +60,10 @@ impl ShutdownSignals {
     }
 
     /// Watches from a thread of its own, for a caller that waits on something else (the
-    /// `-x` process): the first signal sets `signalled` and shuts `runtime` down within
-    /// `grace` (in another thread), a second exits the process with status 1.
+    /// `-x` process): the first signal sets `signalled`, cancels the process in
+    /// `foreground` when it is set (it is what the user interrupted, so it hears first),
+    /// and shuts `runtime` down within `grace` (in another thread); a second exits the
+    /// process with status 1.
     ///
     /// # Errors
     ///
@@ -70,6 +73,7 @@ impl ShutdownSignals {
         runtime: Runtime,
         grace: Duration,
         signalled: Arc<AtomicBool>,
+        foreground: Arc<OnceLock<Pid>>,
     ) -> std::io::Result<()> {
         let mut signals = self.signals;
         std::thread::Builder::new()
@@ -84,6 +88,10 @@ impl ShutdownSignals {
                         std::process::exit(1);
                     }
                     tracing::info!(signal, "shutting down (a second signal exits at once)");
+                    if let Some(pid) = foreground.get() {
+                        // Already gone is fine: the caller is about to see its end.
+                        let _ = runtime.cancel(Dest::Pid(pid), "interrupted");
+                    }
                     let runtime = runtime.clone();
                     std::thread::spawn(move || runtime.shutdown(grace));
                 }

@@ -3,6 +3,8 @@
 //!
 //! Reads are served by one stdin thread per OS process; a read suspends only the calling
 //! coroutine, and the thread wakes the process through its notifier when the line is in.
+//! A CANCEL ends the reads its process waits in with a `Canceled` error
+//! (`vm/feed.rs`); what the stdin thread then reads for them goes to the next read.
 
 use super::errors::{fail, push_error};
 use crate::vm::lua::{LResult, Lua, Ret, blocking, cfn};
@@ -10,25 +12,133 @@ use crate::vm::ops::block;
 use crate::vm::state::{PendingRead, state};
 use parking_lot::Mutex;
 use std::ffi::c_int;
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Write};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, OnceLock};
 use wippy_runtime::payload::{ErrorKind, ErrorValue};
 use wippy_scheduler::Notifier;
 
 /// The result of one terminal read: `Ok(None)` at end of input.
-pub(crate) type ReadResult = Result<Option<Vec<u8>>, String>;
+pub(crate) type ReadResult = Result<Option<Vec<u8>>, ErrorValue>;
 
-/// Where the stdin thread puts a read's result.
+/// Where the stdin thread puts a read's result. Shared by the stdin thread (which
+/// fills it) and the reading process (which takes it, or gives up on it when the
+/// process is cancelled).
 #[derive(Debug, Default)]
 pub(crate) struct ReadSlot {
-    result: Mutex<Option<ReadResult>>,
+    state: Mutex<SlotState>,
+}
+
+#[derive(Debug, Default)]
+enum SlotState {
+    /// The stdin thread has not answered yet.
+    #[default]
+    Waiting,
+    /// The answer, until the process takes it.
+    Done(ReadResult),
+    /// The process gave up (it was cancelled): what the stdin thread reads for this
+    /// request is kept for the next read instead.
+    Abandoned,
 }
 
 impl ReadSlot {
+    /// The result, once the stdin thread has put it here.
     pub(crate) fn take(&self) -> Option<ReadResult> {
-        self.result.lock().take()
+        let mut state = self.state.lock();
+        match std::mem::take(&mut *state) {
+            SlotState::Done(result) => Some(result),
+            other => {
+                *state = other;
+                None
+            }
+        }
     }
+
+    /// Gives up on the read unless its result is already in. Returns `false` when the
+    /// result is in (the read completes normally).
+    pub(crate) fn abandon(&self) -> bool {
+        let mut state = self.state.lock();
+        match *state {
+            SlotState::Waiting => {
+                *state = SlotState::Abandoned;
+                true
+            }
+            SlotState::Done(_) | SlotState::Abandoned => false,
+        }
+    }
+
+    /// Stores the result of the read of `raw` (`kind`'s bytes as read, line end
+    /// included) for the process. Gives the bytes back when the process gave up on the
+    /// read; an error or the end of input is then dropped (the next read meets it too).
+    fn fill(&self, kind: &ReadKind, raw: std::io::Result<Vec<u8>>) -> Option<Vec<u8>> {
+        let mut state = self.state.lock();
+        if matches!(*state, SlotState::Abandoned) {
+            return raw.ok().filter(|bytes| !bytes.is_empty());
+        }
+        *state = SlotState::Done(match raw {
+            Ok(bytes) if bytes.is_empty() => Ok(None),
+            Ok(mut bytes) => {
+                if matches!(kind, ReadKind::Line) {
+                    while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                        bytes.pop();
+                    }
+                }
+                Ok(Some(bytes))
+            }
+            Err(e) => Err(ErrorValue::new(ErrorKind::Unavailable, e.to_string())),
+        });
+        None
+    }
+}
+
+/// The stdin thread's view of its input: bytes read for a read whose process gave up on
+/// it come first, so that nothing typed is lost.
+struct Input {
+    carried: Vec<u8>,
+}
+
+impl Input {
+    /// The bytes of one read as they came: a line with its end (the last may have
+    /// none), or up to `n` bytes; empty at the end of input.
+    fn read(&mut self, stdin: &mut impl BufRead, kind: &ReadKind) -> std::io::Result<Vec<u8>> {
+        match *kind {
+            ReadKind::Line => {
+                if let Some(end) = self.carried.iter().position(|b| *b == b'\n') {
+                    return Ok(self.carried.drain(..=end).collect());
+                }
+                let mut line = std::mem::take(&mut self.carried);
+                if let Err(e) = stdin.read_until(b'\n', &mut line) {
+                    self.carried = line;
+                    return Err(e);
+                }
+                Ok(line)
+            }
+            ReadKind::Bytes(n) => {
+                if !self.carried.is_empty() {
+                    let k = n.min(self.carried.len());
+                    return Ok(self.carried.drain(..k).collect());
+                }
+                let mut buf = vec![0; n];
+                let k = stdin.read(&mut buf)?;
+                buf.truncate(k);
+                Ok(buf)
+            }
+        }
+    }
+
+    /// Puts `bytes`, just read, back in front of what is still carried.
+    fn carry(&mut self, mut bytes: Vec<u8>) {
+        bytes.extend_from_slice(&self.carried);
+        self.carried = bytes;
+    }
+}
+
+/// The error a read returns when its process is cancelled while it waits.
+pub(crate) fn cancelled_read() -> ReadResult {
+    Err(ErrorValue::new(
+        ErrorKind::Canceled,
+        "read cancelled: the process was cancelled",
+    ))
 }
 
 enum ReadKind {
@@ -50,36 +160,15 @@ fn reader() -> &'static Mutex<Sender<ReadRequest>> {
             .name("wippy-stdin".into())
             .spawn(move || {
                 let stdin = std::io::stdin();
+                let mut input = Input {
+                    carried: Vec::new(),
+                };
                 for request in rx {
-                    let mut input = stdin.lock();
-                    let result = match request.kind {
-                        ReadKind::Line => {
-                            let mut line = Vec::new();
-                            match input.read_until(b'\n', &mut line) {
-                                Ok(0) => Ok(None),
-                                Ok(_) => {
-                                    while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                                        line.pop();
-                                    }
-                                    Ok(Some(line))
-                                }
-                                Err(e) => Err(e.to_string()),
-                            }
-                        }
-                        ReadKind::Bytes(n) => {
-                            let mut buf = vec![0; n];
-                            match input.read(&mut buf) {
-                                Ok(0) => Ok(None),
-                                Ok(k) => {
-                                    buf.truncate(k);
-                                    Ok(Some(buf))
-                                }
-                                Err(e) => Err(e.to_string()),
-                            }
-                        }
-                    };
-                    *request.slot.result.lock() = Some(result);
-                    request.notifier.notify();
+                    let raw = input.read(&mut stdin.lock(), &request.kind);
+                    match request.slot.fill(&request.kind, raw) {
+                        None => request.notifier.notify(),
+                        Some(unwanted) => input.carry(unwanted),
+                    }
                 }
             });
         if let Err(e) = spawned {
@@ -88,7 +177,6 @@ fn reader() -> &'static Mutex<Sender<ReadRequest>> {
         Mutex::new(tx)
     })
 }
-
 /// The command-line arguments `io.args()` returns (set by the `wippy` binary).
 static ARGS: OnceLock<Vec<String>> = OnceLock::new();
 
@@ -192,7 +280,10 @@ fn read_op(lua: Lua, kind: ReadKind) -> LResult<Ret> {
         notifier,
     });
     if sent.is_err() {
-        *slot.result.lock() = Some(Err("the stdin reader is gone".into()));
+        *slot.state.lock() = SlotState::Done(Err(ErrorValue::new(
+            ErrorKind::Unavailable,
+            "the stdin reader is gone",
+        )));
     }
     Ok(ret)
 }
@@ -223,7 +314,7 @@ pub(crate) fn push_read_result(lua: Lua, result: ReadResult) -> LResult<c_int> {
         }
         Err(e) => {
             lua.push_nil();
-            push_error(lua, ErrorValue::new(ErrorKind::Unavailable, e));
+            push_error(lua, e);
             Ok(2)
         }
     }
@@ -257,4 +348,52 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
         lua.set_field_str(-2, name);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Input, ReadKind, ReadSlot};
+    use std::io::Cursor;
+
+    #[test]
+    fn carried_bytes_come_before_new_input_and_in_their_order() {
+        let mut input = Input {
+            carried: Vec::new(),
+        };
+        let mut stdin = Cursor::new(b"first\nsecond\nthird".to_vec());
+        let first = input.read(&mut stdin, &ReadKind::Line).unwrap();
+        assert_eq!(first, b"first\n");
+        let second = input.read(&mut stdin, &ReadKind::Line).unwrap();
+        input.carry(second);
+        input.carry(first);
+        assert_eq!(input.read(&mut stdin, &ReadKind::Bytes(3)).unwrap(), b"fir");
+        assert_eq!(input.read(&mut stdin, &ReadKind::Line).unwrap(), b"st\n");
+        assert_eq!(
+            input.read(&mut stdin, &ReadKind::Line).unwrap(),
+            b"second\n"
+        );
+        // The last line has no end; then the end of input.
+        assert_eq!(input.read(&mut stdin, &ReadKind::Line).unwrap(), b"third");
+        assert!(input.read(&mut stdin, &ReadKind::Line).unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_abandoned_slot_gives_the_bytes_back_and_a_filled_one_cannot_be_abandoned() {
+        let abandoned = ReadSlot::default();
+        assert!(abandoned.abandon());
+        assert_eq!(
+            abandoned.fill(&ReadKind::Line, Ok(b"kept\n".to_vec())),
+            Some(b"kept\n".to_vec())
+        );
+        assert!(abandoned.take().is_none());
+        // The end of input is not carried: the next read meets it again.
+        let at_end = ReadSlot::default();
+        assert!(at_end.abandon());
+        assert_eq!(at_end.fill(&ReadKind::Line, Ok(Vec::new())), None);
+
+        let filled = ReadSlot::default();
+        assert_eq!(filled.fill(&ReadKind::Line, Ok(b"line\r\n".to_vec())), None);
+        assert!(!filled.abandon(), "the result is in: the read completes");
+        assert_eq!(filled.take().unwrap().unwrap(), Some(b"line".to_vec()));
+    }
 }

@@ -19,6 +19,9 @@ use wippy_runtime::router::{Route, Sink};
 /// [`deliver`] has work.
 pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bool {
     while let Some(event) = cx.recv_event() {
+        if event.kind == EventKind::Cancel {
+            cancel_reads(st);
+        }
         if let Err(event) = end_exec(st, event) {
             st.pending_events.push_back(event);
         }
@@ -122,6 +125,27 @@ fn collect_timers(st: &mut Occasional, channels: &mut Channels, cx: &mut Process
     for token in finished {
         st.timers.remove(&token);
     }
+}
+
+/// Ends the terminal reads still waiting with a `Canceled` error, when the process is
+/// cancelled: a read would otherwise keep a cancelled process (the tutorial's client,
+/// after Ctrl+C) until the shutdown deadline. What the stdin thread reads for them goes
+/// to the next read.
+fn cancel_reads(st: &mut ProcState) {
+    let Some(occasional) = st.occasional.as_deref_mut() else {
+        return;
+    };
+    occasional.reads.retain(|read| {
+        if read.slot.abandon() {
+            st.channels.complete(
+                read.op,
+                Completion::Read(crate::modules::io::cancelled_read()),
+            );
+            false
+        } else {
+            true
+        }
+    });
 }
 
 /// Completes the terminal reads that finished.

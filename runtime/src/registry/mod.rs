@@ -22,6 +22,8 @@
 //!   kinds the runtime acts on also get a typed [`EntryConfig`] and [`Lifecycle`].
 //! - Errors are [`LoadErrors`]: every problem found, each naming file, line, entry and
 //!   field. No input makes the loader panic.
+//! - A kind is kept whatever it is (kinds are open, as in the original);
+//!   [`Registry::misspelt_kinds`] names the entries whose kind looks like a mistake.
 //!
 //! The YAML reader and why it is built on `saphyr-parser` are described in `yaml.rs`.
 
@@ -29,6 +31,7 @@ mod duration;
 mod entry;
 mod error;
 mod id;
+mod kind_names;
 mod kinds;
 mod load;
 mod lock;
@@ -42,6 +45,7 @@ pub use duration::{ParseDurationError, parse_duration};
 pub use entry::{Entry, FileInclude, Location, Reference};
 pub use error::{LoadError, LoadErrorKind, LoadErrors};
 pub use id::{EntryId, ParseEntryIdError};
+pub use kind_names::likely_kind;
 pub use kinds::{
     EntryConfig, Lifecycle, LuaConfig, LuaKind, LuaSource, NsDependency, ProcessHost,
     ProcessService, RestartPolicy, Startup, TerminalHost,
@@ -121,6 +125,14 @@ impl Registry {
     /// The entry with this id, written `ns:name`.
     pub fn get_str(&self, id: &str) -> Option<&Entry> {
         self.index.get(id).map(|&i| &self.entries[i])
+    }
+
+    /// The entries whose kind is not a documented one but looks like a mistake for one,
+    /// with that kind ([`likely_kind`]), in load order.
+    pub fn misspelt_kinds(&self) -> impl Iterator<Item = (&Entry, &'static str)> {
+        self.entries
+            .iter()
+            .filter_map(|e| likely_kind(e.kind()).map(|meant| (e, meant)))
     }
 
     /// Every entry, in load order.

@@ -1,0 +1,176 @@
+//! Cancelling a process that waits in a terminal read: Ctrl+C ends the tutorial's client
+//! through its own "Goodbye!" path (its `io.readline()` returns nil), and a read that a
+//! cancel interrupted loses nothing typed afterwards.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+/// Kills `pid` if it still runs after a minute, so that a regression (a read that a
+/// cancel no longer ends) fails the test instead of hanging it. Not a timing check:
+/// every run here ends within a second or two, or at the 10 s shutdown deadline.
+fn watchdog(pid: u32) {
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    });
+}
+
+/// Reads `out` until `marker` has appeared; returns everything read.
+fn read_until(out: &mut ChildStdout, marker: &str) -> String {
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains(marker) {
+        match out.read(&mut byte) {
+            Ok(0) => panic!(
+                "output ended before {marker:?}: {}",
+                String::from_utf8_lossy(&seen)
+            ),
+            Ok(_) => seen.push(byte[0]),
+            Err(e) => panic!("cannot read the output: {e}"),
+        }
+    }
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+fn finish(child: Child, mut stdout: ChildStdout, seen: String) -> (String, String, Option<i32>) {
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("output read");
+    let output = child.wait_with_output().expect("wippy ends");
+    (
+        seen + &rest,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code(),
+    )
+}
+
+#[test]
+fn ctrl_c_at_the_tutorial_prompt_ends_the_client_through_its_goodbye() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/echo-service");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
+        .args(["run", "-x", "app:terminal/app:cli"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("wippy starts");
+    watchdog(child.id());
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"one\n").expect("input written");
+    // The reply to the first line, then the prompt of the second read: the client now
+    // waits in io.readline() on an open stdin.
+    let mut seen = read_until(&mut stdout, "ONE");
+    seen += &read_until(&mut stdout, "> ");
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    // stdin stays open until wippy ends: the read must end by the cancel, not at EOF.
+    let (stdout, stderr, code) = finish(child, stdout, seen);
+    drop(stdin);
+    assert!(
+        stdout.trim_end().ends_with("Goodbye!"),
+        "{stdout}\n{stderr}"
+    );
+    assert_eq!(code, Some(0), "the client returned 0: {stderr}");
+}
+
+/// An application whose `cli` entry has a helper process cancel it while it waits in a
+/// read, and reads again.
+fn cancel_app() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wippy-interrupt-{}", std::process::id()));
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).expect("app dir");
+    std::fs::write(
+        src.join("_index.yaml"),
+        r#"version: "1.0"
+namespace: app
+entries:
+  - name: terminal
+    kind: terminal.host
+    lifecycle: {auto_start: true}
+  - name: processes
+    kind: process.host
+    lifecycle: {auto_start: true}
+  - name: cli
+    kind: process.lua
+    source: file://cli.lua
+    method: main
+    modules: [io]
+  - name: canceller
+    kind: process.lua
+    source: file://canceller.lua
+    method: main
+"#,
+    )
+    .expect("registry written");
+    std::fs::write(
+        src.join("cli.lua"),
+        r#"local io = require("io")
+local function main()
+  local helper = process.spawn("app:canceller", "app:processes")
+  -- The cancel comes back while this step still runs: this process sees it at its
+  -- next step, when the read below already waits.
+  process.send(helper, "cancel me", true)
+  local line, err = io.readline()
+  io.print("first: " .. tostring(line) .. " " .. (err and err:kind() or "no error"))
+  local again = io.readline()
+  io.print("second: " .. tostring(again))
+  return 0
+end
+return { main = main }
+"#,
+    )
+    .expect("cli written");
+    std::fs::write(
+        src.join("canceller.lua"),
+        r#"local function main()
+  local m = process.inbox():receive()
+  process.cancel(m:from())
+  return 0
+end
+return { main = main }
+"#,
+    )
+    .expect("canceller written");
+    dir
+}
+
+#[test]
+fn a_cancel_ends_a_waiting_read_and_the_next_read_gets_what_was_typed() {
+    let dir = cancel_app();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
+        .args(["run", "-x", "app:cli"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("wippy starts");
+    watchdog(child.id());
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let seen = read_until(&mut stdout, "first: ");
+    // The cancelled read's request is still with the stdin thread: this line reaches it
+    // there, and must go to the second read.
+    stdin
+        .write_all(b"typed after the cancel\n")
+        .expect("input written");
+    drop(stdin);
+    let (stdout, stderr, code) = finish(child, stdout, seen);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        stdout.contains("first: nil Canceled\n"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("second: typed after the cancel\n"),
+        "{stdout}\n{stderr}"
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+}
