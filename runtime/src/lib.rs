@@ -31,5 +31,5 @@ pub mod service;
 pub mod signals;
 
 pub use error::RuntimeError;
-pub use metrics::Metrics;
+pub use metrics::{Metrics, StripedCounter};
 pub use runtime::{Dest, Runtime, SpawnSpec};

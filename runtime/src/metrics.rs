@@ -8,17 +8,36 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 const STRIPES: usize = 8;
 
-#[derive(Debug, Default)]
-struct Striped {
+/// A counter that many threads add to on hot paths and few read: each thread adds to
+/// one of several cache-padded stripes, so that adding never contends for a cache line
+/// another worker writes; reading sums the stripes. For statistics only: a sum read
+/// while others add is a recent value, not a synchronised one.
+#[derive(Debug)]
+pub struct StripedCounter {
     stripes: [CachePadded<AtomicU64>; STRIPES],
 }
 
-impl Striped {
-    fn add(&self, n: u64) {
+impl Default for StripedCounter {
+    fn default() -> StripedCounter {
+        StripedCounter::new()
+    }
+}
+
+impl StripedCounter {
+    /// A counter at zero (`const`, for statics).
+    pub const fn new() -> StripedCounter {
+        StripedCounter {
+            stripes: [const { CachePadded::new(AtomicU64::new(0)) }; STRIPES],
+        }
+    }
+
+    /// Adds `n` (wrapping).
+    pub fn add(&self, n: u64) {
         self.stripes[stripe()].fetch_add(n, Ordering::Relaxed);
     }
 
-    fn sum(&self) -> u64 {
+    /// The sum of what was added.
+    pub fn sum(&self) -> u64 {
         self.stripes
             .iter()
             .map(|s| s.load(Ordering::Relaxed))
@@ -42,11 +61,11 @@ fn stripe() -> usize {
 /// The counters one runtime keeps.
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
-    spawned: Striped,
-    exited: Striped,
-    failed: Striped,
-    messages: Striped,
-    restarts: Striped,
+    spawned: StripedCounter,
+    exited: StripedCounter,
+    failed: StripedCounter,
+    messages: StripedCounter,
+    restarts: StripedCounter,
 }
 
 impl Counters {

@@ -17,18 +17,18 @@ use super::lua::{LResult, Lua, Raise};
 use crate::compile::CompiledEntry;
 use mlua::ffi;
 use std::ffi::c_void;
-use std::sync::atomic::{AtomicU64, Ordering};
+use wippy_runtime::StripedCounter;
 
 /// The registry key of the cache (its address).
 static CHUNKS_KEY: u8 = 0;
 
 /// Chunks taken from a VM's cache rather than loaded, since the program started.
-static REUSED: AtomicU64 = AtomicU64::new(0);
+static REUSED: StripedCounter = StripedCounter::new();
 
 /// How many times a process started from a chunk its VM kept instead of loading the
 /// bytecode (since the program started; for tests and measurements).
 pub fn reused_chunks() -> u64 {
-    REUSED.load(Ordering::Relaxed)
+    REUSED.sum()
 }
 
 /// Pushes the chunk of `compiled`, ready to call (its `_ENV` is the current globals).
@@ -56,7 +56,7 @@ pub(crate) fn push_chunk(lua: Lua, compiled: &CompiledEntry) -> LResult<()> {
                 lua.pop(1);
             }
             lua.remove(-2);
-            REUSED.fetch_add(1, Ordering::Relaxed);
+            REUSED.add(1);
             return Ok(());
         }
         lua.pop(1);

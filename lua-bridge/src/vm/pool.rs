@@ -31,7 +31,7 @@
 use super::instance::Vm;
 use super::state::ProcState;
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use wippy_runtime::StripedCounter;
 use wippy_runtime::payload::ErrorValue;
 
 /// Scrubbed VMs a worker keeps.
@@ -45,12 +45,12 @@ thread_local! {
 }
 
 /// VMs taken from a pool rather than created, since the program started.
-static REUSED: AtomicU64 = AtomicU64::new(0);
+static REUSED: StripedCounter = StripedCounter::new();
 
 /// How many process VMs were reused from a worker's pool instead of being created
 /// (since the program started; for tests and measurements).
 pub fn reused_vms() -> u64 {
-    REUSED.load(Ordering::Relaxed)
+    REUSED.sum()
 }
 
 /// A VM for a new process: a scrubbed one from this thread's pool, or a new one.
@@ -59,7 +59,7 @@ pub(crate) fn take(memory_limit: usize, state: ProcState) -> Result<Vm, ErrorVal
     match pooled {
         Some(mut vm) => {
             vm.adopt(memory_limit, state);
-            REUSED.fetch_add(1, Ordering::Relaxed);
+            REUSED.add(1);
             Ok(vm)
         }
         None => Vm::new(memory_limit, Some(state)),

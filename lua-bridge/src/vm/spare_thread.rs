@@ -18,15 +18,15 @@ use super::lua::Lua;
 use super::state::ProcState;
 use mlua::ffi;
 use std::ffi::c_void;
-use std::sync::atomic::{AtomicU64, Ordering};
+use wippy_runtime::StripedCounter;
 
 /// Spare threads taken instead of new ones, since the program started.
-static REUSED: AtomicU64 = AtomicU64::new(0);
+static REUSED: StripedCounter = StripedCounter::new();
 
 /// How many processes started `main` in a VM's spare thread instead of a new thread
 /// (since the program started; for tests and measurements).
 pub fn reused_threads() -> u64 {
-    REUSED.load(Ordering::Relaxed)
+    REUSED.sum()
 }
 
 fn key() -> *const c_void {
@@ -72,6 +72,6 @@ pub(crate) fn take(lua: Lua, state: *mut ProcState) -> Option<*mut ffi::lua_Stat
     // SAFETY: a thread of this VM kept by `keep` (finished, empty stack, no hook, and
     // not running); its extra space is LUA_EXTRASPACE bytes holding the state pointer.
     unsafe { *ffi::lua_getextraspace(thread).cast::<*mut ProcState>() = state };
-    REUSED.fetch_add(1, Ordering::Relaxed);
+    REUSED.add(1);
     Some(thread)
 }

@@ -26,18 +26,18 @@ use super::channel::{ChanId, Feed};
 use super::lua::{LResult, Lua};
 use super::state::{ProcState, TimerTarget};
 use mlua::ffi;
-use std::sync::atomic::{AtomicU64, Ordering};
+use wippy_runtime::StripedCounter;
 
 /// The fewest channels at which a sweep may run (fewer cost nothing to keep).
 const SWEEP_AFTER: usize = 128;
 
 /// Channels freed by sweeps since the program started.
-static FREED: AtomicU64 = AtomicU64::new(0);
+static FREED: StripedCounter = StripedCounter::new();
 
 /// How many channels sweeps have freed since the program started (for tests and
 /// measurements).
 pub fn freed_channels() -> u64 {
-    FREED.load(Ordering::Relaxed)
+    FREED.sum()
 }
 
 /// Enters the channel userdata on top of the stack in the process's weak table, making
@@ -117,7 +117,7 @@ pub(crate) fn maybe_sweep(lua: Lua, st: &mut ProcState) -> LResult<()> {
     for &id in &unreached {
         free(lua, st, id);
     }
-    FREED.fetch_add(unreached.len() as u64, Ordering::Relaxed);
+    FREED.add(unreached.len() as u64);
     st.channels.sweep_at = 2 * st.channels.chans.len();
     Ok(())
 }
