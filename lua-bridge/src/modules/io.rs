@@ -378,7 +378,7 @@ mod tests {
     }
 
     #[test]
-    fn an_abandoned_slot_gives_the_bytes_back_and_a_filled_one_cannot_be_abandoned() {
+    fn an_abandoned_or_dropped_read_gives_the_bytes_back_and_a_filled_one_cannot_be_abandoned() {
         let abandoned = ReadSlot::default();
         assert!(abandoned.abandon());
         assert_eq!(
@@ -390,6 +390,17 @@ mod tests {
         let at_end = ReadSlot::default();
         assert!(at_end.abandon());
         assert_eq!(at_end.fill(&ReadKind::Line, Ok(Vec::new())), None);
+
+        // A read its process dropped unanswered (the process ended) gives up its slot.
+        let ended = std::sync::Arc::new(ReadSlot::default());
+        drop(crate::vm::state::PendingRead {
+            slot: ended.clone(),
+            op: crate::vm::channel::INLINE,
+        });
+        assert_eq!(
+            ended.fill(&ReadKind::Line, Ok(b"next\n".to_vec())),
+            Some(b"next\n".to_vec())
+        );
 
         let filled = ReadSlot::default();
         assert_eq!(filled.fill(&ReadKind::Line, Ok(b"line\r\n".to_vec())), None);

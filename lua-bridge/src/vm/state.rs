@@ -48,11 +48,20 @@ pub(crate) struct TimerSlot {
     pub(crate) armed: Option<Timer>,
 }
 
-/// A terminal read in flight.
+/// A terminal read in flight. Dropped unanswered (its process ended, or a CANCEL ended
+/// the read), it gives up its slot, so that what the stdin thread reads for it goes to
+/// the next read instead of being lost.
 #[derive(Debug)]
 pub(crate) struct PendingRead {
     pub(crate) slot: Arc<crate::modules::io::ReadSlot>,
     pub(crate) op: OpId,
+}
+
+impl Drop for PendingRead {
+    fn drop(&mut self) {
+        // Answered already: nothing to give up (the result was taken).
+        self.slot.abandon();
+    }
 }
 
 /// How a ready coroutine resumes.
