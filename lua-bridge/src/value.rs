@@ -15,8 +15,8 @@
 //! | empty table | empty `Array` (so `json.encode({})` is `[]`) |
 //! | any other table | `Map`, keys as [`MapKey`] (integer, float, string, boolean) |
 //! | error userdata (`errors.new`, `nil, err` returns) | `Error` (the same [`ErrorValue`], shared) |
-//! | payload userdata (`payload.new`, `msg:payload()`) | the payload it holds |
-//! | function, thread, other userdata, light userdata | `Nil`, as in the original |
+//! | payload userdata (`payload.new`, `msg:payload()`) | its value in `lua/any` (JSON text decoded) |
+//! | function, thread, other userdata, light userdata | `Nil` (the original, one heap for all processes, passes a function itself) |
 //!
 //! - Tables are read raw: metatables are **not** copied and `__index`/`__pairs` are not
 //!   consulted. (The original copies metatables; a payload has no place for one, and a

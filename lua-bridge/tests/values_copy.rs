@@ -250,9 +250,16 @@ fn payload_userdata_becomes_its_payload() {
         copy(&lua, "return {p = payload.new({1, 2})}"),
         Payload::map([("p", Payload::array([Payload::Int(1), Payload::Int(2)]))])
     );
+    // Any format leaves the process as its value in lua/any, as the original transcodes
+    // payloads to Lua on delivery: JSON text decoded, text as the string.
     let p = copy(
         &lua,
         "return payload.new({a = 1}):transcode(payload.format.JSON)",
+    );
+    assert_eq!(p, Payload::map([("a", Payload::Int(1))]));
+    let p = copy(
+        &lua,
+        "return payload.new({a = 1}):transcode(payload.format.STRING)",
     );
     assert_eq!(p, Payload::from(r#"{"a":1}"#));
 }

@@ -129,10 +129,17 @@ fn rust_side_payloads() {
     assert_eq!(j.value().unwrap(), Payload::array([Payload::Int(1)]));
     let err = LuaPayload::json("[").value().unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Internal);
-    // A payload userdata sent on is what it holds.
+    // A payload userdata sent on is its value in lua/any: held JSON text decoded; text
+    // that does not decode as it is.
     let lua = vm();
     lua.set_payload("j", j).unwrap();
-    assert_eq!(lua.eval("return j").unwrap(), Payload::from("[1]"));
+    assert_eq!(
+        lua.eval("return j").unwrap(),
+        Payload::array([Payload::Int(1)])
+    );
+    lua.set_payload("broken", LuaPayload::json("{oops"))
+        .unwrap();
+    assert_eq!(lua.eval("return broken").unwrap(), Payload::from("{oops"));
     run(
         &lua,
         "assert(j:get_format() == payload.format.JSON and j:data()[1] == 1)",

@@ -87,10 +87,7 @@ impl fmt::Display for RuntimeError {
             }
             RuntimeError::InvalidPid(text) => write!(f, "invalid pid: {text:?}"),
             RuntimeError::ReservedTopic(topic) => {
-                write!(
-                    f,
-                    "topic {topic:?} is reserved (topics starting with @ are)"
-                )
+                write!(f, "cannot send to @ topics: {topic:?} is reserved")
             }
             RuntimeError::EntryNotFound(id) => write!(f, "entry not found: {id}"),
             RuntimeError::NotSpawnable { entry, kind } => {

@@ -38,7 +38,9 @@
 //! `p:data()` and `p:unmarshal()` give the value: transcoded to `lua/any` when needed.
 //!
 //! When a payload userdata is copied to another process (`crate::value::to_payload`), the
-//! receiver gets what it holds: the value for `lua/any`, the text for the other formats.
+//! receiver gets its value in `lua/any`, as the original transcodes payloads to Lua on
+//! delivery: JSON text arrives decoded (a table for an object), `text/plain` as its
+//! string, an error as the error.
 
 use std::ffi::c_int;
 
@@ -245,12 +247,15 @@ pub(crate) fn push_lua_payload(lua: Lua, p: LuaPayload) {
     lua.push_userdata(p, &PAYLOAD);
 }
 
-/// What the payload userdata at `idx` holds (see [`LuaPayload::payload`]); `None` for
-/// anything else. Never raises, allocates nothing in the VM.
+/// The value of the payload userdata at `idx` as it leaves the process (a message, a
+/// spawn argument, an exit result): in `lua/any`, as the original transcodes a payload to
+/// Lua on delivery, so held JSON text arrives decoded ([`LuaPayload::value`]); text that
+/// does not decode arrives as it is. `None` for anything else. Never raises, allocates
+/// nothing in the VM.
 pub(crate) fn payload_of(lua: Lua, idx: c_int) -> Option<Payload> {
     lua.userdata(idx, &PAYLOAD)
         .map(|v| &*v)
-        .map(|p| p.payload().clone())
+        .map(|p| p.value().unwrap_or_else(|_| p.payload().clone()))
 }
 
 /// The payload of a method's receiver (argument 1).

@@ -43,9 +43,15 @@ fn positive(lua: Lua, what: &str) -> LResult<Result<Duration, c_int>> {
     }
 }
 
-/// `time.sleep(d)`: suspends the coroutine for `d`.
+/// `time.sleep(d)`: suspends the coroutine for `d`; a bad duration is `nil, err` (kind
+/// `INVALID`), as the original's `sleepFunc`.
 pub(crate) fn sleep(lua: Lua) -> LResult<Ret> {
-    let d = duration_arg(lua, 1).map_err(|e| Raise::from(format!("time.sleep: {e}")))?;
+    let d = match duration_arg(lua, 1) {
+        Ok(d) => d,
+        Err(e) => {
+            return fail(lua, ErrorKind::Invalid, format!("time.sleep: {e}")).map(Ret::Values);
+        }
+    };
     let st = state(lua)?;
     let ret = block(lua, st, crate::vm::channel::Cases::new(), None)?;
     if let Ret::Block(op) = ret {
@@ -121,6 +127,10 @@ fn timer_stop(lua: Lua) -> LResult<c_int> {
 fn timer_reset(lua: Lua) -> LResult<c_int> {
     let t = this_timer(lua)?;
     let d = duration_arg(lua, 2).map_err(|e| Raise::from(format!("timer:reset: {e}")))?;
+    if d.is_zero() {
+        // As the original, which raises here too (the constructors return `nil, err`).
+        return Err(Raise::from("timer:reset: duration must be > 0"));
+    }
     lua.push_user_value(1, 1);
     let Some(chan) = channel_id(lua, -1) else {
         return Err(Raise::from("timer:reset: the timer has no channel"));
