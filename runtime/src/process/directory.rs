@@ -1,17 +1,21 @@
 //! The node's map from PID counter to live process record.
 //!
 //! Sharded by the counter's low bits so that spawns and sends on different processes
-//! rarely share a lock; each lock is held for one hash-map operation.
+//! rarely share a lock; each lock is held for one hash-map operation. Each shard has a
+//! cache line of its own: consecutive counters fall in neighbouring shards, and a spawn
+//! on one worker and the exit of the process spawned just before on another would
+//! otherwise write the same line.
 
 use super::record::ProcessRecord;
 use crate::pid::Pid;
+use crossbeam_utils::CachePadded;
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 const SHARDS: usize = 64;
 
-type Shard = Mutex<FxHashMap<u64, Arc<ProcessRecord>>>;
+type Shard = CachePadded<Mutex<FxHashMap<u64, Arc<ProcessRecord>>>>;
 
 /// Counter → record, for every live process of a runtime.
 #[derive(Debug)]
@@ -23,7 +27,7 @@ impl Directory {
     pub(crate) fn new() -> Directory {
         Directory {
             shards: (0..SHARDS)
-                .map(|_| Mutex::new(FxHashMap::default()))
+                .map(|_| CachePadded::new(Mutex::new(FxHashMap::default())))
                 .collect(),
         }
     }
