@@ -230,6 +230,7 @@ lua_tests! {
     coroutine_no_deadlock_with_timer: "coroutine/no_deadlock_with_timer",
     coroutine_shared_state: "coroutine/shared_state",
     coroutine_spawn_errors: "coroutine/spawn_errors",
+    coroutine_spawned_returning_values_is_dead: "coroutine/spawned_returning_values_is_dead",
     coroutine_standard_coroutines: "coroutine/standard_coroutines",
     coroutine_yield_round_robin: "coroutine/yield_round_robin",
     data_json_float_like_original: "data/json_float_like_original",

@@ -158,6 +158,10 @@ impl LuaProcess {
             }
             ffi::LUA_OK if co == self.main => main_result(co_lua, nres),
             ffi::LUA_OK => {
+                // Its return values are dropped: a thread with values on its stack and no
+                // frame would read as a suspended coroutine (`coroutine.status`), and
+                // `coroutine.resume` would call the first of them.
+                co_lua.pop(nres);
                 if let Some(Co {
                     anchor: Some(anchor),
                     ..
