@@ -251,6 +251,7 @@ lua_tests! {
     dialect_lua51_compat: "dialect/lua51_compat",
     dialect_annotations: "dialect/annotations",
     dialect_lua54_features: "dialect/lua54_features",
+    dialect_string_arithmetic: "dialect/string_arithmetic",
     entry_main_args: "entry/main_args",
     entry_missing_method: "entry/missing_method",
     entry_raise: "entry/raise",

@@ -19,6 +19,7 @@ pub(crate) mod slot;
 pub(crate) mod spare_thread;
 pub(crate) mod state;
 pub(crate) mod string_args;
+pub(crate) mod string_arith;
 pub(crate) mod string_view;
 pub(crate) mod strings;
 pub(crate) mod sweep;

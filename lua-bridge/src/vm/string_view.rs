@@ -22,7 +22,14 @@
 //! payload form.
 //!
 //! Until a process touches `string`, strings have a *lazy* metatable ([`install`]): its
-//! `__index` opens the view on the first method call. `getmetatable` given a string
+//! `__index` opens the view on the first method call. Once it is open, strings have the
+//! VM's *shared* metatable, whose `__index` [`open`] points at the process's view (one
+//! store, no table made per process). Both carry the arithmetic metamethods of numeric
+//! strings (`string_arith.rs`). Neither is ever handed to a script: `getmetatable` given
+//! a string first gives strings a metatable of the process's own, a copy
+//! ([`own_strings_metatable`]), so what a script does to it dies with the process. The
+//! shared one keeps the last view it pointed at until the next `open` (unreachable from
+//! scripts; an empty table). `getmetatable` given a string
 //! opens it first too, so a script sees `getmetatable("").__index == string`. Like the
 //! views' metatable, the lazy one is the VM's, never handed to a script.
 //!
@@ -41,6 +48,8 @@ use std::ffi::{CStr, c_int, c_void};
 static VIEW_META: u8 = 0;
 /// The registry key of the strings' lazy metatable, and its mark.
 static LAZY_META: u8 = 0;
+/// The registry key of the strings' shared metatable, and its mark.
+static SHARED_META: u8 = 0;
 
 fn meta_key() -> *const c_void {
     std::ptr::from_ref(&VIEW_META).cast::<c_void>()
@@ -48,6 +57,10 @@ fn meta_key() -> *const c_void {
 
 fn lazy_key() -> *const c_void {
     std::ptr::from_ref(&LAZY_META).cast::<c_void>()
+}
+
+fn shared_key() -> *const c_void {
+    std::ptr::from_ref(&SHARED_META).cast::<c_void>()
 }
 
 /// Marks the table on top as one of ours made for `key`: the light-userdata key no script
@@ -81,9 +94,10 @@ pub(crate) fn install(lua: Lua) {
     if unsafe { ffi::lua_rawgetp(lua.raw(), ffi::LUA_REGISTRYINDEX, lazy_key()) } != ffi::LUA_TTABLE
     {
         lua.pop(1);
-        lua.new_table(0, 2);
+        lua.new_table(0, 2 + super::string_arith::FIELDS);
         lua.push_fn(cfn(lazy_string));
         lua.set_field(-2, c"__index");
+        super::string_arith::install(lua, -1);
         mark(lua, lazy_key());
         lua.push_value(-1);
         // SAFETY: live state in protected mode; the registry takes the copy on top.
@@ -157,9 +171,16 @@ pub(crate) fn open(lua: Lua) {
         lua.new_table(0, 0);
         lua.insert(-2);
         ffi::lua_setmetatable(lua.raw(), -2);
-        // The strings' metatable: {__index = the view}.
+        // The strings' metatable: the shared one, its `__index` now this view.
         lua.push_str("");
-        lua.new_table(0, 1);
+        if ffi::lua_rawgetp(lua.raw(), ffi::LUA_REGISTRYINDEX, shared_key()) != ffi::LUA_TTABLE {
+            lua.pop(1);
+            lua.new_table(0, 2 + super::string_arith::FIELDS);
+            super::string_arith::install(lua, -1);
+            mark(lua, shared_key());
+            lua.push_value(-1);
+            ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, shared_key());
+        }
         lua.push_value(-3);
         lua.set_field(-2, c"__index");
         ffi::lua_setmetatable(lua.raw(), -2);
@@ -167,10 +188,42 @@ pub(crate) fn open(lua: Lua) {
     }
 }
 
+/// Gives strings a metatable of the process's own when they have the shared one: a
+/// copy (`__index`, the arithmetic metamethods), for a script about to get it from
+/// `getmetatable`.
+///
+/// # Safety
+///
+/// `l` is the live thread of a running Lua call with a string at `idx` and room for
+/// four values.
+unsafe fn own_strings_metatable(l: *mut ffi::lua_State, idx: c_int) {
+    // SAFETY: guaranteed by the caller; raw reads and writes of tables made here or of
+    // ours, and setting the metatable of strings, run no Lua code.
+    unsafe {
+        let idx = ffi::lua_absindex(l, idx);
+        if ffi::lua_getmetatable(l, idx) == 0 {
+            return;
+        }
+        if !marked(l, -1, shared_key()) {
+            ffi::lua_settop(l, -2);
+            return;
+        }
+        // SAFETY: the running thread.
+        let lua = Lua::from_raw(l);
+        lua.new_table(0, 1 + super::string_arith::FIELDS);
+        ffi::lua_pushstring(l, c"__index".as_ptr());
+        ffi::lua_rawget(l, -3);
+        lua.set_field(-2, c"__index");
+        super::string_arith::install(lua, -1);
+        ffi::lua_setmetatable(l, idx);
+        ffi::lua_settop(l, -2);
+    }
+}
+
 /// Drops the pristine library and the metatables the VM keeps (the views of live
 /// processes keep them alive until those end).
 pub(crate) fn forget(lua: Lua) {
-    for key in [meta_key(), lazy_key()] {
+    for key in [meta_key(), lazy_key(), shared_key()] {
         lua.push_nil();
         // SAFETY: live state, not running; assigning nil to a registry key allocates
         // nothing and runs no Lua code.
@@ -291,6 +344,7 @@ unsafe extern "C-unwind" fn guarded(l: *mut ffi::lua_State) -> c_int {
                 ffi::lua_getfield(l, 1, c"len".as_ptr());
                 ffi::lua_settop(l, -2);
             }
+            own_strings_metatable(l, 1);
         }
         materialize_raw(l, 1);
         match ffi::lua_tocfunction(l, ffi::lua_upvalueindex(1)) {

@@ -20,6 +20,7 @@ local function violations()
   check(string.upper("a") == "A", "string.upper replaced")
   check(("x"):upper() == "X", "strings' metatable")
   check(("x").leaked == nil, "strings' __index")
+  check("1" + "1" == 2 and -"2" == -2, "strings' arithmetic")
   check(table.leaked == nil and math.leaked == nil and os.leaked == nil, "library field")
   check(coroutine.leaked == nil, "coroutine field")
   check(json.leaked == nil, "require cache")
@@ -59,6 +60,8 @@ local function main(parent, round)
   string.leaked = "old"
   string.upper = function() return "old" end
   getmetatable("").__index = function() return "old" end
+  getmetatable("").__add = function() return "old" end
+  getmetatable("").__unm = nil
   table.leaked, math.leaked, os.leaked, coroutine.leaked = 1, 1, 1, 1
   json.leaked = "old"
   process.leaked, channel.leaked = 1, 1
