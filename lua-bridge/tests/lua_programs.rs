@@ -353,6 +353,7 @@ lua_tests! {
     review_unlink_untrapped_survives: "review/unlink_untrapped_survives",
     review_unmonitor_by_name: "review/unmonitor_by_name",
     sandbox_isolation: "sandbox/isolation",
+    sandbox_listed_modules_are_globals: "sandbox/listed_modules_are_globals",
     sandbox_no_code_loading: "sandbox/no_code_loading",
     sandbox_no_finalizers: "sandbox/no_finalizers",
     sandbox_recycled_vm_is_pristine: "sandbox/recycled_vm_is_pristine",

@@ -300,8 +300,27 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
             return Ok(1);
         }
         _ => {
-            lua.push_nil();
-            return Ok(1);
+            // A module the entry lists in `modules:`, or an `imports:` alias, is also a
+            // global, as in the original (which puts each in `_G`): loaded as `require`
+            // loads it, at the first read.
+            let st = state(lua)?;
+            let compiled = requiring_entry(lua, st);
+            let listed = compiled.modules.iter().any(|m| m.as_bytes() == name)
+                || compiled
+                    .imports
+                    .iter()
+                    .any(|(alias, _)| alias.as_bytes() == name);
+            if !listed {
+                lua.push_nil();
+                return Ok(1);
+            }
+            lua.push_fn(cfn(require));
+            lua.push_value(2);
+            // SAFETY: our `require` and the name on top; a protected call, so its error
+            // comes back here and is raised once our frame owns nothing.
+            if unsafe { ffi::lua_pcallk(lua.raw(), 1, 1, 0, 0, None) } != ffi::LUA_OK {
+                return Err(Raise::Top);
+            }
         }
     }
     // Store it: later reads do not come here.
@@ -502,7 +521,19 @@ fn require(lua: Lua) -> LResult<c_int> {
         .iter()
         .find(|(alias, _)| *alias == name)
         .map(|(_, library)| library.clone());
-    let builtin = matches!(name.as_str(), "channel" | "process" | "payload" | "errors");
+    // The runtime's globals, and Lua's libraries (the original's `require` reads `_G`).
+    let builtin = matches!(
+        name.as_str(),
+        "channel"
+            | "process"
+            | "payload"
+            | "errors"
+            | "string"
+            | "table"
+            | "math"
+            | "os"
+            | "coroutine"
+    );
     if import.is_none() && !builtin && !compiled.modules.contains(&name) {
         return Err(Raise::from(format!(
             "module {name:?} is not allowed: add it to modules: of entry {}",
@@ -552,7 +583,8 @@ fn require(lua: Lua) -> LResult<c_int> {
             "uuid" => modules::uuid::open(lua)?,
             "ctx" => modules::ctx::open(lua)?,
             "security" => modules::security::open(lua)?,
-            "channel" | "process" | "payload" | "errors" => {
+            "channel" | "process" | "payload" | "errors" | "string" | "table" | "math" | "os"
+            | "coroutine" => {
                 push_globals(lua);
                 lua.get_field_str(-1, &name);
                 if lua.is_nil(-1) {
