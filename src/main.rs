@@ -32,11 +32,85 @@ const EXEC_SHUTDOWN_GRACE: Duration = Duration::from_millis(300);
     about = "Runs Wippy applications: Lua processes on the wippy runtime"
 )]
 struct Cli {
-    /// Show logs (info level); twice for debug.
+    /// Show debug logs (the default for `run` is info; with -x, none); twice: trace.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
+    /// Show trace logs (as -vv).
+    #[arg(long, global = true)]
+    very_verbose: bool,
+    /// Show logs, coloured (with -x too).
+    #[arg(short, long, global = true)]
+    console: bool,
+    /// Show no logs at all (over -v and -c).
+    #[arg(short, long, global = true)]
+    silent: bool,
+    /// The original's log streaming to its event bus: not supported here (refused).
+    #[arg(short = 'e', long, global = true, hide = true)]
+    event_streams: bool,
+    /// The original's pprof profiler: not supported here (refused).
+    #[arg(short = 'p', long, global = true, hide = true)]
+    profiler: bool,
+    /// The original's Go heap limit: not supported here (refused; see
+    /// --process-memory-mb).
+    #[arg(short = 'm', long, global = true, hide = true)]
+    memory_limit: Option<String>,
+    /// The original's `.wippy.yaml`: not supported here (refused).
+    #[arg(long, global = true, hide = true)]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Refuses the original's global flags this runtime does not have, naming each, rather
+/// than running without what they ask for.
+fn refuse_unsupported(cli: &Cli) -> Result<(), ExitCode> {
+    let mut refused = Vec::new();
+    if cli.event_streams {
+        refused.push((
+            "-e/--event-streams",
+            "there is no event bus to stream logs to",
+        ));
+    }
+    if cli.profiler {
+        refused.push(("-p/--profiler", "there is no pprof endpoint"));
+    }
+    if cli.memory_limit.is_some() {
+        refused.push((
+            "-m/--memory-limit",
+            "there is no garbage-collected heap to bound; each Lua process has --process-memory-mb",
+        ));
+    }
+    if cli.config.is_some() {
+        refused.push((
+            "--config",
+            ".wippy.yaml is not read; wippy.lock gives the directories",
+        ));
+    }
+    if refused.is_empty() {
+        return Ok(());
+    }
+    for (flag, why) in refused {
+        eprintln!("error: {flag} is not supported by this runtime: {why}");
+    }
+    Err(ExitCode::from(2))
+}
+
+/// The log level the flags ask for: `None` for no logs. `-x` keeps the terminal clean
+/// unless -v, --very-verbose or -c asks for logs; -s silences everything.
+fn log_level(cli: &Cli, exec: bool) -> Option<&'static str> {
+    if cli.silent {
+        return None;
+    }
+    let level = if cli.very_verbose || cli.verbose >= 2 {
+        "trace"
+    } else if cli.verbose == 1 {
+        "debug"
+    } else if exec && !cli.console {
+        return None;
+    } else {
+        "info"
+    };
+    Some(level)
 }
 
 #[derive(Subcommand)]
@@ -79,6 +153,11 @@ static GLOBAL: wippy_lua::rust_alloc::MiMalloc = wippy_lua::rust_alloc::MiMalloc
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(code) = refuse_unsupported(&cli) {
+        return code;
+    }
+    let (exec_logs, run_logs, coloured) =
+        (log_level(&cli, true), log_level(&cli, false), cli.console);
     match cli.command {
         Command::Init {
             src_dir,
@@ -105,18 +184,14 @@ fn main() -> ExitCode {
                 },
                 (exec, _) => (exec, args),
             };
-            let verbose = if exec.is_some() && cli.verbose == 0 {
-                None
-            } else {
-                Some(cli.verbose)
-            };
+            let level = if exec.is_some() { exec_logs } else { run_logs };
             let Some(memory_limit) = process_memory_mb.checked_mul(1 << 20) else {
                 eprintln!(
                     "error: --process-memory-mb {process_memory_mb} is more memory than this machine can address"
                 );
                 return ExitCode::FAILURE;
             };
-            init_logs(verbose);
+            init_logs(level, coloured);
             run(
                 registry,
                 exec.as_deref(),
@@ -146,18 +221,16 @@ fn init(src_dir: &str, modules_dir: &str, lock_file: &Path) -> ExitCode {
     }
 }
 
-fn init_logs(verbose: Option<u8>) {
-    let Some(verbose) = verbose else { return };
-    let level = match verbose {
-        0 | 1 => "info",
-        _ => "debug",
-    };
+/// Logs to stderr at `level` (`WIPPY_LOG`, a tracing filter, overrides it), coloured on
+/// a terminal or when `coloured`; nothing when `level` is `None`.
+fn init_logs(level: Option<&str>, coloured: bool) {
+    let Some(level) = level else { return };
     let filter = tracing_subscriber::EnvFilter::try_from_env("WIPPY_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(coloured || std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }
 

@@ -1,0 +1,110 @@
+//! The original's global log flags: `-v` shows debug logs (also `logger:debug`), `-c`
+//! shows logs with `-x` too, `-s` silences them over `-v`; the flags this runtime does
+//! not have are refused by name instead of being taken for arguments.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn app_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wippy-cli-flags-{}", std::process::id()));
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).expect("app dir");
+    std::fs::write(
+        src.join("_index.yaml"),
+        r#"version: "1.0"
+namespace: app
+entries:
+  - name: terminal
+    kind: terminal.host
+    lifecycle: {auto_start: true}
+  - name: logs
+    kind: process.lua
+    source: "return {main = function() logger:debug('a debug line', {k = 'v'}) logger:info('an info line') return 0 end}"
+    method: main
+    modules: [logger]
+"#,
+    )
+    .expect("registry written");
+    std::fs::write(
+        dir.join("wippy.lock"),
+        "directories:\n  modules: .wippy\n  src: ./src\n",
+    )
+    .expect("lock written");
+    dir
+}
+
+fn wippy(dir: &Path, flags: &[&str]) -> (String, Option<i32>) {
+    let output = Command::new(env!("CARGO_BIN_EXE_wippy"))
+        .args(flags)
+        .current_dir(dir)
+        .output()
+        .expect("wippy runs");
+    (
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code(),
+    )
+}
+
+#[test]
+fn log_flags_choose_what_reaches_stderr() {
+    let dir = app_dir();
+    let run = |flags: &[&str]| {
+        let mut all = vec!["run"];
+        all.extend_from_slice(flags);
+        all.extend_from_slice(&["-x", "app:logs"]);
+        wippy(&dir, &all)
+    };
+    let (quiet, code) = run(&[]);
+    assert_eq!(code, Some(0), "{quiet}");
+    assert!(
+        !quiet.contains("an info line"),
+        "-x alone keeps the terminal clean: {quiet}"
+    );
+
+    let (verbose, _) = run(&["-v"]);
+    assert!(
+        verbose.contains("a debug line") && verbose.contains("an info line"),
+        "-v shows debug logs: {verbose}"
+    );
+    let (console, _) = run(&["-c"]);
+    assert!(
+        console.contains("an info line") && !console.contains("a debug line"),
+        "-c shows info logs with -x: {console}"
+    );
+    assert!(console.contains('\u{1b}'), "-c colours them: {console}");
+    for flags in [&["-s", "-v"][..], &["-c", "-s"][..]] {
+        let (silent, code) = run(flags);
+        assert_eq!(code, Some(0), "{silent}");
+        assert!(
+            !silent.contains(" line"),
+            "{flags:?} silences logs: {silent}"
+        );
+    }
+    let (very, _) = run(&["--very-verbose"]);
+    assert!(
+        very.contains("a debug line") && very.contains("TRACE"),
+        "{very}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn flags_this_runtime_lacks_are_refused_by_name() {
+    let dir = std::env::temp_dir();
+    for (flags, named) in [
+        (
+            &["run", "-m", "1G", "-x", "app:logs"][..],
+            "-m/--memory-limit",
+        ),
+        (&["run", "--config", "x.yaml"][..], "--config"),
+        (&["run", "-e"][..], "-e/--event-streams"),
+        (&["-p", "run"][..], "-p/--profiler"),
+    ] {
+        let (stderr, code) = wippy(&dir, flags);
+        assert_eq!(code, Some(2), "{flags:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("error: {named} is not supported by this runtime")),
+            "{flags:?}: {stderr}"
+        );
+    }
+}
