@@ -203,15 +203,34 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes `lock_file` with these directories; an existing lock file keeps its modules,
+/// replacements and options (as the original's `init`, which rewrites the directories).
 fn init(src_dir: &str, modules_dir: &str, lock_file: &Path) -> ExitCode {
-    if lock_file.exists() {
-        eprintln!("{} already exists; left as it is", lock_file.display());
-        return ExitCode::SUCCESS;
-    }
-    let text = format!("directories:\n  modules: {modules_dir}\n  src: {src_dir}\n");
+    let (mut lock, verb) = if lock_file.exists() {
+        match LockFile::read(lock_file) {
+            Ok(lock) => (lock, "updated"),
+            Err(errors) => {
+                for error in errors.iter() {
+                    eprintln!("error: {error}");
+                }
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        (LockFile::default(), "wrote")
+    };
+    lock.directories.src = PathBuf::from(src_dir);
+    lock.directories.modules = PathBuf::from(modules_dir);
+    let text = match lock.to_yaml() {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {}: {e}", lock_file.display());
+            return ExitCode::FAILURE;
+        }
+    };
     match std::fs::write(lock_file, text) {
         Ok(()) => {
-            eprintln!("wrote {}", lock_file.display());
+            eprintln!("{verb} {}", lock_file.display());
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -254,6 +254,7 @@ lua_tests! {
     dialect_string_arithmetic: "dialect/string_arithmetic",
     entry_main_args: "entry/main_args",
     entry_missing_method: "entry/missing_method",
+    entry_script_returns_function: "entry/script_returns_function",
     entry_raise: "entry/raise",
     entry_raise_error_object: "entry/raise_error_object",
     entry_return_nil_message: "entry/return_nil_message",

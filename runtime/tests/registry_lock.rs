@@ -56,3 +56,25 @@ fn errors() {
     let errors = LockFile::read(Path::new("/nonexistent/wippy.lock")).unwrap_err();
     assert!(matches!(errors.as_slice()[0].kind(), LoadErrorKind::Io(_)));
 }
+
+#[test]
+fn written_lock_files_read_back_the_same() {
+    let text = "directories: {modules: .mods, src: \"./my app\"}\nmodules:\n  - {name: wippy/http, version: v1.2.0, hash: sha256abc, local_hash: def}\n  - {name: \"odd \\\"name\\\"\\\\x\", version: \"v2\\tb\"}\nreplacements:\n  - {from: wippy/http, to: ../http}\noptions: {unpack_modules: true}\n";
+    let lock = LockFile::parse(Path::new("wippy.lock"), text).unwrap();
+    assert_eq!(lock.modules[1].name, "odd \"name\"\\x");
+    let written = lock.to_yaml().unwrap();
+    assert_eq!(
+        LockFile::parse(Path::new("wippy.lock"), &written).unwrap(),
+        lock,
+        "{written}"
+    );
+    let plain = LockFile::default();
+    assert_eq!(
+        plain.to_yaml().unwrap(),
+        "directories:\n  modules: \".wippy\"\n  src: \"./src\"\n"
+    );
+    assert_eq!(
+        LockFile::parse(Path::new("wippy.lock"), &plain.to_yaml().unwrap()).unwrap(),
+        plain
+    );
+}

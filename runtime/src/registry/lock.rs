@@ -211,6 +211,56 @@ impl LockFile {
         LoadErrors::from_vec(errors).map_or(Ok(lock), Err)
     }
 
+    /// The lock file's text: what [`parse`](Self::parse) reads back as `self`. Every
+    /// string is written double-quoted, so any text survives.
+    ///
+    /// # Errors
+    ///
+    /// A directory or replacement path that is not valid UTF-8 (YAML text cannot hold
+    /// it), naming the field.
+    pub fn to_yaml(&self) -> Result<String, String> {
+        let path = |p: &Path, field: &str| {
+            p.to_str()
+                .map(quoted)
+                .ok_or_else(|| format!("{field} is not valid UTF-8: {}", p.display()))
+        };
+        let mut out = format!(
+            "directories:\n  modules: {}\n  src: {}\n",
+            path(&self.directories.modules, "directories.modules")?,
+            path(&self.directories.src, "directories.src")?
+        );
+        if !self.modules.is_empty() {
+            out.push_str("modules:\n");
+            for m in &self.modules {
+                out.push_str(&format!(
+                    "  - name: {}\n    version: {}\n",
+                    quoted(&m.name),
+                    quoted(&m.version)
+                ));
+                if let Some(hash) = &m.hash {
+                    out.push_str(&format!("    hash: {}\n", quoted(hash)));
+                }
+                if let Some(hash) = &m.local_hash {
+                    out.push_str(&format!("    local_hash: {}\n", quoted(hash)));
+                }
+            }
+        }
+        if !self.replacements.is_empty() {
+            out.push_str("replacements:\n");
+            for (i, r) in self.replacements.iter().enumerate() {
+                out.push_str(&format!(
+                    "  - from: {}\n    to: {}\n",
+                    quoted(&r.from),
+                    path(&r.to, &format!("replacements[{i}].to"))?
+                ));
+            }
+        }
+        if self.unpack_modules {
+            out.push_str("options:\n  unpack_modules: true\n");
+        }
+        Ok(out)
+    }
+
     /// `directories.src`, resolved against `base` (the lock file's directory).
     pub fn src_dir(&self, base: &Path) -> PathBuf {
         joined(base, &self.directories.src)
@@ -220,6 +270,24 @@ impl LockFile {
     pub fn modules_dir(&self, base: &Path) -> PathBuf {
         joined(base, &self.directories.modules)
     }
+}
+
+/// `text` as a YAML double-quoted scalar.
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// `base` joined with `path`, without its `.` components (`./src` is written as it is in
