@@ -189,10 +189,13 @@ fn attempt(lua: Lua, st: &mut ProcState, plan: Plan) -> Attempt {
 }
 
 /// Runs a receive, send or select: answers at once if a case is ready (first in order),
-/// else the default, else blocks.
+/// else the default, else blocks. A select's send case on a closed channel is not ready
+/// (as in the original): the default or another case is taken, and only a select that
+/// would wait raises "send on closed channel".
 fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
     lua.ensure_in_call(8)?;
     let st = state(lua)?;
+    let mut send_closed = false;
     for plan in plans {
         let has_feed = !plan.send && feed::has(st, plan.chan);
         if !st.channels.ready(plan.send, plan.chan, has_feed) {
@@ -201,6 +204,10 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
         let completion = match attempt(lua, st, *plan) {
             Attempt::Received(value, ok) => Completion::Received(0, value, ok),
             Attempt::Sent => Completion::Sent(0),
+            Attempt::SendClosed if select => {
+                send_closed = true;
+                continue;
+            }
             Attempt::SendClosed => Completion::SendClosed,
             Attempt::NotReady => continue,
         };
@@ -228,6 +235,9 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
         lua.push_bool(true);
         lua.set_field(-2, c"ok");
         return Ok(Ret::Values(1));
+    }
+    if send_closed {
+        return Err(Raise::from("send on closed channel"));
     }
     let cases: Cases = plans
         .iter()
@@ -296,10 +306,16 @@ fn new(lua: Lua) -> LResult<c_int> {
     let size = if lua.is_nil(1) {
         0
     } else {
-        let n = lua
-            .integral(1)
-            .ok_or_else(|| Raise::from("channel.new: size must be an integer"))?;
-        usize::try_from(n).map_err(|_| Raise::from("channel.new: size must not be negative"))?
+        // As the original: a fractional size is truncated, a negative one is 0.
+        let n = lua.number(1).filter(|n| !n.is_nan()).ok_or_else(|| {
+            Raise::from(format!(
+                "bad argument #1 to 'new' (number expected, got {})",
+                lua.type_name(1)
+            ))
+        })?;
+        // A buffer grows as it fills, so a huge size costs nothing until used (`as`
+        // saturates).
+        if n < 1.0 { 0 } else { n as usize }
     };
     new_channel(lua, state(lua)?, size)?;
     Ok(1)

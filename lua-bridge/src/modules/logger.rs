@@ -43,10 +43,46 @@ fn table_fields(lua: Lua, idx: c_int) -> Option<Map> {
     if lua.kind(idx) != LUA_TTABLE {
         return None;
     }
+    // An error field is logged as its text, as the original does; a list's items under
+    // their positions as text (JSON keys).
+    let field = |v: &Payload| match v {
+        Payload::Error(e) => Payload::from(e.to_string()),
+        other => other.clone(),
+    };
     match to_payload(lua, idx) {
-        Ok(Payload::Map(map)) => Some(std::sync::Arc::unwrap_or_clone(map)),
+        Ok(Payload::Map(map)) => Some(map.iter().map(|(k, v)| (k.clone(), field(v))).collect()),
+        Ok(Payload::Array(items)) => Some(
+            (1_i64..)
+                .zip(items.iter())
+                .map(|(i, v)| (i.to_string(), field(v)))
+                .collect(),
+        ),
         _ => None,
     }
+}
+
+/// Argument 2 as the message: a string, or a number as its text (as Lua's own
+/// `luaL_checkstring`); anything else raises.
+fn message_arg(lua: Lua, method: &str) -> LResult<String> {
+    match lua.bytes(2) {
+        Some(b) => Ok(String::from_utf8_lossy(b).into_owned()),
+        None if lua.kind(2) == crate::vm::lua::LUA_TNUMBER => Ok(lua.display(2)),
+        None => Err(Raise::from(format!(
+            "bad argument #2 to '{method}' (string expected, got {})",
+            lua.type_name(2)
+        ))),
+    }
+}
+
+/// Argument `idx` must be a table when given (the fields).
+fn check_fields(lua: Lua, idx: c_int, method: &str) -> LResult<()> {
+    if lua.top() >= idx && lua.kind(idx) != LUA_TTABLE {
+        return Err(Raise::from(format!(
+            "bad argument #{idx} to '{method}' (table expected, got {})",
+            lua.type_name(idx)
+        )));
+    }
+    Ok(())
 }
 
 fn fields_json(base: &Map, extra: Option<Map>) -> String {
@@ -88,10 +124,14 @@ fn this<'a>(lua: Lua) -> LResult<&'a mut LuaLogger> {
 
 fn log(lua: Lua, level: Level) -> LResult<c_int> {
     let this = this(lua)?;
-    let message = match lua.bytes(2) {
-        Some(b) => String::from_utf8_lossy(b).into_owned(),
-        None => lua.display(2),
+    let method = match level {
+        Level::Debug => "debug",
+        Level::Info => "info",
+        Level::Warn => "warn",
+        Level::Error => "error",
     };
+    let message = message_arg(lua, method)?;
+    check_fields(lua, 3, method)?;
     let fields = fields_json(&this.fields, table_fields(lua, 3));
     let location = location(lua);
     let pid = pid(lua);
@@ -125,6 +165,12 @@ fn error(lua: Lua) -> LResult<c_int> {
 
 fn with(lua: Lua) -> LResult<c_int> {
     let mut next = this(lua)?.clone();
+    if lua.kind(2) != LUA_TTABLE {
+        return Err(Raise::from(format!(
+            "bad argument #2 to 'with' (table expected, got {})",
+            lua.type_name(2)
+        )));
+    }
     if let Some(extra) = table_fields(lua, 2) {
         for (k, v) in extra.iter() {
             next.fields.insert(k.clone(), v.clone());
@@ -137,8 +183,16 @@ fn with(lua: Lua) -> LResult<c_int> {
 fn named(lua: Lua) -> LResult<c_int> {
     let mut next = this(lua)?.clone();
     let Some(name) = lua.string(2) else {
-        return Err(Raise::from("logger:named expects a string"));
+        return Err(Raise::from(format!(
+            "bad argument #2 to 'named' (string expected, got {})",
+            lua.type_name(2)
+        )));
     };
+    if name.is_empty() {
+        return Err(Raise::from(
+            "bad argument #2 to 'named' (name cannot be empty)",
+        ));
+    }
     next.name = Some(match &next.name {
         Some(parent) => format!("{parent}.{name}"),
         None => name,

@@ -44,10 +44,11 @@ fn positive(lua: Lua, what: &str) -> LResult<Result<Duration, c_int>> {
 }
 
 /// `time.sleep(d)`: suspends the coroutine for `d`; a bad duration is `nil, err` (kind
-/// `INVALID`), as the original's `sleepFunc`.
+/// `INVALID`) and a negative one sleeps 0, as the original's `sleepFunc`.
 pub(crate) fn sleep(lua: Lua) -> LResult<Ret> {
-    let d = match duration_arg(lua, 1) {
-        Ok(d) => d,
+    // A negative duration sleeps 0, as the original's (which checks only the form).
+    let d = match super::duration::signed_duration_arg(lua, 1) {
+        Ok(nanos) => Duration::from_nanos(u64::try_from(nanos).unwrap_or(0)),
         Err(e) => {
             return fail(lua, ErrorKind::Invalid, format!("time.sleep: {e}")).map(Ret::Values);
         }

@@ -97,9 +97,19 @@ fn out_of_range(what: &str) -> Raise {
 /// The Time at `idx`; anything else raises a bad-argument error.
 fn time_arg(lua: Lua, idx: c_int) -> LResult<LuaTime> {
     lua.userdata(idx, &TIME).map(|t| t.clone()).ok_or_else(|| {
-        Raise::from(format!(
-            "bad argument #{idx} (time expected, got {}; use t:method())",
+        // The receiver missing suggests a dot call; a later argument is just wrong.
+        let hint = if idx == 1 {
+            "; call it as t:method()"
+        } else {
+            ""
+        };
+        let got = if crate::modules::time::duration::duration_value(lua, idx).is_some() {
+            "a duration"
+        } else {
             lua.type_name(idx)
+        };
+        Raise::from(format!(
+            "bad argument #{idx} (time expected, got {got}{hint})"
         ))
     })
 }

@@ -1,8 +1,22 @@
--- Misuse of the channel API raises clear errors.
+-- Misuse of the channel API: channel.new takes sizes as the original does (a negative
+-- size is 0, a fraction is truncated) and refuses what is no number; select raises
+-- clear errors for a value that is no case and for no cases without a default (where
+-- the original would wait for ever).
 local function main()
-  local ok, err = pcall(channel.new, -1)
-  if ok then
-    return false, "channel.new(-1) did not raise"
+  local unbuffered = channel.new(-1)
+  local r = channel.select { unbuffered:case_send(1), default = true }
+  if not r.default then
+    return false, "channel.new(-1) made a buffered channel"
+  end
+  local one = channel.new(1.5)
+  one:send("a")
+  r = channel.select { one:case_send("b"), default = true }
+  if not r.default then
+    return false, "channel.new(1.5) holds more than 1"
+  end
+  local ok, err = pcall(channel.new, "big")
+  if ok or not tostring(err):find("number expected", 1, true) then
+    return false, "channel.new('big'): " .. tostring(err)
   end
   ok, err = pcall(channel.select, { "not a case" })
   if ok then
