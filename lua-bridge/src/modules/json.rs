@@ -2,22 +2,26 @@
 //! and `json.decode(s) -> v, err` (and JSON Schema validation, `json_schema.rs`).
 //!
 //! Both go through a [`Payload`], so JSON and message copies agree on what a table is
-//! ([`crate::value`]): `encode` copies the value with `to_payload_strict` and writes the
+//! ([`crate::value`]): `encode` copies the value with `to_payload` and writes the
 //! payload, `decode` parses into a payload and builds it with `push_payload`. The Rust side
 //! ([`encode`], [`decode`]) is public for other modules (HTTP bodies, payload transcoding).
 //!
-//! Encoding:
-//! - `nil` is `null`; an empty table is `[]`; a sequence is an array; a table whose keys are
-//!   all strings is an object, its keys sorted bytewise so the output is deterministic.
-//! - Sparse arrays, tables mixing integer and string keys, and boolean or float keys are
-//!   errors, as are NaN and infinities, functions, threads and userdata other than errors and
-//!   payloads. Nesting is limited to [`MAX_DEPTH`] tables.
+//! Encoding (as the original's encoder, R `modules/json/json.go`):
+//! - `nil` is `null`; an empty table is `[]`; a sequence is an array; any other table is
+//!   an object, its keys sorted bytewise so the output is deterministic. A key that is not
+//!   a string is written as its text (`true`, `1.5`, `0`), except the positive integers
+//!   that make an array.
+//! - Sparse arrays, tables mixing positive integer keys with others, tables that contain
+//!   themselves, and nesting past [`MAX_DEPTH`] tables are errors.
+//! - NaN, infinities, functions, threads and userdata other than errors and payloads are
+//!   `null`; an error value is its text (`tostring(err)`), where the Rust side's
+//!   [`encode`] (payload transcoding) writes the object below.
 //! - Integers are written as integers, floats in their shortest round-trip form, which keeps a
 //!   fraction or an exponent (`2.0`, `1e100`), so a float decodes back as a float.
 //! - Strings are written as UTF-8 with `"`, `\` and control characters escaped; bytes that are
 //!   not UTF-8 become U+FFFD (as Go's encoder does). `<`, `>` and `&` are not escaped.
-//! - An error value is an object with its `kind`, `message`, and `retryable` and `details`
-//!   when they are set.
+//! - For [`encode`], an error value is an object with its `kind`, `message`, and
+//!   `retryable` and `details` when they are set.
 //!
 //! Decoding:
 //! - `null` is `nil`, arrays are sequences, objects are tables with string keys (a repeated
@@ -38,7 +42,7 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload, Text};
 
 use crate::modules::errors::fail;
-use crate::value::{MAX_DEPTH, push_payload, to_payload_strict};
+use crate::value::{MAX_DEPTH, push_payload, to_payload};
 use crate::vm::lua::{LResult, Lua, cfn};
 
 /// Pushes the `json` table (`encode`, `decode`, and `validate`, `validate_string` from
@@ -63,9 +67,13 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
 
 /// `json.encode(v)`: `text, nil` or `nil, err`.
 fn lua_encode(lua: Lua) -> LResult<c_int> {
-    let text = to_payload_strict(lua, 1)
+    let text = to_payload(lua, 1)
         .map_err(|e| e.to_error_value())
-        .and_then(|p| encode(&p));
+        .and_then(|p| {
+            let mut out = Vec::with_capacity(64);
+            write_value(&mut out, &p, 0, Errors::AsText)?;
+            Ok(out)
+        });
     match text {
         Ok(text) => {
             lua.push_bytes(&text);
@@ -114,12 +122,19 @@ fn lua_decode(lua: Lua) -> LResult<c_int> {
 
 /// Writes a payload as JSON text (see the [module docs](self) for the rules).
 ///
-/// Errors (kind `INVALID`): sparse or mixed tables, non-string keys, NaN or infinite floats,
-/// nesting deeper than [`MAX_DEPTH`].
+/// Errors (kind `INVALID`): sparse or mixed tables, nesting deeper than [`MAX_DEPTH`].
 pub fn encode(p: &Payload) -> Result<Vec<u8>, ErrorValue> {
     let mut out = Vec::with_capacity(64);
-    write_value(&mut out, p, 0)?;
+    write_value(&mut out, p, 0, Errors::AsObject)?;
     Ok(out)
+}
+
+/// How an error value is written: `json.encode` writes its text (as the original's
+/// encoder, `err.Error()`); the Rust side ([`encode`]: payload transcoding) an object.
+#[derive(Clone, Copy)]
+enum Errors {
+    AsText,
+    AsObject,
 }
 
 /// Parses JSON text into a payload (see the [module docs](self) for the rules).
@@ -139,13 +154,18 @@ fn invalid(message: impl Into<String>) -> ErrorValue {
 }
 
 /// `depth` is the number of containers enclosing `p`.
-fn write_value(out: &mut Vec<u8>, p: &Payload, depth: usize) -> Result<(), ErrorValue> {
+fn write_value(
+    out: &mut Vec<u8>,
+    p: &Payload,
+    depth: usize,
+    errors: Errors,
+) -> Result<(), ErrorValue> {
     match p {
         Payload::Nil => out.extend_from_slice(b"null"),
         Payload::Bool(true) => out.extend_from_slice(b"true"),
         Payload::Bool(false) => out.extend_from_slice(b"false"),
         Payload::Int(i) => write_display(out, i),
-        Payload::Float(f) => write_float(out, *f)?,
+        Payload::Float(f) => write_float(out, *f),
         Payload::Str(s) => write_string(out, s),
         Payload::Array(items) => {
             check_depth(depth)?;
@@ -154,20 +174,23 @@ fn write_value(out: &mut Vec<u8>, p: &Payload, depth: usize) -> Result<(), Error
                 if i > 0 {
                     out.push(b',');
                 }
-                write_value(out, item, depth + 1)?;
+                write_value(out, item, depth + 1, errors)?;
             }
             out.push(b']');
         }
         Payload::Map(map) => {
             check_depth(depth)?;
-            write_object(out, map, depth)?;
+            write_object(out, map, depth, errors)?;
+        }
+        Payload::Error(e) if matches!(errors, Errors::AsText) => {
+            write_string(out, e.text().as_bytes());
         }
         Payload::Error(e) => {
             check_depth(depth)?;
             out.extend_from_slice(b"{");
             if let Some(d) = e.details() {
                 out.extend_from_slice(b"\"details\":");
-                write_value(out, d, depth + 1)?;
+                write_value(out, d, depth + 1, errors)?;
                 out.push(b',');
             }
             out.extend_from_slice(b"\"kind\":");
@@ -194,46 +217,60 @@ fn check_depth(depth: usize) -> Result<(), ErrorValue> {
     Ok(())
 }
 
-fn write_object(out: &mut Vec<u8>, map: &Map, depth: usize) -> Result<(), ErrorValue> {
-    let mut entries = Vec::with_capacity(map.len());
-    for (k, v) in map.iter() {
-        match k {
-            MapKey::Str(s) => entries.push((&s[..], v)),
-            _ => return Err(key_error(map)),
-        }
+/// Writes a map as an object. As the original's encoder, a positive integer key makes a
+/// table an array, so a map with one is sparse (only such keys) or mixed (also others);
+/// any other key is written as its text (`true`, `1.5`, `0`, `-1`).
+fn write_object(
+    out: &mut Vec<u8>,
+    map: &Map,
+    depth: usize,
+    errors: Errors,
+) -> Result<(), ErrorValue> {
+    let positive = map
+        .keys()
+        .filter(|k| matches!(k, MapKey::Int(i) if *i > 0))
+        .count();
+    if positive > 0 {
+        return Err(invalid(if positive == map.len() {
+            "cannot encode sparse array"
+        } else {
+            "cannot encode table with mixed integer and string keys"
+        }));
     }
-    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut entries: Vec<(std::borrow::Cow<'_, [u8]>, &Payload)> = Vec::with_capacity(map.len());
+    for (k, v) in map.iter() {
+        let key = match k {
+            MapKey::Str(s) => std::borrow::Cow::Borrowed(&s[..]),
+            other => std::borrow::Cow::Owned(key_text(other).into_bytes()),
+        };
+        entries.push((key, v));
+    }
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     out.push(b'{');
     for (i, (k, v)) in entries.into_iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        write_string(out, k);
+        write_string(out, &k);
         out.push(b':');
-        write_value(out, v, depth + 1)?;
+        write_value(out, v, depth + 1, errors)?;
     }
     out.push(b'}');
     Ok(())
 }
 
-/// Says why a map cannot be an object.
-fn key_error(map: &Map) -> ErrorValue {
-    let ints = map.keys().filter(|k| matches!(k, MapKey::Int(_))).count();
-    let strs = map.keys().filter(|k| matches!(k, MapKey::Str(_))).count();
-    invalid(if ints == map.len() {
-        "cannot encode sparse array".to_owned()
-    } else if ints + strs == map.len() {
-        "cannot encode table with mixed integer and string keys".to_owned()
-    } else {
-        let odd = map
-            .keys()
-            .find(|k| !matches!(k, MapKey::Int(_) | MapKey::Str(_)));
-        let ty = match odd {
-            Some(MapKey::Bool(_)) => "boolean",
-            _ => "float",
-        };
-        format!("cannot encode table with a {ty} key")
-    })
+/// The text of a key that is not a string, as Lua's `tostring` gives it.
+fn key_text(key: &MapKey) -> String {
+    match key {
+        MapKey::Bool(b) => b.to_string(),
+        MapKey::Int(i) => i.to_string(),
+        MapKey::Float(f) => {
+            let mut out = Vec::new();
+            write_float(&mut out, f.get());
+            String::from_utf8_lossy(&out).into_owned()
+        }
+        MapKey::Str(s) => String::from_utf8_lossy(s).into_owned(),
+    }
 }
 
 fn write_display(out: &mut Vec<u8>, v: impl fmt::Display) {
@@ -241,9 +278,11 @@ fn write_display(out: &mut Vec<u8>, v: impl fmt::Display) {
     let _ = write!(out, "{v}");
 }
 
-fn write_float(out: &mut Vec<u8>, f: f64) -> Result<(), ErrorValue> {
+fn write_float(out: &mut Vec<u8>, f: f64) {
+    // NaN and the infinities have no JSON form: `null`, as the original writes them.
     if !f.is_finite() {
-        return Err(invalid(format!("cannot encode {f} (not a finite number)")));
+        out.extend_from_slice(b"null");
+        return;
     }
     // As the original's encoder (Go's `encoding/json`) writes a float64: the shortest
     // form that reads back the same, without an exponent from 1e-6 up to 1e21 (so `2.0`
@@ -260,7 +299,6 @@ fn write_float(out: &mut Vec<u8>, f: f64) -> Result<(), ErrorValue> {
             _ => out.extend_from_slice(text.as_bytes()),
         }
     }
-    Ok(())
 }
 
 /// Writes a JSON string; bytes that are not UTF-8 become U+FFFD.

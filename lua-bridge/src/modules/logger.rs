@@ -46,7 +46,7 @@ fn table_fields(lua: Lua, idx: c_int) -> Option<Map> {
     // An error field is logged as its text, as the original does; a list's items under
     // their positions as text (JSON keys).
     let field = |v: &Payload| match v {
-        Payload::Error(e) => Payload::from(e.to_string()),
+        Payload::Error(e) => Payload::from(e.text().into_owned()),
         other => other.clone(),
     };
     match to_payload(lua, idx) {
