@@ -25,13 +25,12 @@
 //! `__index` opens the view on the first method call. Once it is open, strings have the
 //! VM's *shared* metatable, whose `__index` [`open`] points at the process's view (one
 //! store, no table made per process). Both carry the arithmetic metamethods of numeric
-//! strings (`string_arith.rs`). Neither is ever handed to a script: `getmetatable` given
-//! a string first gives strings a metatable of the process's own, a copy
-//! ([`own_strings_metatable`]), so what a script does to it dies with the process. The
-//! shared one keeps the last view it pointed at until the next `open` (unreachable from
-//! scripts; an empty table). `getmetatable` given a string
-//! opens it first too, so a script sees `getmetatable("").__index == string`. Like the
-//! views' metatable, the lazy one is the VM's, never handed to a script.
+//! strings (`string_arith.rs`), and, like the views' metatable, both are the VM's and
+//! never handed to a script: `getmetatable` given a string opens the view first, then
+//! gives strings a metatable of the process's own, a copy ([`own_strings_metatable`]),
+//! so a script sees `getmetatable("").__index == string` and what it does to that table
+//! dies with the process. The shared one keeps the last view it pointed at until the
+//! next `open` (an empty table no script can reach).
 //!
 //! Both metatables bear a mark (a field under their light-userdata key), which is how
 //! the guards know them, also after [`forget`] dropped the registry's copies.
