@@ -29,6 +29,7 @@ pub(crate) struct ReadSlot {
     state: Mutex<SlotState>,
 }
 
+/// Where a read stands; moves only from `Waiting`, to `Done` or to `Abandoned`.
 #[derive(Debug, Default)]
 enum SlotState {
     /// The stdin thread has not answered yet.
@@ -36,8 +37,8 @@ enum SlotState {
     Waiting,
     /// The answer, until the process takes it.
     Done(ReadResult),
-    /// The process gave up (it was cancelled): what the stdin thread reads for this
-    /// request is kept for the next read instead.
+    /// The process gave up (it was cancelled, or it ended): what the stdin thread reads
+    /// for this request is kept for the next read instead.
     Abandoned,
 }
 
