@@ -29,7 +29,8 @@ pub(crate) struct ReadSlot {
     state: Mutex<SlotState>,
 }
 
-/// Where a read stands; moves only from `Waiting`, to `Done` or to `Abandoned`.
+/// Where a read stands: `Waiting`, then `Done` (back to `Waiting` once taken; a slot
+/// serves one read) or `Abandoned` for good.
 #[derive(Debug, Default)]
 enum SlotState {
     /// The stdin thread has not answered yet.
