@@ -29,8 +29,8 @@ pub(crate) struct ReadSlot {
     state: Mutex<SlotState>,
 }
 
-/// Where a read stands: `Waiting`, then `Done` (back to `Waiting` once taken; a slot
-/// serves one read) or `Abandoned` for good.
+/// Where a read stands: `Waiting`, then `Done` and `Taken`, or `Abandoned`. A slot
+/// serves one read.
 #[derive(Debug, Default)]
 enum SlotState {
     /// The stdin thread has not answered yet.
@@ -38,6 +38,8 @@ enum SlotState {
     Waiting,
     /// The answer, until the process takes it.
     Done(ReadResult),
+    /// The process took the answer.
+    Taken,
     /// The process gave up (it was cancelled, or it ended): what the stdin thread reads
     /// for this request is kept for the next read instead.
     Abandoned,
@@ -47,12 +49,12 @@ impl ReadSlot {
     /// The result, once the stdin thread has put it here.
     pub(crate) fn take(&self) -> Option<ReadResult> {
         let mut state = self.state.lock();
-        match std::mem::take(&mut *state) {
+        if !matches!(*state, SlotState::Done(_)) {
+            return None;
+        }
+        match std::mem::replace(&mut *state, SlotState::Taken) {
             SlotState::Done(result) => Some(result),
-            other => {
-                *state = other;
-                None
-            }
+            _ => None,
         }
     }
 
@@ -65,7 +67,7 @@ impl ReadSlot {
                 *state = SlotState::Abandoned;
                 true
             }
-            SlotState::Done(_) | SlotState::Abandoned => false,
+            SlotState::Done(_) | SlotState::Taken | SlotState::Abandoned => false,
         }
     }
 
@@ -77,6 +79,7 @@ impl ReadSlot {
         if matches!(*state, SlotState::Abandoned) {
             return raw.ok().filter(|bytes| !bytes.is_empty());
         }
+        // `Taken` cannot be: the stdin thread answers each request once.
         *state = SlotState::Done(match raw {
             Ok(bytes) if bytes.is_empty() => Ok(None),
             Ok(mut bytes) => {
