@@ -1,18 +1,22 @@
 //! `wippy run <command> [args]` runs the process entry whose `meta.command.name` is the
 //! command; `wippy run list` lists the commands; an unknown command fails clearly.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
+
+mod common;
 
 /// An application with a terminal host, one command (`greet`, which prints its
 /// arguments and returns the count), and one process entry without a command.
 fn app_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wippy-cli-{}-{name}", std::process::id()));
-    let src = dir.join("src");
-    std::fs::create_dir_all(&src).expect("app dir");
-    std::fs::write(
-        src.join("_index.yaml"),
-        r#"version: "1.0"
+    common::app(
+        &format!("cli-{name}"),
+        REGISTRY,
+        &[("greet.lua", GREET)],
+        Some(common::LOCK),
+    )
+}
+
+const REGISTRY: &str = r#"version: "1.0"
 namespace: app
 entries:
   - name: terminal
@@ -33,39 +37,14 @@ entries:
     source: file://greet.lua
     method: main
     modules: [io]
-"#,
-    )
-    .expect("registry written");
-    std::fs::write(
-        src.join("greet.lua"),
-        "local io = require(\"io\")\nlocal function main(...)\n  local n = select(\"#\", ...)\n  io.print(\"hello \" .. table.concat({...}, \" \"))\n  return n\nend\nreturn { main = main }\n",
-    )
-    .expect("script written");
-    std::fs::write(
-        dir.join("wippy.lock"),
-        "directories:\n  modules: .wippy\n  src: ./src\n",
-    )
-    .expect("lock written");
-    dir
-}
+"#;
 
-fn wippy(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
-    let output = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("wippy runs");
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output.status.code(),
-    )
-}
+const GREET: &str = "local io = require(\"io\")\nlocal function main(...)\n  local n = select(\"#\", ...)\n  io.print(\"hello \" .. table.concat({...}, \" \"))\n  return n\nend\nreturn { main = main }\n";
 
 #[test]
 fn a_command_runs_its_entry_with_the_arguments() {
     let dir = app_dir("run");
-    let (stdout, stderr, code) = wippy(&dir, &["run", "greet", "big", "world"]);
+    let (stdout, stderr, code) = common::wippy(&dir, &["run", "greet", "big", "world"]);
     assert!(stdout.contains("hello big world"), "{stdout}\n{stderr}");
     assert_eq!(
         code,
@@ -78,7 +57,7 @@ fn a_command_runs_its_entry_with_the_arguments() {
 #[test]
 fn list_shows_the_commands_only() {
     let dir = app_dir("list");
-    let (stdout, stderr, code) = wippy(&dir, &["run", "list"]);
+    let (stdout, stderr, code) = common::wippy(&dir, &["run", "list"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
         stdout.contains("greet") && stdout.contains("Greets its arguments"),
@@ -92,7 +71,7 @@ fn list_shows_the_commands_only() {
 #[test]
 fn an_unknown_command_fails_naming_it() {
     let dir = app_dir("unknown");
-    let (_, stderr, code) = wippy(&dir, &["run", "nope"]);
+    let (_, stderr, code) = common::wippy(&dir, &["run", "nope"]);
     assert_eq!(code, Some(1));
     assert!(
         stderr.contains("\"nope\" not found") && stderr.contains("wippy run list"),
@@ -113,7 +92,7 @@ fn a_command_declared_twice_fails_naming_both_entries() {
         1,
     );
     std::fs::write(&registry, text).expect("registry written");
-    let (_, stderr, code) = wippy(&dir, &["run", "greet"]);
+    let (_, stderr, code) = common::wippy(&dir, &["run", "greet"]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
         stderr.contains("\"greet\" is declared by several entries (app:greeter, app:plain)"),

@@ -3,8 +3,11 @@
 //! address, a worker count past the scheduler's limit, modules in `wippy.lock`, and a
 //! misspelt entry kind.
 
+use common::LOCK;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod common;
 
 const REGISTRY: &str = r#"version: "1.0"
 namespace: app
@@ -46,30 +49,19 @@ return { main = main }
 "#;
 
 fn app_dir(name: &str, registry: &str, lock: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wippy-cli-errors-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let src = dir.join("src");
-    std::fs::create_dir_all(&src).expect("app dir");
-    std::fs::write(src.join("_index.yaml"), registry).expect("registry written");
-    std::fs::write(src.join("second.lua"), SECOND).expect("script written");
-    std::fs::write(dir.join("wippy.lock"), lock).expect("lock written");
-    dir
+    common::app(
+        &format!("cli-errors-{name}"),
+        registry,
+        &[("second.lua", SECOND)],
+        Some(lock),
+    )
 }
 
-const LOCK: &str = "directories:\n  modules: .wippy\n  src: ./src\n";
-
+/// Runs wippy in `dir`, then removes `dir`.
 fn wippy(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
-    let output = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("wippy runs");
+    let output = common::wippy(dir, args);
     let _ = std::fs::remove_dir_all(dir);
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output.status.code(),
-    )
+    output
 }
 
 #[test]

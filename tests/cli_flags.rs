@@ -2,16 +2,9 @@
 //! shows logs with `-x` too, `-s` silences them over `-v`; the flags this runtime does
 //! not have are refused by name instead of being taken for arguments.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn app_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wippy-cli-flags-{}", std::process::id()));
-    let src = dir.join("src");
-    std::fs::create_dir_all(&src).expect("app dir");
-    std::fs::write(
-        src.join("_index.yaml"),
-        r#"version: "1.0"
+const REGISTRY: &str = r#"version: "1.0"
 namespace: app
 entries:
   - name: terminal
@@ -22,37 +15,17 @@ entries:
     source: "return {main = function() logger:debug('a debug line', {k = 'v'}) logger:info('an info line') return 0 end}"
     method: main
     modules: [logger]
-"#,
-    )
-    .expect("registry written");
-    std::fs::write(
-        dir.join("wippy.lock"),
-        "directories:\n  modules: .wippy\n  src: ./src\n",
-    )
-    .expect("lock written");
-    dir
-}
-
-fn wippy(dir: &Path, flags: &[&str]) -> (String, Option<i32>) {
-    let output = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args(flags)
-        .current_dir(dir)
-        .output()
-        .expect("wippy runs");
-    (
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output.status.code(),
-    )
-}
+"#;
 
 #[test]
 fn log_flags_choose_what_reaches_stderr() {
-    let dir = app_dir();
+    let dir = common::app("cli-flags", REGISTRY, &[], Some(common::LOCK));
     let run = |flags: &[&str]| {
         let mut all = vec!["run"];
         all.extend_from_slice(flags);
         all.extend_from_slice(&["-x", "app:logs"]);
-        wippy(&dir, &all)
+        let (_, stderr, code) = common::wippy(&dir, &all);
+        (stderr, code)
     };
     let (quiet, code) = run(&[]);
     assert_eq!(code, Some(0), "{quiet}");
@@ -100,7 +73,7 @@ fn flags_this_runtime_lacks_are_refused_by_name() {
         (&["run", "-e"][..], "-e/--event-streams"),
         (&["-p", "run"][..], "-p/--profiler"),
     ] {
-        let (stderr, code) = wippy(&dir, flags);
+        let (_, stderr, code) = common::wippy(&dir, flags);
         assert_eq!(code, Some(2), "{flags:?}: {stderr}");
         assert!(
             stderr.contains(&format!("error: {named} is not supported by this runtime")),

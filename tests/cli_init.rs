@@ -2,27 +2,14 @@
 //! directories from its flags and keeps the modules, replacements and options the lock
 //! file already lists, as the original's `init` does.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use wippy_runtime::registry::LockFile;
 
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wippy-init-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    dir
-}
+mod common;
 
 fn wippy(dir: &Path, args: &[&str]) -> (String, Option<i32>) {
-    let output = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("wippy runs");
-    (
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output.status.code(),
-    )
+    let (_, stderr, code) = common::wippy(dir, args);
+    (stderr, code)
 }
 
 fn read_lock(dir: &Path) -> LockFile {
@@ -31,7 +18,7 @@ fn read_lock(dir: &Path) -> LockFile {
 
 #[test]
 fn init_writes_the_default_lock_file() {
-    let dir = fresh_dir("default");
+    let dir = common::scratch_dir("init-default");
     let (err, code) = wippy(&dir, &["init"]);
     assert_eq!(code, Some(0), "{err}");
     assert!(err.contains("wrote wippy.lock"), "{err}");
@@ -41,7 +28,7 @@ fn init_writes_the_default_lock_file() {
 
 #[test]
 fn init_again_rewrites_the_directories_and_keeps_the_modules() {
-    let dir = fresh_dir("again");
+    let dir = common::scratch_dir("init-again");
     std::fs::write(
         dir.join("wippy.lock"),
         "directories: {modules: .wippy, src: ./src}\nmodules:\n  - {name: org/mod, version: v1.0.0, hash: abc}\nreplacements:\n  - {from: org/mod, to: ../mod}\n",
@@ -62,7 +49,7 @@ fn init_again_rewrites_the_directories_and_keeps_the_modules() {
 
 #[test]
 fn init_over_a_broken_lock_file_names_it_and_leaves_it() {
-    let dir = fresh_dir("broken");
+    let dir = common::scratch_dir("init-broken");
     std::fs::write(dir.join("wippy.lock"), "directories: [oops\n").expect("lock written");
     let (err, code) = wippy(&dir, &["init"]);
     assert_eq!(code, Some(1), "{err}");

@@ -4,7 +4,9 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdout, Command};
+
+mod common;
 
 /// Kills `pid` if it still runs after a minute, so that a regression (a read that a
 /// cancel no longer ends) fails the test instead of hanging it. Not a timing check:
@@ -49,14 +51,7 @@ fn finish(child: Child, mut stdout: ChildStdout, seen: String) -> (String, Strin
 #[test]
 fn ctrl_c_at_the_tutorial_prompt_ends_the_client_through_its_goodbye() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/echo-service");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args(["run", "-x", "app:terminal/app:cli"])
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("wippy starts");
+    let mut child = common::spawn_wippy(&dir, &["run", "-x", "app:terminal/app:cli"]);
     watchdog(child.id());
     let mut stdout = child.stdout.take().expect("stdout");
     let mut stdin = child.stdin.take().expect("stdin");
@@ -83,12 +78,15 @@ fn ctrl_c_at_the_tutorial_prompt_ends_the_client_through_its_goodbye() {
 /// An application whose `cli` entry has a helper process cancel it while it waits in a
 /// read, and reads again.
 fn cancel_app() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wippy-interrupt-{}", std::process::id()));
-    let src = dir.join("src");
-    std::fs::create_dir_all(&src).expect("app dir");
-    std::fs::write(
-        src.join("_index.yaml"),
-        r#"version: "1.0"
+    common::app(
+        "interrupt",
+        REGISTRY,
+        &[("cli.lua", CLI), ("canceller.lua", CANCELLER)],
+        None,
+    )
+}
+
+const REGISTRY: &str = r#"version: "1.0"
 namespace: app
 entries:
   - name: terminal
@@ -106,12 +104,9 @@ entries:
     kind: process.lua
     source: file://canceller.lua
     method: main
-"#,
-    )
-    .expect("registry written");
-    std::fs::write(
-        src.join("cli.lua"),
-        r#"local io = require("io")
+"#;
+
+const CLI: &str = r#"local io = require("io")
 local function main()
   local helper = process.spawn("app:canceller", "app:processes")
   -- The cancel comes back while this step still runs: this process sees it at its
@@ -124,34 +119,20 @@ local function main()
   return 0
 end
 return { main = main }
-"#,
-    )
-    .expect("cli written");
-    std::fs::write(
-        src.join("canceller.lua"),
-        r#"local function main()
+"#;
+
+const CANCELLER: &str = r#"local function main()
   local m = process.inbox():receive()
   process.cancel(m:from())
   return 0
 end
 return { main = main }
-"#,
-    )
-    .expect("canceller written");
-    dir
-}
+"#;
 
 #[test]
 fn a_cancel_ends_a_waiting_read_and_the_next_read_gets_what_was_typed() {
     let dir = cancel_app();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args(["run", "-x", "app:cli"])
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("wippy starts");
+    let mut child = common::spawn_wippy(&dir, &["run", "-x", "app:cli"]);
     watchdog(child.id());
     let mut stdout = child.stdout.take().expect("stdout");
     let mut stdin = child.stdin.take().expect("stdin");
