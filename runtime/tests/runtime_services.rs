@@ -240,8 +240,11 @@ fn jitter_zero_means_the_default() {
     assert_eq!(restart.max_attempts, 7);
 }
 
+/// `max_attempts` counts failed runs, as the original's controller does (it retries while
+/// the failure count, incremented first, is below `max_attempts`): three runs, two
+/// restarts.
 #[test]
-fn max_attempts_gives_up_after_that_many_restarts() {
+fn max_attempts_gives_up_after_that_many_failed_runs() {
     let (h, journal) = scripted(&service_yaml(
         r#"["hold fail", fail]"#,
         "[]",
@@ -251,19 +254,40 @@ fn max_attempts_gives_up_after_that_many_restarts() {
     release(&h, &svc);
     let snapshot = wait(&svc, "gave up", |s| s.state.is_final());
     assert_eq!(snapshot.state, ServiceState::Failed);
-    assert_eq!(snapshot.restarts, 3);
-    assert_eq!(snapshot.starts.len(), 4);
-    assert_eq!(snapshot.attempt, 3);
+    assert_eq!(snapshot.restarts, 2);
+    assert_eq!(snapshot.starts.len(), 3);
+    assert_eq!(snapshot.attempt, 2);
     assert!(snapshot.child.is_none());
-    assert_eq!(last_error(&snapshot), "scripted failure #3");
+    assert_eq!(last_error(&snapshot), "scripted failure #2");
     h.wait_dead(&svc.supervisor);
     let starts = journal
         .of(JOB)
         .into_iter()
         .filter(|(_, what)| what == "start")
         .count();
-    assert_eq!(starts, 4);
-    assert_eq!(h.rt.metrics().restarts, 3);
+    assert_eq!(starts, 3);
+    assert_eq!(h.rt.metrics().restarts, 2);
+}
+
+/// `max_attempts: 1`: the first failure is the last run.
+#[test]
+fn max_attempts_one_runs_once() {
+    let (h, journal) = scripted(&service_yaml(
+        r#"["hold fail", fail]"#,
+        "[]",
+        "restart: {initial_delay: 10ms, max_attempts: 1}",
+    ));
+    let svc = service(&h);
+    release(&h, &svc);
+    let snapshot = wait(&svc, "gave up", |s| s.state.is_final());
+    assert_eq!(snapshot.state, ServiceState::Failed);
+    assert_eq!(snapshot.restarts, 0);
+    assert_eq!(snapshot.starts.len(), 1);
+    h.wait_dead(&svc.supervisor);
+    assert_eq!(
+        journal.of(JOB),
+        [(0, "start".to_owned()), (0, "fail".to_owned())]
+    );
 }
 
 /// A run shorter than `stable_threshold` counts as one more consecutive failure; a run
@@ -479,7 +503,7 @@ fn a_restart_that_cannot_spawn_counts_as_a_failure() {
     release(&h, &svc);
     let snapshot = wait(&svc, "gave up", |s| s.state.is_final());
     assert_eq!(snapshot.state, ServiceState::Failed);
-    assert_eq!(snapshot.restarts, 3);
+    assert_eq!(snapshot.restarts, 2);
     assert_eq!(
         snapshot.starts.len(),
         1,

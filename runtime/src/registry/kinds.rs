@@ -213,7 +213,7 @@ pub struct RestartPolicy {
     pub backoff_factor: f64,
     /// Random spread of the delay, as a fraction (0.1 = ±10%).
     pub jitter: f64,
-    /// Restarts before giving up; 0 = no limit.
+    /// Failed runs in a row before giving up (so at most this many runs); 0 = no limit.
     pub max_attempts: u32,
 }
 

@@ -35,7 +35,7 @@ pub enum ServiceState {
     Stopped,
     /// The process ended normally, or with an error that is not retried: no restart.
     Exited,
-    /// Gave up after `max_attempts` restarts.
+    /// Gave up: `max_attempts` runs failed.
     Failed,
 }
 
@@ -210,14 +210,17 @@ impl Supervisor {
         if self.started_at.elapsed() >= self.spec.lifecycle.stable_threshold {
             self.attempt = 0;
         }
-        if policy.max_attempts > 0 && self.attempt >= policy.max_attempts {
-            tracing::error!(service = %self.spec.id, %error, attempts = self.attempt, "service gave up after max_attempts");
+        // This failure's number: as the original's controller, `max_attempts` counts the
+        // runs that failed, so a service with `max_attempts: 3` runs at most three times.
+        let failures = self.attempt + 1;
+        if policy.max_attempts > 0 && failures >= policy.max_attempts {
+            tracing::error!(service = %self.spec.id, %error, attempts = failures, "service gave up after max_attempts");
             self.status.update(|s| s.last_error = Some(error));
             self.finish(ServiceState::Failed);
             return;
         }
         let delay = backoff::delay(policy, self.attempt);
-        self.attempt += 1;
+        self.attempt = failures;
         tracing::warn!(service = %self.spec.id, %error, ?delay, attempt = self.attempt, "service process failed; restarting");
         self.phase = Phase::Backoff;
         self.timer = Some(cx.timer(delay));
