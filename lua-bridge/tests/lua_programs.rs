@@ -247,6 +247,7 @@ lua_tests! {
     data_logger_argument_checks: "data/logger_argument_checks",
     data_os_module: "data/os_module",
     data_payload_module: "data/payload_module",
+    data_payload_new_sent: "data/payload_new_sent",
     data_payload_transcode: "data/payload_transcode",
     data_userdata_in_payload: "data/userdata_in_payload",
     data_uuid_module: "data/uuid_module",

@@ -88,17 +88,31 @@ fn transcode_between_lua_json_and_string() {
     );
 }
 
+/// As the original: every failure to transcode is INTERNAL (its own payload tests assert
+/// it), and a format that is no string raises.
 #[test]
-fn unsupported_formats_are_invalid() {
+fn unsupported_formats_fail_as_internal() {
     run(
         &vm(),
         "local p = payload.new({1}) \
          for _, f in ipairs({payload.format.YAML, payload.format.MSGPACK, payload.format.BYTES, \
                              payload.format.GOLANG, payload.format.ERROR, 'nope'}) do \
            local q, err = p:transcode(f) \
-           assert(q == nil and err:kind() == errors.INVALID, f) \
+           assert(q == nil and err:kind() == errors.INTERNAL, f) \
+           assert(tostring(err):find('transcode failed', 1, true), tostring(err)) \
          end \
-         local q, err = p:transcode(42) assert(q == nil and err:kind() == errors.INVALID)",
+         local ok, err = pcall(p.transcode, p, 42) \
+         assert(not ok and tostring(err):find('string expected', 1, true), tostring(err)) \
+         assert(not pcall(p.transcode, p))",
+    );
+}
+
+#[test]
+fn new_gives_one_value() {
+    run(
+        &vm(),
+        "assert(select('#', payload.new(1)) == 1) \
+         assert(select('#', payload.new(payload.new(1))) == 1)",
     );
 }
 
@@ -174,6 +188,6 @@ fn an_error_value_is_a_golang_error_payload() {
          assert(j:data().message == 'broken') \
          assert(p:transcode(payload.format.LUA):get_format() == payload.format.LUA) \
          local q, qerr = payload.new({1}):transcode(payload.format.ERROR) \
-         assert(q == nil and qerr:kind() == errors.INVALID)",
+         assert(q == nil and qerr:kind() == errors.INTERNAL)",
     );
 }

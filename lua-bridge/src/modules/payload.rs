@@ -291,22 +291,20 @@ fn get_format(lua: Lua) -> LResult<c_int> {
 /// `p:transcode(format)`: `payload, nil` or `nil, err`.
 fn transcode(lua: Lua) -> LResult<c_int> {
     let p = this(lua, "transcode")?;
+    // As the original: a format that is no string raises; every failure to transcode is
+    // `nil, err` of kind INTERNAL.
     let Some(name) = lua.bytes(2) else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            format!(
-                "payload:transcode expects a format string, got {}",
-                lua.type_name(2)
-            ),
-        );
+        return Err(Raise::from(format!(
+            "bad argument #2 to 'transcode' (string expected, got {})",
+            lua.type_name(2)
+        )));
     };
     let Some(to) = Format::from_name(name) else {
         return fail(
             lua,
-            ErrorKind::Invalid,
+            ErrorKind::Internal,
             format!(
-                "payload: transcoding to {} is not supported",
+                "transcode failed: transcoding to {} is not supported",
                 String::from_utf8_lossy(name)
             ),
         );
@@ -318,7 +316,11 @@ fn transcode(lua: Lua) -> LResult<c_int> {
             lua.push_nil();
             Ok(2)
         }
-        Err(e) => fail(lua, e.kind().clone(), e.message()),
+        Err(e) => fail(
+            lua,
+            ErrorKind::Internal,
+            format!("transcode failed: {}", e.message()),
+        ),
     }
 }
 
@@ -334,17 +336,17 @@ fn tostring(lua: Lua) -> LResult<c_int> {
 /// [`crate::value::MAX_DEPTH`]; kind `INVALID`).
 fn new(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
+    // One value, as the original's `newPayload`: a second (nil) one would go along as a
+    // second payload in `process.send(pid, topic, payload.new(v))`.
     if let Some(p) = lua.userdata(1, &PAYLOAD) {
         let copy = p.clone();
         push_lua_payload(lua, copy);
-        lua.push_nil();
-        return Ok(2);
+        return Ok(1);
     }
     match to_payload(lua, 1) {
         Ok(p) => {
             push_payload_userdata(lua, p);
-            lua.push_nil();
-            Ok(2)
+            Ok(1)
         }
         Err(e) => fail(lua, e.kind(), format!("payload.new: {e}")),
     }
