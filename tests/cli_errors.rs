@@ -215,3 +215,21 @@ fn a_misspelt_kind_is_named_at_load() {
     );
     assert_eq!(err.lines().count(), 1, "only the typo: {err}");
 }
+
+/// An entry without `method:` runs its script's `main`, as the original's process
+/// factory does; a script that exports no `main` fails naming it.
+#[test]
+fn an_entry_without_method_runs_main() {
+    let registry = format!(
+        "{REGISTRY}  - name: nomethod\n    kind: process.lua\n    source: \"return {{main = function() return 5 end}}\"\n  - name: nomain\n    kind: process.lua\n    source: \"return {{other = function() return 5 end}}\"\n"
+    );
+    let dir = app_dir("no-method", &registry, LOCK);
+    let (_, err, code) = common::wippy(&dir, &["run", "-x", "app:nomethod"]);
+    assert_eq!(code, Some(5), "{err}");
+    let (_, err, code) = wippy(&dir, &["run", "-x", "app:nomain"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("entry app:nomain") && err.contains("a function \"main\""),
+        "{err}"
+    );
+}

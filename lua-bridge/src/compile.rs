@@ -19,7 +19,8 @@ pub struct CompiledEntry {
     pub chunk_name: String,
     /// Bytecode with debug information.
     pub bytecode: Vec<u8>,
-    /// The exported function to call (`method:`), when the entry has one.
+    /// The exported function to call (`method:`), when the entry names one (a process
+    /// then calls `main`).
     pub method: Option<String>,
     /// `modules:`: what `require` may load.
     pub modules: Vec<String>,

@@ -265,25 +265,25 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
     let compiled = boot.compiled;
     lua.ensure(8)?;
     super::chunks::push_chunk(lua, compiled)?;
-    if let Some(method) = compiled.method.as_deref() {
-        // Run the chunk for its exports (its top level may not block).
-        // SAFETY: the chunk on top; protected call, one result.
-        if unsafe { ffi::lua_pcallk(lua.raw(), 0, 1, 0, 0, None) } != ffi::LUA_OK {
-            return Err(Raise::Top);
+    // Without `method:`, `main`, as the original's process factory.
+    let method = compiled.method.as_deref().unwrap_or("main");
+    // Run the chunk for its exports (its top level may not block).
+    // SAFETY: the chunk on top; protected call, one result.
+    if unsafe { ffi::lua_pcallk(lua.raw(), 0, 1, 0, 0, None) } != ffi::LUA_OK {
+        return Err(Raise::Top);
+    }
+    // A table of exports (its `method` is called), or the function itself (as the
+    // original takes it).
+    if lua.kind(-1) != ffi::LUA_TFUNCTION {
+        let found =
+            lua.kind(-1) == ffi::LUA_TTABLE && lua.get_field_str(-1, method) == ffi::LUA_TFUNCTION;
+        if !found {
+            return Err(Raise::from(format!(
+                "entry {}: the script must return a function, or a table with a function {method:?} (the entry's method)",
+                compiled.id
+            )));
         }
-        // A table of exports (its `method` is called), or the function itself (as the
-        // original takes it).
-        if lua.kind(-1) != ffi::LUA_TFUNCTION {
-            let found = lua.kind(-1) == ffi::LUA_TTABLE
-                && lua.get_field_str(-1, method) == ffi::LUA_TFUNCTION;
-            if !found {
-                return Err(Raise::from(format!(
-                    "entry {}: the script must return a function, or a table with the function {method:?} named by the entry's method:",
-                    compiled.id
-                )));
-            }
-            lua.remove(-2);
-        }
+        lua.remove(-2);
     }
     // The function is on top: move it into a thread with the arguments, the VM's spare
     // (`spare_thread.rs`) or a new one.
