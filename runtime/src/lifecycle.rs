@@ -1,5 +1,6 @@
 //! Starting and stopping the registry's entries: `lifecycle.auto_start`, dependency
-//! order (`requires`/`depends_on` and references), and the reverse order at stop.
+//! order (`requires`/`depends_on` and references), and dependents first at stop, in
+//! waves stopped in parallel.
 //!
 //! Kinds the runtime starts: `process.host`, `terminal.host`, `process.service`. An
 //! entry of any other kind with `auto_start: true` is reported at start as not supported
@@ -75,6 +76,23 @@ fn startable(entry: &Entry) -> bool {
     )
 }
 
+/// What `entry` needs started before it (and stopped after it): its `requires`, and the
+/// entries with a lifecycle it references.
+fn dependencies(registry: &Registry, entry: &Entry) -> Vec<EntryId> {
+    let mut deps: Vec<EntryId> = entry
+        .lifecycle()
+        .map(|l| l.requires.clone())
+        .unwrap_or_default();
+    for reference in entry.references() {
+        let target = reference.target();
+        let has_lifecycle = registry.get(target).and_then(Entry::lifecycle).is_some();
+        if target != entry.id() && has_lifecycle && !deps.contains(target) {
+            deps.push(target.clone());
+        }
+    }
+    deps
+}
+
 /// The entries to start, dependencies first: every `auto_start` entry and what it
 /// requires, ordered so that each comes after its `requires` and the entries with a
 /// lifecycle it references.
@@ -84,20 +102,7 @@ fn startable(entry: &Entry) -> bool {
 /// Missing requirements, unsupported kinds and dependency cycles, all of them.
 pub fn start_order(registry: &Registry) -> Result<Vec<EntryId>, StartError> {
     let mut problems = Vec::new();
-    let has_lifecycle = |id: &EntryId| registry.get(id).and_then(Entry::lifecycle).is_some();
-    let deps_of = |entry: &Entry| -> Vec<EntryId> {
-        let mut deps: Vec<EntryId> = entry
-            .lifecycle()
-            .map(|l| l.requires.clone())
-            .unwrap_or_default();
-        for reference in entry.references() {
-            let target = reference.target();
-            if target != entry.id() && has_lifecycle(target) && !deps.contains(target) {
-                deps.push(target.clone());
-            }
-        }
-        deps
-    };
+    let deps_of = |entry: &Entry| dependencies(registry, entry);
     // Everything reachable from the auto_start entries.
     let mut wanted: Vec<EntryId> = registry
         .iter()
@@ -333,22 +338,60 @@ fn default_lifecycle() -> Lifecycle {
     }
 }
 
-/// Stops the services in reverse start order, each within its `stop_timeout` (plus a
-/// margin for the terminate that follows it), but not past `deadline`.
+/// Stops the services in waves, as the original's sequencer stops them level by level:
+/// each wave is every service no other running service depends on (its `requires`, and
+/// the entries with a lifecycle it references); a wave's services get CANCEL together,
+/// and each gets its own `stop_timeout` (plus a margin for the terminate that follows
+/// it) from the wave's start, but not past `deadline`. So a service that ignores
+/// CANCEL delays only the services it depends on, not the others' graceful stop.
 pub(crate) fn stop_services(runtime: &Runtime, deadline: std::time::Instant) {
-    let services: Vec<ServiceHandle> =
+    let mut left: Vec<ServiceHandle> =
         std::mem::take(&mut *runtime.inner.lifecycle.services.lock());
-    for service in services.iter().rev() {
-        if runtime
-            .cancel(Dest::Pid(&service.supervisor), "runtime shutdown")
-            .is_ok()
-        {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
+    let registry = runtime.registry();
+    let deps: HashMap<EntryId, Vec<EntryId>> = left
+        .iter()
+        .map(|s| {
+            let deps = registry
+                .get(&s.id)
+                .map(|entry| dependencies(registry, entry))
+                .unwrap_or_default();
+            (s.id.clone(), deps)
+        })
+        .collect();
+    while !left.is_empty() {
+        let needed: HashSet<&EntryId> = left
+            .iter()
+            .flat_map(|s| deps.get(&s.id).into_iter().flatten())
+            .collect();
+        // Reverse start order within a wave, as before; a cycle (which start refuses)
+        // cannot block the stop: then everything left is one wave.
+        let (mut wave, rest): (Vec<ServiceHandle>, Vec<ServiceHandle>) =
+            left.into_iter().partition(|s| !needed.contains(&s.id));
+        left = rest;
+        if wave.is_empty() {
+            wave = std::mem::take(&mut left);
+        }
+        wave.reverse();
+        let started = std::time::Instant::now();
+        let cancelled: Vec<&ServiceHandle> = wave
+            .iter()
+            .filter(|s| {
+                runtime
+                    .cancel(Dest::Pid(&s.supervisor), "runtime shutdown")
+                    .is_ok()
+            })
+            .collect();
+        for service in cancelled {
+            let until = (started + service.stop_timeout + Duration::from_secs(1)).min(deadline);
             let (snapshot, stopped) = service.status.wait_for(
-                (service.stop_timeout + Duration::from_secs(1)).min(left),
+                until.saturating_duration_since(std::time::Instant::now()),
                 |s| s.state.is_final(),
             );
-            tracing::info!(service = %service.id, state = ?snapshot.state, stopped, "service stopped");
+            if stopped {
+                tracing::info!(service = %service.id, state = ?snapshot.state, "service stopped");
+            } else {
+                tracing::warn!(service = %service.id, state = ?snapshot.state, "service still stopping at the shutdown deadline");
+            }
         }
     }
 }

@@ -786,8 +786,9 @@ impl Runtime {
     }
 
     /// Stops the whole runtime within `grace` in all (as the original's one shutdown
-    /// timeout): services in reverse start order (each gets CANCEL and its
-    /// `stop_timeout`, at most what is left of `grace`), then every host in reverse
+    /// timeout): services in waves, dependents first (each wave's services get CANCEL
+    /// together and their `stop_timeout`, at most what is left of `grace`), then every
+    /// host in reverse
     /// start order, whose processes get CANCEL and what is left of `grace` before they
     /// are killed. Idempotent.
     pub fn shutdown(&self, grace: Duration) {

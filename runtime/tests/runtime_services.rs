@@ -730,3 +730,49 @@ fn a_service_may_not_run_on_the_control_host() {
     let text = error.to_string();
     assert!(text.contains("node:control"), "{text}");
 }
+
+/// At shutdown, services that do not depend on each other stop together: one that
+/// ignores CANCEL (stopped after it, in reverse start order) does not use up the
+/// shutdown's time before the other even hears CANCEL. The cooperative one ends on its
+/// own, as the original's sequencer stops a level in parallel.
+#[test]
+fn a_stubborn_service_does_not_hold_back_the_others_stop() {
+    let yaml = format!(
+        "{}  - name: job
+    kind: rust.script
+    script: [run]
+  - name: svc
+    kind: process.service
+    process: job
+    host: procs
+    lifecycle: {{auto_start: true, stop_timeout: 5s}}
+  - name: stubborn_svc
+    kind: process.service
+    process: stubborn
+    host: procs
+    lifecycle: {{auto_start: true, stop_timeout: 5s}}
+",
+        common::BASE
+    );
+    let (h, journal) = scripted(&yaml);
+    let svc = service(&h);
+    wait(&svc, "running", |s| s.state == ServiceState::Running);
+    let stubborn = h.rt.service("test:stubborn_svc").expect("started");
+    wait(&stubborn, "running", |s| s.state == ServiceState::Running);
+    h.rt.shutdown(Duration::from_millis(600));
+    let (snapshot, stopped) = svc.status.wait_for(Duration::ZERO, |s| s.state.is_final());
+    assert!(
+        stopped,
+        "the cooperative service was not stopped: {snapshot:?}"
+    );
+    assert_eq!(snapshot.state, ServiceState::Stopped);
+    assert_eq!(
+        journal.of(JOB),
+        [
+            (0, "start".to_owned()),
+            (0, "cancel: service stopping".to_owned()),
+            (0, "exit".to_owned())
+        ],
+        "the cooperative child heard CANCEL and ended on its own"
+    );
+}
