@@ -101,7 +101,8 @@ fn errors_are_collected_across_entries_and_fields() {
         "entry app:h: field \"host.queue_size\": expected a positive integer, found a string",
         "entry app:s: field \"process\": missing",
         "entry app:s: field \"lifecycle.auto_start\": expected a boolean (true or false), found a string",
-        "entry app:s: field \"lifecycle.stop_timeout\": expected a duration",
+        // The value as written, quoted alone; why it is no duration beside what is wanted.
+        "entry app:s: field \"lifecycle.stop_timeout\": expected a duration such as \"5s\", \"100ms\", \"1h30m\" or a number of seconds (unknown unit (expected ns, us, ms, s, m, h)), found \"5 minutes\"",
         "entry app:s: field \"lifecycle.startup\": expected \"required\" or \"optional\", found \"maybe\"",
         "entry app:s: field \"lifecycle.restart.initial_delay\": expected a duration",
         "entry app:s: field \"lifecycle.restart.jitter\": expected a fraction between 0 and 1",

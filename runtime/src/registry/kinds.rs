@@ -685,11 +685,12 @@ fn get_positive(ctx: &mut Ctx<'_>, node: &Node, prefix: &str, key: &str) -> Opti
 fn get_duration(ctx: &mut Ctx<'_>, node: &Node, prefix: &str, key: &str) -> Option<Duration> {
     const EXPECTED: &str = "a duration such as \"5s\", \"100ms\", \"1h30m\" or a number of seconds";
     let n = non_null(node, key)?;
+    // On error: the value as written, and why it is no duration.
     let parsed = match &n.value {
-        Value::Str(s) => parse_duration(s).map_err(|e| format!("{s} ({e})")),
+        Value::Str(s) => parse_duration(s).map_err(|e| (s.clone(), e.to_string())),
         #[allow(clippy::cast_precision_loss)]
-        Value::Int(i) => seconds(*i as f64).map_err(|e| format!("{i} ({e})")),
-        Value::Float(f) => seconds(*f).map_err(|e| format!("{f} ({e})")),
+        Value::Int(i) => seconds(*i as f64).map_err(|e| (i.to_string(), e.to_string())),
+        Value::Float(f) => seconds(*f).map_err(|e| (f.to_string(), e.to_string())),
         _ => {
             ctx.wrong_type(n, &join(prefix, key), EXPECTED);
             return None;
@@ -697,8 +698,13 @@ fn get_duration(ctx: &mut Ctx<'_>, node: &Node, prefix: &str, key: &str) -> Opti
     };
     match parsed {
         Ok(d) => Some(d),
-        Err(found) => {
-            ctx.invalid(n.line, &join(prefix, key), EXPECTED, found);
+        Err((found, why)) => {
+            ctx.invalid(
+                n.line,
+                &join(prefix, key),
+                format!("{EXPECTED} ({why})"),
+                found,
+            );
             None
         }
     }
