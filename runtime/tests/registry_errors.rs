@@ -402,3 +402,26 @@ fn missing_directory() {
     let errors = Registry::load_dir(&dir.0.join("absent")).unwrap_err();
     assert!(matches!(errors.as_slice()[0].kind(), LoadErrorKind::Io(_)));
 }
+
+/// An entry dropped for a broken field is reported once: a reference to it is not also
+/// reported as a reference to an entry no file defines; a reference to an entry that
+/// really is missing still is.
+#[test]
+fn a_reference_to_a_broken_entry_is_not_reported_as_missing() {
+    let dir = TempDir::new();
+    dir.write(
+        "src/_index.yaml",
+        "namespace: app\nentries:\n  - name: processes\n    kind: process.host\n  - name: s1\n    kind: process.service\n    process: job\n    host: processes\n    lifecycle: {depends_on: [s2, s3]}\n  - name: s2\n    kind: process.service\n    process: job\n    host: processes\n    lifecycle: {auto_start: yes}\n  - name: job\n    kind: process.lua\n    source: \"return {main = function() end}\"\n",
+    );
+    let errors = Registry::load_dir(&dir.0.join("src")).expect_err("should fail");
+    let msgs = messages(&errors);
+    assert_eq!(msgs.len(), 2, "{msgs:#?}");
+    assert!(
+        msgs[0].contains("entry app:s2: field \"lifecycle.auto_start\""),
+        "{msgs:#?}"
+    );
+    assert!(
+        msgs[1].contains("refers to app:s3, which no loaded file defines"),
+        "{msgs:#?}"
+    );
+}

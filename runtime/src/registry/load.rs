@@ -132,6 +132,12 @@ impl Registry {
                 Err(e) => errors.extend(e),
             }
         }
+        // An entry with a broken field is reported once: references to it are not also
+        // reported as references to an entry no file defines.
+        let broken: std::collections::HashSet<String> = errors
+            .iter()
+            .filter_map(|e| e.entry().map(str::to_owned))
+            .collect();
         match (
             Registry::from_entries(entries),
             LoadErrors::from_vec(errors),
@@ -140,7 +146,13 @@ impl Registry {
             (Ok(_), Some(errors)) => Err(errors),
             (Err(more), None) => Err(more),
             (Err(more), Some(mut errors)) => {
-                errors.extend(more);
+                let more = more.into_vec().into_iter().filter(|e| {
+                    !matches!(e.kind(), LoadErrorKind::UnknownReference(target)
+                        if broken.contains(&target.to_string()))
+                });
+                if let Some(more) = LoadErrors::from_vec(more.collect()) {
+                    errors.extend(more);
+                }
                 Err(errors)
             }
         }
