@@ -233,13 +233,20 @@ static PAYLOAD: UserType<LuaPayload> = UserType::new(
 )
 .in_slot(MetaSlot::Payload);
 
-/// Pushes a `lua/any` payload userdata holding `p` (what `msg:payload()` gives). The VM's
-/// userdata owns it from then on.
+/// Pushes a `lua/any` payload userdata holding `p` (what `msg:payload()` gives: the
+/// original tags every received payload `lua/any`, an error's too). The VM's userdata
+/// owns it from then on.
 ///
 /// Needs room for 4 values (the metatable is built on first use). A memory error unwinds
 /// to the enclosing protected call.
 pub(crate) fn push_payload_userdata(lua: Lua, p: Payload) {
-    push_lua_payload(lua, LuaPayload::new(p));
+    push_lua_payload(
+        lua,
+        LuaPayload {
+            format: Format::Lua,
+            data: p,
+        },
+    );
 }
 
 /// Pushes a payload userdata holding `p`, in its format (as [`push_payload_userdata`]).
@@ -344,8 +351,9 @@ fn new(lua: Lua) -> LResult<c_int> {
         return Ok(1);
     }
     match to_payload(lua, 1) {
+        // An error makes a `golang/error` payload, as the original's `newPayload`.
         Ok(p) => {
-            push_payload_userdata(lua, p);
+            push_lua_payload(lua, LuaPayload::new(p));
             Ok(1)
         }
         Err(e) => fail(lua, e.kind(), format!("payload.new: {e}")),

@@ -1,5 +1,6 @@
 -- Error objects survive being sent to another process (userdata other than errors
--- would become nil).
+-- would become nil); the received payload is lua/any, as the original tags every
+-- received payload.
 local time = require("time")
 
 local function main()
@@ -11,6 +12,9 @@ local function main()
   local r = channel.select { inbox:case_receive(), timeout:case_receive() }
   if r.channel == timeout then
     return false, "no echo"
+  end
+  if r.value:payload():get_format() ~= payload.format.LUA then
+    return false, "received error payload format: " .. r.value:payload():get_format()
   end
   local back = r.value:payload():data()
   if back == nil then
