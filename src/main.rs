@@ -95,22 +95,42 @@ fn refuse_unsupported(cli: &Cli) -> Result<(), ExitCode> {
     Err(ExitCode::from(2))
 }
 
-/// The log level the flags ask for: `None` for no logs. `-x` keeps the terminal clean
-/// unless -v, --very-verbose or -c asks for logs; -s silences everything.
-fn log_level(cli: &Cli, exec: bool) -> Option<&'static str> {
-    if cli.silent {
-        return None;
+/// The global log flags, taken out of [`Cli`] before its command is.
+#[derive(Clone, Copy)]
+struct LogFlags {
+    verbose: u8,
+    very_verbose: bool,
+    console: bool,
+    silent: bool,
+}
+
+impl LogFlags {
+    fn of(cli: &Cli) -> LogFlags {
+        LogFlags {
+            verbose: cli.verbose,
+            very_verbose: cli.very_verbose,
+            console: cli.console,
+            silent: cli.silent,
+        }
     }
-    let level = if cli.very_verbose || cli.verbose >= 2 {
-        "trace"
-    } else if cli.verbose == 1 {
-        "debug"
-    } else if exec && !cli.console {
-        return None;
-    } else {
-        "info"
-    };
-    Some(level)
+
+    /// The log level asked for: `None` for no logs. `-x` keeps the terminal clean
+    /// unless -v, --very-verbose or -c asks for logs; -s silences everything.
+    fn level(self, exec: bool) -> Option<&'static str> {
+        if self.silent {
+            return None;
+        }
+        let level = if self.very_verbose || self.verbose >= 2 {
+            "trace"
+        } else if self.verbose == 1 {
+            "debug"
+        } else if exec && !self.console {
+            return None;
+        } else {
+            "info"
+        };
+        Some(level)
+    }
 }
 
 #[derive(Subcommand)]
@@ -156,8 +176,7 @@ fn main() -> ExitCode {
     if let Err(code) = refuse_unsupported(&cli) {
         return code;
     }
-    let (exec_logs, run_logs, coloured) =
-        (log_level(&cli, true), log_level(&cli, false), cli.console);
+    let logs = LogFlags::of(&cli);
     match cli.command {
         Command::Init {
             src_dir,
@@ -184,14 +203,13 @@ fn main() -> ExitCode {
                 },
                 (exec, _) => (exec, args),
             };
-            let level = if exec.is_some() { exec_logs } else { run_logs };
             let Some(memory_limit) = process_memory_mb.checked_mul(1 << 20) else {
                 eprintln!(
                     "error: --process-memory-mb {process_memory_mb} is more memory than this machine can address"
                 );
                 return ExitCode::FAILURE;
             };
-            init_logs(level, coloured);
+            init_logs(logs.level(exec.is_some()), logs.console);
             run(
                 registry,
                 exec.as_deref(),
