@@ -45,6 +45,20 @@ const LOADED_KEY: &std::ffi::CStr = c"wippy.loaded";
 /// Base-library globals that stay out of the sandbox.
 const REMOVED_GLOBALS: &[&str] = &["dofile", "loadfile", "load", "collectgarbage", "rawlen"];
 
+/// What `require` gives from the globals whatever `modules:` lists: the runtime's
+/// always-present modules, and Lua's libraries (the original's `require` reads `_G`).
+const GLOBAL_MODULES: &[&str] = &[
+    "channel",
+    "process",
+    "payload",
+    "errors",
+    "string",
+    "table",
+    "math",
+    "os",
+    "coroutine",
+];
+
 /// The names the base library defines (any of them opens it).
 const BASE_NAMES: &[&[u8]] = &[
     b"assert",
@@ -521,19 +535,7 @@ fn require(lua: Lua) -> LResult<c_int> {
         .iter()
         .find(|(alias, _)| *alias == name)
         .map(|(_, library)| library.clone());
-    // The runtime's globals, and Lua's libraries (the original's `require` reads `_G`).
-    let builtin = matches!(
-        name.as_str(),
-        "channel"
-            | "process"
-            | "payload"
-            | "errors"
-            | "string"
-            | "table"
-            | "math"
-            | "os"
-            | "coroutine"
-    );
+    let builtin = GLOBAL_MODULES.contains(&name.as_str());
     if import.is_none() && !builtin && !compiled.modules.contains(&name) {
         return Err(Raise::from(format!(
             "module {name:?} is not allowed: add it to modules: of entry {}",
@@ -583,8 +585,7 @@ fn require(lua: Lua) -> LResult<c_int> {
             "uuid" => modules::uuid::open(lua)?,
             "ctx" => modules::ctx::open(lua)?,
             "security" => modules::security::open(lua)?,
-            "channel" | "process" | "payload" | "errors" | "string" | "table" | "math" | "os"
-            | "coroutine" => {
+            global if GLOBAL_MODULES.contains(&global) => {
                 push_globals(lua);
                 lua.get_field_str(-1, &name);
                 if lua.is_nil(-1) {
