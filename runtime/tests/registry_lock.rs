@@ -60,8 +60,15 @@ fn errors() {
 #[test]
 fn written_lock_files_read_back_the_same() {
     let text = "directories: {modules: .mods, src: \"./my app\"}\nmodules:\n  - {name: wippy/http, version: v1.2.0, hash: sha256abc, local_hash: def}\n  - {name: \"odd \\\"name\\\"\\\\x\", version: \"v2\\tb\"}\nreplacements:\n  - {from: wippy/http, to: ../http}\noptions: {unpack_modules: true}\n";
-    let lock = LockFile::parse(Path::new("wippy.lock"), text).unwrap();
+    let mut lock = LockFile::parse(Path::new("wippy.lock"), text).unwrap();
     assert_eq!(lock.modules[1].name, "odd \"name\"\\x");
+    // Text that would read back as something else when written plain.
+    for (name, version) in [("yes", "1.0"), ("-x", "2"), ("", "~"), ("a: b", "#c")] {
+        let mut module = lock.modules[0].clone();
+        module.name = name.to_owned();
+        module.version = version.to_owned();
+        lock.modules.push(module);
+    }
     let written = lock.to_yaml().unwrap();
     assert_eq!(
         LockFile::parse(Path::new("wippy.lock"), &written).unwrap(),
@@ -71,7 +78,7 @@ fn written_lock_files_read_back_the_same() {
     let plain = LockFile::default();
     assert_eq!(
         plain.to_yaml().unwrap(),
-        "directories:\n  modules: \".wippy\"\n  src: \"./src\"\n"
+        "directories:\n  modules: .wippy\n  src: ./src\n"
     );
     assert_eq!(
         LockFile::parse(Path::new("wippy.lock"), &plain.to_yaml().unwrap()).unwrap(),

@@ -272,8 +272,27 @@ impl LockFile {
     }
 }
 
-/// `text` as a YAML double-quoted scalar.
+/// `text` as a YAML scalar: plain when it reads back as that same string (paths,
+/// module names, versions and hashes usually do, as the original writes them), else
+/// double-quoted.
 fn quoted(text: &str) -> String {
+    let mut chars = text.chars();
+    let plain = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '.' || c == '/')
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_./@+-".contains(c))
+        && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"]
+            .iter()
+            .any(|word| text.eq_ignore_ascii_case(word))
+        && !matches!(text, "." | "..");
+    if plain {
+        return text.to_owned();
+    }
+    double_quoted(text)
+}
+
+/// `text` as a YAML double-quoted scalar.
+fn double_quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
