@@ -84,6 +84,26 @@ unsafe fn marked(l: *mut ffi::lua_State, idx: c_int, key: *const c_void) -> bool
     }
 }
 
+/// Pushes the metatable of the value at `idx` and returns `true` when it bears the mark
+/// of `key`; otherwise leaves the stack as it was and returns `false`.
+///
+/// # Safety
+///
+/// `l` is a live thread with room for two values; `idx` is an absolute index.
+unsafe fn push_marked_metatable(l: *mut ffi::lua_State, idx: c_int, key: *const c_void) -> bool {
+    // SAFETY: guaranteed by the caller; raw reads only.
+    unsafe {
+        if ffi::lua_getmetatable(l, idx) == 0 {
+            return false;
+        }
+        if !marked(l, -1, key) {
+            ffi::lua_settop(l, -2);
+            return false;
+        }
+        true
+    }
+}
+
 /// Gives strings the lazy metatable, `{__index = lazy_string}` (for a new process).
 /// The VM makes it once and keeps it: no script ever gets it, because `getmetatable`
 /// given a string opens the library first, which replaces it.
@@ -200,11 +220,7 @@ unsafe fn own_strings_metatable(l: *mut ffi::lua_State, idx: c_int) {
     // ours, and setting the metatable of strings, run no Lua code.
     unsafe {
         let idx = ffi::lua_absindex(l, idx);
-        if ffi::lua_getmetatable(l, idx) == 0 {
-            return;
-        }
-        if !marked(l, -1, shared_key()) {
-            ffi::lua_settop(l, -2);
+        if !push_marked_metatable(l, idx, shared_key()) {
             return;
         }
         // SAFETY: the running thread.
@@ -262,11 +278,7 @@ unsafe fn materialize_raw(l: *mut ffi::lua_State, idx: c_int) {
             return;
         }
         let idx = ffi::lua_absindex(l, idx);
-        if ffi::lua_getmetatable(l, idx) == 0 {
-            return;
-        }
-        if !marked(l, -1, meta_key()) {
-            ffi::lua_settop(l, -2);
+        if !push_marked_metatable(l, idx, meta_key()) {
             return;
         }
         ffi::lua_pushstring(l, c"__index".as_ptr());
