@@ -37,6 +37,11 @@ entries:
     source: file://greet.lua
     method: main
     modules: [io]
+  - name: greet_fn
+    kind: function.lua
+    source: file://greet.lua
+    method: main
+    modules: [io]
 "#;
 
 const GREET: &str = "local io = require(\"io\")\nlocal function main(...)\n  local n = select(\"#\", ...)\n  io.print(\"hello \" .. table.concat({...}, \" \"))\n  return n\nend\nreturn { main = main }\n";
@@ -50,6 +55,19 @@ fn a_command_runs_its_entry_with_the_arguments() {
         code,
         Some(2),
         "the result (2 arguments) is the exit code: {stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_function_entry_runs_with_x_as_a_process_does() {
+    let dir = app_dir("function");
+    let (stdout, stderr, code) = common::wippy(&dir, &["run", "-x", "app:greet_fn", "a", "b", "c"]);
+    assert!(stdout.contains("hello a b c"), "{stdout}\n{stderr}");
+    assert_eq!(
+        code,
+        Some(3),
+        "the function's result is the exit code: {stderr}"
     );
     let _ = std::fs::remove_dir_all(dir);
 }

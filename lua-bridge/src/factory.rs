@@ -1,4 +1,5 @@
-//! Plugging Lua into a runtime: the `process.lua` kind's body factory.
+//! Plugging Lua into a runtime: the body factory of the `process.lua` and
+//! `function.lua` kinds.
 
 use crate::compile::Compiler;
 use crate::vm::driver::LuaProcess;
@@ -50,7 +51,7 @@ impl BodyFactory for LuaFactory {
     }
 }
 
-/// Makes `runtime` run `process.lua` entries as Lua processes. Returns the shared
+/// Makes `runtime` run `process.lua` and `function.lua` entries as Lua processes. Returns the shared
 /// environment (its compiler can precompile every entry to report errors early).
 pub fn install(runtime: &Runtime, options: LuaOptions) -> Arc<LuaEnv> {
     let env = Arc::new(LuaEnv {
@@ -58,6 +59,9 @@ pub fn install(runtime: &Runtime, options: LuaOptions) -> Arc<LuaEnv> {
         compiler: Compiler::default(),
         memory_limit: options.memory_limit,
     });
-    runtime.register_kind("process.lua", Arc::new(LuaFactory { env: env.clone() }));
+    let factory = Arc::new(LuaFactory { env: env.clone() });
+    runtime.register_kind("process.lua", factory.clone());
+    // A function runs as a short-lived process of its own (`funcs.call`, `run -x`).
+    runtime.register_kind("function.lua", factory);
     env
 }

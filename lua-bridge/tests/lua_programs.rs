@@ -3,9 +3,10 @@
 //! Every program runs in a runtime of its own, built from a registry written to a temp
 //! directory: namespace `test`, a `process.host` `test:processes` (2 workers), a
 //! `terminal.host` `test:terminal`, the program as `test:<name>` (`method: main`,
-//! `modules: [time, json, logger, io, uuid, ctx, security]`, `imports: {wait: test:wait}`: the receive-with-a-
-//! timeout helpers of `tests/lua/lib/wait.lua`) and the helper workers of `tests/lua/workers/`
-//! as `test:<worker>`. The program is spawned on `test:processes`; it passes when it
+//! `modules: [time, json, logger, io, uuid, ctx, security, funcs]`, `imports: {wait: test:wait}`:
+//! the receive-with-a-timeout helpers of `tests/lua/lib/wait.lua`), the helper workers of
+//! `tests/lua/workers/` as `test:<worker>`, and the helper functions of
+//! `tests/lua/functions/` as `function.lua` entries `test:<function>`. The program is spawned on `test:processes`; it passes when it
 //! returns `true`, and fails when it returns `false, "reason"` or `nil, "reason"`,
 //! raises, or does not end within 10 seconds (the convention of the original's runner).
 //!
@@ -30,7 +31,9 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// How long processes still running at the end get before they are killed.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 /// Modules every program and worker may `require`.
-const MODULES: &[&str] = &["time", "json", "logger", "io", "uuid", "ctx", "security"];
+const MODULES: &[&str] = &[
+    "time", "json", "logger", "io", "uuid", "ctx", "security", "funcs",
+];
 
 fn lua_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lua")
@@ -68,8 +71,12 @@ fn stem(path: &Path) -> String {
 }
 
 fn lua_entry(yaml: &mut String, name: &str, file: &str) {
+    entry_of_kind(yaml, "process.lua", name, file);
+}
+
+fn entry_of_kind(yaml: &mut String, kind: &str, name: &str, file: &str) {
     yaml.push_str(&format!(
-        "  - name: {name}\n    kind: process.lua\n    source: file://{file}\n    method: main\n    modules: [{}]\n    imports: {{wait: test:wait}}\n",
+        "  - name: {name}\n    kind: {kind}\n    source: file://{file}\n    method: main\n    modules: [{}]\n    imports: {{wait: test:wait}}\n",
         MODULES.join(", ")
     ));
 }
@@ -91,6 +98,12 @@ fn write_registry(dir: &Path, program: &Path) -> String {
         let file = format!("{name}.lua");
         std::fs::copy(&worker, dir.join(&file)).expect("copy worker");
         lua_entry(&mut yaml, &name, &file);
+    }
+    for function in lua_files(&lua_dir().join("functions")) {
+        let name = stem(&function);
+        let file = format!("{name}.lua");
+        std::fs::copy(&function, dir.join(&file)).expect("copy function");
+        entry_of_kind(&mut yaml, "function.lua", &name, &file);
     }
     let name = stem(program);
     let file = format!("{name}.lua");
@@ -237,6 +250,11 @@ lua_tests! {
     data_json_float_like_original: "data/json_float_like_original",
     data_copy_on_send: "data/copy_on_send",
     data_errors_call_stack: "data/errors_call_stack",
+    funcs_async: "funcs/funcs_async",
+    funcs_call: "funcs/funcs_call",
+    funcs_call_errors: "funcs/funcs_call_errors",
+    funcs_cancel: "funcs/funcs_cancel",
+    funcs_executor: "funcs/funcs_executor",
     data_errors_cross_process: "data/errors_cross_process",
     data_errors_module: "data/errors_module",
     data_json_errors: "data/json_errors",
@@ -429,20 +447,27 @@ fn limits_memory_limit() {
     );
 }
 
-/// Every program under `tests/lua/` (except the workers and the library in `lib/`) has
+/// Every program under `tests/lua/` (except the workers, functions and the library in
+/// `lib/`) has
 /// its `#[test]`, and every file stem (the entry name) is unique.
 #[test]
 fn every_program_is_listed() {
     let mut missing = Vec::new();
     let mut stems: Vec<String> = lua_files(&lua_dir().join("workers"))
         .iter()
+        .chain(&lua_files(&lua_dir().join("functions")))
         .chain(&lua_files(&lua_dir().join("lib")))
         .map(|p| stem(p))
         .collect();
     let mut groups: Vec<PathBuf> = std::fs::read_dir(lua_dir())
         .expect("read tests/lua")
         .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.is_dir() && !p.ends_with("workers") && !p.ends_with("lib"))
+        .filter(|p| {
+            p.is_dir()
+                && !p.ends_with("workers")
+                && !p.ends_with("functions")
+                && !p.ends_with("lib")
+        })
         .collect();
     groups.sort();
     for group in groups {

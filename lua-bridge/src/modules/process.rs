@@ -21,7 +21,7 @@ use crate::vm::lua::{
 };
 use crate::vm::meta_slots::MetaSlot;
 use crate::vm::ops::block;
-use crate::vm::state::{ProcState, SpawnIds, state};
+use crate::vm::state::{ExecWaiter, ProcState, SpawnIds, state};
 use std::ffi::c_int;
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
@@ -349,7 +349,10 @@ fn ok_or_err(lua: Lua, result: Result<(), RuntimeError>) -> LResult<c_int> {
     }
 }
 
-fn payloads(lua: Lua, from: c_int) -> Result<Payloads, wippy_runtime::payload::ErrorValue> {
+pub(crate) fn payloads(
+    lua: Lua,
+    from: c_int,
+) -> Result<Payloads, wippy_runtime::payload::ErrorValue> {
     let mut payloads = Payloads::new();
     for i in from..=lua.top() {
         payloads.push(to_payload(lua, i).map_err(|e| e.to_error_value())?);
@@ -491,31 +494,44 @@ fn exec(lua: Lua) -> LResult<Ret> {
             return Ok(Ret::Values(push_nil_error(lua, e)));
         }
     };
+    let mut spec = SpawnSpec::new(entry, host);
+    spec.args = args;
+    run_to_end(lua, spec)
+}
+
+/// Spawns `spec` monitored and blocks the calling coroutine until that process ends;
+/// the call then returns its result value (and nil), or nil and its error (also when
+/// the spawn fails). Blocks first (which raises where this coroutine cannot wait), so
+/// that nothing is spawned for a call that cannot take its result.
+pub(crate) fn run_to_end(lua: Lua, mut spec: SpawnSpec) -> LResult<Ret> {
     let st = state(lua)?;
-    // Blocks first (which raises where this coroutine cannot wait), so that nothing is
-    // spawned for a call that cannot take its result.
     let ret = block(lua, st, Cases::new(), None)?;
     let Ret::Block(op) = ret else {
         return Ok(ret);
     };
-    let mut spec = SpawnSpec::new(entry, host);
-    spec.args = args;
     spec.monitor = true;
     match st.handle.spawn(spec) {
         Ok(pid) => {
-            st.occasional().execs.insert(pid, Some(op));
+            st.occasional()
+                .execs
+                .insert(pid, ExecWaiter::Call(Some(op)));
         }
         Err(error) => {
-            let error = with_traceback(
-                lua,
-                ErrorValue::new(error.kind(), error.to_string()).with_retryable(false),
-            );
+            let error = spawn_error(lua, &error);
             state(lua)?
                 .channels
                 .complete(op, Completion::Exited(Outcome::Error(Arc::new(error))));
         }
     }
     Ok(ret)
+}
+
+/// A failed spawn as the error value a call returns (with the caller's traceback).
+pub(crate) fn spawn_error(lua: Lua, error: &RuntimeError) -> ErrorValue {
+    with_traceback(
+        lua,
+        ErrorValue::new(error.kind(), error.to_string()).with_retryable(false),
+    )
 }
 
 /// `process.upgrade(id_or_nil, ...)`: goes on as entry `id` (nil: the running one) with

@@ -36,10 +36,10 @@ use wippy_runtime::{Dest, RuntimeError, SpawnSpec};
 pub(crate) struct Spawner {
     name: Option<String>,
     messages: Vec<(Topic, Payloads)>,
-    context: Map,
-    actor: Option<Payload>,
-    scope: Option<Payload>,
-    options: Map,
+    pub(crate) context: Map,
+    pub(crate) actor: Option<Payload>,
+    pub(crate) scope: Option<Payload>,
+    pub(crate) options: Map,
 }
 
 method_index!(fn spawner_index {
@@ -86,7 +86,7 @@ fn this(lua: Lua) -> LResult<Spawner> {
 
 /// Adds the entries of the table at `idx` to `into`; raises for a key that is not a
 /// string (`what` names the table in the error).
-fn string_keyed(lua: Lua, idx: c_int, what: &str, into: &mut Map) -> LResult<()> {
+pub(crate) fn string_keyed(lua: Lua, idx: c_int, what: &str, into: &mut Map) -> LResult<()> {
     if lua.kind(idx) != LUA_TTABLE {
         return Err(Raise::from(format!(
             "bad argument #{idx} ({what} table expected, got {})",
@@ -193,7 +193,10 @@ fn with_scope(lua: Lua) -> LResult<c_int> {
 /// The child's context: the spawning process's own, with the spawner's values on top
 /// and its actor and scope in place of the inherited ones; `None` (inherit as it is)
 /// when the spawner changes nothing.
-fn child_context(spawner: &Spawner, own: Option<&Arc<SpawnContext>>) -> Option<Arc<SpawnContext>> {
+pub(crate) fn child_context(
+    spawner: &Spawner,
+    own: Option<&Arc<SpawnContext>>,
+) -> Option<Arc<SpawnContext>> {
     if spawner.context.is_empty() && spawner.actor.is_none() && spawner.scope.is_none() {
         return None;
     }

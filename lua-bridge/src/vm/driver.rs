@@ -209,7 +209,11 @@ impl LuaProcess {
             st.incoming = carried.messages;
             st.pending_events = carried.events;
             if !carried.execs.is_empty() {
-                st.occasional().execs = carried.execs.into_iter().map(|pid| (pid, None)).collect();
+                st.occasional().execs = carried
+                    .execs
+                    .into_iter()
+                    .map(|pid| (pid, super::state::ExecWaiter::Call(None)))
+                    .collect();
             }
         }
         Flow::Yield
@@ -227,7 +231,8 @@ impl LuaProcess {
 struct Carried {
     messages: VecDeque<Message>,
     events: VecDeque<Event>,
-    /// Processes run by `exec` calls that died with the old VM: their EXITs are dropped.
+    /// Processes run by `exec` and `funcs` calls (and futures) that died with the old
+    /// VM: their EXITs are dropped.
     execs: Vec<Pid>,
 }
 

@@ -8,7 +8,7 @@
 use super::channel::{ChanId, Channels, Completion, Feed, INLINE};
 use super::lua::Lua;
 use super::slot::Slot;
-use super::state::{Occasional, ProcState, TimerTarget};
+use super::state::{ExecWaiter, Occasional, ProcState, TimerTarget};
 use std::time::SystemTime;
 use wippy_runtime::message::{Event, EventKind, Message};
 use wippy_runtime::process::ProcessContext;
@@ -44,9 +44,10 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
     ticked || !st.incoming.is_empty() || (st.events.is_some() && !st.pending_events.is_empty())
 }
 
-/// Completes the wait of a `process.exec` call when `event` is the EXIT of the process
-/// it runs (that EXIT is the call's, not the `events()` channel's). Gives the event back
-/// otherwise.
+/// Takes `event` when it is the EXIT of a process run to its end for this one
+/// (`process.exec`, `funcs.call`, `funcs.async`): that EXIT completes the waiting call,
+/// or the future (recorded, and sent on its channel), never the `events()` channel.
+/// Gives the event back otherwise.
 fn end_exec(st: &mut ProcState, event: Event) -> Result<(), Event> {
     let Some(occasional) = st.occasional.as_deref_mut() else {
         return Err(event);
@@ -54,15 +55,28 @@ fn end_exec(st: &mut ProcState, event: Event) -> Result<(), Event> {
     if occasional.execs.is_empty() || event.kind != EventKind::Exit || event.outcome.is_none() {
         return Err(event);
     }
-    let Some(op) = event
+    let Some((pid, waiter)) = event
         .from
         .as_ref()
-        .and_then(|pid| occasional.execs.remove(pid))
+        .and_then(|pid| occasional.execs.remove_entry(pid))
     else {
         return Err(event);
     };
-    if let (Some(op), Some(outcome)) = (op, event.outcome) {
-        st.channels.complete(op, Completion::Exited(outcome));
+    let Some(outcome) = event.outcome else {
+        return Ok(());
+    };
+    match waiter {
+        ExecWaiter::Call(Some(op)) => st.channels.complete(op, Completion::Exited(outcome)),
+        ExecWaiter::Call(None) => {}
+        ExecWaiter::Future(chan) => {
+            // A swept future's channel id may be another future's by now.
+            if let Some(future) = occasional.futures.get_mut(&chan).filter(|f| f.pid == pid) {
+                future.outcome = Some(outcome.clone());
+                // The channel holds one value, and this is the only one it is given; a
+                // closed channel refuses it, and the future keeps the outcome.
+                let _ = st.channels.offer(chan, Slot::Outcome(outcome));
+            }
+        }
     }
     Ok(())
 }

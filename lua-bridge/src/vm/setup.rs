@@ -584,6 +584,7 @@ fn require(lua: Lua) -> LResult<c_int> {
             "json" => modules::json::open(lua)?,
             "uuid" => modules::uuid::open(lua)?,
             "ctx" => modules::ctx::open(lua)?,
+            "funcs" => modules::funcs::open(lua)?,
             "security" => modules::security::open(lua)?,
             global if GLOBAL_MODULES.contains(&global) => {
                 push_globals(lua);

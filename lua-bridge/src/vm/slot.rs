@@ -11,7 +11,7 @@
 use super::lua::{LResult, LUA_TBOOLEAN, LUA_TNIL, LUA_TNONE, LUA_TNUMBER, Lua};
 use std::ffi::c_int;
 use std::time::SystemTime;
-use wippy_runtime::message::{Event, Message};
+use wippy_runtime::message::{Event, Message, Outcome};
 
 #[derive(Debug)]
 pub(crate) enum Slot {
@@ -29,6 +29,8 @@ pub(crate) enum Slot {
     Event(Event),
     /// A timer tick, received as the time it was delivered.
     Tick(SystemTime),
+    /// How a `funcs.async` function ended: its value as a payload object, or its error.
+    Outcome(Outcome),
 }
 
 impl Slot {
@@ -70,6 +72,7 @@ impl Slot {
             Slot::Payloads(message) => crate::modules::process::push_payloads(lua, &message)?,
             Slot::Event(event) => crate::modules::process::push_event(lua, &event)?,
             Slot::Tick(at) => crate::modules::time::push_time(lua, at),
+            Slot::Outcome(outcome) => crate::modules::funcs::push_outcome(lua, outcome)?,
         }
         Ok(())
     }

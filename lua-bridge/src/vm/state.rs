@@ -173,15 +173,38 @@ pub(crate) struct Occasional {
     pub(crate) next_timer: u64,
     pub(crate) timers_to_arm: Vec<u64>,
     pub(crate) reads: Vec<PendingRead>,
-    /// Processes run by `process.exec`, and the op of the coroutine waiting for each
-    /// (`None`: the caller is gone with an upgraded VM, and the EXIT is dropped).
-    pub(crate) execs: FxHashMap<wippy_runtime::pid::Pid, Option<OpId>>,
+    /// Processes run to their end for this one (`process.exec`, `funcs.call`,
+    /// `funcs.async`), and who takes each one's EXIT.
+    pub(crate) execs: FxHashMap<wippy_runtime::pid::Pid, ExecWaiter>,
+    /// The `funcs.async` futures, by their channel (freed with it by a sweep).
+    pub(crate) futures: FxHashMap<ChanId, FutureState>,
     /// A `process.upgrade` the running coroutine asked for (taken by the driver).
     pub(crate) upgrade: Option<Box<Upgrade>>,
     /// Coroutines that yielded with `coroutine.yield()` (or were preempted): they run
     /// again once `ready` is empty, in the order they yielded (as the original, whose
     /// plain yields wait for the next round of its task queue).
     pub(crate) yielded: Vec<CoId>,
+}
+
+/// Who takes the EXIT of a process run to its end for this one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ExecWaiter {
+    /// A blocking call (`process.exec`, `funcs.call`): the op of the coroutine waiting
+    /// (`None`: the caller is gone with an upgraded VM, and the EXIT is dropped).
+    Call(Option<OpId>),
+    /// A `funcs.async` future: its channel gets the result, and its state records it.
+    Future(ChanId),
+}
+
+/// A `funcs.async` future's state (its Lua object holds the channel).
+#[derive(Debug)]
+pub(crate) struct FutureState {
+    /// The process running the function.
+    pub(crate) pid: wippy_runtime::pid::Pid,
+    /// How it ended, once it has.
+    pub(crate) outcome: Option<wippy_runtime::message::Outcome>,
+    /// `future:cancel()` was called before the end.
+    pub(crate) canceled: bool,
 }
 
 impl ProcState {

@@ -133,5 +133,6 @@ fn free(lua: Lua, st: &mut ProcState, id: ChanId) {
             .timers
             .retain(|_, timer| !matches!(timer.target, TimerTarget::Chan(c) if c == id));
         occasional.ticks.retain(|c| *c != id);
+        occasional.futures.remove(&id);
     }
 }
