@@ -3,7 +3,7 @@
 //! Every program runs in a runtime of its own, built from a registry written to a temp
 //! directory: namespace `test`, a `process.host` `test:processes` (2 workers), a
 //! `terminal.host` `test:terminal`, the program as `test:<name>` (`method: main`,
-//! `modules: [time, json, logger, io, uuid, ctx, security, funcs]`, `imports: {wait: test:wait}`:
+//! `modules: [time, json, logger, io, uuid, ctx, security, funcs, registry]`, `imports: {wait: test:wait}`:
 //! the receive-with-a-timeout helpers of `tests/lua/lib/wait.lua`), the helper workers of
 //! `tests/lua/workers/` as `test:<worker>`, and the helper functions of
 //! `tests/lua/functions/` as `function.lua` entries `test:<function>`. The program is spawned on `test:processes`; it passes when it
@@ -32,7 +32,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 /// Modules every program and worker may `require`.
 const MODULES: &[&str] = &[
-    "time", "json", "logger", "io", "uuid", "ctx", "security", "funcs",
+    "time", "json", "logger", "io", "uuid", "ctx", "security", "funcs", "registry",
 ];
 
 fn lua_dir() -> PathBuf {
@@ -435,6 +435,7 @@ lua_tests! {
     conformance_time_numeric_durations: "conformance/time_numeric_durations",
     conformance_time_parse_and_format: "conformance/time_parse_and_format",
     conformance_time_parse_duration_error: "conformance/time_parse_duration_error",
+    registry_module: "registry/registry_module",
 }
 
 /// Under a 32 MiB per-process limit, a worker that allocates without bound fails with

@@ -12,6 +12,7 @@ pub(crate) mod json_schema;
 pub(crate) mod logger;
 pub mod payload;
 pub(crate) mod process;
+pub(crate) mod registry;
 pub(crate) mod security;
 pub(crate) mod spawner;
 pub(crate) mod time;

@@ -585,6 +585,7 @@ fn require(lua: Lua) -> LResult<c_int> {
             "uuid" => modules::uuid::open(lua)?,
             "ctx" => modules::ctx::open(lua)?,
             "funcs" => modules::funcs::open(lua)?,
+            "registry" => modules::registry::open(lua)?,
             "security" => modules::security::open(lua)?,
             global if GLOBAL_MODULES.contains(&global) => {
                 push_globals(lua);

@@ -22,6 +22,7 @@
 //!   kinds the runtime acts on also get a typed [`EntryConfig`] and [`Lifecycle`].
 //! - Errors are [`LoadErrors`]: every problem found, each naming file, line, entry and
 //!   field. No input makes the loader panic.
+//! - [`Registry::find`] selects entries by kind, id and metadata ([`Query`]).
 //! - A kind is kept whatever it is (kinds are open, as in the original);
 //!   [`Registry::misspelt_kinds`] names the entries whose kind looks like a mistake.
 //!
@@ -30,6 +31,7 @@
 mod duration;
 mod entry;
 mod error;
+mod find;
 mod id;
 mod kind_names;
 mod kinds;
@@ -44,6 +46,7 @@ use std::path::Path;
 pub use duration::{ParseDurationError, parse_duration};
 pub use entry::{Entry, FileInclude, Location, Reference};
 pub use error::{LoadError, LoadErrorKind, LoadErrors};
+pub use find::{Query, QueryError};
 pub use id::{EntryId, ParseEntryIdError};
 pub use kind_names::likely_kind;
 pub use kinds::{
