@@ -250,6 +250,7 @@ lua_tests! {
     data_json_float_like_original: "data/json_float_like_original",
     data_copy_on_send: "data/copy_on_send",
     data_errors_call_stack: "data/errors_call_stack",
+    data_table_create: "data/table_create",
     funcs_async: "funcs/funcs_async",
     funcs_call: "funcs/funcs_call",
     funcs_call_errors: "funcs/funcs_call_errors",

@@ -17,11 +17,15 @@
 //!   do, and whose `call` and `async` work as the module's with that context.
 //!
 //! An id must be `"namespace:name"` (`nil, err` of kind `INVALID` otherwise, as the
-//! original), naming a `function.lua` entry (`NOT_FOUND` for an id that names nothing
-//! or another kind).
+//! original), naming a `function.lua` entry, or a `process.lua` entry called as a
+//! function (its result is the call's) (`NOT_FOUND` for an id that names nothing or
+//! another kind).
 //!
 //! Where the original runs functions in pools of VMs, here each call is a short-lived
-//! process of the function's entry on the caller's own host (from a reused VM, so a call
+//! process of the function's entry on the host its `meta.default_host` names, else on the
+//! caller's own host, or on the first
+//! `process.host` started when the caller is the process of a terminal host (which runs
+//! that one process only; `UNAVAILABLE` when there is none) (from a reused VM, so a call
 //! costs about what a spawn does): monitored by the caller, which takes its EXIT out of
 //! the event stream (`feed::end_exec`), so `events()` never sees it. The function gets
 //! the caller's context, as a plain spawn does.
@@ -34,8 +38,10 @@ use crate::modules::payload::push_payload_userdata;
 use crate::vm::lua::{CFn, LResult, Lua, Raise, Ret, UserType, blocking, cfn, method_index};
 use crate::vm::state::{ExecWaiter, FutureState, state};
 use std::ffi::c_int;
+use wippy_runtime::host::HostKind;
 use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::ErrorKind;
+use wippy_runtime::process::ProcessHandle;
 use wippy_runtime::registry::{Entry, LuaKind};
 use wippy_runtime::{Dest, SpawnSpec};
 
@@ -119,8 +125,12 @@ fn call_spec(
         Err((kind, message)) => return fail(lua, kind, message).map(Err),
     };
     let st = state(lua)?;
-    match st.env.registry.get_str(&id) {
-        Some(entry) if is_function(entry) => {}
+    let default_host = match st.env.registry.get_str(&id) {
+        Some(entry) if is_callable(entry) => entry
+            .meta()
+            .get("default_host")
+            .and_then(|h| h.as_str())
+            .map(str::to_owned),
         Some(entry) => {
             let message = format!("{id} is not a function (its kind is {})", entry.kind());
             return fail(lua, ErrorKind::NotFound, message).map(Err);
@@ -133,7 +143,7 @@ fn call_spec(
             )
             .map(Err);
         }
-    }
+    };
     let args = match payloads(lua, at + 1) {
         Ok(args) => args,
         Err(e) => {
@@ -143,7 +153,11 @@ fn call_spec(
         }
     };
     let st = state(lua)?;
-    let mut spec = SpawnSpec::new(id, st.handle.host_id().to_string());
+    let Some(host) = default_host.or_else(|| function_host(&st.handle)) else {
+        let message = format!("no process.host is running to run function {id} on");
+        return fail(lua, ErrorKind::Unavailable, message).map(Err);
+    };
+    let mut spec = SpawnSpec::new(id, host);
     spec.args = args;
     if let Some(executor) = executor {
         spec.context = child_context(&executor.0, st.handle.context());
@@ -151,8 +165,26 @@ fn call_spec(
     Ok(Ok(spec))
 }
 
-fn is_function(entry: &Entry) -> bool {
-    LuaKind::from_kind(entry.kind()).is_some_and(|(kind, _)| kind == LuaKind::Function)
+/// Where a call of the caller with `handle` runs: the caller's own host, unless that is
+/// a terminal host (which runs its one process only): then the first `process.host`
+/// started.
+fn function_host(handle: &ProcessHandle) -> Option<String> {
+    if handle.host_kind() == HostKind::Process {
+        return Some(handle.host_id().to_string());
+    }
+    handle
+        .runtime()
+        .hosts()
+        .iter()
+        .find(|host| host.kind() == HostKind::Process)
+        .map(|host| host.id().to_string())
+}
+
+/// A `function.lua` entry, or a `process.lua` one (called as a function: its result is
+/// the call's, as the original's "process as a function").
+fn is_callable(entry: &Entry) -> bool {
+    LuaKind::from_kind(entry.kind())
+        .is_some_and(|(kind, _)| matches!(kind, LuaKind::Function | LuaKind::Process))
 }
 
 /// The function id at `idx`: a string `"namespace:name"`, checked as the original does.

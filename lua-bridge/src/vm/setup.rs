@@ -374,13 +374,38 @@ fn open_base(lua: Lua) -> LResult<()> {
 }
 
 /// Opens `table`, with Lua 5.1's `getn` and `maxn`, which the original's 5.1-based
-/// dialect keeps (reference §0). Pushes the library.
+/// dialect keeps (reference §0), and Wippy's `create`. Pushes the library.
 fn open_table(lua: Lua) {
     call_open(lua, ffi::luaopen_table);
     lua.push_fn(cfn(table_getn));
     lua.set_field(-2, c"getn");
     lua.push_fn(cfn(table_maxn));
     lua.set_field(-2, c"maxn");
+    lua.push_fn(cfn(table_create));
+    lua.set_field(-2, c"create");
+}
+
+/// `table.create(narr [, nrec])`: an empty table with room for `narr` array items and
+/// `nrec` other fields (Wippy's extension; a size past the process's memory limit is
+/// the limit's error).
+fn table_create(lua: Lua) -> LResult<c_int> {
+    let size = |idx: c_int, name: &str| -> LResult<c_int> {
+        if idx == 2 && lua.is_nil(idx) {
+            return Ok(0);
+        }
+        match lua.int(idx) {
+            Some(n) if n >= 0 => Ok(c_int::try_from(n).unwrap_or(c_int::MAX)),
+            _ => Err(Raise::from(format!(
+                "bad argument #{idx} to 'create' ({name} must be a non-negative integer, got {})",
+                lua.type_name(idx)
+            ))),
+        }
+    };
+    let narr = size(1, "array size")?;
+    let nrec = size(2, "field count")?;
+    lua.ensure(1)?;
+    lua.new_table(narr, nrec);
+    Ok(1)
 }
 
 /// `table.getn(t)`: the length of `t` without metamethods, as Lua 5.1 counts it.

@@ -1,5 +1,6 @@
--- funcs.call runs a function.lua entry and returns its value and nil; the function's
--- EXIT never reaches events(), and calls from two coroutines run at once.
+-- funcs.call runs a function.lua entry (or a process.lua one) and returns its value and
+-- nil; the function's EXIT never reaches events(), and calls from two coroutines run at
+-- once.
 local receive = require("wait").receive
 local try_receive = require("wait").try_receive
 
@@ -26,6 +27,12 @@ local function main()
   local first, second = receive(results), receive(results)
   if first ~= "fast" or second ~= "slow" then
     return false, "concurrent calls ended " .. tostring(first) .. ", " .. tostring(second)
+  end
+
+  -- A process entry called as a function: its result is the call's.
+  v, err = funcs.call("test:normal_worker", { n = 7 })
+  if err ~= nil or type(v) ~= "table" or v.n ~= 7 then
+    return false, "a process called as a function: " .. tostring(v) .. ", " .. tostring(err)
   end
 
   local stray = try_receive(events, "100ms")

@@ -1,6 +1,7 @@
 -- funcs.call returns nil and an error: the function's own error with its kind and
 -- retryable flag, a raised error with its message, and for an id that is malformed
--- (INVALID), unknown or not a function (NOT_FOUND), without running anything.
+-- (INVALID), unknown or neither a function nor a process (NOT_FOUND), without running
+-- anything.
 local function main()
   local v, err = funcs.call("test:kind_error_fn", errors.INVALID, "invalid input")
   if v ~= nil or err == nil or err:kind() ~= errors.INVALID or err:retryable() ~= false then
@@ -30,10 +31,10 @@ local function main()
   if v ~= nil or err == nil or err:kind() ~= errors.NOT_FOUND then
     return false, "unknown function: " .. tostring(v) .. ", " .. tostring(err)
   end
-  v, err = funcs.call("test:normal_worker")
+  v, err = funcs.call("test:wait")
   if v ~= nil or err == nil or err:kind() ~= errors.NOT_FOUND
       or not tostring(err):find("not a function", 1, true) then
-    return false, "a process entry called as a function: " .. tostring(v) .. ", " .. tostring(err)
+    return false, "a library called as a function: " .. tostring(v) .. ", " .. tostring(err)
   end
   return true
 end
