@@ -3,7 +3,7 @@
 //! Every program runs in a runtime of its own, built from a registry written to a temp
 //! directory: namespace `test`, a `process.host` `test:processes` (2 workers), a
 //! `terminal.host` `test:terminal`, the program as `test:<name>` (`method: main`,
-//! `modules: [time, json, logger, io, uuid, ctx, security, funcs, registry]`, `imports: {wait: test:wait}`:
+//! `modules: [time, json, logger, io, uuid, ctx, security, funcs, registry, events]`, `imports: {wait: test:wait}`:
 //! the receive-with-a-timeout helpers of `tests/lua/lib/wait.lua`), the helper workers of
 //! `tests/lua/workers/` as `test:<worker>`, and the helper functions of
 //! `tests/lua/functions/` as `function.lua` entries `test:<function>`. The program is spawned on `test:processes`; it passes when it
@@ -32,7 +32,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 /// Modules every program and worker may `require`.
 const MODULES: &[&str] = &[
-    "time", "json", "logger", "io", "uuid", "ctx", "security", "funcs", "registry",
+    "time", "json", "logger", "io", "uuid", "ctx", "security", "funcs", "registry", "events",
 ];
 
 fn lua_dir() -> PathBuf {
@@ -251,6 +251,8 @@ lua_tests! {
     data_copy_on_send: "data/copy_on_send",
     data_errors_call_stack: "data/errors_call_stack",
     data_table_create: "data/table_create",
+    events_bus: "events/events_bus",
+    events_errors: "events/events_errors",
     funcs_async: "funcs/funcs_async",
     funcs_call: "funcs/funcs_call",
     funcs_call_errors: "funcs/funcs_call_errors",

@@ -16,6 +16,7 @@
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
 pub mod error;
+mod event_bus;
 pub mod host;
 pub mod lifecycle;
 pub mod message;
@@ -31,5 +32,6 @@ pub mod service;
 pub mod signals;
 
 pub use error::RuntimeError;
+pub use event_bus::EventSubscription;
 pub use metrics::{Metrics, StripedCounter};
 pub use runtime::{Dest, Runtime, SpawnSpec};

@@ -148,6 +148,8 @@ pub(crate) struct Inner {
     factories: RwLock<FxHashMap<String, Arc<dyn BodyFactory>>>,
     pub(crate) counters: Counters,
     pub(crate) lifecycle: crate::lifecycle::LifecycleState,
+    /// The `events` module's subscriptions (`event_bus.rs`).
+    pub(crate) event_bus: Arc<crate::event_bus::EventBus>,
 }
 
 impl Runtime {
@@ -170,6 +172,7 @@ impl Runtime {
                 factories: RwLock::new(FxHashMap::default()),
                 counters: Counters::default(),
                 lifecycle: crate::lifecycle::LifecycleState::default(),
+                event_bus: Arc::default(),
             }),
         }
     }
@@ -535,6 +538,18 @@ impl Runtime {
             .map_err(|_| RuntimeError::ProcessNotFound)?;
         self.inner.counters.message();
         Ok(())
+    }
+
+    /// Sends from the runtime itself to `pid`, on any topic (reserved ones included: the
+    /// event bus delivers on `@events/...`).
+    pub(crate) fn send_internal(
+        &self,
+        pid: &Pid,
+        topic: Topic,
+        payloads: Payloads,
+    ) -> Result<(), RuntimeError> {
+        let record = self.resolve(Dest::Pid(pid))?;
+        self.send_to_record(None, &record, topic, payloads)
     }
 
     fn send_to_record(

@@ -5,6 +5,7 @@ pub(crate) mod channel;
 pub(crate) mod coroutine;
 pub(crate) mod ctx;
 pub mod errors;
+pub(crate) mod events;
 pub(crate) mod funcs;
 pub mod io;
 pub mod json;

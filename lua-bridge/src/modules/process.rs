@@ -677,7 +677,7 @@ fn id(lua: Lua) -> LResult<c_int> {
 }
 
 /// The channel for a process feed, created on first use and the same afterwards.
-fn feed_channel(lua: Lua, feed: Feed, topic: Option<Topic>) -> LResult<c_int> {
+pub(crate) fn feed_channel(lua: Lua, feed: Feed, topic: Option<Topic>) -> LResult<c_int> {
     lua.ensure(4)?;
     let st: &mut ProcState = state(lua)?;
     let existing = match (&feed, &topic) {
@@ -747,13 +747,13 @@ fn unlisten(lua: Lua) -> LResult<c_int> {
             "process.unlisten expects a channel from process.listen",
         ));
     };
-    detach(lua, id)?;
+    detach(lua, id, 1)?;
     Ok(0)
 }
 
-/// Removes the topic subscription of channel `id` (the userdata at argument 1) and closes
-/// the channel; `false` when it had none.
-fn detach(lua: Lua, id: crate::vm::channel::ChanId) -> LResult<bool> {
+/// Removes the topic subscription of channel `id` (its userdata at stack index `at`) and
+/// closes the channel; `false` when it had none.
+pub(crate) fn detach(lua: Lua, id: crate::vm::channel::ChanId, at: c_int) -> LResult<bool> {
     let st = state(lua)?;
     let Some(topic) = st.router.topic_of(id).cloned() else {
         return Ok(false);
@@ -770,7 +770,7 @@ fn detach(lua: Lua, id: crate::vm::channel::ChanId) -> LResult<bool> {
     st.channels.close(id);
     // No feed keeps it now: from here on it lives as long as Lua reaches it.
     lua.ensure(1)?;
-    lua.push_value(1);
+    lua.push_value(at);
     crate::vm::sweep::track(lua, st)?;
     lua.pop(1);
     Ok(true)
@@ -843,7 +843,7 @@ pub(crate) fn unsubscribe(lua: Lua) -> LResult<c_int> {
             lua.type_name(1)
         )));
     };
-    if detach(lua, id)? {
+    if detach(lua, id, 1)? {
         lua.push_bool(true);
         return Ok(1);
     }

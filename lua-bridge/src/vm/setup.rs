@@ -610,6 +610,7 @@ fn require(lua: Lua) -> LResult<c_int> {
             "uuid" => modules::uuid::open(lua)?,
             "ctx" => modules::ctx::open(lua)?,
             "funcs" => modules::funcs::open(lua)?,
+            "events" => modules::events::open(lua)?,
             "registry" => modules::registry::open(lua)?,
             "security" => modules::security::open(lua)?,
             global if GLOBAL_MODULES.contains(&global) => {

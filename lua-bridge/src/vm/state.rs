@@ -178,6 +178,9 @@ pub(crate) struct Occasional {
     pub(crate) execs: FxHashMap<wippy_runtime::pid::Pid, ExecWaiter>,
     /// The `funcs.async` futures, by their channel (freed with it by a sweep).
     pub(crate) futures: FxHashMap<ChanId, FutureState>,
+    /// The `events.subscribe` subscriptions, by their channel; dropping one (`close`, or
+    /// the end of the process with this state) takes it off the runtime's event bus.
+    pub(crate) event_subscriptions: FxHashMap<ChanId, wippy_runtime::EventSubscription>,
     /// A `process.upgrade` the running coroutine asked for (taken by the driver).
     pub(crate) upgrade: Option<Box<Upgrade>>,
     /// Coroutines that yielded with `coroutine.yield()` (or were preempted): they run

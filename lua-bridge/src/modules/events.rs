@@ -1,0 +1,152 @@
+//! The `events` module (`modules: [events]`; R `runtime/lua/modules/events`): the
+//! runtime's event bus (`wippy_runtime::Runtime::publish_event`).
+//!
+//! - `events.send(system, kind, path [, data])`: publishes the event to every matching
+//!   subscriber (best effort, as the original); `true`, or nil and an error of kind
+//!   `INVALID` for an empty system, kind or path, or data that cannot be copied.
+//! - `events.subscribe(system [, kind])`: a `Subscription` whose `channel()` (the same on
+//!   every call) receives each matching event as a table `{system, kind, path, data}`;
+//!   `system` and `kind` are patterns (`*`, `prefix*` or exact). `close()` takes it off
+//!   the bus and closes the channel (receivers get `nil, false`), and is true. An empty
+//!   system is nil and an `INVALID` error. The subscription lasts until `close()` or the
+//!   end of the process.
+//!
+//! Events reach the process as messages on a topic of its own that no process can send
+//! on (`@events/<n>`), routed to the subscription's channel as a `process.listen`
+//! channel's raw values are, so none is lost while the channel is not read.
+
+use super::errors::fail;
+use super::process::{detach, feed_channel};
+use crate::modules::channel::channel_id;
+use crate::value::to_payload;
+use crate::vm::channel::{ChanId, Feed};
+use crate::vm::lua::{CFn, LResult, LUA_TSTRING, Lua, Raise, UserType, cfn, method_index};
+use crate::vm::state::state;
+use std::ffi::c_int;
+use wippy_runtime::payload::{ErrorKind, Payload};
+
+/// Pushes the `events` table.
+pub(crate) fn open(lua: Lua) -> LResult<()> {
+    lua.ensure(3)?;
+    lua.new_table(0, 2);
+    lua.push_fn(cfn(send));
+    lua.set_field(-2, c"send");
+    lua.push_fn(cfn(subscribe));
+    lua.set_field(-2, c"subscribe");
+    Ok(())
+}
+
+/// An `events.subscribe` subscription (user value 1: its channel).
+#[derive(Debug, Clone, Copy)]
+struct Subscription {
+    chan: ChanId,
+}
+
+method_index!(fn subscription_index {
+    b"channel" => cfn(subscription_channel),
+    b"close" => cfn(subscription_close),
+});
+
+static SUBSCRIPTION: UserType<Subscription> =
+    UserType::new(c"events.Subscription", Some(subscription_index as CFn), &[]);
+
+/// The string argument at `idx` (raises for another type, as the original's checks do).
+fn string_arg(lua: Lua, idx: c_int, function: &str) -> LResult<String> {
+    if lua.kind(idx) != LUA_TSTRING {
+        return Err(Raise::from(format!(
+            "bad argument #{idx} to '{function}' (string expected, got {})",
+            lua.type_name(idx)
+        )));
+    }
+    Ok(lua.string(idx).unwrap_or_default())
+}
+
+fn send(lua: Lua) -> LResult<c_int> {
+    let system = string_arg(lua, 1, "send")?;
+    let kind = string_arg(lua, 2, "send")?;
+    let path = string_arg(lua, 3, "send")?;
+    for (value, what) in [(&system, "system"), (&kind, "kind"), (&path, "path")] {
+        if value.is_empty() {
+            return fail(lua, ErrorKind::Invalid, format!("{what} is required"));
+        }
+    }
+    let data = if lua.is_nil(4) {
+        Payload::Nil
+    } else {
+        match to_payload(lua, 4) {
+            Ok(data) => data,
+            Err(e) => return fail(lua, ErrorKind::Invalid, format!("events.send: {e}")),
+        }
+    };
+    state(lua)?
+        .handle
+        .runtime()
+        .publish_event(&system, &kind, &path, data);
+    lua.push_bool(true);
+    Ok(1)
+}
+
+fn subscribe(lua: Lua) -> LResult<c_int> {
+    let system = string_arg(lua, 1, "subscribe")?;
+    let kind = if lua.is_nil(2) {
+        None
+    } else {
+        Some(string_arg(lua, 2, "subscribe")?)
+    };
+    if system.is_empty() {
+        return fail(lua, ErrorKind::Invalid, "system pattern is required");
+    }
+    lua.ensure(4)?;
+    let st = state(lua)?;
+    let subscription =
+        st.handle
+            .runtime()
+            .subscribe_events(st.handle.pid(), &system, kind.as_deref());
+    feed_channel(
+        lua,
+        Feed::Listen { message: false },
+        Some(subscription.topic().clone()),
+    )?;
+    let Some(chan) = channel_id(lua, -1) else {
+        return Err(Raise::from("events.subscribe: no channel was made"));
+    };
+    state(lua)?
+        .occasional()
+        .event_subscriptions
+        .insert(chan, subscription);
+    lua.push_userdata_with(Subscription { chan }, &SUBSCRIPTION, 1);
+    lua.insert(-2);
+    lua.set_user_value(-2, 1);
+    Ok(1)
+}
+
+fn this(lua: Lua) -> LResult<Subscription> {
+    lua.userdata(1, &SUBSCRIPTION)
+        .copied()
+        .ok_or_else(|| Raise::from("expected an events.Subscription (use sub:method())"))
+}
+
+fn subscription_channel(lua: Lua) -> LResult<c_int> {
+    this(lua)?;
+    lua.push_user_value(1, 1);
+    Ok(1)
+}
+
+/// `sub:close()`: off the bus, the channel closed; true (also when closed already).
+fn subscription_close(lua: Lua) -> LResult<c_int> {
+    let sub = this(lua)?;
+    let st = state(lua)?;
+    let subscribed = st
+        .occasional
+        .as_deref_mut()
+        .and_then(|o| o.event_subscriptions.remove(&sub.chan));
+    if subscribed.is_some() {
+        drop(subscribed);
+        lua.ensure(1)?;
+        lua.push_user_value(1, 1);
+        detach(lua, sub.chan, lua.top())?;
+        lua.pop(1);
+    }
+    lua.push_bool(true);
+    Ok(1)
+}
