@@ -20,7 +20,7 @@ use super::process::{detach, feed_channel};
 use crate::modules::channel::channel_id;
 use crate::value::to_payload;
 use crate::vm::channel::{ChanId, Feed};
-use crate::vm::lua::{CFn, LResult, LUA_TSTRING, Lua, Raise, UserType, cfn, method_index};
+use crate::vm::lua::{CFn, LResult, Lua, Raise, UserType, cfn, method_index};
 use crate::vm::state::state;
 use std::ffi::c_int;
 use wippy_runtime::payload::{ErrorKind, Payload};
@@ -50,21 +50,10 @@ method_index!(fn subscription_index {
 static SUBSCRIPTION: UserType<Subscription> =
     UserType::new(c"events.Subscription", Some(subscription_index as CFn), &[]);
 
-/// The string argument at `idx` (raises for another type, as the original's checks do).
-fn string_arg(lua: Lua, idx: c_int, function: &str) -> LResult<String> {
-    if lua.kind(idx) != LUA_TSTRING {
-        return Err(Raise::from(format!(
-            "bad argument #{idx} to '{function}' (string expected, got {})",
-            lua.type_name(idx)
-        )));
-    }
-    Ok(lua.string(idx).unwrap_or_default())
-}
-
 fn send(lua: Lua) -> LResult<c_int> {
-    let system = string_arg(lua, 1, "send")?;
-    let kind = string_arg(lua, 2, "send")?;
-    let path = string_arg(lua, 3, "send")?;
+    let system = lua.check_string(1, "send")?;
+    let kind = lua.check_string(2, "send")?;
+    let path = lua.check_string(3, "send")?;
     for (value, what) in [(&system, "system"), (&kind, "kind"), (&path, "path")] {
         if value.is_empty() {
             return fail(lua, ErrorKind::Invalid, format!("{what} is required"));
@@ -87,11 +76,11 @@ fn send(lua: Lua) -> LResult<c_int> {
 }
 
 fn subscribe(lua: Lua) -> LResult<c_int> {
-    let system = string_arg(lua, 1, "subscribe")?;
+    let system = lua.check_string(1, "subscribe")?;
     let kind = if lua.is_nil(2) {
         None
     } else {
-        Some(string_arg(lua, 2, "subscribe")?)
+        Some(lua.check_string(2, "subscribe")?)
     };
     if system.is_empty() {
         return fail(lua, ErrorKind::Invalid, "system pattern is required");

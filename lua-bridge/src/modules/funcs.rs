@@ -32,7 +32,7 @@
 
 use super::errors::{fail, push_error};
 use super::process::{payloads, run_to_end, spawn_error};
-use super::spawner::{Spawner, child_context, string_keyed};
+use super::spawner::{Spawner, actor_arg, child_context, scope_arg, string_keyed};
 use crate::modules::channel::new_channel;
 use crate::modules::payload::push_payload_userdata;
 use crate::vm::lua::{CFn, LResult, Lua, Raise, Ret, UserType, blocking, cfn, method_index};
@@ -281,26 +281,14 @@ fn with_options(lua: Lua) -> LResult<c_int> {
 
 fn with_actor(lua: Lua) -> LResult<c_int> {
     let mut executor = this_executor(lua)?;
-    let Some(actor) = super::security::actor_payload(lua, 2) else {
-        return Err(Raise::from(format!(
-            "bad argument #1 to 'with_actor' (security.Actor expected, got {})",
-            lua.type_name(2)
-        )));
-    };
-    executor.0.actor = Some(actor);
+    executor.0.actor = Some(actor_arg(lua, 2)?);
     lua.push_userdata(executor, &EXECUTOR);
     Ok(1)
 }
 
 fn with_scope(lua: Lua) -> LResult<c_int> {
     let mut executor = this_executor(lua)?;
-    let Some(scope) = super::security::scope_payload(lua, 2) else {
-        return Err(Raise::from(format!(
-            "bad argument #1 to 'with_scope' (security.Scope expected, got {})",
-            lua.type_name(2)
-        )));
-    };
-    executor.0.scope = Some(scope);
+    executor.0.scope = Some(scope_arg(lua, 2)?);
     lua.push_userdata(executor, &EXECUTOR);
     Ok(1)
 }

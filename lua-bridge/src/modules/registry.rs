@@ -17,7 +17,7 @@
 
 use super::errors::fail;
 use crate::value::{push_payload, to_payload};
-use crate::vm::lua::{LResult, LUA_TSTRING, LUA_TTABLE, Lua, Raise, cfn};
+use crate::vm::lua::{LResult, LUA_TTABLE, Lua, Raise, cfn};
 use crate::vm::state::state;
 use std::ffi::c_int;
 use std::sync::Arc;
@@ -39,18 +39,8 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
     Ok(())
 }
 
-fn string_arg(lua: Lua, idx: c_int, function: &str) -> LResult<String> {
-    if lua.kind(idx) != LUA_TSTRING {
-        return Err(Raise::from(format!(
-            "bad argument #{idx} to '{function}' (string expected, got {})",
-            lua.type_name(idx)
-        )));
-    }
-    Ok(lua.string(idx).unwrap_or_default())
-}
-
 fn get(lua: Lua) -> LResult<c_int> {
-    let id = string_arg(lua, 1, "get")?;
+    let id = lua.check_string(1, "get")?;
     let registry = state(lua)?.env.registry.clone();
     match registry.get_str(&id) {
         Some(entry) => {
@@ -114,7 +104,7 @@ fn find(lua: Lua) -> LResult<c_int> {
 }
 
 fn parse_id(lua: Lua) -> LResult<c_int> {
-    let id = string_arg(lua, 1, "parse_id")?;
+    let id = lua.check_string(1, "parse_id")?;
     let (ns, name) = id.split_once(':').unwrap_or(("", &id));
     lua.ensure(3)?;
     lua.new_table(0, 2);

@@ -166,28 +166,38 @@ fn with_message(lua: Lua) -> LResult<c_int> {
 
 fn with_actor(lua: Lua) -> LResult<c_int> {
     let mut spawner = this(lua)?;
-    let Some(actor) = super::security::actor_payload(lua, 2) else {
-        return Err(Raise::from(format!(
-            "bad argument #1 to 'with_actor' (security.Actor expected, got {})",
-            lua.type_name(2)
-        )));
-    };
-    spawner.actor = Some(actor);
+    spawner.actor = Some(actor_arg(lua, 2)?);
     lua.push_userdata(spawner, &SPAWNER);
     Ok(1)
 }
 
 fn with_scope(lua: Lua) -> LResult<c_int> {
     let mut spawner = this(lua)?;
-    let Some(scope) = super::security::scope_payload(lua, 2) else {
-        return Err(Raise::from(format!(
-            "bad argument #1 to 'with_scope' (security.Scope expected, got {})",
-            lua.type_name(2)
-        )));
-    };
-    spawner.scope = Some(scope);
+    spawner.scope = Some(scope_arg(lua, 2)?);
     lua.push_userdata(spawner, &SPAWNER);
     Ok(1)
+}
+
+/// The security actor at `idx` (the argument of a `with_actor` method), as a payload;
+/// raises for anything else.
+pub(crate) fn actor_arg(lua: Lua, idx: c_int) -> LResult<Payload> {
+    super::security::actor_payload(lua, idx).ok_or_else(|| {
+        Raise::from(format!(
+            "bad argument #1 to 'with_actor' (security.Actor expected, got {})",
+            lua.type_name(idx)
+        ))
+    })
+}
+
+/// The security scope at `idx` (the argument of a `with_scope` method), as a payload;
+/// raises for anything else.
+pub(crate) fn scope_arg(lua: Lua, idx: c_int) -> LResult<Payload> {
+    super::security::scope_payload(lua, idx).ok_or_else(|| {
+        Raise::from(format!(
+            "bad argument #1 to 'with_scope' (security.Scope expected, got {})",
+            lua.type_name(idx)
+        ))
+    })
 }
 
 /// The child's context: the spawning process's own, with the spawner's values on top

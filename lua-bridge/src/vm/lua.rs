@@ -159,6 +159,18 @@ impl Lua {
         self.kind(idx) <= LUA_TNIL
     }
 
+    /// The string at argument `idx` of `function`; raises Lua's `bad argument` error for
+    /// any other type (numbers included, as the original's checks refuse them).
+    pub(crate) fn check_string(self, idx: c_int, function: &str) -> LResult<String> {
+        if self.kind(idx) != LUA_TSTRING {
+            return Err(Raise::from(format!(
+                "bad argument #{idx} to '{function}' (string expected, got {})",
+                self.type_name(idx)
+            )));
+        }
+        Ok(self.string(idx).unwrap_or_default())
+    }
+
     /// The Lua type name of the value at `idx` (`"no value"` past the top).
     pub(crate) fn type_name(self, idx: c_int) -> &'static str {
         match self.kind(idx) {
