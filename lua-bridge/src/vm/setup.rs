@@ -19,7 +19,7 @@
 //! refuses a `__gc` field (finalizers would run Lua code inside the runtime's own calls).
 
 use super::field_names;
-use super::lua::{LResult, Lua, Raise, blocking, cfn};
+use super::lua::{LResult, Lua, Raise, cfn};
 use super::state::{ProcState, state};
 use crate::compile::{CompiledEntry, Compiler};
 use crate::modules;
@@ -281,11 +281,7 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
         b"string" => super::string_view::open(lua),
         b"table" => open_table(lua),
         b"math" => open_math(lua)?,
-        b"coroutine" => {
-            call_open(lua, ffi::luaopen_coroutine);
-            lua.push_fn(blocking(modules::coroutine::spawn));
-            lua.set_field(-2, c"spawn");
-        }
+        b"coroutine" => modules::coroutine::open(lua)?,
         b"os" => safe_os(lua),
         b"process" => modules::process::open(lua)?,
         b"channel" => modules::channel::open(lua)?,
