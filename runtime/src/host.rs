@@ -10,7 +10,11 @@ use crate::registry::EntryId;
 use parking_lot::Mutex;
 use std::sync::Arc;
 use std::time::Duration;
-use wippy_scheduler::{Handle, Scheduler, Shutdown};
+use wippy_scheduler::{Handle, Scheduler, Shutdown, ShutdownReport};
+
+/// How long a host's killed processes get to leave the step they are in at shutdown
+/// before it gives up on them ([`Host::stop`]).
+pub const ABANDON_AFTER: Duration = Duration::from_secs(1);
 
 /// What a host is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,12 +110,16 @@ impl Host {
     }
 
     /// Stops the scheduler: cancels every process, kills those still running after
-    /// `grace`, joins the workers. Returns how many were killed. Idempotent.
-    pub(crate) fn stop(&self, grace: Duration) -> usize {
+    /// `grace`, joins the workers; gives up on killed processes still inside a step
+    /// [`ABANDON_AFTER`] later (a Lua process looping where it cannot be preempted, or
+    /// stuck in a long C call), leaving them and the host's threads behind, so that a
+    /// shutdown always ends. Idempotent.
+    pub(crate) fn stop(&self, grace: Duration) -> ShutdownReport {
         let scheduler = self.scheduler.lock().take();
         match scheduler {
-            Some(scheduler) => scheduler.shutdown(Shutdown::new("runtime shutdown", grace)),
-            None => 0,
+            Some(scheduler) => scheduler
+                .shutdown(Shutdown::new("runtime shutdown", grace).abandon_after(ABANDON_AFTER)),
+            None => ShutdownReport::default(),
         }
     }
 }

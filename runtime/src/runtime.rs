@@ -805,14 +805,23 @@ impl Runtime {
     /// together and their `stop_timeout`, at most what is left of `grace`), then every
     /// host in reverse
     /// start order, whose processes get CANCEL and what is left of `grace` before they
-    /// are killed. Idempotent.
+    /// are killed (a killed process stuck in a step for [`ABANDON_AFTER`](crate::host::ABANDON_AFTER)
+    /// more is left behind with its host's threads, so that this always returns).
+    /// Idempotent.
     pub fn shutdown(&self, grace: Duration) {
         let deadline = std::time::Instant::now() + grace;
         crate::lifecycle::stop_services(self, deadline);
         let hosts: Vec<Arc<Host>> = std::mem::take(&mut *self.inner.host_order.lock());
         for host in hosts.iter().rev() {
-            let killed = host.stop(deadline.saturating_duration_since(std::time::Instant::now()));
-            tracing::debug!(host = %host.id(), killed, "host stopped");
+            let report = host.stop(deadline.saturating_duration_since(std::time::Instant::now()));
+            tracing::debug!(host = %host.id(), killed = report.killed, "host stopped");
+            if report.abandoned > 0 {
+                tracing::warn!(
+                    host = %host.id(),
+                    processes = report.abandoned,
+                    "processes did not stop (stuck in code that cannot be interrupted: a loop at a script's top level, a long C call); left behind",
+                );
+            }
         }
         self.inner.hosts.write().clear();
     }

@@ -62,8 +62,9 @@ impl ShutdownSignals {
     /// Watches from a thread of its own, for a caller that waits on something else (the
     /// `-x` process): the first signal sets `signalled`, cancels the process in
     /// `foreground` when it is set (it is what the user interrupted, so it hears first),
-    /// and shuts `runtime` down within `grace` (in another thread); a second exits the
-    /// process with status 1.
+    /// and shuts `runtime` down within `grace` (in another thread), exiting the program
+    /// with status 1 if the foreground process outlives the shutdown (stuck where it
+    /// cannot be stopped); a second signal exits the process with status 1.
     ///
     /// # Errors
     ///
@@ -93,7 +94,17 @@ impl ShutdownSignals {
                         let _ = runtime.cancel(Dest::Pid(pid), "interrupted");
                     }
                     let runtime = runtime.clone();
-                    std::thread::spawn(move || runtime.shutdown(grace));
+                    let foreground = foreground.clone();
+                    std::thread::spawn(move || {
+                        runtime.shutdown(grace);
+                        // Still alive after the shutdown: stuck where it cannot be
+                        // stopped (the shutdown left it behind), so its caller would wait
+                        // for ever.
+                        if let Some(pid) = foreground.get().filter(|pid| runtime.is_alive(pid)) {
+                            eprintln!("error: {pid} did not stop (stuck in code that cannot be interrupted); exiting");
+                            std::process::exit(1);
+                        }
+                    });
                 }
             })?;
         Ok(())

@@ -50,6 +50,6 @@ fn main() {
         .spawn(|_: &mut Context<'_, String>| Step::Wait)
         .expect("spawn idler");
     parent.join();
-    let killed = scheduler.shutdown(Shutdown::new("done", Duration::from_millis(10)));
-    println!("done, {killed} killed at shutdown");
+    let report = scheduler.shutdown(Shutdown::new("done", Duration::from_millis(10)));
+    println!("done, {} killed at shutdown", report.killed);
 }

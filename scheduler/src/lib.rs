@@ -125,6 +125,8 @@ pub use pid::Pid;
 pub use process::{
     Down, Exit, MonitorRef, PreemptHook, Process, Reason, Signal, SpawnOptions, Step,
 };
-pub use scheduler::{Builder, Handle, JoinHandle, MAX_WORKERS, Scheduler, Shutdown};
+pub use scheduler::{
+    Builder, Handle, JoinHandle, MAX_WORKERS, Scheduler, Shutdown, ShutdownReport,
+};
 pub use shared::Metrics;
 pub use timer::Timer;

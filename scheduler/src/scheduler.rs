@@ -122,16 +122,38 @@ pub struct Shutdown {
     pub reason: Reason,
     /// How long processes may take to exit after the cancel before they are killed.
     pub grace: Duration,
+    /// How long killed processes may take to leave the step they are in before the
+    /// scheduler gives up on them (`None`, the default: wait for ever). See
+    /// [`Scheduler::shutdown`].
+    pub abandon_after: Option<Duration>,
 }
 
 impl Shutdown {
-    /// Cancel with `reason`, kill after `grace`.
+    /// Cancel with `reason`, kill after `grace`, wait for the killed for ever.
     pub fn new(reason: &str, grace: Duration) -> Self {
         Self {
             reason: Arc::from(reason),
             grace,
+            abandon_after: None,
         }
     }
+
+    /// Gives up on killed processes still inside a step `after` the kill.
+    pub fn abandon_after(mut self, after: Duration) -> Self {
+        self.abandon_after = Some(after);
+        self
+    }
+}
+
+/// What a [`Scheduler::shutdown`] had to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ShutdownReport {
+    /// Processes still alive after the grace period, which were killed.
+    pub killed: usize,
+    /// Killed processes that were still inside a step when the scheduler gave up on
+    /// them ([`Shutdown::abandon_after`]).
+    pub abandoned: usize,
 }
 
 impl<M: Send + Sync + 'static> Scheduler<M> {
@@ -158,27 +180,42 @@ impl<M: Send + Sync + 'static> Scheduler<M> {
     /// 2. every live process receives [`Signal::Cancel`] with the reason;
     /// 3. processes still alive after the grace period are killed: their bodies are
     ///    dropped at their next scheduling, and monitors see [`Exit::Killed`];
-    /// 4. once every process has exited (a step that never returns blocks this, which
-    ///    is why long steps must honour [`Context::should_yield`](crate::Context::should_yield)),
-    ///    the workers and the driver stop and are joined.
+    /// 4. once every process has exited, the workers and the driver stop and are joined.
     ///
-    /// Returns the number of processes that had to be killed.
-    pub fn shutdown(mut self, how: Shutdown) -> usize {
+    /// A step that never returns (one that ignores
+    /// [`Context::should_yield`](crate::Context::should_yield), or is stuck in foreign
+    /// code) keeps its process alive and blocks step 4. With
+    /// [`Shutdown::abandon_after`], the scheduler gives up on such processes once that
+    /// time has passed after the kill: its threads are stopped where they can be and
+    /// detached, and its state (the stuck processes' included) is left to them, as
+    /// freeing it under a running step would be unsound; the report counts them. A
+    /// program can then exit; a library user should treat the scheduler as leaked.
+    pub fn shutdown(mut self, how: Shutdown) -> ShutdownReport {
         self.stop(&how)
     }
 
-    fn stop(&mut self, how: &Shutdown) -> usize {
+    fn stop(&mut self, how: &Shutdown) -> ShutdownReport {
+        let mut report = ShutdownReport::default();
         if self.threads.is_empty() {
-            return 0;
+            return report;
         }
         let shared = &self.shared;
         shared.stop_accepting();
         shared.cancel_all(&how.reason);
-        let mut killed = 0;
         if !shared.wait_for_exits(Instant::now().checked_add(how.grace)) {
-            killed = shared.table.live().len();
+            report.killed = shared.table.live().len();
             shared.kill_all(&how.reason);
-            shared.wait_for_exits(None);
+            let give_up = how
+                .abandon_after
+                .and_then(|d| Instant::now().checked_add(d));
+            if !shared.wait_for_exits(give_up) {
+                report.abandoned = shared.table.live().len();
+                shared.stop_threads();
+                // Dropping the join handles detaches the threads; `Shared` stays alive
+                // in them (each holds an `Arc`), so nothing a stuck step uses is freed.
+                self.threads.clear();
+                return report;
+            }
         }
         shared.stop_threads();
         for thread in self.threads.drain(..) {
@@ -186,7 +223,7 @@ impl<M: Send + Sync + 'static> Scheduler<M> {
             let _ = thread.join();
         }
         shared.clear();
-        killed
+        report
     }
 }
 

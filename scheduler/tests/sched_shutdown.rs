@@ -10,6 +10,47 @@ use wippy_scheduler::{Builder, Context, Shutdown, Signal, SpawnError, Step};
 fn shutdown_and_drop_leave_no_thread_and_no_process_behind() {
     shutdown_cancels_then_kills_and_joins_every_thread();
     dropping_a_scheduler_stops_everything();
+    a_step_that_never_returns_is_abandoned_after_the_kill();
+}
+
+/// A step stuck in code that never yields blocks the join; `abandon_after` gives up on it
+/// and returns, leaving its thread (released here, so that it ends), and counts it.
+fn a_step_that_never_returns_is_abandoned_after_the_kill() {
+    let scheduler = Builder::new().workers(2).build::<()>().unwrap();
+    let handle = scheduler.handle();
+    let release = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let entered = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (release2, entered2) = (Arc::clone(&release), Arc::clone(&entered));
+    handle
+        .spawn(move |_: &mut Context<'_, ()>| {
+            entered2.store(true, Ordering::SeqCst);
+            while !release2.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Step::Done(None)
+        })
+        .unwrap();
+    handle.spawn(|_: &mut Context<'_, ()>| Step::Wait).unwrap();
+    while !entered.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // Without the give-up the shutdown would wait for the step: a watchdog ends the step
+    // after 10 s, so that the test then fails on the report instead of hanging.
+    let watchdog_release = Arc::clone(&release);
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(10));
+        watchdog_release.store(true, Ordering::SeqCst);
+    });
+    let report = scheduler.shutdown(
+        Shutdown::new("stop", Duration::from_millis(50)).abandon_after(Duration::from_millis(100)),
+    );
+    assert_eq!(report.killed, 2, "the stuck process and the idle one");
+    assert_eq!(
+        report.abandoned, 1,
+        "only the stuck one is still in its step"
+    );
+    // Let the detached worker finish its step and stop.
+    release.store(true, Ordering::SeqCst);
 }
 
 fn thread_count() -> usize {
@@ -62,9 +103,10 @@ fn shutdown_cancels_then_kills_and_joins_every_thread() {
     for _ in 0..1000 {
         handle.send(sink, ()).unwrap();
     }
-    let killed = scheduler.shutdown(Shutdown::new("shutting down", Duration::from_millis(200)));
+    let report = scheduler.shutdown(Shutdown::new("shutting down", Duration::from_millis(200)));
     assert_eq!(cancelled.load(Ordering::SeqCst), 50);
-    assert_eq!(killed, 51, "50 stubborn processes and the sink");
+    assert_eq!(report.killed, 51, "50 stubborn processes and the sink");
+    assert_eq!(report.abandoned, 0);
     assert_eq!(
         handle.spawn(|_: &mut Context<'_, ()>| Step::Done(None)),
         Err(SpawnError::ShuttingDown)
