@@ -504,6 +504,8 @@ fn exec_one(
         eprintln!("error: cannot wait for signals: {e}");
         return ExitCode::FAILURE;
     }
+    // What `io.args()` gives the process, as the original's terminal context holds them.
+    wippy_lua::modules::io::set_args(args.clone());
     let waiter = ExitWaiter::new();
     let spec = SpawnSpec::new(entry, host.clone())
         .args(args.into_iter().map(Payload::from))

@@ -11,7 +11,7 @@ fn app_dir(name: &str) -> PathBuf {
     common::app(
         &format!("cli-{name}"),
         REGISTRY,
-        &[("greet.lua", GREET)],
+        &[("greet.lua", GREET), ("reader.lua", READER)],
         Some(common::LOCK),
     )
 }
@@ -37,6 +37,11 @@ entries:
     source: file://greet.lua
     method: main
     modules: [io]
+  - name: reader
+    kind: process.lua
+    source: file://reader.lua
+    method: main
+    modules: [io]
   - name: greet_fn
     kind: function.lua
     source: file://greet.lua
@@ -44,18 +49,37 @@ entries:
     modules: [io]
 "#;
 
-const GREET: &str = "local io = require(\"io\")\nlocal function main(...)\n  local n = select(\"#\", ...)\n  io.print(\"hello \" .. table.concat({...}, \" \"))\n  return n\nend\nreturn { main = main }\n";
+const GREET: &str = "local io = require(\"io\")\nlocal function main(...)\n  local n = select(\"#\", ...)\n  io.print(\"hello \" .. table.concat({...}, \" \"))\n  io.print(\"args \" .. table.concat(io.args(), \",\"))\n  return n\nend\nreturn { main = main }\n";
 
 #[test]
 fn a_command_runs_its_entry_with_the_arguments() {
     let dir = app_dir("run");
     let (stdout, stderr, code) = common::wippy(&dir, &["run", "greet", "big", "world"]);
     assert!(stdout.contains("hello big world"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("args big,world"),
+        "io.args() gives the command's arguments: {stdout}"
+    );
     assert_eq!(
         code,
         Some(2),
         "the result (2 arguments) is the exit code: {stderr}"
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+const READER: &str = "local io = require(\"io\")\nlocal function main()\n  local line, err = io.readline()\n  io.print(\"line \" .. tostring(line) .. \" err \" .. tostring(err))\n  return 0\nend\nreturn { main = main }\n";
+
+#[test]
+fn a_read_at_the_end_of_input_is_nil_and_an_error() {
+    let dir = app_dir("eof");
+    // `output()` gives the child no stdin: its first read meets the end of input.
+    let (stdout, stderr, code) = common::wippy(&dir, &["run", "-x", "app:reader"]);
+    assert!(
+        stdout.contains("line nil err EOF: end of input"),
+        "{stdout}\n{stderr}"
+    );
+    assert_eq!(code, Some(0), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

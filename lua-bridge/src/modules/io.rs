@@ -182,7 +182,8 @@ fn reader() -> &'static Mutex<Sender<ReadRequest>> {
         Mutex::new(tx)
     })
 }
-/// The command-line arguments `io.args()` returns (set by the `wippy` binary).
+/// The command-line arguments `io.args()` returns to the terminal host's process (set by
+/// the `wippy` binary before it starts that process).
 static ARGS: OnceLock<Vec<String>> = OnceLock::new();
 
 /// Sets what `io.args()` returns; only the first call counts.
@@ -306,7 +307,9 @@ fn read(lua: Lua) -> LResult<Ret> {
     read_op(lua, ReadKind::Bytes(n))
 }
 
-/// Pushes what a finished read returns: the text, `nil` at end of input, or `nil, err`.
+/// Pushes what a finished read returns: the text, or `nil, err`; at the end of input the
+/// error is `EOF` (kind `UNKNOWN`, as the original wraps Go's `io.EOF`), so that
+/// `local line, err = io.readline()` tells the end from an empty line.
 pub(crate) fn push_read_result(lua: Lua, result: ReadResult) -> LResult<c_int> {
     match result {
         Ok(Some(bytes)) => {
@@ -315,7 +318,11 @@ pub(crate) fn push_read_result(lua: Lua, result: ReadResult) -> LResult<c_int> {
         }
         Ok(None) => {
             lua.push_nil();
-            Ok(1)
+            push_error(
+                lua,
+                ErrorValue::new(ErrorKind::Unknown, "EOF: end of input").with_retryable(false),
+            );
+            Ok(2)
         }
         Err(e) => {
             lua.push_nil();
@@ -325,8 +332,15 @@ pub(crate) fn push_read_result(lua: Lua, result: ReadResult) -> LResult<c_int> {
     }
 }
 
+/// `io.args()`: the command-line arguments of the terminal host's process (what
+/// `wippy run -x entry a b` passes after the entry); an empty table elsewhere, as the
+/// original's, whose arguments live in the terminal context.
 fn args(lua: Lua) -> LResult<c_int> {
-    let list = ARGS.get().map(Vec::as_slice).unwrap_or(&[]);
+    let list = if terminal(lua)? {
+        ARGS.get().map(Vec::as_slice).unwrap_or(&[])
+    } else {
+        &[]
+    };
     lua.ensure(3)?;
     lua.new_table(c_int::try_from(list.len()).unwrap_or(0), 0);
     for (i, a) in (1..).zip(list) {

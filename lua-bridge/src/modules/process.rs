@@ -642,8 +642,18 @@ fn terminate(lua: Lua) -> LResult<c_int> {
     dest_op(lua, |h, d| h.terminate(d))
 }
 fn cancel(lua: Lua) -> LResult<c_int> {
-    // No reason is an empty one, as in the original.
-    let reason = lua.string(2).unwrap_or_default();
+    // No reason is an empty one, as in the original; a number is its text (Lua's
+    // string coercion, as the original's `CheckString`), anything else raises.
+    let reason = match lua.kind(2) {
+        LUA_TNIL | LUA_TNONE => String::new(),
+        LUA_TSTRING | mlua::ffi::LUA_TNUMBER => lua.display(2),
+        _ => {
+            return Err(Raise::from(format!(
+                "bad argument #2 to 'cancel' (string expected, got {})",
+                lua.type_name(2)
+            )));
+        }
+    };
     dest_op(lua, |h, d| h.cancel(d, &reason))
 }
 fn monitor(lua: Lua) -> LResult<c_int> {
@@ -872,34 +882,34 @@ fn set_options(lua: Lua) -> LResult<c_int> {
     lua.ensure(4)?;
     lua.set_top(1);
     lua.push_nil();
-    let mut trap = None;
+    // As the original: keys that are not strings are skipped, a valid `trap_links` is
+    // applied whatever else the table holds, and the error names the first unsupported
+    // option (a `trap_links` of the wrong type wins).
+    let mut problem: Option<String> = None;
     while lua.next(1) {
-        let key = if lua.kind(-2) == LUA_TSTRING {
-            lua.string(-2).unwrap_or_default()
-        } else {
-            lua.display(-2)
-        };
-        match key.as_str() {
-            "trap_links" if lua.kind(-1) == mlua::ffi::LUA_TBOOLEAN => trap = Some(lua.truthy(-1)),
-            "trap_links" => {
-                return fail_false(
-                    lua,
-                    ErrorKind::Invalid,
-                    "option trap_links must be a boolean",
-                );
-            }
-            other => {
-                let message = format!("option {other} is not supported");
-                return fail_false(lua, ErrorKind::Invalid, message);
+        if lua.kind(-2) == LUA_TSTRING {
+            match lua.string(-2).unwrap_or_default().as_str() {
+                "trap_links" if lua.kind(-1) == mlua::ffi::LUA_TBOOLEAN => {
+                    let trap = lua.truthy(-1);
+                    state(lua)?.handle.set_trap_links(trap);
+                }
+                "trap_links" => problem = Some("trap_links must be a boolean".into()),
+                other => {
+                    if problem.is_none() {
+                        problem = Some(format!("option {other} is not supported"));
+                    }
+                }
             }
         }
         lua.pop(1);
     }
-    if let Some(trap) = trap {
-        state(lua)?.handle.set_trap_links(trap);
+    match problem {
+        Some(message) => fail_false(lua, ErrorKind::Invalid, message),
+        None => {
+            lua.push_bool(true);
+            Ok(1)
+        }
     }
-    lua.push_bool(true);
-    Ok(1)
 }
 
 fn register(lua: Lua) -> LResult<c_int> {
