@@ -289,6 +289,7 @@ lua_tests! {
     limits_fairness: "limits/fairness",
     limits_preempt_after_slow_boot: "limits/preempt_after_slow_boot",
     limits_preempt_transparent: "limits/preempt_transparent",
+    process_top_level_code_is_process_code: "process/top_level_code_is_process_code",
     process_cancel: "process/cancel",
     process_context_passing: "process/context_passing",
     process_security_context: "process/security_context",

@@ -47,6 +47,9 @@ pub struct LuaProcess {
     preempt: Arc<Preempt>,
     /// A `process.upgrade` seen in the last resume, carried out after the run.
     upgrading: Option<Box<Upgrade>>,
+    /// `main`'s coroutine still runs the entry's chunk (its top level): when that
+    /// returns, the entry's function starts in the same coroutine with `args`.
+    loading: bool,
 }
 
 impl std::fmt::Debug for LuaProcess {
@@ -65,10 +68,13 @@ enum Outcome {
     Upgrade(Box<Upgrade>),
 }
 
-/// What `boot_main` needs (passed as a light userdata).
-struct Boot<'a> {
+/// What `start_main` needs (passed as a light userdata).
+struct Start<'a> {
     compiled: &'a CompiledEntry,
     args: &'a Payloads,
+    /// `main`'s coroutine, with the values its chunk returned on top.
+    thread: *mut ffi::lua_State,
+    returned: c_int,
 }
 
 impl LuaProcess {
@@ -83,6 +89,7 @@ impl LuaProcess {
             settled: false,
             preempt: Arc::new(Preempt::default()),
             upgrading: None,
+            loading: false,
         }
     }
 
@@ -93,16 +100,10 @@ impl LuaProcess {
         let mut state = ProcState::new(self.env.clone(), handle, self.compiled.clone(), terminal);
         state.notifier = Some(cx.notifier());
         let vm = super::pool::take(self.env.memory_limit, state)?;
-        let mut boot = Boot {
-            compiled: &self.compiled,
-            args: &self.args,
-        };
-        vm.protected(
-            cfn(boot_main),
-            std::ptr::from_mut(&mut boot).cast::<c_void>(),
-        )?;
-        self.args = Payloads::new();
+        let compiled: *const CompiledEntry = Arc::as_ptr(&self.compiled);
+        vm.protected(cfn(boot_main), compiled.cast_mut().cast::<c_void>())?;
         self.main = 0;
+        self.loading = true;
         self.vm = Some(vm);
         Ok(())
     }
@@ -153,6 +154,27 @@ impl LuaProcess {
                     }
                     Some(_) => st.ready.push_back((co, Resume::Op)),
                     None => st.occasional().yielded.push(co),
+                }
+                Outcome::Running
+            }
+            ffi::LUA_OK if co == self.main && self.loading => {
+                let mut start = Start {
+                    compiled: &self.compiled,
+                    args: &self.args,
+                    thread,
+                    returned: nres,
+                };
+                if let Err(error) = vm.protected(
+                    cfn(start_main),
+                    std::ptr::from_mut(&mut start).cast::<c_void>(),
+                ) {
+                    return Outcome::Failed(error);
+                }
+                let nargs = c_int::try_from(self.args.len()).unwrap_or(0);
+                self.loading = false;
+                self.args = Payloads::new();
+                if let Some(st) = vm.state() {
+                    st.ready.push_back((co, Resume::Start(nargs)));
                 }
                 Outcome::Running
             }
@@ -262,36 +284,17 @@ fn carry_over(st: &mut ProcState) -> Carried {
     carried
 }
 
-/// Loads the entry, finds its function, and readies `main` with the arguments
-/// (run protected on the main thread; argument 1 is the `Boot`).
+/// Readies `main`'s coroutine with the entry's chunk (run protected on the main thread;
+/// argument 1 is the `CompiledEntry`). The chunk's top level then runs in that coroutine
+/// like any code of the process: preempted when it runs long, able to wait, stopped by a
+/// kill; when it returns, [`start_main`] starts the entry's function there.
 fn boot_main(lua: Lua) -> LResult<c_int> {
-    // SAFETY: `boot` passed a pointer to its `Boot`, alive for this call.
-    let boot = unsafe { &*lua.light(1).cast::<Boot<'_>>() };
-    let compiled = boot.compiled;
+    // SAFETY: `boot` passed a pointer to the process's `CompiledEntry`, alive for this call.
+    let compiled = unsafe { &*lua.light(1).cast::<CompiledEntry>() };
     lua.ensure(8)?;
     super::chunks::push_chunk(lua, compiled)?;
-    // Without `method:`, `main`, as the original's process factory.
-    let method = compiled.method.as_deref().unwrap_or("main");
-    // Run the chunk for its exports (its top level may not block).
-    // SAFETY: the chunk on top; protected call, one result.
-    if unsafe { ffi::lua_pcallk(lua.raw(), 0, 1, 0, 0, None) } != ffi::LUA_OK {
-        return Err(Raise::Top);
-    }
-    // A table of exports (its `method` is called), or the function itself (as the
-    // original takes it).
-    if lua.kind(-1) != ffi::LUA_TFUNCTION {
-        let found =
-            lua.kind(-1) == ffi::LUA_TTABLE && lua.get_field_str(-1, method) == ffi::LUA_TFUNCTION;
-        if !found {
-            return Err(Raise::from(format!(
-                "entry {}: the script must return a function, or a table with a function {method:?} (the entry's method)",
-                compiled.id
-            )));
-        }
-        lua.remove(-2);
-    }
-    // The function is on top: move it into a thread with the arguments, the VM's spare
-    // (`spare_thread.rs`) or a new one.
+    // The chunk is on top: move it into a thread, the VM's spare (`spare_thread.rs`) or a
+    // new one.
     // SAFETY: the main thread's extra space holds this process's state pointer.
     let state_ptr = unsafe { *ffi::lua_getextraspace(lua.raw()).cast::<*mut ProcState>() };
     let thread = match super::spare_thread::take(lua, state_ptr) {
@@ -306,18 +309,8 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
         None => unsafe { ffi::lua_newthread(lua.raw()) },
     };
     let anchor = lua.new_ref();
-    // SAFETY: both threads belong to this VM; moves the function.
+    // SAFETY: both threads belong to this VM; moves the chunk.
     unsafe { ffi::lua_xmove(lua.raw(), thread, 1) };
-    // SAFETY: `thread` is live (anchored) and runs nothing yet.
-    let co = unsafe { Lua::from_raw(thread) };
-    co.ensure(
-        c_int::try_from(boot.args.len())
-            .unwrap_or(c_int::MAX)
-            .saturating_add(2),
-    )?;
-    for arg in boot.args {
-        crate::value::push_payload(co, arg)?;
-    }
     let st = state(lua)?;
     // Most processes only ever run `main`: room for it alone first (collections start
     // with four slots otherwise, paid by every idle process).
@@ -328,10 +321,56 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
         anchor: Some(anchor),
         blocked: None,
     });
-    st.ready.push_back((
-        main,
-        Resume::Start(c_int::try_from(boot.args.len()).unwrap_or(0)),
-    ));
+    st.ready.push_back((main, Resume::Start(0)));
+    Ok(0)
+}
+
+/// Starts the entry's function in `main`'s coroutine once its chunk returned (run
+/// protected on the main thread; argument 1 is the `Start`): finds the function in what
+/// the chunk returned and leaves it on the coroutine with the arguments.
+fn start_main(lua: Lua) -> LResult<c_int> {
+    // SAFETY: `resume` passed a pointer to its `Start`, alive for this call.
+    let start = unsafe { &*lua.light(1).cast::<Start<'_>>() };
+    let compiled = start.compiled;
+    // SAFETY: `main`'s coroutine, finished (status OK, no frame) with the chunk's
+    // `returned` values on its stack; it runs nothing now.
+    let co = unsafe { Lua::from_raw(start.thread) };
+    lua.ensure(4)?;
+    // The first value the chunk returned is what counts.
+    if start.returned > 1 {
+        co.pop(start.returned - 1);
+    }
+    if start.returned == 0 {
+        lua.push_nil();
+    } else {
+        // SAFETY: both threads belong to this VM; moves the exports.
+        unsafe { ffi::lua_xmove(start.thread, lua.raw(), 1) };
+    }
+    // Without `method:`, `main`, as the original's process factory.
+    let method = compiled.method.as_deref().unwrap_or("main");
+    // A table of exports (its `method` is called), or the function itself (as the
+    // original takes it).
+    if lua.kind(-1) != ffi::LUA_TFUNCTION {
+        let found =
+            lua.kind(-1) == ffi::LUA_TTABLE && lua.get_field_str(-1, method) == ffi::LUA_TFUNCTION;
+        if !found {
+            return Err(Raise::from(format!(
+                "entry {}: the script must return a function, or a table with a function {method:?} (the entry's method)",
+                compiled.id
+            )));
+        }
+        lua.remove(-2);
+    }
+    // SAFETY: both threads belong to this VM; moves the function onto the coroutine.
+    unsafe { ffi::lua_xmove(lua.raw(), start.thread, 1) };
+    co.ensure(
+        c_int::try_from(start.args.len())
+            .unwrap_or(c_int::MAX)
+            .saturating_add(2),
+    )?;
+    for arg in start.args {
+        crate::value::push_payload(co, arg)?;
+    }
     Ok(0)
 }
 
