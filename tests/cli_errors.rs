@@ -233,3 +233,38 @@ fn an_entry_without_method_runs_main() {
         "{err}"
     );
 }
+
+/// An application of a terminal host and one entry `app:main` from `main.lua` (bytes).
+fn one_file_app(tag: &str, source: &[u8]) -> PathBuf {
+    let registry = "version: \"1.0\"\nnamespace: app\nentries:\n  - name: terminal\n    kind: terminal.host\n    lifecycle:\n      auto_start: true\n  - name: main\n    kind: process.lua\n    source: file://main.lua\n    method: main\n";
+    let dir = common::app(tag, registry, &[], Some(LOCK));
+    std::fs::write(dir.join("src").join("main.lua"), source).expect("main.lua");
+    dir
+}
+
+/// A byte-order mark and a `#!` first line are skipped, as `lua` does, keeping the line
+/// numbers; a source file whose bytes are not UTF-8 is refused naming its file and line.
+#[test]
+fn source_file_headers_and_bad_bytes() {
+    let dir = one_file_app(
+        "cli-errors-header",
+        "\u{feff}#!/usr/bin/env wippy\nlocal function main()\n  error(\"line three\")\nend\nreturn { main = main }\n"
+            .as_bytes(),
+    );
+    let (_, stderr, code) = wippy(&dir, &["run", "-x", "app:main"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("main.lua:3: line three"),
+        "the header is skipped and the line numbers kept: {stderr}"
+    );
+    let dir = one_file_app(
+        "cli-errors-latin",
+        b"local function main()\n  return \"caf\xe9\"\nend\nreturn { main = main }\n",
+    );
+    let (_, stderr, code) = wippy(&dir, &["run", "-x", "app:main"]);
+    assert_ne!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("main.lua:2: the source is not UTF-8"),
+        "the file and line of the bad byte: {stderr}"
+    );
+}

@@ -89,6 +89,18 @@ impl Compiler {
     }
 }
 
+/// `text` without what `luaL_loadfile` skips at the start of a file: a UTF-8 byte-order
+/// mark, and a first line starting with `#` (a `#!` line), whose line break stays, so
+/// that line numbers do not move.
+fn without_file_header(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.starts_with('#') {
+        let rest = text.find('\n').map_or("", |at| &text[at..]);
+        return std::borrow::Cow::Owned(rest.to_owned());
+    }
+    std::borrow::Cow::Borrowed(text)
+}
+
 fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
     let EntryConfig::Lua(config) = entry.config() else {
         return Err(invalid(
@@ -115,8 +127,17 @@ fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
         },
         _ => return Err(invalid(entry, "unsupported source form")),
     };
-    let text = std::str::from_utf8(&code)
-        .map_err(|e| invalid(entry, format_args!("source is not UTF-8: {e}")))?;
+    let text = std::str::from_utf8(&code).map_err(|e| {
+        let line = 1 + code[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+        invalid(
+            entry,
+            format_args!(
+                "{chunk_name}:{line}: the source is not UTF-8 (byte {} of the file); write bytes past ASCII in strings as escapes (\"\\xff\")",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    let text = without_file_header(text);
     // Which entry, and for inline code, where its definition is (the chunk name is then
     // the entry id, whose lines count from the start of the `source:` text).
     let whose = match &config.source {
@@ -128,7 +149,7 @@ fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
         ),
         _ => format!("entry {}", entry.id()),
     };
-    let stripped = strip_annotations(text).map_err(|e| {
+    let stripped = strip_annotations(&text).map_err(|e| {
         ErrorValue::new(
             ErrorKind::Invalid,
             format!("{chunk_name}:{}: {} ({whose})", e.line, e.message),

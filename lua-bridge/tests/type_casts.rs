@@ -44,6 +44,7 @@ fn anything_else_raises_without_converting() {
             "expected string, got userdata",
         ),
         ("integer(3.7)", "expected integer, got number"),
+        ("integer(2^63)", "expected integer, got number"),
         ("integer('12')", "expected integer, got string"),
         ("number('1.5')", "expected number, got string"),
         ("boolean(0)", "expected boolean, got number"),

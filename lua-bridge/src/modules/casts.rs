@@ -49,11 +49,15 @@ impl Type {
         match self {
             Type::String => lua.kind(idx) == LUA_TSTRING,
             Type::Number => lua.kind(idx) == LUA_TNUMBER,
+            // A whole float counts when an integer can hold it (`math.tointeger` gives
+            // it): 2^63 cannot.
             Type::Integer => {
                 lua.int(idx).is_some()
-                    || lua
-                        .number(idx)
-                        .is_some_and(|n| n.is_finite() && n.fract() == 0.0)
+                    || lua.number(idx).is_some_and(|n| {
+                        n.fract() == 0.0
+                            && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18)
+                                .contains(&n)
+                    })
             }
             Type::Boolean => lua.kind(idx) == LUA_TBOOLEAN,
             Type::Any | Type::Unknown => true,

@@ -176,7 +176,7 @@ pub(crate) fn failure(lua: Lua, status: c_int, idx: c_int) -> ErrorValue {
     if status == ffi::LUA_ERRMEM {
         return ErrorValue::new(
             ErrorKind::Internal,
-            "memory limit exceeded (not enough memory)",
+            "memory limit exceeded: the process used all the memory a process may (--process-memory-mb, 64 MiB by default)",
         );
     }
     error_from_stack(lua, idx)

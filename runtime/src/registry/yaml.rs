@@ -249,7 +249,9 @@ impl Builder {
         if self.nodes > MAX_NODES {
             return Err(unsupported(
                 line,
-                &format!("the document expands to more than {MAX_NODES} values (aliases included)"),
+                &format!(
+                    "the document has more than {MAX_NODES} values (counting each alias as the values it repeats); split it into several files"
+                ),
             ));
         }
         Ok(())

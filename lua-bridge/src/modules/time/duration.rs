@@ -59,12 +59,22 @@ pub(crate) fn parse_go_duration(text: &str) -> Result<i64, String> {
 /// A duration argument (number of nanoseconds, Go duration string or Duration), signed.
 pub(crate) fn signed_duration_arg(lua: Lua, idx: c_int) -> Result<i64, String> {
     match lua.kind(idx) {
-        LUA_TNUMBER => Ok(match lua.int(idx) {
-            Some(n) => n,
-            // Go converts a float to a Duration by truncation (saturating here).
-            #[allow(clippy::cast_possible_truncation)]
-            None => lua.number(idx).unwrap_or(0.0) as i64,
-        }),
+        LUA_TNUMBER => match lua.int(idx) {
+            Some(n) => Ok(n),
+            // Go converts a float to a Duration by truncation; one past a Duration's
+            // range, or NaN, is an error here, as the same duration written as text is.
+            None => {
+                let n = lua.number(idx).unwrap_or(0.0);
+                if n.is_nan() {
+                    Err("duration is not a number (NaN)".to_owned())
+                } else if n.abs() >= 9.223_372_036_854_775_808e18 {
+                    Err("duration too large".to_owned())
+                } else {
+                    #[allow(clippy::cast_possible_truncation)]
+                    Ok(n as i64)
+                }
+            }
+        },
         LUA_TSTRING => parse_go_duration(&lua.string(idx).unwrap_or_default()),
         _ => duration_value(lua, idx).ok_or_else(|| {
             format!(

@@ -1,6 +1,7 @@
 -- Duration values are signed nanoseconds as Go's: parse_duration takes signed strings
 -- and numbers, tostring prints Go's form (1h30m0s, 1.5s, 250µs), and the getters
--- truncate (integers) or divide (floats) as Go's do.
+-- truncate (integers) or divide (floats) as Go's do; a number past a Duration's range
+-- or NaN is an error.
 local time = require("time")
 
 local function check(what, got, want)
@@ -27,6 +28,15 @@ local function main()
   local bad, err = time.parse_duration({})
   check("table rejected", bad, nil)
   check("table kind", err:kind(), errors.INVALID)
+  -- Past a Duration's range, or NaN, as a number: an error, as the same as text is.
+  for _, v in ipairs({ 1e300, math.huge, -math.huge, 0 / 0 }) do
+    local none, nerr = time.parse_duration(v)
+    check("out of range " .. tostring(v), none, nil)
+    check("out of range kind", nerr:kind(), errors.INVALID)
+  end
+  local slept, serr = time.sleep(1e300)
+  check("sleep(1e300)", slept, nil)
+  check("sleep(1e300) error", tostring(serr):find("too large", 1, true) ~= nil, true)
   return true
 end
 
