@@ -19,6 +19,10 @@ use std::ffi::c_int;
 
 use crate::vm::lua::{LResult, LUA_TBOOLEAN, LUA_TNUMBER, LUA_TSTRING, Lua, Raise};
 
+/// 2^63: the first float past an integer's range.
+#[allow(clippy::cast_precision_loss)]
+pub(crate) const TWO_POW_63: f64 = (1u64 << 63) as f64;
+
 /// The type a cast checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Type {
@@ -53,11 +57,9 @@ impl Type {
             // it): 2^63 cannot.
             Type::Integer => {
                 lua.int(idx).is_some()
-                    || lua.number(idx).is_some_and(|n| {
-                        n.fract() == 0.0
-                            && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18)
-                                .contains(&n)
-                    })
+                    || lua
+                        .number(idx)
+                        .is_some_and(|n| n.fract() == 0.0 && (-TWO_POW_63..TWO_POW_63).contains(&n))
             }
             Type::Boolean => lua.kind(idx) == LUA_TBOOLEAN,
             Type::Any | Type::Unknown => true,

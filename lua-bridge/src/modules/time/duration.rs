@@ -67,7 +67,7 @@ pub(crate) fn signed_duration_arg(lua: Lua, idx: c_int) -> Result<i64, String> {
                 let n = lua.number(idx).unwrap_or(0.0);
                 if n.is_nan() {
                     Err("duration is not a number (NaN)".to_owned())
-                } else if n.abs() >= 9.223_372_036_854_775_808e18 {
+                } else if n.abs() >= crate::modules::casts::TWO_POW_63 {
                     Err("duration too large".to_owned())
                 } else {
                     #[allow(clippy::cast_possible_truncation)]
