@@ -47,9 +47,10 @@ pub struct LuaProcess {
     preempt: Arc<Preempt>,
     /// A `process.upgrade` seen in the last resume, carried out after the run.
     upgrading: Option<Box<Upgrade>>,
-    /// `main`'s coroutine still runs the entry's chunk (its top level): when that
-    /// returns, the entry's function starts in the same coroutine with `args`.
-    loading: bool,
+    /// While `main`'s coroutine still runs the entry's chunk (its top level), how many
+    /// arguments wait under it on the coroutine's stack: when the chunk returns, the
+    /// entry's function starts in the same coroutine with them ([`start_main`]).
+    loading: Option<c_int>,
 }
 
 impl std::fmt::Debug for LuaProcess {
@@ -68,12 +69,19 @@ enum Outcome {
     Upgrade(Box<Upgrade>),
 }
 
-/// What `start_main` needs (passed as a light userdata).
-struct Start<'a> {
+/// What `boot_main` needs (passed as a light userdata).
+struct Boot<'a> {
     compiled: &'a CompiledEntry,
     args: &'a Payloads,
-    /// `main`'s coroutine, with the values its chunk returned on top.
+}
+
+/// What `find_main` needs (passed as a light userdata).
+struct FindMain<'a> {
+    compiled: &'a CompiledEntry,
+    /// `main`'s coroutine, finished: its arguments, the method name, and the chunk's
+    /// `returned` values on its stack.
     thread: *mut ffi::lua_State,
+    nargs: c_int,
     returned: c_int,
 }
 
@@ -89,7 +97,7 @@ impl LuaProcess {
             settled: false,
             preempt: Arc::new(Preempt::default()),
             upgrading: None,
-            loading: false,
+            loading: None,
         }
     }
 
@@ -100,10 +108,17 @@ impl LuaProcess {
         let mut state = ProcState::new(self.env.clone(), handle, self.compiled.clone(), terminal);
         state.notifier = Some(cx.notifier());
         let vm = super::pool::take(self.env.memory_limit, state)?;
-        let compiled: *const CompiledEntry = Arc::as_ptr(&self.compiled);
-        vm.protected(cfn(boot_main), compiled.cast_mut().cast::<c_void>())?;
+        let mut boot = Boot {
+            compiled: &self.compiled,
+            args: &self.args,
+        };
+        vm.protected(
+            cfn(boot_main),
+            std::ptr::from_mut(&mut boot).cast::<c_void>(),
+        )?;
         self.main = 0;
-        self.loading = true;
+        self.loading = Some(c_int::try_from(self.args.len()).unwrap_or(c_int::MAX));
+        self.args = Payloads::new();
         self.vm = Some(vm);
         Ok(())
     }
@@ -157,22 +172,24 @@ impl LuaProcess {
                 }
                 Outcome::Running
             }
-            ffi::LUA_OK if co == self.main && self.loading => {
-                let mut start = Start {
-                    compiled: &self.compiled,
-                    args: &self.args,
-                    thread,
-                    returned: nres,
-                };
-                if let Err(error) = vm.protected(
-                    cfn(start_main),
-                    std::ptr::from_mut(&mut start).cast::<c_void>(),
-                ) {
-                    return Outcome::Failed(error);
+            ffi::LUA_OK if co == self.main && self.loading.is_some() => {
+                let nargs = self.loading.take().unwrap_or(0);
+                if !start_main(co_lua, nargs, nres) {
+                    // Many arguments, or exports without the method (an error naming
+                    // the entry): the general way, protected.
+                    let mut find = FindMain {
+                        compiled: &self.compiled,
+                        thread,
+                        nargs,
+                        returned: nres,
+                    };
+                    if let Err(error) = vm.protected(
+                        cfn(find_main),
+                        std::ptr::from_mut(&mut find).cast::<c_void>(),
+                    ) {
+                        return Outcome::Failed(error);
+                    }
                 }
-                let nargs = c_int::try_from(self.args.len()).unwrap_or(0);
-                self.loading = false;
-                self.args = Payloads::new();
                 if let Some(st) = vm.state() {
                     st.ready.push_back((co, Resume::Start(nargs)));
                 }
@@ -284,13 +301,15 @@ fn carry_over(st: &mut ProcState) -> Carried {
     carried
 }
 
-/// Readies `main`'s coroutine with the entry's chunk (run protected on the main thread;
-/// argument 1 is the `CompiledEntry`). The chunk's top level then runs in that coroutine
-/// like any code of the process: preempted when it runs long, able to wait, stopped by a
-/// kill; when it returns, [`start_main`] starts the entry's function there.
+/// Readies `main`'s coroutine with the entry's chunk, over the arguments and the method's
+/// name (run protected on the main thread; argument 1 is the `Boot`). The chunk's top
+/// level then runs in that coroutine like any code of the process: preempted when it
+/// runs long, able to wait, stopped by a kill; when it returns, [`start_main`] starts
+/// the entry's function there.
 fn boot_main(lua: Lua) -> LResult<c_int> {
-    // SAFETY: `boot` passed a pointer to the process's `CompiledEntry`, alive for this call.
-    let compiled = unsafe { &*lua.light(1).cast::<CompiledEntry>() };
+    // SAFETY: `boot` passed a pointer to its `Boot`, alive for this call.
+    let boot = unsafe { &*lua.light(1).cast::<Boot<'_>>() };
+    let compiled = boot.compiled;
     lua.ensure(8)?;
     super::chunks::push_chunk(lua, compiled)?;
     // The chunk is on top: move it into a thread, the VM's spare (`spare_thread.rs`) or a
@@ -309,7 +328,20 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
         None => unsafe { ffi::lua_newthread(lua.raw()) },
     };
     let anchor = lua.new_ref();
-    // SAFETY: both threads belong to this VM; moves the chunk.
+    // Under the chunk: the arguments, then the method's name, for `start_main`.
+    // SAFETY: `thread` is live (anchored) and runs nothing yet.
+    let co = unsafe { Lua::from_raw(thread) };
+    co.ensure(
+        c_int::try_from(boot.args.len())
+            .unwrap_or(c_int::MAX)
+            .saturating_add(3),
+    )?;
+    for arg in boot.args {
+        crate::value::push_payload(co, arg)?;
+    }
+    // Without `method:`, `main`, as the original's process factory.
+    co.push_str(compiled.method.as_deref().unwrap_or("main"));
+    // SAFETY: both threads belong to this VM; moves the chunk on top of them.
     unsafe { ffi::lua_xmove(lua.raw(), thread, 1) };
     let st = state(lua)?;
     // Most processes only ever run `main`: room for it alone first (collections start
@@ -325,28 +357,61 @@ fn boot_main(lua: Lua) -> LResult<c_int> {
     Ok(0)
 }
 
-/// Starts the entry's function in `main`'s coroutine once its chunk returned (run
-/// protected on the main thread; argument 1 is the `Start`): finds the function in what
-/// the chunk returned and leaves it on the coroutine with the arguments.
-fn start_main(lua: Lua) -> LResult<c_int> {
-    // SAFETY: `resume` passed a pointer to its `Start`, alive for this call.
-    let start = unsafe { &*lua.light(1).cast::<Start<'_>>() };
-    let compiled = start.compiled;
-    // SAFETY: `main`'s coroutine, finished (status OK, no frame) with the chunk's
-    // `returned` values on its stack; it runs nothing now.
-    let co = unsafe { Lua::from_raw(start.thread) };
-    lua.ensure(4)?;
-    // The first value the chunk returned is what counts.
-    if start.returned > 1 {
-        co.pop(start.returned - 1);
+/// Starts the entry's function in `main`'s coroutine once its chunk returned, in the
+/// common case, without a protected call: the coroutine's stack holds the `nargs`
+/// arguments, the method's name and the chunk's `returned` values; when the first of
+/// those is a function, or a table holding one under the method's name (read raw), it
+/// is left with the arguments on the stack. Nothing here allocates or runs Lua code: the
+/// base level of a coroutine always has `LUA_MINSTACK` slots, and these use at most
+/// `nargs + 3`. `false` (the stack as it was, but for extra returned values) otherwise.
+fn start_main(co: Lua, nargs: c_int, returned: c_int) -> bool {
+    let method = nargs + 1;
+    let exports = nargs + 2;
+    if returned == 0 || exports + 1 > ffi::LUA_MINSTACK {
+        return false;
     }
-    if start.returned == 0 {
+    co.set_top(exports);
+    let function = match co.kind(exports) {
+        ffi::LUA_TFUNCTION => exports,
+        ffi::LUA_TTABLE => {
+            co.push_value(method);
+            // SAFETY: a table at `exports`, the key on top; a raw read runs no Lua code
+            // and allocates nothing.
+            if unsafe { ffi::lua_rawget(co.raw(), exports) } != ffi::LUA_TFUNCTION {
+                co.set_top(exports);
+                return false;
+            }
+            exports + 1
+        }
+        _ => return false,
+    };
+    // [args, method, exports, (function)] -> [function, args]: a rotation, no allocation.
+    co.set_top(function);
+    // SAFETY: `function` values on the stack; rotating moves the top one to index 1.
+    unsafe { ffi::lua_rotate(co.raw(), 1, 1) };
+    co.set_top(nargs + 1);
+    true
+}
+
+/// [`start_main`]'s general case (run protected on the main thread; argument 1 is the
+/// `FindMain`): an argument list too long for the coroutine's base slots, or exports
+/// without the method, which fail naming the entry.
+fn find_main(lua: Lua) -> LResult<c_int> {
+    // SAFETY: `resume` passed a pointer to its `FindMain`, alive for this call.
+    let find = unsafe { &*lua.light(1).cast::<FindMain<'_>>() };
+    let compiled = find.compiled;
+    // SAFETY: `main`'s coroutine, finished, with the stack `start_main` describes; it
+    // runs nothing now.
+    let co = unsafe { Lua::from_raw(find.thread) };
+    lua.ensure(4)?;
+    let exports = find.nargs + 2;
+    if find.returned == 0 {
         lua.push_nil();
     } else {
+        co.set_top(exports);
         // SAFETY: both threads belong to this VM; moves the exports.
-        unsafe { ffi::lua_xmove(start.thread, lua.raw(), 1) };
+        unsafe { ffi::lua_xmove(find.thread, lua.raw(), 1) };
     }
-    // Without `method:`, `main`, as the original's process factory.
     let method = compiled.method.as_deref().unwrap_or("main");
     // A table of exports (its `method` is called), or the function itself (as the
     // original takes it).
@@ -361,16 +426,15 @@ fn start_main(lua: Lua) -> LResult<c_int> {
         }
         lua.remove(-2);
     }
-    // SAFETY: both threads belong to this VM; moves the function onto the coroutine.
-    unsafe { ffi::lua_xmove(lua.raw(), start.thread, 1) };
-    co.ensure(
-        c_int::try_from(start.args.len())
-            .unwrap_or(c_int::MAX)
-            .saturating_add(2),
-    )?;
-    for arg in start.args {
-        crate::value::push_payload(co, arg)?;
-    }
+    // [args, method] + function -> [function, args].
+    co.set_top(find.nargs + 1);
+    co.ensure(1)?;
+    // SAFETY: both threads belong to this VM; moves the function on top of the coroutine,
+    // which has room for it (`ensure`).
+    unsafe { ffi::lua_xmove(lua.raw(), find.thread, 1) };
+    // SAFETY: the function on top of `nargs + 2` values; rotating moves it to index 1.
+    unsafe { ffi::lua_rotate(find.thread, 1, 1) };
+    co.set_top(find.nargs + 1);
     Ok(0)
 }
 

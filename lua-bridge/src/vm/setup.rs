@@ -39,8 +39,13 @@ pub struct LuaEnv {
     pub memory_limit: usize,
 }
 
-/// The registry field of the `require` cache.
-const LOADED_KEY: &std::ffi::CStr = c"wippy.loaded";
+/// The registry key of the `require` cache: a light userdata (the address of a static),
+/// so that reaching it interns no string (a C-string key costs a string lookup whenever
+/// Lua's small C-string cache has lost it, which every reset would pay).
+fn loaded_key() -> *const std::ffi::c_void {
+    static LOADED: u8 = 0;
+    std::ptr::from_ref(&LOADED).cast()
+}
 
 /// Base-library globals that stay out of the sandbox.
 const REMOVED_GLOBALS: &[&str] = &["dofile", "loadfile", "load", "collectgarbage", "rawlen"];
@@ -194,7 +199,7 @@ pub(crate) fn reset(lua: Lua) -> LResult<c_int> {
     };
     lua.push_nil();
     // SAFETY: the registry is a table; nil on top.
-    unsafe { ffi::lua_setfield(lua.raw(), ffi::LUA_REGISTRYINDEX, LOADED_KEY.as_ptr()) };
+    unsafe { ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, loaded_key()) };
     #[cfg(debug_assertions)]
     check_registry_is_bare(lua);
 
@@ -535,16 +540,16 @@ fn require(lua: Lua) -> LResult<c_int> {
     };
     lua.ensure(8)?;
     lua.set_top(1);
-    // Cache: registry[LOADED_KEY][what the name resolves to].
-    // SAFETY: live state; pushes the registry's field (nil or the cache table).
-    if unsafe { ffi::lua_getfield(lua.raw(), ffi::LUA_REGISTRYINDEX, LOADED_KEY.as_ptr()) }
+    // Cache: registry[loaded_key()][what the name resolves to].
+    // SAFETY: live state; pushes the registry's entry (nil or the cache table).
+    if unsafe { ffi::lua_rawgetp(lua.raw(), ffi::LUA_REGISTRYINDEX, loaded_key()) }
         != ffi::LUA_TTABLE
     {
         lua.pop(1);
         lua.new_table(0, 4);
         lua.push_value(-1);
         // SAFETY: the new table on top.
-        unsafe { ffi::lua_setfield(lua.raw(), ffi::LUA_REGISTRYINDEX, LOADED_KEY.as_ptr()) };
+        unsafe { ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, loaded_key()) };
     }
     let st = state(lua)?;
     // Whose `modules:` and `imports:` apply: the entry whose code calls `require` (the
