@@ -22,11 +22,11 @@
 //! another kind).
 //!
 //! Where the original runs functions in pools of VMs, here each call is a short-lived
-//! process of the function's entry on the host its `meta.default_host` names, else on the
-//! caller's own host, or on the first
-//! `process.host` started when the caller is the process of a terminal host (which runs
-//! that one process only; `UNAVAILABLE` when there is none) (from a reused VM, so a call
-//! costs about what a spawn does): monitored by the caller, which takes its EXIT out of
+//! process of the function's entry, started from a reused VM (so a call costs about
+//! what a spawn does). It runs on the host its entry's `meta.default_host` names, else
+//! on the caller's own host; when the caller is a terminal host's process (a terminal
+//! host runs that one process only), on the first `process.host` started
+//! (`UNAVAILABLE` when there is none). The caller monitors it and takes its EXIT out of
 //! the event stream (`feed::end_exec`), so `events()` never sees it. The function gets
 //! the caller's context, as a plain spawn does.
 
@@ -70,7 +70,7 @@ method_index!(fn executor_index {
     b"with_actor" => cfn(with_actor),
     b"with_scope" => cfn(with_scope),
     b"with_options" => cfn(with_options),
-    b"call" => crate::vm::lua::blocking(executor_call),
+    b"call" => blocking(executor_call),
     b"async" => cfn(executor_async),
 });
 
