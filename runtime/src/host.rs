@@ -111,9 +111,9 @@ impl Host {
 
     /// Stops the scheduler: cancels every process, kills those still running after
     /// `grace`, joins the workers; gives up on killed processes still inside a step
-    /// [`ABANDON_AFTER`] later (a Lua process looping where it cannot be preempted, or
-    /// stuck in a long C call), leaving them and the host's threads behind, so that a
-    /// shutdown always ends. Idempotent.
+    /// [`ABANDON_AFTER`] later (a Lua process stuck in a long C call, or in a coroutine of
+    /// its script's own that never returns), leaving them and the host's threads behind,
+    /// so that a shutdown always ends. Idempotent.
     pub(crate) fn stop(&self, grace: Duration) -> ShutdownReport {
         let scheduler = self.scheduler.lock().take();
         match scheduler {

@@ -6,10 +6,19 @@
 //! as channels; a [`Sink`] says whether a target takes a message now (a rendezvous
 //! channel only does while someone waits on it). Order is kept per target: once a
 //! message for a target waits, later ones for the same target wait behind it.
+//!
+//! Waiting messages are kept in one queue per target (and one for those with no route),
+//! so that a backlog for one target (a channel nobody reads) costs nothing to messages
+//! for the others: routing, offering again, and taking for a target are constant time
+//! whatever waits. Each waiting message keeps its arrival number; a change of
+//! subscriptions (rare) sorts every waiting message into its new queue in arrival order.
+//!
+//! Reserved topics (`@...`) are the runtime's, sent on for a subscription of the
+//! process's own (`events`): they never fall back to the inbox, and their messages go
+//! with the subscription.
 
 use crate::message::{Message, Topic};
 use rustc_hash::FxHashMap;
-use smallvec::SmallVec;
 use std::collections::VecDeque;
 
 /// Where a message is delivered.
@@ -40,12 +49,41 @@ pub trait Sink<T> {
     fn offer(&mut self, route: Route<T>, message: Message) -> Result<(), Message>;
 }
 
+/// A waiting message and its arrival number (the order across queues).
+type Waiting = (u64, Message);
+
 /// A process's subscriptions and the messages that wait for one.
 #[derive(Debug)]
 pub struct Router<T> {
     topics: FxHashMap<Topic, T>,
     inbox: Option<T>,
-    waiting: VecDeque<Message>,
+    /// The waiting messages, out of line: most processes never have any, and the router
+    /// is part of every process's state.
+    backlog: Option<Box<Backlog<T>>>,
+}
+
+/// Messages waiting for a target to take them, or for a route.
+#[derive(Debug)]
+struct Backlog<T> {
+    /// Messages whose target cannot take them yet, per target, in arrival order.
+    queued: FxHashMap<T, VecDeque<Waiting>>,
+    /// Messages with no route (no subscription of their topic, no inbox).
+    unrouted: VecDeque<Waiting>,
+    /// Every waiting message, in `queued` and `unrouted`.
+    count: usize,
+    /// The next arrival number.
+    next: u64,
+}
+
+impl<T> Default for Backlog<T> {
+    fn default() -> Self {
+        Backlog {
+            queued: FxHashMap::default(),
+            unrouted: VecDeque::new(),
+            count: 0,
+            next: 0,
+        }
+    }
 }
 
 impl<T> Default for Router<T> {
@@ -53,21 +91,26 @@ impl<T> Default for Router<T> {
         Router {
             topics: FxHashMap::default(),
             inbox: None,
-            waiting: VecDeque::new(),
+            backlog: None,
         }
     }
 }
 
-impl<T: Copy + PartialEq> Router<T> {
+impl<T: Copy + Eq + std::hash::Hash> Router<T> {
     /// A router with no subscriptions.
     pub fn new() -> Router<T> {
         Router::default()
     }
 
-    /// Where a message with `topic` would go now.
+    /// Where a message with `topic` would go now. A reserved topic (`@...`, which only the
+    /// runtime sends on, for a subscription of the process's own, such as an `events`
+    /// subscription) goes to its subscription alone, never to the inbox.
     pub fn route_of(&self, topic: &str) -> Option<Route<T>> {
         if let Some(target) = self.topics.get(topic) {
             return Some(Route::Topic(*target));
+        }
+        if topic.starts_with('@') {
+            return None;
         }
         self.inbox.map(Route::Inbox)
     }
@@ -75,6 +118,7 @@ impl<T: Copy + PartialEq> Router<T> {
     /// Subscribes `target` to `topic` (replacing an earlier subscription of the topic).
     pub fn subscribe(&mut self, topic: Topic, target: T) {
         self.topics.insert(topic, target);
+        self.requeue();
     }
 
     /// Removes every subscription of `target`; returns whether there was one.
@@ -86,12 +130,16 @@ impl<T: Copy + PartialEq> Router<T> {
             self.inbox = None;
             removed = true;
         }
+        if removed {
+            self.requeue();
+        }
         removed
     }
 
     /// Makes `target` the inbox.
     pub fn set_inbox(&mut self, target: T) {
         self.inbox = Some(target);
+        self.requeue();
     }
 
     /// The topic subscribed by `target`, if any.
@@ -104,77 +152,160 @@ impl<T: Copy + PartialEq> Router<T> {
 
     /// Messages waiting for a subscription or for room.
     pub fn waiting(&self) -> usize {
-        self.waiting.len()
+        self.backlog.as_ref().map_or(0, |b| b.count)
     }
 
     /// Routes a newly received message: delivered now if its target takes it and
     /// nothing for that target waits before it; otherwise it waits.
+    ///
+    /// A message on a reserved topic nothing subscribes to is dropped: the subscription
+    /// it was sent for has ended, and nothing can take it again.
     pub fn route(&mut self, message: Message, sink: &mut impl Sink<T>) {
-        let route = self.route_of(&message.topic);
-        let blocked = match route {
-            None => true,
-            Some(route) => self
-                .waiting
-                .iter()
-                .any(|m| self.route_of(&m.topic).map(Route::target) == Some(route.target())),
+        let Some(route) = self.route_of(&message.topic) else {
+            if !message.topic.starts_with('@') {
+                self.wait(None, message);
+            }
+            return;
         };
-        if blocked {
-            self.waiting.push_back(message);
+        if self.has_waiting_for(route.target()) {
+            self.wait(Some(route.target()), message);
             return;
         }
-        if let Some(route) = route {
-            if let Err(message) = sink.offer(route, message) {
-                self.waiting.push_back(message);
-            }
+        if let Err(message) = sink.offer(route, message) {
+            self.wait(Some(route.target()), message);
         }
     }
 
-    /// Offers the waiting messages again, in order (after a subscription appeared or a
-    /// target made room). Returns how many were delivered.
+    /// Offers the waiting messages again, each target's in order (after a target made
+    /// room). Returns how many were delivered.
     pub fn flush(&mut self, sink: &mut impl Sink<T>) -> usize {
+        let Router {
+            topics,
+            inbox,
+            backlog,
+        } = self;
+        let Some(b) = backlog.as_deref_mut() else {
+            return 0;
+        };
         let mut delivered = 0;
-        let mut blocked: SmallVec<[T; 4]> = SmallVec::new();
-        let mut kept = VecDeque::with_capacity(self.waiting.len());
-        while let Some(message) = self.waiting.pop_front() {
-            match self.route_of(&message.topic) {
-                Some(route) if !blocked.contains(&route.target()) => {
-                    match sink.offer(route, message) {
-                        Ok(()) => delivered += 1,
-                        Err(message) => {
-                            blocked.push(route.target());
-                            kept.push_back(message);
-                        }
+        for queue in b.queued.values_mut() {
+            while let Some((seq, message)) = queue.pop_front() {
+                // Queues are sorted by route at every change of subscriptions, so the
+                // route is there; an inbox message's topic has no subscription.
+                let route = match (topics.get(&message.topic), *inbox) {
+                    (Some(target), _) => Route::Topic(*target),
+                    (None, Some(target)) => Route::Inbox(target),
+                    (None, None) => {
+                        queue.push_front((seq, message));
+                        break;
+                    }
+                };
+                match sink.offer(route, message) {
+                    Ok(()) => delivered += 1,
+                    Err(message) => {
+                        queue.push_front((seq, message));
+                        break;
                     }
                 }
-                _ => kept.push_back(message),
             }
         }
-        self.waiting = kept;
+        b.queued.retain(|_, queue| !queue.is_empty());
+        b.count -= delivered;
+        self.drop_empty_backlog();
         delivered
     }
 
     /// `true` when a waiting message would go to `target`.
     pub fn has_waiting_for(&self, target: T) -> bool {
-        self.waiting
-            .iter()
-            .any(|m| self.route_of(&m.topic).map(Route::target) == Some(target))
+        self.backlog
+            .as_ref()
+            .and_then(|b| b.queued.get(&target))
+            .is_some_and(|q| !q.is_empty())
     }
 
-    /// Takes every waiting message out, in order (a process that replaces its code hands
-    /// them to the new one).
+    /// Takes every waiting message out, in arrival order (a process that replaces its
+    /// code hands them to the new one).
     pub fn take_waiting(&mut self) -> VecDeque<Message> {
-        std::mem::take(&mut self.waiting)
+        match self.backlog.take() {
+            Some(mut b) => b.drain_sorted().into_iter().map(|(_, m)| m).collect(),
+            None => VecDeque::new(),
+        }
     }
 
-    /// The first waiting message that would go to `target`, taken out of the queue (a
+    /// The first waiting message that would go to `target`, taken out of its queue (a
     /// receiver on a rendezvous target pulls this way).
     pub fn take_for(&mut self, target: T) -> Option<(Route<T>, Message)> {
-        let index = self
-            .waiting
-            .iter()
-            .position(|m| self.route_of(&m.topic).map(Route::target) == Some(target))?;
-        let message = self.waiting.remove(index)?;
+        let b = self.backlog.as_deref_mut()?;
+        let queue = b.queued.get_mut(&target)?;
+        let (_, message) = queue.pop_front()?;
+        if queue.is_empty() {
+            b.queued.remove(&target);
+        }
+        b.count -= 1;
+        self.drop_empty_backlog();
         let route = self.route_of(&message.topic)?;
         Some((route, message))
+    }
+
+    /// Puts `message` at the back of `target`'s queue (`None`: the unrouted one).
+    fn wait(&mut self, target: Option<T>, message: Message) {
+        let b = self.backlog.get_or_insert_with(Box::default);
+        let entry = (b.next, message);
+        b.next += 1;
+        b.count += 1;
+        match target {
+            Some(target) => b.queued.entry(target).or_default().push_back(entry),
+            None => b.unrouted.push_back(entry),
+        }
+    }
+
+    fn drop_empty_backlog(&mut self) {
+        if self.backlog.as_ref().is_some_and(|b| b.count == 0) {
+            self.backlog = None;
+        }
+    }
+
+    /// Sorts every waiting message into the queue of its route now (after a change of
+    /// subscriptions), keeping arrival order within each.
+    fn requeue(&mut self) {
+        let Some(mut b) = self.backlog.take() else {
+            return;
+        };
+        let next = b.next;
+        let all = b.drain_sorted();
+        let mut fresh = Backlog {
+            next,
+            ..Backlog::default()
+        };
+        for (seq, message) in all {
+            match self.route_of(&message.topic).map(Route::target) {
+                Some(target) => fresh
+                    .queued
+                    .entry(target)
+                    .or_default()
+                    .push_back((seq, message)),
+                // Its subscription ended (see `route`).
+                None if message.topic.starts_with('@') => continue,
+                None => fresh.unrouted.push_back((seq, message)),
+            }
+            fresh.count += 1;
+        }
+        *b = fresh;
+        self.backlog = Some(b);
+        self.drop_empty_backlog();
+    }
+}
+
+impl<T> Backlog<T> {
+    /// Every waiting message, out of its queue, in arrival order.
+    fn drain_sorted(&mut self) -> Vec<Waiting> {
+        let mut all: Vec<Waiting> = Vec::with_capacity(self.count);
+        for (_, queue) in self.queued.drain() {
+            all.extend(queue);
+        }
+        all.extend(self.unrouted.drain(..));
+        all.sort_unstable_by_key(|(seq, _)| *seq);
+        self.count = 0;
+        all
     }
 }

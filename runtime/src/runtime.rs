@@ -819,7 +819,7 @@ impl Runtime {
                 tracing::warn!(
                     host = %host.id(),
                     processes = report.abandoned,
-                    "processes did not stop (stuck in code that cannot be interrupted: a loop at a script's top level, a long C call); left behind",
+                    "processes did not stop (stuck in code that cannot be interrupted, such as a long C call); left behind",
                 );
             }
         }

@@ -283,3 +283,68 @@ fn waiting_messages_follow_the_routes_at_flush_time() {
     assert_eq!(sink.got(INBOX), ["a:1", "a:2"]);
     assert_eq!(sink.routes(INBOX), [Route::Inbox(INBOX); 2]);
 }
+
+/// A reserved topic's messages go to its subscription alone: never to the inbox, and
+/// they are dropped with the subscription (an `events` subscription closed while events
+/// waited, or arriving after); the others stay, in order.
+#[test]
+fn a_reserved_topic_never_falls_back_to_the_inbox() {
+    let mut router = Router::new();
+    let mut sink = Channels::default().with_room(A, 0).with_room(B, 0);
+    router.set_inbox(INBOX);
+    router.subscribe("@events/1".into(), A);
+    router.subscribe("b".into(), B);
+    for i in 0..3 {
+        send(&mut router, &mut sink, "@events/1", &i.to_string());
+        send(&mut router, &mut sink, "b", &i.to_string());
+    }
+    assert_eq!(router.waiting(), 6);
+    router.unsubscribe(A);
+    assert_eq!(
+        router.waiting(),
+        3,
+        "the closed subscription's messages are gone"
+    );
+    send(&mut router, &mut sink, "@events/1", "late");
+    assert_eq!(router.waiting(), 3, "one arriving after is dropped too");
+    assert!(sink.got(INBOX).is_empty(), "nothing reached the inbox");
+    sink.channel(B).room = usize::MAX;
+    assert_eq!(router.flush(&mut sink), 3);
+    assert_eq!(sink.got(B), ["b:0", "b:1", "b:2"]);
+    assert_eq!(router.waiting(), 0);
+}
+
+/// A large backlog for one target (a channel nobody reads) holds back only that
+/// target: a message for another is delivered at once, and the backlog's order holds
+/// when its target makes room; a subscription made later takes the waiting messages of
+/// its topic from the inbox's queue in arrival order.
+#[test]
+fn a_backlog_for_one_target_does_not_hold_the_others() {
+    let mut router = Router::new();
+    let mut sink = Channels::default().with_room(A, 0);
+    router.subscribe("slow".into(), A);
+    router.set_inbox(INBOX);
+    sink.channel(INBOX).room = 0;
+    for i in 0..10_000 {
+        send(&mut router, &mut sink, "slow", &i.to_string());
+    }
+    send(&mut router, &mut sink, "later", "x");
+    send(&mut router, &mut sink, "later", "y");
+    assert!(router.has_waiting_for(A));
+    assert!(router.has_waiting_for(INBOX));
+    router.subscribe("later".into(), B);
+    assert!(
+        !router.has_waiting_for(INBOX),
+        "the inbox's messages moved to B"
+    );
+    assert_eq!(router.flush(&mut sink), 2);
+    assert_eq!(sink.got(B), ["later:x", "later:y"]);
+    sink.channel(A).room = 3;
+    assert_eq!(router.flush(&mut sink), 3);
+    assert_eq!(sink.got(A), ["slow:0", "slow:1", "slow:2"]);
+    assert_eq!(router.waiting(), 9_997);
+    let rest = router.take_waiting();
+    assert_eq!(rest.len(), 9_997);
+    assert_eq!(label(&rest[0]), "slow:3");
+    assert_eq!(router.waiting(), 0);
+}

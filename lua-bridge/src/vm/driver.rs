@@ -27,6 +27,7 @@ use mlua::ffi;
 use std::collections::VecDeque;
 use std::ffi::{c_int, c_void};
 use std::sync::Arc;
+use wippy_runtime::Dest;
 use wippy_runtime::host::HostKind;
 use wippy_runtime::message::Payloads;
 use wippy_runtime::message::{Event, Message};
@@ -262,6 +263,22 @@ impl LuaProcess {
         // Other coroutines die with main; the VM (and its timers) go now.
         self.vm = None;
         flow
+    }
+}
+
+/// Terminates the processes still running for calls of this one (`funcs.call`,
+/// `funcs.async`, `process.exec`) as it ends: a call lives as long as its caller, as the
+/// original's run under a context the caller's end cancels.
+fn end_calls(vm: &Vm) {
+    let Some(st) = vm.state() else {
+        return;
+    };
+    let Some(occasional) = st.occasional.as_deref() else {
+        return;
+    };
+    for pid in occasional.execs.keys() {
+        // One that ended meanwhile is gone already.
+        let _ = st.handle.terminate(Dest::Pid(pid));
     }
 }
 
@@ -512,6 +529,7 @@ impl LuaProcess {
                 flow
             }
             flow => {
+                end_calls(&vm);
                 // A `main` that returned leaves a thread as good as new (`spare_thread.rs`).
                 let finished_main = match flow {
                     Flow::Done(_) => vm
