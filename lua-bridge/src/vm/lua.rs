@@ -159,9 +159,13 @@ impl Lua {
         self.kind(idx) <= LUA_TNIL
     }
 
-    /// The string at argument `idx` of `function`; raises Lua's `bad argument` error for
-    /// any other type (numbers included, as the original's checks refuse them).
+    /// The string at argument `idx` of `function`, a number as its text (as Lua's
+    /// `luaL_checkstring` and the original's `CheckString` take one); raises Lua's
+    /// `bad argument` error for any other type.
     pub(crate) fn check_string(self, idx: c_int, function: &str) -> LResult<String> {
+        if self.kind(idx) == LUA_TNUMBER {
+            return Ok(self.display(idx));
+        }
         if self.kind(idx) != LUA_TSTRING {
             return Err(Raise::from(format!(
                 "bad argument #{idx} to '{function}' (string expected, got {})",

@@ -1,5 +1,5 @@
 -- events.send and events.subscribe refuse empty names with nil and an INVALID error,
--- and raise for arguments that are not strings.
+-- take numbers as their text, and raise for other arguments that are not strings.
 local function main()
   local sub, err = events.subscribe("")
   if sub ~= nil or err == nil or err:kind() ~= errors.INVALID then
@@ -11,9 +11,14 @@ local function main()
       return false, "send with an empty part: " .. tostring(ok) .. ", " .. tostring(serr)
     end
   end
-  local ok = pcall(events.send, 1, "kind", "/p")
+  -- A number is taken as its text, as Lua's string checks take one.
+  local sent, nerr = events.send(1, "kind", "/p")
+  if sent ~= true or nerr ~= nil then
+    return false, "send with a number for system: " .. tostring(nerr)
+  end
+  local ok = pcall(events.send, {}, "kind", "/p")
   if ok then
-    return false, "send with a number for system did not raise"
+    return false, "send with a table for system did not raise"
   end
   ok = pcall(events.subscribe, {})
   if ok then
