@@ -668,17 +668,27 @@ impl Runtime {
         Ok(())
     }
 
+    /// Stops `me` monitoring `dest`. An EXIT of `dest` already on its way is dropped when
+    /// `me` takes it (`Shell::accept_event`), as `dest` is no longer in `me`'s
+    /// `monitoring`; one `me` took already is its own to drop (the Lua driver does).
     pub(crate) fn unmonitor(&self, me: &ProcessRecord, dest: Dest<'_>) -> Result<(), RuntimeError> {
-        match self.resolve(dest) {
+        let pid = match self.resolve(dest) {
             Ok(other) => {
                 other.with_live(|theirs| theirs.monitors.remove(&me.pid));
-                me.with_live(|mine| mine.monitoring.remove(&other.pid));
-                Ok(())
+                other.pid.clone()
             }
-            // Already gone: nothing more can arrive from it.
-            Err(RuntimeError::ProcessNotFound) => Ok(()),
-            Err(other) => Err(other),
-        }
+            // Already gone: its EXIT may still be on its way.
+            Err(RuntimeError::ProcessNotFound) => match dest {
+                Dest::Pid(pid) => pid.clone(),
+                Dest::Str(text) => match text.parse::<Pid>() {
+                    Ok(pid) => pid,
+                    Err(_) => return Ok(()),
+                },
+            },
+            Err(other) => return Err(other),
+        };
+        me.with_live(|mine| mine.monitoring.remove(&pid));
+        Ok(())
     }
 
     pub(crate) fn register_record(
@@ -767,7 +777,8 @@ impl Runtime {
         };
         for watcher in relations.monitors.iter() {
             if let Some(watcher) = live(watcher) {
-                watcher.with_live(|theirs| theirs.monitoring.remove(pid));
+                // The watcher takes this process off its `monitoring` when it takes the
+                // EXIT (`Shell::accept_event`), so that an `unmonitor` in between drops it.
                 self.deliver_event(
                     &watcher,
                     Event::ended(EventKind::Exit, pid.clone(), outcome.clone()),

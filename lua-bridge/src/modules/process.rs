@@ -21,11 +21,12 @@ use crate::vm::lua::{
 };
 use crate::vm::meta_slots::MetaSlot;
 use crate::vm::ops::block;
+use crate::vm::slot::Slot;
 use crate::vm::state::{ExecWaiter, ProcState, SpawnIds, state};
 use std::ffi::c_int;
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
-use wippy_runtime::message::{Event, Message, Outcome, Payloads, Topic};
+use wippy_runtime::message::{Event, EventKind, Message, Outcome, Payloads, Topic};
 use wippy_runtime::payload::{ErrorKind, ErrorValue};
 use wippy_runtime::pid::Pid;
 use wippy_runtime::{Dest, RuntimeError, SpawnSpec};
@@ -659,8 +660,29 @@ fn cancel(lua: Lua) -> LResult<c_int> {
 fn monitor(lua: Lua) -> LResult<c_int> {
     dest_op(lua, |h, d| h.monitor(d))
 }
+/// `process.unmonitor(pid)`: after it, no EXIT of that process arrives. One on its way
+/// is dropped by the runtime as this process takes it; one taken already (waiting for
+/// the `events()` channel, or in its buffer) is dropped here.
 fn unmonitor(lua: Lua) -> LResult<c_int> {
-    dest_op(lua, |h, d| h.unmonitor(d))
+    let n = dest_op(lua, |h, d| h.unmonitor(d))?;
+    if let Some(pid) = lua.string(1).and_then(|text| text.parse::<Pid>().ok()) {
+        drop_exits_from(state(lua)?, &pid);
+    }
+    Ok(n)
+}
+
+/// Drops the EXIT events of `pid` this process took but its code has not received.
+fn drop_exits_from(st: &mut ProcState, pid: &Pid) {
+    let of_pid = |e: &Event| e.kind == EventKind::Exit && e.from.as_ref() == Some(pid);
+    st.pending_events.retain(|e| !of_pid(e));
+    if let Some(channel) = st
+        .events
+        .and_then(|(chan, _)| st.channels.chans.get_mut(chan))
+    {
+        channel
+            .buf
+            .retain(|slot| !matches!(slot, Slot::Event(e) if of_pid(e)));
+    }
 }
 fn link(lua: Lua) -> LResult<c_int> {
     dest_op(lua, |h, d| h.link(d))

@@ -135,7 +135,7 @@ impl ProcessHandle {
         self.runtime.monitor(&self.record, dest)
     }
 
-    /// Stops monitoring `dest`.
+    /// Stops monitoring `dest`: an EXIT of it not yet taken by this process is dropped.
     ///
     /// # Errors
     ///

@@ -70,7 +70,6 @@ impl PidSet {
     }
 
     /// `true` if `pid` is a member.
-    #[cfg(test)]
     pub(crate) fn contains(&self, pid: &Pid) -> bool {
         match self {
             PidSet::Small(pids) => pids.contains(pid),

@@ -53,6 +53,24 @@ impl Shell {
             }
             return;
         }
+        if event.kind == EventKind::Exit {
+            // This process takes the monitor off its own list as it takes the EXIT; one
+            // from a process it no longer monitors (an `unmonitor` after that process
+            // ended, while its EXIT was on its way) is dropped: after `unmonitor`,
+            // nothing more arrives.
+            let monitored = event.from.as_ref().is_some_and(|from| {
+                self.record
+                    .with_live(|mine| {
+                        let was = mine.monitoring.contains(from);
+                        mine.monitoring.remove(from);
+                        was
+                    })
+                    .unwrap_or(false)
+            });
+            if !monitored {
+                return;
+            }
+        }
         self.events.push_back(event);
     }
 }
