@@ -4,4 +4,4 @@
 pub mod backoff;
 pub(crate) mod supervisor;
 
-pub use supervisor::{ServiceSnapshot, ServiceState, ServiceStatus};
+pub use supervisor::{START_HISTORY, ServiceSnapshot, ServiceState, ServiceStatus};

@@ -240,6 +240,24 @@ fn jitter_zero_means_the_default() {
     assert_eq!(restart.max_attempts, 7);
 }
 
+/// A service that crash-loops keeps only the last `START_HISTORY` start times (its
+/// history stays bounded however long it loops), in order, while `restarts` counts all.
+#[test]
+fn the_start_history_is_bounded() {
+    let (h, _journal) = scripted(&service_yaml(
+        r#"["hold fail", fail]"#,
+        "[]",
+        "restart: {initial_delay: 1ms, max_delay: 1ms, max_attempts: 200}",
+    ));
+    let svc = service(&h);
+    release(&h, &svc);
+    let snapshot = wait(&svc, "gave up", |s| s.state.is_final());
+    assert_eq!(snapshot.restarts, 199);
+    assert_eq!(snapshot.starts.len(), wippy_runtime::service::START_HISTORY);
+    assert!(snapshot.starts.windows(2).all(|pair| pair[0] <= pair[1]));
+    h.wait_dead(&svc.supervisor);
+}
+
 /// `max_attempts` counts failed runs, as the original's controller does (it retries while
 /// the failure count, incremented first, is below `max_attempts`): three runs, two
 /// restarts.

@@ -49,6 +49,9 @@ impl ServiceState {
     }
 }
 
+/// How many start times a [`ServiceSnapshot`] keeps.
+pub const START_HISTORY: usize = 64;
+
 /// A snapshot of a service's supervision.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -61,7 +64,8 @@ pub struct ServiceSnapshot {
     pub restarts: u64,
     /// The consecutive-failure counter the back-off uses (reset after a stable run).
     pub attempt: u32,
-    /// When each process was started, in order.
+    /// When the last [`START_HISTORY`] processes were started, in order (`restarts`
+    /// counts every one): a service that crash-loops for days keeps a bounded history.
     pub starts: Vec<Instant>,
     /// The last error exit, if any.
     pub last_error: Option<Arc<ErrorValue>>,
@@ -179,6 +183,9 @@ impl Supervisor {
                     s.state = ServiceState::Running;
                     s.child = Some(pid);
                     s.starts.push(started);
+                    if s.starts.len() > START_HISTORY {
+                        s.starts.drain(..s.starts.len() - START_HISTORY);
+                    }
                 });
             }
             Err(error) => {
