@@ -304,6 +304,7 @@ lua_tests! {
     process_exec: "process/exec",
     process_exec_waits_apart: "process/exec_waits_apart",
     process_exit_error: "process/exit_error",
+    process_exit_error_table_tostring: "process/exit_error_table_tostring",
     process_exit_normal: "process/exit_normal",
     process_exit_seen_by_new_process: "process/exit_seen_by_new_process",
     process_inbox_fallback: "process/inbox_fallback",

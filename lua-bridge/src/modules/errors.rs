@@ -142,6 +142,11 @@ pub(crate) fn error_value(lua: Lua, idx: c_int) -> Option<Arc<ErrorValue>> {
     lua.userdata(idx, &ERROR).map(|v| &*v).cloned()
 }
 
+/// The message of a table raised as an error with no `message` field, in Lua's own
+/// words. A process that fails with such a table is named by its `__tostring` if it has
+/// one (`Vm::name_error_object`).
+pub(crate) const UNNAMED_TABLE: &str = "(error object is a table value)";
+
 /// Turns any Lua value used as an error (raised, or returned as `err`) into an error value:
 /// an error userdata gives its value (kind kept); a string is the message (kind `UNKNOWN`;
 /// a traceback appended to it, `"msg\nstack traceback:\n..."`, becomes the stack); a number
@@ -170,7 +175,7 @@ pub(crate) fn error_from_stack(lua: Lua, idx: c_int) -> ErrorValue {
             if e.message().is_empty() {
                 // A raised table without a message (`error({code = 5})`): Lua's own words
                 // for it, so that the log and the CLI say something.
-                e.with_message("(error object is a table value)")
+                e.with_message(UNNAMED_TABLE)
             } else {
                 e
             }

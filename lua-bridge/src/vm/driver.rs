@@ -224,6 +224,17 @@ impl LuaProcess {
                     }
                     lua.pop(1);
                 }
+                if status == ffi::LUA_ERRRUN
+                    && co_lua.kind(-1) == ffi::LUA_TTABLE
+                    && error.message() == crate::modules::errors::UNNAMED_TABLE
+                {
+                    // A table raised without a `message`: its `__tostring` names it, as
+                    // Lua's interpreter does (`error_name.rs`). Nothing of the process is
+                    // borrowed here.
+                    if let Some(text) = super::error_name::name_error_object(vm, thread) {
+                        error = error.with_message(text);
+                    }
+                }
                 Outcome::Failed(error)
             }
         }

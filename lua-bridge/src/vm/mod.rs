@@ -5,6 +5,7 @@ pub(crate) mod alloc;
 pub(crate) mod channel;
 pub(crate) mod chunks;
 pub(crate) mod driver;
+pub(crate) mod error_name;
 pub(crate) mod feed;
 pub(crate) mod field_names;
 pub(crate) mod instance;
