@@ -28,6 +28,10 @@ entries:
     kind: process.lua
     source: "return {main = function() error({code = 5}) end}"
     method: main
+  - name: raise_named
+    kind: process.lua
+    source: "return {main = function() error(setmetatable({}, {__tostring = function() return 'named failure' end})) end}"
+    method: main
   - name: seven
     kind: process.lua
     source: "return {main = function() return 7 end}"
@@ -89,6 +93,17 @@ fn an_error_raised_as_a_table_is_named() {
     assert_eq!(code, Some(1), "{err}");
     assert!(
         err.contains("error: app:raise_table: (error object is a table value)"),
+        "stderr: {err}"
+    );
+}
+
+#[test]
+fn an_error_raised_as_a_table_with_tostring_is_named_by_it() {
+    let dir = app_dir("raise-named", REGISTRY, LOCK);
+    let (_, err, code) = wippy(&dir, &["run", "-x", "app:raise_named"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("error: app:raise_named: named failure"),
         "stderr: {err}"
     );
 }
@@ -192,7 +207,7 @@ fn a_syntax_error_in_inline_source_names_the_definition() {
     assert!(
         err.contains("app:broken:3:")
             && err.contains("inline source of the entry at ")
-            && err.contains("_index.yaml:24"),
+            && err.contains("_index.yaml:28"),
         "stderr: {err}"
     );
 }
@@ -210,7 +225,7 @@ fn a_misspelt_kind_is_named_at_load() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(code, Some(7), "{err}");
     assert!(
-        err.contains("_index.yaml:24: entry app:typo: kind process.luaa is not a Wippy kind (did you mean process.lua?)"),
+        err.contains("_index.yaml:28: entry app:typo: kind process.luaa is not a Wippy kind (did you mean process.lua?)"),
         "stderr: {err}"
     );
     assert_eq!(err.lines().count(), 1, "only the typo: {err}");

@@ -144,7 +144,7 @@ pub(crate) fn error_value(lua: Lua, idx: c_int) -> Option<Arc<ErrorValue>> {
 
 /// The message of a table raised as an error with no `message` field, in Lua's own
 /// words. A process that fails with such a table is named by its `__tostring` if it has
-/// one (`Vm::name_error_object`).
+/// one (`vm::error_name::name_error_object`).
 pub(crate) const UNNAMED_TABLE: &str = "(error object is a table value)";
 
 /// Turns any Lua value used as an error (raised, or returned as `err`) into an error value:

@@ -10,7 +10,7 @@
 //! coroutine of the process is running, and the blocking calls refuse to run outside
 //! one), in a protected call, under a count hook that stops it after
 //! [`TOSTRING_BUDGET`] instructions, and within the process's memory limit. If it raises,
-//! runs too long or returns no string, the error keeps Lua's words.
+//! runs too long or returns neither a string nor a number, the error keeps Lua's words.
 
 use super::instance::Vm;
 use mlua::ffi;
@@ -21,7 +21,8 @@ const TOSTRING_BUDGET: c_int = 1_000_000;
 
 /// The `__tostring` text of the value on top of `thread`, which is taken off it. `None`
 /// when the value has no `__tostring`, or it raised, ran past [`TOSTRING_BUDGET`]
-/// instructions or returned no string.
+/// instructions or returned neither a string nor a number (a number becomes its text,
+/// as `tostring` makes it).
 ///
 /// `thread` must be a coroutine of `vm` that is not running (a failed one), with at least
 /// one value on its stack; nothing of the process may be borrowed (the metamethod may
