@@ -150,6 +150,8 @@ pub(crate) struct Inner {
     pub(crate) lifecycle: crate::lifecycle::LifecycleState,
     /// The `events` module's subscriptions (`event_bus.rs`).
     pub(crate) event_bus: Arc<crate::event_bus::EventBus>,
+    /// The registry's environment variables and storages (`environment/`).
+    pub(crate) environment: crate::environment::Environment,
 }
 
 impl Runtime {
@@ -160,8 +162,10 @@ impl Runtime {
 
     /// As [`new`](Self::new), naming the node (PIDs then print `{node@host|...}`).
     pub fn with_node(registry: Registry, node: Option<String>) -> Runtime {
+        let environment = crate::environment::Environment::from_registry(&registry);
         Runtime {
             inner: Arc::new(Inner {
+                environment,
                 registry: Arc::new(registry),
                 node,
                 hosts: RwLock::new(FxHashMap::default()),
@@ -180,6 +184,11 @@ impl Runtime {
     /// The registry this runtime runs.
     pub fn registry(&self) -> &Registry {
         &self.inner.registry
+    }
+
+    /// The environment variables the registry declares, with their storages' values.
+    pub fn environment(&self) -> &crate::environment::Environment {
+        &self.inner.environment
     }
 
     /// Makes `factory` build the bodies of every entry of `kind` (e.g. `process.lua`).

@@ -36,6 +36,11 @@ pub enum EntryConfig {
     NsDefinition,
     /// `registry.entry`: arbitrary data, found through its meta; its fields stay data.
     RegistryEntry,
+    /// `env.storage.memory`, `.os`, `.static`, `.file` or `.router`: where environment
+    /// variables are kept.
+    EnvStorage(super::env_kinds::EnvStorage),
+    /// `env.variable`: a variable and its storage.
+    EnvVariable(super::env_kinds::EnvVariable),
     /// Any other kind; its fields stay data.
     Other,
 }
@@ -297,6 +302,10 @@ pub(crate) fn parse_config(
         "ns.dependency" => EntryConfig::NsDependency(parse_dependency(ctx, node, data)?),
         "ns.definition" => EntryConfig::NsDefinition,
         "registry.entry" => EntryConfig::RegistryEntry,
+        "env.variable" => EntryConfig::EnvVariable(super::env_kinds::parse_variable(ctx, node)?),
+        _ if super::env_kinds::is_storage_kind(kind) => {
+            EntryConfig::EnvStorage(super::env_kinds::parse_storage(ctx, kind, node)?)
+        }
         _ => EntryConfig::Other,
     })
 }
@@ -610,11 +619,11 @@ pub(crate) fn parse_lifecycle(ctx: &mut Ctx<'_>, node: &Node, data: Option<&Payl
 // ---------------------------------------------------------------------------------------
 // Field getters: a missing or null field is `None`; a wrong one is reported and `None`.
 
-fn non_null<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+pub(super) fn non_null<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
     node.get(key).filter(|n| !matches!(n.value, Value::Null))
 }
 
-fn get_bool(ctx: &mut Ctx<'_>, node: &Node, prefix: &str, key: &str) -> Option<bool> {
+pub(super) fn get_bool(ctx: &mut Ctx<'_>, node: &Node, prefix: &str, key: &str) -> Option<bool> {
     let n = non_null(node, key)?;
     match n.value {
         Value::Bool(b) => Some(b),
@@ -625,7 +634,12 @@ fn get_bool(ctx: &mut Ctx<'_>, node: &Node, prefix: &str, key: &str) -> Option<b
     }
 }
 
-fn get_string(ctx: &mut Ctx<'_>, node: &Node, prefix: &str, key: &str) -> Option<String> {
+pub(super) fn get_string(
+    ctx: &mut Ctx<'_>,
+    node: &Node,
+    prefix: &str,
+    key: &str,
+) -> Option<String> {
     let n = non_null(node, key)?;
     match &n.value {
         Value::Str(s) => Some(s.clone()),

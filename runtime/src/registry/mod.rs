@@ -30,6 +30,7 @@
 
 mod duration;
 mod entry;
+mod env_kinds;
 mod error;
 mod find;
 mod id;
@@ -45,6 +46,7 @@ use std::path::Path;
 
 pub use duration::{ParseDurationError, parse_duration};
 pub use entry::{Entry, FileInclude, Location, Reference};
+pub use env_kinds::{ENV_STORAGE_PREFIX, EnvFile, EnvStorage, EnvVariable};
 pub use error::{LoadError, LoadErrorKind, LoadErrors};
 pub use find::{Query, QueryError};
 pub use id::{EntryId, ParseEntryIdError};
@@ -111,6 +113,7 @@ impl Registry {
                 }
             }
         }
+        errors.extend(env_kinds::check(&kept, &index));
         match LoadErrors::from_vec(errors) {
             Some(errors) => Err(errors),
             None => Ok(Registry {

@@ -414,6 +414,10 @@ fn is_env_variable(kind: &str) -> bool {
     kind == "env.variable"
 }
 
+fn is_env_router(kind: &str) -> bool {
+    kind == "env.storage.router"
+}
+
 /// Data fields that hold references, and the kinds they do so in.
 const REF_FIELDS: &[RefField] = &[
     RefField {
@@ -460,6 +464,11 @@ const REF_FIELDS: &[RefField] = &[
         applies: is_env_variable,
         path: &["storage"],
         shape: Shape::One,
+    },
+    RefField {
+        applies: is_env_router,
+        path: &["storages"],
+        shape: Shape::List,
     },
 ];
 
