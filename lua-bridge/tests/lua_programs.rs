@@ -32,8 +32,21 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 /// Modules every program and worker may `require`.
 const MODULES: &[&str] = &[
-    "time", "json", "logger", "io", "uuid", "ctx", "security", "funcs", "registry", "events",
+    "time", "json", "logger", "io", "uuid", "ctx", "security", "funcs", "registry", "events", "env",
 ];
+
+/// The environment every program's registry declares (`tests/lua/env/`).
+const ENVIRONMENT: &str = "  - {name: env_memory, kind: env.storage.memory}\n\
+\x20 - {name: env_os, kind: env.storage.os}\n\
+\x20 - {name: env_static, kind: env.storage.static, values: {STATIC_GREETING: hello}}\n\
+\x20 - {name: env_router, kind: env.storage.router, storages: [env_memory, env_os]}\n\
+\x20 - {name: TEST_VAR, kind: env.variable, variable: TEST_VAR, storage: env_memory}\n\
+\x20 - {name: TEST_DEFAULT, kind: env.variable, variable: TEST_DEFAULT, storage: env_memory, default: fallback}\n\
+\x20 - {name: TEST_LOCKED, kind: env.variable, variable: TEST_LOCKED, storage: env_memory, readonly: true}\n\
+\x20 - {name: PATH, kind: env.variable, variable: PATH, storage: env_os}\n\
+\x20 - {name: STATIC_GREETING, kind: env.variable, variable: STATIC_GREETING, storage: env_static}\n\
+\x20 - {name: ROUTED_VAR, kind: env.variable, variable: ROUTED_VAR, storage: env_router}\n\
+\x20 - {name: by_id_only, kind: env.variable, storage: env_memory}\n";
 
 fn lua_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lua")
@@ -88,6 +101,7 @@ fn write_registry(dir: &Path, program: &Path) -> String {
          \x20 - name: processes\n    kind: process.host\n    host:\n      workers: 2\n    lifecycle:\n      auto_start: true\n\
          \x20 - name: terminal\n    kind: terminal.host\n    lifecycle:\n      auto_start: true\n",
     );
+    yaml.push_str(ENVIRONMENT);
     // The helpers every program and worker imports (`tests/lua/lib/`).
     std::fs::copy(lua_dir().join("lib/wait.lua"), dir.join("wait.lua")).expect("copy lib");
     yaml.push_str(
@@ -255,6 +269,9 @@ lua_tests! {
     data_table_create: "data/table_create",
     events_bus: "events/events_bus",
     events_close_drops_backlog: "events/events_close_drops_backlog",
+    env_errors: "env/env_errors",
+    env_get_set: "env/env_get_set",
+    env_router_and_all: "env/env_router_and_all",
     events_errors: "events/events_errors",
     funcs_async: "funcs/funcs_async",
     funcs_call: "funcs/funcs_call",

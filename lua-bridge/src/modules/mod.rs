@@ -4,6 +4,7 @@ pub(crate) mod casts;
 pub(crate) mod channel;
 pub(crate) mod coroutine;
 pub(crate) mod ctx;
+pub(crate) mod env;
 pub mod errors;
 pub(crate) mod events;
 pub(crate) mod funcs;

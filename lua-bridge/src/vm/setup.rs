@@ -609,6 +609,7 @@ fn require(lua: Lua) -> LResult<c_int> {
             "logger" => modules::logger::open(lua)?,
             "json" => modules::json::open(lua)?,
             "uuid" => modules::uuid::open(lua)?,
+            "env" => modules::env::open(lua)?,
             "ctx" => modules::ctx::open(lua)?,
             "funcs" => modules::funcs::open(lua)?,
             "events" => modules::events::open(lua)?,

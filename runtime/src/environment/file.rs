@@ -24,7 +24,9 @@ fn parse_line(text: &str) -> Option<(&str, &str)> {
     if line.is_empty() || line.starts_with('#') {
         return None;
     }
-    let line = line.split_once('#').map_or(line, |(before, _)| before.trim());
+    let line = line
+        .split_once('#')
+        .map_or(line, |(before, _)| before.trim());
     let (key, value) = line.split_once('=')?;
     Some((key.trim(), value.trim()))
 }

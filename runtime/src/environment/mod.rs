@@ -21,8 +21,8 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::registry::{EntryConfig, EntryId, EnvStorage, EnvVariable, Registry};
-pub use storage::StorageError;
 use storage::Storage;
+pub use storage::StorageError;
 
 /// Why a variable could not be read or written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +46,9 @@ impl std::fmt::Display for EnvError {
         match self {
             EnvError::NotFound(name) => write!(f, "environment variable not found: {name}"),
             EnvError::ReadOnly(name) => write!(f, "environment variable is read-only: {name}"),
-            EnvError::Storage { name, source } => write!(f, "environment variable {name}: {source}"),
+            EnvError::Storage { name, source } => {
+                write!(f, "environment variable {name}: {source}")
+            }
         }
     }
 }

@@ -139,10 +139,7 @@ impl Storage {
                     )
                 })
                 .collect(),
-            Storage::Static(values) => values
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            Storage::Static(values) => values.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             Storage::File(file) => file.lock().list()?,
             Storage::Router { parts, .. } => {
                 let mut all = BTreeMap::new();

@@ -191,7 +191,9 @@ fn bad_environment_entries_are_refused_with_entry_field_and_line() {
     assert!(err.contains("entry app:b"), "{err}");
     assert!(err.contains("app:a takes it"), "{err}");
 
-    let err = load_error("  - {name: v, kind: env.variable, variable: BAD-NAME, storage: m}\n  - {name: m, kind: env.storage.memory}\n");
+    let err = load_error(
+        "  - {name: v, kind: env.variable, variable: BAD-NAME, storage: m}\n  - {name: m, kind: env.storage.memory}\n",
+    );
     assert!(err.contains("field \"variable\""), "{err}");
     assert!(err.contains("BAD-NAME"), "{err}");
 
@@ -213,7 +215,8 @@ fn bad_environment_entries_are_refused_with_entry_field_and_line() {
     let err = load_error("  - {name: f, kind: env.storage.file}\n");
     assert!(err.contains("field \"file_path\": missing"), "{err}");
 
-    let err = load_error("  - {name: f, kind: env.storage.file, file_path: x.env, file_mode: 99999}\n");
+    let err =
+        load_error("  - {name: f, kind: env.storage.file, file_path: x.env, file_mode: 99999}\n");
     assert!(err.contains("file_mode"), "{err}");
 
     let err = load_error("  - {name: s, kind: env.storage.static, values: {A: [1]}}\n");
