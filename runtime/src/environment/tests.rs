@@ -209,6 +209,9 @@ fn bad_environment_entries_are_refused_with_entry_field_and_line() {
     let err = load_error("  - {name: r, kind: env.storage.router}\n");
     assert!(err.contains("field \"storages\": missing"), "{err}");
 
+    let err = load_error("  - {name: r, kind: env.storage.router, storages: []}\n");
+    assert!(err.contains("at least one env.storage entry"), "{err}");
+
     let err = load_error("  - {name: r, kind: env.storage.router, storages: [nowhere]}\n");
     assert!(err.contains("app:nowhere"), "{err}");
 

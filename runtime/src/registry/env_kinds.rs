@@ -156,8 +156,16 @@ fn parse_router(ctx: &mut Ctx<'_>, node: &Node) -> Option<Vec<EntryId>> {
         _ => Vec::new(),
     };
     if ids.is_empty() {
-        if non_null(node, "storages").is_none() {
-            ctx.missing(node.line, "storages", "a list of env.storage entries");
+        match non_null(node, "storages") {
+            None => ctx.missing(node.line, "storages", "a list of env.storage entries"),
+            Some(n) if matches!(&n.value, Value::Seq(items) if items.is_empty()) => ctx.invalid(
+                n.line,
+                "storages",
+                "at least one env.storage entry",
+                "[]".to_owned(),
+            ),
+            // Items or a value the normaliser has reported.
+            Some(_) => {}
         }
         return None;
     }
