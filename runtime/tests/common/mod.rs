@@ -34,6 +34,10 @@ pub enum Seen {
 pub struct Harness {
     pub rt: Runtime,
     pub seen: Receiver<(Pid, Seen)>,
+    /// Reports taken while waiting for another process's, in arrival order: a probe may
+    /// report before the one a test waits on (say, the target of a `cancel` command
+    /// before the reply of the probe that sent it), and such a report is kept for later.
+    held: std::cell::RefCell<std::collections::VecDeque<(Pid, Seen)>>,
 }
 
 pub const BASE: &str = r#"
@@ -75,7 +79,11 @@ impl Harness {
         let rt = Runtime::new(registry(yaml));
         let (tx, seen) = channel();
         register_kinds(&rt, tx);
-        Harness { rt, seen }
+        Harness {
+            rt,
+            seen,
+            held: std::cell::RefCell::default(),
+        }
     }
 
     /// Spawns a probe outside any process.
@@ -107,20 +115,37 @@ impl Harness {
             .expect("command delivered");
     }
 
-    /// The next report, from anyone.
+    /// The next report, from anyone (a held one first).
     pub fn next(&self) -> (Pid, Seen) {
+        if let Some(report) = self.held.borrow_mut().pop_front() {
+            return report;
+        }
         self.seen
             .recv_timeout(WAIT)
             .expect("a report within the wait")
     }
 
-    /// The next report from `pid` (reports from others are dropped).
+    /// The next report from `pid`; reports from others that come first are held for
+    /// later (`next`, `next_from`, `quiet_for`).
     pub fn next_from(&self, pid: &Pid) -> Seen {
+        let held = {
+            let mut held = self.held.borrow_mut();
+            held.iter()
+                .position(|(from, _)| from == pid)
+                .and_then(|i| held.remove(i))
+        };
+        if let Some((_, seen)) = held {
+            return seen;
+        }
         loop {
-            let (from, seen) = self.next();
+            let (from, seen) = self
+                .seen
+                .recv_timeout(WAIT)
+                .expect("a report within the wait");
             if from == *pid {
                 return seen;
             }
+            self.held.borrow_mut().push_back((from, seen));
         }
     }
 
@@ -135,6 +160,9 @@ impl Harness {
 
     /// `true` if nothing is reported for `wait`.
     pub fn quiet_for(&self, wait: Duration) -> Option<(Pid, Seen)> {
+        if let Some(report) = self.held.borrow_mut().pop_front() {
+            return Some(report);
+        }
         self.seen.recv_timeout(wait).ok()
     }
 
