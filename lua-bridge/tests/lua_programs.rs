@@ -3,7 +3,7 @@
 //! Every program runs in a runtime of its own, built from a registry written to a temp
 //! directory: namespace `test`, a `process.host` `test:processes` (2 workers), a
 //! `terminal.host` `test:terminal`, the program as `test:<name>` (`method: main`,
-//! `modules: [time, json, logger, io, uuid, ctx, security, funcs, registry, events]`, `imports: {wait: test:wait}`:
+//! `modules: [time, json, logger, io, uuid, ctx, security, funcs, registry, events, env, base64, hash, yaml]`, `imports: {wait: test:wait}`:
 //! the receive-with-a-timeout helpers of `tests/lua/lib/wait.lua`), the helper workers of
 //! `tests/lua/workers/` as `test:<worker>`, and the helper functions of
 //! `tests/lua/functions/` as `function.lua` entries `test:<function>`. The program is spawned on `test:processes`; it passes when it
@@ -32,7 +32,8 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 /// Modules every program and worker may `require`.
 const MODULES: &[&str] = &[
-    "time", "json", "logger", "io", "uuid", "ctx", "security", "funcs", "registry", "events", "env",
+    "time", "json", "logger", "io", "uuid", "ctx", "security", "funcs", "registry", "events",
+    "env", "base64", "hash", "yaml",
 ];
 
 /// The environment every program's registry declares (`tests/lua/env/`).
@@ -293,6 +294,9 @@ lua_tests! {
     data_payload_transcode: "data/payload_transcode",
     data_userdata_in_payload: "data/userdata_in_payload",
     data_uuid_module: "data/uuid_module",
+    data_base64_module: "data/base64_module",
+    data_hash_module: "data/hash_module",
+    data_yaml_module: "data/yaml_module",
     dialect_lua51_compat: "dialect/lua51_compat",
     dialect_annotations: "dialect/annotations",
     dialect_lua54_features: "dialect/lua54_features",

@@ -16,7 +16,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ORIGINAL=${ORIGINAL:-/work/.mirror/wippyai+runtime/repo}
 BIN=${WIPPY_BIN:-$ROOT/target/release/wippy}
-SUITES=${SUITES:-process,channel,time,json,logger,payload,errors,uuid,funcs,ctx,processfunc,registry,events,env}
+SUITES=${SUITES:-process,channel,time,json,logger,payload,errors,uuid,funcs,ctx,processfunc,registry,events,env,os,base64,hash,yaml}
 MODE=${MODE:-runner}
 JOBS=${JOBS:-2}
 WORK=${WORK:-${TMPDIR:-/tmp}/wippy-conformance}

@@ -1,5 +1,6 @@
 //! The Lua modules a process can use.
 
+pub(crate) mod base64;
 pub(crate) mod casts;
 pub(crate) mod channel;
 pub(crate) mod coroutine;
@@ -8,6 +9,7 @@ pub(crate) mod env;
 pub mod errors;
 pub(crate) mod events;
 pub(crate) mod funcs;
+pub(crate) mod hash;
 pub mod io;
 pub mod json;
 pub(crate) mod json_schema;
@@ -19,3 +21,4 @@ pub(crate) mod security;
 pub(crate) mod spawner;
 pub(crate) mod time;
 pub(crate) mod uuid;
+pub(crate) mod yaml;

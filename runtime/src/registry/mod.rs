@@ -40,6 +40,7 @@ mod load;
 mod lock;
 mod parse;
 mod yaml;
+mod yaml_value;
 
 use rustc_hash::FxHashMap;
 use std::path::Path;
@@ -58,6 +59,7 @@ pub use kinds::{
 pub use load::{DEFINITION_EXTENSIONS, definition_files, load_file};
 pub use lock::{Directories, LOCK_FILE_NAME, LockFile, LockedModule, Replacement};
 pub use parse::parse_file;
+pub use yaml_value::{YamlValueError, decode_yaml};
 
 /// A checked set of entries: ids are unique and every reference resolves.
 #[derive(Debug, Clone, Default)]

@@ -562,18 +562,7 @@ fn normalize_one(
 
 /// A node as payload, ignoring `file://` (for `meta`).
 fn node_to_map(node: &Node) -> Map {
-    fn convert(node: &Node) -> Payload {
-        match &node.value {
-            Value::Null => Payload::Nil,
-            Value::Bool(b) => Payload::Bool(*b),
-            Value::Int(i) => Payload::Int(*i),
-            Value::Float(f) => Payload::Float(*f),
-            Value::Str(s) => Payload::from(s.as_str()),
-            Value::Seq(items) => items.iter().map(convert).collect(),
-            Value::Map(pairs) => Payload::map(pairs.iter().map(|(k, v)| (k.clone(), convert(v)))),
-        }
-    }
-    match convert(node) {
+    match node.to_payload() {
         Payload::Map(m) => Arc::unwrap_or_clone(m),
         _ => Map::new(),
     }

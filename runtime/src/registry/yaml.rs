@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
-use crate::payload::MapKey;
+use crate::payload::{MapKey, Payload};
 
 /// Deepest nesting of sequences and mappings accepted.
 pub(crate) const MAX_DEPTH: usize = 128;
@@ -86,6 +86,21 @@ impl Node {
         match &self.value {
             Value::Map(pairs) => Some(pairs),
             _ => None,
+        }
+    }
+
+    /// The node as plain data: mappings become maps, sequences arrays (lines dropped).
+    pub(crate) fn to_payload(&self) -> Payload {
+        match &self.value {
+            Value::Null => Payload::Nil,
+            Value::Bool(b) => Payload::Bool(*b),
+            Value::Int(i) => Payload::Int(*i),
+            Value::Float(f) => Payload::Float(*f),
+            Value::Str(s) => Payload::from(s.as_str()),
+            Value::Seq(items) => items.iter().map(Node::to_payload).collect(),
+            Value::Map(pairs) => {
+                Payload::map(pairs.iter().map(|(k, v)| (k.clone(), v.to_payload())))
+            }
         }
     }
 

@@ -1,5 +1,5 @@
 -- require loads only modules listed in the entry's modules: (here time, json, logger,
--- io, uuid, ctx, security), returns the same value every time, and refuses others with a clear message.
+-- io, uuid, ... yaml), returns the same value every time, and refuses others with a clear message.
 local function main()
   local t1 = require("time")
   local t2 = require("time")
@@ -13,7 +13,7 @@ local function main()
   if require("process") ~= process or require("channel") ~= channel then
     return false, "require of a global module"
   end
-  for _, name in ipairs({ "http", "base64", "fs", "sql", "no_such_module" }) do
+  for _, name in ipairs({ "http", "crypto", "fs", "sql", "no_such_module" }) do
     local ok, err = pcall(require, name)
     if ok then
       return false, "require('" .. name .. "') succeeded"
