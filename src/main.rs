@@ -11,7 +11,7 @@ use std::time::Duration;
 use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::Payload;
 use wippy_runtime::process::ExitWaiter;
-use wippy_runtime::registry::{EntryConfig, LOCK_FILE_NAME, LockFile, Registry};
+use wippy_runtime::registry::{EntryConfig, LOCK_FILE_NAME, LockFile, Override, Registry};
 use wippy_runtime::signals::ShutdownSignals;
 use wippy_runtime::{Runtime, SpawnSpec};
 
@@ -159,6 +159,19 @@ enum Command {
         /// Memory limit per Lua process in MiB (0: no limit).
         #[arg(long, default_value_t = 64)]
         process_memory_mb: usize,
+        /// Set one field of one entry before the registry is checked:
+        /// `namespace:entry:field=value` (field dotted, e.g. `meta.port`); repeatable,
+        /// or several separated by commas.
+        #[arg(
+            short = 'o',
+            long = "override",
+            value_name = "NS:ENTRY:FIELD=VALUE",
+            value_delimiter = ','
+        )]
+        overrides: Vec<String>,
+        /// The original's `.wippy.yaml` settings: not supported here (refused).
+        #[arg(long = "set", hide = true)]
+        set: Vec<String>,
         /// A command name (an entry's `meta.command.name`; `list` lists them) and the
         /// arguments for the process's main function (with -x: arguments only).
         args: Vec<String>,
@@ -187,9 +200,21 @@ fn main() -> ExitCode {
             exec,
             host,
             process_memory_mb,
+            overrides,
+            set,
             args,
         } => {
-            let registry = match load_registry() {
+            if !set.is_empty() {
+                eprintln!(
+                    "error: --set is not supported by this runtime: it has no .wippy.yaml settings to change (use -o ns:entry:field=value for entry fields)"
+                );
+                return ExitCode::from(2);
+            }
+            let overrides = match parse_overrides(&overrides) {
+                Ok(o) => o,
+                Err(code) => return code,
+            };
+            let registry = match load_registry(&overrides) {
                 Ok(r) => r,
                 Err(code) => return code,
             };
@@ -271,7 +296,26 @@ fn init_logs(level: Option<&str>, coloured: bool) {
         .init();
 }
 
-fn load_registry() -> Result<Registry, ExitCode> {
+/// The `-o` flags, each checked; every bad one is named.
+fn parse_overrides(flags: &[String]) -> Result<Vec<Override>, ExitCode> {
+    let mut overrides = Vec::with_capacity(flags.len());
+    let mut bad = false;
+    for flag in flags {
+        match Override::parse(flag) {
+            Ok(o) => overrides.push(o),
+            Err(e) => {
+                eprintln!("error: -o: {e}");
+                bad = true;
+            }
+        }
+    }
+    if bad {
+        return Err(ExitCode::from(2));
+    }
+    Ok(overrides)
+}
+
+fn load_registry(overrides: &[Override]) -> Result<Registry, ExitCode> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let loaded = match LockFile::find_and_read(&cwd) {
         Ok(Some((path, lock))) => {
@@ -286,11 +330,11 @@ fn load_registry() -> Result<Registry, ExitCode> {
                     lock.directories.src.display()
                 );
             }
-            Registry::load_from_lock(&path, &lock)
+            Registry::load_from_lock_with(&path, &lock, overrides)
         }
         Ok(None) => {
             eprintln!("no {LOCK_FILE_NAME} found (run `wippy init`); loading ./src");
-            Registry::load_dir(&cwd.join("src"))
+            Registry::load_dirs_with(&[cwd.join("src")], overrides)
         }
         Err(errors) => Err(errors),
     };

@@ -120,6 +120,8 @@ pub enum LoadErrorKind {
         /// The fields the block has.
         known: &'static [&'static str],
     },
+    /// An override (`wippy run -o`) names an entry no loaded file defines; the flag.
+    UnmatchedOverride(String),
     /// A `file://` value names a file that cannot be read.
     MissingInclude {
         /// The file that was looked for.
@@ -157,6 +159,12 @@ impl fmt::Display for LoadErrorKind {
             }
             LoadErrorKind::UnknownField { known } => {
                 write!(f, "not a field of this block (it has {})", known.join(", "))
+            }
+            LoadErrorKind::UnmatchedOverride(spec) => {
+                write!(
+                    f,
+                    "the override {spec:?} names an entry no loaded file defines"
+                )
             }
             LoadErrorKind::MissingInclude { target, source } => {
                 write!(

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use super::error::{LoadError, LoadErrorKind, LoadErrors};
+use super::overrides::{Override, Overrides};
 use super::parse::parse_text;
 use super::{Entry, LockFile, Registry};
 
@@ -79,11 +80,15 @@ fn is_definition(path: &Path) -> bool {
 /// reports, or an included file cannot be read.
 pub fn load_file(path: &Path) -> Result<Vec<Entry>, LoadErrors> {
     let mut errors = Vec::new();
-    let entries = load_file_into(path, &mut errors);
+    let entries = load_file_into(path, None, &mut errors);
     LoadErrors::from_vec(errors).map_or(Ok(entries), Err)
 }
 
-fn load_file_into(path: &Path, errors: &mut Vec<LoadError>) -> Vec<Entry> {
+fn load_file_into(
+    path: &Path,
+    overrides: Option<&mut Overrides<'_>>,
+    errors: &mut Vec<LoadError>,
+) -> Vec<Entry> {
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -101,7 +106,7 @@ fn load_file_into(path: &Path, errors: &mut Vec<LoadError>) -> Vec<Entry> {
         }
     };
     let mut read = |p: &Path| -> io::Result<Bytes> { fs::read(p).map(Bytes::from) };
-    parse_text(path, text, Some(&mut read), errors)
+    parse_text(path, text, Some(&mut read), overrides, errors)
 }
 
 impl Registry {
@@ -120,17 +125,43 @@ impl Registry {
     ///
     /// As [`Registry::load_dir`].
     pub fn load_dirs<P: AsRef<Path>>(dirs: &[P]) -> Result<Registry, LoadErrors> {
+        Registry::load_dirs_with(dirs, &[])
+    }
+
+    /// As [`Registry::load_dirs`], with entry overrides (`wippy run -o`, see
+    /// [`Override`]) applied to the entries they name before anything is checked.
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::load_dir`]; also an override that names an entry no file
+    /// defines, or whose field crosses a value that is not a map, and whatever the
+    /// overridden value makes wrong in its entry.
+    pub fn load_dirs_with<P: AsRef<Path>>(
+        dirs: &[P],
+        overrides: &[Override],
+    ) -> Result<Registry, LoadErrors> {
         let mut errors = Vec::new();
         let mut entries = Vec::new();
+        let mut applied = Overrides::new(overrides);
         for dir in dirs {
             match definition_files(dir.as_ref()) {
                 Ok(files) => {
                     for file in files {
-                        entries.extend(load_file_into(&file, &mut errors));
+                        entries.extend(load_file_into(&file, Some(&mut applied), &mut errors));
                     }
                 }
                 Err(e) => errors.extend(e),
             }
+        }
+        for unused in applied.unused() {
+            errors.push(
+                LoadError::new(
+                    Path::new("-o"),
+                    None,
+                    LoadErrorKind::UnmatchedOverride(unused.spec().to_owned()),
+                )
+                .with_entry(Some(unused.entry().to_string())),
+            );
         }
         // An entry with a broken field is reported once: references to it are not also
         // reported as references to an entry no file defines.
@@ -165,7 +196,21 @@ impl Registry {
     ///
     /// As [`Registry::load_dir`].
     pub fn load_from_lock(lock_path: &Path, lock: &LockFile) -> Result<Registry, LoadErrors> {
+        Registry::load_from_lock_with(lock_path, lock, &[])
+    }
+
+    /// As [`Registry::load_from_lock`], with entry overrides (see
+    /// [`Registry::load_dirs_with`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::load_dirs_with`].
+    pub fn load_from_lock_with(
+        lock_path: &Path,
+        lock: &LockFile,
+        overrides: &[Override],
+    ) -> Result<Registry, LoadErrors> {
         let base = lock_path.parent().unwrap_or(Path::new(""));
-        Registry::load_dir(&lock.src_dir(base))
+        Registry::load_dirs_with(&[lock.src_dir(base)], overrides)
     }
 }

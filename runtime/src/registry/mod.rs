@@ -38,6 +38,7 @@ mod kind_names;
 mod kinds;
 mod load;
 mod lock;
+mod overrides;
 mod parse;
 mod yaml;
 mod yaml_value;
@@ -58,6 +59,7 @@ pub use kinds::{
 };
 pub use load::{DEFINITION_EXTENSIONS, definition_files, load_file};
 pub use lock::{Directories, LOCK_FILE_NAME, LockFile, LockedModule, Replacement};
+pub use overrides::{Override, OverrideError, OverrideValue};
 pub use parse::parse_file;
 pub use yaml_value::{YamlValueError, decode_yaml};
 

@@ -25,6 +25,7 @@ use bytes::Bytes;
 
 use super::error::{LoadError, LoadErrorKind, LoadErrors};
 use super::kinds::{parse_config, parse_lifecycle};
+use super::overrides::Overrides;
 use super::yaml::{self, Node, Value};
 use super::{Entry, EntryId, FileInclude, Location, Reference};
 use crate::payload::{Map, MapKey, Payload};
@@ -57,7 +58,7 @@ const FILE_KEYS: &[&str] = &[
 /// Every problem found in the file (YAML syntax, missing or wrong fields, bad references).
 pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Entry>, LoadErrors> {
     let mut errors = Vec::new();
-    let entries = parse_text(path, text, None, &mut errors);
+    let entries = parse_text(path, text, None, None, &mut errors);
     LoadErrors::from_vec(errors).map_or(Ok(entries), Err)
 }
 
@@ -66,6 +67,7 @@ pub(crate) fn parse_text(
     path: &Path,
     text: &str,
     mut reader: Option<Reader<'_, '_>>,
+    mut overrides: Option<&mut Overrides<'_>>,
     errors: &mut Vec<LoadError>,
 ) -> Vec<Entry> {
     let root = match yaml::parse(text) {
@@ -150,8 +152,9 @@ pub(crate) fn parse_text(
                 Value::Seq(items) => {
                     for (i, item) in items.iter().enumerate() {
                         let label = format!("entries[{i}]");
+                        let item = overridden(&mut ctx, namespace, item, overrides.as_deref_mut());
                         if let Some(e) =
-                            parse_entry(&mut ctx, &file, item, label, &[], reader.as_deref_mut())
+                            parse_entry(&mut ctx, &file, &item, label, &[], reader.as_deref_mut())
                         {
                             out.push(e);
                         }
@@ -161,6 +164,7 @@ pub(crate) fn parse_text(
             }
         }
         _ if root.get("name").is_some() || root.get("kind").is_some() => {
+            let root = overridden(&mut ctx, namespace, &root, overrides);
             if let Some(e) = parse_entry(
                 &mut ctx,
                 &file,
@@ -179,6 +183,41 @@ pub(crate) fn parse_text(
         ),
     }
     out
+}
+
+/// The entry node at `node`, with the overrides for it applied (a copy), or as it is.
+/// An override whose field crosses a value that is not a map is reported here.
+fn overridden<'n>(
+    ctx: &mut Ctx<'_>,
+    namespace: &str,
+    node: &'n Node,
+    overrides: Option<&mut Overrides<'_>>,
+) -> Cow<'n, Node> {
+    let (Some(overrides), Some(name)) = (overrides, node.get("name").and_then(Node::as_str)) else {
+        return Cow::Borrowed(node);
+    };
+    let matching = overrides.take_for(namespace, name);
+    if matching.is_empty() {
+        return Cow::Borrowed(node);
+    }
+    let mut copy = node.clone();
+    for o in matching {
+        if let Err((crossed, found)) = o.apply(&mut copy) {
+            ctx.errors.push(
+                LoadError::new(
+                    ctx.path,
+                    Some(node.line),
+                    LoadErrorKind::WrongType {
+                        expected: format!("a map, for the override {:?}", o.spec()).into(),
+                        found,
+                    },
+                )
+                .with_entry(Some(o.entry().to_string()))
+                .with_field(crossed),
+            );
+        }
+    }
+    Cow::Owned(copy)
 }
 
 /// What every entry of one file shares.
