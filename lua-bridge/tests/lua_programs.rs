@@ -312,6 +312,7 @@ lua_tests! {
     limits_fairness: "limits/fairness",
     limits_preempt_after_slow_boot: "limits/preempt_after_slow_boot",
     limits_preempt_transparent: "limits/preempt_transparent",
+    limits_unpreemptible_callback_loop: "limits/unpreemptible_callback_loop",
     process_unmonitor_drops_exit_on_its_way: "process/unmonitor_drops_exit_on_its_way",
     process_top_level_code_is_process_code: "process/top_level_code_is_process_code",
     process_cancel: "process/cancel",

@@ -5,10 +5,21 @@
 //! at the next instruction (when the coroutine can yield there) and removes itself, so a
 //! process pays nothing for the hook until its slice has expired. The driver resumes the
 //! coroutine later like any other ready coroutine.
+//!
+//! Where the coroutine cannot yield (inside a callback of a C function: a `table.sort`
+//! comparator, a `string.gsub` function, a `__tostring` that `tostring` calls), the hook
+//! stays armed; once the process has run [`UNPREEMPTIBLE_LIMIT`] there, the hook raises
+//! [`UNPREEMPTIBLE_MESSAGE`], which ends the process (a `pcall` inside the callback may
+//! catch it, and the hook raises again a second later), so that such a loop cannot hold
+//! a worker for good, nor outlive a `terminate`. The script's own coroutines
+//! (`coroutine.create`, `wrap`) run without the hook (`modules/coroutine.rs`): a loop
+//! inside one is not preempted.
 
 use mlua::ffi;
+use std::cell::Cell;
 use std::ffi::c_int;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// The preemption state of one process: the coroutine being resumed, and whether the
 /// watchdog asked this run to yield.
@@ -50,15 +61,50 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
     // SAFETY: Lua calls the hook on the thread `state` it belongs to, during that thread's
     // execution, which is exactly when the hook API may be used on it. Yielding from a
     // count hook with zero results is allowed by the Lua 5.4 manual when the thread is
-    // yieldable, which is checked first (otherwise the hook stays armed and fires again
-    // 1000 instructions later). From a hook, `lua_yield` returns normally and the thread
-    // suspends when the hook returns; the driver removes the hook after the resume.
+    // yieldable, which is checked first. From a hook, `lua_yield` returns normally and
+    // the thread suspends when the hook returns; the driver removes the hook after the
+    // resume. Raising an error from a count hook is allowed too (`lua_Hook`); this
+    // frame holds nothing to drop when it does.
     unsafe {
         if ffi::lua_isyieldable(state) != 0 {
+            STUCK_SINCE.with(|s| s.set(None));
             ffi::lua_sethook(state, None, 0, 0);
             ffi::lua_yield(state, 0);
+            return;
+        }
+        // Inside a callback of a C function (a `table.sort` comparator, a `gsub`
+        // replacement function, a `__tostring` that `tostring` calls, ...), where Lua
+        // cannot yield: the hook stays armed and checks again 1000 instructions later.
+        // Past the limit, the process is stopped so that the others on its worker run.
+        let now = Instant::now();
+        let stuck = STUCK_SINCE.with(|s| match s.get() {
+            Some(since) => now.duration_since(since) >= UNPREEMPTIBLE_LIMIT,
+            None => {
+                s.set(Some(now));
+                false
+            }
+        });
+        if stuck {
+            STUCK_SINCE.with(|s| s.set(None));
+            ffi::lua_sethook(state, None, 0, 0);
+            ffi::lua_pushstring(state, UNPREEMPTIBLE_MESSAGE.as_ptr());
+            ffi::lua_error(state);
         }
     }
+}
+
+/// How long a process may run past its slice where it cannot be preempted (inside a
+/// callback of a C function) before it is stopped with [`UNPREEMPTIBLE_MESSAGE`].
+pub(crate) const UNPREEMPTIBLE_LIMIT: Duration = Duration::from_secs(1);
+
+/// The error that stops a process that ran [`UNPREEMPTIBLE_LIMIT`] past its slice where
+/// it could not be preempted.
+pub(crate) const UNPREEMPTIBLE_MESSAGE: &std::ffi::CStr = c"process ran 1 s past its time slice inside a callback of a C function (such as a table.sort comparator, a string.gsub function or a __tostring called by tostring), where it cannot be preempted: stopped so that other processes run";
+
+thread_local! {
+    /// When the hook, armed on this worker thread's running coroutine, first found it
+    /// unable to yield; reset at each resume's start and end, and when it yields.
+    static STUCK_SINCE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
 /// Instructions between checks once preemption is requested.
@@ -78,6 +124,7 @@ impl Preempt {
 
     /// Marks `state` as the coroutine now running (the driver, before each resume).
     pub(crate) fn enter(&self, state: *const std::ffi::c_void) {
+        STUCK_SINCE.with(|s| s.set(None));
         self.running.swap(state as usize, Ordering::AcqRel);
         if self.requested.load(Ordering::Acquire) {
             // SAFETY: `state` is the coroutine the driver is about to resume, on this

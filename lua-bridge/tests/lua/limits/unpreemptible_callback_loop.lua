@@ -1,0 +1,40 @@
+-- A process looping where it cannot be preempted (inside a table.sort comparator, a
+-- string.gsub function, a __tostring called by tostring) is stopped about a second past
+-- its slice with an error that says so; meanwhile, with two such loops on a 2-worker
+-- host, the rest still runs once they are stopped, and a terminate of one is answered by
+-- its EXIT.
+local time = require("time")
+
+local function main()
+  local events = process.events()
+  local loopers = {}
+  for _, how in ipairs({ "sort", "gsub", "tostring" }) do
+    local pid = assert(process.spawn_monitored("test:callback_loop_worker", "test:processes", how))
+    loopers[pid] = how
+  end
+  local some = next(loopers)
+  time.sleep("50ms")
+  assert(process.terminate(some))
+  for _ = 1, 3 do
+    local timeout = time.after("5s")
+    local r = channel.select { events:case_receive(), timeout:case_receive() }
+    if r.channel == timeout then
+      return false, "a loop in a callback was never stopped"
+    end
+    local e = r.value
+    local how = loopers[e.from]
+    if not how then
+      return false, "EXIT from an unknown process " .. tostring(e.from)
+    end
+    loopers[e.from] = nil
+    if e.from ~= some then
+      local text = tostring(e.result.error)
+      if not text:find("cannot be preempted", 1, true) then
+        return false, how .. ": " .. text
+      end
+    end
+  end
+  return true
+end
+
+return { main = main }

@@ -1,0 +1,19 @@
+-- Loops for ever inside a callback of a C function, where Lua cannot yield: `how`
+-- picks table.sort's comparator, string.gsub's function, or a __tostring that
+-- tostring calls.
+local function forever()
+  while true do end
+end
+
+local function main(how)
+  if how == "sort" then
+    table.sort({ 3, 2, 1 }, function() forever() end)
+  elseif how == "gsub" then
+    string.gsub("abc", "%w", function() forever() end)
+  else
+    tostring(setmetatable({}, { __tostring = function() forever() end }))
+  end
+  return "unreachable"
+end
+
+return { main = main }
