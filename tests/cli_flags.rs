@@ -81,3 +81,56 @@ fn flags_this_runtime_lacks_are_refused_by_name() {
         );
     }
 }
+
+const OVERRIDES: &str = r#"version: "1.0"
+namespace: app
+entries:
+  - name: terminal
+    kind: terminal.host
+    lifecycle: {auto_start: true}
+  - name: code
+    kind: process.lua
+    source: "return {main = function() return 3 end}"
+    method: main
+"#;
+
+#[test]
+fn override_flags_change_an_entry_before_it_runs_and_bad_ones_are_named() {
+    let dir = common::app("cli-overrides", OVERRIDES, &[], Some(common::LOCK));
+    let (_, stderr, code) = common::wippy(&dir, &["run", "-x", "app:code"]);
+    assert_eq!(code, Some(3), "{stderr}");
+    // The entry's source replaced by -o: the process runs the new code.
+    let (_, stderr, code) = common::wippy(
+        &dir,
+        &[
+            "run",
+            "-o",
+            "app:code:source=return {main = function() return 7 end}",
+            "-x",
+            "app:code",
+        ],
+    );
+    assert_eq!(code, Some(7), "{stderr}");
+
+    let (_, stderr, code) = common::wippy(&dir, &["run", "-o", "app:code", "-x", "app:code"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("invalid override \"app:code\": no `=`"),
+        "{stderr}"
+    );
+    let (_, stderr, code) = common::wippy(
+        &dir,
+        &["run", "-o", "app:missing:meta.x=1", "-x", "app:code"],
+    );
+    assert_ne!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("-o: entry app:missing: the override \"app:missing:meta.x=1\" names an entry no loaded file defines"),
+        "{stderr}"
+    );
+    let (_, stderr, code) = common::wippy(
+        &dir,
+        &["run", "--set", "logger.level=debug", "-x", "app:code"],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--set is not supported"), "{stderr}");
+}

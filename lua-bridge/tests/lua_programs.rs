@@ -343,6 +343,7 @@ lua_tests! {
     process_message_strings_asked_late: "process/message_strings_asked_late",
     process_monitor_dead: "process/monitor_dead",
     process_monitor_explicit: "process/monitor_explicit",
+    process_monitor_twice_refused: "process/monitor_twice_refused",
     process_no_link_down_on_normal: "process/no_link_down_on_normal",
     process_normal_exit_keeps_links: "process/normal_exit_keeps_links",
     process_options: "process/options",

@@ -44,6 +44,8 @@ pub enum RuntimeError {
     Body(ErrorValue),
     /// An option the runtime does not support.
     UnsupportedOption(String),
+    /// `monitor`: this process monitors that one already.
+    AlreadyMonitoring,
 }
 
 impl RuntimeError {
@@ -55,7 +57,9 @@ impl RuntimeError {
             | RuntimeError::NameNotRegistered(_)
             | RuntimeError::EntryNotFound(_)
             | RuntimeError::HostNotFound(_) => ErrorKind::NotFound,
-            RuntimeError::NameTaken(_) => ErrorKind::AlreadyExists,
+            RuntimeError::NameTaken(_) | RuntimeError::AlreadyMonitoring => {
+                ErrorKind::AlreadyExists
+            }
             RuntimeError::InvalidPid(_)
             | RuntimeError::ReservedTopic(_)
             | RuntimeError::NotSpawnable { .. }
@@ -104,6 +108,7 @@ impl fmt::Display for RuntimeError {
             ),
             RuntimeError::Body(error) => f.write_str(error.message()),
             RuntimeError::UnsupportedOption(name) => write!(f, "option {name} is not supported"),
+            RuntimeError::AlreadyMonitoring => f.write_str("already monitoring pid"),
         }
     }
 }

@@ -670,9 +670,17 @@ impl Runtime {
 
     pub(crate) fn monitor(&self, me: &ProcessRecord, dest: Dest<'_>) -> Result<(), RuntimeError> {
         let other = self.resolve(dest)?;
-        other
-            .with_live(|theirs| theirs.monitors.insert(&me.pid))
+        let added = other
+            .with_live(|theirs| {
+                let added = !theirs.monitors.contains(&me.pid);
+                theirs.monitors.insert(&me.pid);
+                added
+            })
             .ok_or(RuntimeError::ProcessNotFound)?;
+        if !added {
+            // As the original's topology (`ErrAlreadyMonitoring`): one monitor per pair.
+            return Err(RuntimeError::AlreadyMonitoring);
+        }
         me.with_live(|mine| mine.monitoring.insert(&other.pid));
         Ok(())
     }

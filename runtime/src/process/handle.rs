@@ -130,7 +130,8 @@ impl ProcessHandle {
     ///
     /// # Errors
     ///
-    /// When `dest` names no live process.
+    /// When `dest` names no live process, or this process monitors it already
+    /// ([`RuntimeError::AlreadyMonitoring`]).
     pub fn monitor(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
         self.runtime.monitor(&self.record, dest)
     }
