@@ -2,7 +2,8 @@
 -- string.gsub function, a __tostring called by tostring) is stopped about a second past
 -- its slice with an error that says so; meanwhile, with two such loops on a 2-worker
 -- host, the rest still runs once they are stopped, and a terminate of one is answered by
--- its EXIT.
+-- its EXIT. The loops may hold both workers until they are stopped, so this process can
+-- wake from its sleep after the one it terminates has ended: then terminate says so.
 local time = require("time")
 
 local function main()
@@ -14,7 +15,10 @@ local function main()
   end
   local some = next(loopers)
   time.sleep("50ms")
-  assert(process.terminate(some))
+  local terminated, terminate_err = process.terminate(some)
+  if not terminated and not tostring(terminate_err):find("not found", 1, true) then
+    return false, "terminate: " .. tostring(terminate_err)
+  end
   for _ = 1, 3 do
     local timeout = time.after("5s")
     local r = channel.select { events:case_receive(), timeout:case_receive() }
