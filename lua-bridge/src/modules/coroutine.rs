@@ -5,12 +5,15 @@
 //! The coroutines the driver runs (`main` and the spawned ones) are the driver's: Lua's
 //! `coroutine.resume` and `coroutine.close` refuse them (`false, msg`, and an error),
 //! since resuming one while it waits would take it out of its wait and lose what the
-//! wait was for. The script's own coroutines (`create`, `wrap`) start without the
-//! preemption hook a new Lua thread inherits from the thread that made it: that hook
-//! yields the process's coroutine when its slice has expired, and in a coroutine of
-//! the script's it would yield to the script's own `resume` instead, with no values.
-//! (While such a coroutine runs, the process is preempted only once it is back in one
-//! of the driver's.)
+//! wait was for.
+//!
+//! The script's own coroutines (`create`, `wrap`) are preempted like the rest of the
+//! process (`vm/preempt.rs`): `resume` and the functions `wrap` makes resume them as
+//! Lua's do (`auxresume`, `auxwrap` in `lcorolib.c`), but tell the preemption state
+//! which coroutine runs, and when the hook yields one, yield in turn with a
+//! continuation that resumes it again, so that the script sees only its own yields. A
+//! new one starts without the hook a new Lua thread inherits from its maker (armed for
+//! the maker).
 //!
 //! As in the original, the new coroutine runs first: the call yields, the new coroutine
 //! is queued, then the caller behind it, which gets the thread when its turn comes. Where
@@ -19,8 +22,11 @@
 //! wait.
 
 use crate::vm::channel::{Cases, Completion};
-use crate::vm::lua::{LResult, LUA_TFUNCTION, Lua, Raise, Ret, blocking, cfn};
+use crate::vm::lua::{
+    LResult, LUA_TFUNCTION, LUA_TSTRING, Lua, Raise, Ret, blocking, cfn, continuation,
+};
 use crate::vm::ops::block;
+use crate::vm::preempt;
 use crate::vm::slot::Slot;
 use crate::vm::state::{Co, state};
 use mlua::ffi;
@@ -63,8 +69,8 @@ pub(crate) fn spawn(lua: Lua) -> LResult<Ret> {
     }
 }
 
-/// Opens `coroutine` (pushes it): Lua's library, with `spawn`, and with `create`, `wrap`,
-/// `resume` and `close` guarded as the module docs say.
+/// Opens `coroutine` (pushes it): Lua's library, with `spawn`, with `create`, `wrap` and
+/// `resume` of ours, and with `close` guarded, as the module docs say.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
     lua.ensure(4)?;
     lua.push_fn(ffi::luaopen_coroutine);
@@ -74,16 +80,14 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
     lua.set_field(-2, c"spawn");
     lua.push_fn(cfn(create));
     lua.set_field(-2, c"create");
-    for (name, guard) in [
-        ("wrap", cfn(wrap)),
-        ("resume", cfn(resume)),
-        ("close", cfn(close)),
-    ] {
-        lua.get_field_str(-1, name);
-        // SAFETY: the library's function on top becomes the guard's upvalue 1.
-        unsafe { ffi::lua_pushcclosure(lua.raw(), guard, 1) };
-        lua.set_field_str(-2, name);
-    }
+    lua.push_fn(cfn(wrap));
+    lua.set_field(-2, c"wrap");
+    lua.push_fn(blocking(resume));
+    lua.set_field(-2, c"resume");
+    lua.get_field(-1, c"close");
+    // SAFETY: the library's function on top becomes the guard's upvalue 1.
+    unsafe { ffi::lua_pushcclosure(lua.raw(), cfn(close), 1) };
+    lua.set_field(-2, c"close");
     Ok(())
 }
 
@@ -117,9 +121,9 @@ fn unhook(thread: *mut ffi::lua_State) {
     unsafe { ffi::lua_sethook(thread, None, 0, 0) };
 }
 
-/// `coroutine.create(f)`, as Lua's, without the maker's preemption hook.
-fn create(lua: Lua) -> LResult<c_int> {
-    check_function(lua, "create")?;
+/// A new thread of this VM with the function at 1 on it, pushed, without the maker's
+/// preemption hook.
+fn new_coroutine(lua: Lua) -> LResult<*mut ffi::lua_State> {
     lua.ensure(2)?;
     // SAFETY: live state; pushes a new thread of this VM.
     let thread = unsafe { ffi::lua_newthread(lua.raw()) };
@@ -127,42 +131,134 @@ fn create(lua: Lua) -> LResult<c_int> {
     lua.push_value(1);
     // SAFETY: both threads belong to this VM; moves the function onto the new one.
     unsafe { ffi::lua_xmove(lua.raw(), thread, 1) };
+    Ok(thread)
+}
+
+/// `coroutine.create(f)`, as Lua's.
+fn create(lua: Lua) -> LResult<c_int> {
+    check_function(lua, "create")?;
+    new_coroutine(lua)?;
     Ok(1)
 }
 
-/// Calls the guarded library function (upvalue 1) with the arguments, protected: its
-/// arguments were checked, so only a memory error (or, for `close`, Lua's own refusal
-/// of a running coroutine) can fail it, and that is raised once our frame is gone.
-fn call_library(lua: Lua) -> LResult<c_int> {
-    let nargs = lua.top();
-    lua.ensure(1)?;
-    lua.push_value(ffi::lua_upvalueindex(1));
-    lua.insert(1);
-    // SAFETY: the function at 1 and its `nargs` arguments above it.
-    if unsafe { ffi::lua_pcallk(lua.raw(), nargs, ffi::LUA_MULTRET, 0, 0, None) } != ffi::LUA_OK {
-        return Err(Raise::Top);
-    }
-    Ok(lua.top())
-}
-
-/// `coroutine.wrap(f)`, as Lua's (which it calls), without the maker's preemption hook on
-/// the thread it wraps.
+/// `coroutine.wrap(f)`, as Lua's: a function that resumes a new coroutine
+/// ([`call_wrapped`]).
 fn wrap(lua: Lua) -> LResult<c_int> {
     check_function(lua, "wrap")?;
     lua.set_top(1);
-    call_library(lua)?;
-    // SAFETY: Lua's `wrap` returns a C closure whose upvalue 1 is the new thread; reading
-    // a C closure's upvalue pushes it.
+    new_coroutine(lua)?;
+    // SAFETY: the thread on top becomes the closure's upvalue 1.
+    unsafe { ffi::lua_pushcclosure(lua.raw(), blocking(call_wrapped), 1) };
+    Ok(1)
+}
+
+/// How resuming a script coroutine ended.
+enum Resumed {
+    /// It returned or yielded these many values, now on the resumer's stack.
+    Values(c_int),
+    /// It failed, or could not be resumed: the error value is on the resumer's stack.
+    Failed,
+    /// The preemption hook yielded it, with no values: the resumer yields too.
+    Preempted,
+}
+
+/// Resumes script coroutine `co` with the `narg` values on top of `lua`'s stack, as
+/// Lua's `auxresume`, telling the preemption state that `co` runs meanwhile.
+fn resume_script(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> Resumed {
+    // SAFETY: `co` is a thread of this VM (a Lua value the caller holds on its stack or
+    // as an upvalue, so alive throughout), `lua` the running thread inside a C call
+    // with `narg` values on top; `lua_resume` runs `co` protected (errors and yields
+    // inside it end at this call, never crossing our frames), and nothing else runs in
+    // the VM meanwhile. The pushes fit: a C function has `LUA_MINSTACK` free slots and
+    // the results were made room for.
     unsafe {
-        if !ffi::lua_getupvalue(lua.raw(), -1, 1).is_null() {
-            let thread = ffi::lua_tothread(lua.raw(), -1);
-            if !thread.is_null() {
-                unhook(thread);
+        if ffi::lua_checkstack(co, narg) == 0 {
+            lua.push_str("too many arguments to resume");
+            return Resumed::Failed;
+        }
+        ffi::lua_xmove(lua.raw(), co, narg);
+        let nested = preempt::nest(lua.raw(), co);
+        let mut nres: c_int = 0;
+        let status = ffi::lua_resume(co, lua.raw(), narg, &mut nres);
+        let preempted = preempt::unnest(nested);
+        match status {
+            ffi::LUA_YIELD if preempted => {
+                ffi::lua_settop(co, -nres - 1);
+                Resumed::Preempted
             }
-            lua.pop(1);
+            ffi::LUA_OK | ffi::LUA_YIELD => {
+                if ffi::lua_checkstack(lua.raw(), nres + 1) == 0 {
+                    ffi::lua_settop(co, -nres - 1);
+                    lua.push_str("too many results to resume");
+                    return Resumed::Failed;
+                }
+                ffi::lua_xmove(co, lua.raw(), nres);
+                Resumed::Values(nres)
+            }
+            _ => {
+                ffi::lua_xmove(co, lua.raw(), 1);
+                Resumed::Failed
+            }
         }
     }
-    Ok(1)
+}
+
+/// The coroutine of a wrap function (its upvalue 1).
+fn wrapped_thread(lua: Lua) -> LResult<*mut ffi::lua_State> {
+    // SAFETY: live state inside a C closure call; reads its upvalue 1.
+    let co = unsafe { ffi::lua_tothread(lua.raw(), ffi::lua_upvalueindex(1)) };
+    if co.is_null() {
+        return Err(Raise::from(
+            "internal error (bug): a wrap function without its coroutine",
+        ));
+    }
+    Ok(co)
+}
+
+/// A function `coroutine.wrap` made: resumes its coroutine with the arguments and
+/// returns what it yields or returns; raises its error, as Lua's `auxwrap` does.
+fn call_wrapped(lua: Lua) -> LResult<Ret> {
+    let co = wrapped_thread(lua)?;
+    wrapped_answer(lua, co, lua.top())
+}
+
+/// [`call_wrapped`] resumed after a preemption: resumes the coroutine where the hook
+/// yielded it.
+fn call_wrapped_again(lua: Lua) -> LResult<Ret> {
+    let co = wrapped_thread(lua)?;
+    wrapped_answer(lua, co, 0)
+}
+
+fn wrapped_answer(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> LResult<Ret> {
+    match resume_script(lua, co, narg) {
+        Resumed::Values(n) => Ok(Ret::Values(n)),
+        Resumed::Preempted => Ok(Ret::Preempted(continuation(call_wrapped_again))),
+        Resumed::Failed => {
+            // SAFETY: `co` is alive (upvalue 1); an error status means it failed, and
+            // closing it runs its pending to-be-closed variables, protected, leaving
+            // the error on its stack, which moves to ours as Lua's `auxwrap` does.
+            let status = unsafe { ffi::lua_status(co) };
+            let mut closed = status;
+            if status != ffi::LUA_OK && status != ffi::LUA_YIELD {
+                // SAFETY: see above.
+                unsafe {
+                    closed = ffi::lua_closethread(co, lua.raw());
+                    ffi::lua_xmove(co, lua.raw(), 1);
+                }
+            }
+            if closed != ffi::LUA_ERRMEM && lua.kind(-1) == LUA_TSTRING {
+                lua.ensure(2)?;
+                // SAFETY: live state; prefixes the message with the caller's position,
+                // as `auxwrap` does.
+                unsafe {
+                    ffi::luaL_where(lua.raw(), 1);
+                    ffi::lua_rotate(lua.raw(), -2, 1);
+                    ffi::lua_concat(lua.raw(), 2);
+                }
+            }
+            Err(Raise::Top)
+        }
+    }
 }
 
 /// Whether the driver runs `thread` (`main` or a `coroutine.spawn` coroutine); never in
@@ -176,7 +272,7 @@ fn driver_owned(lua: Lua, thread: *mut ffi::lua_State) -> bool {
 
 /// `coroutine.resume(co, ...)`: Lua's, except for the driver's coroutines: `false` and
 /// a message, as for any coroutine that cannot be resumed.
-fn resume(lua: Lua) -> LResult<c_int> {
+fn resume(lua: Lua) -> LResult<Ret> {
     let thread = thread_arg(lua, "resume")?;
     if driver_owned(lua, thread) {
         lua.ensure(2)?;
@@ -184,9 +280,47 @@ fn resume(lua: Lua) -> LResult<c_int> {
         lua.push_str(
             "cannot resume a coroutine the process runs (main or coroutine.spawn): it resumes when what it waits for comes",
         );
-        return Ok(2);
+        return Ok(Ret::Values(2));
     }
-    call_library(lua)
+    resume_answer(lua, thread, lua.top() - 1)
+}
+
+/// [`resume`] resumed after a preemption: resumes the coroutine (still at 1) where the
+/// hook yielded it.
+fn resume_again(lua: Lua) -> LResult<Ret> {
+    let thread = thread_arg(lua, "resume")?;
+    resume_answer(lua, thread, 0)
+}
+
+fn resume_answer(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> LResult<Ret> {
+    match resume_script(lua, co, narg) {
+        Resumed::Values(n) => {
+            lua.push_bool(true);
+            lua.insert(-(n + 1));
+            Ok(Ret::Values(n + 1))
+        }
+        Resumed::Failed => {
+            lua.push_bool(false);
+            lua.insert(-2);
+            Ok(Ret::Values(2))
+        }
+        Resumed::Preempted => Ok(Ret::Preempted(continuation(resume_again))),
+    }
+}
+
+/// Calls the guarded library function (upvalue 1) with the arguments, protected: its
+/// arguments were checked, so only a memory error (or Lua's own refusal of a running
+/// coroutine) can fail it, and that is raised once our frame is gone.
+fn call_library(lua: Lua) -> LResult<c_int> {
+    let nargs = lua.top();
+    lua.ensure(1)?;
+    lua.push_value(ffi::lua_upvalueindex(1));
+    lua.insert(1);
+    // SAFETY: the function at 1 and its `nargs` arguments above it.
+    if unsafe { ffi::lua_pcallk(lua.raw(), nargs, ffi::LUA_MULTRET, 0, 0, None) } != ffi::LUA_OK {
+        return Err(Raise::Top);
+    }
+    Ok(lua.top())
 }
 
 /// `coroutine.close(co)`: Lua's, except for the driver's coroutines, which it refuses

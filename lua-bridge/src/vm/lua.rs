@@ -72,6 +72,10 @@ pub(crate) enum Ret {
     /// Suspend the coroutine until the op completes; then [`crate::vm::ops::answer`]
     /// gives the results.
     Block(usize),
+    /// The preemption hook yielded a script coroutine this call resumed: yield too, so
+    /// that the process gives up its turn; when the driver resumes this coroutine, the
+    /// continuation (made by [`continuation`]) goes on with the call.
+    Preempted(ffi::lua_KFunction),
 }
 
 /// A handle on one Lua thread's stack. See the [module docs](self) for who makes one.
@@ -845,6 +849,17 @@ pub(crate) const fn blocking<F: Fn(Lua) -> LResult<Ret> + Copy + 'static>(_f: F)
     blocking_trampoline::<F>
 }
 
+/// The continuation for [`Ret::Preempted`] made of a Rust function `f`, which goes on
+/// with the call as a blocking function would (from the same stack).
+pub(crate) const fn continuation<F: Fn(Lua) -> LResult<Ret> + Copy + 'static>(
+    _f: F,
+) -> ffi::lua_KFunction {
+    const {
+        assert!(std::mem::size_of::<F>() == 0);
+    }
+    continuation_trampoline::<F>
+}
+
 /// Conjures the zero-sized function item `F`.
 fn function_item<F: Copy>() -> F {
     const {
@@ -926,9 +941,24 @@ unsafe fn finish(l: *mut ffi::lua_State, result: LResult<Ret>) -> c_int {
         Ok(Ret::Block(op)) => unsafe {
             ffi::lua_yieldk(l, 0, op as ffi::lua_KContext, Some(resume_op))
         },
+        // SAFETY: guaranteed by the caller; as above, the jump crosses nothing owned.
+        Ok(Ret::Preempted(k)) => unsafe {
+            super::preempt::pass_on();
+            ffi::lua_yieldk(l, 0, 0, Some(k))
+        },
         // SAFETY: guaranteed by the caller.
         Err(e) => unsafe { raise(l, e) },
     }
+}
+
+unsafe extern "C-unwind" fn continuation_trampoline<F: Fn(Lua) -> LResult<Ret> + Copy + 'static>(
+    l: *mut ffi::lua_State,
+    _status: c_int,
+    _ctx: ffi::lua_KContext,
+) -> c_int {
+    let result = run(l, |lua| function_item::<F>()(lua));
+    // SAFETY: Lua calls the continuation on the resumed thread `l`.
+    unsafe { finish(l, result) }
 }
 
 /// The continuation of every blocking call: the op completed, answer it.

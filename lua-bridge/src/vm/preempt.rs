@@ -11,9 +11,19 @@
 //! stays armed; once the process has run [`UNPREEMPTIBLE_LIMIT`] there, the hook raises
 //! [`UNPREEMPTIBLE_MESSAGE`], which ends the process (a `pcall` inside the callback may
 //! catch it, and the hook raises again a second later), so that such a loop cannot hold
-//! a worker for good, nor outlive a `terminate`. The script's own coroutines
-//! (`coroutine.create`, `wrap`) run without the hook (`modules/coroutine.rs`): a loop
-//! inside one is not preempted.
+//! a worker for good, nor outlive a `terminate`.
+//!
+//! # The script's own coroutines
+//!
+//! A coroutine of the script's (`coroutine.create`, `wrap`) runs inside the driver's
+//! coroutine that resumed it, through `coroutine.resume` or a wrap function
+//! (`modules/coroutine.rs`). While it runs, [`nest`] makes it the coroutine the watchdog
+//! arms, and [`unnest`] hands back to its resumer. When the hook yields it, its resumer
+//! learns so from [`unnest`] and yields too, with a continuation that resumes it again,
+//! so the yield goes up the chain of resumers to the driver: the process gives up its
+//! turn and later goes on where it was, and the script sees nothing of it. Where a
+//! resumer on the way cannot yield (it resumed from inside a callback of a C function),
+//! the coroutine cannot be preempted either and is treated as above.
 
 use mlua::ffi;
 use std::cell::Cell;
@@ -66,8 +76,9 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
     // resume. Raising an error from a count hook is allowed too (`lua_Hook`); this
     // frame holds nothing to drop when it does.
     unsafe {
-        if ffi::lua_isyieldable(state) != 0 {
+        if ffi::lua_isyieldable(state) != 0 && CHAIN_YIELDABLE.with(Cell::get) {
             STUCK_SINCE.with(|s| s.set(None));
+            HOOK_YIELDED.with(|y| y.set(true));
             ffi::lua_sethook(state, None, 0, 0);
             ffi::lua_yield(state, 0);
             return;
@@ -105,6 +116,73 @@ thread_local! {
     /// When the hook, armed on this worker thread's running coroutine, first found it
     /// unable to yield; reset at each resume's start and end, and when it yields.
     static STUCK_SINCE: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// The preemption state of the process whose coroutine this worker thread resumes
+    /// (set by [`Preempt::enter`], cleared by [`Preempt::leave`]), for [`nest`].
+    static ACTIVE: Cell<*const Preempt> = const { Cell::new(std::ptr::null()) };
+    /// Whether a yield of the running coroutine reaches the driver: true in the
+    /// driver's coroutines; in a script coroutine, whether its resumer could yield
+    /// (and its resumer's, up to the driver's).
+    static CHAIN_YIELDABLE: Cell<bool> = const { Cell::new(true) };
+    /// The hook yielded the running coroutine (read and cleared by [`unnest`]; set
+    /// again by a resumer that yields in turn, see [`pass_on`]).
+    static HOOK_YIELDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// What [`nest`] saved of the resumer, for [`unnest`].
+#[derive(Debug)]
+pub(crate) struct Nested {
+    /// The coroutine the watchdog armed before (0 outside a process's resume).
+    resumer: usize,
+    /// [`CHAIN_YIELDABLE`] of the resumer.
+    chain_yieldable: bool,
+}
+
+/// A script coroutine, `child`, is about to be resumed by the running coroutine
+/// `resumer` (`coroutine.resume`, a wrap function): from now until [`unnest`], the
+/// watchdog arms `child`, and the hook yields it only if every resumer up to the driver
+/// can yield.
+///
+/// # Safety
+///
+/// `resumer` is the running Lua thread (inside a C function) and `child` a thread of the
+/// same VM that stays alive until [`unnest`]; the two calls pair up on this thread.
+pub(crate) unsafe fn nest(resumer: *mut ffi::lua_State, child: *mut ffi::lua_State) -> Nested {
+    let chain_yieldable = CHAIN_YIELDABLE.with(Cell::get);
+    // SAFETY: `resumer` is the running thread (guaranteed by the caller).
+    let resumer_yieldable = unsafe { ffi::lua_isyieldable(resumer) } != 0;
+    CHAIN_YIELDABLE.with(|c| c.set(chain_yieldable && resumer_yieldable));
+    HOOK_YIELDED.with(|y| y.set(false));
+    let active = ACTIVE.with(Cell::get);
+    // SAFETY: `ACTIVE` is set by `enter` to the `Preempt` of the process being resumed,
+    // which its driver holds for the whole resume, and cleared by `leave`; `nest` runs
+    // inside that resume.
+    let resumer = match unsafe { active.as_ref() } {
+        Some(preempt) => preempt.switch_running(child as usize),
+        None => 0,
+    };
+    Nested {
+        resumer,
+        chain_yieldable,
+    }
+}
+
+/// The script coroutine [`nest`] was called for is back (it returned, yielded, failed,
+/// or was yielded by the hook): the watchdog arms its resumer again. Returns whether the
+/// hook yielded it, in which case its resumer must yield too ([`pass_on`]).
+pub(crate) fn unnest(nested: Nested) -> bool {
+    CHAIN_YIELDABLE.with(|c| c.set(nested.chain_yieldable));
+    let active = ACTIVE.with(Cell::get);
+    // SAFETY: as in `nest`: still inside the same resume.
+    if let Some(preempt) = unsafe { active.as_ref() } {
+        preempt.switch_back(nested.resumer);
+    }
+    HOOK_YIELDED.with(|y| y.replace(false))
+}
+
+/// The running coroutine yields because the hook yielded a script coroutine it resumed:
+/// tells its own resumer (if it is a script coroutine too) that this is a preemption.
+pub(crate) fn pass_on() {
+    HOOK_YIELDED.with(|y| y.set(true));
 }
 
 /// Instructions between checks once preemption is requested.
@@ -125,6 +203,8 @@ impl Preempt {
     /// Marks `state` as the coroutine now running (the driver, before each resume).
     pub(crate) fn enter(&self, state: *const std::ffi::c_void) {
         STUCK_SINCE.with(|s| s.set(None));
+        ACTIVE.with(|a| a.set(self));
+        CHAIN_YIELDABLE.with(|c| c.set(true));
         self.running.swap(state as usize, Ordering::AcqRel);
         if self.requested.load(Ordering::Acquire) {
             // SAFETY: `state` is the coroutine the driver is about to resume, on this
@@ -137,6 +217,7 @@ impl Preempt {
     /// No coroutine runs any more (the driver, after each resume): waits until the
     /// watchdog is not arming it, then removes its hook if it was armed.
     pub(crate) fn leave(&self) {
+        ACTIVE.with(|a| a.set(std::ptr::null()));
         let state = self.running.swap(0, Ordering::AcqRel);
         while self.arming.load(Ordering::Acquire) {
             std::hint::spin_loop();
@@ -152,6 +233,41 @@ impl Preempt {
             // held by the driver; removing a hook from a thread that is not running is
             // ordinary use of the API from the thread that owns the VM.
             unsafe { ffi::lua_sethook(state as *mut ffi::lua_State, None, 0, 0) };
+        }
+    }
+
+    /// Makes `child` the coroutine the watchdog arms (see [`nest`]); returns the one it
+    /// armed before. The same handshake as [`enter`](Self::enter): a request that came
+    /// before, or comes meanwhile, arms `child`.
+    fn switch_running(&self, child: usize) -> usize {
+        let resumer = self.running.swap(child, Ordering::AcqRel);
+        if self.requested.load(Ordering::Acquire) {
+            // SAFETY: `child` is a live thread of this VM, about to be resumed on this
+            // thread (guaranteed by `nest`'s caller).
+            unsafe { arm(child as *mut ffi::lua_State) };
+            self.armed.store(true, Ordering::Relaxed);
+        }
+        resumer
+    }
+
+    /// Makes `resumer` the coroutine the watchdog arms again, after a script coroutine
+    /// it resumed came back; as [`leave`](Self::leave), waits until the watchdog is not
+    /// arming the child. If the child was armed, its hook is removed and the resumer
+    /// armed in its place: the request stands, and the resumer yields at its next
+    /// instruction where it can.
+    fn switch_back(&self, resumer: usize) {
+        let child = self.running.swap(resumer, Ordering::AcqRel);
+        while self.arming.load(Ordering::Acquire) {
+            std::hint::spin_loop();
+        }
+        if self.armed.load(Ordering::Relaxed) && child != 0 && resumer != 0 {
+            // SAFETY: `child` is suspended, dead or yielded, and still alive (its
+            // resumer holds it); `resumer` is the running thread. Setting hooks from the
+            // thread that runs the VM is ordinary API use.
+            unsafe {
+                ffi::lua_sethook(child as *mut ffi::lua_State, None, 0, 0);
+                arm(resumer as *mut ffi::lua_State);
+            }
         }
     }
 
@@ -215,6 +331,40 @@ mod tests {
         preempt.enter(state.cast_const().cast());
         assert!(!hooked(state), "the next run starts without a request");
         preempt.leave();
+    }
+
+    #[test]
+    fn a_script_coroutine_is_armed_while_it_runs_and_hands_back_to_its_resumer() {
+        let vm = Vm::new(1 << 20, None).expect("a VM");
+        let state = vm.lua().raw();
+        // SAFETY: live state of the test's VM; the new thread stays on its stack.
+        let child = unsafe { ffi::lua_newthread(state) };
+        let preempt = Preempt::default();
+        preempt.enter(state.cast_const().cast());
+        // SAFETY: `state` runs (as far as the handshake goes), `child` is alive.
+        let nested = unsafe { super::nest(state, child) };
+        preempt.request();
+        assert!(
+            hooked(child),
+            "the request arms the script coroutine that runs"
+        );
+        assert!(!hooked(state), "not its resumer");
+        assert!(!super::unnest(nested), "the hook did not yield it");
+        assert!(!hooked(child), "back in the resumer, the child is unhooked");
+        assert!(
+            hooked(state),
+            "and the resumer armed, since the request stands"
+        );
+        // SAFETY: as above.
+        let nested = unsafe { super::nest(state, child) };
+        assert!(
+            hooked(child),
+            "a later nest of the same run is armed at once"
+        );
+        super::unnest(nested);
+        preempt.leave();
+        assert!(!hooked(state) && !hooked(child));
+        preempt.end_run();
     }
 
     #[test]
