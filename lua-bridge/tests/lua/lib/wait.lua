@@ -38,4 +38,44 @@ function wait.yield_a_few()
   end
 end
 
+-- Spawns test:reply_worker, which sleeps 10 ms and answers "pong", and waits up to `d`
+-- (default "1s") for its answer: the milliseconds it took, or nil and a reason (for
+-- the fairness programs: a new process still runs while others loop).
+function wait.reply_from_new_process(d)
+  local pongs = process.listen("pong")
+  local start = time.now()
+  local replier = assert(process.spawn("test:reply_worker", "test:processes", process.pid(), "10ms"))
+  local got, from = next_value(pongs, d or "1s")
+  process.unlisten(pongs)
+  if not got then
+    return nil, "no reply within " .. (d or "1s")
+  end
+  if from ~= replier then
+    return nil, "reply from " .. tostring(from)
+  end
+  return time.now():sub(start):milliseconds()
+end
+
+-- Terminates every process of `pids` (a set: PID keys) and waits up to `d` (default
+-- "2s") for each one's EXIT on `events` (the caller monitors them): true, or nil and a
+-- reason.
+function wait.terminate_all(events, pids, d)
+  local left = {}
+  for pid in pairs(pids) do
+    assert(process.terminate(pid))
+    left[pid] = true
+  end
+  while next(left) do
+    local got, e = next_value(events, d or "2s")
+    if not got then
+      return nil, "a process survived terminate"
+    end
+    if not left[e.from] then
+      return nil, "EXIT from an unexpected process " .. tostring(e.from)
+    end
+    left[e.from] = nil
+  end
+  return true
+end
+
 return wait

@@ -8,34 +8,16 @@ local function main()
   local events = process.events()
   local loopers = {}
   for _, how in ipairs({ "wrap", "create", "nested" }) do
-    loopers[assert(process.spawn_monitored("test:busy_user_coroutine_worker", "test:processes", how))] = how
+    loopers[assert(process.spawn_monitored("test:busy_user_coroutine_worker", "test:processes", how))] = true
   end
   time.sleep("50ms")
-  local start = time.now()
-  local pongs = process.listen("pong")
-  local replier = assert(process.spawn("test:reply_worker", "test:processes", process.pid(), "10ms"))
-  local timeout = time.after("1s")
-  local r = channel.select { pongs:case_receive(), timeout:case_receive() }
-  if r.channel == timeout then
-    return false, "no reply within 1s while three loops in script coroutines run"
+  local ms, err = wait.reply_from_new_process()
+  if not ms then
+    return false, err .. " while three loops in script coroutines run"
   end
-  if r.value ~= replier then
-    return false, "reply from " .. tostring(r.value)
-  end
-  local ms = time.now():sub(start):milliseconds()
-  for pid in pairs(loopers) do
-    assert(process.terminate(pid))
-  end
-  for _ = 1, 3 do
-    local t2 = time.after("2s")
-    local e = channel.select { events:case_receive(), t2:case_receive() }
-    if e.channel == t2 then
-      return false, "a loop in a script coroutine survived terminate"
-    end
-    if not loopers[e.value.from] then
-      return false, "EXIT from an unknown process " .. tostring(e.value.from)
-    end
-    loopers[e.value.from] = nil
+  local ended, why = wait.terminate_all(events, loopers)
+  if not ended then
+    return false, why
   end
   if ms > 1000 then
     return false, "reply took " .. ms .. "ms"

@@ -5,35 +5,19 @@ local time = require("time")
 
 local function main()
   local events = process.events()
-  local busy1 = assert(process.spawn_monitored("test:busy_worker", "test:processes"))
-  local busy2 = assert(process.spawn_monitored("test:busy_worker", "test:processes"))
-  time.sleep("50ms")
-  local start = time.now()
-  local pongs = process.listen("pong")
-  local replier = assert(process.spawn("test:reply_worker", "test:processes", process.pid(), "10ms"))
-  local timeout = time.after("1s")
-  local r = channel.select { pongs:case_receive(), timeout:case_receive() }
-  if r.channel == timeout then
-    return false, "no reply within 1s while two busy loops run"
-  end
-  if r.value ~= replier then
-    return false, "reply from " .. tostring(r.value)
-  end
-  local ms = time.now():sub(start):milliseconds()
-  time.sleep("10ms")
-  assert(process.terminate(busy1))
-  assert(process.terminate(busy2))
-  local dead = {}
+  local busy = {}
   for _ = 1, 2 do
-    local t2 = time.after("2s")
-    local e = channel.select { events:case_receive(), t2:case_receive() }
-    if e.channel == t2 then
-      return false, "a busy loop survived terminate"
-    end
-    dead[e.value.from] = true
+    busy[assert(process.spawn_monitored("test:busy_worker", "test:processes"))] = true
   end
-  if not dead[busy1] or not dead[busy2] then
-    return false, "wrong EXITs"
+  time.sleep("50ms")
+  local ms, err = wait.reply_from_new_process()
+  if not ms then
+    return false, err .. " while two busy loops run"
+  end
+  time.sleep("10ms")
+  local ended, why = wait.terminate_all(events, busy)
+  if not ended then
+    return false, why
   end
   if ms > 1000 then
     return false, "reply took " .. ms .. "ms"
