@@ -30,7 +30,7 @@ use crate::vm::preempt;
 use crate::vm::slot::Slot;
 use crate::vm::state::{Co, state};
 use mlua::ffi;
-use std::ffi::c_int;
+use std::ffi::{CStr, c_char, c_int};
 
 pub(crate) fn spawn(lua: Lua) -> LResult<Ret> {
     if lua.kind(1) != LUA_TFUNCTION {
@@ -69,8 +69,8 @@ pub(crate) fn spawn(lua: Lua) -> LResult<Ret> {
     }
 }
 
-/// Opens `coroutine` (pushes it): Lua's library, with `spawn`, with `create`, `wrap` and
-/// `resume` of ours, and with `close` guarded, as the module docs say.
+/// Opens `coroutine` (pushes it): Lua's library, with `spawn`, and with `create`,
+/// `wrap`, `resume`, `close` and `status` of ours, as the module docs say.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
     lua.ensure(4)?;
     lua.push_fn(ffi::luaopen_coroutine);
@@ -78,38 +78,86 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
     unsafe { ffi::lua_callk(lua.raw(), 0, 1, 0, None) };
     lua.push_fn(blocking(spawn));
     lua.set_field(-2, c"spawn");
-    lua.push_fn(cfn(create));
+    lua.push_fn(create_entry);
     lua.set_field(-2, c"create");
-    lua.push_fn(cfn(wrap));
+    lua.push_fn(wrap_entry);
     lua.set_field(-2, c"wrap");
-    lua.push_fn(blocking(resume));
+    lua.push_fn(resume_entry);
     lua.set_field(-2, c"resume");
-    lua.get_field(-1, c"close");
-    // SAFETY: the library's function on top becomes the guard's upvalue 1.
-    unsafe { ffi::lua_pushcclosure(lua.raw(), cfn(close), 1) };
+    lua.push_fn(close_entry);
     lua.set_field(-2, c"close");
+    lua.get_field(-1, c"status");
+    // SAFETY: the library's `status` on top becomes the guard's upvalue 1.
+    unsafe { ffi::lua_pushcclosure(lua.raw(), status_entry, 1) };
+    lua.set_field(-2, c"status");
     Ok(())
 }
 
-fn check_function(lua: Lua, name: &str) -> LResult<()> {
-    if lua.kind(1) != LUA_TFUNCTION {
-        return Err(Raise::from(format!(
-            "bad argument #1 to '{name}' (function expected, got {})",
-            lua.type_name(1)
-        )));
+unsafe extern "C-unwind" {
+    /// Lua's own argument error ("bad argument #1 to 'f' (thread expected, got nil)",
+    /// naming the function as the caller called it, and the value by its `__name`).
+    fn luaL_typeerror(l: *mut ffi::lua_State, arg: c_int, tname: *const c_char) -> c_int;
+}
+
+/// Raises Lua's argument error unless argument 1 has type `ty` (`name`), as the library
+/// checks its arguments.
+///
+/// # Safety
+///
+/// `l` is the running thread inside the C function Lua called; the raise crosses no Rust
+/// frame that owns anything.
+unsafe fn expect_arg1(l: *mut ffi::lua_State, ty: c_int, name: &CStr) {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        if ffi::lua_type(l, 1) != ty {
+            luaL_typeerror(l, 1, name.as_ptr());
+        }
     }
-    Ok(())
 }
 
-/// The thread at argument 1 of `name`; raises as Lua's `getco` does for anything else.
-fn thread_arg(lua: Lua, name: &str) -> LResult<*mut ffi::lua_State> {
+macro_rules! checked_entry {
+    ($(#[$doc:meta])* $entry:ident: $ty:expr, $name:literal => $body:expr) => {
+        $(#[$doc])*
+        unsafe extern "C-unwind" fn $entry(l: *mut ffi::lua_State) -> c_int {
+            // SAFETY: Lua calls us on its running thread; the check raises before any
+            // Rust frame exists, and the body is the function Lua would have called.
+            unsafe {
+                expect_arg1(l, $ty, $name);
+                ($body)(l)
+            }
+        }
+    };
+}
+
+checked_entry!(
+    /// `coroutine.create`.
+    create_entry: ffi::LUA_TFUNCTION, c"function" => cfn(create)
+);
+checked_entry!(
+    /// `coroutine.wrap`.
+    wrap_entry: ffi::LUA_TFUNCTION, c"function" => cfn(wrap)
+);
+checked_entry!(
+    /// `coroutine.resume`.
+    resume_entry: ffi::LUA_TTHREAD, c"thread" => blocking(resume)
+);
+checked_entry!(
+    /// `coroutine.close`.
+    close_entry: ffi::LUA_TTHREAD, c"thread" => cfn(close)
+);
+checked_entry!(
+    /// `coroutine.status`.
+    status_entry: ffi::LUA_TTHREAD, c"thread" => cfn(status)
+);
+
+/// The thread at argument 1 (checked by the entry).
+fn thread_arg(lua: Lua) -> LResult<*mut ffi::lua_State> {
     // SAFETY: live state; `lua_tothread` accepts any index.
     let thread = unsafe { ffi::lua_tothread(lua.raw(), 1) };
     if thread.is_null() {
-        return Err(Raise::from(format!(
-            "bad argument #1 to '{name}' (coroutine expected, got {})",
-            lua.type_name(1)
-        )));
+        return Err(Raise::from(
+            "internal error (bug): no coroutine at argument 1",
+        ));
     }
     Ok(thread)
 }
@@ -136,7 +184,6 @@ fn new_coroutine(lua: Lua) -> LResult<*mut ffi::lua_State> {
 
 /// `coroutine.create(f)`, as Lua's.
 fn create(lua: Lua) -> LResult<c_int> {
-    check_function(lua, "create")?;
     new_coroutine(lua)?;
     Ok(1)
 }
@@ -144,7 +191,6 @@ fn create(lua: Lua) -> LResult<c_int> {
 /// `coroutine.wrap(f)`, as Lua's: a function that resumes a new coroutine
 /// ([`call_wrapped`]).
 fn wrap(lua: Lua) -> LResult<c_int> {
-    check_function(lua, "wrap")?;
     lua.set_top(1);
     new_coroutine(lua)?;
     // SAFETY: the thread on top becomes the closure's upvalue 1.
@@ -162,22 +208,50 @@ enum Resumed {
     Preempted,
 }
 
+/// Whether `co` is in a resume the preemption hook interrupted (its resumer waits to
+/// go on with it): it runs, as far as the script can tell, so nothing else may resume
+/// or close it, and its status is "normal".
+fn in_preempted_resume(lua: Lua, co: *mut ffi::lua_State) -> bool {
+    state(lua).is_ok_and(|st| {
+        st.occasional
+            .as_ref()
+            .is_some_and(|o| o.preempted_resumes.contains(&co))
+    })
+}
+
+/// Marks `co` as in an interrupted resume, or no longer (see [`in_preempted_resume`]).
+fn set_preempted_resume(lua: Lua, co: *mut ffi::lua_State, interrupted: bool) {
+    if let Ok(st) = state(lua) {
+        let list = &mut st.occasional().preempted_resumes;
+        if interrupted {
+            list.push(co);
+        } else {
+            list.retain(|c| *c != co);
+        }
+    }
+}
+
 /// Resumes script coroutine `co` with the `narg` values on top of `lua`'s stack, as
 /// Lua's `auxresume`, telling the preemption state that `co` runs meanwhile.
 fn resume_script(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> Resumed {
+    if in_preempted_resume(lua, co) {
+        lua.pop(narg);
+        lua.push_str("cannot resume non-suspended coroutine");
+        return Resumed::Failed;
+    }
     // SAFETY: `co` is a thread of this VM (a Lua value the caller holds on its stack or
     // as an upvalue, so alive throughout), `lua` the running thread inside a C call
     // with `narg` values on top; `lua_resume` runs `co` protected (errors and yields
     // inside it end at this call, never crossing our frames), and nothing else runs in
     // the VM meanwhile. The pushes fit: a C function has `LUA_MINSTACK` free slots and
     // the results were made room for.
-    unsafe {
+    let resumed = unsafe {
         if ffi::lua_checkstack(co, narg) == 0 {
             lua.push_str("too many arguments to resume");
             return Resumed::Failed;
         }
         ffi::lua_xmove(lua.raw(), co, narg);
-        let nested = preempt::nest(lua.raw(), co);
+        let nested = preempt::nest(lua.raw(), co, true);
         let mut nres: c_int = 0;
         let status = ffi::lua_resume(co, lua.raw(), narg, &mut nres);
         let preempted = preempt::unnest(nested);
@@ -200,7 +274,11 @@ fn resume_script(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> Resumed {
                 Resumed::Failed
             }
         }
+    };
+    if matches!(resumed, Resumed::Preempted) {
+        set_preempted_resume(lua, co, true);
     }
+    resumed
 }
 
 /// The coroutine of a wrap function (its upvalue 1).
@@ -226,6 +304,7 @@ fn call_wrapped(lua: Lua) -> LResult<Ret> {
 /// yielded it.
 fn call_wrapped_again(lua: Lua) -> LResult<Ret> {
     let co = wrapped_thread(lua)?;
+    set_preempted_resume(lua, co, false);
     wrapped_answer(lua, co, 0)
 }
 
@@ -234,17 +313,15 @@ fn wrapped_answer(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> LResult<Ret
         Resumed::Values(n) => Ok(Ret::Values(n)),
         Resumed::Preempted => Ok(Ret::Preempted(continuation(call_wrapped_again))),
         Resumed::Failed => {
-            // SAFETY: `co` is alive (upvalue 1); an error status means it failed, and
-            // closing it runs its pending to-be-closed variables, protected, leaving
-            // the error on its stack, which moves to ours as Lua's `auxwrap` does.
+            // SAFETY: `co` is alive (upvalue 1).
             let status = unsafe { ffi::lua_status(co) };
             let mut closed = status;
             if status != ffi::LUA_OK && status != ffi::LUA_YIELD {
-                // SAFETY: see above.
-                unsafe {
-                    closed = ffi::lua_closethread(co, lua.raw());
-                    ffi::lua_xmove(co, lua.raw(), 1);
-                }
+                // It failed: closing it runs its pending to-be-closed variables, and
+                // the error that leaves moves to our stack, as Lua's `auxwrap` does.
+                closed = close_thread(lua, co);
+                // SAFETY: `close_thread` left the error on `co`'s stack.
+                unsafe { ffi::lua_xmove(co, lua.raw(), 1) };
             }
             if closed != ffi::LUA_ERRMEM && lua.kind(-1) == LUA_TSTRING {
                 lua.ensure(2)?;
@@ -261,6 +338,21 @@ fn wrapped_answer(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> LResult<Ret
     }
 }
 
+/// Closes `co` (`lua_closethread`: its pending to-be-closed variables run), with the
+/// watchdog arming it meanwhile: the closing cannot yield, so a loop in a `__close`
+/// is stopped as one in a callback of a C function is (`vm/preempt.rs`). Returns the
+/// status; an error is left on `co`'s stack.
+fn close_thread(lua: Lua, co: *mut ffi::lua_State) -> c_int {
+    // SAFETY: `co` is a suspended or dead thread of this VM that the caller holds,
+    // `lua` the running thread; `lua_closethread` runs the closing methods protected.
+    unsafe {
+        let nested = preempt::nest(lua.raw(), co, false);
+        let status = ffi::lua_closethread(co, lua.raw());
+        preempt::unnest(nested);
+        status
+    }
+}
+
 /// Whether the driver runs `thread` (`main` or a `coroutine.spawn` coroutine); never in
 /// a VM without a process (a test's, or the fuzz target's).
 fn driver_owned(lua: Lua, thread: *mut ffi::lua_State) -> bool {
@@ -273,7 +365,7 @@ fn driver_owned(lua: Lua, thread: *mut ffi::lua_State) -> bool {
 /// `coroutine.resume(co, ...)`: Lua's, except for the driver's coroutines: `false` and
 /// a message, as for any coroutine that cannot be resumed.
 fn resume(lua: Lua) -> LResult<Ret> {
-    let thread = thread_arg(lua, "resume")?;
+    let thread = thread_arg(lua)?;
     if driver_owned(lua, thread) {
         lua.ensure(2)?;
         lua.push_bool(false);
@@ -288,7 +380,8 @@ fn resume(lua: Lua) -> LResult<Ret> {
 /// [`resume`] resumed after a preemption: resumes the coroutine (still at 1) where the
 /// hook yielded it.
 fn resume_again(lua: Lua) -> LResult<Ret> {
-    let thread = thread_arg(lua, "resume")?;
+    let thread = thread_arg(lua)?;
+    set_preempted_resume(lua, thread, false);
     resume_answer(lua, thread, 0)
 }
 
@@ -299,6 +392,9 @@ fn resume_answer(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> LResult<Ret>
             lua.insert(-(n + 1));
             Ok(Ret::Values(n + 1))
         }
+        // The process was stopped where it could not be preempted: that is not the
+        // coroutine's error to report, it ends the process (`vm/preempt.rs`).
+        Resumed::Failed if preempt::doomed() => Err(Raise::Top),
         Resumed::Failed => {
             lua.push_bool(false);
             lua.insert(-2);
@@ -308,29 +404,80 @@ fn resume_answer(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> LResult<Ret>
     }
 }
 
-/// Calls the guarded library function (upvalue 1) with the arguments, protected: its
-/// arguments were checked, so only a memory error (or Lua's own refusal of a running
-/// coroutine) can fail it, and that is raised once our frame is gone.
-fn call_library(lua: Lua) -> LResult<c_int> {
-    let nargs = lua.top();
+/// A coroutine's status as `coroutine.status` names it (Lua's `auxstatus`), for one
+/// that is not in an interrupted resume.
+fn status_name(lua: Lua, co: *mut ffi::lua_State) -> &'static str {
+    if co == lua.raw() {
+        return "running";
+    }
+    // SAFETY: `co` is a thread of this VM held at argument 1; reading its status and
+    // whether it has a frame is plain API use.
+    unsafe {
+        match ffi::lua_status(co) {
+            ffi::LUA_YIELD => "suspended",
+            ffi::LUA_OK => {
+                let mut frame: ffi::lua_Debug = std::mem::zeroed();
+                if ffi::lua_getstack(co, 0, &mut frame) != 0 {
+                    "normal"
+                } else if ffi::lua_gettop(co) == 0 {
+                    "dead"
+                } else {
+                    "suspended"
+                }
+            }
+            _ => "dead",
+        }
+    }
+}
+
+/// `coroutine.status(co)`: Lua's, and "normal" for a coroutine in an interrupted resume
+/// (see [`in_preempted_resume`]).
+fn status(lua: Lua) -> LResult<c_int> {
+    let thread = thread_arg(lua)?;
+    if in_preempted_resume(lua, thread) {
+        lua.push_str("normal");
+        return Ok(1);
+    }
+    lua.set_top(1);
     lua.ensure(1)?;
     lua.push_value(ffi::lua_upvalueindex(1));
     lua.insert(1);
-    // SAFETY: the function at 1 and its `nargs` arguments above it.
-    if unsafe { ffi::lua_pcallk(lua.raw(), nargs, ffi::LUA_MULTRET, 0, 0, None) } != ffi::LUA_OK {
+    // SAFETY: Lua's `status` at 1 and the thread above it; it cannot fail.
+    if unsafe { ffi::lua_pcallk(lua.raw(), 1, 1, 0, 0, None) } != ffi::LUA_OK {
         return Err(Raise::Top);
     }
-    Ok(lua.top())
+    Ok(1)
 }
 
-/// `coroutine.close(co)`: Lua's, except for the driver's coroutines, which it refuses
-/// with an error, as Lua does for a running coroutine.
+/// `coroutine.close(co)`: Lua's (`luaB_close`), except for the driver's coroutines,
+/// which it refuses with an error, as Lua does for a running coroutine, and for one in
+/// an interrupted resume, which is "normal".
 fn close(lua: Lua) -> LResult<c_int> {
-    let thread = thread_arg(lua, "close")?;
+    let thread = thread_arg(lua)?;
     if driver_owned(lua, thread) {
         return Err(Raise::from(
             "cannot close a coroutine the process runs (main or coroutine.spawn)",
         ));
     }
-    call_library(lua)
+    let status = if in_preempted_resume(lua, thread) {
+        "normal"
+    } else {
+        status_name(lua, thread)
+    };
+    if status != "dead" && status != "suspended" {
+        return Err(Raise::from(format!("cannot close a {status} coroutine")));
+    }
+    lua.ensure(2)?;
+    if close_thread(lua, thread) == ffi::LUA_OK {
+        lua.push_bool(true);
+        return Ok(1);
+    }
+    // SAFETY: `close_thread` left the error on the thread's stack.
+    unsafe { ffi::lua_xmove(thread, lua.raw(), 1) };
+    if preempt::doomed() {
+        return Err(Raise::Top);
+    }
+    lua.push_bool(false);
+    lua.insert(-2);
+    Ok(2)
 }

@@ -146,6 +146,19 @@ impl LuaProcess {
         // its stack; nothing else runs in the VM now.
         let status = unsafe { ffi::lua_resume(thread, vm.lua().raw(), nargs, &mut nres) };
         self.preempt.leave();
+        if let Some(message) = super::preempt::take_doomed() {
+            // Stopped where it could not be preempted (raised as a memory error, or
+            // caught on the way out and yielded): the process ends (`preempt.rs`).
+            let lua = vm.lua();
+            // SAFETY: live main thread and a suspended or dead coroutine of the same VM
+            // (a failed one keeps its frames); pushes one string onto the main thread.
+            unsafe { ffi::luaL_traceback(lua.raw(), thread, std::ptr::null(), 0) };
+            let stack = lua.string(-1).unwrap_or_default();
+            lua.pop(1);
+            return Outcome::Failed(
+                ErrorValue::new(ErrorKind::Unknown, message.to_string_lossy()).with_stack(stack),
+            );
+        }
         let Some(st) = vm.state() else {
             return Outcome::Failed(ErrorValue::new(ErrorKind::Internal, "no process state"));
         };

@@ -9,9 +9,9 @@
 //! Where the coroutine cannot yield (inside a callback of a C function: a `table.sort`
 //! comparator, a `string.gsub` function, a `__tostring` that `tostring` calls), the hook
 //! stays armed; once the process has run [`UNPREEMPTIBLE_LIMIT`] there, the hook raises
-//! [`UNPREEMPTIBLE_MESSAGE`], which ends the process (a `pcall` inside the callback may
-//! catch it, and the hook raises again a second later), so that such a loop cannot hold
-//! a worker for good, nor outlive a `terminate`.
+//! [`UNPREEMPTIBLE_MESSAGE`], which ends the process, so that such a loop cannot hold a
+//! worker for good, nor outlive a `terminate`. The script cannot keep it from ending:
+//! see `DOOMED`.
 //!
 //! # The script's own coroutines
 //!
@@ -76,12 +76,22 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
     // resume. Raising an error from a count hook is allowed too (`lua_Hook`); this
     // frame holds nothing to drop when it does.
     unsafe {
+        let doomed = DOOMED.with(Cell::get);
         if ffi::lua_isyieldable(state) != 0 && CHAIN_YIELDABLE.with(Cell::get) {
             STUCK_SINCE.with(|s| s.set(None));
             HOOK_YIELDED.with(|y| y.set(true));
-            ffi::lua_sethook(state, None, 0, 0);
+            if !doomed {
+                ffi::lua_sethook(state, None, 0, 0);
+            }
+            // A doomed process yields to the driver, which ends it (`take_doomed`).
             ffi::lua_yield(state, 0);
             return;
+        }
+        if doomed {
+            // Stopped already, and the stop was caught (by a `pcall` inside the
+            // callback, which passes it on only once it returns): raise it again, until
+            // it reaches a point where the process can yield.
+            raise_stop(state);
         }
         // Inside a callback of a C function (a `table.sort` comparator, a `gsub`
         // replacement function, a `__tostring` that `tostring` calls, ...), where Lua
@@ -97,10 +107,29 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
         });
         if stuck {
             STUCK_SINCE.with(|s| s.set(None));
-            ffi::lua_sethook(state, None, 0, 0);
-            ffi::lua_pushstring(state, UNPREEMPTIBLE_MESSAGE.as_ptr());
-            ffi::lua_error(state);
+            // The hook stays armed: the process is doomed (see `DOOMED`).
+            DOOMED.with(|d| d.set(true));
+            raise_stop(state);
         }
+    }
+}
+
+/// Raises the stop of a doomed process on `state`: as a memory error (Lua raises one
+/// when the error value is its own "not enough memory" string), because Lua calls no
+/// message handler for those. An `xpcall` handler would otherwise run the stop, and an
+/// error raised inside a hook runs it with hooks off, where a loop could not be stopped.
+/// The driver reports the stop itself ([`take_doomed`]).
+///
+/// # Safety
+///
+/// `state` is the running thread, inside a hook or a C function; no Rust frame owning
+/// anything is between here and where the error is caught.
+unsafe fn raise_stop(state: *mut ffi::lua_State) -> ! {
+    // SAFETY: guaranteed by the caller; the string is short, so Lua interns it as the
+    // very string it keeps for memory errors.
+    unsafe {
+        ffi::lua_pushstring(state, c"not enough memory".as_ptr());
+        ffi::lua_error(state)
     }
 }
 
@@ -116,6 +145,13 @@ thread_local! {
     /// When the hook, armed on this worker thread's running coroutine, first found it
     /// unable to yield; reset at each resume's start and end, and when it yields.
     static STUCK_SINCE: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// The process being resumed ran [`UNPREEMPTIBLE_LIMIT`] where it could not be
+    /// preempted and was stopped ([`raise_stop`]): the stop is raised again wherever it
+    /// is caught (`pcall`, `xpcall`, `coroutine.resume` and `close` pass it on, and the
+    /// hook, left armed, raises it where the process still cannot yield and yields
+    /// where it can), and the driver ends the process with [`UNPREEMPTIBLE_MESSAGE`]
+    /// when its resume returns. Reset by [`Preempt::enter`].
+    static DOOMED: Cell<bool> = const { Cell::new(false) };
     /// The preemption state of the process whose coroutine this worker thread resumes
     /// (set by [`Preempt::enter`], cleared by [`Preempt::leave`]), for [`nest`].
     static ACTIVE: Cell<*const Preempt> = const { Cell::new(std::ptr::null()) };
@@ -146,11 +182,18 @@ pub(crate) struct Nested {
 ///
 /// `resumer` is the running Lua thread (inside a C function) and `child` a thread of the
 /// same VM that stays alive until [`unnest`]; the two calls pair up on this thread.
-pub(crate) unsafe fn nest(resumer: *mut ffi::lua_State, child: *mut ffi::lua_State) -> Nested {
+///
+/// `can_pass_on`: whether the resumer yields in turn when the hook yields `child` (false
+/// where it cannot, as for the to-be-closed variables `lua_closethread` runs).
+pub(crate) unsafe fn nest(
+    resumer: *mut ffi::lua_State,
+    child: *mut ffi::lua_State,
+    can_pass_on: bool,
+) -> Nested {
     let chain_yieldable = CHAIN_YIELDABLE.with(Cell::get);
     // SAFETY: `resumer` is the running thread (guaranteed by the caller).
     let resumer_yieldable = unsafe { ffi::lua_isyieldable(resumer) } != 0;
-    CHAIN_YIELDABLE.with(|c| c.set(chain_yieldable && resumer_yieldable));
+    CHAIN_YIELDABLE.with(|c| c.set(chain_yieldable && resumer_yieldable && can_pass_on));
     HOOK_YIELDED.with(|y| y.set(false));
     let active = ACTIVE.with(Cell::get);
     // SAFETY: `ACTIVE` is set by `enter` to the `Preempt` of the process being resumed,
@@ -179,6 +222,94 @@ pub(crate) fn unnest(nested: Nested) -> bool {
     HOOK_YIELDED.with(|y| y.replace(false))
 }
 
+/// Whether the process being resumed on this thread was stopped where it could not be
+/// preempted (see `DOOMED`): a protected call that caught an error passes it on.
+pub(crate) fn doomed() -> bool {
+    DOOMED.with(Cell::get)
+}
+
+/// The error that stops a doomed process, for the driver once the resume returned
+/// (`None` when the process is not doomed).
+pub(crate) fn take_doomed() -> Option<&'static std::ffi::CStr> {
+    DOOMED
+        .with(|d| d.replace(false))
+        .then_some(UNPREEMPTIBLE_MESSAGE)
+}
+
+/// Replaces `pcall` and `xpcall` (in the globals table at `globals`) with closures that
+/// run Lua's and, when the process is doomed (see `DOOMED`), raise the stop again
+/// instead of returning it as a caught error.
+pub(crate) fn guard_protected_calls(lua: super::lua::Lua, globals: c_int) {
+    let globals = lua.abs(globals);
+    for (name, guard) in [
+        (c"pcall", guarded_pcall as ffi::lua_CFunction),
+        (c"xpcall", guarded_xpcall),
+    ] {
+        lua.get_field(globals, name);
+        // SAFETY: live state in protected mode; the library function on top becomes
+        // the closure's upvalue.
+        unsafe { ffi::lua_pushcclosure(lua.raw(), guard, 1) };
+        lua.set_field(globals, name);
+    }
+}
+
+/// `pcall(f, ...)`: checks its argument as Lua's does (so that the error names this
+/// function), then runs Lua's ([`call_library`]).
+unsafe extern "C-unwind" fn guarded_pcall(l: *mut ffi::lua_State) -> c_int {
+    // SAFETY: called by Lua on its running thread; the check raises before anything
+    // of ours exists.
+    unsafe {
+        ffi::luaL_checkany(l, 1);
+        call_library(l)
+    }
+}
+
+/// `xpcall(f, handler, ...)`: as [`guarded_pcall`].
+unsafe extern "C-unwind" fn guarded_xpcall(l: *mut ffi::lua_State) -> c_int {
+    // SAFETY: as in `guarded_pcall`.
+    unsafe {
+        ffi::luaL_checktype(l, 2, ffi::LUA_TFUNCTION);
+        call_library(l)
+    }
+}
+
+/// Calls Lua's function (upvalue 1) with the arguments, with [`after_protected_call`]
+/// as the continuation: where the coroutine can yield, Lua's `pcall` recovers from an
+/// error through `lua_resume`, past this frame, and then returns to this call through
+/// the continuation, which is also what runs after a yield inside.
+///
+/// # Safety
+///
+/// `l` is the running thread inside the C function Lua called.
+unsafe fn call_library(l: *mut ffi::lua_State) -> c_int {
+    // SAFETY: guaranteed by the caller; a C function has LUA_MINSTACK free slots, so
+    // the function fits; nothing of ours is live when the call jumps.
+    unsafe {
+        let nargs = ffi::lua_gettop(l);
+        ffi::lua_pushvalue(l, ffi::lua_upvalueindex(1));
+        ffi::lua_rotate(l, 1, 1);
+        ffi::lua_callk(l, nargs, ffi::LUA_MULTRET, 0, Some(after_protected_call));
+        after_protected_call(l, ffi::LUA_OK, 0)
+    }
+}
+
+/// Returns what Lua's `pcall`/`xpcall` returned, unless the process is doomed: then
+/// raises the stop again.
+unsafe extern "C-unwind" fn after_protected_call(
+    l: *mut ffi::lua_State,
+    _status: c_int,
+    _ctx: ffi::lua_KContext,
+) -> c_int {
+    // SAFETY: Lua calls this on the running thread, with the call's results on the
+    // stack.
+    unsafe {
+        if DOOMED.with(Cell::get) {
+            raise_stop(l);
+        }
+        ffi::lua_gettop(l)
+    }
+}
+
 /// The running coroutine yields because the hook yielded a script coroutine it resumed:
 /// tells its own resumer (if it is a script coroutine too) that this is a preemption.
 pub(crate) fn pass_on() {
@@ -203,6 +334,7 @@ impl Preempt {
     /// Marks `state` as the coroutine now running (the driver, before each resume).
     pub(crate) fn enter(&self, state: *const std::ffi::c_void) {
         STUCK_SINCE.with(|s| s.set(None));
+        DOOMED.with(|d| d.set(false));
         ACTIVE.with(|a| a.set(self));
         CHAIN_YIELDABLE.with(|c| c.set(true));
         self.running.swap(state as usize, Ordering::AcqRel);
@@ -342,7 +474,7 @@ mod tests {
         let preempt = Preempt::default();
         preempt.enter(state.cast_const().cast());
         // SAFETY: `state` runs (as far as the handshake goes), `child` is alive.
-        let nested = unsafe { super::nest(state, child) };
+        let nested = unsafe { super::nest(state, child, true) };
         preempt.request();
         assert!(
             hooked(child),
@@ -356,7 +488,7 @@ mod tests {
             "and the resumer armed, since the request stands"
         );
         // SAFETY: as above.
-        let nested = unsafe { super::nest(state, child) };
+        let nested = unsafe { super::nest(state, child, true) };
         assert!(
             hooked(child),
             "a later nest of the same run is armed at once"

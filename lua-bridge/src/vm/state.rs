@@ -187,6 +187,10 @@ pub(crate) struct Occasional {
     /// again once `ready` is empty, in the order they yielded (as the original, whose
     /// plain yields wait for the next round of its task queue).
     pub(crate) yielded: Vec<CoId>,
+    /// Script coroutines (`coroutine.create`, `wrap`) whose resume the preemption hook
+    /// interrupted: their resumer goes on with them when the driver resumes it, and
+    /// meanwhile nothing else may resume or close them (`modules/coroutine.rs`).
+    pub(crate) preempted_resumes: Vec<*mut ffi::lua_State>,
 }
 
 /// Who takes the EXIT of a process run to its end for this one.
