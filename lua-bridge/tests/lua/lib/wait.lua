@@ -78,4 +78,23 @@ function wait.terminate_all(events, pids, d)
   return true
 end
 
+-- The fairness check: with the processes of `loopers` (a set: PID keys, monitored by
+-- the caller, whose events channel is `events`) busy on every worker, a new process
+-- still answers within a second, and then each looper ends when terminated. True, or
+-- nil and a reason (`what` names the loopers in it).
+function wait.others_still_run(events, loopers, what)
+  local ms, err = wait.reply_from_new_process()
+  if not ms then
+    return nil, err .. " while " .. what .. " run"
+  end
+  local ended, why = wait.terminate_all(events, loopers)
+  if not ended then
+    return nil, why
+  end
+  if ms > 1000 then
+    return nil, "reply took " .. ms .. "ms while " .. what .. " run"
+  end
+  return true
+end
+
 return wait
