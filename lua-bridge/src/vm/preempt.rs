@@ -176,15 +176,14 @@ pub(crate) struct Nested {
 /// A script coroutine, `child`, is about to be resumed by the running coroutine
 /// `resumer` (`coroutine.resume`, a wrap function): from now until [`unnest`], the
 /// watchdog arms `child`, and the hook yields it only if every resumer up to the driver
-/// can yield.
+/// can yield. `can_pass_on`: whether the resumer yields in turn when the hook yields
+/// `child` (false where it cannot, as for the to-be-closed variables `lua_closethread`
+/// runs).
 ///
 /// # Safety
 ///
 /// `resumer` is the running Lua thread (inside a C function) and `child` a thread of the
 /// same VM that stays alive until [`unnest`]; the two calls pair up on this thread.
-///
-/// `can_pass_on`: whether the resumer yields in turn when the hook yields `child` (false
-/// where it cannot, as for the to-be-closed variables `lua_closethread` runs).
 pub(crate) unsafe fn nest(
     resumer: *mut ffi::lua_State,
     child: *mut ffi::lua_State,
