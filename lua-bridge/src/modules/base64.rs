@@ -22,13 +22,7 @@ use crate::vm::lua::{LResult, LUA_TSTRING, Lua, cfn};
 
 /// Pushes the `base64` table.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
-    lua.ensure(3)?;
-    lua.new_table(0, 2);
-    for (name, f) in [("encode", cfn(encode)), ("decode", cfn(decode))] {
-        lua.push_fn(f);
-        lua.set_field_str(-2, name);
-    }
-    Ok(())
+    lua.push_function_table(&[(c"encode", cfn(encode)), (c"decode", cfn(decode))])
 }
 
 /// The string argument at `idx`, or `None` for any other type (numbers included).

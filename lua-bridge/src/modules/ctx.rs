@@ -21,13 +21,7 @@ use crate::vm::state::state;
 
 /// Pushes the `ctx` table.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
-    lua.ensure(3)?;
-    lua.new_table(0, 2);
-    lua.push_fn(cfn(get));
-    lua.set_field(-2, c"get");
-    lua.push_fn(cfn(all));
-    lua.set_field(-2, c"all");
-    Ok(())
+    lua.push_function_table(&[(c"get", cfn(get)), (c"all", cfn(all))])
 }
 
 fn get(lua: Lua) -> LResult<c_int> {

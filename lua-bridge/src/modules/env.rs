@@ -27,17 +27,11 @@ use crate::vm::state::state;
 
 /// Pushes the `env` table.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
-    lua.ensure(3)?;
-    lua.new_table(0, 3);
-    for (name, f) in [
-        ("get", cfn(get)),
-        ("set", cfn(set)),
-        ("get_all", cfn(get_all)),
-    ] {
-        lua.push_fn(f);
-        lua.set_field_str(-2, name);
-    }
-    Ok(())
+    lua.push_function_table(&[
+        (c"get", cfn(get)),
+        (c"set", cfn(set)),
+        (c"get_all", cfn(get_all)),
+    ])
 }
 
 /// The error kind of an environment failure.

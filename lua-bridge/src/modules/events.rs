@@ -27,13 +27,7 @@ use wippy_runtime::payload::{ErrorKind, Payload};
 
 /// Pushes the `events` table.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
-    lua.ensure(3)?;
-    lua.new_table(0, 2);
-    lua.push_fn(cfn(send));
-    lua.set_field(-2, c"send");
-    lua.push_fn(cfn(subscribe));
-    lua.set_field(-2, c"subscribe");
-    Ok(())
+    lua.push_function_table(&[(c"send", cfn(send)), (c"subscribe", cfn(subscribe))])
 }
 
 /// An `events.subscribe` subscription (user value 1: its channel).

@@ -47,17 +47,11 @@ use wippy_runtime::{Dest, SpawnSpec};
 
 /// Pushes the `funcs` table.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
-    lua.ensure(3)?;
-    lua.new_table(0, 3);
-    for (name, f) in [
-        ("call", blocking(call)),
-        ("async", cfn(start_async)),
-        ("new", cfn(new_executor)),
-    ] {
-        lua.push_fn(f);
-        lua.set_field_str(-2, name);
-    }
-    Ok(())
+    lua.push_function_table(&[
+        (c"call", blocking(call)),
+        (c"async", cfn(start_async)),
+        (c"new", cfn(new_executor)),
+    ])
 }
 
 /// A `funcs.new()` executor: the context its calls give the function (a spawner's

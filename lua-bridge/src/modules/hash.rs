@@ -26,24 +26,18 @@ use crate::vm::lua::{LResult, Lua, cfn};
 
 /// Pushes the `hash` table.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
-    lua.ensure(3)?;
-    lua.new_table(0, 10);
-    for (name, f) in [
-        ("md5", cfn(digest::<md5::Md5>)),
-        ("sha1", cfn(digest::<sha1::Sha1>)),
-        ("sha256", cfn(digest::<sha2::Sha256>)),
-        ("sha512", cfn(digest::<sha2::Sha512>)),
-        ("hmac_md5", cfn(hmac::<md5::Md5>)),
-        ("hmac_sha1", cfn(hmac::<sha1::Sha1>)),
-        ("hmac_sha256", cfn(hmac::<sha2::Sha256>)),
-        ("hmac_sha512", cfn(hmac::<sha2::Sha512>)),
-        ("fnv32", cfn(fnv32)),
-        ("fnv64", cfn(fnv64)),
-    ] {
-        lua.push_fn(f);
-        lua.set_field_str(-2, name);
-    }
-    Ok(())
+    lua.push_function_table(&[
+        (c"md5", cfn(digest::<md5::Md5>)),
+        (c"sha1", cfn(digest::<sha1::Sha1>)),
+        (c"sha256", cfn(digest::<sha2::Sha256>)),
+        (c"sha512", cfn(digest::<sha2::Sha512>)),
+        (c"hmac_md5", cfn(hmac::<md5::Md5>)),
+        (c"hmac_sha1", cfn(hmac::<sha1::Sha1>)),
+        (c"hmac_sha256", cfn(hmac::<sha2::Sha256>)),
+        (c"hmac_sha512", cfn(hmac::<sha2::Sha512>)),
+        (c"fnv32", cfn(fnv32)),
+        (c"fnv64", cfn(fnv64)),
+    ])
 }
 
 /// Pushes `result` as hex text, or as its bytes when `raw`, then `nil`.

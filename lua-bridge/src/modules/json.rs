@@ -52,17 +52,12 @@ use crate::vm::lua::{LResult, Lua, cfn};
 /// original's kinds: `INVALID` for a `decode` argument that is not a string or is empty,
 /// `INTERNAL` for a value that cannot be encoded or text that does not parse.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
-    lua.ensure(3)?;
-    lua.new_table(0, 4);
-    lua.push_fn(cfn(lua_encode));
-    lua.set_field(-2, c"encode");
-    lua.push_fn(cfn(lua_decode));
-    lua.set_field(-2, c"decode");
-    lua.push_fn(cfn(super::json_schema::validate));
-    lua.set_field(-2, c"validate");
-    lua.push_fn(cfn(super::json_schema::validate_string));
-    lua.set_field(-2, c"validate_string");
-    Ok(())
+    lua.push_function_table(&[
+        (c"encode", cfn(lua_encode)),
+        (c"decode", cfn(lua_decode)),
+        (c"validate", cfn(super::json_schema::validate)),
+        (c"validate_string", cfn(super::json_schema::validate_string)),
+    ])
 }
 
 /// `json.encode(v)`: `text, nil` or `nil, err`.

@@ -27,24 +27,18 @@ use crate::vm::lua::{LResult, LUA_TSTRING, Lua, cfn};
 
 /// Pushes the `uuid` table.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
-    lua.ensure(3)?;
-    lua.new_table(0, 10);
-    for (name, f) in [
-        ("v1", cfn(v1)),
-        ("v3", cfn(v3)),
-        ("v4", cfn(v4)),
-        ("v5", cfn(v5)),
-        ("v7", cfn(v7)),
-        ("validate", cfn(validate)),
-        ("version", cfn(version)),
-        ("variant", cfn(variant)),
-        ("parse", cfn(parse)),
-        ("format", cfn(format)),
-    ] {
-        lua.push_fn(f);
-        lua.set_field_str(-2, name);
-    }
-    Ok(())
+    lua.push_function_table(&[
+        (c"v1", cfn(v1)),
+        (c"v3", cfn(v3)),
+        (c"v4", cfn(v4)),
+        (c"v5", cfn(v5)),
+        (c"v7", cfn(v7)),
+        (c"validate", cfn(validate)),
+        (c"version", cfn(version)),
+        (c"variant", cfn(variant)),
+        (c"parse", cfn(parse)),
+        (c"format", cfn(format)),
+    ])
 }
 
 /// Pushes `text, nil`.

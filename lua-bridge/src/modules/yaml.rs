@@ -40,13 +40,7 @@ use crate::vm::lua::{LResult, LUA_TTABLE, Lua, cfn};
 
 /// Pushes the `yaml` table.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
-    lua.ensure(3)?;
-    lua.new_table(0, 2);
-    for (name, f) in [("encode", cfn(encode)), ("decode", cfn(decode))] {
-        lua.push_fn(f);
-        lua.set_field_str(-2, name);
-    }
-    Ok(())
+    lua.push_function_table(&[(c"encode", cfn(encode)), (c"decode", cfn(decode))])
 }
 
 fn encode(lua: Lua) -> LResult<c_int> {

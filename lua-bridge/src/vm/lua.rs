@@ -344,6 +344,18 @@ impl Lua {
         text
     }
 
+    /// Pushes a new table of the given C functions by name (a module's table); raises
+    /// only a memory error.
+    pub(crate) fn push_function_table(self, functions: &[(&'static CStr, CFn)]) -> LResult<()> {
+        self.ensure(3)?;
+        self.new_table(0, c_int::try_from(functions.len()).unwrap_or(0));
+        for (name, f) in functions {
+            self.push_fn(*f);
+            self.set_field(-2, name);
+        }
+        Ok(())
+    }
+
     /// Pushes a new table with room for `narr` array and `nrec` hash items.
     pub(crate) fn new_table(self, narr: c_int, nrec: c_int) {
         // SAFETY: as `push_nil`.
