@@ -322,14 +322,15 @@ fn same_error(a: &Arc<ErrorValue>, b: &Arc<ErrorValue>) -> bool {
             && a.details() == b.details())
 }
 
-/// `errors.new(message | {message, kind, retryable, details})`: `err, nil`, or
-/// `nil, err` (kind `INVALID`) for bad input. An error gives itself.
+/// `errors.new(message | {message, kind, retryable, details})`: the error, one value
+/// (the original declares one result, so that `process.send(pid, topic, errors.new(m))`
+/// sends one payload), or `nil, err` (kind `INVALID`) for bad input. An error gives
+/// itself.
 fn new(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
     lua.set_top(1);
     if is_error(lua, 1) {
-        lua.push_nil();
-        return Ok(2);
+        return Ok(1);
     }
     let e = match lua.kind(1) {
         LUA_TSTRING => ErrorValue::new(ErrorKind::Unknown, lua.string(1).unwrap_or_default()),
@@ -352,8 +353,7 @@ fn new(lua: Lua) -> LResult<c_int> {
     };
     let e = with_traceback(lua, e);
     push_error(lua, e);
-    lua.push_nil();
-    Ok(2)
+    Ok(1)
 }
 
 /// Reads `{message, kind, retryable, details}` from the table at `idx`; `Err` is the error
@@ -426,14 +426,14 @@ fn from_table(lua: Lua, idx: c_int) -> Result<ErrorValue, ErrorValue> {
 /// `errors.wrap(err, msg)`: `err` (an error, or any value made one) with `msg` added to
 /// its context: its message, kind, retryable flag and details stay (as in the original),
 /// and `tostring` gives `"msg: <context>: <message>"`. A nil `err` gives nil; a nil `msg`
-/// gives `err` as an error value as it is.
+/// gives `err` as an error value as it is. One value, as `errors.new`; `nil, err` for a
+/// message that is not a string.
 fn wrap(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
     lua.set_top(2);
     if lua.is_nil(1) {
         lua.push_nil();
-        lua.push_nil();
-        return Ok(2);
+        return Ok(1);
     }
     let prefix = match lua.kind(2) {
         LUA_TNIL => None,
@@ -455,16 +455,14 @@ fn wrap(lua: Lua) -> LResult<c_int> {
             Some(shared) => push_error(lua, shared),
             None => push_error(lua, error_from_stack(lua, 1)),
         }
-        lua.push_nil();
-        return Ok(2);
+        return Ok(1);
     };
     let mut e = error_from_stack(lua, 1).wrapped(&prefix);
     if e.stack().is_none() {
         e = with_traceback(lua, e);
     }
     push_error(lua, e);
-    lua.push_nil();
-    Ok(2)
+    Ok(1)
 }
 
 /// `errors.is(err, kind)`: `true` if `err` is an error of that kind.

@@ -463,6 +463,11 @@ impl Channels {
         self.ops.get(op).is_some_and(|o| o.done.is_none())
     }
 
+    /// `true` once `chan` is closed (or gone).
+    pub(crate) fn is_closed(&self, chan: ChanId) -> bool {
+        self.chans.get(chan).is_none_or(|c| c.closed)
+    }
+
     /// Closes `chan`: blocked receivers get `nil, false` (once the buffer is drained),
     /// blocked senders raise. A second close does nothing.
     pub(crate) fn close(&mut self, chan: ChanId) {

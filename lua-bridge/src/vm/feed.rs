@@ -128,7 +128,7 @@ fn collect_timers(st: &mut Occasional, channels: &mut Channels, cx: &mut Process
             TimerTarget::Op(op) => channels.complete(op, Completion::Woke),
             TimerTarget::Chan(chan) => {
                 for _ in 0..ticks {
-                    st.ticks.push(chan);
+                    st.ticks.push((chan, slot.period.is_none()));
                 }
             }
         }
@@ -194,9 +194,12 @@ pub(crate) fn deliver(st: &mut ProcState) {
     }
     if let Some(occasional) = st.occasional.as_deref_mut().filter(|o| !o.ticks.is_empty()) {
         let now = SystemTime::now();
-        for chan in std::mem::take(&mut occasional.ticks) {
+        for (chan, last) in std::mem::take(&mut occasional.ticks) {
             // A slow reader loses ticks (the channel holds 16).
             let _ = st.channels.offer(chan, Slot::Tick(now));
+            if last {
+                st.channels.close(chan);
+            }
         }
     }
     let ProcState {

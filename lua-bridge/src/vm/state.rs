@@ -167,8 +167,10 @@ pub(crate) struct Occasional {
     /// `process.listen(topic)` (and `subscribe`) channels, per topic, with a registry
     /// reference to each channel's userdata.
     pub(crate) listens: FxHashMap<Topic, (ChanId, c_int)>,
-    /// Timer channels that ticked, once per tick, not yet fed.
-    pub(crate) ticks: Vec<ChanId>,
+    /// Timer channels that ticked, once per tick, not yet fed; `true` with a one-shot
+    /// timer's tick, after which its channel closes (as the original's, whose fire ends
+    /// with a terminal payload).
+    pub(crate) ticks: Vec<(ChanId, bool)>,
     pub(crate) timers: FxHashMap<u64, TimerSlot>,
     pub(crate) next_timer: u64,
     pub(crate) timers_to_arm: Vec<u64>,
@@ -286,7 +288,7 @@ impl ProcState {
             .is_some_and(|o| o.timers.remove(&token).is_some())
     }
 
-    /// `timer:reset(d)`: re-arms the timer (also after it fired, feeding `chan` again);
+    /// `timer:reset(d)`: re-arms the timer (the caller checked that `chan` is open);
     /// `true` if it was still active.
     pub(crate) fn reset_timer(
         &mut self,

@@ -132,7 +132,7 @@ fn free(lua: Lua, st: &mut ProcState, id: ChanId) {
         occasional
             .timers
             .retain(|_, timer| !matches!(timer.target, TimerTarget::Chan(c) if c == id));
-        occasional.ticks.retain(|c| *c != id);
+        occasional.ticks.retain(|(c, _)| *c != id);
         occasional.futures.remove(&id);
     }
 }

@@ -118,11 +118,25 @@ fn timer_channel(lua: Lua) -> LResult<c_int> {
     Ok(1)
 }
 
+/// `t:stop() -> bool`: `true` if the timer was still active. The channel closes, as the
+/// original's (`TimerStopYield` unsubscribes it): a receive on it then gives `nil, false`
+/// once what it holds is taken.
 fn timer_stop(lua: Lua) -> LResult<c_int> {
     let t = this_timer(lua)?;
-    let stopped = state(lua)?.stop_timer(t.token);
+    let chan = timer_chan(lua)?;
+    let st = state(lua)?;
+    let stopped = st.stop_timer(t.token);
+    st.channels.close(chan);
     lua.push_bool(stopped);
     Ok(1)
+}
+
+/// The channel of the timer at 1.
+fn timer_chan(lua: Lua) -> LResult<crate::vm::channel::ChanId> {
+    lua.push_user_value(1, 1);
+    let chan = channel_id(lua, -1);
+    lua.pop(1);
+    chan.ok_or_else(|| Raise::from("the timer has no channel"))
 }
 
 fn timer_reset(lua: Lua) -> LResult<c_int> {
@@ -132,13 +146,14 @@ fn timer_reset(lua: Lua) -> LResult<c_int> {
         // As the original, which raises here too (the constructors return `nil, err`).
         return Err(Raise::from("timer:reset: duration must be > 0"));
     }
-    lua.push_user_value(1, 1);
-    let Some(chan) = channel_id(lua, -1) else {
-        return Err(Raise::from("timer:reset: the timer has no channel"));
+    let chan = timer_chan(lua)?;
+    let st = state(lua)?;
+    // A timer that fired (one-shot) or was stopped has closed its channel, as the
+    // original's: there is nothing left to feed, and `reset` says it was not active.
+    let was_active = !st.channels.is_closed(chan) && {
+        let period = t.period.map(|_| d);
+        st.reset_timer(t.token, chan, d, period)
     };
-    lua.pop(1);
-    let period = t.period.map(|_| d);
-    let was_active = state(lua)?.reset_timer(t.token, chan, d, period);
     lua.push_bool(was_active);
     Ok(1)
 }

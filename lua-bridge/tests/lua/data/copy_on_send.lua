@@ -1,5 +1,5 @@
 -- Message payloads are deep copies: changing a table after sending it does not
--- change what arrives; metatables are kept.
+-- change what arrives (metatables are not copied: `value.rs`).
 local time = require("time")
 
 local function main()
