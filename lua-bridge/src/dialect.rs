@@ -31,7 +31,8 @@
 //! - casts and assertions after an expression: `(x :: any) :: number`, `x as string`, `x!`;
 //! - types: names, `mod.T`, `Array<T>`, `T?`, `A | B`, `A & B`, `{T}`, `{[K]: V}`,
 //!   `{x: T, y?: U}`, `(A, B) -> R`, `<T>(T) -> T`, `...T`, `T...`, `typeof(e)`,
-//!   string, number and boolean literals, and Wippy's `fun(a: T): R`, `T[]`, `@annotation(...)`.
+//!   string, number and boolean literals, and Wippy's `fun(a: T): R`, `T[]`, `@annotation(...)`,
+//!   and its assertion return types `asserts x` and `asserts x is T`.
 //!
 //! Plain Lua comes back borrowed and untouched, with one exception: `y as {t}` on one line,
 //! which plain Lua reads as a statement calling a function `as`, is taken for a cast.
@@ -62,14 +63,24 @@ pub use error::DialectError;
 /// Every byte of an annotation becomes a space, except `\n` and `\r`, so lines and byte
 /// columns are unchanged. Returns [`Cow::Borrowed`] when there is nothing to strip.
 ///
+/// Source that Lua's lexer cannot read (an unfinished string, long string or long
+/// comment) is not an error here: the annotations before that point are stripped and the
+/// rest is left as it is, so that Lua reports the chunk's first error in its own words,
+/// as it would without annotations.
+///
 /// # Errors
 ///
-/// A [`DialectError`] with the line of the problem when the source has an unfinished string,
-/// long string or long comment, or an annotation that is not a well-formed type (such as an
-/// unclosed `{`). Anything else, including plain syntax errors, is left for Lua to report.
+/// A [`DialectError`] with the line of the problem when an annotation is not a
+/// well-formed type (such as an unclosed `{`). Anything else, including plain syntax
+/// errors, is left for Lua to report.
 pub fn strip_annotations(source: &str) -> Result<Cow<'_, str>, DialectError> {
-    let tokens = lexer::tokenize(source)?;
-    let spans = scanner::annotation_spans(source, &tokens)?;
+    let tokens = lexer::tokenize(source);
+    let spans = match scanner::annotation_spans(source, &tokens) {
+        Ok(spans) => spans,
+        // An annotation cut short by the unreadable part: Lua's error comes first.
+        Err(_) if tokens.unreadable.is_some() => Vec::new(),
+        Err(error) => return Err(error),
+    };
     if spans.is_empty() {
         return Ok(Cow::Borrowed(source));
     }

@@ -4,10 +4,8 @@ use std::fmt;
 
 /// Why [`strip_annotations`](super::strip_annotations) rejected a chunk.
 ///
-/// Only two things are rejected: source the Lua lexer could not read either (an unfinished
-/// string, long string or long comment), and an annotation that does not parse as a type
-/// (for example a `{` in a type that is never closed). Everything else is left for Lua's own
-/// compiler to judge.
+/// Only an annotation that does not parse as a type is rejected (for example a `{` in a
+/// type that is never closed). Everything else is left for Lua's own compiler to judge.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DialectError {
     /// The 1-based line the problem was found on, counted as Lua counts lines.

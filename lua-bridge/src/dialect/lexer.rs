@@ -141,23 +141,26 @@ pub(super) struct Token {
 pub(super) struct Tokens {
     pub(super) list: Vec<Token>,
     pub(super) eof_line: usize,
+    /// Why the lexer stopped before the end (an unfinished quoted string, long string or
+    /// long comment, which Lua cannot read either); `list` then holds the tokens before.
+    pub(super) unreadable: Option<DialectError>,
 }
 
-/// Splits `src` into tokens, skipping whitespace and comments.
-///
-/// Fails on an unfinished quoted string, long string or long comment.
-pub(super) fn tokenize(src: &str) -> Result<Tokens, DialectError> {
+/// Splits `src` into tokens, skipping whitespace and comments, up to the end or to the
+/// first place Lua's lexer could not read either.
+pub(super) fn tokenize(src: &str) -> Tokens {
     let mut lexer = Lexer {
         bytes: src.as_bytes(),
         pos: 0,
         line: 1,
         list: Vec::new(),
     };
-    lexer.run()?;
-    Ok(Tokens {
+    let unreadable = lexer.run().err();
+    Tokens {
         list: lexer.list,
         eof_line: lexer.line,
-    })
+        unreadable,
+    }
 }
 
 struct Lexer<'s> {

@@ -524,25 +524,64 @@ fn crlf_and_non_ascii_survive() {
 
 // ---- errors ----------------------------------------------------------------------------
 
-#[test]
-fn unfinished_long_string() {
-    let e = error("local a = 1\nlocal s = [==[\nnever closed ]=]\n");
-    assert_eq!(e.line, 2);
-    assert!(e.message.contains("long string"), "{e}");
-    assert_eq!(e.to_string(), format!("line 2: {}", e.message));
+/// What Lua says when it compiles `src` after stripping.
+fn lua_error(src: &str) -> String {
+    let code = strip(src);
+    match Lua::new().load(&code).set_name("=t").into_function() {
+        Ok(_) => panic!("expected a Lua error for {src:?}"),
+        Err(e) => e.to_string(),
+    }
 }
 
 #[test]
-fn unfinished_long_comment() {
-    let e = error("local a = 1\n\n--[[ open\ncomment");
-    assert_eq!(e.line, 3);
-    assert!(e.message.contains("long comment"), "{e}");
+fn unreadable_source_is_left_to_lua() {
+    // Lua's own messages and lines, as without annotations.
+    let e = lua_error("local a: number = 1\nlocal s = [==[\nnever closed ]=]\n");
+    assert!(
+        e.contains("t:4: unfinished long string (starting at line 2) near <eof>"),
+        "{e}"
+    );
+    let e = lua_error("local a: number = 1\n\n--[[ open\ncomment");
+    assert!(
+        e.contains("unfinished long comment (starting at line 3)"),
+        "{e}"
+    );
+    let e = lua_error("local a: number = 1\nlocal s = 'abc\nx = 1");
+    assert!(e.contains("t:2: unfinished string near ''abc'"), "{e}");
+    let e = lua_error("local s = \"abc\\");
+    assert!(e.contains("t:1: unfinished string"), "{e}");
 }
 
 #[test]
-fn unfinished_quoted_string() {
-    assert_eq!(error("local a = 1\nlocal s = 'abc\nx = 1").line, 2);
-    assert_eq!(error("local s = \"abc\\").line, 1);
+fn first_error_wins_over_an_unreadable_string() {
+    let e = lua_error("local a = = 1\nlocal b: number = 2\nlocal s = \"abc\n");
+    assert!(e.contains("t:1: unexpected symbol near '='"), "{e}");
+    // Annotations before the unreadable part are still stripped.
+    let e = lua_error("local function f(a: number): string return a end\nlocal s = 'abc\n");
+    assert!(e.contains("t:2: unfinished string"), "{e}");
+}
+
+#[test]
+fn asserts_return_types() {
+    assert_eq!(
+        run(
+            "local function check(x: any): asserts x is string\n  assert(type(x) == 'string')\nend\ncheck('s')\nreturn 'ok'"
+        ),
+        "ok"
+    );
+    assert_eq!(
+        run("local function check(x: any): asserts x\n  assert(x)\nend\ncheck(1)\nreturn 'ok'"),
+        "ok"
+    );
+    assert_eq!(
+        run("local function g(x): asserts x is {n: number}?\n  return\nend\ng(1)\nreturn 'ok'"),
+        "ok"
+    );
+    // `asserts` alone is a type name, and the next line is code.
+    assert_eq!(
+        run("local function h(): asserts\n  local x = 1\n  return x\nend\nreturn h()"),
+        "1"
+    );
 }
 
 #[test]

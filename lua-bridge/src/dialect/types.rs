@@ -158,9 +158,24 @@ impl TypeParser<'_, '_> {
 
     /// A type that starts with a name.
     fn named(&mut self) -> Result<(), DialectError> {
-        let word = self.cur.token_at(0).map(|t| self.cur.text(t));
+        let token = self.cur.token_at(0);
+        let word = token.map(|t| self.cur.text(t));
         self.cur.bump();
+        let name_follows_on_its_line = self
+            .cur
+            .token_at(0)
+            .zip(token)
+            .is_some_and(|(next, token)| next.kind == Kind::Name && next.line == token.line);
         match word {
+            // Wippy's assertion return types: `asserts x`, `asserts x is T`.
+            Some("asserts") if name_follows_on_its_line => {
+                self.cur.bump();
+                if self.cur.is_name_at(0, "is") {
+                    self.cur.bump();
+                    self.ty()?;
+                }
+                Ok(())
+            }
             Some("typeof" | "keyof") if self.cur.at(Kind::LParen) => {
                 self.balanced(Kind::LParen, Kind::RParen, "(", ")")
             }
