@@ -341,6 +341,7 @@ lua_tests! {
     process_link_down_trapped: "process/link_down_trapped",
     process_link_explicit: "process/link_explicit",
     process_listen_message: "process/listen_message",
+    process_listen_message_mode_sticks: "process/listen_message_mode_sticks",
     process_listen_raw: "process/listen_raw",
     process_many_messages: "process/many_messages",
     process_message_methods: "process/message_methods",

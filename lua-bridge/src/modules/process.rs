@@ -721,7 +721,12 @@ pub(crate) fn feed_channel(lua: Lua, feed: Feed, topic: Option<Topic>) -> LResul
             .and_then(|o| o.listens.get(topic).copied()),
         _ => None,
     };
-    if let Some((_, r)) = existing {
+    if let Some((id, r)) = existing {
+        // As the original, asking for message objects switches an existing listen
+        // channel to them; asking for raw payloads leaves it as it is.
+        if let Feed::Listen { message: true } = feed {
+            st.feeds.insert(id, feed);
+        }
         lua.push_ref(r);
         return Ok(1);
     }
