@@ -66,7 +66,7 @@ fn lua_encode(lua: Lua) -> LResult<c_int> {
         .map_err(|e| e.to_error_value())
         .and_then(|p| {
             let mut out = Vec::with_capacity(64);
-            write_value(&mut out, &p, 0, Errors::AsText)?;
+            write_value(&mut out, &p, 0, Style::Json)?;
             Ok(out)
         });
     match text {
@@ -120,16 +120,44 @@ fn lua_decode(lua: Lua) -> LResult<c_int> {
 /// Errors (kind `INVALID`): sparse or mixed tables, nesting deeper than [`MAX_DEPTH`].
 pub fn encode(p: &Payload) -> Result<Vec<u8>, ErrorValue> {
     let mut out = Vec::with_capacity(64);
-    write_value(&mut out, p, 0, Errors::AsObject)?;
+    write_value(&mut out, p, 0, Style::Transcode)?;
     Ok(out)
 }
 
-/// How an error value is written: `json.encode` writes its text (as the original's
-/// encoder, `err.Error()`); the Rust side ([`encode`]: payload transcoding) an object.
+/// How values JSON has no plain form for are written: `json.encode` writes an error
+/// value as its text (as the original's encoder, `err.Error()`); the Rust side ([`encode`]:
+/// payload transcoding) as an object; log fields ([`log_text`]) as text, and a sparse or
+/// mixed table as an object keyed by the keys' text instead of failing.
 #[derive(Clone, Copy)]
-enum Errors {
-    AsText,
-    AsObject,
+enum Style {
+    Json,
+    Transcode,
+    Log,
+}
+
+/// A log record's fields as a JSON object. It never fails: a table JSON has no form for
+/// is written as an object (keys as text), and a field nested too deep as the error's
+/// text, so one odd field hides nothing else.
+pub(crate) fn log_text(fields: &Map) -> Vec<u8> {
+    let mut entries: Vec<(String, &Payload)> =
+        fields.iter().map(|(k, v)| (key_text(k), v)).collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut out = Vec::with_capacity(64);
+    out.push(b'{');
+    for (i, (k, v)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_string(&mut out, k.as_bytes());
+        out.push(b':');
+        let start = out.len();
+        if let Err(e) = write_value(&mut out, v, 1, Style::Log) {
+            out.truncate(start);
+            write_string(&mut out, e.message().as_bytes());
+        }
+    }
+    out.push(b'}');
+    out
 }
 
 /// Parses JSON text into a payload (see the [module docs](self) for the rules).
@@ -153,7 +181,7 @@ fn write_value(
     out: &mut Vec<u8>,
     p: &Payload,
     depth: usize,
-    errors: Errors,
+    style: Style,
 ) -> Result<(), ErrorValue> {
     match p {
         Payload::Nil => out.extend_from_slice(b"null"),
@@ -169,15 +197,15 @@ fn write_value(
                 if i > 0 {
                     out.push(b',');
                 }
-                write_value(out, item, depth + 1, errors)?;
+                write_value(out, item, depth + 1, style)?;
             }
             out.push(b']');
         }
         Payload::Map(map) => {
             check_depth(depth)?;
-            write_object(out, map, depth, errors)?;
+            write_object(out, map, depth, style)?;
         }
-        Payload::Error(e) if matches!(errors, Errors::AsText) => {
+        Payload::Error(e) if matches!(style, Style::Json | Style::Log) => {
             write_string(out, e.text().as_bytes());
         }
         Payload::Error(e) => {
@@ -185,7 +213,7 @@ fn write_value(
             out.extend_from_slice(b"{");
             if let Some(d) = e.details() {
                 out.extend_from_slice(b"\"details\":");
-                write_value(out, d, depth + 1, errors)?;
+                write_value(out, d, depth + 1, style)?;
                 out.push(b',');
             }
             out.extend_from_slice(b"\"kind\":");
@@ -219,13 +247,13 @@ fn write_object(
     out: &mut Vec<u8>,
     map: &Map,
     depth: usize,
-    errors: Errors,
+    style: Style,
 ) -> Result<(), ErrorValue> {
     let positive = map
         .keys()
         .filter(|k| matches!(k, MapKey::Int(i) if *i > 0))
         .count();
-    if positive > 0 {
+    if positive > 0 && !matches!(style, Style::Log) {
         return Err(invalid(if positive == map.len() {
             "cannot encode sparse array"
         } else {
@@ -248,7 +276,7 @@ fn write_object(
         }
         write_string(out, &k);
         out.push(b':');
-        write_value(out, v, depth + 1, errors)?;
+        write_value(out, v, depth + 1, style)?;
     }
     out.push(b'}');
     Ok(())

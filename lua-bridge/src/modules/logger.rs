@@ -1,7 +1,9 @@
 //! The `logger` module (reference §1.7): a userdata, so colon syntax is required —
 //! `logger:info(msg, fields)`, `:warn`, `:error`, `:debug`, `:with(fields)`,
 //! `:named(name)`. Every record carries the process's `pid` and the caller's
-//! `location` (`ns:name:line`); table fields are written as JSON.
+//! `location` (`ns:name:line`). Each entry of a fields table with a string key is a field
+//! (as the original's `tableToFields`; other keys are skipped), all written as one JSON
+//! object in which a table JSON has no plain form for is an object keyed by text.
 //!
 //! Records go to `tracing` with target `wippy::lua`, so the `wippy` binary decides where
 //! they appear (hidden by default under `run -x`).
@@ -10,7 +12,7 @@ use crate::value::to_payload;
 use crate::vm::lua::{CFn, LResult, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index};
 use crate::vm::state::state;
 use std::ffi::c_int;
-use wippy_runtime::payload::{Map, Payload};
+use wippy_runtime::payload::{Map, MapKey, Payload, Text};
 
 /// A logger with fixed fields and an optional name.
 #[derive(Debug, Clone, Default)]
@@ -38,27 +40,30 @@ method_index!(fn logger_index {
 
 static LOGGER: UserType<LuaLogger> = UserType::new(c"wippy.logger", Some(logger_index as CFn), &[]);
 
-/// The fields of the table at `idx` (a map payload), if it is one.
-fn table_fields(lua: Lua, idx: c_int) -> Option<Map> {
+/// The fields of the table at `idx`, if it is one. As the original, each entry is a field
+/// of its own: entries whose key is not a string are skipped, and a value that JSON cannot
+/// write as it is (a sparse or mixed table, a table that contains itself) loses nothing
+/// else (`log_text`). An error value is logged as its text.
+fn table_fields(lua: Lua, idx: c_int) -> LResult<Option<Map>> {
     if lua.kind(idx) != LUA_TTABLE {
-        return None;
+        return Ok(None);
     }
-    // An error field is logged as its text, as the original does; a list's items under
-    // their positions as text (JSON keys).
-    let field = |v: &Payload| match v {
-        Payload::Error(e) => Payload::from(e.text().into_owned()),
-        other => other.clone(),
-    };
-    match to_payload(lua, idx) {
-        Ok(Payload::Map(map)) => Some(map.iter().map(|(k, v)| (k.clone(), field(v))).collect()),
-        Ok(Payload::Array(items)) => Some(
-            (1_i64..)
-                .zip(items.iter())
-                .map(|(i, v)| (i.to_string(), field(v)))
-                .collect(),
-        ),
-        _ => None,
+    lua.ensure(3)?;
+    let mut fields = Map::new();
+    lua.push_nil();
+    while lua.next(idx) {
+        let (key, value) = (lua.top() - 1, lua.top());
+        if let Some(name) = lua.bytes(key) {
+            let field = match to_payload(lua, value) {
+                Ok(Payload::Error(e)) => Payload::from(e.text().into_owned()),
+                Ok(p) => p,
+                Err(e) => Payload::from(format!("<{e}>")),
+            };
+            fields.insert(MapKey::Str(Text::copy_from_slice(name)), field);
+        }
+        lua.pop(1);
     }
+    Ok(Some(fields))
 }
 
 /// Argument 2 as the message: a string, or a number as its text (as Lua's own
@@ -95,9 +100,7 @@ fn fields_json(base: &Map, extra: Option<Map>) -> String {
     if all.is_empty() {
         return String::new();
     }
-    crate::modules::json::encode(&Payload::Map(std::sync::Arc::new(all)))
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default()
+    String::from_utf8_lossy(&crate::modules::json::log_text(&all)).into_owned()
 }
 
 /// `ns:name:line` of the Lua code calling into Rust.
@@ -132,7 +135,7 @@ fn log(lua: Lua, level: Level) -> LResult<c_int> {
     };
     let message = message_arg(lua, method)?;
     check_fields(lua, 3, method)?;
-    let fields = fields_json(&this.fields, table_fields(lua, 3));
+    let fields = fields_json(&this.fields, table_fields(lua, 3)?);
     let location = location(lua);
     let pid = pid(lua);
     let name = this.name.as_deref().unwrap_or("");
@@ -171,7 +174,7 @@ fn with(lua: Lua) -> LResult<c_int> {
             lua.type_name(2)
         )));
     }
-    if let Some(extra) = table_fields(lua, 2) {
+    if let Some(extra) = table_fields(lua, 2)? {
         for (k, v) in extra.iter() {
             next.fields.insert(k.clone(), v.clone());
         }
@@ -207,7 +210,8 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
     Ok(())
 }
 
-/// The global `print`: joins its arguments with tabs and logs them at info.
+/// The global `print`: joins its arguments with spaces (as the original's `printFunc`,
+/// R `engine/core_modules.go`) and logs them at info.
 pub(crate) fn print(lua: Lua) -> LResult<c_int> {
     let mut parts = Vec::with_capacity(usize::try_from(lua.top()).unwrap_or(0));
     for i in 1..=lua.top() {
@@ -216,7 +220,7 @@ pub(crate) fn print(lua: Lua) -> LResult<c_int> {
             None => lua.display(i),
         });
     }
-    let message = parts.join("\t");
+    let message = parts.join(" ");
     let location = location(lua);
     let pid = pid(lua);
     tracing::info!(target: "wippy::lua", %pid, %location, "{message}");
