@@ -42,8 +42,8 @@ use wippy_runtime::payload::{ErrorKind, ErrorValue};
 
 use crate::value::{push_payload, to_payload};
 use crate::vm::lua::{
-    CFn, LResult, LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, Lua, Raise,
-    UserType, cfn, method_index,
+    CFn, LResult, LUA_TBOOLEAN, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, Lua, Raise, UserType, cfn,
+    method_index,
 };
 
 method_index!(fn error_index {
@@ -171,7 +171,7 @@ pub(crate) fn error_from_stack(lua: Lua, idx: c_int) -> ErrorValue {
         }
         LUA_TNUMBER => ErrorValue::new(ErrorKind::Unknown, number_text(lua, idx)),
         LUA_TTABLE => {
-            let e = from_table(lua, idx).unwrap_or_else(|e| e);
+            let e = from_table(lua, idx, false).unwrap_or_else(|e| e);
             if e.message().is_empty() {
                 // A raised table without a message (`error({code = 5})`): Lua's own words
                 // for it, so that the log and the CLI say something.
@@ -322,10 +322,14 @@ fn same_error(a: &Arc<ErrorValue>, b: &Arc<ErrorValue>) -> bool {
             && a.details() == b.details())
 }
 
-/// `errors.new(message | {message, kind, retryable, details})`: the error, one value
-/// (the original declares one result, so that `process.send(pid, topic, errors.new(m))`
-/// sends one payload), or `nil, err` (kind `INVALID`) for bad input. An error gives
-/// itself.
+/// `errors.new(message | {message, kind, retryable, details})`: the error, one value (the
+/// original declares one result, so that `process.send(pid, topic, errors.new(m))` sends
+/// one payload). An error gives itself.
+///
+/// Lua errors: as the original's `ArgError`, an argument that is neither a string nor a
+/// table, a table without a `message`, and (where the original ignores the field; here
+/// it is named) a `kind` that is not a string, a `retryable` that is not a boolean, or
+/// `details` that are not a table or cannot be copied.
 fn new(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
     lua.set_top(1);
@@ -334,21 +338,14 @@ fn new(lua: Lua) -> LResult<c_int> {
     }
     let e = match lua.kind(1) {
         LUA_TSTRING => ErrorValue::new(ErrorKind::Unknown, lua.string(1).unwrap_or_default()),
-        LUA_TTABLE => match from_table(lua, 1) {
-            Ok(e) => e,
-            Err(bad) => {
-                return Ok(push_nil_error(lua, bad));
-            }
-        },
+        LUA_TTABLE => {
+            from_table(lua, 1, true).map_err(|bad| Raise::from(bad.message().to_owned()))?
+        }
         _ => {
-            return fail(
-                lua,
-                ErrorKind::Invalid,
-                format!(
-                    "errors.new expects a string or a table, got {}",
-                    lua.type_name(1)
-                ),
-            );
+            return Err(Raise::from(format!(
+                "bad argument #1 to 'new' (expected string or table, got {})",
+                lua.type_name(1)
+            )));
         }
     };
     let e = with_traceback(lua, e);
@@ -357,15 +354,18 @@ fn new(lua: Lua) -> LResult<c_int> {
 }
 
 /// Reads `{message, kind, retryable, details}` from the table at `idx`; `Err` is the error
-/// to return instead (kind `INVALID`).
+/// to raise instead. Without `message_required`, a table without a message gives an
+/// empty one (a raised table, `error({code = 5})`).
 ///
 /// The table is walked raw with `lua_next` (its fields are matched by name), so reading
 /// allocates nothing in the VM and never raises. Fields are judged in the order message,
 /// kind, retryable, details: the first bad one is reported.
-fn from_table(lua: Lua, idx: c_int) -> Result<ErrorValue, ErrorValue> {
+fn from_table(lua: Lua, idx: c_int, message_required: bool) -> Result<ErrorValue, ErrorValue> {
     let invalid = |m: String| ErrorValue::new(ErrorKind::Invalid, m);
     let must_be = |field: &str, what: &str, ty: &str| {
-        invalid(format!("errors.new: `{field}` must be {what}, got {ty}"))
+        invalid(format!(
+            "bad argument #1 to 'new' (`{field}` must be {what}, got {ty})"
+        ))
     };
     let idx = lua.abs(idx);
     if lua.ensure(3).is_err() {
@@ -374,7 +374,13 @@ fn from_table(lua: Lua, idx: c_int) -> Result<ErrorValue, ErrorValue> {
         ));
     }
     let top = lua.top();
-    let mut message = Ok(String::new());
+    let mut message = if message_required {
+        Err(invalid(
+            "bad argument #1 to 'new' (message field is required)".to_owned(),
+        ))
+    } else {
+        Ok(String::new())
+    };
     let mut kind = Ok(ErrorKind::Unknown);
     let mut retryable = Ok(None);
     let mut details = Ok(None);
@@ -401,11 +407,14 @@ fn from_table(lua: Lua, idx: c_int) -> Result<ErrorValue, ErrorValue> {
                     _ => Err(must_be("retryable", "a boolean", lua.type_name(-1))),
                 };
             }
+            Some(b"details") if lua.kind(-1) != LUA_TTABLE => {
+                details = Err(must_be("details", "a table", lua.type_name(-1)));
+            }
             Some(b"details") => {
                 // An empty table is no details (as in the original).
                 details = to_payload(lua, -1)
                     .map(|d| (!d.is_empty_container()).then_some(d))
-                    .map_err(|err| invalid(format!("errors.new: `details`: {err}")));
+                    .map_err(|err| invalid(format!("bad argument #1 to 'new' (`details`: {err})")));
             }
             _ => {}
         }
@@ -423,41 +432,36 @@ fn from_table(lua: Lua, idx: c_int) -> Result<ErrorValue, ErrorValue> {
     Ok(e)
 }
 
-/// `errors.wrap(err, msg)`: `err` (an error, or any value made one) with `msg` added to
-/// its context: its message, kind, retryable flag and details stay (as in the original),
-/// and `tostring` gives `"msg: <context>: <message>"`. A nil `err` gives nil; a nil `msg`
-/// gives `err` as an error value as it is. One value, as `errors.new`; `nil, err` for a
-/// message that is not a string.
+/// `errors.wrap(err, context)`: `err` (an error or a string) with `context` (a string, or
+/// an error's message) added: its message, kind, retryable flag and details stay (as in
+/// the original), and `tostring` gives `"context: <message>"`. One value, as `errors.new`.
+///
+/// Lua errors: as the original's `ArgError`, an `err` that is neither an error nor a
+/// string, and a `context` that is neither a string nor an error (numbers are taken as
+/// text, as Lua's own string arguments).
 fn wrap(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
     lua.set_top(2);
-    if lua.is_nil(1) {
-        lua.push_nil();
-        return Ok(1);
+    if !is_error(lua, 1) && !matches!(lua.kind(1), LUA_TSTRING | LUA_TNUMBER) {
+        return Err(Raise::from(format!(
+            "bad argument #1 to 'wrap' (expected string or error object, got {})",
+            lua.type_name(1)
+        )));
     }
-    let prefix = match lua.kind(2) {
-        LUA_TNIL => None,
-        LUA_TSTRING => lua.string(2),
-        LUA_TNUMBER => Some(number_text(lua, 2)),
-        _ => {
-            return fail(
-                lua,
-                ErrorKind::Invalid,
-                format!(
-                    "errors.wrap expects a string message, got {}",
+    let context = match lua.kind(2) {
+        LUA_TSTRING => lua.string(2).unwrap_or_default(),
+        LUA_TNUMBER => number_text(lua, 2),
+        _ => match error_value(lua, 2) {
+            Some(e) => e.message().to_owned(),
+            None => {
+                return Err(Raise::from(format!(
+                    "bad argument #2 to 'wrap' (expected string or error object, got {})",
                     lua.type_name(2)
-                ),
-            );
-        }
+                )));
+            }
+        },
     };
-    let Some(prefix) = prefix else {
-        match error_value(lua, 1) {
-            Some(shared) => push_error(lua, shared),
-            None => push_error(lua, error_from_stack(lua, 1)),
-        }
-        return Ok(1);
-    };
-    let mut e = error_from_stack(lua, 1).wrapped(&prefix);
+    let mut e = error_from_stack(lua, 1).wrapped(&context);
     if e.stack().is_none() {
         e = with_traceback(lua, e);
     }
@@ -466,16 +470,22 @@ fn wrap(lua: Lua) -> LResult<c_int> {
 }
 
 /// `errors.is(err, kind)`: `true` if `err` is an error of that kind.
+///
+/// Lua errors: no `err` argument at all, or a `kind` that is not a string (as the
+/// original's `CheckAny` and `CheckString`).
 fn is(lua: Lua) -> LResult<c_int> {
-    let same = match lua.bytes(2) {
-        Some(kind) => error_value(lua, 1).is_some_and(|e| e.kind().as_str().as_bytes() == kind),
-        None => false,
-    };
+    if lua.top() < 1 {
+        return Err(Raise::from(
+            "bad argument #1 to 'is' (value expected)".to_owned(),
+        ));
+    }
+    let kind = lua.check_string(2, "is")?;
+    let same = error_value(lua, 1).is_some_and(|e| e.kind().as_str() == kind);
     lua.push_bool(same);
     Ok(1)
 }
 
-/// `errors.call_stack(err)`: `{frames = {{source, line, name}, ...}}` parsed from the
+/// `errors.call_stack(err)`: `{frames = {{level, type, source, line, name}, ...}}` parsed from the
 /// error's traceback, innermost frame first, or nil when it has none. `line` is nil for
 /// frames without one (C functions).
 fn call_stack(lua: Lua) -> LResult<c_int> {
@@ -491,7 +501,19 @@ fn call_stack(lua: Lua) -> LResult<c_int> {
     lua.new_table(0, 1);
     lua.new_table(0, 0);
     for (i, frame) in (1_i64..).zip(parse_traceback(stack)) {
-        lua.new_table(0, 3);
+        lua.new_table(0, 5);
+        // As the original's frames: the level counts from 0, innermost first; the type
+        // is Lua's `what` (`C`, `main` or `Lua`).
+        lua.push_int(i - 1);
+        lua.set_field(-2, c"level");
+        lua.push_str(if frame.source == "[C]" {
+            "C"
+        } else if frame.name == "main chunk" {
+            "main"
+        } else {
+            "Lua"
+        });
+        lua.set_field(-2, c"type");
         lua.push_str(frame.source);
         lua.set_field(-2, c"source");
         if let Some(line) = frame.line {

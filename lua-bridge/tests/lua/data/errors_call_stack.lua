@@ -19,6 +19,18 @@ local function main()
   if type(f.line) ~= "number" or type(f.source) ~= "string" then
     return false, "frame fields"
   end
+  -- As the original's frames: levels count from 0, and each has Lua's `what`.
+  for i, frame in ipairs(stack.frames) do
+    if frame.level ~= i - 1 then
+      return false, "frame " .. i .. " has level " .. tostring(frame.level)
+    end
+    if frame.type ~= "Lua" and frame.type ~= "C" and frame.type ~= "main" then
+      return false, "frame " .. i .. " has type " .. tostring(frame.type)
+    end
+  end
+  if f.type ~= "Lua" then
+    return false, "the innermost frame (make) has type " .. tostring(f.type)
+  end
   return true
 end
 
