@@ -12,7 +12,7 @@
 //! | `nil`, boolean, integer, float | `Nil`, `Bool`, `Int`, `Float` (the integer/float subtype is kept) |
 //! | string | `Str` (bytes, not necessarily UTF-8) |
 //! | table with keys exactly `1..=n`, `n >= 1` | `Array` |
-//! | empty table | empty `Array` (so `json.encode({})` is `[]`) |
+//! | empty table | empty `Array` (so `json.encode({})` is `[]`), but an empty `Map` for a table made from one (below) |
 //! | any other table | `Map`, keys as [`MapKey`] (integer, float, string, boolean) |
 //! | error userdata (`errors.new`, `nil, err` returns) | `Error` (the same [`ErrorValue`], shared) |
 //! | payload userdata (`payload.new`, `msg:payload()`) | its value in `lua/any` (JSON text decoded) |
@@ -42,6 +42,11 @@
 //!
 //! The inverse: `Array` and `Map` become new tables (an array of length `n` gets keys `1..=n`;
 //! a `Nil` item leaves a hole), `Error` becomes an error userdata around the same `Arc`.
+//! A table made from an empty `Map` (a decoded `{}`) is remembered, by identity and weakly,
+//! in a registry set: while it stays empty it copies back as an empty `Map`, so
+//! `json.encode(json.decode('{"x": {}}'))` keeps its object, as the original's decoded
+//! tables do. (The set lives in the VM's registry under a fixed key; a reused VM keeps
+//! it, holding only the old process's garbage, which no script can reach.)
 //! Payloads nested deeper than [`MAX_DEPTH`] containers are refused with an error rather than
 //! recursing without bound. The new value belongs to the VM; the payload stays the caller's.
 //! It runs inside a bound function or another protected call: a memory error while it
@@ -273,8 +278,11 @@ impl ToPayload {
             self.memo = Some(PtrMap::default());
         }
         self.path.push(id);
-        let copy = self.entries(idx, depth)?;
+        let mut copy = self.entries(idx, depth)?;
         self.path.pop();
+        if copy.is_empty_container() && is_empty_object(self.lua, idx) {
+            copy = Payload::Map(Arc::default());
+        }
         if let Some(memo) = &mut self.memo {
             memo.insert(id, copy.clone());
         }
@@ -436,6 +444,9 @@ impl FromPayload {
                 self.container(id, shared, depth + 1, |this, depth| {
                     lua.new_table(0, c_int::try_from(map.len()).unwrap_or(c_int::MAX));
                     let t = lua.top();
+                    if map.is_empty() {
+                        mark_empty_object(lua, t)?;
+                    }
                     for (k, v) in map.iter() {
                         if !v.is_nil() {
                             push_key(lua, k);
@@ -534,3 +545,55 @@ impl Hasher for PtrHasher {
 
 #[cfg(test)]
 mod tests;
+
+/// The registry key of the set of tables made from empty maps (see the module docs).
+fn empty_objects_key() -> *const c_void {
+    static KEY: u8 = 0;
+    std::ptr::addr_of!(KEY).cast()
+}
+
+/// Adds the table at absolute index `t` to the VM's set of empty objects, making the set
+/// (a table with weak keys) on first use.
+///
+/// Errors: no room on the stack. A memory error unwinds to the enclosing protected call.
+fn mark_empty_object(lua: Lua, t: c_int) -> LResult<()> {
+    lua.ensure(4)?;
+    // SAFETY: live state with room for the values pushed below (ensured); the registry
+    // slot under our key holds nil or the set (only this file writes it).
+    unsafe {
+        let l = lua.raw();
+        if ffi::lua_rawgetp(l, ffi::LUA_REGISTRYINDEX, empty_objects_key()) != LUA_TTABLE {
+            ffi::lua_settop(l, -2);
+            ffi::lua_createtable(l, 0, 1);
+            ffi::lua_createtable(l, 0, 1);
+            ffi::lua_pushstring(l, c"k".as_ptr());
+            ffi::lua_setfield(l, -2, c"__mode".as_ptr());
+            ffi::lua_setmetatable(l, -2);
+            ffi::lua_pushvalue(l, -1);
+            ffi::lua_rawsetp(l, ffi::LUA_REGISTRYINDEX, empty_objects_key());
+        }
+        ffi::lua_pushvalue(l, t);
+        ffi::lua_pushboolean(l, 1);
+        ffi::lua_rawset(l, -3);
+        ffi::lua_settop(l, -2);
+    }
+    Ok(())
+}
+
+/// `true` if the table at absolute index `idx` was made from an empty map. Reads only: no
+/// allocation, no Lua error; the stack is left as it was (two free slots are needed,
+/// which the walk's `ensure(3)` leaves).
+fn is_empty_object(lua: Lua, idx: c_int) -> bool {
+    let top = lua.top();
+    // SAFETY: live state with room for two values; `lua_rawgetp` and `lua_rawget` on a
+    // table neither allocate nor raise.
+    let found = unsafe {
+        let l = lua.raw();
+        ffi::lua_rawgetp(l, ffi::LUA_REGISTRYINDEX, empty_objects_key()) == LUA_TTABLE && {
+            ffi::lua_pushvalue(l, idx);
+            ffi::lua_rawget(l, -2) != LUA_TNIL
+        }
+    };
+    lua.set_top(top);
+    found
+}

@@ -285,6 +285,7 @@ lua_tests! {
     funcs_executor: "funcs/funcs_executor",
     data_errors_cross_process: "data/errors_cross_process",
     data_errors_module: "data/errors_module",
+    data_json_empty_object_round_trip: "data/json_empty_object_round_trip",
     data_json_errors: "data/json_errors",
     data_json_payload_arrives_decoded: "data/json_payload_arrives_decoded",
     data_json_roundtrip: "data/json_roundtrip",

@@ -160,9 +160,9 @@ fn payload_built_in_rust_round_trips() {
     m.insert("empty", Payload::from(Map::new()));
     let p = Payload::from(m);
     let back = lua.round_trip(&p).unwrap().unwrap();
-    // The empty map comes back as an empty array (a Lua empty table is both).
+    // The empty map comes back as an empty map: the table made from it is remembered.
     let back_map = back.as_map().unwrap();
-    assert_eq!(back_map.get("empty"), Some(&Payload::array([])));
+    assert_eq!(back_map.get("empty"), Some(&Payload::from(Map::new())));
     assert_eq!(back_map.get("list"), p.get("list"));
     assert_eq!(back_map.len(), 4);
 }

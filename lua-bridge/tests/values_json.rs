@@ -92,7 +92,15 @@ fn escapes_strings_and_passes_unicode() {
         encode(&lua, "'héllo 世界 😀'").unwrap(),
         "\"héllo 世界 😀\""
     );
-    assert_eq!(encode(&lua, "'</script>'").unwrap(), "\"</script>\"");
+    // As Go's encoder (the original's): HTML's characters and JavaScript's line ends too.
+    assert_eq!(
+        encode(&lua, "'</script>&'").unwrap(),
+        r#""\u003c/script\u003e\u0026""#
+    );
+    assert_eq!(
+        encode(&lua, r"'a\u{2028}b\u{2029}'").unwrap(),
+        r#""a\u2028b\u2029""#
+    );
     // Bytes that are not UTF-8 become U+FFFD.
     assert_eq!(encode(&lua, r#"'a\255b'"#).unwrap(), "\"a\u{fffd}b\"");
 }
@@ -177,7 +185,9 @@ fn decodes_nested_values() {
            assert(json.decode(' 42 ') == 42)
            assert(json.decode('-9223372036854775808') == math.mininteger)
            assert(math.type(json.decode('18446744073709551615')) == 'float')
-           assert(json.decode('{"a":1,"a":2}').a == 2)"#,
+           local v, err = json.decode('{"a":1,"a":2}')
+           assert(v == nil and err:message():find('duplicate object member name "a"'))
+           assert(json.encode('<b>&') == [["\u003cb\u003e\u0026"]])"#,
     );
 }
 

@@ -18,14 +18,16 @@
 //!   [`encode`] (payload transcoding) writes the object below.
 //! - Integers are written as integers, floats in their shortest round-trip form, which keeps a
 //!   fraction or an exponent (`2.0`, `1e100`), so a float decodes back as a float.
-//! - Strings are written as UTF-8 with `"`, `\` and control characters escaped; bytes that are
-//!   not UTF-8 become U+FFFD (as Go's encoder does). `<`, `>` and `&` are not escaped.
+//! - Strings are written as UTF-8 with `"`, `\` and control characters escaped, and, as
+//!   Go's encoder does, `<`, `>`, `&`, U+2028 and U+2029 as `\u003c` ...; bytes that are
+//!   not UTF-8 become U+FFFD.
 //! - For [`encode`], an error value is an object with its `kind`, `message`, and
 //!   `retryable` and `details` when they are set.
 //!
 //! Decoding:
 //! - `null` is `nil`, arrays are sequences, objects are tables with string keys (a repeated
-//!   key keeps its last value).
+//!   key is an error, as in the original's decoder); an empty object is a table that
+//!   encodes back as `{}` while it stays empty (`crate::value`).
 //! - A number without fraction or exponent that fits in 64 bits is an integer; any other number
 //!   is a float.
 //! - Errors name the line and column. Nesting is limited by the parser to 127 levels.
@@ -148,12 +150,12 @@ pub(crate) fn log_text(fields: &Map) -> Vec<u8> {
         if i > 0 {
             out.push(b',');
         }
-        write_string(&mut out, k.as_bytes());
+        write_string(&mut out, k.as_bytes(), Style::Log);
         out.push(b':');
         let start = out.len();
         if let Err(e) = write_value(&mut out, v, 1, Style::Log) {
             out.truncate(start);
-            write_string(&mut out, e.message().as_bytes());
+            write_string(&mut out, e.message().as_bytes(), Style::Log);
         }
     }
     out.push(b'}');
@@ -189,7 +191,7 @@ fn write_value(
         Payload::Bool(false) => out.extend_from_slice(b"false"),
         Payload::Int(i) => write_display(out, i),
         Payload::Float(f) => write_float(out, *f),
-        Payload::Str(s) => write_string(out, s),
+        Payload::Str(s) => write_string(out, s, style),
         Payload::Array(items) => {
             check_depth(depth)?;
             out.push(b'[');
@@ -206,7 +208,7 @@ fn write_value(
             write_object(out, map, depth, style)?;
         }
         Payload::Error(e) if matches!(style, Style::Json | Style::Log) => {
-            write_string(out, e.text().as_bytes());
+            write_string(out, e.text().as_bytes(), style);
         }
         Payload::Error(e) => {
             check_depth(depth)?;
@@ -217,9 +219,9 @@ fn write_value(
                 out.push(b',');
             }
             out.extend_from_slice(b"\"kind\":");
-            write_string(out, e.kind().as_str().as_bytes());
+            write_string(out, e.kind().as_str().as_bytes(), style);
             out.extend_from_slice(b",\"message\":");
-            write_string(out, e.text().as_bytes());
+            write_string(out, e.text().as_bytes(), style);
             if let Some(r) = e.retryable() {
                 out.extend_from_slice(if r {
                     b",\"retryable\":true"
@@ -274,7 +276,7 @@ fn write_object(
         if i > 0 {
             out.push(b',');
         }
-        write_string(out, &k);
+        write_string(out, &k, style);
         out.push(b':');
         write_value(out, v, depth + 1, style)?;
     }
@@ -324,13 +326,27 @@ fn write_float(out: &mut Vec<u8>, f: f64) {
     }
 }
 
-/// Writes a JSON string; bytes that are not UTF-8 become U+FFFD.
-fn write_string(out: &mut Vec<u8>, bytes: &[u8]) {
+/// Writes a JSON string; bytes that are not UTF-8 become U+FFFD. Except in log fields,
+/// HTML's special characters and JavaScript's line ends are escaped too, as Go's encoder
+/// (the original's) does.
+fn write_string(out: &mut Vec<u8>, bytes: &[u8], style: Style) {
+    let html = !matches!(style, Style::Log);
     out.push(b'"');
     for chunk in bytes.utf8_chunks() {
         let valid = chunk.valid().as_bytes();
         let mut start = 0;
         for (i, &b) in valid.iter().enumerate() {
+            // U+2028 and U+2029 (E2 80 A8/A9) end a line in JavaScript: escaped, as Go does.
+            if html && b == 0xe2 && matches!(valid.get(i + 1..i + 3), Some([0x80, 0xa8 | 0xa9])) {
+                out.extend_from_slice(&valid[start..i]);
+                out.extend_from_slice(if valid[i + 2] == 0xa8 {
+                    b"\\u2028"
+                } else {
+                    b"\\u2029"
+                });
+                start = i + 3;
+                continue;
+            }
             let escape: &[u8] = match b {
                 b'"' => b"\\\"",
                 b'\\' => b"\\\\",
@@ -339,7 +355,10 @@ fn write_string(out: &mut Vec<u8>, bytes: &[u8]) {
                 b'\t' => b"\\t",
                 0x08 => b"\\b",
                 0x0c => b"\\f",
+                // As Go's encoder (the original's): HTML's special characters too, so
+                // the text is safe inside a <script> element.
                 0..=0x1f => b"",
+                b'<' | b'>' | b'&' if html => b"",
                 _ => continue,
             };
             out.extend_from_slice(&valid[start..i]);
@@ -422,8 +441,16 @@ impl<'de> Visitor<'de> for PayloadVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Payload, A::Error> {
         let mut map = Map::with_capacity(access.size_hint().unwrap_or(0).min(1024));
         while let Some(key) = access.next_key::<String>()? {
+            let key = MapKey::Str(Text::from(key));
+            // As the original's decoder (Go's `jsontext`, which refuses a repeated name).
+            if map.get_key(&key).is_some() {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate object member name {:?}",
+                    key_text(&key)
+                )));
+            }
             let value = access.next_value_seed(PayloadSeed)?;
-            map.insert(MapKey::Str(Text::from(key)), value);
+            map.insert(key, value);
         }
         Ok(Payload::from(map))
     }
