@@ -5,6 +5,7 @@
 //! `meta.command.name` is `<command>`, and `wippy run list` lists those commands.
 
 use clap::{Parser, Subcommand};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -14,6 +15,37 @@ use wippy_runtime::process::ExitWaiter;
 use wippy_runtime::registry::{EntryConfig, LOCK_FILE_NAME, LockFile, Override, Registry};
 use wippy_runtime::signals::ShutdownSignals;
 use wippy_runtime::{Runtime, SpawnSpec};
+
+/// `println!` that cannot panic: when stdout is a closed pipe (`wippy run list | true`)
+/// the line is lost, as a Go program's write would be, and the command goes on.
+macro_rules! stdout_line {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that cannot panic (see [`stdout_line`]).
+macro_rules! stderr_line {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// Standard error for log records, dropping what cannot be written: tracing-subscriber
+/// reports a failed write with `eprintln!`, which panics when stderr is a closed pipe.
+struct LossyStderr;
+
+impl std::io::Write for LossyStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = std::io::stderr().flush();
+        Ok(())
+    }
+}
 
 /// How long processes get to end after CANCEL at shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -90,7 +122,7 @@ fn refuse_unsupported(cli: &Cli) -> Result<(), ExitCode> {
         return Ok(());
     }
     for (flag, why) in refused {
-        eprintln!("error: {flag} is not supported by this runtime: {why}");
+        stderr_line!("error: {flag} is not supported by this runtime: {why}");
     }
     Err(ExitCode::from(2))
 }
@@ -205,7 +237,7 @@ fn main() -> ExitCode {
             args,
         } => {
             if !set.is_empty() {
-                eprintln!(
+                stderr_line!(
                     "error: --set is not supported by this runtime: it has no .wippy.yaml settings to change (use -o ns:entry:field=value for entry fields)"
                 );
                 return ExitCode::from(2);
@@ -229,7 +261,7 @@ fn main() -> ExitCode {
                 (exec, _) => (exec, args),
             };
             let Some(memory_limit) = process_memory_mb.checked_mul(1 << 20) else {
-                eprintln!(
+                stderr_line!(
                     "error: --process-memory-mb {process_memory_mb} is more memory than this machine can address"
                 );
                 return ExitCode::FAILURE;
@@ -254,7 +286,7 @@ fn init(src_dir: &str, modules_dir: &str, lock_file: &Path) -> ExitCode {
             Ok(lock) => (lock, "updated"),
             Err(errors) => {
                 for error in errors.iter() {
-                    eprintln!("error: {error}");
+                    stderr_line!("error: {error}");
                 }
                 return ExitCode::FAILURE;
             }
@@ -267,17 +299,17 @@ fn init(src_dir: &str, modules_dir: &str, lock_file: &Path) -> ExitCode {
     let text = match lock.to_yaml() {
         Ok(text) => text,
         Err(e) => {
-            eprintln!("error: {}: {e}", lock_file.display());
+            stderr_line!("error: {}: {e}", lock_file.display());
             return ExitCode::FAILURE;
         }
     };
     match std::fs::write(lock_file, text) {
         Ok(()) => {
-            eprintln!("{verb} {}", lock_file.display());
+            stderr_line!("{verb} {}", lock_file.display());
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}", lock_file.display());
+            stderr_line!("error: cannot write {}: {e}", lock_file.display());
             ExitCode::FAILURE
         }
     }
@@ -291,7 +323,7 @@ fn init_logs(level: Option<&str>, coloured: bool) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| LossyStderr)
         .with_ansi(coloured || std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }
@@ -304,7 +336,7 @@ fn parse_overrides(flags: &[String]) -> Result<Vec<Override>, ExitCode> {
         match Override::parse(flag) {
             Ok(o) => overrides.push(o),
             Err(e) => {
-                eprintln!("error: -o: {e}");
+                stderr_line!("error: -o: {e}");
                 bad = true;
             }
         }
@@ -322,7 +354,7 @@ fn load_registry(overrides: &[Override]) -> Result<Registry, ExitCode> {
             if !lock.modules.is_empty() || !lock.replacements.is_empty() {
                 // Hub modules are absent from this runtime (see the README): say so
                 // rather than start without them unannounced.
-                eprintln!(
+                stderr_line!(
                     "note: {} lists {} module(s) and {} replacement(s); this runtime does not install or load modules, only {}",
                     path.display(),
                     lock.modules.len(),
@@ -333,21 +365,21 @@ fn load_registry(overrides: &[Override]) -> Result<Registry, ExitCode> {
             Registry::load_from_lock_with(&path, &lock, overrides)
         }
         Ok(None) => {
-            eprintln!("no {LOCK_FILE_NAME} found (run `wippy init`); loading ./src");
+            stderr_line!("no {LOCK_FILE_NAME} found (run `wippy init`); loading ./src");
             Registry::load_dirs_with(&[cwd.join("src")], overrides)
         }
         Err(errors) => Err(errors),
     };
     let registry = loaded.map_err(|errors| {
         for error in errors.iter() {
-            eprintln!("error: {error}");
+            stderr_line!("error: {error}");
         }
         ExitCode::FAILURE
     })?;
     // Kinds are open (an entry of any kind is kept), but a likely typo is said now
     // rather than when something starts or spawns the entry.
     for (entry, meant) in registry.misspelt_kinds() {
-        eprintln!(
+        stderr_line!(
             "warning: {}:{}: entry {}: kind {} is not a Wippy kind (did you mean {meant}?); the entry is kept as data",
             entry.location().path().display(),
             entry.location().line(),
@@ -382,26 +414,26 @@ fn commands(registry: &Registry) -> Vec<(String, String, String)> {
 fn list_commands(registry: &Registry) -> ExitCode {
     let commands = commands(registry);
     if commands.is_empty() {
-        println!("No commands found.");
-        println!();
-        println!("To define a command, add 'command' to a process entry's meta:");
-        println!("  meta:");
-        println!("    command:");
-        println!("      name: test");
-        println!("      short: Run tests");
+        stdout_line!("No commands found.");
+        stdout_line!();
+        stdout_line!("To define a command, add 'command' to a process entry's meta:");
+        stdout_line!("  meta:");
+        stdout_line!("    command:");
+        stdout_line!("      name: test");
+        stdout_line!("      short: Run tests");
         return ExitCode::SUCCESS;
     }
-    println!("Available commands:");
-    println!();
+    stdout_line!("Available commands:");
+    stdout_line!();
     for (name, short, id) in commands {
         if short.is_empty() {
-            println!("  {name}  ({id})");
+            stdout_line!("  {name}  ({id})");
         } else {
-            println!("  {name}  {short}  ({id})");
+            stdout_line!("  {name}  {short}  ({id})");
         }
     }
-    println!();
-    println!("Run with: wippy run <command>");
+    stdout_line!();
+    stdout_line!("Run with: wippy run <command>");
     ExitCode::SUCCESS
 }
 
@@ -415,14 +447,14 @@ fn find_command(registry: &Registry, name: &str) -> Result<String, ExitCode> {
     match ids.as_slice() {
         [id] => Ok(id.clone()),
         [_, _, ..] => {
-            eprintln!(
+            stderr_line!(
                 "error: command {name:?} is declared by several entries ({}); give each its own meta.command.name",
                 ids.join(", ")
             );
             Err(ExitCode::FAILURE)
         }
         [] => {
-            eprintln!(
+            stderr_line!(
                 "error: command {name:?} not found. Use 'wippy run list' to see available commands"
             );
             Err(ExitCode::FAILURE)
@@ -444,7 +476,7 @@ fn run(
     );
     if let Err(errors) = env.compiler.precompile(runtime.registry()) {
         for error in errors {
-            eprintln!("error: {}", error.message());
+            stderr_line!("error: {}", error.message());
         }
         return ExitCode::FAILURE;
     }
@@ -453,12 +485,12 @@ fn run(
     let signals = match ShutdownSignals::install() {
         Ok(signals) => signals,
         Err(e) => {
-            eprintln!("error: cannot wait for signals: {e}");
+            stderr_line!("error: cannot wait for signals: {e}");
             return ExitCode::FAILURE;
         }
     };
     if let Err(error) = runtime.start() {
-        eprintln!("error: cannot start:\n{error}");
+        stderr_line!("error: cannot start:\n{error}");
         runtime.shutdown(Duration::from_secs(1));
         return ExitCode::FAILURE;
     }
@@ -466,7 +498,7 @@ fn run(
         Some(target) => exec_one(&runtime, target, host, args, signals),
         None => {
             if let Err(e) = signals.run_until_signal(&runtime, SHUTDOWN_GRACE) {
-                eprintln!("error: cannot wait for signals: {e}");
+                stderr_line!("error: cannot wait for signals: {e}");
                 return ExitCode::FAILURE;
             }
             return ExitCode::SUCCESS;
@@ -512,26 +544,26 @@ fn exec_one(
     let host = match terminal_host(runtime, host_part.or(host)) {
         Ok(h) => h,
         Err(e) => {
-            eprintln!("error: {e}");
+            stderr_line!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
     let host_entry = match runtime.registry().get_str(&host) {
         Some(e) if matches!(e.config(), EntryConfig::TerminalHost(_)) => e,
         Some(_) => {
-            eprintln!(
+            stderr_line!(
                 "error: {host} is not a terminal.host (a -x process runs on a terminal host)"
             );
             return ExitCode::FAILURE;
         }
         None => {
-            eprintln!("error: no terminal host {host} in the registry");
+            stderr_line!("error: no terminal host {host} in the registry");
             return ExitCode::FAILURE;
         }
     };
     if runtime.host(&host).is_none() {
         if let Err(e) = runtime.start_entry(host_entry) {
-            eprintln!("error: cannot start host {host}: {e}");
+            stderr_line!("error: cannot start host {host}: {e}");
             return ExitCode::FAILURE;
         }
     }
@@ -545,7 +577,7 @@ fn exec_one(
         interrupted.clone(),
         foreground.clone(),
     ) {
-        eprintln!("error: cannot wait for signals: {e}");
+        stderr_line!("error: cannot wait for signals: {e}");
         return ExitCode::FAILURE;
     }
     // What `io.args()` gives the process, as the original's terminal context holds them.
@@ -559,33 +591,37 @@ fn exec_one(
             let _ = foreground.set(pid);
         }
         Err(e) => {
-            eprintln!("error: cannot run {entry} on {host}: {e}");
+            stderr_line!("error: cannot run {entry} on {host}: {e}");
             return ExitCode::FAILURE;
         }
     }
     match waiter.wait() {
         Outcome::Normal(value) => match value {
             Payload::Int(n) => ExitCode::from(u8::try_from(n.rem_euclid(256)).unwrap_or(1)),
+            // As the original: a float that is no number (NaN, infinities) fails.
+            Payload::Float(f) if !f.is_finite() => ExitCode::FAILURE,
             Payload::Float(f) => {
                 ExitCode::from(u8::try_from((f as i64).rem_euclid(256)).unwrap_or(1))
             }
             Payload::Bool(true) | Payload::Nil => ExitCode::SUCCESS,
             Payload::Bool(false) => ExitCode::FAILURE,
             Payload::Str(s) => {
-                println!("{}", String::from_utf8_lossy(&s));
+                // The bytes as they are (as the original writes the string).
+                let mut stdout = std::io::stdout().lock();
+                let _ = stdout.write_all(&s).and_then(|()| stdout.write_all(b"\n"));
                 ExitCode::SUCCESS
             }
             _ => ExitCode::SUCCESS,
         },
         // Stopped by the signal: not a failure of the program.
         Outcome::Error(_) if interrupted.load(std::sync::atomic::Ordering::SeqCst) => {
-            eprintln!("interrupted");
+            stderr_line!("interrupted");
             ExitCode::from(INTERRUPTED_EXIT as u8)
         }
         Outcome::Error(error) => {
-            eprintln!("error: {entry}: {}", error.message());
+            stderr_line!("error: {entry}: {}", error.message());
             if let Some(stack) = error.stack() {
-                eprintln!("{stack}");
+                stderr_line!("{stack}");
             }
             ExitCode::FAILURE
         }

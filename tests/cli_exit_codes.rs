@@ -1,0 +1,33 @@
+//! `wippy run -x` exits with the program's result, as the original's terminal host maps
+//! it: a number modulo 256 (a float by its integer part; NaN and the infinities fail with
+//! 1), `true`/nil 0, `false` 1, a string printed and 0.
+
+mod common;
+
+#[test]
+fn results_map_to_exit_codes() {
+    for (result, expected) in [
+        ("3", 3),
+        ("258", 2),
+        ("-1", 255),
+        ("2.9", 2),
+        ("1/0", 1),
+        ("-1/0", 1),
+        ("0/0", 1),
+        ("true", 0),
+        ("false", 1),
+        ("nil", 0),
+        ("'printed'", 0),
+    ] {
+        let registry = format!(
+            "version: \"1.0\"\nnamespace: app\nentries:\n  - {{name: terminal, kind: terminal.host, lifecycle: {{auto_start: true}}}}\n  - name: code\n    kind: process.lua\n    source: \"return {{main = function() return {result} end}}\"\n    method: main\n"
+        );
+        let dir = common::app("cli-exit-codes", &registry, &[], Some(common::LOCK));
+        let (stdout, stderr, code) = common::wippy(&dir, &["run", "-x", "app:code"]);
+        assert_eq!(code, Some(expected), "return {result}: {stderr}");
+        if result == "'printed'" {
+            assert_eq!(stdout, "printed\n");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
