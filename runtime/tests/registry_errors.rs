@@ -280,6 +280,63 @@ fn missing_include() {
 }
 
 #[test]
+fn includes_may_not_leave_the_source_directory() {
+    let dir = TempDir::new();
+    dir.write("secret.txt", "outside");
+    dir.write("src/lib/code.lua", "return 1");
+    dir.write(
+        "src/lib/_index.yaml",
+        "namespace: app.lib\nentries:\n  - name: up\n    kind: library.lua\n    source: file://../../secret.txt\n  - name: root\n    kind: library.lua\n    source: file://..\n",
+    );
+    let errors = Registry::load_dir(&dir.0.join("src")).expect_err("should fail");
+    let all = errors.as_slice();
+    assert_eq!(all.len(), 2, "{:#?}", messages(&errors));
+    for (e, line, target) in [(&all[0], 5, "../../secret.txt"), (&all[1], 8, "..")] {
+        assert_eq!(e.line(), Some(line));
+        assert_eq!(e.field(), Some("source"));
+        let LoadErrorKind::IncludeOutsideRoot {
+            target: found,
+            root,
+        } = e.kind()
+        else {
+            panic!("{e}")
+        };
+        assert_eq!(found, target);
+        assert_eq!(root, &dir.0.join("src"));
+        assert!(e.to_string().contains("inside the source directory"), "{e}");
+    }
+}
+
+#[test]
+fn includes_climb_within_the_source_directory_and_slash_starts_at_it() {
+    let dir = TempDir::new();
+    dir.write("src/shared/code.lua", "return 'shared'");
+    dir.write("src/top.lua", "return 'top'");
+    dir.write(
+        "src/lib/_index.yaml",
+        "namespace: app.lib\nentries:\n  - name: a\n    kind: library.lua\n    source: file://../shared/./code.lua\n  - name: b\n    kind: library.lua\n    source: file:///top.lua\n",
+    );
+    let registry = Registry::load_dir(&dir.0.join("src")).unwrap();
+    let paths: Vec<PathBuf> = ["app.lib:a", "app.lib:b"]
+        .iter()
+        .map(|id| {
+            registry.get_str(id).unwrap().includes()[0]
+                .path()
+                .to_path_buf()
+        })
+        .collect();
+    assert_eq!(
+        paths,
+        [dir.0.join("src/shared/code.lua"), dir.0.join("src/top.lua")]
+    );
+    let a = registry.get_str("app.lib:a").unwrap();
+    assert_eq!(
+        a.includes()[0].content().map(|c| &c[..]),
+        Some(&b"return 'shared'"[..])
+    );
+}
+
+#[test]
 fn includes_in_subdirectories_and_nested_fields() {
     let dir = TempDir::new();
     dir.write("src/lib/code.lua", "return 1");

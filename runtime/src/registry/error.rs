@@ -129,6 +129,13 @@ pub enum LoadErrorKind {
         /// Why it could not be read.
         source: Arc<io::Error>,
     },
+    /// A `file://` path climbs above the source directory (or names it): `..` past it.
+    IncludeOutsideRoot {
+        /// The path after `file://`, as written.
+        target: String,
+        /// The directory it must stay inside.
+        root: PathBuf,
+    },
 }
 
 impl fmt::Display for LoadErrorKind {
@@ -173,6 +180,12 @@ impl fmt::Display for LoadErrorKind {
                     target.display()
                 )
             }
+            LoadErrorKind::IncludeOutsideRoot { target, root } => write!(
+                f,
+                "file://{target} does not name a file inside the source directory {} \
+                 (`..` may not climb above it; a path starting with / starts at it)",
+                root.display()
+            ),
         }
     }
 }

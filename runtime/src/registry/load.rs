@@ -80,12 +80,14 @@ fn is_definition(path: &Path) -> bool {
 /// reports, or an included file cannot be read.
 pub fn load_file(path: &Path) -> Result<Vec<Entry>, LoadErrors> {
     let mut errors = Vec::new();
-    let entries = load_file_into(path, None, &mut errors);
+    let root = path.parent().unwrap_or(Path::new(""));
+    let entries = load_file_into(path, root, None, &mut errors);
     LoadErrors::from_vec(errors).map_or(Ok(entries), Err)
 }
 
 fn load_file_into(
     path: &Path,
+    root: &Path,
     overrides: Option<&mut Overrides<'_>>,
     errors: &mut Vec<LoadError>,
 ) -> Vec<Entry> {
@@ -106,7 +108,7 @@ fn load_file_into(
         }
     };
     let mut read = |p: &Path| -> io::Result<Bytes> { fs::read(p).map(Bytes::from) };
-    parse_text(path, text, Some(&mut read), overrides, errors)
+    parse_text(path, root, text, Some(&mut read), overrides, errors)
 }
 
 impl Registry {
@@ -147,7 +149,12 @@ impl Registry {
             match definition_files(dir.as_ref()) {
                 Ok(files) => {
                     for file in files {
-                        entries.extend(load_file_into(&file, Some(&mut applied), &mut errors));
+                        entries.extend(load_file_into(
+                            &file,
+                            dir.as_ref(),
+                            Some(&mut applied),
+                            &mut errors,
+                        ));
                     }
                 }
                 Err(e) => errors.extend(e),

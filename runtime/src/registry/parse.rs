@@ -58,13 +58,17 @@ const FILE_KEYS: &[&str] = &[
 /// Every problem found in the file (YAML syntax, missing or wrong fields, bad references).
 pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Entry>, LoadErrors> {
     let mut errors = Vec::new();
-    let entries = parse_text(path, text, None, None, &mut errors);
+    let root = path.parent().unwrap_or(Path::new(""));
+    let entries = parse_text(path, root, text, None, None, &mut errors);
     LoadErrors::from_vec(errors).map_or(Ok(entries), Err)
 }
 
 /// As [`parse_file`], with a reader for `file://` values; errors are appended to `errors`.
+/// `source_root` is the directory `file://` paths may not leave (the source directory the file
+/// was found in; `file:///x` names `source_root/x`, as in the original's loader).
 pub(crate) fn parse_text(
     path: &Path,
+    source_root: &Path,
     text: &str,
     mut reader: Option<Reader<'_, '_>>,
     mut overrides: Option<&mut Overrides<'_>>,
@@ -131,6 +135,7 @@ pub(crate) fn parse_text(
     let file = FileCtx {
         path: Arc::from(path),
         base_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        root: source_root.to_path_buf(),
         namespace,
         meta: file_meta,
     };
@@ -224,6 +229,8 @@ fn overridden<'n>(
 struct FileCtx<'a> {
     path: Arc<Path>,
     base_dir: PathBuf,
+    /// The directory `file://` paths must stay inside.
+    root: PathBuf,
     namespace: &'a str,
     meta: Map,
 }
@@ -369,6 +376,7 @@ fn parse_entry<'r>(
     let mut converter = Converter {
         ctx,
         base_dir: &file.base_dir,
+        root: &file.root,
         reader,
         field: Vec::new(),
     };
@@ -607,6 +615,38 @@ fn node_to_map(node: &Node) -> Map {
     }
 }
 
+/// Where `file://target` points, for a definition file in `base_dir` under `root`: a
+/// path starting with `/` starts at `root`, any other at `base_dir`. `.` and `..` are
+/// resolved by name, as the original's `filepath.Clean`; `None` when the path climbs
+/// above `root` or names `root` itself.
+fn include_path(root: &Path, base_dir: &Path, target: &str) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    let (start, rest) = match target.strip_prefix('/') {
+        Some(rest) => (None, rest),
+        None => (base_dir.strip_prefix(root).ok(), target),
+    };
+    let components = start
+        .into_iter()
+        .flat_map(Path::components)
+        .chain(Path::new(rest).components());
+    for component in components {
+        match component {
+            Component::Normal(name) => parts.push(name),
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let mut path = root.to_path_buf();
+    path.extend(parts);
+    Some(path)
+}
+
 enum Seg<'a> {
     Key(&'a MapKey),
     Index(usize),
@@ -615,6 +655,7 @@ enum Seg<'a> {
 struct Converter<'c, 'e, 'a, 'r> {
     ctx: &'c mut Ctx<'e>,
     base_dir: &'c Path,
+    root: &'c Path,
     reader: Option<Reader<'a, 'r>>,
     field: Vec<Seg<'c>>,
 }
@@ -670,7 +711,17 @@ impl<'c> Converter<'c, '_, '_, '_> {
                 .invalid(line, &field, "a file path after file://", value.to_owned());
             return Payload::from(value);
         }
-        let path = self.base_dir.join(target);
+        let Some(path) = include_path(self.root, self.base_dir, target) else {
+            self.ctx.error(
+                line,
+                &field,
+                LoadErrorKind::IncludeOutsideRoot {
+                    target: target.to_owned(),
+                    root: self.root.to_path_buf(),
+                },
+            );
+            return Payload::from(value);
+        };
         let content = match self.reader.as_mut() {
             None => None,
             Some(read) => match read(&path) {
