@@ -337,6 +337,66 @@ fn includes_climb_within_the_source_directory_and_slash_starts_at_it() {
 }
 
 #[test]
+fn import_cycles_are_refused_once_each() {
+    let dir = TempDir::new();
+    dir.write(
+        "src/_index.yaml",
+        "namespace: app
+entries:
+  - name: a
+    kind: library.lua
+    source: return 1
+    imports: {b: app:b}
+  - name: b
+    kind: library.lua
+    source: return 2
+    imports: {a: app:a}
+  - name: self
+    kind: library.lua
+    source: return 3
+    imports: {me: app:self}
+  - name: user
+    kind: process.lua
+    source: return 4
+    method: main
+    imports: {a: app:a, s: app:self}
+",
+    );
+    let errors = Registry::load_dir(&dir.0.join("src")).expect_err("should fail");
+    let src = dir.0.join("src/_index.yaml");
+    assert_eq!(
+        messages(&errors),
+        [
+            format!(
+                "{}:10: entry app:b: field \"imports.a\": imports form a cycle: app:a -> app:b -> app:a (a library may not import itself, directly or through others)",
+                src.display()
+            ),
+            format!(
+                "{}:14: entry app:self: field \"imports.me\": imports form a cycle: app:self -> app:self (a library may not import itself, directly or through others)",
+                src.display()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn shared_imports_without_a_cycle_load() {
+    let dir = TempDir::new();
+    dir.write(
+        "src/_index.yaml",
+        "namespace: app
+entries:
+  - {name: base, kind: library.lua, source: return 1}
+  - {name: left, kind: library.lua, source: return 2, imports: {base: app:base}}
+  - {name: right, kind: library.lua, source: return 3, imports: {base: app:base}}
+  - {name: top, kind: library.lua, source: return 4, imports: {l: app:left, r: app:right, b: app:base}}
+",
+    );
+    let registry = Registry::load_dir(&dir.0.join("src")).unwrap();
+    assert_eq!(registry.len(), 4);
+}
+
+#[test]
 fn includes_in_subdirectories_and_nested_fields() {
     let dir = TempDir::new();
     dir.write("src/lib/code.lua", "return 1");

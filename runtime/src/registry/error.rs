@@ -129,6 +129,9 @@ pub enum LoadErrorKind {
         /// Why it could not be read.
         source: Arc<io::Error>,
     },
+    /// `imports:` lead back to the entry they start from: the entries of the cycle, the
+    /// first repeated at the end.
+    ImportCycle(Vec<EntryId>),
     /// A `file://` path climbs above the source directory (or names it): `..` past it.
     IncludeOutsideRoot {
         /// The path after `file://`, as written.
@@ -180,6 +183,16 @@ impl fmt::Display for LoadErrorKind {
                     target.display()
                 )
             }
+            LoadErrorKind::ImportCycle(cycle) => write!(
+                f,
+                "imports form a cycle: {} (a library may not import itself, directly or \
+                 through others)",
+                cycle
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" -> ")
+            ),
             LoadErrorKind::IncludeOutsideRoot { target, root } => write!(
                 f,
                 "file://{target} does not name a file inside the source directory {} \

@@ -34,6 +34,7 @@ mod env_kinds;
 mod error;
 mod find;
 mod id;
+mod import_cycles;
 mod kind_names;
 mod kinds;
 mod load;
@@ -118,6 +119,7 @@ impl Registry {
             }
         }
         errors.extend(env_kinds::check(&kept, &index));
+        errors.extend(import_cycles::check(&kept, &index));
         match LoadErrors::from_vec(errors) {
             Some(errors) => Err(errors),
             None => Ok(Registry {
