@@ -258,7 +258,8 @@ fn main() -> ExitCode {
                     Ok(entry) => (Some(entry), rest.to_vec()),
                     Err(code) => return code,
                 },
-                (exec, _) => (exec, args),
+                // The original trims the entry it is given (`-x " app:cli "`).
+                (exec, _) => (exec.map(|e| e.trim().to_owned()), args),
             };
             let Some(memory_limit) = process_memory_mb.checked_mul(1 << 20) else {
                 stderr_line!(

@@ -31,3 +31,17 @@ fn results_map_to_exit_codes() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+#[test]
+fn the_exec_entry_is_trimmed() {
+    let registry = "version: \"1.0\"\nnamespace: app\nentries:\n  - {name: terminal, kind: terminal.host, lifecycle: {auto_start: true}}\n  - name: code\n    kind: process.lua\n    source: \"return {main = function() return 7 end}\"\n    method: main\n";
+    let dir = common::app("cli-exec-trimmed", registry, &[], Some(common::LOCK));
+    for spec in [" app:code ", "\tapp:terminal/app:code\n"] {
+        let (_, stderr, code) = common::wippy(&dir, &["run", "-x", spec]);
+        assert_eq!(code, Some(7), "{spec:?}: {stderr}");
+    }
+    let (_, stderr, code) = common::wippy(&dir, &["run", "-x", " app:nope "]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("app:nope"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
