@@ -290,6 +290,7 @@ lua_tests! {
     data_json_payload_arrives_decoded: "data/json_payload_arrives_decoded",
     data_json_roundtrip: "data/json_roundtrip",
     data_json_validate: "data/json_validate",
+    data_json_validate_empty_table: "data/json_validate_empty_table",
     data_logger_and_print: "data/logger_and_print",
     data_logger_argument_checks: "data/logger_argument_checks",
     data_os_module: "data/os_module",

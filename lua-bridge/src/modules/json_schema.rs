@@ -3,7 +3,9 @@
 //!
 //! - `schema` is a table (encoded as `json.encode` would) or JSON text.
 //! - `data` is any value `json.encode` accepts (`validate`), or JSON text
-//!   (`validate_string`).
+//!   (`validate_string`). An empty table is valid if the schema accepts it as `[]` (as
+//!   `json.encode` writes it) or, failing that, with every empty table as `{}` (as the
+//!   original takes it).
 //! - Valid: `true`. Anything else: `false, err`, kind `INVALID`, not retryable: a missing
 //!   schema or data ("schema is required", "data is required", "data must be a JSON
 //!   string"), a schema that is not a table or text, does not parse or does not compile,
@@ -57,7 +59,36 @@ pub(crate) fn validate(lua: Lua) -> LResult<c_int> {
         Ok(data) => data,
         Err(message) => return refuse(lua, Some("convert data"), &message),
     };
-    verdict(lua, &validator, &data)
+    let complaints = complaints_of(&validator, &data);
+    if !complaints.is_empty() {
+        // A Lua table that is empty is as much `{}` as `[]`: the original takes it for an
+        // object, `json.encode` for an array. Valid either way is valid.
+        let mut as_objects = data;
+        if empty_arrays_as_objects(&mut as_objects)
+            && complaints_of(&validator, &as_objects).is_empty()
+        {
+            lua.push_bool(true);
+            return Ok(1);
+        }
+    }
+    verdict(lua, complaints)
+}
+
+/// Turns every empty array in `value` into an empty object; whether there was one.
+fn empty_arrays_as_objects(value: &mut serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Array(items) if items.is_empty() => {
+            *value = serde_json::Value::Object(serde_json::Map::new());
+            true
+        }
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |found, v| empty_arrays_as_objects(v) | found),
+        serde_json::Value::Object(fields) => fields
+            .values_mut()
+            .fold(false, |found, v| empty_arrays_as_objects(v) | found),
+        _ => false,
+    }
 }
 
 /// `json.validate_string(schema, text)`.
@@ -76,20 +107,17 @@ pub(crate) fn validate_string(lua: Lua) -> LResult<c_int> {
         Ok(data) => data,
         Err(e) => return refuse(lua, Some("parse data"), &e.to_string()),
     };
-    verdict(lua, &validator, &data)
+    verdict(lua, complaints_of(&validator, &data))
 }
 
 fn is_absent(lua: Lua, idx: c_int) -> bool {
     matches!(lua.kind(idx), LUA_TNIL | LUA_TNONE)
 }
 
-/// `true`, or `false, err` with what the schema says about `data`.
-fn verdict(
-    lua: Lua,
-    validator: &jsonschema::Validator,
-    data: &serde_json::Value,
-) -> LResult<c_int> {
-    let complaints: Vec<String> = validator
+/// What the schema says about `data` (at most [`MAX_REPORTED`] complaints); empty when
+/// it is valid.
+fn complaints_of(validator: &jsonschema::Validator, data: &serde_json::Value) -> Vec<String> {
+    validator
         .iter_errors(data)
         .take(MAX_REPORTED)
         .map(|e| {
@@ -100,7 +128,11 @@ fn verdict(
                 format!("{path}: {e}")
             }
         })
-        .collect();
+        .collect()
+}
+
+/// `true` when there is nothing to complain about, or `false, err` with the complaints.
+fn verdict(lua: Lua, complaints: Vec<String>) -> LResult<c_int> {
     if complaints.is_empty() {
         lua.push_bool(true);
         return Ok(1);
