@@ -91,12 +91,11 @@ fn transcode_between_lua_json_and_string() {
 /// As the original: every failure to transcode is INTERNAL (its own payload tests assert
 /// it), and a format that is no string raises.
 #[test]
-fn unsupported_formats_fail_as_internal() {
+fn unknown_and_error_formats_fail_as_internal() {
     run(
         &vm(),
         "local p = payload.new({1}) \
-         for _, f in ipairs({payload.format.YAML, payload.format.MSGPACK, payload.format.BYTES, \
-                             payload.format.GOLANG, payload.format.ERROR, 'nope'}) do \
+         for _, f in ipairs({payload.format.ERROR, 'nope', 'application/json'}) do \
            local q, err = p:transcode(f) \
            assert(q == nil and err:kind() == errors.INTERNAL, f) \
            assert(tostring(err):find('transcode failed', 1, true), tostring(err)) \
@@ -104,6 +103,50 @@ fn unsupported_formats_fail_as_internal() {
          local ok, err = pcall(p.transcode, p, 42) \
          assert(not ok and tostring(err):find('string expected', 1, true), tostring(err)) \
          assert(not pcall(p.transcode, p))",
+    );
+}
+
+#[test]
+fn yaml_msgpack_bytes_and_golang_round_trip() {
+    run(
+        &vm(),
+        "local v = {name = 'w', list = {1, 2.5, 'x'}, nested = {ok = true}} \
+         for _, f in ipairs({payload.format.YAML, payload.format.MSGPACK, payload.format.GOLANG}) do \
+           local q, err = payload.new(v):transcode(f) \
+           assert(err == nil, tostring(err)) \
+           assert(q:get_format() == f, q:get_format()) \
+           local back = q:data() \
+           assert(back.name == 'w' and back.list[2] == 2.5 and back.list[3] == 'x' \
+                  and back.nested.ok == true, f) \
+           local l = q:transcode(payload.format.LUA):data() \
+           assert(l.list[1] == 1 and math.type(l.list[1]) == 'integer', f) \
+         end \
+         local y = payload.new({a = 1}):transcode(payload.format.YAML) \
+         assert(y:transcode(payload.format.STRING):data() == 'a: 1\\n') \
+         local j = y:transcode(payload.format.JSON) \
+         assert(j:transcode(payload.format.STRING):data() == '{\"a\":1}') \
+         local m = payload.new({1, 2}):transcode(payload.format.MSGPACK) \
+         assert(m:transcode(payload.format.BYTES):data() == '\\x92\\x01\\x02') \
+         assert(payload.new('raw'):transcode(payload.format.BYTES):data() == 'raw') \
+         local b = payload.new('\\x92\\x01\\x02'):transcode(payload.format.BYTES) \
+         assert(b:get_format() == 'application/octet-stream' and b:data() == '\\x92\\x01\\x02')",
+    );
+}
+
+#[test]
+fn plain_text_of_values_as_the_original() {
+    run(
+        &vm(),
+        "for _, f in ipairs({payload.format.STRING, payload.format.BYTES}) do \
+           local function text(v) return payload.new(v):transcode(f):data() end \
+           assert(text(nil) == '', f) \
+           assert(text(42) == '42') \
+           assert(text(3.0) == '3' and text(1.5) == '1.5' and text(1e6) == '1e+06') \
+           assert(text(true) == 'true' and text(false) == 'false') \
+           assert(text('s') == 's') \
+           assert(text({a = 1}) == '{\"a\":1}') \
+           assert(text(errors.new('boom')) == 'boom') \
+         end",
     );
 }
 

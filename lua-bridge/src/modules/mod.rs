@@ -15,6 +15,7 @@ pub mod json;
 pub(crate) mod json_schema;
 pub(crate) mod logger;
 pub mod payload;
+mod payload_formats;
 pub(crate) mod process;
 pub(crate) mod registry;
 pub(crate) mod security;

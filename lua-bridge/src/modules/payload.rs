@@ -12,27 +12,31 @@
 //!
 //! A [`LuaPayload`] owns its [`Payload`] (immutable, shared by `Arc`s, so handing a payload
 //! userdata around or sending it copies pointers, not data); the payload userdata owns its
-//! `LuaPayload` (dropped by `__gc`). Three formats can be held:
+//! `LuaPayload` (dropped by `__gc`). Every format of `payload.format` can be held:
 //!
 //! | format | constant | held as |
 //! |---|---|---|
 //! | `lua/any` | `payload.format.LUA` | the value |
-//! | `json/plain` | `payload.format.JSON` | the JSON text ([`Payload::Str`]) |
-//! | `text/plain` | `payload.format.STRING` | the text ([`Payload::Str`]) |
+//! | `golang/any` | `payload.format.GOLANG` | the value (the runtime's own value, as a Go value is the original's) |
 //! | `golang/error` | `payload.format.ERROR` | an error value (`payload.new(err)`, as the original) |
-//!
-//! The other constants have the original's strings (`BYTES = "application/octet-stream"`,
-//! `MSGPACK = "application/msgpack"`, `YAML = "yaml/plain"`, `GOLANG = "golang/any"`)
-//! so code can name them, but transcoding to them gives `nil, err` with kind `INVALID`.
+//! | `json/plain` | `payload.format.JSON` | the JSON text ([`Payload::Str`]) |
+//! | `yaml/plain` | `payload.format.YAML` | the YAML text |
+//! | `application/msgpack` | `payload.format.MSGPACK` | the MessagePack bytes |
+//! | `text/plain` | `payload.format.STRING` | the text |
+//! | `application/octet-stream` | `payload.format.BYTES` | the bytes |
 //!
 //! Transcoding (`p:transcode(fmt)`), from the held format to `fmt`:
 //! - to the same format: a payload equal to `p`;
-//! - `lua/any` to `json/plain`: `json.encode` of the value; to `text/plain`: a string value
-//!   as it is, anything else as its JSON text;
-//! - `json/plain` to `lua/any`: `json.decode` of the text; to `text/plain`: the text;
-//! - `text/plain` to `lua/any`: the string; to `json/plain`: the text as a JSON string;
-//! - `golang/error` to `lua/any`: the error value; to `json/plain`: its JSON object; to
-//!   `text/plain`: its text. Nothing else becomes `golang/error` (kind `INVALID`).
+//! - from a held text (JSON, YAML, MessagePack, string, bytes) to `text/plain` or
+//!   `application/octet-stream`: the same bytes;
+//! - otherwise through the value (`p:data()`, which decodes JSON, YAML and MessagePack):
+//!   to `lua/any` or `golang/any` the value itself; to `json/plain` its `json.encode`
+//!   text; to `yaml/plain` its `yaml.encode` text; to `application/msgpack` its
+//!   MessagePack bytes; to `text/plain` or `application/octet-stream` its plain text, as
+//!   the original's string and bytes transcoders write it (a string as it is, `nil` as
+//!   nothing, numbers and booleans as Go's `%v`, an error as its message; a table as its
+//!   JSON text) ([`super::payload_formats`]);
+//! - only an error value becomes `golang/error` (anything else: kind `INVALID`).
 //!
 //! A failure to encode or decode is `nil, err` with kind `INTERNAL` (as the original).
 //! `p:data()` and `p:unmarshal()` give the value: transcoded to `lua/any` when needed.
@@ -47,10 +51,11 @@ use std::ffi::c_int;
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload, Text};
 
 use crate::modules::errors::fail;
-use crate::modules::json;
+use crate::modules::{json, payload_formats, yaml};
 use crate::value::{push_payload, to_payload};
 use crate::vm::lua::{CFn, LResult, Lua, Raise, UserType, cfn, method_index};
 use crate::vm::meta_slots::MetaSlot;
+use wippy_runtime::registry::decode_yaml;
 
 /// `payload.format.JSON`.
 pub const FORMAT_JSON: &str = "json/plain";
@@ -58,15 +63,15 @@ pub const FORMAT_JSON: &str = "json/plain";
 pub const FORMAT_LUA: &str = "lua/any";
 /// `payload.format.STRING`.
 pub const FORMAT_STRING: &str = "text/plain";
-/// `payload.format.BYTES` (named only; cannot be transcoded to).
+/// `payload.format.BYTES`.
 pub const FORMAT_BYTES: &str = "application/octet-stream";
-/// `payload.format.MSGPACK` (named only; cannot be transcoded to).
+/// `payload.format.MSGPACK`.
 pub const FORMAT_MSGPACK: &str = "application/msgpack";
-/// `payload.format.YAML` (named only; cannot be transcoded to).
+/// `payload.format.YAML`.
 pub const FORMAT_YAML: &str = "yaml/plain";
-/// `payload.format.GOLANG` (named only; cannot be transcoded to).
+/// `payload.format.GOLANG`.
 pub const FORMAT_GOLANG: &str = "golang/any";
-/// `payload.format.ERROR` (named only; cannot be transcoded to).
+/// `payload.format.ERROR`.
 pub const FORMAT_ERROR: &str = "golang/error";
 
 /// The formats a [`LuaPayload`] can hold.
@@ -81,6 +86,14 @@ pub enum Format {
     String,
     /// `golang/error`: an error value ([`Payload::Error`]).
     Error,
+    /// `golang/any`: a value.
+    Golang,
+    /// `yaml/plain`: YAML text.
+    Yaml,
+    /// `application/msgpack`: MessagePack bytes.
+    MsgPack,
+    /// `application/octet-stream`: bytes.
+    Bytes,
 }
 
 impl Format {
@@ -91,6 +104,10 @@ impl Format {
             Format::Json => FORMAT_JSON,
             Format::String => FORMAT_STRING,
             Format::Error => FORMAT_ERROR,
+            Format::Golang => FORMAT_GOLANG,
+            Format::Yaml => FORMAT_YAML,
+            Format::MsgPack => FORMAT_MSGPACK,
+            Format::Bytes => FORMAT_BYTES,
         }
     }
 
@@ -101,13 +118,18 @@ impl Format {
             b"json/plain" => Some(Format::Json),
             b"text/plain" => Some(Format::String),
             b"golang/error" => Some(Format::Error),
+            b"golang/any" => Some(Format::Golang),
+            b"yaml/plain" => Some(Format::Yaml),
+            b"application/msgpack" => Some(Format::MsgPack),
+            b"application/octet-stream" => Some(Format::Bytes),
             _ => None,
         }
     }
 }
 
-/// The payload userdata: a [`Payload`] and the [`Format`] it is in. For [`Format::Json`] and
-/// [`Format::String`] the payload is the text, a [`Payload::Str`].
+/// The payload userdata: a [`Payload`] and the [`Format`] it is in. For the formats that
+/// hold text or bytes (JSON, YAML, MessagePack, string, bytes) the payload is a
+/// [`Payload::Str`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct LuaPayload {
     format: Format,
@@ -152,57 +174,84 @@ impl LuaPayload {
         &self.data
     }
 
-    /// The value: the payload itself for `lua/any`, the decoded JSON, or the text as a string.
+    /// The value: the payload itself for `lua/any`, `golang/any` and `golang/error`, the
+    /// decoded JSON, YAML or MessagePack, or the text or bytes as a string.
     ///
-    /// Errors (kind `INTERNAL`): JSON text that does not parse.
+    /// Errors (kind `INTERNAL`): held text or bytes that do not decode.
     pub fn value(&self) -> Result<Payload, ErrorValue> {
+        let held = self.data.as_bytes().unwrap_or_default();
         match self.format {
-            Format::Lua | Format::String | Format::Error => Ok(self.data.clone()),
-            Format::Json => json::decode(self.data.as_bytes().unwrap_or_default())
+            Format::Lua | Format::Golang | Format::Error | Format::String | Format::Bytes => {
+                Ok(self.data.clone())
+            }
+            Format::Json => json::decode(held)
                 .map_err(|e| internal(format!("payload: cannot decode JSON: {}", e.message()))),
+            Format::MsgPack => {
+                payload_formats::from_msgpack(held).map_err(|e| internal(format!("payload: {e}")))
+            }
+            Format::Yaml => std::str::from_utf8(held)
+                .map_err(|_| "the text is not UTF-8".to_owned())
+                .and_then(|text| decode_yaml(text).map_err(|e| e.to_string()))
+                .map_err(|e| internal(format!("payload: cannot decode YAML: {e}"))),
         }
+    }
+
+    /// Whether the format holds text or bytes (a [`Payload::Str`]) rather than a value.
+    fn holds_bytes(&self) -> bool {
+        matches!(
+            self.format,
+            Format::Json | Format::Yaml | Format::MsgPack | Format::String | Format::Bytes
+        )
     }
 
     /// The payload in another format (see the [module docs](self)).
     ///
-    /// Errors (kind `INTERNAL`): the value cannot be encoded as JSON, or the text cannot be
-    /// decoded.
+    /// Errors: kind `INVALID` for anything but an error to `golang/error`; kind
+    /// `INTERNAL` when the value cannot be encoded, or the held text cannot be decoded.
     pub fn transcode(&self, to: Format) -> Result<LuaPayload, ErrorValue> {
-        let encode = |p: &Payload| {
-            json::encode(p).map_err(|e| internal(format!("payload: {}", e.message())))
-        };
-        Ok(match (self.format, to) {
-            (Format::Lua, Format::Lua)
-            | (Format::Json, Format::Json)
-            | (Format::String, Format::String)
-            | (Format::Error, Format::Error) => self.clone(),
-            (Format::Error, Format::Lua) => LuaPayload {
-                format: Format::Lua,
-                data: self.data.clone(),
-            },
-            (Format::Error, Format::Json) => LuaPayload::json(encode(&self.data)?),
-            (Format::Error, Format::String) => match &self.data {
-                Payload::Error(e) => LuaPayload::text(e.text().into_owned()),
-                _ => LuaPayload::text(Text::default()),
-            },
-            (_, Format::Error) => {
-                return Err(ErrorValue::new(
+        if self.format == to {
+            return Ok(self.clone());
+        }
+        let holding = |format: Format, data: Payload| LuaPayload { format, data };
+        if to == Format::Error {
+            return match &self.data {
+                Payload::Error(_) => Ok(holding(Format::Error, self.data.clone())),
+                _ => Err(ErrorValue::new(
                     ErrorKind::Invalid,
                     format!(
                         "payload: only an error is a golang/error payload, not {}",
                         self.format.as_str()
                     ),
-                ));
-            }
-            (Format::Lua, Format::Json) => LuaPayload::json(encode(&self.data)?),
-            (Format::Lua, Format::String) => match &self.data {
-                Payload::Str(s) => LuaPayload::text(s.clone()),
-                other => LuaPayload::text(encode(other)?),
-            },
-            (Format::Json, Format::Lua) => LuaPayload::new(self.value()?),
-            (Format::Json, Format::String) => LuaPayload::text(self.text_bytes()),
-            (Format::String, Format::Lua) => LuaPayload::new(self.data.clone()),
-            (Format::String, Format::Json) => LuaPayload::json(encode(&self.data)?),
+                )),
+            };
+        }
+        if self.holds_bytes() && matches!(to, Format::String | Format::Bytes) {
+            return Ok(holding(to, Payload::Str(self.text_bytes())));
+        }
+        let value = self.value()?;
+        let encoded = |result: Result<Vec<u8>, String>| {
+            result
+                .map(|bytes| Payload::Str(Text::from(bytes)))
+                .map_err(|e| internal(format!("payload: {e}")))
+        };
+        Ok(match to {
+            Format::Lua | Format::Golang | Format::Error => holding(to, value),
+            Format::Json => holding(
+                to,
+                encoded(json::encode(&value).map_err(|e| e.message().to_owned()))?,
+            ),
+            Format::Yaml => holding(
+                to,
+                encoded(yaml::to_text(&value, &[]).map(String::into_bytes))?,
+            ),
+            Format::MsgPack => holding(to, encoded(payload_formats::to_msgpack(&value))?),
+            Format::String | Format::Bytes => holding(
+                to,
+                Payload::Str(
+                    payload_formats::plain_text(&value)
+                        .map_err(|e| internal(format!("payload: {e}")))?,
+                ),
+            ),
         })
     }
 
@@ -384,4 +433,58 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
     }
     lua.set_field(-2, c"format");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holding(format: Format, bytes: &[u8]) -> LuaPayload {
+        LuaPayload {
+            format,
+            data: Payload::string(bytes),
+        }
+    }
+
+    #[test]
+    fn held_bytes_that_do_not_decode_fail_as_internal_but_pass_as_bytes() {
+        for (format, bytes, says) in [
+            (Format::MsgPack, &b"\xd9\x05ab"[..], "MessagePack"),
+            (Format::MsgPack, &b"\x92\x01"[..], "MessagePack"),
+            (Format::Yaml, &b"a: [1"[..], "YAML"),
+            (Format::Yaml, &b"\xff"[..], "not UTF-8"),
+            (Format::Json, &b"{"[..], "JSON"),
+        ] {
+            let p = holding(format, bytes);
+            let err = p.value().expect_err(says);
+            assert_eq!(err.kind(), &ErrorKind::Internal);
+            assert!(err.message().contains(says), "{}", err.message());
+            let err = p.transcode(Format::Lua).unwrap_err();
+            assert!(err.message().contains(says), "{}", err.message());
+            // Bytes and text take the held bytes as they are.
+            for to in [Format::Bytes, Format::String] {
+                let q = p.transcode(to).unwrap();
+                assert_eq!(q.payload(), &Payload::string(bytes));
+                assert_eq!(q.format(), to);
+            }
+        }
+    }
+
+    #[test]
+    fn only_errors_become_golang_error() {
+        let err = LuaPayload::new(Payload::Int(1))
+            .transcode(Format::Error)
+            .unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Invalid);
+        let e = Payload::Error(std::sync::Arc::new(ErrorValue::new(
+            ErrorKind::Internal,
+            "x",
+        )));
+        let q = LuaPayload::new(e.clone())
+            .transcode(Format::Golang)
+            .unwrap()
+            .transcode(Format::Error)
+            .unwrap();
+        assert_eq!((q.format(), q.payload()), (Format::Error, &e));
+    }
 }

@@ -106,7 +106,7 @@ fn decode(lua: Lua) -> LResult<c_int> {
 }
 
 /// `payload` as YAML text (see the module docs).
-fn to_text(payload: &Payload, field_order: &[String]) -> Result<String, String> {
+pub(crate) fn to_text(payload: &Payload, field_order: &[String]) -> Result<String, String> {
     let doc = to_yaml(payload, field_order, &mut Vec::new())?;
     let mut out = String::new();
     YamlEmitter::new(&mut out)
