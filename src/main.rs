@@ -47,8 +47,9 @@ impl std::io::Write for LossyStderr {
     }
 }
 
-/// How long processes get to end after CANCEL at shutdown.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// How long processes get to end after CANCEL at shutdown: the original's default
+/// `shutdown.timeout`, so a service's own `stop_timeout` up to it is honoured.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// The exit code of a `run -x` stopped by SIGINT or SIGTERM (128 + SIGINT, the shells'
 /// convention for an interrupted command).

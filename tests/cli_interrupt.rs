@@ -10,7 +10,7 @@ mod common;
 
 /// Kills `pid` if it still runs after a minute, so that a regression (a read that a
 /// cancel no longer ends) fails the test instead of hanging it. Not a timing check:
-/// every run here ends within a second or two, or at the 10 s shutdown deadline.
+/// every run here ends within a second or two, or at the 30 s shutdown deadline.
 fn watchdog(pid: u32) {
     std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_secs(60));

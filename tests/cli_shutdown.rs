@@ -1,0 +1,79 @@
+//! `wippy run` stops its services on SIGTERM within the original's 30 s shutdown timeout,
+//! so a service's own `stop_timeout` above the old 10 s deadline is honoured: its
+//! cleanup after CANCEL runs to its end.
+
+use std::io::Read;
+use std::process::Command;
+
+mod common;
+
+const REGISTRY: &str = r#"version: "1.0"
+namespace: app
+entries:
+  - {name: processes, kind: process.host, lifecycle: {auto_start: true}}
+  - name: slow
+    kind: process.lua
+    source: file://slow.lua
+    method: main
+    modules: [time, logger]
+  - name: slow_service
+    kind: process.service
+    process: app:slow
+    host: app:processes
+    lifecycle: {auto_start: true, stop_timeout: 20s}
+"#;
+
+const SLOW: &str = r#"
+local function main()
+  local events = process.events()
+  logger:info("slow service ready")
+  while true do
+    local e = events:receive()
+    if e.kind == process.event.CANCEL then
+      time.sleep("11s")
+      logger:info("slow service cleanup done")
+      return 0
+    end
+  end
+end
+return { main = main }
+"#;
+
+#[test]
+fn a_stop_timeout_past_ten_seconds_is_honoured_at_shutdown() {
+    let dir = common::app(
+        "cli-shutdown",
+        REGISTRY,
+        &[("slow.lua", SLOW)],
+        Some(common::LOCK),
+    );
+    let mut child = common::spawn_wippy(&dir, &["run", "-v"]);
+    let pid = child.id();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(90));
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    });
+    let mut stderr = child.stderr.take().expect("stderr");
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains("slow service ready") {
+        match stderr.read(&mut byte) {
+            Ok(1) => seen.push(byte[0]),
+            _ => panic!("log ended early: {}", String::from_utf8_lossy(&seen)),
+        }
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    stderr.read_to_end(&mut seen).expect("log read");
+    let output = child.wait_with_output().expect("wippy ends");
+    let log = String::from_utf8_lossy(&seen);
+    assert!(log.contains("slow service cleanup done"), "{log}");
+    assert!(!log.contains("shutdown deadline"), "{log}");
+    assert_eq!(output.status.code(), Some(0), "{log}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
