@@ -365,6 +365,7 @@ lua_tests! {
     process_send_dead_pid: "process/send_dead_pid",
     process_send_reserved_topic: "process/send_reserved_topic",
     process_send_then_exit: "process/send_then_exit",
+    process_select_takes_mail_in_arrival_order: "process/select_takes_mail_in_arrival_order",
     process_send_to_moved_name: "process/send_to_moved_name",
     process_send_to_pid_and_name: "process/send_to_pid_and_name",
     process_send_to_kept_pid: "process/send_to_kept_pid",

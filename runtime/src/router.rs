@@ -12,6 +12,8 @@
 //! for the others: routing, offering again, and taking for a target are constant time
 //! whatever waits. Each waiting message keeps its arrival number; a change of
 //! subscriptions (rare) sorts every waiting message into its new queue in arrival order.
+//! The owner may number other things that wait beside the messages from the same count
+//! ([`Router::next_arrival`]), to take from several targets in arrival order.
 //!
 //! Reserved topics (`@...`) are the runtime's, sent on for a subscription of the
 //! process's own (`events`): they never fall back to the inbox, and their messages go
@@ -60,6 +62,10 @@ pub struct Router<T> {
     /// The waiting messages, out of line: most processes never have any, and the router
     /// is part of every process's state.
     backlog: Option<Box<Backlog<T>>>,
+    /// The next arrival number: one count for the router's life, so that numbers stay
+    /// comparable when the backlog empties and fills again, and with what the owner
+    /// numbers beside it ([`Router::next_arrival`]).
+    next: u64,
 }
 
 /// Messages waiting for a target to take them, or for a route.
@@ -71,8 +77,6 @@ struct Backlog<T> {
     unrouted: VecDeque<Waiting>,
     /// Every waiting message, in `queued` and `unrouted`.
     count: usize,
-    /// The next arrival number.
-    next: u64,
 }
 
 impl<T> Default for Backlog<T> {
@@ -81,7 +85,6 @@ impl<T> Default for Backlog<T> {
             queued: FxHashMap::default(),
             unrouted: VecDeque::new(),
             count: 0,
-            next: 0,
         }
     }
 }
@@ -92,6 +95,7 @@ impl<T> Default for Router<T> {
             topics: FxHashMap::default(),
             inbox: None,
             backlog: None,
+            next: 0,
         }
     }
 }
@@ -150,6 +154,24 @@ impl<T: Copy + Eq + std::hash::Hash> Router<T> {
             .map(|(k, _)| k)
     }
 
+    /// Takes the next arrival number for something that waits beside the messages (a
+    /// process's lifecycle events), so that its owner can tell which came first: it is
+    /// above every waiting message's and below every later one's.
+    pub fn next_arrival(&mut self) -> u64 {
+        let n = self.next;
+        self.next += 1;
+        n
+    }
+
+    /// The arrival number of the first message waiting for `target`, if one waits.
+    pub fn first_arrival_for(&self, target: T) -> Option<u64> {
+        self.backlog
+            .as_ref()
+            .and_then(|b| b.queued.get(&target))
+            .and_then(|q| q.front())
+            .map(|(seq, _)| *seq)
+    }
+
     /// Messages waiting for a subscription or for room.
     pub fn waiting(&self) -> usize {
         self.backlog.as_ref().map_or(0, |b| b.count)
@@ -183,6 +205,7 @@ impl<T: Copy + Eq + std::hash::Hash> Router<T> {
             topics,
             inbox,
             backlog,
+            ..
         } = self;
         let Some(b) = backlog.as_deref_mut() else {
             return 0;
@@ -249,9 +272,8 @@ impl<T: Copy + Eq + std::hash::Hash> Router<T> {
 
     /// Puts `message` at the back of `target`'s queue (`None`: the unrouted one).
     fn wait(&mut self, target: Option<T>, message: Message) {
+        let entry = (self.next_arrival(), message);
         let b = self.backlog.get_or_insert_with(Box::default);
-        let entry = (b.next, message);
-        b.next += 1;
         b.count += 1;
         match target {
             Some(target) => b.queued.entry(target).or_default().push_back(entry),
@@ -271,12 +293,8 @@ impl<T: Copy + Eq + std::hash::Hash> Router<T> {
         let Some(mut b) = self.backlog.take() else {
             return;
         };
-        let next = b.next;
         let all = b.drain_sorted();
-        let mut fresh = Backlog {
-            next,
-            ..Backlog::default()
-        };
+        let mut fresh = Backlog::default();
         for (seq, message) in all {
             match self.route_of(&message.topic).map(Route::target) {
                 Some(target) => fresh

@@ -348,3 +348,31 @@ fn a_backlog_for_one_target_does_not_hold_the_others() {
     assert_eq!(label(&rest[0]), "slow:3");
     assert_eq!(router.waiting(), 0);
 }
+
+/// Arrival numbers keep counting when the backlog empties and fills again, and numbers
+/// the owner takes for other things fall between the messages' in arrival order.
+#[test]
+fn arrival_numbers_order_waiting_messages_and_what_waits_beside_them() {
+    let mut router = Router::new();
+    let mut sink = Channels::default();
+    router.set_inbox(INBOX);
+    router.subscribe("a".into(), A);
+    sink.channel(INBOX).room = 0;
+    sink.channel(A).room = 0;
+    assert_eq!(router.first_arrival_for(INBOX), None);
+    send(&mut router, &mut sink, "x", "1");
+    let event = router.next_arrival();
+    send(&mut router, &mut sink, "a", "2");
+    let first_inbox = router.first_arrival_for(INBOX).expect("a message waits");
+    let first_a = router.first_arrival_for(A).expect("a message waits");
+    assert!(first_inbox < event && event < first_a);
+    // Empty the backlog, then fill it again: numbers go on from where they were.
+    sink.channel(INBOX).room = 1;
+    sink.channel(A).room = 1;
+    router.flush(&mut sink);
+    assert_eq!(router.waiting(), 0);
+    assert_eq!(router.first_arrival_for(A), None);
+    sink.channel(A).room = 0;
+    send(&mut router, &mut sink, "a", "3");
+    assert!(router.first_arrival_for(A).expect("waits") > first_a);
+}

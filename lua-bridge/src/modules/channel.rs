@@ -188,6 +188,34 @@ fn attempt(lua: Lua, st: &mut ProcState, plan: Plan) -> Attempt {
     }
 }
 
+/// Of the receive cases from `plans[first]` on whose values come from the process's
+/// mail (the inbox, `listen` and `events` channels), the one whose next value arrived
+/// first; `plans[first]` is one. Mail is taken in arrival order, as the original's
+/// mailbox hands it over: a process's message before its EXIT, whichever case comes
+/// first. A value already in a channel's buffer was handed over before anything that
+/// still waits, so it counts as the oldest.
+fn oldest_feed<'p>(st: &ProcState, plans: &'p [Plan], first: usize) -> &'p Plan {
+    let mail_arrival = |plan: &Plan| {
+        if plan.send || !feed::is_feed(st, plan.chan) {
+            None
+        } else if st.channels.buffered(plan.chan) {
+            Some(0)
+        } else {
+            feed::first_arrival(st, plan.chan)
+        }
+    };
+    let mut oldest = &plans[first];
+    let Some(mut arrival) = mail_arrival(oldest) else {
+        return oldest;
+    };
+    for plan in &plans[first + 1..] {
+        if let Some(n) = mail_arrival(plan).filter(|&n| n < arrival) {
+            (oldest, arrival) = (plan, n);
+        }
+    }
+    oldest
+}
+
 /// Runs a receive, send or select: answers at once if a case is ready (first in order),
 /// else the default, else blocks. A select's send case on a closed channel is not ready
 /// (as in the original): the default or another case is taken, and only a select that
@@ -196,11 +224,16 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
     lua.ensure_in_call(8)?;
     let st = state(lua)?;
     let mut send_closed = false;
-    for plan in plans {
+    for (i, plan) in plans.iter().enumerate() {
         let has_feed = !plan.send && feed::has(st, plan.chan);
         if !st.channels.ready(plan.send, plan.chan, has_feed) {
             continue;
         }
+        let plan = if select && has_feed {
+            oldest_feed(st, plans, i)
+        } else {
+            plan
+        };
         let completion = match attempt(lua, st, *plan) {
             Attempt::Received(value, ok) => Completion::Received(0, value, ok),
             Attempt::Sent => Completion::Sent(0),

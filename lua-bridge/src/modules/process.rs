@@ -674,7 +674,7 @@ fn unmonitor(lua: Lua) -> LResult<c_int> {
 /// Drops the EXIT events of `pid` this process took but its code has not received.
 fn drop_exits_from(st: &mut ProcState, pid: &Pid) {
     let of_pid = |e: &Event| e.kind == EventKind::Exit && e.from.as_ref() == Some(pid);
-    st.pending_events.retain(|e| !of_pid(e));
+    st.pending_events.retain(|(_, e)| !of_pid(e));
     if let Some(channel) = st
         .events
         .and_then(|(chan, _)| st.channels.chans.get_mut(chan))

@@ -271,7 +271,11 @@ impl LuaProcess {
         }
         if let Some(st) = self.vm.as_ref().and_then(Vm::state) {
             st.incoming = carried.messages;
-            st.pending_events = carried.events;
+            st.pending_events = carried
+                .events
+                .into_iter()
+                .map(|e| (super::feed::UNNUMBERED, e))
+                .collect();
             if !carried.execs.is_empty() {
                 st.occasional().execs = carried
                     .execs
@@ -335,7 +339,9 @@ fn carry_over(st: &mut ProcState) -> Carried {
     }
     carried.messages.extend(st.router.take_waiting());
     carried.messages.extend(st.incoming.drain(..));
-    carried.events.extend(st.pending_events.drain(..));
+    carried
+        .events
+        .extend(st.pending_events.drain(..).map(|(_, e)| e));
     if let Some(occasional) = st.occasional.as_deref_mut() {
         carried.execs = occasional.execs.drain().map(|(pid, _)| pid).collect();
     }

@@ -14,6 +14,10 @@ use wippy_runtime::message::{Event, EventKind, Message};
 use wippy_runtime::process::ProcessContext;
 use wippy_runtime::router::{Route, Sink};
 
+/// The arrival number of an event collected in this step, until [`deliver`] numbers it
+/// after the step's messages (above every number the router gives).
+pub(crate) const UNNUMBERED: u64 = u64::MAX;
+
 /// Moves what arrived into the state: events and messages into queues, armed timers,
 /// fired sleeps and finished reads straight into completions. Returns `true` when
 /// [`deliver`] has work.
@@ -23,7 +27,7 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
             cancel_reads(st);
         }
         if let Err(event) = end_exec(st, event) {
-            st.pending_events.push_back(event);
+            st.pending_events.push_back((UNNUMBERED, event));
         }
     }
     while let Some(message) = cx.recv_message() {
@@ -179,14 +183,44 @@ fn collect_reads(st: &mut Occasional, channels: &mut Channels) {
 /// channel takes now stays queued, in order). Plain Rust: the values stay Rust values
 /// ([`Slot::Message`], [`Slot::Event`], [`Slot::Tick`]) until a coroutine receives them.
 pub(crate) fn deliver(st: &mut ProcState) {
+    // Messages first: a process's messages reach the mailbox before its EXIT (or a
+    // linked one's LINK_DOWN) is signalled, so those of this step are older than its
+    // events, and a select waiting on both takes the message (as the original, whose
+    // mailbox hands them over in arrival order).
+    {
+        let ProcState {
+            incoming,
+            router,
+            channels,
+            feeds,
+            ..
+        } = &mut *st;
+        let mut sink = ChannelSink { channels, feeds };
+        while let Some(message) = incoming.pop_front() {
+            router.route(message, &mut sink);
+        }
+        if router.waiting() > 0 {
+            router.flush(&mut sink);
+        }
+    }
+    let fresh = st
+        .pending_events
+        .iter()
+        .rev()
+        .take_while(|(n, _)| *n == UNNUMBERED)
+        .count();
+    let first_fresh = st.pending_events.len() - fresh;
+    for (n, _) in st.pending_events.range_mut(first_fresh..) {
+        *n = st.router.next_arrival();
+    }
     if let Some((events_chan, _)) = st.events {
         while st.channels.takes(events_chan) {
-            let Some(event) = st.pending_events.pop_front() else {
+            let Some((n, event)) = st.pending_events.pop_front() else {
                 break;
             };
             if let Err(back) = st.channels.offer(events_chan, Slot::Event(event)) {
                 if let Slot::Event(event) = back {
-                    st.pending_events.push_front(event);
+                    st.pending_events.push_front((n, event));
                 }
                 break;
             }
@@ -202,20 +236,6 @@ pub(crate) fn deliver(st: &mut ProcState) {
             }
         }
     }
-    let ProcState {
-        incoming,
-        router,
-        channels,
-        feeds,
-        ..
-    } = st;
-    let mut sink = ChannelSink { channels, feeds };
-    while let Some(message) = incoming.pop_front() {
-        router.route(message, &mut sink);
-    }
-    if router.waiting() > 0 {
-        router.flush(&mut sink);
-    }
 }
 
 /// Releases the values dropped from channel queues (run protected on the main thread,
@@ -229,11 +249,34 @@ pub(crate) fn release_garbage(lua: Lua, st: &mut ProcState) {
 /// Takes the next value the feed of `chan` holds, if any, as a slot.
 pub(crate) fn pull(st: &mut ProcState, chan: ChanId) -> Option<Slot> {
     match *st.feeds.get(&chan)? {
-        Feed::Events => st.pending_events.pop_front().map(Slot::Event),
+        Feed::Events => st.pending_events.pop_front().map(|(_, e)| Slot::Event(e)),
         Feed::Inbox | Feed::Listen { message: true } => {
             st.router.take_for(chan).map(|(_, m)| Slot::Message(m))
         }
         Feed::Listen { message: false } => st.router.take_for(chan).map(|(_, m)| Slot::Payloads(m)),
+        Feed::Timer => None,
+    }
+}
+
+/// `true` when `chan` is fed by the process's mail (the inbox, a `listen` or the
+/// `events` channel).
+pub(crate) fn is_feed(st: &ProcState, chan: ChanId) -> bool {
+    st.inbox.is_some_and(|(inbox, _)| inbox == chan)
+        || matches!(
+            st.feeds.get(&chan),
+            Some(Feed::Events | Feed::Inbox | Feed::Listen { .. })
+        )
+}
+
+/// The arrival number of the next value the feed of `chan` holds (a waiting message or
+/// event), if it holds one.
+pub(crate) fn first_arrival(st: &ProcState, chan: ChanId) -> Option<u64> {
+    if st.inbox.is_some_and(|(inbox, _)| inbox == chan) {
+        return st.router.first_arrival_for(chan);
+    }
+    match st.feeds.get(&chan)? {
+        Feed::Events => st.pending_events.front().map(|(n, _)| *n),
+        Feed::Inbox | Feed::Listen { .. } => st.router.first_arrival_for(chan),
         Feed::Timer => None,
     }
 }

@@ -115,7 +115,10 @@ pub(crate) struct ProcState {
     pub(crate) events: Option<(ChanId, c_int)>,
     /// The feed of every channel that is not a plain user channel.
     pub(crate) feeds: FxHashMap<ChanId, Feed>,
-    pub(crate) pending_events: VecDeque<Event>,
+    /// Lifecycle events not yet received, each with its arrival number (from the
+    /// router's count, so that a select takes events and messages in arrival order;
+    /// [`UNNUMBERED`](super::feed::UNNUMBERED) until the step's messages are routed).
+    pub(crate) pending_events: VecDeque<(u64, Event)>,
     /// Messages taken from the mailbox, not yet routed.
     pub(crate) incoming: VecDeque<Message>,
     pub(crate) coroutines: Slab<Co>,
