@@ -493,17 +493,19 @@ fn release_garbage(lua: Lua) -> LResult<c_int> {
 }
 
 /// The result of `main` (its `nres` values on top of `co`): a string or error as the
-/// second value fails the process; otherwise the first value is the result.
+/// second value fails the process; otherwise the first value is the result. A string
+/// fails it with an `INTERNAL`, non-retryable error, as the original's script return
+/// error (so a service that returns one is not restarted); an error value as it is.
 fn main_result(co: Lua, nres: c_int) -> Outcome {
     let base = co.top() - nres;
     let first = base + 1;
     let second = base + 2;
     if nres >= 2 {
         if co.kind(second) == ffi::LUA_TSTRING {
-            return Outcome::Failed(ErrorValue::new(
-                ErrorKind::Unknown,
-                co.string(second).unwrap_or_default(),
-            ));
+            return Outcome::Failed(
+                ErrorValue::new(ErrorKind::Internal, co.string(second).unwrap_or_default())
+                    .with_retryable(false),
+            );
         }
         if crate::modules::errors::is_error(co, second) {
             return Outcome::Failed(error_from_stack(co, second));

@@ -1,5 +1,6 @@
--- main returning (nil, "message") fails the process with that message; returning an
--- error object as the 2nd value fails it with that error (kind kept).
+-- main returning (nil, "message") fails the process with that message, kind INTERNAL
+-- and not retryable (the original's script return error); returning an error object as
+-- the 2nd value fails it with that error (kind kept).
 local time = require("time")
 
 local function exit_of(events, mode)
@@ -20,6 +21,9 @@ local function main()
   end
   if ev.result.error:message() ~= "bad things happened" then
     return false, "message: " .. ev.result.error:message()
+  end
+  if ev.result.error:kind() ~= errors.INTERNAL or ev.result.error:retryable() ~= false then
+    return false, "kind/retryable: " .. ev.result.error:kind() .. " " .. tostring(ev.result.error:retryable())
   end
   ev = exit_of(events, "value_string")
   if ev.result.error == nil then
