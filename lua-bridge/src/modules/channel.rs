@@ -216,8 +216,9 @@ fn oldest_feed<'p>(st: &ProcState, plans: &'p [Plan], first: usize) -> &'p Plan 
     oldest
 }
 
-/// Runs a receive, send or select: answers at once if a case is ready (first in order),
-/// else the default, else blocks. A select's send case on a closed channel is not ready
+/// Runs a receive, send or select: answers at once if a case is ready (first in order;
+/// of the ready mail cases, the oldest, see [`oldest_feed`]), else the default, else
+/// blocks. A select's send case on a closed channel is not ready
 /// (as in the original): the default or another case is taken, and only a select that
 /// would wait raises "send on closed channel".
 fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
