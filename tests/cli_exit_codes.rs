@@ -45,3 +45,24 @@ fn the_exec_entry_is_trimmed() {
     assert!(stderr.contains("app:nope"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_empty_or_missing_method_calls_main() {
+    for (method, expected) in [
+        ("    method: \"\"\n", 7),
+        ("", 7),
+        ("    method: other\n", 8),
+        ("    method: absent\n", 1),
+    ] {
+        let registry = format!(
+            "version: \"1.0\"\nnamespace: app\nentries:\n  - {{name: terminal, kind: terminal.host, lifecycle: {{auto_start: true}}}}\n  - name: code\n    kind: process.lua\n    source: \"return {{main = function() return 7 end, other = function() return 8 end}}\"\n{method}"
+        );
+        let dir = common::app("cli-exec-method", &registry, &[], Some(common::LOCK));
+        let (_, stderr, code) = common::wippy(&dir, &["run", "-x", "app:code"]);
+        assert_eq!(code, Some(expected), "{method:?}: {stderr}");
+        if expected == 1 {
+            assert!(stderr.contains("\"absent\""), "{stderr}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -19,8 +19,8 @@ pub struct CompiledEntry {
     pub chunk_name: String,
     /// Bytecode with debug information.
     pub bytecode: Vec<u8>,
-    /// The exported function to call (`method:`), when the entry names one (a process
-    /// then calls `main`).
+    /// The exported function to call (`method:`), when the entry names one (without it, or
+    /// with an empty one, a process calls `main`).
     pub method: Option<String>,
     /// `modules:`: what `require` may load.
     pub modules: Vec<String>,
@@ -175,7 +175,8 @@ fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
         cache_id: NEXT_CACHE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         chunk_name,
         bytecode: function.dump(false),
-        method: config.method.clone(),
+        // `method: ""` is no method, as in the original's process factory.
+        method: config.method.clone().filter(|m| !m.is_empty()),
         modules: config.modules.clone(),
         imports: config.imports.clone(),
     })

@@ -362,6 +362,7 @@ lua_tests! {
     process_registry_basic: "process/registry_basic",
     process_registry_taken: "process/registry_taken",
     process_send_bad_args: "process/send_bad_args",
+    process_send_number_topic_is_text: "process/send_number_topic_is_text",
     process_send_dead_pid: "process/send_dead_pid",
     process_send_reserved_topic: "process/send_reserved_topic",
     process_send_then_exit: "process/send_then_exit",

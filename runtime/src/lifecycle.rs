@@ -118,13 +118,27 @@ pub fn start_order(registry: &Registry) -> Result<Vec<EntryId>, StartError> {
             continue;
         };
         for dep in deps_of(entry) {
-            if registry.get(&dep).is_none() {
-                problems.push(describe(
+            match registry.get(&dep) {
+                None => problems.push(describe(
                     entry,
                     format_args!("requires {dep}, which is not in the registry"),
-                ));
-            } else if seen.insert(dep.clone()) {
-                wanted.push(dep);
+                )),
+                // Nothing to start: the requirer can never be (the original's
+                // "service startup blocked by missing dependencies").
+                Some(target) if target.lifecycle().is_none() && !startable(target) => {
+                    problems.push(describe(
+                        entry,
+                        format_args!(
+                            "startup blocked: requires {dep}, a {} entry, which is no service or host and never runs",
+                            target.kind()
+                        ),
+                    ));
+                }
+                Some(_) => {
+                    if seen.insert(dep.clone()) {
+                        wanted.push(dep);
+                    }
+                }
             }
         }
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use wippy_runtime::registry::{
-    EntryConfig, LoadErrorKind, LoadErrors, Registry, Startup, load_file, parse_file,
+    EntryConfig, LoadErrorKind, LoadErrors, ProcessHost, Registry, Startup, load_file, parse_file,
 };
 
 /// A fresh directory under the system temp dir, removed on drop.
@@ -97,8 +97,8 @@ fn errors_are_collected_across_entries_and_fields() {
     let errors = parse_err(&text);
     let msgs = messages(&errors);
     let expect = [
-        "entry app:h: field \"host.workers\": expected a positive integer, found \"-1\"",
-        "entry app:h: field \"host.queue_size\": expected a positive integer, found a string",
+        "entry app:h: field \"host.workers\": expected a whole number from 0 (0: the default), found \"-1\"",
+        "entry app:h: field \"host.queue_size\": expected a whole number from 0 (0: the default), found a string",
         "entry app:s: field \"process\": missing",
         "entry app:s: field \"lifecycle.auto_start\": expected a boolean (true or false), found a string",
         // The value as written, quoted alone; why it is no duration beside what is wanted.
@@ -131,6 +131,28 @@ fn a_misspelt_lifecycle_field_is_an_error() {
         "{msgs:#?}"
     );
     assert_eq!(errors.as_slice()[0].line(), Some(7));
+}
+
+#[test]
+fn zero_host_sizes_mean_the_defaults() {
+    let text = format!(
+        "{HEAD}  - name: h\n    kind: process.host\n    host: {{workers: 0, queue_size: 0, local_queue_size: 0}}\n  - name: k\n    kind: process.host\n    host: {{workers: 3, queue_size: 10, local_queue_size: 20}}\n"
+    );
+    let entries = parse_file(Path::new("x.yaml"), &text).unwrap();
+    let hosts: Vec<&ProcessHost> = entries
+        .iter()
+        .map(|e| match e.config() {
+            EntryConfig::ProcessHost(h) => h,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(hosts[0], &ProcessHost::default());
+    assert_eq!(
+        hosts[0].workers_or_default(),
+        std::thread::available_parallelism().unwrap().get()
+    );
+    assert_eq!(hosts[1].workers_or_default(), 3);
+    assert_eq!((hosts[1].queue_size, hosts[1].local_queue_size), (10, 20));
 }
 
 #[test]
@@ -394,6 +416,28 @@ entries:
     );
     let registry = Registry::load_dir(&dir.0.join("src")).unwrap();
     assert_eq!(registry.len(), 4);
+}
+
+#[test]
+fn node_modules_directories_are_not_read() {
+    let dir = TempDir::new();
+    dir.write(
+        "src/_index.yaml",
+        "namespace: app\nentries:\n  - {name: a, kind: library.lua, source: return 1}\n",
+    );
+    // Broken and clashing definitions that a walk into node_modules would report.
+    dir.write("src/web/node_modules/pkg/package.json", "{\"name\": [");
+    dir.write(
+        "src/node_modules/x.yaml",
+        "namespace: app\nentries:\n  - {name: a, kind: library.lua, source: return 2}\n",
+    );
+    dir.write(
+        "src/web/_index.yaml",
+        "namespace: app.web\nentries:\n  - {name: b, kind: library.lua, source: return 3}\n",
+    );
+    let registry = Registry::load_dir(&dir.0.join("src")).unwrap();
+    assert_eq!(registry.len(), 2);
+    assert!(registry.get_str("app.web:b").is_some());
 }
 
 #[test]

@@ -163,7 +163,8 @@ fn an_entry_requiring_itself_is_a_cycle() {
 const NOT_SUPPORTED: &str = "cannot be started by this runtime yet (it starts process.host, terminal.host and process.service)";
 
 /// Every problem is reported, not only the first: here an auto-started kind the runtime
-/// does not run, a required entry of such a kind, and a cycle.
+/// does not run, a required entry that never runs (reported at the entry that requires
+/// it), and a cycle.
 #[test]
 fn unsupported_kinds_and_cycles_are_all_reported() {
     let entries = [
@@ -195,12 +196,12 @@ fn unsupported_kinds_and_cycles_are_all_reported() {
         problems(&entries),
         [
             format!(
-                "{}kind http.service {NOT_SUPPORTED}",
-                at(&entries, "gateway")
+                "{}startup blocked: requires test:settings, a registry.entry entry, which is no service or host and never runs",
+                at(&entries, "uses_settings")
             ),
             format!(
-                "{}kind registry.entry {NOT_SUPPORTED}",
-                at(&entries, "settings")
+                "{}kind http.service {NOT_SUPPORTED}",
+                at(&entries, "gateway")
             ),
             format!(
                 "{}dependency cycle: test:x -> test:y -> test:x",

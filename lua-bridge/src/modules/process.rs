@@ -362,14 +362,15 @@ pub(crate) fn payloads(
 }
 
 fn send(lua: Lua) -> LResult<c_int> {
-    let Some(dest) = lua.bytes(1) else {
+    // Numbers are taken as their text, as the original's `CheckString` does.
+    let Some(dest) = lua.bytes_or_number(1) else {
         return fail(
             lua,
             ErrorKind::Invalid,
             "process.send: destination must be a pid or a name",
         );
     };
-    let Some(topic) = lua.bytes(2) else {
+    let Some(topic) = lua.bytes_or_number(2) else {
         return fail(
             lua,
             ErrorKind::Invalid,
@@ -759,10 +760,11 @@ fn events(lua: Lua) -> LResult<c_int> {
 }
 
 fn listen(lua: Lua) -> LResult<c_int> {
-    let Some(topic) = lua.string(1) else {
+    let Some(topic) = lua.bytes_or_number(1).map(|b| utf8_lossy(b).into_owned()) else {
         return Err(Raise::from("process.listen: topic must be a string"));
     };
-    // As the original: bad topics are `nil, err`, a non-string one raises.
+    // As the original: bad topics are `nil, err`, a non-string one raises (a number is
+    // its text).
     if topic.is_empty() {
         return fail(lua, ErrorKind::Invalid, "topic cannot be empty");
     }
@@ -818,7 +820,7 @@ pub(crate) fn detach(lua: Lua, id: crate::vm::channel::ChanId, at: c_int) -> LRe
 /// `ch`. `nil, err` when another channel has the topic or `ch` is fed already (the
 /// inbox, the events, a listen or timer channel, another topic).
 pub(crate) fn subscribe(lua: Lua) -> LResult<c_int> {
-    let Some(topic) = lua.string(1) else {
+    let Some(topic) = lua.bytes_or_number(1).map(|b| utf8_lossy(b).into_owned()) else {
         return Err(Raise::from(format!(
             "bad argument #1 to 'subscribe' (string expected, got {})",
             lua.type_name(1)

@@ -317,6 +317,23 @@ impl Lua {
         }
     }
 
+    /// The bytes of the string or number at `idx`, as Lua's own string functions take
+    /// an argument: a number is turned into its string in place (that stack slot then
+    /// holds the string).
+    pub(crate) fn bytes_or_number<'a>(self, idx: c_int) -> Option<&'a [u8]> {
+        if self.kind(idx) != LUA_TNUMBER {
+            return self.bytes(idx);
+        }
+        let mut len = 0;
+        // SAFETY: the value is a number: `lua_tolstring` replaces it in its slot with
+        // its string and returns that string's bytes, which live while the slot holds it.
+        // It may allocate, and raise on memory exhaustion, as every caller's Lua call may.
+        unsafe {
+            let p = ffi::lua_tolstring(self.0, idx, &mut len);
+            Some(std::slice::from_raw_parts(p.cast::<u8>(), len))
+        }
+    }
+
     /// The string at `idx` as UTF-8 (lossy), only for strings.
     pub(crate) fn string(self, idx: c_int) -> Option<String> {
         self.bytes(idx).map(|b| utf8_lossy(b).into_owned())

@@ -315,7 +315,8 @@ fn parse_process_host(ctx: &mut Ctx<'_>, node: &Node) -> ProcessHost {
     let Some(block) = get_map(ctx, node, "", "host") else {
         return host;
     };
-    host.workers = get_positive(ctx, block, "host", "workers").and_then(|n| {
+    // 0 means the default, as in the original's host config (workers: the CPU count).
+    host.workers = get_size(ctx, block, "host", "workers").and_then(|n| {
         if n > wippy_scheduler::MAX_WORKERS {
             if let Some(node) = non_null(block, "workers") {
                 ctx.invalid(
@@ -329,10 +330,10 @@ fn parse_process_host(ctx: &mut Ctx<'_>, node: &Node) -> ProcessHost {
         }
         NonZeroUsize::new(n)
     });
-    if let Some(n) = get_positive(ctx, block, "host", "queue_size") {
+    if let Some(n) = get_size(ctx, block, "host", "queue_size").filter(|&n| n > 0) {
         host.queue_size = n;
     }
-    if let Some(n) = get_positive(ctx, block, "host", "local_queue_size") {
+    if let Some(n) = get_size(ctx, block, "host", "local_queue_size").filter(|&n| n > 0) {
         host.local_queue_size = n;
     }
     host
@@ -674,23 +675,20 @@ fn get_f64(ctx: &mut Ctx<'_>, node: &Node, prefix: &str, key: &str) -> Option<f6
     }
 }
 
-fn get_positive(ctx: &mut Ctx<'_>, node: &Node, prefix: &str, key: &str) -> Option<usize> {
+/// A size that may be 0 (which the caller reads as "the default").
+fn get_size(ctx: &mut Ctx<'_>, node: &Node, prefix: &str, key: &str) -> Option<usize> {
+    const EXPECTED: &str = "a whole number from 0 (0: the default)";
     let n = non_null(node, key)?;
     match n.value {
         Value::Int(i) => match usize::try_from(i) {
-            Ok(v) if v > 0 => Some(v),
-            _ => {
-                ctx.invalid(
-                    n.line,
-                    &join(prefix, key),
-                    "a positive integer",
-                    i.to_string(),
-                );
+            Ok(v) => Some(v),
+            Err(_) => {
+                ctx.invalid(n.line, &join(prefix, key), EXPECTED, i.to_string());
                 None
             }
         },
         _ => {
-            ctx.wrong_type(n, &join(prefix, key), "a positive integer");
+            ctx.wrong_type(n, &join(prefix, key), EXPECTED);
             None
         }
     }

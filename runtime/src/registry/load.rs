@@ -25,7 +25,12 @@ use super::{Entry, LockFile, Registry};
 /// File extensions read as definition files.
 pub const DEFINITION_EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 
-/// Every definition file under `dir`, recursively, sorted by path.
+/// Directories the walk does not enter, as the original's file loader: a front end's
+/// packages are not definitions.
+pub const SKIPPED_DIRECTORIES: &[&str] = &["node_modules"];
+
+/// Every definition file under `dir`, recursively but for [`SKIPPED_DIRECTORIES`], sorted
+/// by path.
 ///
 /// # Errors
 ///
@@ -59,7 +64,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<LoadError>) {
             continue;
         };
         if file_type.is_dir() {
-            walk(&path, files, errors);
+            if !SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d) {
+                walk(&path, files, errors);
+            }
         } else if is_definition(&path) && (file_type.is_file() || path.is_file()) {
             files.push(path);
         }

@@ -58,7 +58,7 @@ pub use kinds::{
     EntryConfig, Lifecycle, LuaConfig, LuaKind, LuaSource, NsDependency, ProcessHost,
     ProcessService, RestartPolicy, Startup, TerminalHost,
 };
-pub use load::{DEFINITION_EXTENSIONS, definition_files, load_file};
+pub use load::{DEFINITION_EXTENSIONS, SKIPPED_DIRECTORIES, definition_files, load_file};
 pub use lock::{Directories, LOCK_FILE_NAME, LockFile, LockedModule, Replacement};
 pub use overrides::{Override, OverrideError, OverrideValue};
 pub use parse::parse_file;
