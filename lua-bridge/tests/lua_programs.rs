@@ -386,6 +386,7 @@ lua_tests! {
     process_terminate_busy: "process/terminate_busy",
     process_terminate_busy_calls: "process/terminate_busy_calls",
     process_terminate_self: "process/terminate_self",
+    process_terminate_self_runs_nothing_after: "process/terminate_self_runs_nothing_after",
     process_trap_links_default: "process/trap_links_default",
     process_unlisten: "process/unlisten",
     process_unmonitor: "process/unmonitor",

@@ -640,8 +640,29 @@ fn dest_op(
     ok_or_err(lua, result)
 }
 
-fn terminate(lua: Lua) -> LResult<c_int> {
-    dest_op(lua, |h, d| h.terminate(d))
+/// `process.terminate(dest)`. Terminating this very process ends it here, as in the
+/// original (whose scheduler takes the call's yield and ends the process): the calling
+/// coroutine blocks for good and the driver ends the step. Where it cannot yield (a
+/// `coroutine.wrap` function, a metamethod), the call returns `true` and the process
+/// ends at its next wait.
+fn terminate(lua: Lua) -> LResult<Ret> {
+    let Some(dest) = lua.string(1) else {
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "destination must be a pid or a name",
+        )
+        .map(Ret::Values);
+    };
+    let st = state(lua)?;
+    match st.handle.terminate_and_tell_self(Dest::Str(&dest)) {
+        Ok(true) if st.current_thread == lua.raw() && lua.yieldable() => {
+            let ret = block(lua, st, Cases::new(), None)?;
+            st.occasional().halted = true;
+            Ok(ret)
+        }
+        result => ok_or_err(lua, result.map(|_| ())).map(Ret::Values),
+    }
 }
 fn cancel(lua: Lua) -> LResult<c_int> {
     // No reason is an empty one, as in the original; a number is its text (Lua's
@@ -1038,7 +1059,7 @@ fn process_index(lua: Lua) -> LResult<c_int> {
         Some(b"spawn_monitored") => cfn(spawn_monitored),
         Some(b"spawn_linked") => cfn(spawn_linked),
         Some(b"spawn_linked_monitored") => cfn(spawn_linked_monitored),
-        Some(b"terminate") => cfn(terminate),
+        Some(b"terminate") => blocking(terminate),
         Some(b"cancel") => cfn(cancel),
         Some(b"monitor") => cfn(monitor),
         Some(b"unmonitor") => cfn(unmonitor),

@@ -68,6 +68,8 @@ enum Outcome {
     Failed(ErrorValue),
     /// The coroutine asked for `process.upgrade`.
     Upgrade(Box<Upgrade>),
+    /// The process terminated itself: nothing of it runs any more.
+    Halted,
 }
 
 /// What `boot_main` needs (passed as a light userdata).
@@ -172,8 +174,13 @@ impl LuaProcess {
         match status {
             ffi::LUA_YIELD => {
                 co_lua.pop(nres);
-                if let Some(upgrade) = st.occasional.as_mut().and_then(|o| o.upgrade.take()) {
-                    return Outcome::Upgrade(upgrade);
+                if let Some(occasional) = st.occasional.as_deref_mut() {
+                    if let Some(upgrade) = occasional.upgrade.take() {
+                        return Outcome::Upgrade(upgrade);
+                    }
+                    if occasional.halted {
+                        return Outcome::Halted;
+                    }
                 }
                 match st.blocked_on.take() {
                     Some(op) if st.channels.is_pending(op) => {
@@ -635,6 +642,8 @@ impl LuaProcess {
                     self.upgrading = Some(upgrade);
                     return Flow::Yield;
                 }
+                // The kill is on the process: the scheduler ends it before another step.
+                Outcome::Halted => return Flow::Yield,
                 Outcome::Done(value) => return Flow::Done(value),
                 Outcome::Failed(error) => {
                     tracing::error!(target: "wippy::lua", pid = %cx.pid(), entry = %self.compiled.id, error = %error, stack = error.stack().unwrap_or(""), "process failed");

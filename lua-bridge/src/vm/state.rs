@@ -188,6 +188,10 @@ pub(crate) struct Occasional {
     pub(crate) event_subscriptions: FxHashMap<ChanId, wippy_runtime::EventSubscription>,
     /// A `process.upgrade` the running coroutine asked for (taken by the driver).
     pub(crate) upgrade: Option<Box<Upgrade>>,
+    /// The process terminated itself (`process.terminate` of its own pid, or a name it
+    /// holds): the driver ends the step at the coroutine's yield, and the scheduler then
+    /// ends the process, as the original's scheduler ends it at that call.
+    pub(crate) halted: bool,
     /// Coroutines that yielded with `coroutine.yield()` (or were preempted): they run
     /// again once `ready` is empty, in the order they yielded (as the original, whose
     /// plain yields wait for the next round of its task queue).

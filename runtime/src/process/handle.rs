@@ -154,6 +154,18 @@ impl ProcessHandle {
         self.runtime.terminate(dest)
     }
 
+    /// Terminates `dest`, and tells whether it is this very process: that one ends once
+    /// its current step returns, so its body should return at once, running nothing more.
+    ///
+    /// # Errors
+    ///
+    /// When `dest` names no live process.
+    pub fn terminate_and_tell_self(&self, dest: Dest<'_>) -> Result<bool, RuntimeError> {
+        let record = self.runtime.resolve(dest)?;
+        self.runtime.terminate(Dest::Pid(&record.pid))?;
+        Ok(record.pid == self.record.pid)
+    }
+
     /// Sends `dest` a CANCEL event.
     ///
     /// # Errors
