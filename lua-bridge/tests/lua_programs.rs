@@ -282,6 +282,7 @@ lua_tests! {
     funcs_call_errors: "funcs/funcs_call_errors",
     funcs_cancel: "funcs/funcs_cancel",
     funcs_end_with_caller: "funcs/funcs_end_with_caller",
+    funcs_end_with_terminated_caller: "funcs/funcs_end_with_terminated_caller",
     funcs_executor: "funcs/funcs_executor",
     data_errors_cross_process: "data/errors_cross_process",
     data_errors_module: "data/errors_module",

@@ -604,7 +604,11 @@ impl Runtime {
     ///
     /// [`RuntimeError::ProcessNotFound`] and the name errors.
     pub fn terminate(&self, dest: Dest<'_>) -> Result<(), RuntimeError> {
-        let record = self.resolve(dest)?;
+        self.terminate_record(&*self.resolve(dest)?)
+    }
+
+    /// Terminates the process of `record` (resolved already).
+    pub(crate) fn terminate_record(&self, record: &ProcessRecord) -> Result<(), RuntimeError> {
         let slot = record.slot().ok_or(RuntimeError::ProcessNotFound)?;
         record
             .host

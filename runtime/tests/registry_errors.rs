@@ -147,10 +147,7 @@ fn zero_host_sizes_mean_the_defaults() {
         })
         .collect();
     assert_eq!(hosts[0], &ProcessHost::default());
-    assert_eq!(
-        hosts[0].workers_or_default(),
-        std::thread::available_parallelism().unwrap().get()
-    );
+    assert_eq!(hosts[0].workers, None);
     assert_eq!(hosts[1].workers_or_default(), 3);
     assert_eq!((hosts[1].queue_size, hosts[1].local_queue_size), (10, 20));
 }

@@ -629,7 +629,8 @@ fn dest_op(
     lua: Lua,
     op: impl FnOnce(&wippy_runtime::process::ProcessHandle, Dest<'_>) -> Result<(), RuntimeError>,
 ) -> LResult<c_int> {
-    let Some(dest) = lua.string(1) else {
+    // A number is its text, as in `send`.
+    let Some(dest) = lua.bytes_or_number(1).map(|b| utf8_lossy(b).into_owned()) else {
         return fail(
             lua,
             ErrorKind::Invalid,
@@ -642,11 +643,13 @@ fn dest_op(
 
 /// `process.terminate(dest)`. Terminating this very process ends it here, as in the
 /// original (whose scheduler takes the call's yield and ends the process): the calling
-/// coroutine blocks for good and the driver ends the step. Where it cannot yield (a
-/// `coroutine.wrap` function, a metamethod), the call returns `true` and the process
-/// ends at its next wait.
+/// coroutine blocks for good and the driver ends the step. Where it cannot yield (inside
+/// a `coroutine.wrap` function, or a function C calls back: a `__tostring` that
+/// `tostring` calls, a `table.sort` comparator), the call returns `true` and the process
+/// ends, terminated, as soon as control comes back to the driver (its next wait, its
+/// slice's end, or the end of `main`).
 fn terminate(lua: Lua) -> LResult<Ret> {
-    let Some(dest) = lua.string(1) else {
+    let Some(dest) = lua.bytes_or_number(1).map(|b| utf8_lossy(b).into_owned()) else {
         return fail(
             lua,
             ErrorKind::Invalid,
@@ -656,10 +659,14 @@ fn terminate(lua: Lua) -> LResult<Ret> {
     };
     let st = state(lua)?;
     match st.handle.terminate_and_tell_self(Dest::Str(&dest)) {
-        Ok(true) if st.current_thread == lua.raw() && lua.yieldable() => {
-            let ret = block(lua, st, Cases::new(), None)?;
+        Ok(true) => {
             st.occasional().halted = true;
-            Ok(ret)
+            if st.current_thread == lua.raw() && lua.yieldable() {
+                block(lua, st, Cases::new(), None)
+            } else {
+                lua.push_bool(true);
+                Ok(Ret::Values(1))
+            }
         }
         result => ok_or_err(lua, result.map(|_| ())).map(Ret::Values),
     }

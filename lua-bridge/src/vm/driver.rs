@@ -54,6 +54,17 @@ pub struct LuaProcess {
     loading: Option<c_int>,
 }
 
+/// A process ended from outside (terminated, its host shut down, or it terminated
+/// itself) drops its body with the VM still in it: the calls it runs end with it, as
+/// when it returns or fails.
+impl Drop for LuaProcess {
+    fn drop(&mut self) {
+        if let Some(vm) = &self.vm {
+            end_calls(vm);
+        }
+    }
+}
+
 impl std::fmt::Debug for LuaProcess {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LuaProcess")
@@ -169,18 +180,17 @@ impl LuaProcess {
             let id = st.coroutines.insert(new);
             st.ready.push_back((id, Resume::Nothing));
         }
+        if st.occasional.as_deref().is_some_and(|o| o.halted) {
+            // It terminated itself: however this resume ended, nothing more of it runs.
+            return Outcome::Halted;
+        }
         // SAFETY: `thread` is live (see above) and used on this thread only.
         let co_lua = unsafe { Lua::from_raw(thread) };
         match status {
             ffi::LUA_YIELD => {
                 co_lua.pop(nres);
-                if let Some(occasional) = st.occasional.as_deref_mut() {
-                    if let Some(upgrade) = occasional.upgrade.take() {
-                        return Outcome::Upgrade(upgrade);
-                    }
-                    if occasional.halted {
-                        return Outcome::Halted;
-                    }
+                if let Some(upgrade) = st.occasional.as_mut().and_then(|o| o.upgrade.take()) {
+                    return Outcome::Upgrade(upgrade);
                 }
                 match st.blocked_on.take() {
                     Some(op) if st.channels.is_pending(op) => {

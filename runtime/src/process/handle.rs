@@ -162,7 +162,7 @@ impl ProcessHandle {
     /// When `dest` names no live process.
     pub fn terminate_and_tell_self(&self, dest: Dest<'_>) -> Result<bool, RuntimeError> {
         let record = self.runtime.resolve(dest)?;
-        self.runtime.terminate(Dest::Pid(&record.pid))?;
+        self.runtime.terminate_record(&record)?;
         Ok(record.pid == self.record.pid)
     }
 

@@ -2,7 +2,8 @@
 //!
 //! 1. [`definition_files`] lists every `.yaml`, `.yml` and `.json` file under the source
 //!    directories, recursively, sorted by path so the order is the same on every machine.
-//!    Symbolic links to directories are not followed (no cycles).
+//!    Symbolic links to directories are not followed (no cycles), nor are `node_modules`
+//!    directories ([`SKIPPED_DIRECTORIES`]).
 //! 2. Each file is parsed ([`parse_file`](super::parse_file)'s steps), and `file://` values
 //!    are read relative to the file's directory.
 //! 3. [`Registry::from_entries`] checks that ids are unique and that every reference names a

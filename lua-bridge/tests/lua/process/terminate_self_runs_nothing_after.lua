@@ -1,12 +1,14 @@
 -- A process that terminates itself ends at that call, as in the original: nothing after
 -- it runs, not the rest of its code (also under pcall, or terminated by its own name),
--- nor a coroutine of its that was ready to run. Its EXIT carries the error.
+-- nor a coroutine of its that was ready to run. Its EXIT carries the error, also where
+-- the call cannot yield (coroutine.wrap, a __tostring that tostring calls) and the
+-- process ends when control comes back to the runtime.
 local time = require("time")
 
 local function main()
   local inbox = process.inbox()
   local events = process.events()
-  for _, how in ipairs({ "plain", "pcall", "name", "sibling" }) do
+  for _, how in ipairs({ "plain", "pcall", "name", "sibling", "wrap", "tostring" }) do
     local pid = assert(process.spawn_monitored("test:self_terminate_then_send_worker",
       "test:processes", process.pid(), how))
     local timeout = time.after("2s")

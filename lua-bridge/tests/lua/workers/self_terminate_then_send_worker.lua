@@ -19,6 +19,17 @@ local function main(parent, how)
     end)
     ch:send(true)
     process.terminate(process.pid())
+  elseif how == "wrap" then
+    -- Where the call cannot yield, it returns; the process still ends terminated
+    -- (here at the end of main) and does not exit normally.
+    coroutine.wrap(function() process.terminate(process.pid()) end)()
+    return "survived"
+  elseif how == "tostring" then
+    tostring(setmetatable({}, { __tostring = function()
+      process.terminate(process.pid())
+      return "x"
+    end }))
+    return "survived"
   end
   process.send(parent, "after", how)
   return "survived"
