@@ -630,7 +630,7 @@ fn dest_op(
     op: impl FnOnce(&wippy_runtime::process::ProcessHandle, Dest<'_>) -> Result<(), RuntimeError>,
 ) -> LResult<c_int> {
     // A number is its text, as in `send`.
-    let Some(dest) = lua.bytes_or_number(1).map(|b| utf8_lossy(b).into_owned()) else {
+    let Some(dest) = lua.string_or_number(1) else {
         return fail(
             lua,
             ErrorKind::Invalid,
@@ -649,7 +649,7 @@ fn dest_op(
 /// ends, terminated, as soon as control comes back to the driver (its next wait, its
 /// slice's end, or the end of `main`).
 fn terminate(lua: Lua) -> LResult<Ret> {
-    let Some(dest) = lua.bytes_or_number(1).map(|b| utf8_lossy(b).into_owned()) else {
+    let Some(dest) = lua.string_or_number(1) else {
         return fail(
             lua,
             ErrorKind::Invalid,
@@ -788,7 +788,7 @@ fn events(lua: Lua) -> LResult<c_int> {
 }
 
 fn listen(lua: Lua) -> LResult<c_int> {
-    let Some(topic) = lua.bytes_or_number(1).map(|b| utf8_lossy(b).into_owned()) else {
+    let Some(topic) = lua.string_or_number(1) else {
         return Err(Raise::from("process.listen: topic must be a string"));
     };
     // As the original: bad topics are `nil, err`, a non-string one raises (a number is
@@ -848,7 +848,7 @@ pub(crate) fn detach(lua: Lua, id: crate::vm::channel::ChanId, at: c_int) -> LRe
 /// `ch`. `nil, err` when another channel has the topic or `ch` is fed already (the
 /// inbox, the events, a listen or timer channel, another topic).
 pub(crate) fn subscribe(lua: Lua) -> LResult<c_int> {
-    let Some(topic) = lua.bytes_or_number(1).map(|b| utf8_lossy(b).into_owned()) else {
+    let Some(topic) = lua.string_or_number(1) else {
         return Err(Raise::from(format!(
             "bad argument #1 to 'subscribe' (string expected, got {})",
             lua.type_name(1)

@@ -339,6 +339,12 @@ impl Lua {
         self.bytes(idx).map(|b| utf8_lossy(b).into_owned())
     }
 
+    /// [`bytes_or_number`](Self::bytes_or_number) as UTF-8 (lossy).
+    pub(crate) fn string_or_number(self, idx: c_int) -> Option<String> {
+        self.bytes_or_number(idx)
+            .map(|b| utf8_lossy(b).into_owned())
+    }
+
     /// `tostring(v)` as Lua's own `tostring` does it (metamethods included), as text.
     /// Calls `__tostring` and `__name` only through `luaL_tolstring`.
     pub(crate) fn display(self, idx: c_int) -> String {

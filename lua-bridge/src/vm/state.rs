@@ -189,8 +189,9 @@ pub(crate) struct Occasional {
     /// A `process.upgrade` the running coroutine asked for (taken by the driver).
     pub(crate) upgrade: Option<Box<Upgrade>>,
     /// The process terminated itself (`process.terminate` of its own pid, or a name it
-    /// holds): the driver ends the step at the coroutine's yield, and the scheduler then
-    /// ends the process, as the original's scheduler ends it at that call.
+    /// holds): the driver ends the step as soon as the resume returns (at the call's
+    /// yield where it can yield), and the scheduler then ends the process, as the
+    /// original's scheduler ends it at that call.
     pub(crate) halted: bool,
     /// Coroutines that yielded with `coroutine.yield()` (or were preempted): they run
     /// again once `ready` is empty, in the order they yielded (as the original, whose
