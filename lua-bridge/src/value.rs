@@ -192,6 +192,15 @@ fn copy_out(lua: Lua, idx: c_int, strict: bool) -> Result<Payload, ValueError> {
 /// Errors: a payload nested deeper than [`MAX_DEPTH`] containers, or a stack that cannot
 /// grow. A memory error unwinds to the enclosing protected call.
 pub(crate) fn push_payload(lua: Lua, p: &Payload) -> LResult<()> {
+    // The plain values (most messages carry one) take one slot and no walk.
+    match p {
+        Payload::Nil => return lua.ensure(1).map(|()| lua.push_nil()),
+        Payload::Bool(b) => return lua.ensure(1).map(|()| lua.push_bool(*b)),
+        Payload::Int(i) => return lua.ensure(1).map(|()| lua.push_int(*i)),
+        Payload::Float(f) => return lua.ensure(1).map(|()| lua.push_number(*f)),
+        Payload::Str(s) => return lua.ensure(1).map(|()| lua.push_bytes(s)),
+        _ => {}
+    }
     lua.ensure(6)?;
     if !matches!(p, Payload::Array(_) | Payload::Map(_)) {
         let mut walk = FromPayload {
