@@ -192,14 +192,10 @@ fn copy_out(lua: Lua, idx: c_int, strict: bool) -> Result<Payload, ValueError> {
 /// Errors: a payload nested deeper than [`MAX_DEPTH`] containers, or a stack that cannot
 /// grow. A memory error unwinds to the enclosing protected call.
 pub(crate) fn push_payload(lua: Lua, p: &Payload) -> LResult<()> {
-    // The plain values (most messages carry one) take one slot and no walk.
-    match p {
-        Payload::Nil => return lua.ensure(1).map(|()| lua.push_nil()),
-        Payload::Bool(b) => return lua.ensure(1).map(|()| lua.push_bool(*b)),
-        Payload::Int(i) => return lua.ensure(1).map(|()| lua.push_int(*i)),
-        Payload::Float(f) => return lua.ensure(1).map(|()| lua.push_number(*f)),
-        Payload::Str(s) => return lua.ensure(1).map(|()| lua.push_bytes(s)),
-        _ => {}
+    // A plain value (most messages carry one) takes one slot and no walk.
+    lua.ensure(1)?;
+    if push_plain(lua, p) {
+        return Ok(());
     }
     lua.ensure(6)?;
     if !matches!(p, Payload::Array(_) | Payload::Map(_)) {
@@ -422,16 +418,32 @@ struct FromPayload {
     visited: usize,
 }
 
+/// Pushes `p` if it is a plain value (nil, boolean, number, string), into one slot the
+/// caller has made room for; `false` (nothing pushed) for anything else.
+fn push_plain(lua: Lua, p: &Payload) -> bool {
+    match p {
+        Payload::Nil => lua.push_nil(),
+        Payload::Bool(b) => lua.push_bool(*b),
+        Payload::Int(i) => lua.push_int(*i),
+        Payload::Float(f) => lua.push_number(*f),
+        Payload::Str(s) => lua.push_bytes(s),
+        _ => return false,
+    }
+    true
+}
+
 impl FromPayload {
     /// Pushes `p`; `depth` is the number of containers enclosing it.
     fn value(&mut self, p: &Payload, depth: usize) -> LResult<()> {
         let lua = self.lua;
         match p {
-            Payload::Nil => lua.push_nil(),
-            Payload::Bool(b) => lua.push_bool(*b),
-            Payload::Int(i) => lua.push_int(*i),
-            Payload::Float(f) => lua.push_number(*f),
-            Payload::Str(s) => lua.push_bytes(s),
+            Payload::Nil
+            | Payload::Bool(_)
+            | Payload::Int(_)
+            | Payload::Float(_)
+            | Payload::Str(_) => {
+                push_plain(lua, p);
+            }
             Payload::Array(items) => {
                 let id = items.as_ptr().cast::<c_void>();
                 let shared = Arc::strong_count(items) > 1;
