@@ -6,9 +6,11 @@
 
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
+use wippy_runtime::lifecycle::StartProgress;
 use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::Payload;
 use wippy_runtime::process::ExitWaiter;
@@ -268,13 +270,18 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::FAILURE;
             };
-            init_logs(logs.level(exec.is_some()), logs.console);
+            let level = logs.level(exec.is_some());
+            init_logs(level, logs.console);
+            // Without logs (and not silenced), a service that keeps failing at boot is
+            // told on stderr, or the start would wait without a word.
+            let tell_retries = level.is_none() && !logs.silent;
             run(
                 registry,
                 exec.as_deref(),
                 host.as_deref(),
                 memory_limit,
                 args,
+                tell_retries,
             )
         }
     }
@@ -470,6 +477,7 @@ fn run(
     host: Option<&str>,
     memory_limit: usize,
     args: Vec<String>,
+    tell_retries: bool,
 ) -> ExitCode {
     let runtime = Runtime::new(registry);
     let env = wippy_lua::install(
@@ -484,16 +492,47 @@ fn run(
     }
     // The signal handlers are in place before anything starts, so that no signal is lost
     // in between (a process started in the background inherits an ignored SIGINT).
-    let signals = match ShutdownSignals::install() {
+    let mut signals = match ShutdownSignals::install() {
         Ok(signals) => signals,
         Err(e) => {
             stderr_line!("error: cannot wait for signals: {e}");
             return ExitCode::FAILURE;
         }
     };
-    if let Err(error) = runtime.start() {
+    // Services start once what they require has booted, which a failing one may never
+    // do: a signal stops the wait.
+    let started = runtime.start_watching(|progress| {
+        if let StartProgress::Retrying {
+            service,
+            error,
+            failures,
+        } = progress
+        {
+            if tell_retries {
+                let why = error.map_or_else(String::new, |e| format!(": {}", e.message()));
+                let times = if failures == 1 {
+                    String::new()
+                } else {
+                    format!(" ({failures} times)")
+                };
+                stderr_line!(
+                    "service {service} failed to start{times}{why}; retrying, and waiting for it (Ctrl+C stops)"
+                );
+            }
+        }
+        if signals.arrived() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    if let Err(error) = started {
+        let interrupted = signals.arrived();
         stderr_line!("error: cannot start:\n{error}");
         runtime.shutdown(Duration::from_secs(1));
+        if interrupted {
+            return ExitCode::from(INTERRUPTED_EXIT as u8);
+        }
         return ExitCode::FAILURE;
     }
     let code = match exec {

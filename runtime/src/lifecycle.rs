@@ -8,14 +8,16 @@
 
 use crate::error::RuntimeError;
 use crate::host::HostKind;
+use crate::payload::ErrorValue;
 use crate::pid::Pid;
 use crate::registry::{Entry, EntryConfig, EntryId, Lifecycle, Registry};
 use crate::runtime::{Dest, Runtime};
-use crate::service::ServiceStatus;
 use crate::service::supervisor::{ServiceSpec, Supervisor};
+use crate::service::{ServiceState, ServiceStatus};
 use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,6 +39,36 @@ pub struct ServiceHandle {
 #[derive(Debug, Default)]
 pub(crate) struct LifecycleState {
     services: Mutex<Vec<ServiceHandle>>,
+}
+
+/// What [`Runtime::start_watching`] tells its watcher while it waits for services to
+/// boot.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StartProgress<'a> {
+    /// Still waiting (about every [`BOOT_POLL`]).
+    Waiting,
+    /// Runs of `service` failed before its process booted; it is being retried, and the
+    /// start waits for it. Told once per new failure seen (failures in quick succession
+    /// may be told together).
+    Retrying {
+        /// The service.
+        service: &'a EntryId,
+        /// Why the last run failed.
+        error: Option<&'a ErrorValue>,
+        /// How many of its runs have failed so far.
+        failures: u64,
+    },
+}
+
+/// How often [`Runtime::start_watching`] reports [`StartProgress::Waiting`].
+pub const BOOT_POLL: Duration = Duration::from_millis(20);
+
+/// A service started by [`Runtime::start_watching`] whose process has not booted yet.
+struct Booting {
+    service: ServiceHandle,
+    /// Failed runs already reported as [`StartProgress::Retrying`].
+    told_failures: u64,
 }
 
 /// Why the entries could not be started; every problem found, each naming its entry.
@@ -213,31 +245,175 @@ pub fn start_order(registry: &Registry) -> Result<Vec<EntryId>, StartError> {
 }
 
 impl Runtime {
-    /// Starts every `auto_start` entry and its requirements, dependencies first.
+    /// Starts every `auto_start` entry and its requirements, dependencies first, and
+    /// waits for them as [`start_watching`](Runtime::start_watching) does (for ever, if
+    /// a required service retries for ever).
     ///
     /// # Errors
     ///
-    /// As [`start_order`], plus failures to start (e.g. a service whose process entry
-    /// does not exist or whose host is not started). Entries started before a failure
-    /// keep running; call [`shutdown`](Runtime::shutdown).
+    /// As [`start_watching`](Runtime::start_watching).
     pub fn start(&self) -> Result<(), StartError> {
-        let order = start_order(self.registry())?;
+        self.start_watching(|_| ControlFlow::Continue(()))
+    }
+
+    /// Starts every `auto_start` entry and its requirements, dependencies first, as the
+    /// original's sequencer: an entry starts once everything it depends on has started,
+    /// and a service has started once its process has booted (a Lua process: its chunk
+    /// ran and its method was found; see [`BootWatch`](crate::process::BootWatch)).
+    /// Entries whose dependencies have started start together.
+    ///
+    /// A service whose process fails before it boots is retried per its restart policy,
+    /// and its dependents wait; one that gives up (or ends with an error that is not
+    /// retried) does not start, and neither does anything that depends on it. A service
+    /// with `startup: optional` that is still retrying when nothing waits for it goes on
+    /// retrying in the background.
+    ///
+    /// `watch` hears of the wait ([`StartProgress`]) and may stop it with
+    /// `ControlFlow::Break` (say on a signal): the entries started so far keep running.
+    ///
+    /// # Errors
+    ///
+    /// As [`start_order`], plus every entry that could not start (e.g. a service whose
+    /// process entry does not exist or whose host is not started, or that failed before
+    /// it booted) unless it is optional, every entry not started because something it
+    /// depends on did not start, and an interrupted wait. Entries started before a
+    /// failure keep running; call [`shutdown`](Runtime::shutdown).
+    pub fn start_watching(
+        &self,
+        mut watch: impl FnMut(StartProgress<'_>) -> ControlFlow<()>,
+    ) -> Result<(), StartError> {
+        let registry = self.registry();
+        let order = start_order(registry)?;
+        let deps: HashMap<EntryId, Vec<EntryId>> = order
+            .iter()
+            .filter_map(|id| registry.get(id))
+            .map(|entry| (entry.id().clone(), dependencies(registry, entry)))
+            .collect();
+        let optional = |id: &EntryId| {
+            registry
+                .get(id)
+                .and_then(Entry::lifecycle)
+                .is_some_and(|l| l.startup == crate::registry::Startup::Optional)
+        };
         let mut problems = Vec::new();
-        for id in order {
-            let Some(entry) = self.registry().get(&id) else {
-                continue;
-            };
-            if let Err(problem) = self.start_entry(entry) {
-                let optional = entry
-                    .lifecycle()
-                    .is_some_and(|l| l.startup == crate::registry::Startup::Optional);
-                let message = describe(entry, problem);
-                if optional {
-                    tracing::warn!("{message} (startup: optional, going on)");
+        let mut started: HashSet<EntryId> = HashSet::new();
+        // Not started, and never will be in this start: failed, or blocked by one that did.
+        let mut failed: HashSet<EntryId> = HashSet::new();
+        let mut booting: Vec<Booting> = Vec::new();
+        let mut pending: Vec<EntryId> = order;
+        loop {
+            // Start everything whose dependencies have started; give up on what depends
+            // on something that will not.
+            let mut progressed = true;
+            while progressed {
+                progressed = false;
+                let mut waiting = Vec::new();
+                for id in std::mem::take(&mut pending) {
+                    let needs = deps.get(&id).map(Vec::as_slice).unwrap_or_default();
+                    let Some(entry) = registry.get(&id) else {
+                        continue;
+                    };
+                    if let Some(dep) = needs.iter().find(|d| failed.contains(*d)) {
+                        if !optional(&id) {
+                            problems.push(describe(
+                                entry,
+                                format_args!("not started: requires {dep}, which did not start"),
+                            ));
+                        }
+                        failed.insert(id);
+                        progressed = true;
+                        continue;
+                    }
+                    if !needs.iter().all(|d| started.contains(d)) {
+                        waiting.push(id);
+                        continue;
+                    }
+                    progressed = true;
+                    match self.start_entry(entry) {
+                        Ok(Some(service)) => booting.push(Booting {
+                            service,
+                            told_failures: 0,
+                        }),
+                        Ok(None) => {
+                            started.insert(id);
+                        }
+                        Err(problem) => {
+                            let message = describe(entry, problem);
+                            if optional(&id) {
+                                tracing::warn!("{message} (startup: optional, going on)");
+                            } else {
+                                problems.push(message);
+                            }
+                            failed.insert(id);
+                        }
+                    }
+                }
+                pending = waiting;
+            }
+            if booting.is_empty() {
+                break;
+            }
+            // An optional service still retrying that nothing left waits for goes on in
+            // the background (the original's sequencer lets it).
+            let needed: HashSet<&EntryId> = pending
+                .iter()
+                .flat_map(|id| deps.get(id).into_iter().flatten())
+                .collect();
+            booting.retain(|b| !optional(&b.service.id) || needed.contains(&b.service.id));
+            if booting.is_empty() {
+                break;
+            }
+            if watch(StartProgress::Waiting).is_break() {
+                let names: Vec<String> = booting.iter().map(|b| b.service.id.to_string()).collect();
+                problems.push(format!(
+                    "start interrupted while waiting for {} to start",
+                    names.join(", ")
+                ));
+                break;
+            }
+            booting[0]
+                .service
+                .status
+                .wait_for(BOOT_POLL, |s| s.boots > 0 || s.state.is_final());
+            let mut still = Vec::new();
+            for mut b in booting {
+                let snapshot = b.service.status.snapshot();
+                if snapshot.boots > 0 {
+                    started.insert(b.service.id.clone());
+                } else if snapshot.state.is_final() {
+                    let entry = registry.get(&b.service.id);
+                    let why = match (&snapshot.last_error, &snapshot.state) {
+                        (Some(error), _) => error.to_string(),
+                        (None, ServiceState::Stopped) => "stopped before its process booted".into(),
+                        (None, _) => "its process ended before it booted".into(),
+                    };
+                    if let (Some(entry), false) = (entry, optional(&b.service.id)) {
+                        problems.push(describe(
+                            entry,
+                            format_args!("service failed to start: {why}"),
+                        ));
+                    }
+                    failed.insert(b.service.id.clone());
                 } else {
-                    problems.push(message);
+                    if snapshot.failures > b.told_failures {
+                        b.told_failures = snapshot.failures;
+                        let flow = watch(StartProgress::Retrying {
+                            service: &b.service.id,
+                            error: snapshot.last_error.as_deref(),
+                            failures: snapshot.failures,
+                        });
+                        if flow.is_break() {
+                            problems.push(format!(
+                                "start interrupted while waiting for {} to start",
+                                b.service.id
+                            ));
+                            return Err(StartError { problems });
+                        }
+                    }
+                    still.push(b);
                 }
             }
+            booting = still;
         }
         if problems.is_empty() {
             Ok(())
@@ -246,12 +422,14 @@ impl Runtime {
         }
     }
 
-    /// Starts one entry of a kind the runtime starts (host or service).
+    /// Starts one entry of a kind the runtime starts (host or service), without waiting
+    /// for a service's process to boot: a service's handle is returned, to wait on its
+    /// status.
     ///
     /// # Errors
     ///
     /// What went wrong, as text for the caller to attach to the entry.
-    pub fn start_entry(&self, entry: &Entry) -> Result<(), RuntimeError> {
+    pub fn start_entry(&self, entry: &Entry) -> Result<Option<ServiceHandle>, RuntimeError> {
         match entry.config() {
             EntryConfig::ProcessHost(host) => {
                 self.start_host(entry.id(), HostKind::Process, host.workers_or_default())?;
@@ -260,7 +438,7 @@ impl Runtime {
                 self.start_host(entry.id(), HostKind::Terminal, 1)?;
             }
             EntryConfig::ProcessService(service) => {
-                self.start_service(entry, service)?;
+                return self.start_service(entry, service).map(Some);
             }
             _ => {
                 return Err(RuntimeError::NotSpawnable {
@@ -269,7 +447,7 @@ impl Runtime {
                 });
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     fn control_host(&self) -> Result<(), RuntimeError> {

@@ -2,6 +2,7 @@
 //! runtime keeps per process, and the wrapper the scheduler runs.
 
 pub(crate) mod body;
+pub(crate) mod boot;
 pub(crate) mod context;
 pub(crate) mod directory;
 pub(crate) mod handle;
@@ -12,6 +13,7 @@ pub(crate) mod spawn_context;
 pub(crate) mod target;
 
 pub use body::{BodyFactory, Flow, ProcessBody};
+pub use boot::BootWatch;
 pub use context::ProcessContext;
 pub use handle::ProcessHandle;
 pub use record::ExitWaiter;

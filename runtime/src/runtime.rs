@@ -15,7 +15,7 @@ use crate::pid::{Pid, PidHost, PidParts};
 use crate::process::directory::Directory;
 use crate::process::record::{ExitWaiter, ProcessRecord, Relations};
 use crate::process::running::Running;
-use crate::process::{BodyFactory, ProcessBody, SpawnContext, Target};
+use crate::process::{BodyFactory, BootWatch, ProcessBody, SpawnContext, Target};
 use crate::registry::{EntryId, Registry};
 use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxHashMap;
@@ -67,6 +67,8 @@ pub struct SpawnSpec {
     /// The child's context; `None`: the spawning process's own (none for a spawn from
     /// outside any process).
     pub context: Option<Arc<SpawnContext>>,
+    /// Told once the child has booted (see [`BootWatch`]).
+    pub boot_watch: Option<Arc<dyn BootWatch>>,
 }
 
 impl SpawnSpec {
@@ -81,6 +83,7 @@ impl SpawnSpec {
             waiter: None,
             name: None,
             context: None,
+            boot_watch: None,
         }
     }
 
@@ -111,6 +114,12 @@ impl SpawnSpec {
     /// Tells `waiter` the child's outcome.
     pub fn waiter(mut self, waiter: Arc<ExitWaiter>) -> SpawnSpec {
         self.waiter = Some(waiter);
+        self
+    }
+
+    /// Tells `watch` when the child has booted (see [`BootWatch`]).
+    pub fn boot_watch(mut self, watch: Arc<dyn BootWatch>) -> SpawnSpec {
+        self.boot_watch = Some(watch);
         self
     }
 
@@ -308,12 +317,16 @@ impl Runtime {
             monitor: spec.monitor,
             context,
         };
+        let watchers = Watchers {
+            exit: spec.waiter,
+            boot: spec.boot_watch,
+        };
         self.spawn_record(
             &host,
             Some(entry.id().clone()),
             body,
             ties,
-            spec.waiter,
+            watchers,
             spec.name.as_deref(),
         )
     }
@@ -338,7 +351,11 @@ impl Runtime {
             monitor: false,
             context: None,
         };
-        self.spawn_record(&host, None, Box::new(body), ties, waiter, None)
+        let watchers = Watchers {
+            exit: waiter,
+            boot: None,
+        };
+        self.spawn_record(&host, None, Box::new(body), ties, watchers, None)
     }
 
     fn spawn_record(
@@ -347,7 +364,7 @@ impl Runtime {
         entry: Option<EntryId>,
         mut body: Box<dyn ProcessBody>,
         ties: Ties<'_>,
-        waiter: Option<Arc<ExitWaiter>>,
+        watchers: Watchers,
         name: Option<&str>,
     ) -> Result<Pid, RuntimeError> {
         let pid = self.next_pid(host);
@@ -388,10 +405,15 @@ impl Runtime {
             entry,
             host.clone(),
             relations,
-            waiter,
+            watchers.exit,
             ties.context,
         ));
         let options = body.spawn_options();
+        // A body that does not say when it has booted has booted once it is spawned.
+        let (boot_now, boot_later) = match watchers.boot {
+            Some(watch) if body.boots_itself() => (None, Some(watch)),
+            watch => (watch, None),
+        };
         // Published before the scheduler may run the child, so that everything the child
         // does in its first step (send to itself, spawn monitored children whose EXIT
         // comes back at once) finds it.
@@ -404,7 +426,7 @@ impl Runtime {
                 return Err(error);
             }
         }
-        let running = Running::new(self.clone(), record.clone(), body);
+        let running = Running::new(self.clone(), record.clone(), body, boot_later);
         let slot = match host.handle().spawn_with(running, options) {
             Ok(slot) => slot,
             Err(error) => {
@@ -423,6 +445,9 @@ impl Runtime {
         };
         let _ = record.slot.set(slot);
         self.inner.counters.spawned();
+        if let Some(watch) = boot_now {
+            watch.booted(&pid);
+        }
         tracing::trace!(%pid, entry = ?record.entry.as_ref().map(EntryId::as_str), "spawn");
         Ok(pid)
     }
@@ -860,6 +885,12 @@ impl Runtime {
 }
 
 /// What a new process gets from its spawner.
+/// Who is told of a new process's boot and end.
+struct Watchers {
+    exit: Option<Arc<ExitWaiter>>,
+    boot: Option<Arc<dyn BootWatch>>,
+}
+
 struct Ties<'a> {
     parent: Option<&'a Arc<ProcessRecord>>,
     link: bool,

@@ -16,6 +16,8 @@ use std::time::Duration;
 #[derive(Debug)]
 pub struct ShutdownSignals {
     signals: Signals,
+    /// A signal [`arrived`](ShutdownSignals::arrived) saw first: it counts as the first.
+    early: Option<i32>,
 }
 
 impl ShutdownSignals {
@@ -27,7 +29,18 @@ impl ShutdownSignals {
     pub fn install() -> std::io::Result<ShutdownSignals> {
         Ok(ShutdownSignals {
             signals: Signals::new([SIGINT, SIGTERM])?,
+            early: None,
         })
+    }
+
+    /// Whether SIGINT or SIGTERM has arrived, without waiting (for a caller that waits on
+    /// something else first, such as [`Runtime::start_watching`]). Once it has, it
+    /// counts as the first signal for the waits below, which then stop at once.
+    pub fn arrived(&mut self) -> bool {
+        if self.early.is_none() {
+            self.early = self.signals.pending().next();
+        }
+        self.early.is_some()
     }
 
     /// Blocks until SIGINT or SIGTERM, then shuts `runtime` down within `grace`
@@ -39,7 +52,10 @@ impl ShutdownSignals {
     /// When the watcher thread for the second signal cannot be started.
     pub fn run_until_signal(self, runtime: &Runtime, grace: Duration) -> std::io::Result<()> {
         let mut signals = self.signals;
-        let first = signals.forever().next().unwrap_or_default();
+        let first = match self.early {
+            Some(signal) => signal,
+            None => signals.forever().next().unwrap_or_default(),
+        };
         tracing::info!(
             signal = first,
             "shutting down (a second signal exits at once)"
@@ -77,11 +93,12 @@ impl ShutdownSignals {
         foreground: Arc<OnceLock<Pid>>,
     ) -> std::io::Result<()> {
         let mut signals = self.signals;
+        let early = self.early;
         std::thread::Builder::new()
             .name("wippy-signals".into())
             .spawn(move || {
                 let mut seen = 0;
-                for signal in signals.forever() {
+                for signal in early.into_iter().chain(signals.forever()) {
                     seen += 1;
                     signalled.store(true, Ordering::SeqCst);
                     if seen > 1 {

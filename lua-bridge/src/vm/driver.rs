@@ -75,6 +75,9 @@ impl std::fmt::Debug for LuaProcess {
 
 enum Outcome {
     Running,
+    /// The chunk ran and the method was found: `main` is about to start (the process has
+    /// booted, for its spawner's `BootWatch`).
+    Booted,
     Done(Payload),
     Failed(ErrorValue),
     /// The coroutine asked for `process.upgrade`.
@@ -224,7 +227,7 @@ impl LuaProcess {
                 if let Some(st) = vm.state() {
                     st.ready.push_back((co, Resume::Start(nargs)));
                 }
-                Outcome::Running
+                Outcome::Booted
             }
             ffi::LUA_OK if co == self.main => main_result(co_lua, nres),
             ffi::LUA_OK => {
@@ -548,6 +551,12 @@ impl ProcessBody for LuaProcess {
         let preempt = self.preempt.clone();
         SpawnOptions::new().preempt_hook(Arc::new(move || preempt.request()))
     }
+
+    /// Booted once the chunk has run and the method is found, as the original's spawn,
+    /// which runs both before it returns.
+    fn boots_itself(&self) -> bool {
+        true
+    }
 }
 
 impl LuaProcess {
@@ -648,6 +657,7 @@ impl LuaProcess {
             };
             match self.resume(vm, co, how) {
                 Outcome::Running => {}
+                Outcome::Booted => cx.booted(),
                 Outcome::Upgrade(upgrade) => {
                     self.upgrading = Some(upgrade);
                     return Flow::Yield;

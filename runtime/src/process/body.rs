@@ -34,6 +34,14 @@ pub trait ProcessBody: Send + 'static {
     fn spawn_options(&mut self) -> SpawnOptions {
         SpawnOptions::new()
     }
+
+    /// `true` when the body says itself when it has booted, with
+    /// [`ProcessContext::booted`] (a Lua process: once its chunk ran and its method was
+    /// found); `false` (the default): it counts as booted as soon as it is spawned.
+    /// See [`BootWatch`](super::BootWatch).
+    fn boots_itself(&self) -> bool {
+        false
+    }
 }
 
 impl<F> ProcessBody for F

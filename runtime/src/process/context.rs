@@ -49,6 +49,15 @@ impl ProcessContext<'_, '_> {
         &self.shell.record.pid
     }
 
+    /// Says that the process has booted (for a body whose
+    /// [`boots_itself`](super::ProcessBody::boots_itself) is `true`): the spawner's
+    /// [`BootWatch`](super::BootWatch), if any, is told now. Later calls do nothing.
+    pub fn booted(&mut self) {
+        if let Some(watch) = self.shell.boot_watch.take() {
+            watch.booted(&self.shell.record.pid);
+        }
+    }
+
     /// The registry entry this process runs, if it was spawned from one.
     pub fn entry_id(&self) -> Option<&EntryId> {
         self.shell.record.entry.as_ref()

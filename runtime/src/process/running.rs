@@ -4,6 +4,7 @@
 //! unfinished because the process was terminated or its host shut down.
 
 use super::body::{Flow, ProcessBody};
+use super::boot::BootWatch;
 use super::context::ProcessContext;
 use super::record::ProcessRecord;
 use crate::message::{Envelope, Event, EventKind, Outcome};
@@ -23,6 +24,10 @@ pub(crate) struct Shell {
     pub(crate) events: VecDeque<Event>,
     /// Set by an untrapped LINK_DOWN: the process fails with this error.
     pub(crate) doomed: Option<ErrorValue>,
+    /// Told when the body says it has booted ([`ProcessContext::booted`]); taken then.
+    ///
+    /// [`ProcessContext::booted`]: super::ProcessContext::booted
+    pub(crate) boot_watch: Option<Arc<dyn BootWatch>>,
 }
 
 impl Shell {
@@ -87,6 +92,7 @@ impl Running {
         runtime: Runtime,
         record: Arc<ProcessRecord>,
         body: Box<dyn ProcessBody>,
+        boot_watch: Option<Arc<dyn BootWatch>>,
     ) -> Running {
         Running {
             shell: Shell {
@@ -94,6 +100,7 @@ impl Running {
                 record,
                 events: VecDeque::new(),
                 doomed: None,
+                boot_watch,
             },
             body,
             finished: false,

@@ -2,17 +2,25 @@
 //! that runs the service's process, restarts it after error exits with back-off, and
 //! stops it on CANCEL (CANCEL to the child, then terminate after `stop_timeout`).
 //!
-//! Its state is published in a [`ServiceStatus`] that the lifecycle and tests read.
+//! Its state is published in a [`ServiceStatus`] that the lifecycle and tests read. The
+//! supervisor writes it, except for one transition: the child's [`BootWatch`] (called on
+//! the child's thread) moves [`ServiceState::Starting`] to [`ServiceState::Running`]
+//! when the child has booted. The start of the runtime waits for that before it starts
+//! the service's dependents, as the original's sequencer waits for its `Start()`.
+//!
+//! A child that has not booted within the lifecycle's `start_timeout` is terminated, and
+//! counts as a failed run (retried per the restart policy).
 
 use super::backoff;
 use crate::message::{EventKind, Outcome, Payloads};
-use crate::payload::ErrorValue;
+use crate::payload::{ErrorKind, ErrorValue};
 use crate::pid::Pid;
-use crate::process::{Flow, ProcessBody, ProcessContext};
+use crate::process::{BootWatch, Flow, ProcessBody, ProcessContext};
 use crate::registry::{EntryId, Lifecycle};
 use crate::runtime::{Dest, SpawnSpec};
 use parking_lot::{Condvar, Mutex};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use wippy_scheduler::Timer;
 
@@ -20,9 +28,10 @@ use wippy_scheduler::Timer;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ServiceState {
-    /// About to start its process.
+    /// Its process is spawned (or about to be) and has not booted yet.
     Starting,
-    /// Its process runs.
+    /// Its process has booted (a Lua process: its chunk ran and its method was found)
+    /// and runs.
     Running,
     /// Its process failed; it restarts after the delay.
     Restarting {
@@ -62,6 +71,12 @@ pub struct ServiceSnapshot {
     pub child: Option<Pid>,
     /// Restarts made so far.
     pub restarts: u64,
+    /// How many of its processes' runs have failed so far (each one restarted, or the
+    /// last one given up on).
+    pub failures: u64,
+    /// How many of its processes have booted so far: once one has, the service counts
+    /// as started for the entries that depend on it, whatever happens to it later.
+    pub boots: u64,
     /// The consecutive-failure counter the back-off uses (reset after a stable run).
     pub attempt: u32,
     /// When the last [`START_HISTORY`] processes were started, in order (`restarts`
@@ -85,6 +100,8 @@ impl ServiceStatus {
                 state: ServiceState::Starting,
                 child: None,
                 restarts: 0,
+                boots: 0,
+                failures: 0,
                 attempt: 0,
                 starts: Vec::new(),
                 last_error: None,
@@ -118,9 +135,33 @@ impl ServiceStatus {
         }
     }
 
-    fn update(&self, f: impl FnOnce(&mut ServiceSnapshot)) {
-        f(&mut self.snapshot.lock());
+    fn update<R>(&self, f: impl FnOnce(&mut ServiceSnapshot) -> R) -> R {
+        let result = f(&mut self.snapshot.lock());
         self.changed.notify_all();
+        result
+    }
+}
+
+/// The [`BootWatch`] a supervisor gives its child: marks the service running once the
+/// child has booted, unless the supervisor has moved on (stopping, or it gave up on this
+/// child after `start_timeout`). No stale child can call it: a child boots before it
+/// exits, and the supervisor starts the next one only after the exit.
+#[derive(Debug)]
+struct ChildBooted {
+    status: Arc<ServiceStatus>,
+    /// Set (under the status's lock) when the supervisor gave up waiting for this child.
+    abandoned: AtomicBool,
+}
+
+impl BootWatch for ChildBooted {
+    fn booted(&self, pid: &Pid) {
+        self.status.update(|s| {
+            if s.state == ServiceState::Starting && !self.abandoned.load(Ordering::Relaxed) {
+                s.state = ServiceState::Running;
+                s.child = Some(pid.clone());
+                s.boots += 1;
+            }
+        });
     }
 }
 
@@ -151,6 +192,11 @@ pub(crate) struct Supervisor {
     started_at: Instant,
     attempt: u32,
     timer: Option<Timer>,
+    /// The current child's boot watch.
+    child_boot: Option<Arc<ChildBooted>>,
+    /// The child did not boot within `start_timeout` and was terminated: its exit is a
+    /// failed start, whatever it says.
+    start_timed_out: bool,
 }
 
 impl Supervisor {
@@ -164,6 +210,8 @@ impl Supervisor {
             started_at: Instant::now(),
             attempt: 0,
             timer: None,
+            child_boot: None,
+            start_timed_out: false,
         };
         (supervisor, status)
     }
@@ -172,15 +220,24 @@ impl Supervisor {
         let spec = SpawnSpec::new(self.spec.process.as_str(), self.spec.host.as_str())
             .args(self.spec.input.iter().cloned())
             .monitored();
+        let boot = Arc::new(ChildBooted {
+            status: self.status.clone(),
+            abandoned: AtomicBool::new(false),
+        });
+        let spec = spec.boot_watch(boot.clone());
+        self.child_boot = Some(boot);
         self.started_at = Instant::now();
+        self.start_timed_out = false;
+        self.status.update(|s| s.state = ServiceState::Starting);
         match cx.spawn(spec) {
             Ok(pid) => {
                 tracing::info!(service = %self.spec.id, %pid, "service process started");
                 self.child = Some(pid.clone());
                 self.phase = Phase::Running;
+                self.timer = Some(cx.timer(self.spec.lifecycle.start_timeout));
                 let started = self.started_at;
+                // The child may have booted already (on another worker); its state stays.
                 self.status.update(|s| {
-                    s.state = ServiceState::Running;
                     s.child = Some(pid);
                     s.starts.push(started);
                     if s.starts.len() > START_HISTORY {
@@ -198,6 +255,18 @@ impl Supervisor {
 
     fn child_exited(&mut self, cx: &mut ProcessContext<'_, '_>, outcome: Outcome) {
         self.child = None;
+        self.timer = None;
+        if std::mem::take(&mut self.start_timed_out) {
+            let error = ErrorValue::new(
+                ErrorKind::Timeout,
+                format!(
+                    "service process did not start within start_timeout ({:?})",
+                    self.spec.lifecycle.start_timeout
+                ),
+            );
+            self.child_failed(cx, Arc::new(error));
+            return;
+        }
         match outcome {
             Outcome::Normal(_) => {
                 tracing::info!(service = %self.spec.id, "service process exited normally; not restarted");
@@ -222,7 +291,10 @@ impl Supervisor {
         let failures = self.attempt + 1;
         if policy.max_attempts > 0 && failures >= policy.max_attempts {
             tracing::error!(service = %self.spec.id, %error, attempts = failures, "service gave up after max_attempts");
-            self.status.update(|s| s.last_error = Some(error));
+            self.status.update(|s| {
+                s.last_error = Some(error);
+                s.failures += 1;
+            });
             self.finish(ServiceState::Failed);
             return;
         }
@@ -237,6 +309,7 @@ impl Supervisor {
             s.child = None;
             s.attempt = attempt;
             s.last_error = Some(error);
+            s.failures += 1;
         });
     }
 
@@ -298,6 +371,24 @@ impl ProcessBody for Supervisor {
                     cx.runtime().inner.counters.restart();
                     tracing::info!(service = %self.spec.id, "service restart");
                     self.start_child(cx);
+                }
+                Phase::Running => {
+                    // `start_timeout` after the spawn: has the child booted?
+                    let boot = self.child_boot.clone();
+                    let timed_out = self.status.update(|s| {
+                        let waiting = s.state == ServiceState::Starting;
+                        if let (true, Some(boot)) = (waiting, boot) {
+                            // From here its boot no longer counts (`ChildBooted`); it
+                            // stays `Starting` until its exit is a failed run.
+                            boot.abandoned.store(true, Ordering::Relaxed);
+                        }
+                        waiting
+                    });
+                    if let (true, Some(child)) = (timed_out, self.child.clone()) {
+                        tracing::warn!(service = %self.spec.id, %child, timeout = ?self.spec.lifecycle.start_timeout, "service process did not start within start_timeout; terminating");
+                        self.start_timed_out = true;
+                        let _ = cx.terminate(Dest::Pid(&child));
+                    }
                 }
                 Phase::Stopping => {
                     if let Some(child) = self.child.clone() {

@@ -425,9 +425,18 @@ impl Act {
 /// noted as `cancel: <reason>`.
 pub(crate) fn register_script(rt: &Runtime) -> Arc<Journal> {
     let journal = Arc::new(Journal::default());
+    register_script_kind(rt, "rust.script", false, &journal);
+    register_script_kind(rt, "rust.boot_script", true, &journal);
+    journal
+}
+
+/// Registers `kind` as a scripted kind noting in `journal`; with `boots_itself`, its
+/// processes say when they have booted (noted `booted`): when they act, unless the act
+/// is a failure (they fail before booting), so `hold <step>` boots only after `go`.
+fn register_script_kind(rt: &Runtime, kind: &str, boots_itself: bool, journal: &Arc<Journal>) {
     let j = journal.clone();
     rt.register_kind(
-        "rust.script",
+        kind,
         Arc::new(
             move |_rt: &Runtime, entry: &wippy_runtime::registry::Entry, args: Payloads| {
                 let bad = |why: &str| {
@@ -457,6 +466,7 @@ pub(crate) fn register_script(rt: &Runtime) -> Arc<Journal> {
                     instance,
                     act,
                     hold,
+                    boots_itself,
                     acted: false,
                     args: Some(args),
                     timer: None,
@@ -464,7 +474,6 @@ pub(crate) fn register_script(rt: &Runtime) -> Arc<Journal> {
             },
         ),
     );
-    journal
 }
 
 /// A harness over `yaml` with `rust.script` registered, started.
@@ -482,6 +491,8 @@ struct Scripted {
     act: Act,
     /// Waiting for a `go` message before acting.
     hold: bool,
+    /// Says when it has booted (`rust.boot_script`).
+    boots_itself: bool,
     acted: bool,
     /// Taken by the first step, which notes them.
     args: Option<Payloads>,
@@ -503,6 +514,10 @@ impl Scripted {
 }
 
 impl ProcessBody for Scripted {
+    fn boots_itself(&self) -> bool {
+        self.boots_itself
+    }
+
     fn step(&mut self, cx: &mut ProcessContext<'_, '_>) -> Flow {
         if let Some(args) = self.args.take() {
             self.journal.note(&self.entry, self.instance, "start", args);
@@ -514,6 +529,10 @@ impl ProcessBody for Scripted {
         }
         if !self.hold && !self.acted {
             self.acted = true;
+            if self.boots_itself && !matches!(self.act, Act::Fail | Act::FailFinal) {
+                self.note("booted");
+                cx.booted();
+            }
             match self.act {
                 Act::Fail => {
                     self.note("fail");

@@ -1,0 +1,27 @@
+//! Boot notification: who learns that a spawned process has *booted*, that is, has got
+//! past what could make its start fail.
+//!
+//! For a Lua process that is its chunk having run and the entry's method having been
+//! found (the original's spawn does both before it returns, so a script that fails at its
+//! top level fails the spawn). A service's supervisor asks for it, so that the services
+//! that depend on one start only once it has booted.
+//!
+//! Ownership: the spawner hands a [`BootWatch`] to [`SpawnSpec::boot_watch`]; the
+//! runtime keeps it with the process (its scheduler-side wrapper) and calls it at most
+//! once, from the process's own step, then drops it. A process that ends before it
+//! boots never calls it.
+//!
+//! [`SpawnSpec::boot_watch`]: crate::SpawnSpec::boot_watch
+
+use crate::pid::Pid;
+
+/// Told once when a spawned process has booted.
+///
+/// Bodies whose [`ProcessBody::boots_itself`](crate::process::ProcessBody::boots_itself)
+/// is `false` count as booted when the spawn succeeds; the others say when, with
+/// [`ProcessContext::booted`](crate::process::ProcessContext::booted).
+pub trait BootWatch: std::fmt::Debug + Send + Sync + 'static {
+    /// The process `pid` has booted. Called on the thread running the process's step (or
+    /// the spawner's, for a body that does not boot itself): it must not block.
+    fn booted(&self, pid: &Pid);
+}
