@@ -4,37 +4,13 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command};
+use std::process::{Child, ChildStdout};
 
 mod common;
 
-/// Kills `pid` if it still runs after a minute, so that a regression (a read that a
-/// cancel no longer ends) fails the test instead of hanging it. Not a timing check:
-/// every run here ends within a second or two, or at the 30 s shutdown deadline.
-fn watchdog(pid: u32) {
-    std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(60));
-        let _ = Command::new("kill")
-            .args(["-KILL", &pid.to_string()])
-            .status();
-    });
-}
-
 /// Reads `out` until `marker` has appeared; returns everything read.
 fn read_until(out: &mut ChildStdout, marker: &str) -> String {
-    let mut seen = Vec::new();
-    let mut byte = [0u8; 1];
-    while !String::from_utf8_lossy(&seen).contains(marker) {
-        match out.read(&mut byte) {
-            Ok(0) => panic!(
-                "output ended before {marker:?}: {}",
-                String::from_utf8_lossy(&seen)
-            ),
-            Ok(_) => seen.push(byte[0]),
-            Err(e) => panic!("cannot read the output: {e}"),
-        }
-    }
-    String::from_utf8_lossy(&seen).into_owned()
+    String::from_utf8_lossy(&common::read_until(out, marker)).into_owned()
 }
 
 fn finish(child: Child, mut stdout: ChildStdout, seen: String) -> (String, String, Option<i32>) {
@@ -52,7 +28,7 @@ fn finish(child: Child, mut stdout: ChildStdout, seen: String) -> (String, Strin
 fn ctrl_c_at_the_tutorial_prompt_ends_the_client_through_its_goodbye() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/echo-service");
     let mut child = common::spawn_wippy(&dir, &["run", "-x", "app:terminal/app:cli"]);
-    watchdog(child.id());
+    common::kill_after(child.id(), 60);
     let mut stdout = child.stdout.take().expect("stdout");
     let mut stdin = child.stdin.take().expect("stdin");
     stdin.write_all(b"one\n").expect("input written");
@@ -60,11 +36,7 @@ fn ctrl_c_at_the_tutorial_prompt_ends_the_client_through_its_goodbye() {
     // waits in io.readline() on an open stdin.
     let mut seen = read_until(&mut stdout, "ONE");
     seen += &read_until(&mut stdout, "> ");
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
+    common::send_signal(child.id(), "INT");
     // stdin stays open until wippy ends: the read must end by the cancel, not at EOF.
     let (stdout, stderr, code) = finish(child, stdout, seen);
     drop(stdin);
@@ -133,7 +105,7 @@ return { main = main }
 fn a_cancel_ends_a_waiting_read_and_the_next_read_gets_what_was_typed() {
     let dir = cancel_app();
     let mut child = common::spawn_wippy(&dir, &["run", "-x", "app:cli"]);
-    watchdog(child.id());
+    common::kill_after(child.id(), 60);
     let mut stdout = child.stdout.take().expect("stdout");
     let mut stdin = child.stdin.take().expect("stdin");
     let seen = read_until(&mut stdout, "first: ");

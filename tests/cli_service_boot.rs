@@ -5,7 +5,6 @@
 //! retried, the start waits, says so on stderr (`-x` shows no logs), and Ctrl+C ends it.
 
 use std::io::Read;
-use std::process::Command;
 
 mod common;
 
@@ -150,28 +149,11 @@ fn ctrl_c_ends_a_start_that_waits_for_a_retrying_service() {
     let registry = registry("{initial_delay: 10ms, max_delay: 20ms}");
     let dir = app("cli-service-boot-retry", &registry);
     let mut child = common::spawn_wippy(&dir, &["run", "-x", "app:cli"]);
-    let pid = child.id();
     // A regression that no longer ends on Ctrl+C fails here instead of hanging.
-    std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(60));
-        let _ = Command::new("kill")
-            .args(["-KILL", &pid.to_string()])
-            .status();
-    });
+    common::kill_after(child.id(), 60);
     let mut stderr = child.stderr.take().expect("stderr");
-    let mut seen = Vec::new();
-    let mut byte = [0u8; 1];
-    while !String::from_utf8_lossy(&seen).contains("(Ctrl+C stops)") {
-        match stderr.read(&mut byte) {
-            Ok(1) => seen.push(byte[0]),
-            _ => panic!("stderr ended early: {}", String::from_utf8_lossy(&seen)),
-        }
-    }
-    let status = Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
+    let mut seen = common::read_until(&mut stderr, "(Ctrl+C stops)");
+    common::send_signal(child.id(), "INT");
     stderr.read_to_end(&mut seen).expect("stderr read");
     let output = child.wait_with_output().expect("wippy ends");
     let stderr = String::from_utf8_lossy(&seen);

@@ -3,7 +3,6 @@
 //! cleanup after CANCEL runs to its end.
 
 use std::io::Read;
-use std::process::Command;
 
 mod common;
 
@@ -48,27 +47,10 @@ fn a_stop_timeout_past_ten_seconds_is_honoured_at_shutdown() {
         Some(common::LOCK),
     );
     let mut child = common::spawn_wippy(&dir, &["run", "-v"]);
-    let pid = child.id();
-    std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(90));
-        let _ = Command::new("kill")
-            .args(["-KILL", &pid.to_string()])
-            .status();
-    });
+    common::kill_after(child.id(), 90);
     let mut stderr = child.stderr.take().expect("stderr");
-    let mut seen = Vec::new();
-    let mut byte = [0u8; 1];
-    while !String::from_utf8_lossy(&seen).contains("slow service ready") {
-        match stderr.read(&mut byte) {
-            Ok(1) => seen.push(byte[0]),
-            _ => panic!("log ended early: {}", String::from_utf8_lossy(&seen)),
-        }
-    }
-    let status = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
+    let mut seen = common::read_until(&mut stderr, "slow service ready");
+    common::send_signal(child.id(), "TERM");
     stderr.read_to_end(&mut seen).expect("log read");
     let output = child.wait_with_output().expect("wippy ends");
     let log = String::from_utf8_lossy(&seen);

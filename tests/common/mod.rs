@@ -63,3 +63,41 @@ pub(crate) fn spawn_wippy(dir: &Path, args: &[&str]) -> Child {
         .spawn()
         .expect("wippy starts")
 }
+
+/// Kills `pid` with SIGKILL if it still runs after `seconds`, so that a regression that
+/// keeps `wippy` running fails its test instead of hanging it. Not a timing check: the
+/// runs it guards end well before.
+pub(crate) fn kill_after(pid: u32, seconds: u64) {
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(seconds));
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    });
+}
+
+/// Sends `signal` (`"INT"`, `"TERM"`) to `pid`.
+pub(crate) fn send_signal(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill -{signal} {pid} failed");
+}
+
+/// Reads `from` byte by byte until `marker` has appeared, and returns all it read
+/// (panicking with it if the stream ends first).
+pub(crate) fn read_until(from: &mut impl std::io::Read, marker: &str) -> Vec<u8> {
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains(marker) {
+        match from.read(&mut byte) {
+            Ok(1) => seen.push(byte[0]),
+            _ => panic!(
+                "output ended before {marker:?}: {}",
+                String::from_utf8_lossy(&seen)
+            ),
+        }
+    }
+    seen
+}
