@@ -501,6 +501,7 @@ fn run(
     };
     // Services start once what they require has booted, which a failing one may never
     // do: a signal stops the wait.
+    let mut interrupted = false;
     let started = runtime.start_watching(|progress| {
         if let StartProgress::Retrying {
             service,
@@ -521,13 +522,13 @@ fn run(
             }
         }
         if signals.arrived() {
+            interrupted = true;
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
         }
     });
     if let Err(error) = started {
-        let interrupted = signals.arrived();
         stderr_line!("error: cannot start:\n{error}");
         runtime.shutdown(Duration::from_secs(1));
         if interrupted {

@@ -19,6 +19,7 @@ entries:
   - {{name: nameless, kind: process.lua, source: file://nameless.lua, method: main}}
   - {{name: dependent, kind: process.lua, source: file://dependent.lua, method: main}}
   - {{name: cli, kind: process.lua, source: file://cli.lua, method: main, modules: [io]}}
+  - {{name: idle, kind: process.lua, source: file://idle.lua, method: main}}
   - name: broken_service
     kind: process.service
     process: app:broken
@@ -43,18 +44,22 @@ const NAMELESS: &str = r#"
 return { run = function() return 0 end }
 "#;
 
-/// Would show that it ran: the test registry never lets it.
+/// Shows that it ran, from its top level, so before it counts as booted.
 const DEPENDENT: &str = r#"
+process.registry.register("dependent_ran")
 local function main()
-  process.registry.register("dependent_ran")
   process.inbox():receive()
 end
 return { main = main }
 "#;
 
+const IDLE: &str = r#"
+return { main = function() process.inbox():receive() end }
+"#;
+
 const CLI: &str = r#"
 local function main()
-  io.print("cli ran")
+  io.print("cli ran; dependent ran: " .. tostring(process.registry.lookup("dependent_ran") ~= nil))
   return 0
 end
 return { main = main }
@@ -69,6 +74,7 @@ fn app(tag: &str, registry: &str) -> std::path::PathBuf {
             ("nameless.lua", NAMELESS),
             ("dependent.lua", DEPENDENT),
             ("cli.lua", CLI),
+            ("idle.lua", IDLE),
         ],
         Some(common::LOCK),
     )
@@ -135,11 +141,16 @@ fn a_script_without_its_method_fails_the_service_start() {
 #[test]
 fn a_healthy_registry_still_runs_its_dependents_and_the_command() {
     let registry =
-        registry("{max_attempts: 1}").replace("process: app:broken\n", "process: app:cli\n");
+        registry("{max_attempts: 1}").replace("process: app:broken\n", "process: app:idle\n");
     let dir = app("cli-service-boot-healthy", &registry);
     let (stdout, stderr, code) = common::wippy(&dir, &["run", "-x", "app:cli"]);
     assert_eq!(code, Some(0), "stdout: {stdout}\nstderr: {stderr}");
-    assert!(stdout.contains("cli ran"), "{stdout}");
+    // The dependent service had started (booted) before the `-x` process ran.
+    assert_eq!(
+        stdout.trim_end(),
+        "cli ran; dependent ran: true",
+        "{stderr}"
+    );
     assert!(!stderr.contains("failed to start"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }

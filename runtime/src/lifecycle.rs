@@ -371,10 +371,10 @@ impl Runtime {
                 ));
                 break;
             }
-            booting[0]
-                .service
-                .status
-                .wait_for(BOOT_POLL, |s| s.boots > 0 || s.state.is_final());
+            let told = booting[0].told_failures;
+            booting[0].service.status.wait_for(BOOT_POLL, |s| {
+                s.boots > 0 || s.state.is_final() || s.failures > told
+            });
             let mut still = Vec::new();
             for mut b in booting {
                 let snapshot = b.service.status.snapshot();
@@ -387,11 +387,14 @@ impl Runtime {
                         (None, ServiceState::Stopped) => "stopped before its process booted".into(),
                         (None, _) => "its process ended before it booted".into(),
                     };
-                    if let (Some(entry), false) = (entry, optional(&b.service.id)) {
-                        problems.push(describe(
-                            entry,
-                            format_args!("service failed to start: {why}"),
-                        ));
+                    if let Some(entry) = entry {
+                        let message =
+                            describe(entry, format_args!("service failed to start: {why}"));
+                        if optional(&b.service.id) {
+                            tracing::warn!("{message} (startup: optional, going on)");
+                        } else {
+                            problems.push(message);
+                        }
                     }
                     failed.insert(b.service.id.clone());
                 } else {

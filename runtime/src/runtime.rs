@@ -884,13 +884,13 @@ impl Runtime {
     }
 }
 
-/// What a new process gets from its spawner.
 /// Who is told of a new process's boot and end.
 struct Watchers {
     exit: Option<Arc<ExitWaiter>>,
     boot: Option<Arc<dyn BootWatch>>,
 }
 
+/// What a new process gets from its spawner.
 struct Ties<'a> {
     parent: Option<&'a Arc<ProcessRecord>>,
     link: bool,

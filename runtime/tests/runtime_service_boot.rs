@@ -133,7 +133,7 @@ fn a_service_that_gives_up_before_booting_blocks_its_dependents_only() {
     assert!(rt.service("test:b").is_none() && rt.service("test:c").is_none());
     // The independent branch started.
     let d = rt.service("test:d").expect("d is started");
-    d.status.wait_for(WAIT, |s| s.boots == 1);
+    assert!(d.status.wait_for(WAIT, |s| s.boots == 1).1, "d booted");
     assert_eq!(
         rt.service("test:a").expect("a").status.snapshot().state,
         ServiceState::Failed
@@ -144,11 +144,7 @@ fn a_service_that_gives_up_before_booting_blocks_its_dependents_only() {
 #[test]
 fn failed_runs_before_the_boot_are_reported_and_retried_until_it_boots() {
     let (rt, _harness, journal) = runtime(&[
-        service(
-            "a",
-            "fail, fail, run",
-            "restart: {initial_delay: 10ms, jitter: 0}",
-        ),
+        service("a", "fail, fail, run", "restart: {initial_delay: 200ms}"),
         service("b", "run", "requires: [a]"),
     ]);
     let mut retries = Vec::new();
@@ -191,7 +187,7 @@ fn a_process_that_does_not_boot_within_start_timeout_is_a_failed_run() {
         service(
             "a",
             "hold run, run",
-            "start_timeout: 300ms, restart: {initial_delay: 10ms}",
+            "start_timeout: 2s, restart: {initial_delay: 10ms}",
         ),
         service("b", "run", "requires: [a]"),
     ]);
@@ -202,7 +198,7 @@ fn a_process_that_does_not_boot_within_start_timeout_is_a_failed_run() {
     assert!(
         error
             .message()
-            .contains("did not start within start_timeout (300ms)"),
+            .contains("did not start within start_timeout (2s)"),
         "{error}"
     );
     // The first run never booted, the second did, and `b` came after it.
@@ -228,6 +224,33 @@ fn a_start_timeout_that_gives_up_fails_the_start() {
         "{problems:#?}"
     );
     rt.shutdown(Duration::from_secs(5));
+}
+
+#[test]
+fn runs_that_never_boot_are_never_stable_and_count_to_max_attempts() {
+    // Each run is killed at `start_timeout`, past `stable_threshold` since its spawn:
+    // it never booted, so the failure count is not reset, and the service gives up.
+    let (rt, _harness, journal) = runtime(&[service(
+        "a",
+        "hold run",
+        "start_timeout: 200ms, stable_threshold: 50ms, restart: {initial_delay: 10ms, max_attempts: 2}",
+    )]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let rt = rt.clone();
+        std::thread::spawn(move || tx.send(rt.start()));
+    }
+    let result = rx
+        .recv_timeout(WAIT)
+        .expect("the service gives up after two runs");
+    let problems = problems(result);
+    assert!(
+        problems.len() == 1 && problems[0].contains("did not start within start_timeout"),
+        "{problems:#?}"
+    );
+    let a = rt.service("test:a").expect("a").status.snapshot();
+    assert_eq!((a.state, a.boots, a.failures), (ServiceState::Failed, 0, 2));
+    assert_eq!(journal.of("test:a_job").len(), 2, "two runs, never booted");
 }
 
 #[test]
@@ -280,7 +303,10 @@ fn an_optional_service_still_retrying_does_not_hold_up_the_start() {
             .any(|n| n.entry == "test:c_job" && n.what == "booted")
     });
     let a = rt.service("test:a").expect("a is supervised");
-    a.status.wait_for(WAIT, |s| s.restarts >= 2);
+    assert!(
+        a.status.wait_for(WAIT, |s| s.restarts >= 2).1,
+        "a goes on retrying"
+    );
     assert!(!a.status.snapshot().state.is_final());
     rt.shutdown(Duration::from_secs(5));
 }

@@ -542,12 +542,10 @@ fn a_restart_that_cannot_spawn_counts_as_a_failure() {
 /// registering the supervisor yet. The race is rare, hence many services in
 /// several runtimes at once, over several rounds (it showed in 5 runs out of 5 here).
 ///
-/// Bug: `Runtime::spawn_record` (runtime/src/runtime.rs, `host.handle().spawn_with` at
-/// line 343, then `record.slot.set` at 358 and `directory.insert` at 360) publishes a
-/// process only after the scheduler may already have run its first step. An EXIT sent
-/// in that window is dropped by `Runtime::finish` (`live(watcher)` finds no record,
-/// and `deliver_event` finds no slot), so the service stays `Running` with a dead child
-/// and is never restarted.
+/// A regression test: `Runtime::spawn_record` once published a process only after the
+/// scheduler might have run its first step, so such an EXIT was dropped and the service
+/// stayed `Running` with a dead child. The record is now in the directory before the
+/// scheduler gets the process, and the scheduler slot is set by its first step.
 #[test]
 fn a_child_ending_in_the_supervisors_first_step_is_seen() {
     const ROUNDS: usize = 40;

@@ -8,8 +8,9 @@
 //!
 //! Ownership: the spawner hands a [`BootWatch`] to [`SpawnSpec::boot_watch`]; the
 //! runtime keeps it with the process (its scheduler-side wrapper) and calls it at most
-//! once, from the process's own step, then drops it. A process that ends before it
-//! boots never calls it.
+//! once, then drops it: from the process's own step, or, for a body that does not say
+//! itself when it has booted, from the spawn, once the scheduler has the process. A
+//! process that ends before it boots never calls it.
 //!
 //! [`SpawnSpec::boot_watch`]: crate::SpawnSpec::boot_watch
 

@@ -19,8 +19,8 @@ use crate::process::{BootWatch, Flow, ProcessBody, ProcessContext};
 use crate::registry::{EntryId, Lifecycle};
 use crate::runtime::{Dest, SpawnSpec};
 use parking_lot::{Condvar, Mutex};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use wippy_scheduler::Timer;
 
@@ -143,24 +143,53 @@ impl ServiceStatus {
 }
 
 /// The [`BootWatch`] a supervisor gives its child: marks the service running once the
-/// child has booted, unless the supervisor has moved on (stopping, or it gave up on this
-/// child after `start_timeout`). No stale child can call it: a child boots before it
-/// exits, and the supervisor starts the next one only after the exit.
+/// child has booted *and* the supervisor has recorded the spawn (whichever comes second
+/// does it, under the status's lock, so that a reader who sees `Running` also sees the
+/// child and its start), unless the supervisor has moved on (stopping, or it gave up on
+/// this child after `start_timeout`). No stale child can call it: a child boots before
+/// it exits, and the supervisor starts the next one only after the exit.
+///
+/// The flags are read and written under the status's lock only.
 #[derive(Debug)]
 struct ChildBooted {
     status: Arc<ServiceStatus>,
-    /// Set (under the status's lock) when the supervisor gave up waiting for this child.
+    /// The child has booted.
+    booted: AtomicBool,
+    /// The supervisor has recorded the spawn (child and start time).
+    recorded: AtomicBool,
+    /// The supervisor gave up waiting for this child.
     abandoned: AtomicBool,
+    /// When the service went `Running` with this child: a run is stable from there.
+    booted_at: OnceLock<Instant>,
+}
+
+impl ChildBooted {
+    fn new(status: Arc<ServiceStatus>) -> ChildBooted {
+        ChildBooted {
+            status,
+            booted: AtomicBool::new(false),
+            recorded: AtomicBool::new(false),
+            abandoned: AtomicBool::new(false),
+            booted_at: OnceLock::new(),
+        }
+    }
+
+    /// Under the status's lock: `Running` once both sides are done.
+    fn settle(&self, s: &mut ServiceSnapshot) {
+        let both = self.booted.load(Ordering::Relaxed) && self.recorded.load(Ordering::Relaxed);
+        if both && s.state == ServiceState::Starting && !self.abandoned.load(Ordering::Relaxed) {
+            s.state = ServiceState::Running;
+            s.boots += 1;
+            let _ = self.booted_at.set(Instant::now());
+        }
+    }
 }
 
 impl BootWatch for ChildBooted {
-    fn booted(&self, pid: &Pid) {
+    fn booted(&self, _pid: &Pid) {
         self.status.update(|s| {
-            if s.state == ServiceState::Starting && !self.abandoned.load(Ordering::Relaxed) {
-                s.state = ServiceState::Running;
-                s.child = Some(pid.clone());
-                s.boots += 1;
-            }
+            self.booted.store(true, Ordering::Relaxed);
+            self.settle(s);
         });
     }
 }
@@ -220,12 +249,9 @@ impl Supervisor {
         let spec = SpawnSpec::new(self.spec.process.as_str(), self.spec.host.as_str())
             .args(self.spec.input.iter().cloned())
             .monitored();
-        let boot = Arc::new(ChildBooted {
-            status: self.status.clone(),
-            abandoned: AtomicBool::new(false),
-        });
+        let boot = Arc::new(ChildBooted::new(self.status.clone()));
         let spec = spec.boot_watch(boot.clone());
-        self.child_boot = Some(boot);
+        self.child_boot = Some(boot.clone());
         self.started_at = Instant::now();
         self.start_timed_out = false;
         self.status.update(|s| s.state = ServiceState::Starting);
@@ -236,13 +262,16 @@ impl Supervisor {
                 self.phase = Phase::Running;
                 self.timer = Some(cx.timer(self.spec.lifecycle.start_timeout));
                 let started = self.started_at;
-                // The child may have booted already (on another worker); its state stays.
+                // The child may have booted already (on another worker): then it is
+                // `Running` from here.
                 self.status.update(|s| {
                     s.child = Some(pid);
                     s.starts.push(started);
                     if s.starts.len() > START_HISTORY {
                         s.starts.drain(..s.starts.len() - START_HISTORY);
                     }
+                    boot.recorded.store(true, Ordering::Relaxed);
+                    boot.settle(s);
                 });
             }
             Err(error) => {
@@ -283,7 +312,11 @@ impl Supervisor {
 
     fn child_failed(&mut self, cx: &mut ProcessContext<'_, '_>, error: Arc<ErrorValue>) {
         let policy = &self.spec.lifecycle.restart;
-        if self.started_at.elapsed() >= self.spec.lifecycle.stable_threshold {
+        // A run is stable once it has run `stable_threshold` since its boot, as the
+        // original's controller counts from a successful start: a run that never booted
+        // (a failing top level, a `start_timeout`) never resets the count.
+        let booted_at = self.child_boot.as_ref().and_then(|b| b.booted_at.get());
+        if booted_at.is_some_and(|t| t.elapsed() >= self.spec.lifecycle.stable_threshold) {
             self.attempt = 0;
         }
         // This failure's number: as the original's controller, `max_attempts` counts the
@@ -386,8 +419,8 @@ impl ProcessBody for Supervisor {
                     });
                     if let (true, Some(child)) = (timed_out, self.child.clone()) {
                         tracing::warn!(service = %self.spec.id, %child, timeout = ?self.spec.lifecycle.start_timeout, "service process did not start within start_timeout; terminating");
-                        self.start_timed_out = true;
-                        let _ = cx.terminate(Dest::Pid(&child));
+                        // Already gone: its own exit, on its way, says why.
+                        self.start_timed_out = cx.terminate(Dest::Pid(&child)).is_ok();
                     }
                 }
                 Phase::Stopping => {
