@@ -15,6 +15,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
+pub mod config;
 pub mod environment;
 pub mod error;
 mod event_bus;

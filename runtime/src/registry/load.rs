@@ -169,10 +169,13 @@ impl Registry {
             }
         }
         for unused in applied.unused() {
+            let (path, line) = unused
+                .origin()
+                .map_or((Path::new("-o"), None), |(path, line)| (path, Some(line)));
             errors.push(
                 LoadError::new(
-                    Path::new("-o"),
-                    None,
+                    path,
+                    line,
                     LoadErrorKind::UnmatchedOverride(unused.spec().to_owned()),
                 )
                 .with_entry(Some(unused.entry().to_string())),

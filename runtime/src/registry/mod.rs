@@ -41,7 +41,7 @@ mod load;
 mod lock;
 mod overrides;
 mod parse;
-mod yaml;
+pub(crate) mod yaml;
 mod yaml_value;
 
 use rustc_hash::FxHashMap;

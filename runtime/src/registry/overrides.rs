@@ -16,6 +16,7 @@
 //! YAML tree of each matching entry in `parse.rs`, and reports the ones never used.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 use super::EntryId;
 use super::yaml::{Node, Value};
@@ -28,6 +29,8 @@ pub struct Override {
     path: Vec<String>,
     value: OverrideValue,
     spec: String,
+    /// The settings file and line it was given at (`None`: a flag).
+    origin: Option<(PathBuf, usize)>,
 }
 
 /// An override's value, read as the original reads it.
@@ -62,6 +65,13 @@ impl fmt::Display for OverrideError {
 
 impl std::error::Error for OverrideError {}
 
+impl OverrideError {
+    /// What is wrong with it ("no `=`", "empty field", ...).
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
 impl Override {
     /// Reads `namespace:entry:field=value`.
     ///
@@ -70,11 +80,30 @@ impl Override {
     /// No `=`, fewer than two `:` before it, an empty namespace, entry name or field (or
     /// an empty part of a dotted field), or a namespace or name an entry id cannot have.
     pub fn parse(spec: &str) -> Result<Override, OverrideError> {
-        let fail = |reason: &str| OverrideError {
+        let (key, value) = spec.split_once('=').ok_or_else(|| OverrideError {
             spec: spec.to_owned(),
+            reason: "no `=`".to_owned(),
+        })?;
+        Override::with_value(key, OverrideValue::read(value), spec.to_owned(), None)
+    }
+
+    /// An override of `namespace:entry:field` (the key of a settings file's `override`
+    /// section) to `value`; `spec` names it in messages, `origin` is the settings file
+    /// and line it was given at.
+    ///
+    /// # Errors
+    ///
+    /// As [`parse`](Self::parse), for the key.
+    pub fn with_value(
+        key: &str,
+        value: OverrideValue,
+        spec: String,
+        origin: Option<(PathBuf, usize)>,
+    ) -> Result<Override, OverrideError> {
+        let fail = |reason: &str| OverrideError {
+            spec: spec.clone(),
             reason: reason.to_owned(),
         };
-        let (key, value) = spec.split_once('=').ok_or_else(|| fail("no `=`"))?;
         let (namespace, rest) = key.split_once(':').ok_or_else(|| fail("no `:`"))?;
         let (name, field) = rest
             .split_once(':')
@@ -94,8 +123,9 @@ impl Override {
         Ok(Override {
             entry,
             path,
-            value: OverrideValue::read(value),
-            spec: spec.to_owned(),
+            value,
+            spec,
+            origin,
         })
     }
 
@@ -114,9 +144,16 @@ impl Override {
         &self.value
     }
 
-    /// The flag as given.
+    /// The flag as given (for a settings file's override: the file, line and key).
     pub fn spec(&self) -> &str {
         &self.spec
+    }
+
+    /// The settings file and line this override was given at; `None` for a flag.
+    pub fn origin(&self) -> Option<(&Path, usize)> {
+        self.origin
+            .as_ref()
+            .map(|(path, line)| (path.as_path(), *line))
     }
 
     /// Sets the field in the YAML tree of the entry (`entry`, a mapping at `line`).
