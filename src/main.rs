@@ -10,6 +10,10 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
+use wippy_runtime::config::{
+    BootConfig, CONFIG_FILE_NAME, DEFAULT_SHUTDOWN_TIMEOUT, LogEncoding, LogLevel, Origin, Setting,
+    Settings,
+};
 use wippy_runtime::lifecycle::StartProgress;
 use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::Payload;
@@ -49,10 +53,6 @@ impl std::io::Write for LossyStderr {
     }
 }
 
-/// How long processes get to end after CANCEL at shutdown: the original's default
-/// `shutdown.timeout`, so a service's own `stop_timeout` up to it is honoured.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
-
 /// The exit code of a `run -x` stopped by SIGINT or SIGTERM (128 + SIGINT, the shells'
 /// convention for an interrupted command).
 const INTERRUPTED_EXIT: i32 = 130;
@@ -89,8 +89,9 @@ struct Cli {
     /// --process-memory-mb).
     #[arg(short = 'm', long, global = true, hide = true)]
     memory_limit: Option<String>,
-    /// The original's `.wippy.yaml`: not supported here (refused).
-    #[arg(long, global = true, hide = true)]
+    /// The settings file (default: `.wippy.yaml` in the current directory, when there):
+    /// `shutdown.timeout`, `logger.encoding`, `logmanager.min_level` and `override`.
+    #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -113,12 +114,6 @@ fn refuse_unsupported(cli: &Cli) -> Result<(), ExitCode> {
         refused.push((
             "-m/--memory-limit",
             "there is no garbage-collected heap to bound; each Lua process has --process-memory-mb",
-        ));
-    }
-    if cli.config.is_some() {
-        refused.push((
-            "--config",
-            ".wippy.yaml is not read; wippy.lock gives the directories",
         ));
     }
     if refused.is_empty() {
@@ -150,8 +145,9 @@ impl LogFlags {
     }
 
     /// The log level asked for: `None` for no logs. `-x` keeps the terminal clean
-    /// unless -v, --very-verbose or -c asks for logs; -s silences everything.
-    fn level(self, exec: bool) -> Option<&'static str> {
+    /// unless -v, --very-verbose or -c asks for logs; -s silences everything. Without
+    /// -v, the settings' `logmanager.min_level` (`configured`) or info.
+    fn level(self, exec: bool, configured: Option<LogLevel>) -> Option<&'static str> {
         if self.silent {
             return None;
         }
@@ -162,7 +158,7 @@ impl LogFlags {
         } else if exec && !self.console {
             return None;
         } else {
-            "info"
+            configured.map_or("info", LogLevel::as_filter)
         };
         Some(level)
     }
@@ -204,8 +200,9 @@ enum Command {
             value_delimiter = ','
         )]
         overrides: Vec<String>,
-        /// The original's `.wippy.yaml` settings: not supported here (refused).
-        #[arg(long = "set", hide = true)]
+        /// Set one setting of the settings file: `section.path=value` (e.g.
+        /// `shutdown.timeout=45s`); repeatable.
+        #[arg(long = "set", value_name = "SECTION.PATH=VALUE")]
         set: Vec<String>,
         /// A command name (an entry's `meta.command.name`; `list` lists them) and the
         /// arguments for the process's main function (with -x: arguments only).
@@ -225,6 +222,7 @@ fn main() -> ExitCode {
         return code;
     }
     let logs = LogFlags::of(&cli);
+    let config_file = cli.config;
     match cli.command {
         Command::Init {
             src_dir,
@@ -239,14 +237,19 @@ fn main() -> ExitCode {
             set,
             args,
         } => {
-            if !set.is_empty() {
-                stderr_line!(
-                    "error: --set is not supported by this runtime: it has no .wippy.yaml settings to change (use -o ns:entry:field=value for entry fields)"
-                );
-                return ExitCode::from(2);
-            }
+            let settings = match load_settings(config_file.as_deref(), &set) {
+                Ok(settings) => settings,
+                Err(code) => return code,
+            };
+            // The settings file's overrides first, so that an -o flag for the same
+            // field, applied after it, wins (as the original merges them).
             let overrides = match parse_overrides(&overrides) {
-                Ok(o) => o,
+                Ok(flags) => settings
+                    .overrides
+                    .iter()
+                    .cloned()
+                    .chain(flags)
+                    .collect::<Vec<_>>(),
                 Err(code) => return code,
             };
             let registry = match load_registry(&overrides) {
@@ -270,8 +273,10 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::FAILURE;
             };
-            let level = logs.level(exec.is_some());
-            init_logs(level, logs.console);
+            let level = logs.level(exec.is_some(), settings.log_level);
+            // -c asks for coloured lines, over `logger.encoding` (as the original).
+            let json = settings.log_encoding == Some(LogEncoding::Json) && !logs.console;
+            init_logs(level, logs.console, json);
             // Without logs (and not silenced), a service that keeps failing at boot is
             // told on stderr, or the start would wait without a word.
             let tell_retries = level.is_none() && !logs.silent;
@@ -282,6 +287,9 @@ fn main() -> ExitCode {
                 memory_limit,
                 args,
                 tell_retries,
+                settings
+                    .shutdown_timeout
+                    .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT),
             )
         }
     }
@@ -324,17 +332,91 @@ fn init(src_dir: &str, modules_dir: &str, lock_file: &Path) -> ExitCode {
     }
 }
 
-/// Logs to stderr at `level` (`WIPPY_LOG`, a tracing filter, overrides it), coloured on
-/// a terminal or when `coloured`; nothing when `level` is `None`.
-fn init_logs(level: Option<&str>, coloured: bool) {
+/// Logs to stderr at `level` (`WIPPY_LOG`, a tracing filter, overrides it): one JSON
+/// object per record when `json`, else lines, coloured on a terminal or when `coloured`;
+/// nothing when `level` is `None`.
+fn init_logs(level: Option<&str>, coloured: bool, json: bool) {
     let Some(level) = level else { return };
     let filter = tracing_subscriber::EnvFilter::try_from_env("WIPPY_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(|| LossyStderr)
-        .with_ansi(coloured || std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+        .with_writer(|| LossyStderr);
+    if json {
+        logs.json().init();
+    } else {
+        logs.with_ansi(coloured || std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init();
+    }
+}
+
+/// The settings file (`explicit`, or `.wippy.yaml` here when there is one) with the
+/// `--set` flags over it, checked; what this runtime does not read is said on stderr.
+fn load_settings(explicit: Option<&Path>, sets: &[String]) -> Result<Settings, ExitCode> {
+    let print = |errors: wippy_runtime::registry::LoadErrors| {
+        for error in errors.iter() {
+            stderr_line!("error: {error}");
+        }
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let read = match explicit {
+        Some(path) => BootConfig::read(path, env),
+        None if Path::new(CONFIG_FILE_NAME).is_file() => {
+            BootConfig::read(Path::new(CONFIG_FILE_NAME), env)
+        }
+        None => Ok(BootConfig::new()),
+    };
+    let mut config = read.map_err(|errors| {
+        print(errors);
+        ExitCode::FAILURE
+    })?;
+    let mut bad_flag = false;
+    for flag in sets {
+        if let Err(errors) = config.set(flag) {
+            print(errors);
+            bad_flag = true;
+        }
+    }
+    if bad_flag {
+        return Err(ExitCode::from(2));
+    }
+    let settings = config.resolve().map_err(|errors| {
+        print(errors);
+        ExitCode::FAILURE
+    })?;
+    tell_unused(&settings.unused);
+    Ok(settings)
+}
+
+/// One note per section of the settings file this runtime does not read (at its first
+/// setting's line), and per such `--set` flag: accepted, but without effect here.
+fn tell_unused(unused: &[Setting]) {
+    let mut sections: Vec<(&str, &Path, usize, Vec<&str>)> = Vec::new();
+    for setting in unused {
+        let key = setting.key();
+        let (section, rest) = key.split_once('.').unwrap_or((key, ""));
+        match setting.origin() {
+            Origin::Flag(flag) => {
+                stderr_line!("note: --set {flag}: {key} is not used by this runtime");
+            }
+            Origin::File { path, line } => {
+                match sections
+                    .iter_mut()
+                    .find(|(s, p, ..)| *s == section && *p == path)
+                {
+                    Some((.., keys)) => keys.push(rest),
+                    None => sections.push((section, path, *line, vec![rest])),
+                }
+            }
+        }
+    }
+    for (section, path, line, keys) in sections {
+        stderr_line!(
+            "note: {}:{line}: {section} ({}) is not used by this runtime",
+            path.display(),
+            keys.join(", ")
+        );
+    }
 }
 
 /// The `-o` flags, each checked; every bad one is named.
@@ -478,6 +560,7 @@ fn run(
     memory_limit: usize,
     args: Vec<String>,
     tell_retries: bool,
+    shutdown_grace: Duration,
 ) -> ExitCode {
     let runtime = Runtime::new(registry);
     let env = wippy_lua::install(
@@ -537,9 +620,9 @@ fn run(
         return ExitCode::FAILURE;
     }
     let code = match exec {
-        Some(target) => exec_one(&runtime, target, host, args, signals),
+        Some(target) => exec_one(&runtime, target, host, args, signals, shutdown_grace),
         None => {
-            if let Err(e) = signals.run_until_signal(&runtime, SHUTDOWN_GRACE) {
+            if let Err(e) = signals.run_until_signal(&runtime, shutdown_grace) {
                 stderr_line!("error: cannot wait for signals: {e}");
                 return ExitCode::FAILURE;
             }
@@ -578,6 +661,7 @@ fn exec_one(
     host: Option<&str>,
     args: Vec<String>,
     signals: ShutdownSignals,
+    shutdown_grace: Duration,
 ) -> ExitCode {
     let (host_part, entry) = match target.split_once('/') {
         Some((host, entry)) => (Some(host), entry),
@@ -615,7 +699,7 @@ fn exec_one(
     let foreground = std::sync::Arc::new(std::sync::OnceLock::new());
     if let Err(e) = signals.watch(
         runtime.clone(),
-        SHUTDOWN_GRACE,
+        shutdown_grace,
         interrupted.clone(),
         foreground.clone(),
     ) {

@@ -69,7 +69,6 @@ fn flags_this_runtime_lacks_are_refused_by_name() {
             &["run", "-m", "1G", "-x", "app:logs"][..],
             "-m/--memory-limit",
         ),
-        (&["run", "--config", "x.yaml"][..], "--config"),
         (&["run", "-e"][..], "-e/--event-streams"),
         (&["-p", "run"][..], "-p/--profiler"),
     ] {
@@ -127,10 +126,4 @@ fn override_flags_change_an_entry_before_it_runs_and_bad_ones_are_named() {
         stderr.contains("-o: entry app:missing: the override \"app:missing:meta.x=1\" names an entry no loaded file defines"),
         "{stderr}"
     );
-    let (_, stderr, code) = common::wippy(
-        &dir,
-        &["run", "--set", "logger.level=debug", "-x", "app:code"],
-    );
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("--set is not supported"), "{stderr}");
 }
