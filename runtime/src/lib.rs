@@ -11,6 +11,8 @@
 //! - [`service`] and [`lifecycle`]: `process.service` supervision with back-off, and the
 //!   start/stop order of the registry's entries.
 //! - [`registry`]: the YAML registry loader.
+//! - [`config`]: the settings file `.wippy.yaml` (shutdown timeout, log settings, entry
+//!   overrides).
 //! - [`signals`]: shutdown on SIGINT/SIGTERM.
 #![deny(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
