@@ -237,7 +237,7 @@ fn main() -> ExitCode {
             set,
             args,
         } => {
-            let settings = match load_settings(config_file.as_deref(), &set) {
+            let settings = match load_settings(config_file.as_deref(), &set, logs.silent) {
                 Ok(settings) => settings,
                 Err(code) => return code,
             };
@@ -343,7 +343,8 @@ fn init_logs(level: Option<&str>, coloured: bool, json: bool) {
         .with_env_filter(filter)
         .with_writer(|| LossyStderr);
     if json {
-        logs.json().init();
+        // The message and fields at the top of each object, as zap's JSON records.
+        logs.json().flatten_event(true).init();
     } else {
         logs.with_ansi(coloured || std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .init();
@@ -351,8 +352,13 @@ fn init_logs(level: Option<&str>, coloured: bool, json: bool) {
 }
 
 /// The settings file (`explicit`, or `.wippy.yaml` here when there is one) with the
-/// `--set` flags over it, checked; what this runtime does not read is said on stderr.
-fn load_settings(explicit: Option<&Path>, sets: &[String]) -> Result<Settings, ExitCode> {
+/// `--set` flags over it, checked; what this runtime does not read is said on stderr
+/// (unless `silent`).
+fn load_settings(
+    explicit: Option<&Path>,
+    sets: &[String],
+    silent: bool,
+) -> Result<Settings, ExitCode> {
     let print = |errors: wippy_runtime::registry::LoadErrors| {
         for error in errors.iter() {
             stderr_line!("error: {error}");
@@ -384,7 +390,9 @@ fn load_settings(explicit: Option<&Path>, sets: &[String]) -> Result<Settings, E
         print(errors);
         ExitCode::FAILURE
     })?;
-    tell_unused(&settings.unused);
+    if !silent {
+        tell_unused(&settings.unused);
+    }
     Ok(settings)
 }
 
@@ -613,7 +621,7 @@ fn run(
     });
     if let Err(error) = started {
         stderr_line!("error: cannot start:\n{error}");
-        runtime.shutdown(Duration::from_secs(1));
+        runtime.shutdown(shutdown_grace.min(Duration::from_secs(1)));
         if interrupted {
             return ExitCode::from(INTERRUPTED_EXIT as u8);
         }
@@ -631,7 +639,7 @@ fn run(
     };
     // The terminal process is done: the rest gets a short grace (services and workers
     // that ignore CANCEL, like the tutorial's relay, are then terminated).
-    runtime.shutdown(EXEC_SHUTDOWN_GRACE);
+    runtime.shutdown(EXEC_SHUTDOWN_GRACE.min(shutdown_grace));
     code
 }
 

@@ -64,6 +64,33 @@ fn the_override_section_changes_entries_and_an_o_flag_wins() {
 }
 
 #[test]
+fn a_set_override_naming_no_entry_is_named_as_a_set_flag() {
+    let dir = app_with_settings("cli-config-set-override", None);
+    let (_, stderr, code) = common::wippy(
+        &dir,
+        &[
+            "run",
+            "--set",
+            "override.app:nope:meta.x=1",
+            "-x",
+            "app:code",
+        ],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: --set: entry app:nope: the override \"--set override.app:nope:meta.x=1\" names an entry no loaded file defines"
+        ),
+        "{stderr}"
+    );
+    // And one that names an entry changes it.
+    let flag = format!("override.app:code:source={}", returning(4));
+    let (_, stderr, code) = common::wippy(&dir, &["run", "--set", &flag, "-x", "app:code"]);
+    assert_eq!(code, Some(4), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn config_names_another_file_and_a_missing_one_is_an_error() {
     let dir = app_with_settings("cli-config-file", None);
     // No .wippy.yaml: every default, nothing said.
@@ -99,7 +126,7 @@ fn bad_settings_and_set_flags_are_named_and_nothing_runs() {
     assert_eq!(stdout, "");
     assert_eq!(
         stderr,
-        "error: .wippy.yaml:3: field \"shutdown.timeout\": expected a duration such as \"45s\" or \"1m30s\", or a number of seconds, found \"soon\"\n\
+        "error: .wippy.yaml:3: field \"shutdown.timeout\": expected a duration such as \"45s\" or \"1m30s\", or a number of seconds, at most 292 years, found \"soon\"\n\
          error: .wippy.yaml:4: field \"logger.encoding\": expected json or console, found \"xml\"\n"
     );
     std::fs::write(dir.join(".wippy.yaml"), "shutdown: {timeout: 5s}\n").expect("written");
@@ -155,6 +182,10 @@ fn settings_without_effect_here_are_said_once_per_section() {
          note: .wippy.yaml:3: lua (cache.enabled, cache.dir) is not used by this runtime\n\
          note: .wippy.yaml:4: relay (node_name) is not used by this runtime\n"
     );
+    // -s: nothing at all on stderr.
+    let (_, stderr, code) = common::wippy(&dir, &["run", "-s", "-x", "app:code"]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert_eq!(stderr, "");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -174,13 +205,31 @@ fn log_settings_choose_the_level_and_the_format() {
     // -v over the settings: debug and up.
     let (_, stderr, _) = common::wippy(&dir, &["run", "-v", "-x", "app:code"]);
     assert!(stderr.contains("an info line"), "{stderr}");
-    // --set over the file: info and up, and records as JSON objects.
+    // -x keeps the terminal clean, whatever the settings say.
     let (_, stderr, code) = common::wippy(
+        &dir,
+        &["run", "--set", "logmanager.min_level=0", "-x", "app:code"],
+    );
+    assert_eq!(code, Some(3), "{stderr}");
+    assert_eq!(stderr, "");
+    // --set over the file's level: info and up again.
+    let (_, stderr, _) = common::wippy(
         &dir,
         &[
             "run",
             "--set",
             "logmanager.min_level=0",
+            "-c",
+            "-x",
+            "app:code",
+        ],
+    );
+    assert!(stderr.contains("an info line"), "{stderr}");
+    // Records as JSON objects, the message at the top as zap writes it.
+    let (_, stderr, code) = common::wippy(
+        &dir,
+        &[
+            "run",
             "--set",
             "logger.encoding=json",
             "-v",
@@ -194,7 +243,10 @@ fn log_settings_choose_the_level_and_the_format() {
         .find(|l| l.contains("an info line"))
         .unwrap_or_else(|| panic!("an info record: {stderr}"));
     assert!(
-        info.starts_with('{') && info.ends_with('}') && info.contains("\"level\":\"INFO\""),
+        info.starts_with('{')
+            && info.ends_with('}')
+            && info.contains("\"level\":\"INFO\"")
+            && info.contains("\"message\":\"an info line\""),
         "{info}"
     );
     assert!(stderr.lines().all(|l| l.starts_with('{')), "{stderr}");

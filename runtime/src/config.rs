@@ -20,7 +20,9 @@
 //!   the file is read; their values are read as the original reads them (`true`/`false`,
 //!   integers and decimals are typed, anything else is text).
 //! - `${env:NAME}` in a string of the file is replaced by the environment variable
-//!   `NAME` (the reference documents it); a variable that is not set is an error.
+//!   `NAME` (the reference documents it; the original's code has no such step); a
+//!   variable that is not set is an error, and a value that is one variable alone is
+//!   typed as a `--set` value is.
 //!
 //! [`BootConfig::resolve`] then gives the [`Settings`] this runtime uses:
 //!
@@ -34,13 +36,14 @@
 //! Anything else (the original's `lua`, `relay`, `cluster`, `prometheus` sections and
 //! so on) is kept and listed by [`Settings::unused`], so that the command can say that
 //! it has no effect here rather than drop it without a word. A setting of the wrong
-//! type or value is an error naming the file, line and key (or the `--set` flag).
+//! type or value is an error naming the file, line and key (or `--set` and the key).
 //!
 //! Who touches what: the `wippy` command reads the file and the flags, resolves them
 //! once before the registry loads, and hands the overrides to the loader; nothing here
 //! is shared or changed afterwards.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,6 +69,8 @@ pub struct BootConfig {
     /// One per key, in the order first given; a later value for a key replaces its value
     /// and origin in place.
     settings: Vec<Setting>,
+    /// Where each key is in `settings`.
+    index: HashMap<String, usize>,
 }
 
 /// One setting: a dotted key (`shutdown.timeout`), its value and where it was given.
@@ -189,9 +194,14 @@ impl Setting {
     }
 
     fn invalid(&self, expected: &'static str) -> Box<LoadError> {
+        // A flag's value as typed (`1e400`, not the `inf` it reads as).
+        let found = match &self.origin {
+            Origin::Flag(flag) => flag.split_once('=').map_or("", |(_, v)| v).to_owned(),
+            Origin::File { .. } => self.value.to_string(),
+        };
         self.error(LoadErrorKind::InvalidValue {
             expected: Cow::Borrowed(expected),
-            found: self.value.to_string(),
+            found,
         })
     }
 
@@ -270,13 +280,12 @@ impl BootConfig {
         path: &Path,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<BootConfig, LoadErrors> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            let kind = if e.kind() == std::io::ErrorKind::InvalidData {
-                LoadErrorKind::NotUtf8(0)
-            } else {
-                LoadErrorKind::Io(Arc::new(e))
-            };
-            LoadErrors::one(LoadError::new(path, None, kind))
+        let bytes = std::fs::read(path).map_err(|e| {
+            LoadErrors::one(LoadError::new(path, None, LoadErrorKind::Io(Arc::new(e))))
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            LoadErrors::one(LoadError::new(path, None, LoadErrorKind::NotUtf8(at)))
         })?;
         BootConfig::parse(path, &text, env)
     }
@@ -332,6 +341,9 @@ impl BootConfig {
                     expected: Cow::Borrowed("version: \"1.0\""),
                 },
             )),
+            // Go's yaml.v3 reads any scalar into the original's `Version string`, so an
+            // unquoted `1.0` is the version "1.0" too.
+            Some(v) if matches!(v.value, Value::Float(f) if f == 1.0) => {}
             Some(v) => match v.as_str() {
                 Some(s) if SUPPORTED_VERSIONS.contains(&s) => {}
                 Some(s) => errors.push(error(
@@ -395,7 +407,7 @@ impl BootConfig {
     ///
     /// # Errors
     ///
-    /// No `=`, or a key without a section and a path (`cluster.enabled`).
+    /// No `=`, or a key that is not a section and a path such as `cluster.enabled`.
     pub fn set(&mut self, flag: &str) -> Result<(), LoadErrors> {
         let fail = |expected: &'static str| {
             LoadErrors::one(LoadError::new(
@@ -441,7 +453,8 @@ impl BootConfig {
         let mut settings = Settings::default();
         let mut errors = Vec::new();
         for setting in &self.settings {
-            if setting.value == SettingValue::Null {
+            // An empty value leaves the default; an override has no default to leave.
+            if setting.value == SettingValue::Null && !setting.key.starts_with("override.") {
                 continue;
             }
             match setting.key.as_str() {
@@ -487,17 +500,26 @@ impl BootConfig {
 
     /// Adds `setting`, or replaces the value and origin of the one with its key.
     fn put(&mut self, setting: Setting) {
-        match self.settings.iter_mut().find(|s| s.key == setting.key) {
-            Some(old) => *old = setting,
-            None => self.settings.push(setting),
+        match self.index.get(&setting.key) {
+            Some(&at) => self.settings[at] = setting,
+            None => {
+                self.index.insert(setting.key.clone(), self.settings.len());
+                self.settings.push(setting);
+            }
         }
     }
 }
 
-/// `shutdown.timeout`: Go duration text (`"45s"`, `"1m30s"`) or a number of seconds.
+/// The longest duration Go has (`time.Duration` is `int64` nanoseconds, about 292
+/// years): the most `shutdown.timeout` may be.
+const MAX_DURATION: Duration = Duration::from_nanos(i64::MAX as u64);
+
+/// `shutdown.timeout`: Go duration text (`"45s"`, `"1m30s"`) or a number of seconds, at
+/// most Go's longest duration.
 fn shutdown_timeout(setting: &Setting) -> Result<Duration, Box<LoadError>> {
-    const EXPECTED: &str = "a duration such as \"45s\" or \"1m30s\", or a number of seconds";
-    match &setting.value {
+    const EXPECTED: &str =
+        "a duration such as \"45s\" or \"1m30s\", or a number of seconds, at most 292 years";
+    let timeout = match &setting.value {
         SettingValue::Text(s) => parse_duration(s.trim()).map_err(|_| setting.invalid(EXPECTED)),
         SettingValue::Int(i) => u64::try_from(*i)
             .map(Duration::from_secs)
@@ -506,24 +528,30 @@ fn shutdown_timeout(setting: &Setting) -> Result<Duration, Box<LoadError>> {
             Duration::try_from_secs_f64(*x).map_err(|_| setting.invalid(EXPECTED))
         }
         _ => Err(setting.wrong_type(EXPECTED)),
+    }?;
+    if timeout > MAX_DURATION {
+        return Err(setting.invalid(EXPECTED));
     }
+    Ok(timeout)
 }
 
 /// One `override."ns:entry:field"` setting as an entry [`Override`].
 fn entry_override(setting: &Setting) -> Result<Override, Box<LoadError>> {
     let target = &setting.key["override.".len()..];
     let Some(value) = setting.value.to_override_value() else {
-        return Err(setting.wrong_type("a boolean, number or string for the entry's field"));
+        return Err(setting.wrong_type(
+            "a boolean, number or string for the entry's field (lists, maps and null are not taken here)",
+        ));
     };
     let spec = match &setting.origin {
         Origin::File { .. } => setting.key.clone(),
         Origin::Flag(flag) => format!("--set {flag}"),
     };
     let located = match &setting.origin {
-        Origin::File { path, line } => Some((path.clone(), *line)),
-        Origin::Flag(_) => None,
+        Origin::File { path, line } => (path.clone(), Some(*line)),
+        Origin::Flag(_) => (PathBuf::from("--set"), None),
     };
-    Override::with_value(target, value, spec, located).map_err(|e| {
+    Override::with_value(target, value, spec, Some(located)).map_err(|e| {
         setting.error(LoadErrorKind::InvalidValue {
             expected: Cow::Owned(format!(
                 "a key namespace:entry:field such as \"app:gateway:meta.port\" ({})",
@@ -555,11 +583,27 @@ fn leaf_value(
         Value::Bool(b) => SettingValue::Bool(*b),
         Value::Int(i) => SettingValue::Int(*i),
         Value::Float(f) => SettingValue::Float(*f),
-        Value::Str(s) => SettingValue::Text(interpolate(s, env)?),
+        // A value that is one variable alone is typed as a `--set` value is (`"${env:T}"`
+        // with T=5 is the number 5); in longer text the variable is text.
+        Value::Str(s) => {
+            let text = interpolate(s, env)?;
+            if text != *s && is_one_variable(s) {
+                SettingValue::from_flag(&text)
+            } else {
+                SettingValue::Text(text)
+            }
+        }
         Value::Seq(items) => SettingValue::List(items.len()),
         // An empty mapping (`{}`): flatten keeps it as a leaf, with nothing to set.
         Value::Map(_) => SettingValue::Null,
     })
+}
+
+/// `true` when `text` is exactly one `${env:NAME}`.
+fn is_one_variable(text: &str) -> bool {
+    text.strip_prefix("${env:")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .is_some_and(|name| !name.contains('}'))
 }
 
 /// Replaces each `${env:NAME}` in `text` with the variable's value.
@@ -582,7 +626,8 @@ fn interpolate(text: &str, env: &impl Fn(&str) -> Option<String>) -> Result<Stri
             _ => {
                 return Err(LoadErrorKind::InvalidValue {
                     expected: Cow::Owned(format!(
-                        "${{env:{name}}} to name a set environment variable"
+                        "${{env:{name}}} to name an environment variable that is set (with \
+                         text); {name:?} is not"
                     )),
                     found: text.to_owned(),
                 });

@@ -56,14 +56,14 @@ fn the_settings_this_runtime_reads_come_out_typed() {
                 "app:gateway".to_owned(),
                 "meta.port".to_owned(),
                 OverrideValue::Int(9090),
-                Some((Path::new(".wippy.yaml"), 8))
+                Some((Path::new(".wippy.yaml"), Some(8)))
             ),
             // Quoted in YAML, so text, not a number.
             (
                 "app:gateway".to_owned(),
                 "meta.name".to_owned(),
                 OverrideValue::Text("9090".to_owned()),
-                Some((Path::new(".wippy.yaml"), 9))
+                Some((Path::new(".wippy.yaml"), Some(9)))
             ),
         ]
     );
@@ -133,9 +133,11 @@ fn the_version_is_required_and_must_be_known() {
             ".wippy.yaml:1: field \"version\": expected \"1.0\" (the one version there is), found \"2.0\""
         ]
     );
+    // Unquoted, as Go's yaml.v3 reads it into the original's string field.
+    assert!(parse("version: 1.0\n").is_ok());
     assert_eq!(
-        errors(parse("version: 1.0\n")),
-        [".wippy.yaml:1: field \"version\": expected the string \"1.0\", found a float"]
+        errors(parse("version: 2\n")),
+        [".wippy.yaml:1: field \"version\": expected the string \"1.0\", found an integer"]
     );
 }
 
@@ -165,7 +167,7 @@ fn bad_values_are_named_with_file_line_and_key_all_at_once() {
     assert_eq!(
         errors(parse(text).expect("parses").resolve()),
         [
-            ".wippy.yaml:3: field \"shutdown.timeout\": expected a duration such as \"45s\" or \"1m30s\", or a number of seconds, found \"soon\"",
+            ".wippy.yaml:3: field \"shutdown.timeout\": expected a duration such as \"45s\" or \"1m30s\", or a number of seconds, at most 292 years, found \"soon\"",
             ".wippy.yaml:4: field \"logger.encoding\": expected json or console, found \"xml\"",
             ".wippy.yaml:6: field \"logmanager.min_level\": expected a zap level number: -1 debug, 0 info, 1 warn, 2 error, found a string",
         ]
@@ -175,7 +177,25 @@ fn bad_values_are_named_with_file_line_and_key_all_at_once() {
         errors(parse(text).expect("parses").resolve()),
         [
             ".wippy.yaml:2: field \"logmanager.min_level\": expected a zap level from -1 (debug) to 5 (fatal): -1 debug, 0 info, 1 warn, 2 error, found \"9\"",
-            ".wippy.yaml:3: field \"shutdown.timeout\": expected a duration such as \"45s\" or \"1m30s\", or a number of seconds, found \"-3\"",
+            ".wippy.yaml:3: field \"shutdown.timeout\": expected a duration such as \"45s\" or \"1m30s\", or a number of seconds, at most 292 years, found \"-3\"",
+        ]
+    );
+    // Past Go's longest duration (the shutdown's clock would overflow).
+    for timeout in ["9223372036854775807", "1e19", ".inf", ".nan"] {
+        let text = format!("version: \"1.0\"\nshutdown: {{timeout: {timeout}}}\n");
+        let found = errors(parse(&text).expect("parses").resolve());
+        assert_eq!(found.len(), 1, "{timeout}: {found:?}");
+        assert!(
+            found[0].contains("at most 292 years"),
+            "{timeout}: {found:?}"
+        );
+    }
+    let mut config = BootConfig::new();
+    config.set("shutdown.timeout=1e400").expect("read");
+    assert_eq!(
+        errors(config.resolve()),
+        [
+            "--set: field \"shutdown.timeout\": expected a duration such as \"45s\" or \"1m30s\", or a number of seconds, at most 292 years, found \"1e400\""
         ]
     );
 }
@@ -267,14 +287,18 @@ fn bad_set_flags_are_refused_by_name() {
     assert_eq!(
         errors(config.resolve()),
         [
-            "--set: field \"shutdown.timeout\": expected a duration such as \"45s\" or \"1m30s\", or a number of seconds, found \"later\""
+            "--set: field \"shutdown.timeout\": expected a duration such as \"45s\" or \"1m30s\", or a number of seconds, at most 292 years, found \"later\""
         ]
     );
 }
 
 #[test]
 fn environment_variables_are_put_into_text() {
-    let env = |name: &str| (name == "PORT").then(|| "8081".to_owned());
+    let env = |name: &str| match name {
+        "PORT" => Some("8081".to_owned()),
+        "LEVEL" => Some("1".to_owned()),
+        _ => None,
+    };
     let text = "version: \"1.0\"\noverride:\n  \"app:gw:addr\": \":${env:PORT}\"\nshutdown: {timeout: \"${env:PORT}ms\"}\n";
     let settings = BootConfig::parse(Path::new("w.yaml"), text, env)
         .expect("parses")
@@ -285,11 +309,18 @@ fn environment_variables_are_put_into_text() {
         &OverrideValue::Text(":8081".to_owned())
     );
     assert_eq!(settings.shutdown_timeout, Some(Duration::from_millis(8081)));
+    // A value that is one variable alone is typed (here the zap level 1).
+    let text = "version: \"1.0\"\nlogmanager: {min_level: \"${env:LEVEL}\"}\n";
+    let settings = BootConfig::parse(Path::new("w.yaml"), text, env)
+        .expect("parses")
+        .resolve()
+        .expect("resolves");
+    assert_eq!(settings.log_level, Some(LogLevel::Warn));
     let text = "version: \"1.0\"\nlogger:\n  encoding: ${env:NOPE}\n  x: \"${env:PORT\"\n";
     assert_eq!(
         errors(BootConfig::parse(Path::new("w.yaml"), text, env)),
         [
-            "w.yaml:3: field \"logger.encoding\": expected ${env:NOPE} to name a set environment variable, found \"${env:NOPE}\"",
+            "w.yaml:3: field \"logger.encoding\": expected ${env:NOPE} to name an environment variable that is set (with text); \"NOPE\" is not, found \"${env:NOPE}\"",
             "w.yaml:4: field \"logger.x\": expected ${env:NAME} closed by `}`, found \"${env:PORT\"",
         ]
     );
@@ -297,19 +328,40 @@ fn environment_variables_are_put_into_text() {
 
 #[test]
 fn overrides_must_name_an_entry_field_and_hold_a_plain_value() {
-    let text = "version: \"1.0\"\noverride:\n  \"app:gw\": 1\n  \"app:gw:list\": [1, 2]\n  \"app:gw:meta.port\": 80\n";
+    let text = "version: \"1.0\"\noverride:\n  \"app:gw\": 1\n  \"app:gw:list\": [1, 2]\n  \"app:gw:meta.port\": 80\n  \"app:gw:meta.none\":\n";
     assert_eq!(
         errors(parse(text).expect("parses").resolve()),
         [
             ".wippy.yaml:3: field \"override.app:gw\": expected a key namespace:entry:field such as \"app:gateway:meta.port\" (no `:` between the entry and the field), found \"app:gw\"",
-            ".wippy.yaml:4: field \"override.app:gw:list\": expected a boolean, number or string for the entry's field, found a list",
+            ".wippy.yaml:4: field \"override.app:gw:list\": expected a boolean, number or string for the entry's field (lists, maps and null are not taken here), found a list",
+            ".wippy.yaml:6: field \"override.app:gw:meta.none\": expected a boolean, number or string for the entry's field (lists, maps and null are not taken here), found null",
         ]
+    );
+    // From --set: no line, and it says so.
+    let mut config = BootConfig::new();
+    config.set("override.app:gw:meta.port=81").expect("read");
+    let settings = config.resolve().expect("resolves");
+    assert_eq!(
+        settings.overrides[0].origin(),
+        Some((Path::new("--set"), None))
     );
     // A nested map under a full key sets the dotted field, as the original flattens it.
     let text = "version: \"1.0\"\noverride:\n  \"app:gw:meta\": {port: 80}\n";
     let settings = parse(text).expect("parses").resolve().expect("resolves");
     assert_eq!(settings.overrides[0].field(), "meta.port");
     assert_eq!(settings.overrides[0].spec(), "override.app:gw:meta.port");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_named_with_the_offset() {
+    let path = std::env::temp_dir().join(format!("wippy-config-utf8-{}.yaml", std::process::id()));
+    std::fs::write(&path, b"version: \"1.0\"\nx: {y: \"\xff\"}\n").expect("written");
+    let message = errors(BootConfig::read(&path, no_env))[0].clone();
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        message.ends_with(": not valid UTF-8 (byte 23)"),
+        "{message}"
+    );
 }
 
 #[test]

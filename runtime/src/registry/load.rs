@@ -169,9 +169,7 @@ impl Registry {
             }
         }
         for unused in applied.unused() {
-            let (path, line) = unused
-                .origin()
-                .map_or((Path::new("-o"), None), |(path, line)| (path, Some(line)));
+            let (path, line) = unused.origin().unwrap_or((Path::new("-o"), None));
             errors.push(
                 LoadError::new(
                     path,

@@ -11,7 +11,8 @@
 //!   as a field error of that entry (at the entry's line); an override for an entry no
 //!   file defines, or whose path crosses a value that is not a map, is a load error too.
 //!
-//! Who touches what: the CLI parses the flags ([`Override::parse`]); the loader
+//! Who touches what: the CLI parses the flags ([`Override::parse`]), and the settings
+//! file's `override` section comes through [`Override::with_value`]; the loader
 //! ([`Registry::load_dirs_with`](super::Registry::load_dirs_with)) applies them to the
 //! YAML tree of each matching entry in `parse.rs`, and reports the ones never used.
 
@@ -22,15 +23,17 @@ use super::EntryId;
 use super::yaml::{Node, Value};
 use crate::payload::MapKey;
 
-/// One `-o namespace:entry:field=value`.
+/// One `-o namespace:entry:field=value`, or one `override` setting of the settings file
+/// (`config.rs`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Override {
     entry: EntryId,
     path: Vec<String>,
     value: OverrideValue,
     spec: String,
-    /// The settings file and line it was given at (`None`: a flag).
-    origin: Option<(PathBuf, usize)>,
+    /// Where it was given, when not by `-o`: the settings file and line, or `--set`
+    /// (no line).
+    origin: Option<(PathBuf, Option<usize>)>,
 }
 
 /// An override's value, read as the original reads it.
@@ -98,7 +101,7 @@ impl Override {
         key: &str,
         value: OverrideValue,
         spec: String,
-        origin: Option<(PathBuf, usize)>,
+        origin: Option<(PathBuf, Option<usize>)>,
     ) -> Result<Override, OverrideError> {
         let fail = |reason: &str| OverrideError {
             spec: spec.clone(),
@@ -144,13 +147,14 @@ impl Override {
         &self.value
     }
 
-    /// The flag as given (for a settings file's override: the file, line and key).
+    /// The flag as given (for a settings file's override: `override.` and its key).
     pub fn spec(&self) -> &str {
         &self.spec
     }
 
-    /// The settings file and line this override was given at; `None` for a flag.
-    pub fn origin(&self) -> Option<(&Path, usize)> {
+    /// Where this override was given when not by `-o`: the settings file and line, or
+    /// `--set` (no line); `None` for `-o`.
+    pub fn origin(&self) -> Option<(&Path, Option<usize>)> {
         self.origin
             .as_ref()
             .map(|(path, line)| (path.as_path(), *line))
