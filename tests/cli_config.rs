@@ -253,46 +253,9 @@ fn log_settings_choose_the_level_and_the_format() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-const SLOW_REGISTRY: &str = r#"version: "1.0"
-namespace: app
-entries:
-  - {name: processes, kind: process.host, lifecycle: {auto_start: true}}
-  - name: slow
-    kind: process.lua
-    source: file://slow.lua
-    method: main
-    modules: [time, logger]
-  - name: slow_service
-    kind: process.service
-    process: app:slow
-    host: app:processes
-    lifecycle: {auto_start: true, stop_timeout: 20s}
-"#;
-
-const SLOW: &str = r#"
-local function main()
-  local events = process.events()
-  logger:info("slow service ready")
-  while true do
-    local e = events:receive()
-    if e.kind == process.event.CANCEL then
-      time.sleep("30s")
-      logger:info("slow service cleanup done")
-      return 0
-    end
-  end
-end
-return { main = main }
-"#;
-
 #[test]
 fn shutdown_timeout_bounds_the_shutdown() {
-    let dir = common::app(
-        "cli-config-shutdown",
-        SLOW_REGISTRY,
-        &[("slow.lua", SLOW)],
-        Some(common::LOCK),
-    );
+    let dir = common::slow_service_app("cli-config-shutdown", "30s");
     std::fs::write(
         dir.join(".wippy.yaml"),
         "version: \"1.0\"\nshutdown: {timeout: 1s}\n",

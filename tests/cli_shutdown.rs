@@ -6,46 +6,9 @@ use std::io::Read;
 
 mod common;
 
-const REGISTRY: &str = r#"version: "1.0"
-namespace: app
-entries:
-  - {name: processes, kind: process.host, lifecycle: {auto_start: true}}
-  - name: slow
-    kind: process.lua
-    source: file://slow.lua
-    method: main
-    modules: [time, logger]
-  - name: slow_service
-    kind: process.service
-    process: app:slow
-    host: app:processes
-    lifecycle: {auto_start: true, stop_timeout: 20s}
-"#;
-
-const SLOW: &str = r#"
-local function main()
-  local events = process.events()
-  logger:info("slow service ready")
-  while true do
-    local e = events:receive()
-    if e.kind == process.event.CANCEL then
-      time.sleep("11s")
-      logger:info("slow service cleanup done")
-      return 0
-    end
-  end
-end
-return { main = main }
-"#;
-
 #[test]
 fn a_stop_timeout_past_ten_seconds_is_honoured_at_shutdown() {
-    let dir = common::app(
-        "cli-shutdown",
-        REGISTRY,
-        &[("slow.lua", SLOW)],
-        Some(common::LOCK),
-    );
+    let dir = common::slow_service_app("cli-shutdown", "11s");
     let mut child = common::spawn_wippy(&dir, &["run", "-v"]);
     common::kill_after(child.id(), 90);
     let mut stderr = child.stderr.take().expect("stderr");

@@ -101,3 +101,42 @@ pub(crate) fn read_until(from: &mut impl std::io::Read, marker: &str) -> Vec<u8>
     }
     seen
 }
+
+/// A scratch application whose auto-started service `app:slow_service` (with
+/// `stop_timeout: 20s`) logs `slow service ready` once up, and on CANCEL sleeps `sleep`
+/// (a duration text) before it logs `slow service cleanup done` and returns.
+pub(crate) fn slow_service_app(tag: &str, sleep: &str) -> PathBuf {
+    const REGISTRY: &str = r#"version: "1.0"
+namespace: app
+entries:
+  - {name: processes, kind: process.host, lifecycle: {auto_start: true}}
+  - name: slow
+    kind: process.lua
+    source: file://slow.lua
+    method: main
+    modules: [time, logger]
+  - name: slow_service
+    kind: process.service
+    process: app:slow
+    host: app:processes
+    lifecycle: {auto_start: true, stop_timeout: 20s}
+"#;
+    let slow = format!(
+        r#"
+local function main()
+  local events = process.events()
+  logger:info("slow service ready")
+  while true do
+    local e = events:receive()
+    if e.kind == process.event.CANCEL then
+      time.sleep("{sleep}")
+      logger:info("slow service cleanup done")
+      return 0
+    end
+  end
+end
+return {{ main = main }}
+"#
+    );
+    app(tag, REGISTRY, &[("slow.lua", &slow)], Some(LOCK))
+}
