@@ -67,3 +67,29 @@ fn closed_stdout_or_stderr_does_not_panic() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A second signal exits at once (status 1) when stderr is a closed pipe too: its note
+/// was written with `eprintln!`, whose panic ended the signal thread before the exit, so
+/// the run went on through the whole shutdown.
+#[test]
+fn second_signal_exits_with_stderr_closed() {
+    // The service's cleanup takes 30 s after a cancel; its stop timeout is 20 s.
+    let dir = common::slow_service_app("closed-pipes-second-signal", "30s");
+    let mut child = common::spawn_wippy(&dir, &["run", "-v"]);
+    let pid = child.id();
+    common::kill_after(pid, 15);
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    common::read_until(&mut stderr, "slow service ready");
+    drop(stderr);
+    drop(child.stdout.take());
+    common::send_signal(pid, "TERM");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    common::send_signal(pid, "TERM");
+    let status = child.wait().expect("wippy ends");
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "{status:?} (killed by the guard after 15 s if the second signal was lost)"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

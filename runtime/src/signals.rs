@@ -65,8 +65,7 @@ impl ShutdownSignals {
             .name("wippy-signals".into())
             .spawn(move || {
                 if signals.forever().next().is_some() {
-                    eprintln!("second signal: exiting now");
-                    std::process::exit(1);
+                    exit_saying(format_args!("second signal: exiting now"));
                 }
             })?;
         runtime.shutdown(grace);
@@ -102,8 +101,7 @@ impl ShutdownSignals {
                     seen += 1;
                     signalled.store(true, Ordering::SeqCst);
                     if seen > 1 {
-                        eprintln!("second signal: exiting now");
-                        std::process::exit(1);
+                        exit_saying(format_args!("second signal: exiting now"));
                     }
                     tracing::info!(signal, "shutting down (a second signal exits at once)");
                     if let Some(pid) = foreground.get() {
@@ -118,8 +116,7 @@ impl ShutdownSignals {
                         // stopped (the shutdown left it behind), so its caller would wait
                         // for ever.
                         if let Some(pid) = foreground.get().filter(|pid| runtime.is_alive(pid)) {
-                            eprintln!("error: {pid} did not stop (stuck in code that cannot be interrupted); exiting");
-                            std::process::exit(1);
+                            exit_saying(format_args!("error: {pid} did not stop (stuck in code that cannot be interrupted); exiting"));
                         }
                     });
                 }
@@ -136,4 +133,13 @@ impl ShutdownSignals {
 /// When the signal handlers cannot be installed.
 pub fn run_until_signal(runtime: &Runtime, grace: Duration) -> std::io::Result<()> {
     ShutdownSignals::install()?.run_until_signal(runtime, grace)
+}
+
+/// Exits at once, with status 1, after writing `note` on stderr. The note is written
+/// without `eprintln!`, which panics when stderr is a closed pipe (`wippy run -x ... 2>&1
+/// | head`): the panic ended the thread before the exit (a second signal was lost).
+fn exit_saying(note: std::fmt::Arguments<'_>) -> ! {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{note}");
+    std::process::exit(1);
 }

@@ -203,8 +203,10 @@ fn unavailable(lua: Lua) -> LResult<c_int> {
     )
 }
 
-/// The arguments as text, joined by `sep` (`tostring` of each).
-fn text_of(lua: Lua, sep: &str) -> Vec<u8> {
+/// The arguments as text, joined by `sep` (`tostring` of each; a `__tostring` that
+/// raises raises here, before the buffer exists).
+fn text_of(lua: Lua, sep: &str) -> LResult<Vec<u8>> {
+    lua.tostring_args_in_place(1)?;
     let mut out = Vec::new();
     for i in 1..=lua.top() {
         if i > 1 {
@@ -215,7 +217,7 @@ fn text_of(lua: Lua, sep: &str) -> Vec<u8> {
             None => out.extend_from_slice(lua.display(i).as_bytes()),
         }
     }
-    out
+    Ok(out)
 }
 
 fn write_to(lua: Lua, bytes: &[u8], stderr: bool) -> LResult<c_int> {
@@ -238,18 +240,18 @@ fn write_to(lua: Lua, bytes: &[u8], stderr: bool) -> LResult<c_int> {
 }
 
 fn write(lua: Lua) -> LResult<c_int> {
-    let bytes = text_of(lua, "");
+    let bytes = text_of(lua, "")?;
     write_to(lua, &bytes, false)
 }
 
 fn print(lua: Lua) -> LResult<c_int> {
-    let mut bytes = text_of(lua, "\t");
+    let mut bytes = text_of(lua, "\t")?;
     bytes.push(b'\n');
     write_to(lua, &bytes, false)
 }
 
 fn eprint(lua: Lua) -> LResult<c_int> {
-    let mut bytes = text_of(lua, "\t");
+    let mut bytes = text_of(lua, "\t")?;
     bytes.push(b'\n');
     write_to(lua, &bytes, true)
 }

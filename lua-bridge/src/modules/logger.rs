@@ -213,6 +213,8 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
 /// The global `print`: joins its arguments with spaces (as the original's `printFunc`,
 /// R `engine/core_modules.go`) and logs them at info.
 pub(crate) fn print(lua: Lua) -> LResult<c_int> {
+    // A `__tostring` that raises does so here, before `parts` exists.
+    lua.tostring_args_in_place(1)?;
     let mut parts = Vec::with_capacity(usize::try_from(lua.top()).unwrap_or(0));
     for i in 1..=lua.top() {
         parts.push(match lua.bytes(i) {

@@ -11,6 +11,11 @@
 //! one), in a protected call, under a count hook that stops it after
 //! [`TOSTRING_BUDGET`] instructions, and within the process's memory limit. If it raises,
 //! runs too long or returns neither a string nor a number, the error keeps Lua's words.
+//!
+//! Past its budget the metamethod is doomed as a process stuck in a callback is
+//! (`preempt.rs`): the hook stays and raises the stop every [`RECHECK`] instructions,
+//! and the process's guarded `pcall`/`xpcall` and `coroutine.resume` pass it on, so a
+//! `pcall` inside the metamethod cannot catch the stop and loop on.
 
 use super::instance::Vm;
 use mlua::ffi;
@@ -18,6 +23,8 @@ use std::ffi::c_int;
 
 /// Instructions a `__tostring` may run to name an error object.
 const TOSTRING_BUDGET: c_int = 1_000_000;
+/// Instructions between two raises of the stop, once the budget is spent.
+const RECHECK: c_int = 1000;
 
 /// The `__tostring` text of the value on top of `thread`, which is taken off it. `None`
 /// when the value has no `__tostring`, or it raised, ran past [`TOSTRING_BUDGET`]
@@ -32,6 +39,7 @@ pub(crate) fn name_error_object(vm: &Vm, thread: *mut ffi::lua_State) -> Option<
     lua.ensure(3).ok()?;
     lua.push_fn(describe_top);
     lua.push_light(thread.cast());
+    let process_doomed = super::preempt::replace_doomed(false);
     // SAFETY: the main thread is not running (the driver calls this after a resume
     // ended); a function and one argument on top. The hook is removed whatever the
     // outcome, before anything else runs on this thread.
@@ -40,6 +48,8 @@ pub(crate) fn name_error_object(vm: &Vm, thread: *mut ffi::lua_State) -> Option<
         ffi::lua_sethook(lua.raw(), None, 0, 0);
         status
     };
+    // A stop of the metamethod is not the process's.
+    super::preempt::replace_doomed(process_doomed);
     let text = (status == ffi::LUA_OK).then(|| lua.string(-1)).flatten();
     lua.pop(1);
     text
@@ -74,14 +84,17 @@ unsafe extern "C-unwind" fn describe_top(state: *mut ffi::lua_State) -> c_int {
     }
 }
 
-/// The count hook of [`describe_top`]: the metamethod ran out of its budget.
+/// The count hook of [`describe_top`] (and of any coroutine the metamethod creates,
+/// which inherits it): the metamethod ran out of its budget. It is doomed from now on:
+/// the hook stays, to raise the stop again [`RECHECK`] instructions later wherever it
+/// was caught.
 unsafe extern "C-unwind" fn budget_hook(state: *mut ffi::lua_State, _debug: *mut ffi::lua_Debug) {
-    // SAFETY: Lua calls a hook on its own thread while that thread runs; raising an error
-    // from a count hook is allowed (the Lua 5.4 manual, `lua_Hook`). The hook frame holds
-    // nothing to drop.
+    // SAFETY: Lua calls a hook on its own thread while that thread runs; resetting the
+    // hook there and raising an error from a count hook are allowed (the Lua 5.4 manual,
+    // `lua_sethook`, `lua_Hook`). The hook frame holds nothing to drop.
     unsafe {
-        ffi::lua_sethook(state, None, 0, 0);
-        ffi::lua_pushstring(state, c"__tostring ran too long".as_ptr());
-        ffi::lua_error(state);
+        super::preempt::replace_doomed(true);
+        ffi::lua_sethook(state, Some(budget_hook), ffi::LUA_MASKCOUNT, RECHECK);
+        super::preempt::raise_stop(state);
     }
 }

@@ -344,8 +344,39 @@ impl Lua {
             .map(|b| utf8_lossy(b).into_owned())
     }
 
+    /// Replaces each value from `from` to the top that is neither a string nor a number
+    /// with `tostring` of it, as [`display`](Self::display) makes it. A `__tostring`
+    /// may raise; called before the caller owns anything (a buffer, the texts made so
+    /// far), Lua's jump then leaves nothing of ours behind, where calling `display`
+    /// while filling a buffer would leak the buffer.
+    ///
+    /// # Errors
+    ///
+    /// No room for one more value on the stack.
+    pub(crate) fn tostring_args_in_place(self, from: c_int) -> LResult<()> {
+        self.ensure(1)?;
+        for i in from..=self.top() {
+            if matches!(self.kind(i), LUA_TSTRING | LUA_TNUMBER) {
+                continue;
+            }
+            // SAFETY: live state with a free slot; `luaL_tolstring` pushes one string
+            // (a `__tostring` it calls may raise: nothing of ours is live here), which
+            // then replaces the value at `i`.
+            unsafe {
+                ffi::luaL_tolstring(self.0, i, std::ptr::null_mut());
+                ffi::lua_copy(self.0, -1, i);
+            }
+            self.pop(1);
+        }
+        Ok(())
+    }
+
     /// `tostring(v)` as Lua's own `tostring` does it (metamethods included), as text.
     /// Calls `__tostring` and `__name` only through `luaL_tolstring`.
+    ///
+    /// A `__tostring` may raise, which jumps over the caller's frames: a caller that
+    /// owns anything while it calls this turns its arguments to text first
+    /// ([`tostring_args_in_place`](Self::tostring_args_in_place)).
     pub(crate) fn display(self, idx: c_int) -> String {
         let idx = self.abs(idx);
         if let Some(s) = self.string(idx) {

@@ -124,7 +124,7 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
 ///
 /// `state` is the running thread, inside a hook or a C function; no Rust frame owning
 /// anything is between here and where the error is caught.
-unsafe fn raise_stop(state: *mut ffi::lua_State) -> ! {
+pub(crate) unsafe fn raise_stop(state: *mut ffi::lua_State) -> ! {
     // SAFETY: guaranteed by the caller; the string is short, so Lua interns it as the
     // very string it keeps for memory errors.
     unsafe {
@@ -225,6 +225,14 @@ pub(crate) fn unnest(nested: Nested) -> bool {
 /// preempted (see `DOOMED`): a protected call that caught an error passes it on.
 pub(crate) fn doomed() -> bool {
     DOOMED.with(Cell::get)
+}
+
+/// Sets whether the code running on this thread is doomed (see `DOOMED`) and returns
+/// what it was: `vm/error_name.rs` dooms a `__tostring` that ran past its budget, so
+/// that a `pcall` inside it cannot keep it running, and restores the process's own
+/// state after it.
+pub(crate) fn replace_doomed(doomed: bool) -> bool {
+    DOOMED.with(|d| d.replace(doomed))
 }
 
 /// The error that stops a doomed process, for the driver once the resume returned

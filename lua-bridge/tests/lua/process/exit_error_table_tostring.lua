@@ -2,7 +2,8 @@
 -- table's `__tostring`, as Lua's interpreter names an error object; when `__tostring`
 -- raises, loops or waits, or there is none, the error keeps Lua's
 -- words (a number it returns is text, as `tostring` makes it). A `message` field wins
--- over `__tostring`.
+-- over `__tostring`. A loop that catches the stop with `pcall` or in a coroutine is
+-- stopped all the same (it held a worker for good).
 local time = require("time")
 
 local function failure_of(how)
@@ -31,6 +32,8 @@ local function main()
     waits = "(error object is a table value)",
     none = "(error object is a table value)",
     message = "from the message field",
+    catches = "(error object is a table value)",
+    catches_forever = "(error object is a table value)",
   }
   for how, message in pairs(expected) do
     local got = failure_of(how)
