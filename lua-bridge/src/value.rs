@@ -49,8 +49,21 @@
 //! it, holding only the old process's garbage, which no script can reach.)
 //! Payloads nested deeper than [`MAX_DEPTH`] containers are refused with an error rather than
 //! recursing without bound. The new value belongs to the VM; the payload stays the caller's.
-//! It runs inside a bound function or another protected call: a memory error while it
-//! pushes unwinds to that call (see `vm/lua.rs`; the copy owns nothing that would leak).
+//!
+//! # Memory errors
+//!
+//! The caller owns the payload (a decoded text, a message), often of a size the script
+//! chose, and a memory error raised while the tables are built (the VM reached its limit)
+//! would jump over the caller and leak it for good; a script can catch that error and try
+//! again. So when the value might not fit, it is built in a protected call
+//! (`Lua::protected`), and a memory error comes back as `Raise::Memory`: the caller
+//! returns it, dropping what it owns, and the trampoline raises it again. "Might not fit"
+//! is a bound of what the building allocates ([`Bound`]: tables, strings, error
+//! userdata, and what the VM's string table may grow by) against what the VM may still
+//! allocate; a value over 64 KB, one with an empty map, or one that needs the memo is
+//! always built protected. The walk below owns nothing, so a jump out of it leaks nothing.
+//! The bound costs a walk over the payload's containers, which a small message's
+//! building dwarfs; numbers, booleans and nil skip it.
 //!
 //! # Cost
 //!
@@ -75,7 +88,7 @@ use crate::modules::errors::{error_value, push_error};
 use crate::modules::payload::payload_of;
 use crate::vm::lua::{
     LResult, LUA_TBOOLEAN, LUA_TNIL, LUA_TNONE, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE,
-    LUA_TUSERDATA, Lua, Raise,
+    LUA_TUSERDATA, Lua, Raise, SHORT_STRING, STRING_BYTES,
 };
 
 /// The deepest nesting of tables a copy accepts, in either direction (the original's limit
@@ -190,9 +203,47 @@ fn copy_out(lua: Lua, idx: c_int, strict: bool) -> Result<Payload, ValueError> {
 /// On error nothing is pushed (the stack is as it was).
 ///
 /// Errors: a payload nested deeper than [`MAX_DEPTH`] containers, or a stack that cannot
-/// grow. A memory error unwinds to the enclosing protected call.
+/// grow; [`Raise::Memory`] when the VM reached its memory limit while building the value
+/// (see "Memory errors" in the module docs: the caller drops what it owns, and the
+/// trampoline raises the memory error).
 pub(crate) fn push_payload(lua: Lua, p: &Payload) -> LResult<()> {
-    // A plain value (most messages carry one) takes one slot and no walk.
+    lua.ensure(1)?;
+    // Numbers, booleans and nil take a stack slot and allocate nothing.
+    if !matches!(
+        p,
+        Payload::Str(_) | Payload::Array(_) | Payload::Map(_) | Payload::Error(_)
+    ) {
+        push_plain(lua, p);
+        return Ok(());
+    }
+    let mut bound = Bound::default();
+    let bounded = bound.add(p, 0);
+    if bounded {
+        // Room on the stack for the whole walk first, so that the stack does not grow
+        // (allocate) during it: each level of containers `ensure`s 8 slots, the walk
+        // itself 7, and a finalizer that a collection step runs needs `LUA_MINSTACK`.
+        // (`depth` is at most `MAX_DEPTH` here.)
+        let depth = c_int::try_from(bound.depth).unwrap_or(c_int::MAX);
+        lua.ensure(8 * depth + 8 + ffi::LUA_MINSTACK)?;
+        let room = lua.memory_room();
+        let need = bound.need(room.used);
+        if room.fits(need) {
+            let pushed = push_walk(lua, p);
+            // The bound holds: what the VM holds grew by no more (a collection step may
+            // have freed some meanwhile, never allocated more than a finalizer's frame).
+            debug_assert!(
+                lua.memory_room().used <= room.used + need + 1024,
+                "pushing a payload allocated more than its bound ({need} bytes)"
+            );
+            return pushed;
+        }
+    }
+    lua.protected(|lua| push_walk(lua, p))
+}
+
+/// [`push_payload`] without a protected call: a memory error unwinds to the enclosing
+/// protected call.
+fn push_walk(lua: Lua, p: &Payload) -> LResult<()> {
     lua.ensure(1)?;
     if push_plain(lua, p) {
         return Ok(());
@@ -225,6 +276,103 @@ pub(crate) fn push_payload(lua: Lua, p: &Payload) -> LResult<()> {
             lua.set_top(top);
             Err(e)
         }
+    }
+}
+
+/// The most that [`push_payload`] builds without a protected call, in bytes of the VM's
+/// memory: past it, the protected call's cost is small beside the building's.
+const UNPROTECTED_BYTES: usize = 64 * 1024;
+
+/// Bounds of what building a value allocates in the VM (Lua 5.4, 64-bit), each rounded
+/// up (strings: `vm::lua::STRING_BYTES`). A table: its `Table` (56 bytes).
+const TABLE_BYTES: usize = 64;
+/// An item of an array: a `TValue` of the array part.
+const ARRAY_ITEM_BYTES: usize = 16;
+/// An entry of a map: the hash part is a power of two of 24-byte nodes, so up to two
+/// nodes per entry.
+const MAP_ITEM_BYTES: usize = 64;
+/// An error userdata, with its metatable when it is the VM's first.
+const ERROR_BYTES: usize = 4096;
+
+/// A bound of what [`push_walk`] allocates for a payload (see [`Bound::add`]).
+#[derive(Default)]
+struct Bound {
+    /// Bytes of the tables, strings and userdata it makes.
+    bytes: usize,
+    /// Containers counted (the walk switches its memo on past [`MEMO_AFTER`]).
+    containers: usize,
+    /// The deepest level of containers.
+    depth: usize,
+    /// It makes interned strings or an error userdata (which names its type with one).
+    short_strings: bool,
+}
+
+impl Bound {
+    /// Adds the bound of `p`, enclosed in `depth` containers. `false` when there is no
+    /// cheap bound: past [`UNPROTECTED_BYTES`], past [`MEMO_AFTER`] containers or
+    /// [`MAX_DEPTH`] levels, or with an empty map (each table made from one joins the
+    /// VM's set of empty objects, which may grow by its whole size).
+    fn add(&mut self, p: &Payload, depth: usize) -> bool {
+        match p {
+            Payload::Nil | Payload::Bool(_) | Payload::Int(_) | Payload::Float(_) => {}
+            Payload::Str(s) => self.string(s.len()),
+            Payload::Array(items) => {
+                if !self.container(depth, TABLE_BYTES + ARRAY_ITEM_BYTES * items.len()) {
+                    return false;
+                }
+                for item in items.iter() {
+                    if !self.add(item, depth + 1) {
+                        return false;
+                    }
+                }
+            }
+            Payload::Map(map) => {
+                if map.is_empty()
+                    || !self.container(depth, TABLE_BYTES + MAP_ITEM_BYTES * map.len())
+                {
+                    return false;
+                }
+                for (k, v) in map.iter() {
+                    if let MapKey::Str(s) = k {
+                        self.string(s.len());
+                    }
+                    if !self.add(v, depth + 1) {
+                        return false;
+                    }
+                }
+            }
+            Payload::Error(_) => {
+                self.bytes += ERROR_BYTES;
+                self.short_strings = true;
+            }
+        }
+        self.bytes <= UNPROTECTED_BYTES
+    }
+
+    /// Counts one container at `depth` (0 for the root) taking `bytes`.
+    fn container(&mut self, depth: usize, bytes: usize) -> bool {
+        self.containers += 1;
+        self.depth = self.depth.max(depth + 1);
+        self.bytes = self.bytes.saturating_add(bytes);
+        self.containers <= MEMO_AFTER && depth < MAX_DEPTH && self.bytes <= UNPROTECTED_BYTES
+    }
+
+    fn string(&mut self, len: usize) {
+        self.bytes = self.bytes.saturating_add(STRING_BYTES + len);
+        self.short_strings |= len <= SHORT_STRING;
+    }
+
+    /// The bytes, and what the VM's string table may grow by if the value makes
+    /// interned strings: the table doubles when it holds as many strings as it has
+    /// slots (8 bytes each), and every string takes 25 bytes at least, so a doubling
+    /// costs under a third of the memory in use, and the doublings the new strings
+    /// cause less than their own size.
+    /// `used` is what the VM holds now.
+    fn need(&self, used: usize) -> usize {
+        if !self.short_strings {
+            return self.bytes;
+        }
+        self.bytes.saturating_mul(2).saturating_add(used / 2)
     }
 }
 

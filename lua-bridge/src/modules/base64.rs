@@ -39,7 +39,7 @@ fn encode(lua: Lua) -> LResult<c_int> {
         return fail(lua, ErrorKind::Invalid, "string expected");
     };
     let text = STANDARD.encode(bytes);
-    lua.push_str(&text);
+    lua.try_push_bytes(text.as_bytes())?;
     Ok(1)
 }
 
@@ -49,7 +49,7 @@ fn decode(lua: Lua) -> LResult<c_int> {
     };
     match STANDARD.decode(text) {
         Ok(bytes) => {
-            lua.push_bytes(&bytes);
+            lua.try_push_bytes(&bytes)?;
             Ok(1)
         }
         Err(e) => fail(

@@ -233,7 +233,7 @@ fn error_message(lua: Lua) -> LResult<c_int> {
 /// `__tostring`: the message after the context `errors.wrap` added.
 fn error_text(lua: Lua) -> LResult<c_int> {
     let e = this(lua, "message")?;
-    lua.push_str(&e.text());
+    lua.try_push_bytes(e.text().as_bytes())?;
     Ok(1)
 }
 
@@ -277,7 +277,7 @@ fn error_concat(lua: Lua) -> LResult<c_int> {
     let mut out = Vec::new();
     concat_operand(lua, 1, &mut out)?;
     concat_operand(lua, 2, &mut out)?;
-    lua.push_bytes(&out);
+    lua.try_push_bytes(&out)?;
     Ok(1)
 }
 

@@ -315,7 +315,7 @@ fn read(lua: Lua) -> LResult<Ret> {
 pub(crate) fn push_read_result(lua: Lua, result: ReadResult) -> LResult<c_int> {
     match result {
         Ok(Some(bytes)) => {
-            lua.push_bytes(&bytes);
+            lua.try_push_bytes(&bytes)?;
             Ok(1)
         }
         Ok(None) => {

@@ -73,7 +73,7 @@ fn lua_encode(lua: Lua) -> LResult<c_int> {
         });
     match text {
         Ok(text) => {
-            lua.push_bytes(&text);
+            lua.try_push_bytes(&text)?;
             lua.push_nil();
             Ok(2)
         }

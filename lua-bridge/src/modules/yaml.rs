@@ -57,7 +57,7 @@ fn encode(lua: Lua) -> LResult<c_int> {
     };
     match to_text(&payload, &field_order) {
         Ok(text) => {
-            lua.push_str(&text);
+            lua.try_push_bytes(text.as_bytes())?;
             lua.push_nil();
             Ok(2)
         }

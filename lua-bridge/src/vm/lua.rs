@@ -22,7 +22,23 @@
 //! `lua_yieldk` itself, after that function returned and dropped everything. The one
 //! exception is a memory error raised inside an API call (the VM hit its limit): it
 //! unwinds straight to the enclosing protected call, and values owned by the Rust frames
-//! in between are leaked, never used again. The process fails right after.
+//! in between are leaked, never used again. A script may catch that error and go on, so
+//! where a function owns Rust data of a size the script chose (a decoded text, a
+//! message) while it builds Lua values, the building cannot jump over it:
+//!
+//! - [`Lua::push_userdata`] hands its value to the VM only once the block is made: when
+//!   the block (and the type's metatable, on first use) might not fit, they are made in
+//!   a protected call, and on a memory error the value is dropped before the error is
+//!   raised again.
+//! - `value::push_payload` (every payload that becomes a Lua value: decoded JSON and
+//!   YAML, `p:data()`, messages, events, spawn arguments) builds its tables in a
+//!   protected call ([`Lua::protected`]) when they might not fit, and returns the memory
+//!   error as [`Raise::Memory`], which the trampoline raises after the caller dropped
+//!   what it owned.
+//!
+//! "Might not fit" is a bound of what the building allocates, against what the VM may
+//! still allocate ([`Lua::memory_room`]): a protected call costs a `setjmp` and a C
+//! call, which the small values of most messages are spared.
 //!
 //! Lua code runs inside a bound function only where Lua's own library would run it:
 //! [`Lua::display`] calls a table's `__tostring` (for `print`, `io.print`, the logger),
@@ -40,6 +56,76 @@ use std::marker::PhantomData;
 /// A Lua C function.
 pub(crate) type CFn = ffi::lua_CFunction;
 
+/// The text of Lua's memory error (`LUA_ERRMEM`), which Lua keeps as a fixed string.
+const MEMORY_ERROR: &CStr = c"not enough memory";
+
+/// A bound of what a string takes besides its bytes (Lua 5.4's `TString` header: 24
+/// bytes on 64 bits, and the closing NUL), rounded up.
+pub(crate) const STRING_BYTES: usize = 48;
+
+/// Strings up to this length are interned (Lua's `LUAI_MAXSHORTLEN`): a new one may grow
+/// the VM's string table.
+pub(crate) const SHORT_STRING: usize = 40;
+
+/// A bound of what a full userdata's block takes besides its value (Lua 5.4's `Udata`
+/// header: 40 bytes on 64 bits, rounded up).
+const USERDATA_BYTES: usize = 64;
+
+/// What each user value of a userdata adds to its block (a `TValue`).
+const USER_VALUE_BYTES: usize = 16;
+
+/// What a VM may still allocate before a memory error ([`Lua::memory_room`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct MemoryRoom {
+    /// Bytes the VM may still allocate (`usize::MAX` without a limit; 0 for a VM whose
+    /// allocator is not ours, where nothing is known).
+    pub(crate) free: usize,
+    /// Bytes the VM holds now.
+    pub(crate) used: usize,
+}
+
+impl MemoryRoom {
+    /// `true` if `bytes` more, and some slack for what a collection step may allocate
+    /// on the side (a call frame for a finalizer), can be allocated without a memory
+    /// error.
+    pub(crate) fn fits(self, bytes: usize) -> bool {
+        /// A finalizer run by a collection step may need a new `CallInfo`.
+        const SLACK: usize = 1024;
+        bytes.saturating_add(SLACK) <= self.free
+    }
+}
+
+/// A protected call's closure and its result ([`Lua::protected`]).
+struct Job<F> {
+    f: F,
+    result: Option<LResult<()>>,
+}
+
+/// The C function of [`Lua::protected`]: runs the job whose address is argument 1 and
+/// returns what it pushed.
+unsafe extern "C-unwind" fn run_job<F: Fn(Lua) -> LResult<()> + Copy>(
+    l: *mut ffi::lua_State,
+) -> c_int {
+    // SAFETY: `protected` passed the address of its live `Job<F>` as argument 1.
+    let job = unsafe { ffi::lua_touserdata(l, 1).cast::<Job<F>>() };
+    // SAFETY: live thread of this call; drops the argument.
+    unsafe { ffi::lua_settop(l, 0) };
+    // SAFETY: as above; `F` is `Copy`, so reading it leaves the job as it was.
+    let f = unsafe { (*job).f };
+    let result = run(l, f);
+    let pushed = if result.is_ok() {
+        // SAFETY: live thread of this call.
+        unsafe { ffi::lua_gettop(l) }
+    } else {
+        // SAFETY: live thread of this call; drops what `f` pushed before it failed.
+        unsafe { ffi::lua_settop(l, 0) };
+        0
+    };
+    // SAFETY: as above; the job's result is `None` until now (nothing to drop).
+    unsafe { (*job).result = Some(result) };
+    pushed
+}
+
 /// The failure of a bound function: Lua raises it when the function returns.
 #[derive(Debug)]
 pub(crate) enum Raise {
@@ -47,6 +133,10 @@ pub(crate) enum Raise {
     Message(String),
     /// The value on top of the stack is the error to raise (an error userdata).
     Top,
+    /// Lua's memory error: the VM reached its memory limit while the function built a
+    /// value in a protected call ([`Lua::protected`]); raised again, as a memory error,
+    /// once the function has dropped what it owned.
+    Memory,
 }
 
 impl From<String> for Raise {
@@ -224,6 +314,34 @@ impl Lua {
 
     pub(crate) fn push_str(self, s: &str) {
         self.push_bytes(s.as_bytes());
+    }
+
+    /// [`push_bytes`](Self::push_bytes) for a text the caller owns, of a size the script
+    /// chose (an encoded or decoded text, a read): a memory error comes back as
+    /// [`Raise::Memory`], so that the caller drops the text (and whatever else it owns)
+    /// before the trampoline raises it, instead of jumping over the caller (see the
+    /// module docs). The string is made in a protected call only when it might not fit.
+    ///
+    /// # Errors
+    ///
+    /// [`Raise::Memory`]: the VM reached its memory limit.
+    pub(crate) fn try_push_bytes(self, bytes: &[u8]) -> LResult<()> {
+        let room = self.memory_room();
+        // A short string is interned, and a new one may grow the VM's string table,
+        // which costs under a third of what the VM holds (see `value::Bound::need`).
+        let need = if bytes.len() <= SHORT_STRING {
+            STRING_BYTES + bytes.len() + room.used / 2
+        } else {
+            STRING_BYTES + bytes.len()
+        };
+        if room.fits(need) {
+            self.push_bytes(bytes);
+            return Ok(());
+        }
+        self.protected(|lua| {
+            lua.push_bytes(bytes);
+            Ok(())
+        })
     }
 
     /// Pushes a C function.
@@ -553,20 +671,155 @@ impl Lua {
         const {
             assert!(std::mem::align_of::<Tagged<T>>() <= super::alloc::ALIGN);
         }
+        let size = std::mem::size_of::<Tagged<T>>();
+        // The value is ours until it is written into its block: nothing that may raise
+        // happens in between (see the module docs).
+        let bytes = USERDATA_BYTES + size + USER_VALUE_BYTES * usize::try_from(slots).unwrap_or(0);
+        let mut fast = self.push_made_metatable(ty);
+        if fast && !self.memory_room().fits(bytes) {
+            self.pop(1);
+            fast = false;
+        }
+        let block = if fast {
+            // SAFETY: live state; the block fits in what the VM may still allocate, so
+            // making it cannot raise.
+            let block = unsafe { ffi::lua_newuserdatauv(self.0, size, slots) };
+            // The metatable under the userdata, then on top of it.
+            self.insert(-2);
+            block
+        } else {
+            let made = self.protected(|lua| {
+                lua.push_metatable(ty);
+                // SAFETY: live state; may raise a memory error, inside this protected
+                // call, where nothing is owned.
+                unsafe { ffi::lua_newuserdatauv(lua.0, size, slots) };
+                lua.insert(-2);
+                // SAFETY: the userdata at -2, its metatable on top. Its `__gc` cannot
+                // run before the value is written: the userdata stays on the stack, and
+                // nothing between here and the write allocates.
+                unsafe { ffi::lua_setmetatable(lua.0, -2) };
+                Ok(())
+            });
+            if let Err(e) = made {
+                drop(value);
+                // SAFETY: live state (the thread of the current call, for every caller);
+                // nothing of this frame is owned any more.
+                unsafe { raise(self.0, e) };
+            }
+            // SAFETY: the protected call left the new userdata on top.
+            let block = unsafe { ffi::lua_touserdata(self.0, -1) };
+            // SAFETY: as below; the metatable is already set.
+            unsafe {
+                block.cast::<Tagged<T>>().write(Tagged {
+                    tag: ty.tag(),
+                    value,
+                });
+            }
+            return;
+        };
         // SAFETY: live state. The block is `size_of::<Tagged<T>>()` bytes aligned to ALIGN
         // (Lua aligns userdata to LUAI_MAXALIGN), so writing a `Tagged<T>` into it is
         // sound; from then on the userdata owns the value, and its `__gc` (set below when
         // `T` needs drop) drops it exactly once.
         unsafe {
-            let block = ffi::lua_newuserdatauv(self.0, std::mem::size_of::<Tagged<T>>(), slots);
             block.cast::<Tagged<T>>().write(Tagged {
                 tag: ty.tag(),
                 value,
             });
         }
-        self.push_metatable(ty);
         // SAFETY: the userdata is at -2, its metatable on top.
         unsafe { ffi::lua_setmetatable(self.0, -2) };
+    }
+
+    /// Pushes the metatable of `ty` if this VM made it already and returns `true`;
+    /// pushes nothing and returns `false` otherwise. Allocates nothing.
+    fn push_made_metatable<T: 'static>(self, ty: &'static UserType<T>) -> bool {
+        // SAFETY: live state; a raw read of the registry, as in `push_metatable`.
+        let found = unsafe {
+            match ty.slot {
+                Some(slot) => ffi::lua_rawgeti(self.0, ffi::LUA_REGISTRYINDEX, slot.index()),
+                None => ffi::lua_rawgetp(
+                    self.0,
+                    ffi::LUA_REGISTRYINDEX,
+                    std::ptr::from_ref(ty).cast::<c_void>(),
+                ),
+            }
+        };
+        if found == LUA_TTABLE {
+            return true;
+        }
+        self.pop(1);
+        false
+    }
+
+    /// What the VM of this thread may still allocate (see [`MemoryRoom`]).
+    pub(crate) fn memory_room(self) -> MemoryRoom {
+        let mut ud = std::ptr::null_mut();
+        // SAFETY: live state; reads the allocator and its data.
+        let alloc = unsafe { ffi::lua_getallocf(self.0, &mut ud) };
+        let ours: unsafe extern "C" fn(*mut c_void, *mut c_void, usize, usize) -> *mut c_void =
+            super::alloc::allocate;
+        if alloc as usize != ours as usize || ud.is_null() {
+            // Not a process VM: nothing is known, so nothing is taken to fit.
+            return MemoryRoom { free: 0, used: 0 };
+        }
+        // SAFETY: `ud` is the `Heap` of this VM (`vm/instance.rs` gives it to
+        // `lua_newstate` with `allocate`), read on the thread that runs the VM.
+        let heap = unsafe { &*ud.cast::<super::alloc::Heap>() };
+        let free = if heap.limit == 0 {
+            usize::MAX
+        } else {
+            heap.limit.saturating_sub(heap.used)
+        };
+        MemoryRoom {
+            free,
+            used: heap.used,
+        }
+    }
+
+    /// Runs `f` on this thread in a protected call: a Lua error raised inside it (a
+    /// memory error, when the VM reaches its limit) ends `f` only, and comes back as
+    /// `Err` ([`Raise::Memory`] for a memory error), so that the caller, which may own
+    /// Rust values, returns normally and drops them. On success, what `f` pushed is on
+    /// the stack; on any error, the stack is as it was.
+    ///
+    /// `f` must own nothing that needs dropping while it may raise (it is `Copy`: it
+    /// borrows what it works on), since a raise jumps out of it.
+    ///
+    /// On a thread that is not running or suspended in a yield (no call can be made on
+    /// it), `f` runs unprotected.
+    ///
+    /// # Errors
+    ///
+    /// What `f` returns; [`Raise::Memory`] for a memory error; the error's text for any
+    /// other Lua error (none is raised by what the callers build).
+    pub(crate) fn protected<F: Fn(Lua) -> LResult<()> + Copy>(self, f: F) -> LResult<()> {
+        // SAFETY: live state.
+        if unsafe { ffi::lua_status(self.0) } != ffi::LUA_OK {
+            return f(self);
+        }
+        self.ensure(2)?;
+        let mut job = Job { f, result: None };
+        self.push_fn(run_job::<F>);
+        self.push_light((&raw mut job).cast());
+        // SAFETY: live thread that can take a call (status OK), with the function and
+        // its one argument on top; `run_job` reads `job` through the pointer during the
+        // call only, and `job` outlives it.
+        let status = unsafe { ffi::lua_pcallk(self.0, 1, ffi::LUA_MULTRET, 0, 0, None) };
+        match status {
+            ffi::LUA_OK => job.result.unwrap_or(Ok(())),
+            ffi::LUA_ERRMEM => {
+                self.pop(1);
+                Err(Raise::Memory)
+            }
+            _ => {
+                let message = self
+                    .string(-1)
+                    .unwrap_or_else(|| "error while building a value".to_owned());
+                self.pop(1);
+                Err(Raise::Message(message))
+            }
+        }
     }
 
     /// Pops the top value into user value `n` (from 1) of the userdata at `idx`.
@@ -956,15 +1209,24 @@ fn run<R>(l: *mut ffi::lua_State, f: impl FnOnce(Lua) -> LResult<R>) -> LResult<
 /// # Safety
 ///
 /// `l` is the live thread of the current C function call.
-unsafe fn raise(l: *mut ffi::lua_State, raise: Raise) -> c_int {
-    if let Raise::Message(message) = raise {
-        // SAFETY: live thread; `luaL_where` pushes the position of the caller.
-        unsafe { ffi::luaL_where(l, 1) };
-        // SAFETY: as above (a memory error here leaks `message`, see the module docs).
-        unsafe { ffi::lua_pushlstring(l, message.as_ptr().cast(), message.len()) };
-        drop(message);
-        // SAFETY: two strings on top.
-        unsafe { ffi::lua_concat(l, 2) };
+unsafe fn raise(l: *mut ffi::lua_State, raise: Raise) -> ! {
+    match raise {
+        Raise::Message(message) => {
+            // SAFETY: live thread; `luaL_where` pushes the position of the caller.
+            unsafe { ffi::luaL_where(l, 1) };
+            // SAFETY: as above (a memory error here leaks `message`, see the module docs).
+            unsafe { ffi::lua_pushlstring(l, message.as_ptr().cast(), message.len()) };
+            drop(message);
+            // SAFETY: two strings on top.
+            unsafe { ffi::lua_concat(l, 2) };
+        }
+        // SAFETY: live thread. Lua keeps its memory error's message as a fixed string,
+        // so pushing that text finds it and allocates nothing; `lua_error` with that
+        // very string raises a memory error (as `preempt::raise_stop` does).
+        Raise::Memory => unsafe {
+            ffi::lua_pushstring(l, MEMORY_ERROR.as_ptr());
+        },
+        Raise::Top => {}
     }
     // SAFETY: the error value is on top; `lua_error` does not return.
     unsafe { ffi::lua_error(l) }

@@ -1,0 +1,155 @@
+//! A memory error while a binding pushes a value it decoded leaks nothing of ours.
+//!
+//! `json.decode`, `yaml.decode` and `p:data()` own the value they decoded (a
+//! [`Payload`]) while they build its Lua tables, and `json.encode` its text while it
+//! makes the Lua string. A table or string past the process's memory limit raised Lua's
+//! memory error there, which jumped over the Rust frames: the value was never dropped,
+//! and a script that caught the error and tried again grew the program by its size each
+//! time, for good (the probe that found it: an 8 MB JSON text, some 100 MB per failed
+//! call). The value is now built in a protected call when it may not fit
+//! (`value::push_payload`, `Lua::try_push_bytes`), and the error raised again once the
+//! binding has dropped what it owned.
+//!
+//! Its own test binary, so that a counting global allocator sees this test only. The
+//! VMs allocate through mimalloc directly (`vm/alloc.rs`), so the count is of Rust's
+//! allocations, where the leak was.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use wippy_runtime::message::Outcome;
+use wippy_runtime::payload::Payload;
+use wippy_runtime::process::ExitWaiter;
+use wippy_runtime::registry::Registry;
+use wippy_runtime::{Runtime, SpawnSpec};
+
+/// The system allocator, counting the bytes live.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed to the system allocator as it came; the counter only
+// follows the sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: the caller's layout, as `GlobalAlloc::alloc` requires.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: `ptr` came from `alloc` or `realloc` above with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: as `GlobalAlloc::realloc` requires, passed on.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// The process memory limit of this test: small, so that a modest text overflows it.
+const LIMIT: usize = 8 * 1024 * 1024;
+
+const REGISTRY: &str = r#"
+version: "1.0"
+namespace: test
+entries:
+  - {name: processes, kind: process.host, host: {workers: 1}, lifecycle: {auto_start: true}}
+  - {name: decoder, kind: process.lua, source: file://decoder.lua, method: main, modules: [json, yaml]}
+"#;
+
+/// Decodes, `rounds` times each, a JSON text and a YAML text whose values need more
+/// than the 8 MB limit as Lua tables (half a million numbers: 8 MB of array alone;
+/// 190 000 empty objects, each a table of its own, under the YAML decoder's limit), and
+/// reads a message (sent to itself) whose value does not fit either (its one 1 KB
+/// string is a thousand strings once copied), and encodes that message's value (10 MB
+/// of JSON text); checks that each failed with the memory error and that the process
+/// goes on (a small decode still works).
+const DECODER: &str = r#"
+local json = require("json")
+local yaml = require("yaml")
+local function expect_memory_error(what, ok, err, ...)
+  if ok or not tostring(err):find("not enough memory", 1, true) then
+    error(what .. ": expected a memory error, got " .. tostring(ok) .. " " .. tostring(err):sub(1, 200) .. " " .. tostring(select(3, ok, err, ...)))
+  end
+end
+local function main(rounds)
+  local n = 500000
+  local text = "[" .. string.rep("1,", n) .. "1]"
+  local doc = string.rep("- {}\n", 190000)
+  local line = string.rep("x", 1024)
+  local lines = {}
+  for i = 1, 10000 do lines[i] = line end
+  local inbox = process.inbox()
+  for _ = 1, rounds do
+    expect_memory_error("json.decode", pcall(json.decode, text))
+    expect_memory_error("yaml.decode", pcall(yaml.decode, doc))
+    process.send(process.pid(), "lines", lines)
+    local p = inbox:receive():payload()
+    expect_memory_error("payload:data", pcall(p.data, p))
+    expect_memory_error("json.encode", pcall(json.encode, lines))
+  end
+  local small = json.decode('{"a": [1, 2, 3]}')
+  return small.a[3] == 3
+end
+return { main = main }
+"#;
+
+fn run(runtime: &Runtime, rounds: i64) -> Option<Outcome> {
+    let waiter = ExitWaiter::new();
+    runtime
+        .spawn(
+            SpawnSpec::new("test:decoder", "test:processes")
+                .args(vec![Payload::Int(rounds)])
+                .waiter(waiter.clone()),
+        )
+        .unwrap();
+    waiter.wait_timeout(Duration::from_secs(120))
+}
+
+#[test]
+fn a_memory_error_while_pushing_a_decoded_value_leaks_nothing() {
+    let dir = std::env::temp_dir().join(format!("wippy-memory-leak-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("_index.yaml"), REGISTRY).unwrap();
+    std::fs::write(dir.join("decoder.lua"), DECODER).unwrap();
+    let runtime = Runtime::new(Registry::load_dir(Path::new(&dir)).unwrap());
+    wippy_lua::install(
+        &runtime,
+        wippy_lua::LuaOptions::default().memory_limit(LIMIT),
+    );
+    runtime.start().unwrap();
+
+    // One round first, so that what the first run keeps for good (compiled chunks,
+    // pools) is counted before the measured run.
+    let first = run(&runtime, 1);
+    assert!(
+        matches!(first, Some(Outcome::Normal(Payload::Bool(true)))),
+        "{first:?}"
+    );
+    let before = LIVE.load(Ordering::Relaxed);
+    let rounds = 6;
+    let outcome = run(&runtime, rounds);
+    assert!(
+        matches!(outcome, Some(Outcome::Normal(Payload::Bool(true)))),
+        "{outcome:?}"
+    );
+    let grown = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    // Each leaking round kept two decoded values of half a million items, a message of
+    // ten thousand 1 KB strings and its JSON text (10 MB or more each): some 300 MB over
+    // the run. What may legitimately stay is small.
+    assert!(
+        grown < 16 * 1024 * 1024,
+        "{grown} bytes of Rust allocations stayed after {rounds} rounds of failed decodes"
+    );
+    runtime.shutdown(Duration::from_secs(5));
+    let _ = std::fs::remove_dir_all(&dir);
+}
