@@ -14,8 +14,13 @@
 //!
 //! Compiled schemas are kept in a small process-wide cache keyed by their JSON text, as
 //! the original keeps them; schemas are usually module constants validated against many
-//! times. No schema is ever fetched: remote `$ref`s are not resolved (the crate's network
-//! features are off).
+//! times. The cache outlives the processes that filled it, so it is bounded by bytes as
+//! well as by count: each entry is taken to cost [`ENTRY_COST_FACTOR`] times its text
+//! (the key, and the parsed schema and strings the compiled validator keeps), the whole
+//! cache at most [`CACHE_BYTES`] (and [`CACHE_CAPACITY`] schemas); a schema whose text
+//! is over [`MAX_CACHED_TEXT`] is compiled for each call and not kept. When an entry
+//! would pass either bound, the cache starts over. No schema is ever fetched: remote
+//! `$ref`s are not resolved (the crate's network features are off).
 
 use std::ffi::c_int;
 use std::sync::Arc;
@@ -32,11 +37,35 @@ use crate::vm::lua::{LResult, LUA_TNIL, LUA_TNONE, LUA_TSTRING, LUA_TTABLE, Lua}
 /// Compiled schemas the cache keeps before it starts over.
 const CACHE_CAPACITY: usize = 100;
 
+/// The most memory the cache holds, as estimated by [`entry_cost`].
+const CACHE_BYTES: usize = 16 << 20;
+
+/// What a cached schema is taken to cost per byte of its JSON text: the text itself
+/// (the key), the parsed schema the validator keeps, and its compiled form (measured:
+/// about twice its text for a schema made of one long string; a schema of many small
+/// keywords compiles to more per byte).
+const ENTRY_COST_FACTOR: usize = 4;
+
+/// Schemas with longer texts are not cached (a sixteenth of the cache each at most).
+const MAX_CACHED_TEXT: usize = CACHE_BYTES / ENTRY_COST_FACTOR / 16;
+
 /// Most schema complaints reported in one error.
 const MAX_REPORTED: usize = 5;
 
-/// Compiled schemas by their JSON text.
-static CACHE: Mutex<Option<FxHashMap<Vec<u8>, Arc<jsonschema::Validator>>>> = Mutex::new(None);
+/// Compiled schemas by their JSON text, and the estimated bytes they hold.
+static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
+
+#[derive(Default)]
+struct Cache {
+    validators: FxHashMap<Vec<u8>, Arc<jsonschema::Validator>>,
+    /// The sum of [`entry_cost`] over the entries.
+    bytes: usize,
+}
+
+/// The estimated memory a cached schema of JSON text `text` holds.
+fn entry_cost(text: &[u8]) -> usize {
+    text.len().saturating_mul(ENTRY_COST_FACTOR)
+}
 
 /// `json.validate(schema, data)`.
 pub(crate) fn validate(lua: Lua) -> LResult<c_int> {
@@ -156,7 +185,8 @@ fn validator(lua: Lua) -> Result<Arc<jsonschema::Validator>, (&'static str, Stri
             ));
         }
     };
-    if let Some(found) = CACHE.lock().as_ref().and_then(|c| c.get(&text)) {
+    let cacheable = text.len() <= MAX_CACHED_TEXT;
+    if cacheable && let Some(found) = CACHE.lock().as_ref().and_then(|c| c.validators.get(&text)) {
         return Ok(found.clone());
     }
     let schema: serde_json::Value =
@@ -164,12 +194,18 @@ fn validator(lua: Lua) -> Result<Arc<jsonschema::Validator>, (&'static str, Stri
     let compiled = Arc::new(
         jsonschema::validator_for(&schema).map_err(|e| ("compile schema", e.to_string()))?,
     );
-    let mut cache = CACHE.lock();
-    let cache = cache.get_or_insert_with(FxHashMap::default);
-    if cache.len() >= CACHE_CAPACITY {
-        cache.clear();
+    if cacheable {
+        let cost = entry_cost(&text);
+        let mut cache = CACHE.lock();
+        let cache = cache.get_or_insert_with(Cache::default);
+        if !cache.validators.contains_key(&text) {
+            if cache.validators.len() >= CACHE_CAPACITY || cache.bytes + cost > CACHE_BYTES {
+                *cache = Cache::default();
+            }
+            cache.bytes += cost;
+            cache.validators.insert(text, compiled.clone());
+        }
     }
-    cache.insert(text, compiled.clone());
     Ok(compiled)
 }
 
