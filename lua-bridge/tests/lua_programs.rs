@@ -362,6 +362,7 @@ lua_tests! {
     process_registry_auto_release: "process/registry_auto_release",
     process_registry_basic: "process/registry_basic",
     process_registry_taken: "process/registry_taken",
+    process_registry_empty_name: "process/registry_empty_name",
     process_send_bad_args: "process/send_bad_args",
     process_send_number_topic_is_text: "process/send_number_topic_is_text",
     process_send_dead_pid: "process/send_dead_pid",

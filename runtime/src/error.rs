@@ -16,6 +16,8 @@ pub enum RuntimeError {
     NameNotRegistered(String),
     /// `register`: the name belongs to another live process.
     NameTaken(String),
+    /// `register`: the name is empty.
+    EmptyName,
     /// The string is not a PID.
     InvalidPid(String),
     /// Topics starting with `@` are reserved for the runtime.
@@ -61,6 +63,7 @@ impl RuntimeError {
                 ErrorKind::AlreadyExists
             }
             RuntimeError::InvalidPid(_)
+            | RuntimeError::EmptyName
             | RuntimeError::ReservedTopic(_)
             | RuntimeError::NotSpawnable { .. }
             | RuntimeError::UnsupportedOption(_) => ErrorKind::Invalid,
@@ -89,6 +92,7 @@ impl fmt::Display for RuntimeError {
             RuntimeError::NameTaken(name) => {
                 write!(f, "name already registered to another process: {name}")
             }
+            RuntimeError::EmptyName => f.write_str("name must not be empty"),
             RuntimeError::InvalidPid(text) => write!(f, "invalid pid: {text:?}"),
             RuntimeError::ReservedTopic(topic) => {
                 write!(f, "cannot send to @ topics: {topic:?} is reserved")

@@ -21,8 +21,13 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    /// Registers `name` to the process of `record`. Idempotent for the same process.
+    /// Registers `name` to the process of `record`. Idempotent for the same process. An
+    /// empty name is refused ([`RuntimeError::EmptyName`]): no lookup or send could tell
+    /// it from a missing one.
     pub(crate) fn register(&self, name: &str, record: &ProcessRecord) -> Result<(), RuntimeError> {
+        if name.is_empty() {
+            return Err(RuntimeError::EmptyName);
+        }
         let mut map = self.map.write();
         if let Some(owner) = map.get(name) {
             return if *owner == record.pid {

@@ -750,7 +750,8 @@ impl Runtime {
     /// # Errors
     ///
     /// [`RuntimeError::NameTaken`] when another process holds the name,
-    /// [`RuntimeError::ProcessNotFound`] when `pid` is not alive.
+    /// [`RuntimeError::EmptyName`] for `""`, [`RuntimeError::ProcessNotFound`] when
+    /// `pid` is not alive.
     pub fn register(&self, name: &str, pid: &Pid) -> Result<(), RuntimeError> {
         let record = self.resolve(Dest::Pid(pid))?;
         self.inner.names.register(name, &record)

@@ -341,12 +341,24 @@ fn new(lua: Lua) -> LResult<c_int> {
         0
     } else {
         // As the original: a fractional size is truncated, a negative one is 0.
-        let n = lua.number(1).filter(|n| !n.is_nan()).ok_or_else(|| {
+        let n = lua.number(1).ok_or_else(|| {
             Raise::from(format!(
                 "bad argument #1 to 'new' (number expected, got {})",
                 lua.type_name(1)
             ))
         })?;
+        if !n.is_finite() {
+            let what = if n.is_nan() {
+                "NaN"
+            } else if n > 0.0 {
+                "inf"
+            } else {
+                "-inf"
+            };
+            return Err(Raise::from(format!(
+                "bad argument #1 to 'new' (the size must be a whole number >= 0, got {what})"
+            )));
+        }
         // A buffer grows as it fills, so a huge size costs nothing until used (`as`
         // saturates).
         if n < 1.0 { 0 } else { n as usize }

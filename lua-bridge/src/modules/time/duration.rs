@@ -50,10 +50,23 @@ pub(crate) fn parse_go_duration(text: &str) -> Result<i64, String> {
         Some(b'+') => (false, &text[1..]),
         _ => (false, text),
     };
-    let d = parse_unsigned(unsigned).map_err(|e| format!("invalid duration {text:?}: {e}"))?;
+    let invalid = |why: &dyn std::fmt::Display| format!("invalid duration {}: {why}", quoted(text));
+    let d = parse_unsigned(unsigned).map_err(|e| invalid(&e))?;
     let nanos = i128::try_from(d.as_nanos()).unwrap_or(i128::MAX);
     let nanos = if negative { -nanos } else { nanos };
-    i64::try_from(nanos).map_err(|_| format!("invalid duration {text:?}: duration too large"))
+    i64::try_from(nanos).map_err(|_| invalid(&"duration too large"))
+}
+
+/// The most characters of a text an error message quotes.
+pub(crate) const QUOTED_CHARS: usize = 64;
+
+/// `text` quoted for an error message: whole when it is short, else its first
+/// [`QUOTED_CHARS`] characters, `…` and its length (a script may pass kilobytes).
+pub(crate) fn quoted(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        None => format!("{text:?}"),
+        Some((cut, _)) => format!("{:?}… ({} bytes)", &text[..cut], text.len()),
+    }
 }
 
 /// A duration argument (number of nanoseconds, Go duration string or Duration), signed.

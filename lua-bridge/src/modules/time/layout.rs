@@ -417,17 +417,24 @@ impl std::fmt::Display for ParseError {
     }
 }
 
-/// Go's `quote`: the text in double quotes, with `"` and `\` escaped.
+/// Go's `quote`: the text in double quotes, with `"` and `\` escaped; past
+/// [`QUOTED_CHARS`](super::duration::QUOTED_CHARS) characters, cut there and followed by `…` and its length (a script
+/// may pass kilobytes).
 fn quote(s: &[u8]) -> String {
-    let mut q = String::with_capacity(s.len() + 2);
+    use super::duration::QUOTED_CHARS;
+    let text = String::from_utf8_lossy(s);
+    let mut q = String::with_capacity(s.len().min(4 * QUOTED_CHARS) + 2);
     q.push('"');
-    for c in String::from_utf8_lossy(s).chars() {
+    for c in text.chars().take(QUOTED_CHARS) {
         if c == '"' || c == '\\' {
             q.push('\\');
         }
         q.push(c);
     }
     q.push('"');
+    if text.chars().nth(QUOTED_CHARS).is_some() {
+        q.push_str(&format!("… ({} bytes)", s.len()));
+    }
     q
 }
 

@@ -223,7 +223,12 @@ pub(crate) fn parse(lua: Lua) -> LResult<c_int> {
         }),
     };
     let Some((at, loc)) = resolved else {
-        return Err(out_of_range("time.parse"));
+        // A text that reads as a time past the range is a failed parse like any other.
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "time.parse: time out of range (years -9999 to 9999)",
+        );
     };
     push(lua, at, loc);
     Ok(1)

@@ -1,5 +1,6 @@
 -- Misuse of the channel API: channel.new takes sizes as the original does (a negative
--- size is 0, a fraction is truncated) and refuses what is no number; select raises
+-- size is 0, a fraction is truncated) and refuses what is no number, and NaN and the
+-- infinities with a message that says what a size must be; select raises
 -- clear errors for a value that is no case and for no cases without a default (where
 -- the original would wait for ever).
 local function main()
@@ -17,6 +18,13 @@ local function main()
   local ok, err = pcall(channel.new, "big")
   if ok or not tostring(err):find("number expected", 1, true) then
     return false, "channel.new('big'): " .. tostring(err)
+  end
+  for _, bad in ipairs({ { 0 / 0, "NaN" }, { math.huge, "inf" }, { -math.huge, "-inf" } }) do
+    ok, err = pcall(channel.new, bad[1])
+    local wanted = "the size must be a whole number >= 0, got " .. bad[2] .. ")"
+    if ok or not tostring(err):find(wanted, 1, true) then
+      return false, "channel.new(" .. bad[2] .. "): " .. tostring(err)
+    end
   end
   ok, err = pcall(channel.select, { "not a case" })
   if ok then
