@@ -283,3 +283,22 @@ fn source_file_headers_and_bad_bytes() {
         "the file and line of the bad byte: {stderr}"
     );
 }
+
+/// A chunk nested deeper than Lua's parser goes (the probe's 10^5 parentheses) is a
+/// syntax error naming its file and line; Lua itself says only "C stack overflow".
+#[test]
+fn a_chunk_nested_too_deep_names_its_line() {
+    let source = format!(
+        "local function main()\n  return 0\nend\nlocal x = {}1{}\nreturn {{ main = main }}\n",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let dir = one_file_app("cli-errors-deep", source.as_bytes());
+    let (_, stderr, code) = wippy(&dir, &["run", "-x", "app:main"]);
+    assert_ne!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("main.lua:4: syntax error: nesting too deep")
+            && !stderr.contains("C stack overflow"),
+        "the file and line of the nesting: {stderr}"
+    );
+}

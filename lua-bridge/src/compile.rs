@@ -164,6 +164,14 @@ fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
         .map_err(|e| {
             let text = match &e {
                 mlua::Error::SyntaxError { message, .. } => message.clone(),
+                // The parser's recursion ran out of levels: Lua says so without a
+                // position, so find where the source nests that deep.
+                mlua::Error::RuntimeError(message) if message.contains("C stack overflow") => {
+                    let (line, depth) = crate::dialect::deepest_nesting(&stripped);
+                    format!(
+                        "{chunk_name}:{line}: syntax error: nesting too deep ({depth} levels of brackets and blocks here; Lua's parser stops at about 200)"
+                    )
+                }
                 other => other.to_string(),
             };
             ErrorValue::new(ErrorKind::Invalid, format!("{text} ({whose})"))

@@ -87,6 +87,36 @@ pub fn strip_annotations(source: &str) -> Result<Cow<'_, str>, DialectError> {
     Ok(Cow::Owned(blank_out(source, &spans)))
 }
 
+/// Where `source` nests deepest: the line on which brackets (`(`, `[`, `{`) and blocks
+/// (`function`, `if`, `do`, `repeat`) first reach their greatest depth, and that depth.
+///
+/// Lua's parser recurses once (or twice) per level, and past about 200 levels it stops
+/// with "C stack overflow", a message without a position; this tells where. Only the
+/// tokens are read (strings and comments are skipped as Lua's lexer skips them), so it
+/// costs a pass over the source, on that error only. `(1, 0)` for a chunk without any.
+pub(crate) fn deepest_nesting(source: &str) -> (usize, usize) {
+    use lexer::{Keyword as K, Kind};
+    let (mut depth, mut deepest, mut line) = (0_usize, 0_usize, 1_usize);
+    for token in lexer::tokenize(source).list {
+        match token.kind {
+            Kind::LParen
+            | Kind::LBracket
+            | Kind::LBrace
+            | Kind::Keyword(K::Function | K::If | K::Do | K::Repeat) => {
+                depth += 1;
+                if depth > deepest {
+                    (deepest, line) = (depth, token.line);
+                }
+            }
+            Kind::RParen | Kind::RBracket | Kind::RBrace | Kind::Keyword(K::End | K::Until) => {
+                depth = depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+    }
+    (line, deepest)
+}
+
 /// `source` with each char inside `spans` replaced by as many spaces as it has bytes,
 /// line breaks excepted. `spans` are sorted and disjoint.
 fn blank_out(source: &str, spans: &[Range<usize>]) -> String {
