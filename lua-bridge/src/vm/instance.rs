@@ -196,3 +196,34 @@ impl Drop for Vm {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `code` on the VM's main thread, protected; `true` when it ran without error.
+    fn run(vm: &Vm, code: &std::ffi::CStr) -> bool {
+        // SAFETY: live main thread, not running; the chunk and its call are balanced
+        // (its results and any error are dropped).
+        unsafe {
+            let loaded = ffi::luaL_loadstring(vm.main, code.as_ptr()) == ffi::LUA_OK;
+            let ok = loaded && ffi::lua_pcallk(vm.main, 0, 0, 0, 0, None) == ffi::LUA_OK;
+            ffi::lua_settop(vm.main, 0);
+            ok
+        }
+    }
+
+    #[test]
+    fn a_vm_whose_string_buffer_outgrew_the_stack_is_scrubbed() {
+        let vm = Vm::new(0, None).expect("a new VM");
+        // Past LUAL_BUFFERSIZE, lauxlib boxes the buffer and registers the box's metatable.
+        assert!(run(
+            &vm,
+            c"local s = string.rep('x', 4000) assert(#s == 4000)"
+        ));
+        let vm = vm
+            .scrub(usize::MAX, std::ptr::null_mut())
+            .expect("the scrubbed VM is kept for the next process");
+        assert!(run(&vm, c"assert(string.rep('y', 4000):sub(1, 1) == 'y')"));
+    }
+}

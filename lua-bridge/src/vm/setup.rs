@@ -152,8 +152,9 @@ fn globals_metatable_is_pristine(lua: Lua) -> bool {
 ///
 /// What Lua code can reach is what hangs off the globals table, the strings' metatable
 /// and the registry (through our functions), so:
-/// - the registry keeps only the main thread, the globals table and its entries under
-///   light-userdata keys: the userdata metatables (hidden from scripts by
+/// - the registry keeps only the main thread, the globals table, lauxlib's `_UBOX*`
+///   metatable (of the boxes its string buffers grow into: two C functions) and its
+///   entries under light-userdata keys: the userdata metatables (hidden from scripts by
 ///   `__metatable`, so unchanged by them), the loaded chunks (`chunks.rs`), the
 ///   pristine `string` library with its views' metatable (`string_view.rs`) and the
 ///   spare thread (`spare_thread.rs`), none of which a script can reach; and the
@@ -249,6 +250,12 @@ fn check_registry_is_bare(lua: Lua) {
                     || (super::meta_slots::is_slot(k)
                         && matches!(lua.kind(-1), ffi::LUA_TBOOLEAN | ffi::LUA_TTABLE))
             }),
+            // lauxlib's metatable of the boxes its string buffers grow into (made the
+            // first time a buffer outgrows the C stack: `string.rep`, a long traceback):
+            // two C functions, reached by no script.
+            ffi::LUA_TSTRING => {
+                lua.bytes(-2) == Some(b"_UBOX*".as_slice()) && lua.kind(-1) == ffi::LUA_TTABLE
+            }
             _ => false,
         };
         assert!(
