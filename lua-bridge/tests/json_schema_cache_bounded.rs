@@ -8,9 +8,7 @@
 //!
 //! Its own test binary, so that a counting global allocator sees this test only.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::Payload;
@@ -18,36 +16,10 @@ use wippy_runtime::process::ExitWaiter;
 use wippy_runtime::registry::Registry;
 use wippy_runtime::{Runtime, SpawnSpec};
 
-/// The system allocator, counting the bytes live.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is passed to the system allocator as it came; the counter only
-// follows the sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        // SAFETY: the caller's layout, as `GlobalAlloc::alloc` requires.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: `ptr` came from `alloc` or `realloc` above with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size, Ordering::Relaxed);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: as `GlobalAlloc::realloc` requires, passed on.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+mod counting_alloc;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: counting_alloc::Counting = counting_alloc::Counting;
 
 const REGISTRY: &str = r#"
 version: "1.0"
@@ -108,12 +80,12 @@ fn the_schema_cache_keeps_a_bounded_size() {
     // One small schema first, so that what the first run keeps for good (compiled
     // chunks, pools, the cache's table) is counted before the measured runs.
     run(&runtime, 1, 10, 0);
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = counting_alloc::live();
     // Schemas of 200 KB (each cached now) and of 1 MB (each too long to be now): the
     // old cache kept all 90, some 120 MB.
     run(&runtime, 60, 200 * 1024, 1000);
     run(&runtime, 30, 1024 * 1024, 2000);
-    let grown = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let grown = counting_alloc::live().saturating_sub(before);
     assert!(
         grown < 24 * 1024 * 1024,
         "{grown} bytes of Rust allocations stayed after validating against 90 large schemas"

@@ -14,9 +14,7 @@
 //! VMs allocate through mimalloc directly (`vm/alloc.rs`), so the count is of Rust's
 //! allocations, where the leak was.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::Payload;
@@ -24,36 +22,10 @@ use wippy_runtime::process::ExitWaiter;
 use wippy_runtime::registry::Registry;
 use wippy_runtime::{Runtime, SpawnSpec};
 
-/// The system allocator, counting the bytes live.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is passed to the system allocator as it came; the counter only
-// follows the sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        // SAFETY: the caller's layout, as `GlobalAlloc::alloc` requires.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: `ptr` came from `alloc` or `realloc` above with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size, Ordering::Relaxed);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: as `GlobalAlloc::realloc` requires, passed on.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+mod counting_alloc;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: counting_alloc::Counting = counting_alloc::Counting;
 
 /// The process memory limit of this test: small, so that a modest text overflows it.
 const LIMIT: usize = 8 * 1024 * 1024;
@@ -135,14 +107,14 @@ fn a_memory_error_while_pushing_a_decoded_value_leaks_nothing() {
         matches!(first, Some(Outcome::Normal(Payload::Bool(true)))),
         "{first:?}"
     );
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = counting_alloc::live();
     let rounds = 6;
     let outcome = run(&runtime, rounds);
     assert!(
         matches!(outcome, Some(Outcome::Normal(Payload::Bool(true)))),
         "{outcome:?}"
     );
-    let grown = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let grown = counting_alloc::live().saturating_sub(before);
     // Each leaking round kept two decoded values of half a million items, a message of
     // ten thousand 1 KB strings and its JSON text (10 MB or more each): some 300 MB over
     // the run. What may legitimately stay is small.

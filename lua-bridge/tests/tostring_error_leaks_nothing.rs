@@ -10,9 +10,7 @@
 //! VMs allocate through mimalloc directly (`vm/alloc.rs`), so the count is of Rust's
 //! allocations, where the leak was.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::Payload;
@@ -20,36 +18,10 @@ use wippy_runtime::process::ExitWaiter;
 use wippy_runtime::registry::Registry;
 use wippy_runtime::{Runtime, SpawnSpec};
 
-/// The system allocator, counting the bytes live.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is passed to the system allocator as it came; the counter only
-// follows the sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        // SAFETY: the caller's layout, as `GlobalAlloc::alloc` requires.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: `ptr` came from `alloc` or `realloc` above with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size, Ordering::Relaxed);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: as `GlobalAlloc::realloc` requires, passed on.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+mod counting_alloc;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: counting_alloc::Counting = counting_alloc::Counting;
 
 const REGISTRY: &str = r#"
 version: "1.0"
@@ -110,11 +82,11 @@ fn a_raising_tostring_in_print_or_io_write_leaks_nothing() {
     // pools) is counted before the measured run.
     let first = run(&runtime, 1);
     assert!(matches!(first, Some(Outcome::Normal(_))), "{first:?}");
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = counting_alloc::live();
     let rounds = 64;
     let outcome = run(&runtime, rounds);
     assert!(matches!(outcome, Some(Outcome::Normal(_))), "{outcome:?}");
-    let grown = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let grown = counting_alloc::live().saturating_sub(before);
     // Each leaking round kept at least 2 MB (the text in `print`'s list and in
     // `io.write`'s buffer): 128 MB over the run. What may legitimately stay is small.
     assert!(
