@@ -8,18 +8,15 @@
 //!
 //! Its own test binary, so that a counting global allocator sees this test only.
 
-use std::path::Path;
+use leak_test::App;
 use std::time::Duration;
 use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::Payload;
-use wippy_runtime::process::ExitWaiter;
-use wippy_runtime::registry::Registry;
-use wippy_runtime::{Runtime, SpawnSpec};
 
-mod counting_alloc;
+mod leak_test;
 
 #[global_allocator]
-static GLOBAL: counting_alloc::Counting = counting_alloc::Counting;
+static GLOBAL: leak_test::Counting = leak_test::Counting;
 
 const REGISTRY: &str = r#"
 version: "1.0"
@@ -47,20 +44,13 @@ end
 return { main = main }
 "#;
 
-fn run(runtime: &Runtime, n: i64, size: i64, salt: i64) {
-    let waiter = ExitWaiter::new();
-    runtime
-        .spawn(
-            SpawnSpec::new("test:validator", "test:processes")
-                .args(vec![
-                    Payload::Int(n),
-                    Payload::Int(size),
-                    Payload::Int(salt),
-                ])
-                .waiter(waiter.clone()),
-        )
-        .unwrap();
-    let outcome = waiter.wait_timeout(Duration::from_secs(120));
+fn run(app: &App, n: i64, size: i64, salt: i64) {
+    let outcome = app.run(
+        "test:validator",
+        "test:processes",
+        vec![Payload::Int(n), Payload::Int(size), Payload::Int(salt)],
+        Duration::from_secs(120),
+    );
     assert!(
         matches!(outcome, Some(Outcome::Normal(Payload::Bool(true)))),
         "{outcome:?}"
@@ -69,27 +59,23 @@ fn run(runtime: &Runtime, n: i64, size: i64, salt: i64) {
 
 #[test]
 fn the_schema_cache_keeps_a_bounded_size() {
-    let dir = std::env::temp_dir().join(format!("wippy-schema-cache-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("_index.yaml"), REGISTRY).unwrap();
-    std::fs::write(dir.join("validator.lua"), VALIDATOR).unwrap();
-    let runtime = Runtime::new(Registry::load_dir(Path::new(&dir)).unwrap());
-    wippy_lua::install(&runtime, wippy_lua::LuaOptions::default());
-    runtime.start().unwrap();
+    let app = App::start(
+        "wippy-schema-cache",
+        &[("_index.yaml", REGISTRY), ("validator.lua", VALIDATOR)],
+        wippy_lua::LuaOptions::default(),
+    );
 
     // One small schema first, so that what the first run keeps for good (compiled
     // chunks, pools, the cache's table) is counted before the measured runs.
-    run(&runtime, 1, 10, 0);
-    let before = counting_alloc::live();
+    run(&app, 1, 10, 0);
+    let before = leak_test::live();
     // Schemas of 200 KB (each cached now) and of 1 MB (each too long to be now): the
     // old cache kept all 90, some 120 MB.
-    run(&runtime, 60, 200 * 1024, 1000);
-    run(&runtime, 30, 1024 * 1024, 2000);
-    let grown = counting_alloc::live().saturating_sub(before);
+    run(&app, 60, 200 * 1024, 1000);
+    run(&app, 30, 1024 * 1024, 2000);
+    let grown = leak_test::live().saturating_sub(before);
     assert!(
         grown < 24 * 1024 * 1024,
         "{grown} bytes of Rust allocations stayed after validating against 90 large schemas"
     );
-    runtime.shutdown(Duration::from_secs(5));
-    let _ = std::fs::remove_dir_all(&dir);
 }

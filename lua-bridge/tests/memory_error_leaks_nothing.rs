@@ -14,18 +14,15 @@
 //! VMs allocate through mimalloc directly (`vm/alloc.rs`), so the count is of Rust's
 //! allocations, where the leak was.
 
-use std::path::Path;
+use leak_test::App;
 use std::time::Duration;
 use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::Payload;
-use wippy_runtime::process::ExitWaiter;
-use wippy_runtime::registry::Registry;
-use wippy_runtime::{Runtime, SpawnSpec};
 
-mod counting_alloc;
+mod leak_test;
 
 #[global_allocator]
-static GLOBAL: counting_alloc::Counting = counting_alloc::Counting;
+static GLOBAL: leak_test::Counting = leak_test::Counting;
 
 /// The process memory limit of this test: small, so that a modest text overflows it.
 const LIMIT: usize = 8 * 1024 * 1024;
@@ -75,46 +72,38 @@ end
 return { main = main }
 "#;
 
-fn run(runtime: &Runtime, rounds: i64) -> Option<Outcome> {
-    let waiter = ExitWaiter::new();
-    runtime
-        .spawn(
-            SpawnSpec::new("test:decoder", "test:processes")
-                .args(vec![Payload::Int(rounds)])
-                .waiter(waiter.clone()),
-        )
-        .unwrap();
-    waiter.wait_timeout(Duration::from_secs(120))
+fn run(app: &App, rounds: i64) -> Option<Outcome> {
+    app.run(
+        "test:decoder",
+        "test:processes",
+        vec![Payload::Int(rounds)],
+        Duration::from_secs(120),
+    )
 }
 
 #[test]
 fn a_memory_error_while_pushing_a_decoded_value_leaks_nothing() {
-    let dir = std::env::temp_dir().join(format!("wippy-memory-leak-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("_index.yaml"), REGISTRY).unwrap();
-    std::fs::write(dir.join("decoder.lua"), DECODER).unwrap();
-    let runtime = Runtime::new(Registry::load_dir(Path::new(&dir)).unwrap());
-    wippy_lua::install(
-        &runtime,
+    let app = App::start(
+        "wippy-memory-leak",
+        &[("_index.yaml", REGISTRY), ("decoder.lua", DECODER)],
         wippy_lua::LuaOptions::default().memory_limit(LIMIT),
     );
-    runtime.start().unwrap();
 
     // One round first, so that what the first run keeps for good (compiled chunks,
     // pools) is counted before the measured run.
-    let first = run(&runtime, 1);
+    let first = run(&app, 1);
     assert!(
         matches!(first, Some(Outcome::Normal(Payload::Bool(true)))),
         "{first:?}"
     );
-    let before = counting_alloc::live();
+    let before = leak_test::live();
     let rounds = 6;
-    let outcome = run(&runtime, rounds);
+    let outcome = run(&app, rounds);
     assert!(
         matches!(outcome, Some(Outcome::Normal(Payload::Bool(true)))),
         "{outcome:?}"
     );
-    let grown = counting_alloc::live().saturating_sub(before);
+    let grown = leak_test::live().saturating_sub(before);
     // Each leaking round kept two decoded values of half a million items, a message of
     // ten thousand 1 KB strings and its JSON text (10 MB or more each): some 300 MB over
     // the run. What may legitimately stay is small.
@@ -122,6 +111,4 @@ fn a_memory_error_while_pushing_a_decoded_value_leaks_nothing() {
         grown < 16 * 1024 * 1024,
         "{grown} bytes of Rust allocations stayed after {rounds} rounds of failed decodes"
     );
-    runtime.shutdown(Duration::from_secs(5));
-    let _ = std::fs::remove_dir_all(&dir);
 }

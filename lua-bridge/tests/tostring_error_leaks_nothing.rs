@@ -10,18 +10,15 @@
 //! VMs allocate through mimalloc directly (`vm/alloc.rs`), so the count is of Rust's
 //! allocations, where the leak was.
 
-use std::path::Path;
+use leak_test::App;
 use std::time::Duration;
 use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::Payload;
-use wippy_runtime::process::ExitWaiter;
-use wippy_runtime::registry::Registry;
-use wippy_runtime::{Runtime, SpawnSpec};
 
-mod counting_alloc;
+mod leak_test;
 
 #[global_allocator]
-static GLOBAL: counting_alloc::Counting = counting_alloc::Counting;
+static GLOBAL: leak_test::Counting = leak_test::Counting;
 
 const REGISTRY: &str = r#"
 version: "1.0"
@@ -56,43 +53,36 @@ end
 return { main = main }
 "#;
 
-fn run(runtime: &Runtime, rounds: i64) -> Option<Outcome> {
-    let waiter = ExitWaiter::new();
-    runtime
-        .spawn(
-            SpawnSpec::new("test:leaker", "test:terminal")
-                .args(vec![Payload::Int(rounds)])
-                .waiter(waiter.clone()),
-        )
-        .unwrap();
-    waiter.wait_timeout(Duration::from_secs(60))
+fn run(app: &App, rounds: i64) -> Option<Outcome> {
+    app.run(
+        "test:leaker",
+        "test:terminal",
+        vec![Payload::Int(rounds)],
+        Duration::from_secs(60),
+    )
 }
 
 #[test]
 fn a_raising_tostring_in_print_or_io_write_leaks_nothing() {
-    let dir = std::env::temp_dir().join(format!("wippy-tostring-leak-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("_index.yaml"), REGISTRY).unwrap();
-    std::fs::write(dir.join("leaker.lua"), LEAKER).unwrap();
-    let runtime = Runtime::new(Registry::load_dir(Path::new(&dir)).unwrap());
-    wippy_lua::install(&runtime, wippy_lua::LuaOptions::default());
-    runtime.start().unwrap();
+    let app = App::start(
+        "wippy-tostring-leak",
+        &[("_index.yaml", REGISTRY), ("leaker.lua", LEAKER)],
+        wippy_lua::LuaOptions::default(),
+    );
 
     // One round first, so that what the first run keeps for good (compiled chunks,
     // pools) is counted before the measured run.
-    let first = run(&runtime, 1);
+    let first = run(&app, 1);
     assert!(matches!(first, Some(Outcome::Normal(_))), "{first:?}");
-    let before = counting_alloc::live();
+    let before = leak_test::live();
     let rounds = 64;
-    let outcome = run(&runtime, rounds);
+    let outcome = run(&app, rounds);
     assert!(matches!(outcome, Some(Outcome::Normal(_))), "{outcome:?}");
-    let grown = counting_alloc::live().saturating_sub(before);
+    let grown = leak_test::live().saturating_sub(before);
     // Each leaking round kept at least 2 MB (the text in `print`'s list and in
     // `io.write`'s buffer): 128 MB over the run. What may legitimately stay is small.
     assert!(
         grown < 16 * 1024 * 1024,
         "{grown} bytes of Rust allocations stayed after {rounds} failed print/io.write calls"
     );
-    runtime.shutdown(Duration::from_secs(5));
-    let _ = std::fs::remove_dir_all(&dir);
 }
