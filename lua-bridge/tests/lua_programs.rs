@@ -497,6 +497,32 @@ fn limits_memory_limit() {
     );
 }
 
+/// The Rust memory limit tests: under a 16 MiB per-process limit, a worker keeping Rust
+/// memory (channel slots, errors, loggers, payloads, topics, names) fails with "memory
+/// limit exceeded" while the program carries on. Also the list `every_program_is_listed`
+/// uses.
+macro_rules! rust_memory_tests {
+    ($($test:ident: $program:literal,)*) => {
+        const RUST_MEMORY: &[&str] = &[$($program),*];
+        $(
+            #[test]
+            fn $test() {
+                run_program($program, LuaOptions::default().memory_limit(16 << 20));
+            }
+        )*
+    };
+}
+
+rust_memory_tests! {
+    limits_rust_memory_channel: "limits/rust_memory_channel",
+    limits_rust_memory_wrap: "limits/rust_memory_wrap",
+    limits_rust_memory_errors: "limits/rust_memory_errors",
+    limits_rust_memory_logger: "limits/rust_memory_logger",
+    limits_rust_memory_payload: "limits/rust_memory_payload",
+    limits_rust_memory_listen: "limits/rust_memory_listen",
+    limits_rust_memory_register: "limits/rust_memory_register",
+}
+
 /// Every program under `tests/lua/` (except the workers, functions and the library in
 /// `lib/`) has
 /// its `#[test]`, and every file stem (the entry name) is unique.
@@ -525,7 +551,10 @@ fn every_program_is_listed() {
         for file in lua_files(&group) {
             stems.push(stem(&file));
             let program = format!("{group_name}/{}", stem(&file));
-            if !PROGRAMS.contains(&program.as_str()) && !SEPARATE.contains(&program.as_str()) {
+            if !PROGRAMS.contains(&program.as_str())
+                && !SEPARATE.contains(&program.as_str())
+                && !RUST_MEMORY.contains(&program.as_str())
+            {
                 missing.push(program);
             }
         }

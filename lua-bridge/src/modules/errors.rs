@@ -41,6 +41,7 @@ use std::sync::Arc;
 use wippy_runtime::payload::{ErrorKind, ErrorValue};
 
 use crate::value::{push_payload, to_payload};
+use crate::vm::alloc::{self, Charge, Charged};
 use crate::vm::lua::{
     CFn, LResult, LUA_TBOOLEAN, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, Lua, Raise, UserType, cfn,
     method_index,
@@ -54,8 +55,9 @@ method_index!(fn error_index {
     b"stack" => cfn(error_stack),
 });
 
-/// The error userdata type: the block holds an `Arc<ErrorValue>`.
-static ERROR: UserType<Arc<ErrorValue>> = UserType::new(
+/// The error userdata type: the block holds an `Arc<ErrorValue>` and the charge of its
+/// Rust bytes to the VM's memory limit ([`error_bytes`]; `vm/alloc.rs`).
+static ERROR: UserType<Charged<Arc<ErrorValue>>> = UserType::new(
     c"wippy.error",
     Some(error_index as CFn),
     &[
@@ -94,8 +96,40 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
 ///
 /// Needs room for 4 values (the metatable is built on first use). A memory error unwinds
 /// to the enclosing protected call.
+///
+/// Nothing is charged to the VM's memory limit: these are the errors the bindings
+/// return (small) and the errors that arrive in messages, which, like the messages
+/// themselves, are not charged yet. The errors a script makes from values it chose go
+/// through [`push_new_error`].
 pub(crate) fn push_error(lua: Lua, e: impl Into<Arc<ErrorValue>>) {
-    lua.push_userdata(e.into(), &ERROR);
+    lua.push_userdata(Charged::new(e.into(), Charge::NONE), &ERROR);
+}
+
+/// Pushes an error userdata around `e`, a new error of a size the script chose
+/// (`errors.new`, `errors.wrap`), its bytes charged to the VM's memory limit.
+///
+/// Errors: [`Raise::Memory`], Lua's memory error, when they do not fit even after a
+/// full collection (`e` is dropped first).
+fn push_new_error(lua: Lua, e: ErrorValue) -> LResult<()> {
+    let charge = alloc::charge(lua, error_bytes(&e) + ARC_HEADER).map_err(|_| Raise::Memory)?;
+    lua.push_userdata(Charged::new(Arc::new(e), charge), &ERROR);
+    Ok(())
+}
+
+/// What an `Arc`'s block adds to its value (the two counts).
+const ARC_HEADER: usize = 2 * std::mem::size_of::<usize>();
+
+/// The bytes of the Rust allocations an error value holds: its block and its texts and
+/// details (as `payload::payload_bytes` counts them).
+pub(crate) fn error_bytes(e: &ErrorValue) -> usize {
+    std::mem::size_of::<ErrorValue>()
+        + e.message().len()
+        + e.stack().map_or(0, |s| ARC_HEADER + s.len())
+        + e.context().map_or(0, |s| ARC_HEADER + s.len())
+        + e.details().map_or(0, |d| {
+            std::mem::size_of::<wippy_runtime::payload::Payload>()
+                + crate::modules::payload::payload_bytes(d)
+        })
 }
 
 /// Pushes `nil` and the error userdata of `e` (a failure return); returns 2.
@@ -133,13 +167,13 @@ pub(crate) fn fail_false(lua: Lua, kind: ErrorKind, message: impl Into<String>) 
 
 /// `true` if the value at `idx` is an error userdata. Never raises.
 pub(crate) fn is_error(lua: Lua, idx: c_int) -> bool {
-    lua.userdata(idx, &ERROR).map(|v| &*v).is_some()
+    lua.userdata(idx, &ERROR).is_some()
 }
 
 /// The error value of the error userdata at `idx` (a clone of its `Arc`); `None` for
 /// anything else. Never raises, allocates nothing in the VM.
 pub(crate) fn error_value(lua: Lua, idx: c_int) -> Option<Arc<ErrorValue>> {
-    lua.userdata(idx, &ERROR).map(|v| &*v).cloned()
+    lua.userdata(idx, &ERROR).map(|v| Arc::clone(&v.value))
 }
 
 /// The message of a table raised as an error with no `message` field, in Lua's own
@@ -194,11 +228,7 @@ pub(crate) fn error_from_stack(lua: Lua, idx: c_int) -> ErrorValue {
 /// Lua errors: out of memory (then Lua reports an error in the handler).
 pub(crate) fn message_handler(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
-    if lua
-        .userdata(1, &ERROR)
-        .map(|v| &*v)
-        .is_some_and(|e| e.stack().is_some())
-    {
+    if lua.userdata(1, &ERROR).is_some_and(|e| e.stack().is_some()) {
         lua.push_value(1);
         return Ok(1);
     }
@@ -215,7 +245,7 @@ pub(crate) fn message_handler(lua: Lua) -> LResult<c_int> {
 /// The error of a method's receiver (argument 1).
 fn this<'a>(lua: Lua, method: &str) -> LResult<&'a Arc<ErrorValue>> {
     match lua.userdata(1, &ERROR) {
-        Some(e) => Ok(e),
+        Some(e) => Ok(&e.value),
         None => Err(Raise::from(format!(
             "bad argument #1 to '{method}' (error expected, got {}); call it as err:{method}()",
             lua.type_name(1)
@@ -304,8 +334,8 @@ fn concat_operand(lua: Lua, idx: c_int, out: &mut Vec<u8>) -> LResult<()> {
 /// `a == b` for two userdata, at least one an error.
 fn error_eq(lua: Lua) -> LResult<c_int> {
     // Each `Arc` is cloned before the other is looked at: both may be one userdata.
-    let a = lua.userdata(1, &ERROR).map(|e| Arc::clone(e));
-    let b = lua.userdata(2, &ERROR).map(|e| Arc::clone(e));
+    let a = lua.userdata(1, &ERROR).map(|e| Arc::clone(&e.value));
+    let b = lua.userdata(2, &ERROR).map(|e| Arc::clone(&e.value));
     let same = match (a, b) {
         (Some(a), Some(b)) => same_error(&a, &b),
         _ => false,
@@ -329,7 +359,8 @@ fn same_error(a: &Arc<ErrorValue>, b: &Arc<ErrorValue>) -> bool {
 /// Lua errors: as the original's `ArgError`, an argument that is neither a string nor a
 /// table, a table without a `message`, and (where the original ignores the field; here
 /// it is named) a `kind` that is not a string, a `retryable` that is not a boolean, or
-/// `details` that are not a table or cannot be copied.
+/// `details` that are not a table or cannot be copied; Lua's memory error when the
+/// error's Rust bytes do not fit under the process's memory limit.
 fn new(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
     lua.set_top(1);
@@ -349,7 +380,7 @@ fn new(lua: Lua) -> LResult<c_int> {
         }
     };
     let e = with_traceback(lua, e);
-    push_error(lua, e);
+    push_new_error(lua, e)?;
     Ok(1)
 }
 
@@ -438,7 +469,8 @@ fn from_table(lua: Lua, idx: c_int, message_required: bool) -> Result<ErrorValue
 ///
 /// Lua errors: as the original's `ArgError`, an `err` that is neither an error nor a
 /// string, and a `context` that is neither a string nor an error (numbers are taken as
-/// text, as Lua's own string arguments).
+/// text, as Lua's own string arguments); Lua's memory error when the wrapped error's
+/// Rust bytes do not fit under the process's memory limit.
 fn wrap(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
     lua.set_top(2);
@@ -465,7 +497,7 @@ fn wrap(lua: Lua) -> LResult<c_int> {
     if e.stack().is_none() {
         e = with_traceback(lua, e);
     }
-    push_error(lua, e);
+    push_new_error(lua, e)?;
     Ok(1)
 }
 

@@ -9,6 +9,7 @@
 //! they appear (hidden by default under `run -x`).
 
 use crate::value::to_payload;
+use crate::vm::alloc::{self, Charged};
 use crate::vm::lua::{CFn, LResult, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index};
 use crate::vm::state::state;
 use std::ffi::c_int;
@@ -38,7 +39,10 @@ method_index!(fn logger_index {
     b"named" => cfn(named),
 });
 
-static LOGGER: UserType<LuaLogger> = UserType::new(c"wippy.logger", Some(logger_index as CFn), &[]);
+/// The logger userdata type: the block holds a [`LuaLogger`] and the charge of its Rust
+/// bytes to the VM's memory limit ([`logger_bytes`]; `vm/alloc.rs`).
+static LOGGER: UserType<Charged<LuaLogger>> =
+    UserType::new(c"wippy.logger", Some(logger_index as CFn), &[]);
 
 /// The fields of the table at `idx`, if it is one. As the original, each entry is a field
 /// of its own: entries whose key is not a string are skipped, and a value that JSON cannot
@@ -120,8 +124,9 @@ pub(crate) fn pid(lua: Lua) -> String {
 }
 
 /// The logger at argument 1 (valid while it stays there: the whole call).
-fn this<'a>(lua: Lua) -> LResult<&'a mut LuaLogger> {
+fn this<'a>(lua: Lua) -> LResult<&'a LuaLogger> {
     lua.userdata(1, &LOGGER)
+        .map(|l| &l.value)
         .ok_or_else(|| Raise::from("expected a logger (use logger:method(...))"))
 }
 
@@ -179,7 +184,7 @@ fn with(lua: Lua) -> LResult<c_int> {
             next.fields.insert(k.clone(), v.clone());
         }
     }
-    lua.push_userdata(next, &LOGGER);
+    push_new_logger(lua, next)?;
     Ok(1)
 }
 
@@ -200,13 +205,30 @@ fn named(lua: Lua) -> LResult<c_int> {
         Some(parent) => format!("{parent}.{name}"),
         None => name,
     });
-    lua.push_userdata(next, &LOGGER);
+    push_new_logger(lua, next)?;
     Ok(1)
 }
 
 /// Pushes the `logger` module value.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
-    lua.push_userdata(LuaLogger::default(), &LOGGER);
+    push_new_logger(lua, LuaLogger::default())
+}
+
+/// The bytes of the Rust allocations a logger holds: its block, name and fields (as
+/// `payload::payload_bytes` counts them).
+fn logger_bytes(logger: &LuaLogger) -> usize {
+    std::mem::size_of::<LuaLogger>()
+        + logger.name.as_ref().map_or(0, String::len)
+        + crate::modules::payload::map_bytes(&logger.fields)
+}
+
+/// Pushes a logger userdata, its bytes charged to the VM's memory limit.
+///
+/// Errors: [`Raise::Memory`], Lua's memory error, when they do not fit even after a
+/// full collection (`logger` is dropped first).
+fn push_new_logger(lua: Lua, logger: LuaLogger) -> LResult<()> {
+    let charge = alloc::charge(lua, logger_bytes(&logger)).map_err(|_| Raise::Memory)?;
+    lua.push_userdata(Charged::new(logger, charge), &LOGGER);
     Ok(())
 }
 

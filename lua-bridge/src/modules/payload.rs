@@ -48,11 +48,12 @@
 
 use std::ffi::c_int;
 
-use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload, Text};
+use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload, Text};
 
 use crate::modules::errors::fail;
 use crate::modules::{json, payload_formats, yaml};
 use crate::value::{push_payload, to_payload};
+use crate::vm::alloc::{self, Charge, Charged};
 use crate::vm::lua::{CFn, LResult, Lua, Raise, UserType, cfn, method_index};
 use crate::vm::meta_slots::MetaSlot;
 use wippy_runtime::registry::decode_yaml;
@@ -274,8 +275,9 @@ method_index!(fn payload_index {
     b"transcode" => cfn(transcode),
 });
 
-/// The payload userdata type: the block holds a [`LuaPayload`].
-static PAYLOAD: UserType<LuaPayload> = UserType::new(
+/// The payload userdata type: the block holds a [`LuaPayload`] and the charge of its
+/// Rust bytes to the VM's memory limit ([`payload_bytes`]; `vm/alloc.rs`).
+static PAYLOAD: UserType<Charged<LuaPayload>> = UserType::new(
     c"wippy.payload",
     Some(payload_index as CFn),
     &[("__tostring", cfn(tostring))],
@@ -299,8 +301,62 @@ pub(crate) fn push_payload_userdata(lua: Lua, p: Payload) {
 }
 
 /// Pushes a payload userdata holding `p`, in its format (as [`push_payload_userdata`]).
+///
+/// Nothing is charged to the VM's memory limit: these are the payloads that arrive
+/// from elsewhere (a message's, a function's result), which, like the messages
+/// themselves, are not charged yet; their bytes are shared with the message that
+/// brought them. A payload the script makes goes through [`push_new_payload`].
 pub(crate) fn push_lua_payload(lua: Lua, p: LuaPayload) {
-    lua.push_userdata(p, &PAYLOAD);
+    lua.push_userdata(Charged::new(p, Charge::NONE), &PAYLOAD);
+}
+
+/// Pushes a payload userdata holding `p`, a new payload of a size the script chose
+/// (`payload.new`, `p:transcode`), its bytes charged to the VM's memory limit.
+///
+/// Errors: [`Raise::Memory`], Lua's memory error, when they do not fit even after a
+/// full collection (`p` is dropped first).
+fn push_new_payload(lua: Lua, p: LuaPayload) -> LResult<()> {
+    let charge = alloc::charge(lua, payload_bytes(&p.data)).map_err(|_| Raise::Memory)?;
+    lua.push_userdata(Charged::new(p, charge), &PAYLOAD);
+    Ok(())
+}
+
+/// What an `Arc`'s block adds to its value (the two counts).
+const ARC_HEADER: usize = 2 * std::mem::size_of::<usize>();
+
+/// The bytes of the Rust allocations `p` holds besides its own `Payload` word: texts
+/// (not the short ones kept inline), array and map blocks, errors, all the way down.
+/// A block shared with other holders (`Arc`, `Bytes`) is counted for each: a process
+/// keeps it alive as long as it holds it (as BEAM counts a shared binary in the
+/// virtual heap of every process that refers to it).
+pub(crate) fn payload_bytes(p: &Payload) -> usize {
+    let text = |t: &Text| if t.is_inline() { 0 } else { t.as_slice().len() };
+    match p {
+        Payload::Nil | Payload::Bool(_) | Payload::Int(_) | Payload::Float(_) => 0,
+        Payload::Str(t) => text(t),
+        Payload::Array(items) => {
+            ARC_HEADER
+                + std::mem::size_of_val::<[Payload]>(items)
+                + items.iter().map(payload_bytes).sum::<usize>()
+        }
+        Payload::Map(map) => ARC_HEADER + std::mem::size_of::<Map>() + map_bytes(map),
+        Payload::Error(e) => ARC_HEADER + crate::modules::errors::error_bytes(e),
+    }
+}
+
+/// The bytes of the Rust allocations a map's entries hold (as [`payload_bytes`]).
+pub(crate) fn map_bytes(map: &Map) -> usize {
+    map.len() * std::mem::size_of::<(MapKey, Payload)>()
+        + map
+            .iter()
+            .map(|(k, v)| {
+                let key = match k {
+                    MapKey::Str(t) if !t.is_inline() => t.as_slice().len(),
+                    _ => 0,
+                };
+                key + payload_bytes(v)
+            })
+            .sum::<usize>()
 }
 
 /// The value of the payload userdata at `idx` as it leaves the process (a message, a
@@ -310,14 +366,14 @@ pub(crate) fn push_lua_payload(lua: Lua, p: LuaPayload) {
 /// nothing in the VM.
 pub(crate) fn payload_of(lua: Lua, idx: c_int) -> Option<Payload> {
     lua.userdata(idx, &PAYLOAD)
-        .map(|v| &*v)
+        .map(|v| &v.value)
         .map(|p| p.value().unwrap_or_else(|_| p.payload().clone()))
 }
 
 /// The payload of a method's receiver (argument 1).
 fn this<'a>(lua: Lua, method: &str) -> LResult<&'a LuaPayload> {
     match lua.userdata(1, &PAYLOAD) {
-        Some(p) => Ok(p),
+        Some(p) => Ok(&p.value),
         None => Err(Raise::from(format!(
             "bad argument #1 to '{method}' (payload expected, got {}); call it as p:{method}()",
             lua.type_name(1)
@@ -368,7 +424,7 @@ fn transcode(lua: Lua) -> LResult<c_int> {
     match p.transcode(to) {
         Ok(q) => {
             lua.ensure(5)?;
-            push_lua_payload(lua, q);
+            push_new_payload(lua, q)?;
             lua.push_nil();
             Ok(2)
         }
@@ -390,19 +446,22 @@ fn tostring(lua: Lua) -> LResult<c_int> {
 /// `payload.new(v)`: a `lua/any` payload holding a copy of `v` (a payload gives a payload
 /// equal to it), or `nil, err` when `v` cannot be copied (a cycle, nesting deeper than
 /// [`crate::value::MAX_DEPTH`]; kind `INVALID`).
+///
+/// Lua errors: Lua's memory error when the payload's Rust bytes do not fit under the
+/// process's memory limit (after a full collection).
 fn new(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
     // One value, as the original's `newPayload`: a second (nil) one would go along as a
     // second payload in `process.send(pid, topic, payload.new(v))`.
     if let Some(p) = lua.userdata(1, &PAYLOAD) {
-        let copy = p.clone();
-        push_lua_payload(lua, copy);
+        let copy = p.value.clone();
+        push_new_payload(lua, copy)?;
         return Ok(1);
     }
     match to_payload(lua, 1) {
         // An error makes a `golang/error` payload, as the original's `newPayload`.
         Ok(p) => {
-            push_lua_payload(lua, LuaPayload::new(p));
+            push_new_payload(lua, LuaPayload::new(p))?;
             Ok(1)
         }
         Err(e) => fail(lua, e.kind(), format!("payload.new: {e}")),

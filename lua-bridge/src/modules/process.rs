@@ -760,7 +760,13 @@ pub(crate) fn feed_channel(lua: Lua, feed: Feed, topic: Option<Topic>) -> LResul
         return Ok(1);
     }
     let cap = usize::from(matches!(feed, Feed::Listen { .. }));
+    // A topic is Rust memory of this process (its router and listens keep it): charged
+    // to the channel, released with it (`vm/channel.rs`); Lua's memory error past the
+    // limit.
+    let topic_bytes = topic.as_ref().map_or(0, |t| t.len());
+    crate::vm::alloc::make_room(lua, topic_bytes).map_err(|_| Raise::Memory)?;
     let id = new_pinned_channel(lua, st, cap)?;
+    st.channels.charge(id, topic_bytes);
     st.feeds.insert(id, feed);
     lua.push_value(-1);
     let r = lua.new_ref();
@@ -986,9 +992,17 @@ fn register(lua: Lua) -> LResult<c_int> {
         },
         _ => return fail(lua, ErrorKind::Invalid, "pid must be a string"),
     };
+    // A name the process registers for itself is kept by the runtime while the process
+    // lives: charged to its memory limit (Lua's memory error past it), released by
+    // `unregister` (`vm/alloc.rs`).
+    let held = if pid.is_none() { name.len() } else { 0 };
+    crate::vm::alloc::charge_held(lua, held).map_err(|_| Raise::Memory)?;
     let result = state(lua)?
         .handle
         .register(&name, pid.as_ref().map(Dest::Pid));
+    if result.is_err() {
+        crate::vm::alloc::release_held(lua, held);
+    }
     ok_or_err(lua, result)
 }
 
@@ -1014,7 +1028,12 @@ fn unregister(lua: Lua) -> LResult<c_int> {
     let Some(name) = lua.string(1) else {
         return Err(Raise::from("registry.unregister: name must be a string"));
     };
-    let removed = state(lua)?.handle.runtime().unregister(&name);
+    let st = state(lua)?;
+    let own = st.handle.runtime().lookup(&name).ok().as_ref() == Some(st.handle.pid());
+    let removed = st.handle.runtime().unregister(&name);
+    if removed && own {
+        crate::vm::alloc::release_held(lua, name.len());
+    }
     lua.push_bool(removed);
     Ok(1)
 }

@@ -10,9 +10,51 @@
 //! One [`Heap`] belongs to one VM. Lua calls [`allocate`] only from the thread that runs
 //! the VM at that moment (a VM moves between workers with its process, but never runs on
 //! two at once), so the counter needs no atomics.
+//!
+//! # Rust memory charged to a VM
+//!
+//! Some of what a process keeps is Rust memory that Lua never allocates: the values a
+//! channel buffers, the Rust value inside an error, payload or logger userdata, the
+//! topics of `process.listen` and the names a process registers. Each is *charged* to
+//! the VM's heap, so that it counts against the same limit as Lua's own bytes:
+//!
+//! - A charge adds to [`Heap::used`] (and to [`Heap::external`], which says how much of
+//!   `used` is Rust memory), so [`allocate`]'s limit check, unchanged, sees Lua's and
+//!   Rust's bytes together: once the Rust side holds most of the limit, Lua's own
+//!   allocations fail (after Lua's emergency collection, which frees garbage userdata and
+//!   with them their charges).
+//! - [`Heap::charge`] refuses what does not fit ([`OverLimit`]); the caller then raises
+//!   Lua's memory error (or, for a channel, has it raised when the send returns: see
+//!   `vm/channel.rs`). [`Heap::charge_anyway`] is for memory made where nothing may
+//!   fail (a channel buffer growing for a value the process's feed delivers), or after
+//!   [`make_room`] made sure it fits; the next Lua allocation fails if the VM is over
+//!   its limit.
+//! - What arrives from elsewhere (messages, the payloads and errors in them, a
+//!   function's result) is not charged, like the mailbox itself: only what the script
+//!   makes from values it chose (see the callers of [`charge`], [`make_room`] and
+//!   [`charge_held`]).
+//! - A userdata's charge is a [`Charge`], kept in the userdata beside its value
+//!   ([`Charged`]) and released when the value is dropped (its `__gc`, or `lua_close`).
+//!   [`charge`] also tells Lua's collector about the bytes: Lua's pacing only knows
+//!   Lua's own allocations, so a script that makes a 4 MB payload per iteration and
+//!   drops it would otherwise leave hundreds of them uncollected (each userdata is a
+//!   few dozen Lua bytes). A charge of `n` KB runs the collector as if `n` KB had been
+//!   allocated (`LUA_GCSTEP`), and a charge that does not fit runs a full collection
+//!   first, as Lua does before it reports a memory error; so garbage never makes a
+//!   charge fail, and dropped payloads are collected at the pace of their real size.
+//! - A recycled VM starts with no charge ([`Heap::forget_external`], from `Vm::scrub`):
+//!   the old process's charges are dropped from the account, and the old garbage that
+//!   still holds a [`Charge`] releases nothing when it is collected later, because the
+//!   heap's `epoch` changed.
+//!
+//! Everything here runs on the thread that runs the VM (charges are made by bound
+//! functions and by the process's channels, released by finalizers and by the
+//! process's state as it is dropped), like [`allocate`]: plain adds and compares.
 
+use crate::vm::lua::Lua;
 use libmimalloc_sys::{mi_free, mi_malloc, mi_realloc};
-use std::ffi::c_void;
+use mlua::ffi;
+use std::ffi::{c_int, c_void};
 
 /// Lua's largest alignment need (`LUAI_MAXALIGN`: doubles, pointers, 64-bit integers).
 /// Userdata holding Rust values are checked against it at compile time.
@@ -21,15 +63,321 @@ pub(crate) const ALIGN: usize = 8;
 /// The byte count and limit of one VM.
 #[derive(Debug)]
 pub(crate) struct Heap {
-    /// Bytes Lua holds now.
+    /// Bytes the VM holds now: Lua's blocks and the Rust memory charged to it.
     pub(crate) used: usize,
-    /// Most bytes Lua may hold (0 = no limit).
+    /// Most bytes the VM may hold (0 = no limit).
     pub(crate) limit: usize,
+    /// The part of `used` that is Rust memory charged to the VM (see the module docs).
+    external: usize,
+    /// Bumped when the charges are forgotten ([`forget_external`](Self::forget_external)):
+    /// a [`Charge`] made before releases nothing.
+    epoch: u64,
 }
+
+/// A charge the VM's memory limit has no room for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OverLimit {
+    /// The bytes that were to be charged.
+    pub(crate) bytes: usize,
+}
+
+impl std::fmt::Display for OverLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "no room for {} more bytes under the memory limit",
+            self.bytes
+        )
+    }
+}
+
+impl std::error::Error for OverLimit {}
 
 impl Heap {
     pub(crate) fn new(limit: usize) -> Heap {
-        Heap { used: 0, limit }
+        Heap {
+            used: 0,
+            limit,
+            external: 0,
+            epoch: 0,
+        }
+    }
+
+    /// `true` if `bytes` more fit under the limit.
+    #[inline]
+    pub(crate) fn fits(&self, bytes: usize) -> bool {
+        self.limit == 0 || self.used.saturating_add(bytes) <= self.limit
+    }
+
+    /// Charges `bytes` of Rust memory, if they fit under the limit.
+    ///
+    /// # Errors
+    ///
+    /// [`OverLimit`]: they do not fit (nothing is charged).
+    #[inline]
+    pub(crate) fn charge(&mut self, bytes: usize) -> Result<(), OverLimit> {
+        if !self.fits(bytes) {
+            return Err(OverLimit { bytes });
+        }
+        self.charge_anyway(bytes);
+        Ok(())
+    }
+
+    /// Charges `bytes` of Rust memory even past the limit (for memory already made
+    /// where nothing may fail: the next Lua allocation fails instead).
+    #[inline]
+    pub(crate) fn charge_anyway(&mut self, bytes: usize) {
+        self.used += bytes;
+        self.external += bytes;
+    }
+
+    /// Releases `bytes` charged earlier in this epoch.
+    #[inline]
+    pub(crate) fn release(&mut self, bytes: usize) {
+        debug_assert!(bytes <= self.external, "released more than was charged");
+        let bytes = bytes.min(self.external);
+        self.used -= bytes;
+        self.external -= bytes;
+    }
+
+    /// Rust bytes charged now.
+    pub(crate) fn external(&self) -> usize {
+        self.external
+    }
+
+    /// Drops every charge from the account (a VM scrubbed for the next process): what
+    /// still holds a [`Charge`] of an earlier epoch releases nothing.
+    pub(crate) fn forget_external(&mut self) {
+        self.used -= self.external;
+        self.external = 0;
+        self.epoch += 1;
+    }
+}
+
+/// The heap of the VM `lua` belongs to; null for a VM whose allocator is not ours.
+pub(crate) fn heap_of(lua: Lua) -> *mut Heap {
+    let mut ud = std::ptr::null_mut();
+    // SAFETY: live state; reads the allocator and its data.
+    let alloc = unsafe { ffi::lua_getallocf(lua.raw(), &mut ud) };
+    let ours: unsafe extern "C" fn(*mut c_void, *mut c_void, usize, usize) -> *mut c_void =
+        allocate;
+    if alloc as usize != ours as usize {
+        return std::ptr::null_mut();
+    }
+    ud.cast()
+}
+
+/// Rust bytes charged to a VM by one value; released when dropped (in the same epoch).
+///
+/// # Who touches what
+///
+/// Made by [`charge`] in a bound function, dropped with the value it
+/// stands for: by the userdata's `__gc`, or by `lua_close`, which `Vm`'s drop runs before
+/// it frees the heap. So the heap outlives every `Charge`, and both are used by the
+/// thread running the VM only.
+#[derive(Debug)]
+pub(crate) struct Charge {
+    heap: *mut Heap,
+    bytes: usize,
+    epoch: u64,
+}
+
+impl Charge {
+    /// A charge of nothing (a VM without a heap of ours).
+    pub(crate) const NONE: Charge = Charge {
+        heap: std::ptr::null_mut(),
+        bytes: 0,
+        epoch: 0,
+    };
+}
+
+impl Drop for Charge {
+    fn drop(&mut self) {
+        if self.heap.is_null() || self.bytes == 0 {
+            return;
+        }
+        // SAFETY: the heap outlives every charge made on it (see the type's docs), and
+        // this runs on the thread that runs its VM.
+        let heap = unsafe { &mut *self.heap };
+        if heap.epoch == self.epoch {
+            heap.release(self.bytes);
+        }
+    }
+}
+
+/// Charges below this are not reported to the collector ([`charge`]).
+const STEP_BYTES: usize = 1024;
+
+/// Charges `bytes` of Rust memory to the VM of `lua`, in a bound function (not in a
+/// finalizer). When they do not fit, a full collection runs first (garbage userdata
+/// release their charges) and the charge is tried again. A charge of `n` KB runs the
+/// collector as much as `n` KB of Lua allocations would.
+///
+/// # Errors
+///
+/// [`OverLimit`]: the VM is at its memory limit; the caller drops the value and raises
+/// Lua's memory error (`Raise::Memory`).
+pub(crate) fn charge(lua: Lua, bytes: usize) -> Result<Charge, OverLimit> {
+    let heap = heap_of(lua);
+    if heap.is_null() {
+        return Ok(Charge::NONE);
+    }
+    // SAFETY: the heap of the running VM; no reference to it is held across the
+    // collection below (finalizers release charges into it).
+    let fits = |heap: *mut Heap| unsafe { (*heap).fits(bytes) };
+    if !fits(heap) {
+        // SAFETY: live state, inside a bound function: a full collection runs only our
+        // finalizers, which raise nothing (`vm/lua.rs`).
+        unsafe { ffi::lua_gc(lua.raw(), ffi::LUA_GCCOLLECT) };
+        if !fits(heap) {
+            return Err(OverLimit { bytes });
+        }
+    }
+    let charge = make_charge(heap, bytes);
+    if bytes >= STEP_BYTES {
+        let kb = c_int::try_from(bytes / 1024).unwrap_or(c_int::MAX);
+        // SAFETY: as above; a step adds `kb` KB to the collector's debt and runs it.
+        unsafe { ffi::lua_gc(lua.raw(), ffi::LUA_GCSTEP, kb) };
+    }
+    Ok(charge)
+}
+
+/// Makes sure `bytes` more fit under the memory limit of the VM of `lua`, in a bound
+/// function: a full collection runs first when they do not (as in [`charge`]). Charges
+/// nothing; for a caller that charges a structure of its own right after (a channel).
+///
+/// # Errors
+///
+/// [`OverLimit`]: they do not fit even after the collection.
+pub(crate) fn make_room(lua: Lua, bytes: usize) -> Result<(), OverLimit> {
+    let heap = heap_of(lua);
+    // SAFETY: null or the heap of the running VM; no reference to it is held across the
+    // collection (finalizers release charges into it).
+    let fits = |heap: *mut Heap| unsafe { heap.as_ref().is_none_or(|h| h.fits(bytes)) };
+    if fits(heap) {
+        return Ok(());
+    }
+    // SAFETY: as in `charge`.
+    unsafe { ffi::lua_gc(lua.raw(), ffi::LUA_GCCOLLECT) };
+    if fits(heap) {
+        Ok(())
+    } else {
+        Err(OverLimit { bytes })
+    }
+}
+
+/// Charges `bytes` of Rust memory that the running process holds until it releases them
+/// with [`release_held`] or ends (the names it registered: the runtime keeps them), with
+/// a full collection first if they do not fit.
+///
+/// # Errors
+///
+/// [`OverLimit`]: they do not fit even after the collection (nothing is charged).
+pub(crate) fn charge_held(lua: Lua, bytes: usize) -> Result<(), OverLimit> {
+    make_room(lua, bytes)?;
+    let heap = heap_of(lua);
+    // SAFETY: null or the heap of the running VM, on its thread.
+    if let Some(heap) = unsafe { heap.as_mut() } {
+        heap.charge_anyway(bytes);
+    }
+    Ok(())
+}
+
+/// Releases what [`charge_held`] charged.
+pub(crate) fn release_held(lua: Lua, bytes: usize) {
+    let heap = heap_of(lua);
+    // SAFETY: null or the heap of the running VM, on its thread.
+    if let Some(heap) = unsafe { heap.as_mut() } {
+        heap.release(bytes);
+    }
+}
+
+fn make_charge(heap: *mut Heap, bytes: usize) -> Charge {
+    // SAFETY: a live heap of the running VM, on its thread.
+    let heap_ref = unsafe { &mut *heap };
+    heap_ref.charge_anyway(bytes);
+    Charge {
+        heap,
+        bytes,
+        epoch: heap_ref.epoch,
+    }
+}
+
+/// A userdata's Rust value with its [`Charge`]: the charge is released when the value
+/// is dropped.
+#[derive(Debug)]
+pub(crate) struct Charged<T> {
+    pub(crate) value: T,
+    /// Kept for its drop.
+    #[allow(dead_code)]
+    charge: Charge,
+}
+
+impl<T> Charged<T> {
+    pub(crate) fn new(value: T, charge: Charge) -> Charged<T> {
+        Charged { value, charge }
+    }
+}
+
+impl<T> std::ops::Deref for Charged<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// A pointer to a VM's heap for Rust structures that charge it as they grow (a
+/// process's channels); null charges nothing.
+///
+/// # Who touches what
+///
+/// Set by `Vm::new`/`Vm::adopt` on the process state the VM owns; the state is dropped
+/// before the heap (`Vm::scrub`, `Vm`'s drop), and both are used by the thread running
+/// the VM only.
+#[derive(Debug)]
+pub(crate) struct HeapRef(*mut Heap);
+
+impl Default for HeapRef {
+    fn default() -> HeapRef {
+        HeapRef(std::ptr::null_mut())
+    }
+}
+
+impl HeapRef {
+    pub(crate) fn new(heap: *mut Heap) -> HeapRef {
+        HeapRef(heap)
+    }
+
+    /// [`Heap::charge`]; always fits without a heap.
+    ///
+    /// # Errors
+    ///
+    /// [`OverLimit`]: the bytes do not fit.
+    #[inline]
+    pub(crate) fn charge(&self, bytes: usize) -> Result<(), OverLimit> {
+        // SAFETY: null or a heap that outlives the holder (see the type's docs).
+        match unsafe { self.0.as_mut() } {
+            Some(heap) => heap.charge(bytes),
+            None => Ok(()),
+        }
+    }
+
+    /// [`Heap::charge_anyway`].
+    #[inline]
+    pub(crate) fn charge_anyway(&self, bytes: usize) {
+        // SAFETY: as in `charge`.
+        if let Some(heap) = unsafe { self.0.as_mut() } {
+            heap.charge_anyway(bytes);
+        }
+    }
+
+    /// [`Heap::release`].
+    #[inline]
+    pub(crate) fn release(&self, bytes: usize) {
+        // SAFETY: as in `charge`.
+        if let Some(heap) = unsafe { self.0.as_mut() } {
+            heap.release(bytes);
+        }
     }
 }
 

@@ -14,7 +14,23 @@
 //! queue (it is always the channel's first receiver, so the channel consults it before
 //! its queue). A process blocked in `inbox:receive()` waits this way, and the driver
 //! hands it the next inbox message straight from the mailbox (`feed::collect`).
+//!
+//! # Memory
+//!
+//! A channel's buffer is Rust memory of its process, charged to the VM's memory limit
+//! (`vm/alloc.rs`) by its capacity, in bytes of [`Slot`]s: only when the buffer grows
+//! (a compare per buffered value, and a charge per doubling), released when the
+//! channel is removed or the process's state dropped. A send that would grow a buffer
+//! past the limit is not made: its value is dropped (to [`Channels::garbage`]),
+//! [`Channels::memory_error`] is set, and the blocking call's trampoline raises Lua's
+//! memory error when the send returns (`vm/lua.rs`, `finish`), as if the send had
+//! allocated in Lua. A buffer fed by the process's feeds (messages, events, ticks) grows
+//! past the limit instead, since refusing would only leave the value in the feed; the
+//! script's next allocation then fails. Extra Rust memory a channel stands for (the
+//! topic of a `listen` channel) is charged with [`Channels::charge`] and released with
+//! the channel.
 
+use super::alloc::{HeapRef, OverLimit};
 use super::slot::Slot;
 use slab::Slab;
 use smallvec::SmallVec;
@@ -75,7 +91,16 @@ pub(crate) struct Channel {
     pub(crate) closed: bool,
     recvq: VecDeque<Ticket>,
     sendq: VecDeque<(Ticket, Slot)>,
+    /// Bytes charged to the VM for this channel: its buffer's capacity and any extra
+    /// ([`Channels::charge`]).
+    charged: usize,
 }
+
+/// What one buffered value takes in a channel's buffer.
+const SLOT_BYTES: usize = std::mem::size_of::<Slot>();
+
+/// The fewest values a growing buffer makes room for (as `VecDeque` does).
+const MIN_GROWTH: usize = 4;
 
 impl Channel {
     fn new(cap: usize) -> Channel {
@@ -85,7 +110,45 @@ impl Channel {
             closed: false,
             recvq: VecDeque::new(),
             sendq: VecDeque::new(),
+            charged: 0,
         }
+    }
+
+    /// Makes room in the buffer for one more value (the caller checked `len < cap`),
+    /// charging what the buffer grows by; `strict` refuses to grow past the limit.
+    #[inline]
+    fn room(&mut self, heap: &HeapRef, strict: bool) -> Result<usize, OverLimit> {
+        if self.buf.len() < self.buf.capacity() {
+            return Ok(0);
+        }
+        self.grow(heap, strict)
+    }
+
+    /// Doubles the buffer (at least [`MIN_GROWTH`] values, at most up to `cap`) and
+    /// charges the bytes it grew by; returns them.
+    #[cold]
+    fn grow(&mut self, heap: &HeapRef, strict: bool) -> Result<usize, OverLimit> {
+        let old = self.buf.capacity();
+        let want = old
+            .max(MIN_GROWTH)
+            .min(self.cap.saturating_sub(self.buf.len()))
+            .max(1);
+        let bytes = want.saturating_mul(SLOT_BYTES);
+        if strict {
+            heap.charge(bytes)?;
+        } else {
+            heap.charge_anyway(bytes);
+        }
+        self.buf.reserve_exact(want);
+        // The allocator may have given more than asked: charge what was made.
+        let grown = (self.buf.capacity() - old) * SLOT_BYTES;
+        if grown > bytes {
+            heap.charge_anyway(grown - bytes);
+        } else {
+            heap.release(bytes - grown);
+        }
+        self.charged += grown;
+        Ok(grown)
     }
 }
 
@@ -145,6 +208,30 @@ pub(crate) struct Channels {
     pub(crate) sweep_at: usize,
     /// The [`INLINE`] op, while taken.
     inline: Option<InlineReceive>,
+    /// The VM's heap, charged for the channels' memory (set by `Vm::new`/`Vm::adopt`;
+    /// none for a state without a VM).
+    pub(crate) heap: HeapRef,
+    /// Bytes charged for all channels (the sum of their `charged`).
+    charged: usize,
+    /// A send was refused for want of memory: the blocking call raises Lua's memory
+    /// error when it returns (see the module docs); cleared by [`take_memory_error`].
+    pub(crate) memory_error: bool,
+}
+
+impl Drop for Channels {
+    fn drop(&mut self) {
+        self.heap.release(self.charged);
+    }
+}
+
+/// `true` (once) if a send of the running bound function was refused for want of
+/// memory (see the module docs): the caller raises Lua's memory error.
+#[inline]
+pub(crate) fn take_memory_error(lua: super::lua::Lua) -> bool {
+    match super::state::state(lua) {
+        Ok(st) => std::mem::take(&mut st.channels.memory_error),
+        Err(_) => false,
+    }
 }
 
 /// The immediate result of trying a case.
@@ -172,6 +259,8 @@ impl Channels {
         let Some(c) = self.chans.try_remove(chan) else {
             return Vec::new();
         };
+        self.heap.release(c.charged);
+        self.charged -= c.charged;
         c.buf
             .into_iter()
             .chain(c.sendq.into_iter().map(|(_, slot)| slot))
@@ -305,11 +394,25 @@ impl Channels {
         }
         match self.chans.get_mut(chan) {
             Some(c) if !c.closed && c.buf.len() < c.cap => {
+                // Not strict: never refused (see the module docs).
+                self.charged += c.room(&self.heap, false).unwrap_or(0);
                 c.buf.push_back(value);
                 Ok(())
             }
             _ => Err(value),
         }
+    }
+
+    /// Charges `bytes` more to channel `chan` (Rust memory it stands for, such as a
+    /// `listen` channel's topic), released with the channel. Charged even past the
+    /// limit: the caller made room first (`alloc::make_room`).
+    pub(crate) fn charge(&mut self, chan: ChanId, bytes: usize) {
+        let Some(c) = self.chans.get_mut(chan) else {
+            return;
+        };
+        self.heap.charge_anyway(bytes);
+        c.charged += bytes;
+        self.charged += bytes;
     }
 
     /// `true` if a receive (`send` false) or send on `chan` could complete now; consumes
@@ -380,10 +483,19 @@ impl Channels {
             return (Attempt::Sent, None);
         }
         match self.chans.get_mut(chan) {
-            Some(c) if c.buf.len() < c.cap => {
-                c.buf.push_back(value);
-                (Attempt::Sent, None)
-            }
+            Some(c) if c.buf.len() < c.cap => match c.room(&self.heap, true) {
+                Ok(grown) => {
+                    self.charged += grown;
+                    c.buf.push_back(value);
+                    (Attempt::Sent, None)
+                }
+                Err(OverLimit { .. }) => {
+                    // Not sent: the call raises the memory error as it returns.
+                    self.memory_error = true;
+                    self.garbage.push(value);
+                    (Attempt::Sent, None)
+                }
+            },
             _ => (Attempt::NotReady, Some(value)),
         }
     }

@@ -6,7 +6,7 @@
 //! A process VM can instead be scrubbed ([`Vm::scrub`]) and handed to the next process
 //! (see `pool.rs` for what that guarantees).
 
-use super::alloc::{Heap, allocate};
+use super::alloc::{Heap, HeapRef, allocate};
 use super::lua::{CFn, Lua};
 use super::state::ProcState;
 use crate::modules::errors::error_from_stack;
@@ -54,7 +54,10 @@ impl Vm {
         // emergency full collection first.
         // SAFETY: live state, not running.
         unsafe { ffi::lua_gc(main, ffi::LUA_GCINC, GC_PAUSE, 0, 0) };
-        let state = state.map_or(std::ptr::null_mut(), |s| Box::into_raw(Box::new(s)));
+        let state = state.map_or(std::ptr::null_mut(), |mut s| {
+            s.channels.heap = HeapRef::new(heap);
+            Box::into_raw(Box::new(s))
+        });
         // SAFETY: the extra space of the main thread is LUA_EXTRASPACE (one pointer)
         // bytes that Lua copies into every new thread; we store the state pointer there.
         unsafe { *ffi::lua_getextraspace(main).cast::<*mut ProcState>() = state };
@@ -67,12 +70,14 @@ impl Vm {
     }
 
     /// Takes a scrubbed VM for a new process: its limit and its state.
-    pub(crate) fn adopt(&mut self, memory_limit: usize, state: ProcState) {
+    pub(crate) fn adopt(&mut self, memory_limit: usize, mut state: ProcState) {
         debug_assert!(self.state.is_null(), "only scrubbed VMs are adopted");
+        state.channels.heap = HeapRef::new(self.heap);
         self.state = Box::into_raw(Box::new(state));
         // SAFETY: the heap lives as long as `self`; the extra space as in `new` (threads
         // made from now on copy this pointer; none of the old process's will run again).
         unsafe {
+            debug_assert_eq!((*self.heap).external(), 0, "a scrubbed VM has no charge");
             (*self.heap).limit = memory_limit;
             *ffi::lua_getextraspace(self.main).cast::<*mut ProcState>() = self.state;
         }
@@ -80,8 +85,11 @@ impl Vm {
 
     /// Ends the process this VM ran: drops its state and puts the Lua state back where
     /// [`new`](Self::new) leaves one, as far as any Lua code can tell (`setup::reset`).
-    /// `None` (the VM is closed) when it holds more than `max_heap` bytes or the reset
-    /// fails.
+    /// `None` (the VM is closed) when it holds more than `max_heap` bytes (Lua's and the
+    /// Rust memory charged to it, `alloc.rs`) or the reset fails.
+    /// The scrubbed VM has no charge: the state's channels released theirs as it was
+    /// dropped, and the old process's garbage userdata release nothing when collected
+    /// (`Heap::forget_external`).
     /// `finished_main` (or null) becomes the VM's spare thread (`spare_thread.rs`): a
     /// thread of this VM whose function returned normally.
     pub(crate) fn scrub(
@@ -103,6 +111,7 @@ impl Vm {
                 drop(Box::from_raw(state));
             }
             (*self.heap).limit = 0;
+            (*self.heap).forget_external();
         }
         self.protected(
             crate::vm::lua::cfn(super::setup::reset),
@@ -131,7 +140,7 @@ impl Vm {
         unsafe { self.state.as_mut() }
     }
 
-    /// Bytes the VM holds now.
+    /// Bytes the VM holds now (Lua's and the Rust memory charged to it).
     pub(crate) fn memory_used(&self) -> usize {
         // SAFETY: the heap lives as long as `self`; read on the thread that owns the VM.
         unsafe { (*self.heap).used }

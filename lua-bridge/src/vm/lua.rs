@@ -1258,6 +1258,12 @@ unsafe extern "C-unwind" fn blocking_trampoline<F: Fn(Lua) -> LResult<Ret> + Cop
 /// `l` is the live thread of the current C function call (or continuation).
 unsafe fn finish(l: *mut ffi::lua_State, result: LResult<Ret>) -> c_int {
     match result {
+        // A channel send refused for want of memory raises the memory error here
+        // (`vm/channel.rs`).
+        // SAFETY: `l` is the live thread of this call; nothing owned is live here.
+        Ok(Ret::Values(_)) if super::channel::take_memory_error(unsafe { Lua::from_raw(l) }) => unsafe {
+            raise(l, Raise::Memory)
+        },
         Ok(Ret::Values(n)) => n,
         // SAFETY: guaranteed by the caller. The driver resumes this coroutine only once
         // the op completed, with no values; `resume_op` then answers. `lua_yieldk` from

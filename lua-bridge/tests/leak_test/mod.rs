@@ -70,16 +70,37 @@ pub(crate) struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
+/// The most bytes live at once since the last [`reset_peak`].
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
 /// Bytes allocated through [`Counting`] and not yet freed.
 pub(crate) fn live() -> usize {
     LIVE.load(Ordering::Relaxed)
+}
+
+/// The most bytes live at once since the last [`reset_peak`] (or the start).
+#[allow(dead_code)] // Some leak tests only.
+pub(crate) fn peak() -> usize {
+    PEAK.load(Ordering::Relaxed)
+}
+
+/// Starts [`peak`] over from the bytes live now.
+#[allow(dead_code)] // Some leak tests only.
+pub(crate) fn reset_peak() {
+    PEAK.store(live(), Ordering::Relaxed);
+}
+
+/// Counts `size` more bytes live and raises the peak to match.
+fn grow(size: usize) {
+    let now = LIVE.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(now, Ordering::Relaxed);
 }
 
 // SAFETY: every call is passed to the system allocator as it came; the counter only
 // follows the sizes.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        grow(layout.size());
         // SAFETY: the caller's layout, as `GlobalAlloc::alloc` requires.
         unsafe { System.alloc(layout) }
     }
@@ -91,7 +112,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        grow(new_size);
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
         // SAFETY: as `GlobalAlloc::realloc` requires, passed on.
         unsafe { System.realloc(ptr, layout, new_size) }
