@@ -423,3 +423,64 @@ pub(crate) unsafe extern "C" fn allocate(
     }
     block.cast()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `used` and `external` of the heap at `h`.
+    fn counts(h: *mut Heap) -> (usize, usize) {
+        // SAFETY: `h` points to a live heap of the calling test, used by this thread.
+        unsafe { ((*h).used, (*h).external()) }
+    }
+
+    /// A heap for a test, reached only through the returned pointer (as a VM's is).
+    fn heap(limit: usize, used: usize) -> *mut Heap {
+        let mut heap = Heap::new(limit);
+        heap.used = used;
+        Box::into_raw(Box::new(heap))
+    }
+
+    fn free(h: *mut Heap) {
+        // SAFETY: `h` came from `Box::into_raw` in `heap` and is no longer used.
+        drop(unsafe { Box::from_raw(h) });
+    }
+
+    #[test]
+    fn a_charge_counts_against_the_limit_and_is_released_once() {
+        let h = heap(100, 40);
+        // SAFETY: the test's live heap, on this thread.
+        assert_eq!(unsafe { (*h).charge(70) }, Err(OverLimit { bytes: 70 }));
+        assert_eq!(counts(h), (40, 0));
+        let charge = make_charge(h, 60);
+        assert_eq!(counts(h), (100, 60));
+        // SAFETY: as above.
+        assert!(!unsafe { (*h).fits(1) });
+        drop(charge);
+        assert_eq!(counts(h), (40, 0));
+        free(h);
+    }
+
+    #[test]
+    fn a_charge_made_before_the_charges_were_forgotten_releases_nothing() {
+        let h = heap(0, 0);
+        let old = make_charge(h, 30);
+        // SAFETY: the test's live heap, on this thread.
+        unsafe { (*h).forget_external() };
+        assert_eq!(counts(h), (0, 0));
+        let new = make_charge(h, 10);
+        drop(old);
+        assert_eq!(counts(h), (10, 10));
+        drop(new);
+        assert_eq!(counts(h), (0, 0));
+        free(h);
+    }
+
+    #[test]
+    fn without_a_limit_everything_fits() {
+        let h = heap(0, usize::MAX - 1);
+        // SAFETY: the test's live heap, on this thread.
+        assert!(unsafe { (*h).fits(usize::MAX) });
+        free(h);
+    }
+}

@@ -220,7 +220,9 @@ pub(crate) struct Channels {
 
 impl Drop for Channels {
     fn drop(&mut self) {
-        self.heap.release(self.charged);
+        if self.charged != 0 {
+            self.heap.release(self.charged);
+        }
     }
 }
 
@@ -229,8 +231,11 @@ impl Drop for Channels {
 #[inline]
 pub(crate) fn take_memory_error(lua: super::lua::Lua) -> bool {
     match super::state::state(lua) {
-        Ok(st) => std::mem::take(&mut st.channels.memory_error),
-        Err(_) => false,
+        Ok(st) if st.channels.memory_error => {
+            st.channels.memory_error = false;
+            true
+        }
+        _ => false,
     }
 }
 
