@@ -28,6 +28,10 @@ entries:
   - {name: worker, kind: process.lua, source: file://worker.lua, method: main}
   - {name: client, kind: process.lua, source: file://client.lua, method: main}
   - {name: clients, kind: process.lua, source: file://clients.lua, method: main}
+  - {name: parts, kind: process.lua, source: file://parts.lua, method: main}
+  - {name: args_noop, kind: process.lua, source: file://args_noop.lua, method: main}
+  - {name: reply_int, kind: process.lua, source: file://reply_int.lua, method: main}
+  - {name: reply_table, kind: process.lua, source: file://reply_table.lua, method: main}
 "#;
 
 /// The Lua programs, by file name.
@@ -73,6 +77,68 @@ pub const PROGRAMS: &[(&str, &str)] = &[
     (
         "clients.lua",
         "local function main(n, k)\n  local inbox = process.inbox()\n  for i = 1, k do\n    process.spawn(\"b:client\", \"b:procs\", n // k, process.pid())\n  end\n  for i = 1, k do inbox:receive() end\n  return true\nend\nreturn { main = main }\n",
+    ),
+    // The parts of an echo, one per loop, for instruction counts (`lua_workload part`).
+    (
+        "parts.lua",
+        r#"local function main(part, n)
+  local inbox = process.inbox()
+  local events = process.events()
+  local me = process.pid()
+  local function spawn_and_wait(worker, replies)
+    process.spawn_monitored(worker, "b:procs", me, "hello")
+    events:receive()
+    if replies then inbox:receive() end
+  end
+  for i = 1, n do
+    if part == "send_int" then
+      process.send(me, "echo", 1)
+      inbox:receive()
+    elseif part == "send_table" then
+      process.send(me, "echo", { sender = me, data = "hello" })
+      inbox:receive()
+    elseif part == "select" then
+      process.send(me, "echo", { sender = me, data = "hello" })
+      channel.select { inbox:case_receive(), events:case_receive() }
+    elseif part == "select_data" then
+      process.send(me, "echo", { sender = me, data = "hello" })
+      local r = channel.select { inbox:case_receive(), events:case_receive() }
+      local echo = r.value:payload():data()
+    elseif part == "spawn_noop" then
+      spawn_and_wait("b:args_noop", false)
+    elseif part == "spawn_reply_int" then
+      spawn_and_wait("b:reply_int", true)
+    elseif part == "spawn_reply_table" then
+      spawn_and_wait("b:reply_table", true)
+    elseif part == "spawn_echo_worker" then
+      spawn_and_wait("b:worker", true)
+    elseif part == "relay_to_self" then
+      process.send(me, "echo", { sender = me, data = "hello" })
+      local r = channel.select { inbox:case_receive(), events:case_receive() }
+      local echo = r.value:payload():data()
+      process.spawn_monitored("b:worker", "b:procs", echo.sender, echo.data)
+      channel.select { events:case_receive() }
+      inbox:receive()
+    else
+      error("unknown part " .. tostring(part))
+    end
+  end
+  return true
+end
+return { main = main }
+"#,
+    ),
+    (
+        "args_noop.lua",
+        "local function main(sender, data)\n  return 0\nend\nreturn { main = main }\n",
+    ),
+    (
+        "reply_int.lua",
+        "local function main(sender, data)\n  process.send(sender, \"echo_response\", 1)\n  return 0\nend\nreturn { main = main }\n",
+    ),
+    (
+        "reply_table.lua",
+        "local function main(sender, data)\n  process.send(sender, \"echo_response\", { data = data, worker = sender })\n  return 0\nend\nreturn { main = main }\n",
     ),
 ];
 

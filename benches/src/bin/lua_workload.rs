@@ -8,7 +8,8 @@
 //!
 //! Workloads: `ping N` (N round trips), `spawn N` (N spawn+exit), `swarm N` (N idle
 //! processes left blocked in receive), `echo N K` (N echoes
-//! from K clients). Prints the wall time of the run, the CPU time all threads used
+//! from K clients), `part NAME N` (N turns of one part of an echo, in one process: see
+//! `parts.lua` in `src/lib.rs` and `tools/echo_parts.sh`). Prints the wall time of the run, the CPU time all threads used
 //! meanwhile (in per cent of one core), and how many processes started in a reused VM
 //! and a reused thread (`wippy_lua::reused_vms`, `reused_threads`).
 #![allow(missing_docs)]
@@ -29,12 +30,19 @@ fn main() {
         Some("ping") => ("b:ping", vec![Payload::Int(number(1, 10_000))]),
         Some("spawn") => ("b:spawner", vec![Payload::Int(number(1, 10_000))]),
         Some("swarm") => ("b:swarm", vec![Payload::Int(number(1, 10_000))]),
+        Some("part") => (
+            "b:parts",
+            vec![
+                Payload::from(args.get(1).map_or("", String::as_str)),
+                Payload::Int(number(2, 10_000)),
+            ],
+        ),
         Some("echo") => (
             "b:clients",
             vec![Payload::Int(number(1, 10_000)), Payload::Int(number(2, 1))],
         ),
         _ => {
-            eprintln!("usage: lua_workload ping|spawn|swarm N | echo N K");
+            eprintln!("usage: lua_workload ping|spawn|swarm N | echo N K | part NAME N");
             std::process::exit(2);
         }
     };
