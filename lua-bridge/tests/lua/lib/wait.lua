@@ -97,4 +97,31 @@ function wait.others_still_run(events, loopers, what)
   return true
 end
 
+-- Spawns `entry` (monitored, on test:processes) with the arguments after `d`, waits up
+-- to `d` for its EXIT, and returns true if it failed with "memory limit exceeded" and
+-- this process can still allocate afterwards; else raises what happened instead.
+function wait.fails_over_memory_limit(entry, d, ...)
+  local events = process.events()
+  local pid = assert(process.spawn_monitored(entry, "test:processes", ...))
+  local got, ev = next_value(events, d)
+  if not got then
+    error(entry .. " was not stopped", 2)
+  end
+  if ev.from ~= pid then
+    error("an event of another process", 2)
+  end
+  if ev.result.error == nil then
+    error(entry .. " did not fail: " .. tostring(ev.result.value), 2)
+  end
+  local message = ev.result.error:message()
+  if not message:find("memory limit exceeded", 1, true) then
+    error(entry .. " failed otherwise: " .. message, 2)
+  end
+  local t = {}
+  for i = 1, 10000 do
+    t[i] = "item " .. i
+  end
+  return #t == 10000
+end
+
 return wait
