@@ -111,21 +111,19 @@ pub(crate) fn push_error(lua: Lua, e: impl Into<Arc<ErrorValue>>) {
 /// Errors: [`Raise::Memory`], Lua's memory error, when they do not fit even after a
 /// full collection (`e` is dropped first).
 fn push_new_error(lua: Lua, e: ErrorValue) -> LResult<()> {
-    let charge = alloc::charge(lua, error_bytes(&e) + ARC_HEADER).map_err(|_| Raise::Memory)?;
+    let charge =
+        alloc::charge(lua, error_bytes(&e) + alloc::ARC_HEADER).map_err(|_| Raise::Memory)?;
     lua.push_userdata(Charged::new(Arc::new(e), charge), &ERROR);
     Ok(())
 }
-
-/// What an `Arc`'s block adds to its value (the two counts).
-const ARC_HEADER: usize = 2 * std::mem::size_of::<usize>();
 
 /// The bytes of the Rust allocations an error value holds: its block and its texts and
 /// details (as `payload::payload_bytes` counts them).
 pub(crate) fn error_bytes(e: &ErrorValue) -> usize {
     std::mem::size_of::<ErrorValue>()
         + e.message().len()
-        + e.stack().map_or(0, |s| ARC_HEADER + s.len())
-        + e.context().map_or(0, |s| ARC_HEADER + s.len())
+        + e.stack().map_or(0, |s| alloc::ARC_HEADER + s.len())
+        + e.context().map_or(0, |s| alloc::ARC_HEADER + s.len())
         + e.details().map_or(0, |d| {
             std::mem::size_of::<wippy_runtime::payload::Payload>()
                 + crate::modules::payload::payload_bytes(d)

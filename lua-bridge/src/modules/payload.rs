@@ -321,9 +321,6 @@ fn push_new_payload(lua: Lua, p: LuaPayload) -> LResult<()> {
     Ok(())
 }
 
-/// What an `Arc`'s block adds to its value (the two counts).
-const ARC_HEADER: usize = 2 * std::mem::size_of::<usize>();
-
 /// The bytes of the Rust allocations `p` holds besides its own `Payload` word: texts
 /// (not the short ones kept inline), array and map blocks, errors, all the way down.
 /// A block shared with other holders (`Arc`, `Bytes`) is counted for each: a process
@@ -335,12 +332,12 @@ pub(crate) fn payload_bytes(p: &Payload) -> usize {
         Payload::Nil | Payload::Bool(_) | Payload::Int(_) | Payload::Float(_) => 0,
         Payload::Str(t) => text(t),
         Payload::Array(items) => {
-            ARC_HEADER
+            alloc::ARC_HEADER
                 + std::mem::size_of_val::<[Payload]>(items)
                 + items.iter().map(payload_bytes).sum::<usize>()
         }
-        Payload::Map(map) => ARC_HEADER + std::mem::size_of::<Map>() + map_bytes(map),
-        Payload::Error(e) => ARC_HEADER + crate::modules::errors::error_bytes(e),
+        Payload::Map(map) => alloc::ARC_HEADER + std::mem::size_of::<Map>() + map_bytes(map),
+        Payload::Error(e) => alloc::ARC_HEADER + crate::modules::errors::error_bytes(e),
     }
 }
 

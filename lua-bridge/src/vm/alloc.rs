@@ -74,6 +74,9 @@ pub(crate) struct Heap {
     epoch: u64,
 }
 
+/// What an `Arc`'s block adds to its value (the two counts), for the sizes charged.
+pub(crate) const ARC_HEADER: usize = 2 * std::mem::size_of::<usize>();
+
 /// A charge the VM's memory limit has no room for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct OverLimit {
