@@ -521,6 +521,7 @@ rust_memory_tests! {
     limits_rust_memory_payload: "limits/rust_memory_payload",
     limits_rust_memory_listen: "limits/rust_memory_listen",
     limits_rust_memory_register: "limits/rust_memory_register",
+    limits_rust_memory_received: "limits/rust_memory_received",
 }
 
 /// Every program under `tests/lua/` (except the workers, functions and the library in

@@ -38,8 +38,9 @@ entries:
 /// Decodes, `rounds` times each, a JSON text and a YAML text whose values need more
 /// than the 8 MB limit as Lua tables (half a million numbers: 8 MB of array alone;
 /// 190 000 empty objects, each a table of its own, under the YAML decoder's limit), and
-/// reads a message (sent to itself) whose value does not fit either (its one 1 KB
-/// string is a thousand strings once copied), and encodes that message's value (10 MB
+/// reads a message (sent to itself) whose value does not fit either (3000 copies of a
+/// 1 KB string: 3 MB of payload, charged to the process as it receives the message,
+/// and 3 MB more as Lua strings, over the 3.5 MB the texts above hold), and encodes a table of 10 000 of those strings (10 MB
 /// of JSON text); checks that each failed with the memory error and that the process
 /// goes on (a small decode still works).
 const DECODER: &str = r#"
@@ -50,6 +51,12 @@ local function expect_memory_error(what, ok, err, ...)
     error(what .. ": expected a memory error, got " .. tostring(ok) .. " " .. tostring(err):sub(1, 200) .. " " .. tostring(select(3, ok, err, ...)))
   end
 end
+-- In a function of its own, so that the payload is garbage once it returns (the next
+-- round's message, charged as it is received, fits only without this one).
+local function read_lines(inbox)
+  local p = inbox:receive():payload()
+  expect_memory_error("payload:data", pcall(p.data, p))
+end
 local function main(rounds)
   local n = 500000
   local text = "[" .. string.rep("1,", n) .. "1]"
@@ -57,13 +64,13 @@ local function main(rounds)
   local line = string.rep("x", 1024)
   local lines = {}
   for i = 1, 10000 do lines[i] = line end
+  local half = table.move(lines, 1, 3000, 1, {})
   local inbox = process.inbox()
   for _ = 1, rounds do
     expect_memory_error("json.decode", pcall(json.decode, text))
     expect_memory_error("yaml.decode", pcall(yaml.decode, doc))
-    process.send(process.pid(), "lines", lines)
-    local p = inbox:receive():payload()
-    expect_memory_error("payload:data", pcall(p.data, p))
+    process.send(process.pid(), "lines", half)
+    read_lines(inbox)
     expect_memory_error("json.encode", pcall(json.encode, lines))
   end
   local small = json.decode('{"a": [1, 2, 3]}')

@@ -34,7 +34,8 @@ entries:
 "#;
 
 /// `main(kind)`: for `garbage`, makes 150 payloads of 2 MB and drops each (300 MB in
-/// all, under a 16 MiB limit) and returns `true`. For the other kinds, keeps Rust memory
+/// all, under a 16 MiB limit) and returns `true`; `received_garbage` the same with 150
+/// messages of 2 MB it sends itself and receives. For the other kinds, keeps Rust memory
 /// of that kind until the memory error (which it catches), then, where the kind allows,
 /// drops it and checks that the memory can be had again (the charges were released);
 /// returns `true`. `small` makes a small error, payload and logger and returns.
@@ -57,6 +58,31 @@ local function main(kind)
   if kind == "garbage" then
     local big2 = big .. big
     for _ = 1, 150 do payload.new(big2) end
+    return true
+  elseif kind == "received_garbage" then
+    local inbox, me = process.inbox(), process.pid()
+    local big2 = big .. big
+    for i = 1, 150 do
+      process.send(me, "big", { big2 })
+      local m = inbox:receive()
+      if m:topic() ~= "big" then error("received_garbage: message " .. i) end
+    end
+    return true
+  elseif kind == "received" then
+    local inbox, me = process.inbox(), process.pid()
+    local keep = {}
+    expect_memory_error(kind, pcall(function()
+      for i = 1, 100 do
+        process.send(me, "big", { big })
+        keep[i] = inbox:receive()
+      end
+    end))
+    keep = nil
+    for i = 1, 8 do
+      process.send(me, "big", { big })
+      local m = inbox:receive()
+      assert(#m:payload():data()[1] == MB, kind .. ": again " .. i)
+    end
     return true
   elseif kind == "small" then
     local e = errors.new("small")
@@ -147,6 +173,23 @@ fn garbage_payloads_are_collected_at_their_size() {
     );
 }
 
+/// The same for messages received and dropped: their payloads' bytes are charged when
+/// the message object is made, which drives the collector too (without it, the 300 MB
+/// of dropped messages stayed until the process ended).
+#[test]
+fn garbage_messages_are_collected_at_their_size() {
+    let app = start("wippy-rust-memory-received-garbage");
+    run(&app, "small");
+    leak_test::reset_peak();
+    let before = leak_test::live();
+    run(&app, "received_garbage");
+    let peak = leak_test::peak().saturating_sub(before);
+    assert!(
+        peak < 3 * LIMIT,
+        "{peak} bytes of Rust allocations were live at once for 2 MB messages received and dropped under a {LIMIT}-byte limit"
+    );
+}
+
 /// Each kind of Rust memory fails at the limit, with a memory error the process can
 /// catch; what was charged is released with its value (so the memory can be had
 /// again), nothing leaks over rounds, and the VMs reused afterwards start with no
@@ -155,7 +198,7 @@ fn garbage_payloads_are_collected_at_their_size() {
 fn rust_memory_is_charged_released_and_leaks_nothing() {
     let app = start("wippy-rust-memory-charged");
     let kinds = [
-        "payload", "errors", "wrap", "logger", "register", "listen", "channel",
+        "payload", "errors", "wrap", "logger", "register", "listen", "channel", "received",
     ];
     for kind in kinds {
         run(&app, kind);

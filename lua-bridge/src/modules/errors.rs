@@ -41,7 +41,7 @@ use std::sync::Arc;
 use wippy_runtime::payload::{ErrorKind, ErrorValue};
 
 use crate::value::{push_payload, to_payload};
-use crate::vm::alloc::{self, Charge, Charged};
+use crate::vm::alloc::{self, Charged};
 use crate::vm::lua::{
     CFn, LResult, LUA_TBOOLEAN, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, Lua, Raise, UserType, cfn,
     method_index,
@@ -97,12 +97,16 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
 /// Needs room for 4 values (the metatable is built on first use). A memory error unwinds
 /// to the enclosing protected call.
 ///
-/// Nothing is charged to the VM's memory limit: these are the errors the bindings
-/// return (small) and the errors that arrive in messages, which, like the messages
-/// themselves, are not charged yet. The errors a script makes from values it chose go
-/// through [`push_new_error`].
+/// These are the errors the bindings return and the errors that arrive from elsewhere
+/// (in messages, EXIT events, function results): made already, so their bytes are
+/// charged to the VM's memory limit even past it ([`alloc::charge_received`]; the
+/// script's next allocation then fails), and released when the userdata is collected.
+/// The errors a script makes from values it chose go through [`push_new_error`], which
+/// refuses what does not fit.
 pub(crate) fn push_error(lua: Lua, e: impl Into<Arc<ErrorValue>>) {
-    lua.push_userdata(Charged::new(e.into(), Charge::NONE), &ERROR);
+    let e = e.into();
+    let charge = alloc::charge_received(lua, error_bytes(&e) + alloc::ARC_HEADER);
+    lua.push_userdata(Charged::new(e, charge), &ERROR);
 }
 
 /// Pushes an error userdata around `e`, a new error of a size the script chose

@@ -53,7 +53,7 @@ use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload, Text};
 use crate::modules::errors::fail;
 use crate::modules::{json, payload_formats, yaml};
 use crate::value::{push_payload, to_payload};
-use crate::vm::alloc::{self, Charge, Charged};
+use crate::vm::alloc::{self, Charged};
 use crate::vm::lua::{CFn, LResult, Lua, Raise, UserType, cfn, method_index};
 use crate::vm::meta_slots::MetaSlot;
 use wippy_runtime::registry::decode_yaml;
@@ -302,12 +302,14 @@ pub(crate) fn push_payload_userdata(lua: Lua, p: Payload) {
 
 /// Pushes a payload userdata holding `p`, in its format (as [`push_payload_userdata`]).
 ///
-/// Nothing is charged to the VM's memory limit: these are the payloads that arrive
-/// from elsewhere (a message's, a function's result), which, like the messages
-/// themselves, are not charged yet; their bytes are shared with the message that
-/// brought them. A payload the script makes goes through [`push_new_payload`].
+/// These are the payloads that arrive from elsewhere (a message's, a function's result
+/// or input): their bytes are charged to the VM's memory limit even past it
+/// ([`alloc::charge_received`]; the script's next allocation then fails), and released
+/// when the userdata is collected. A payload the script makes goes through
+/// [`push_new_payload`], which refuses what does not fit.
 pub(crate) fn push_lua_payload(lua: Lua, p: LuaPayload) {
-    lua.push_userdata(Charged::new(p, Charge::NONE), &PAYLOAD);
+    let charge = alloc::charge_received(lua, payload_bytes(&p.data));
+    lua.push_userdata(Charged::new(p, charge), &PAYLOAD);
 }
 
 /// Pushes a payload userdata holding `p`, a new payload of a size the script chose

@@ -21,18 +21,21 @@
 //! - A charge adds to [`Heap::used`] (and to [`Heap::external`], which says how much of
 //!   `used` is Rust memory), so [`allocate`]'s limit check, unchanged, sees Lua's and
 //!   Rust's bytes together: once the Rust side holds most of the limit, Lua's own
-//!   allocations fail (after Lua's emergency collection, which frees garbage userdata and
-//!   with them their charges).
+//!   allocations fail. (Lua's emergency collection before it reports such a failure
+//!   calls no finalizers, so it releases no charge of a garbage userdata: the charging
+//!   functions below run a full collection themselves when a charge does not fit, and
+//!   pace the collector by the bytes they charge, so that garbage holds little.)
 //! - [`Heap::charge`] refuses what does not fit ([`OverLimit`]); the caller then raises
 //!   Lua's memory error (or, for a channel, has it raised when the send returns: see
 //!   `vm/channel.rs`). [`Heap::charge_anyway`] is for memory made where nothing may
 //!   fail (a channel buffer growing for a value the process's feed delivers), or after
 //!   [`make_room`] made sure it fits; the next Lua allocation fails if the VM is over
 //!   its limit.
-//! - What arrives from elsewhere (messages, the payloads and errors in them, a
-//!   function's result) is not charged, like the mailbox itself: only what the script
-//!   makes from values it chose (see the callers of [`charge`], [`make_room`] and
-//!   [`charge_held`]).
+//! - What arrives from elsewhere (the payloads of received messages, errors, a
+//!   function's result) is charged when its userdata is made, even past the limit
+//!   ([`charge_received`]): it exists already, and refusing it would not free it. What
+//!   waits in the mailbox is not charged (like a message queue kept off the heap in
+//!   BEAM), nor what a receive decodes into Lua values (Lua's allocator counts those).
 //! - A userdata's charge is a [`Charge`], kept in the userdata beside its value
 //!   ([`Charged`]) and released when the value is dropped (its `__gc`, or `lua_close`).
 //!   [`charge`] also tells Lua's collector about the bytes: Lua's pacing only knows
@@ -237,12 +240,48 @@ pub(crate) fn charge(lua: Lua, bytes: usize) -> Result<Charge, OverLimit> {
         }
     }
     let charge = make_charge(heap, bytes);
+    step_collector(lua, bytes);
+    Ok(charge)
+}
+
+/// Charges `bytes` of Rust memory that arrived from elsewhere and is already made (the
+/// payload of a received message, a function's result, the error of an EXIT event), in
+/// a bound function: even past the limit, since refusing would not free it; the
+/// script's next allocation then fails (as for the values a feed buffers,
+/// `vm/channel.rs`). As in [`charge`], a full collection runs first when the bytes do
+/// not fit, and a charge of `n` KB runs the collector as much as `n` KB of Lua
+/// allocations would, so that dropped messages are collected at the pace of their
+/// size. (The collection must come from here: the emergency collection Lua runs when
+/// an allocation fails calls no finalizers, so it releases no charge.)
+pub(crate) fn charge_received(lua: Lua, bytes: usize) -> Charge {
+    if bytes == 0 {
+        return Charge::NONE;
+    }
+    let heap = heap_of(lua);
+    if heap.is_null() {
+        return Charge::NONE;
+    }
+    // SAFETY: the heap of the running VM; no reference to it is held across the
+    // collection (finalizers release charges into it).
+    if !unsafe { (*heap).fits(bytes) } {
+        // SAFETY: as in `charge`.
+        unsafe { ffi::lua_gc(lua.raw(), ffi::LUA_GCCOLLECT) };
+    }
+    let charge = make_charge(heap, bytes);
+    step_collector(lua, bytes);
+    charge
+}
+
+/// Runs the collector of the VM of `lua` as much as `bytes` of Lua allocations would
+/// (nothing below [`STEP_BYTES`]), in a bound function.
+fn step_collector(lua: Lua, bytes: usize) {
     if bytes >= STEP_BYTES {
         let kb = c_int::try_from(bytes / 1024).unwrap_or(c_int::MAX);
-        // SAFETY: as above; a step adds `kb` KB to the collector's debt and runs it.
+        // SAFETY: live state, inside a bound function: a step runs only our finalizers,
+        // which raise nothing (`vm/lua.rs`); it adds `kb` KB to the collector's debt and
+        // runs it.
         unsafe { ffi::lua_gc(lua.raw(), ffi::LUA_GCSTEP, kb) };
     }
-    Ok(charge)
 }
 
 /// Makes sure `bytes` more fit under the memory limit of the VM of `lua`, in a bound

@@ -1,7 +1,8 @@
 -- Keeps Rust-side memory of the kind named by its argument, 1 MB at a time, up to
 -- 40 MB (past the 16 MiB limit its callers run it under; bounded, so that without the
 -- charge it ends normally rather than grows the node): a channel's buffered values,
--- wrapped errors, errors, loggers, payloads, listen topics, registered names. Returns
+-- wrapped errors, errors, loggers, payloads, listen topics, registered names, received
+-- messages (sent to itself, each a table around the 1 MB string). Returns
 -- "done" if nothing stopped it.
 local logger = require("logger")
 
@@ -22,6 +23,9 @@ local function main(kind)
     elseif kind == "payload" then keep[i] = payload.new(big)
     elseif kind == "listen" then keep[i] = process.listen(big .. i)
     elseif kind == "register" then assert(process.registry.register(big .. i))
+    elseif kind == "received" then
+      process.send(process.pid(), "big", { big })
+      keep[i] = process.inbox():receive()
     else error("unknown kind " .. tostring(kind))
     end
   end
