@@ -35,7 +35,8 @@ entries:
 
 /// `main(kind)`: for `garbage`, makes 150 payloads of 2 MB and drops each (300 MB in
 /// all, under a 16 MiB limit) and returns `true`; `received_garbage` the same with 150
-/// messages of 2 MB it sends itself and receives. For the other kinds, keeps Rust memory
+/// messages of 2 MB it sends itself and receives; `channel_garbage` fills and drops six
+/// channels, each of which fits the limit alone. For the other kinds, keeps Rust memory
 /// of that kind until the memory error (which it catches), then, where the kind allows,
 /// drops it and checks that the memory can be had again (the charges were released);
 /// returns `true`. `small` makes a small error, payload and logger and returns.
@@ -58,6 +59,15 @@ local function main(kind)
   if kind == "garbage" then
     local big2 = big .. big
     for _ = 1, 150 do payload.new(big2) end
+    return true
+  elseif kind == "channel_garbage" then
+    -- Six channels of 100 000 values each (a third of the limit or so), each dropped
+    -- for the next: a send whose buffer would not fit frees the dropped ones first.
+    for round = 1, 6 do
+      local ch = channel.new(1e18)
+      for i = 1, 100000 do ch:send(i) end
+      if ch:receive() ~= 1 then error("channel_garbage: round " .. round) end
+    end
     return true
   elseif kind == "received_garbage" then
     local inbox, me = process.inbox(), process.pid()
@@ -198,7 +208,15 @@ fn garbage_messages_are_collected_at_their_size() {
 fn rust_memory_is_charged_released_and_leaks_nothing() {
     let app = start("wippy-rust-memory-charged");
     let kinds = [
-        "payload", "errors", "wrap", "logger", "register", "listen", "channel", "received",
+        "payload",
+        "errors",
+        "wrap",
+        "logger",
+        "register",
+        "listen",
+        "channel",
+        "received",
+        "channel_garbage",
     ];
     for kind in kinds {
         run(&app, kind);

@@ -171,20 +171,25 @@ fn send(lua: Lua) -> LResult<Ret> {
 }
 
 /// Tries one case now.
-fn attempt(lua: Lua, st: &mut ProcState, plan: Plan) -> Attempt {
+fn attempt(lua: Lua, st: &mut ProcState, plan: Plan) -> LResult<Attempt> {
     if plan.send {
+        if st.channels.send_would_overflow(plan.chan) {
+            // Garbage may hold what the buffer needs (dropped channels' buffers,
+            // userdata with charges): freed first, so that it never makes a send fail.
+            sweep::free_garbage(lua, st)?;
+        }
         let (attempt, back) = st.channels.try_send(plan.chan, Slot::hold(lua, plan.value));
         if let Some(back) = back {
             back.release(lua);
         }
-        attempt
+        Ok(attempt)
     } else {
         if !st.channels.buffered(plan.chan) && feed::has(st, plan.chan) {
             if let Some(value) = feed::pull(st, plan.chan) {
-                return Attempt::Received(value, true);
+                return Ok(Attempt::Received(value, true));
             }
         }
-        st.channels.try_recv(plan.chan)
+        Ok(st.channels.try_recv(plan.chan))
     }
 }
 
@@ -235,7 +240,7 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
         } else {
             plan
         };
-        let completion = match attempt(lua, st, *plan) {
+        let completion = match attempt(lua, st, *plan)? {
             Attempt::Received(value, ok) => Completion::Received(0, value, ok),
             Attempt::Sent => Completion::Sent(0),
             Attempt::SendClosed if select => {

@@ -404,6 +404,12 @@ impl HeapRef {
         }
     }
 
+    /// [`Heap::fits`]; always `true` without a heap.
+    pub(crate) fn fits(&self, bytes: usize) -> bool {
+        // SAFETY: as in `charge`.
+        unsafe { self.0.as_ref() }.is_none_or(|heap| heap.fits(bytes))
+    }
+
     /// [`Heap::charge_anyway`].
     #[inline]
     pub(crate) fn charge_anyway(&self, bytes: usize) {

@@ -21,7 +21,9 @@
 //! (`vm/alloc.rs`) by its capacity, in bytes of [`Slot`]s: only when the buffer grows
 //! (a compare per buffered value, and a charge per doubling), released when the
 //! channel is removed or the process's state dropped. A send that would grow a buffer
-//! past the limit is not made: its value is dropped (to [`Channels::garbage`]),
+//! past the limit first frees what garbage holds (`sweep::free_garbage`: a full
+//! collection, and the channels nothing reaches any more, with their buffers); if it
+//! still does not fit, it is not made: its value is dropped (to [`Channels::garbage`]),
 //! [`Channels::memory_error`] is set, and the blocking call's trampoline raises Lua's
 //! memory error when the send returns (`vm/lua.rs`, `finish`), as if the send had
 //! allocated in Lua. A buffer fed by the process's feeds (messages, events, ticks) grows
@@ -129,10 +131,7 @@ impl Channel {
     #[cold]
     fn grow(&mut self, heap: &HeapRef, strict: bool) -> Result<usize, OverLimit> {
         let old = self.buf.capacity();
-        let want = old
-            .max(MIN_GROWTH)
-            .min(self.cap.saturating_sub(self.buf.len()))
-            .max(1);
+        let want = self.growth_values();
         let bytes = want.saturating_mul(SLOT_BYTES);
         if strict {
             heap.charge(bytes)?;
@@ -149,6 +148,24 @@ impl Channel {
         }
         self.charged += grown;
         Ok(grown)
+    }
+
+    /// How many values the buffer grows by when it is full (see [`grow`](Self::grow)).
+    fn growth_values(&self) -> usize {
+        self.buf
+            .capacity()
+            .max(MIN_GROWTH)
+            .min(self.cap.saturating_sub(self.buf.len()))
+            .max(1)
+    }
+
+    /// The bytes a value buffered now would charge: what the buffer grows by if it is
+    /// full to its capacity and below its bound, else 0.
+    fn send_growth(&self) -> usize {
+        if self.buf.len() < self.buf.capacity() || self.buf.len() >= self.cap {
+            return 0;
+        }
+        self.growth_values().saturating_mul(SLOT_BYTES)
     }
 }
 
@@ -469,6 +486,15 @@ impl Channels {
             return Attempt::Received(Slot::Nil, false);
         }
         Attempt::NotReady
+    }
+
+    /// `true` if a value sent on `chan` now would grow its buffer past the VM's memory
+    /// limit (the caller frees garbage first: see `sweep::free_garbage`).
+    pub(crate) fn send_would_overflow(&self, chan: ChanId) -> bool {
+        self.chans.get(chan).is_some_and(|c| {
+            let bytes = c.send_growth();
+            bytes > 0 && !self.heap.fits(bytes)
+        })
     }
 
     /// Sends `value` on `chan` now if possible; gives the value back when not ready.

@@ -78,16 +78,29 @@ pub(crate) fn track(lua: Lua, st: &mut ProcState) -> LResult<()> {
 /// No room on the stack.
 pub(crate) fn maybe_sweep(lua: Lua, st: &mut ProcState) -> LResult<()> {
     let live = st.channels.chans.len();
-    if live < SWEEP_AFTER.max(st.channels.sweep_at) {
+    if live < SWEEP_AFTER.max(st.channels.sweep_at) || st.channel_keys.is_none() {
         return Ok(());
     }
-    let Some(keys) = st.channel_keys else {
-        return Ok(());
-    };
+    free_garbage(lua, st)
+}
+
+/// Frees what garbage holds of the process's memory limit: a full collection (garbage
+/// userdata release their charges) and a sweep of the channels nothing reaches (their
+/// buffers' charges go with them). For a send whose buffer would not fit otherwise
+/// (`modules/channel.rs`), as a charge runs a full collection before it fails
+/// (`vm/alloc.rs`).
+///
+/// # Errors
+///
+/// No room on the stack.
+pub(crate) fn free_garbage(lua: Lua, st: &mut ProcState) -> LResult<()> {
     lua.ensure(4)?;
     // SAFETY: live state, inside a Lua call; a full collection runs only the runtime's
     // finalizers (scripts cannot set `__gc`), which neither raise nor touch the state.
     unsafe { ffi::lua_gc(lua.raw(), ffi::LUA_GCCOLLECT) };
+    let Some(keys) = st.channel_keys else {
+        return Ok(());
+    };
     let mut reached = vec![false; st.channels.chans.capacity()];
     lua.push_ref(keys);
     lua.push_nil();
