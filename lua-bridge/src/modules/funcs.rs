@@ -100,12 +100,25 @@ static FUTURE: UserType<Future> = UserType::new(
 /// Pushes how an async function ended, as its future's channel delivers it.
 pub(crate) fn push_outcome(lua: Lua, outcome: Outcome) -> LResult<()> {
     lua.ensure_in_call(4)?;
+    // Room first for the object and its charge: a memory error making it would jump
+    // over this frame and leak the outcome (see `process::push_message`).
+    let bytes = match &outcome {
+        Outcome::Normal(value) => crate::modules::payload::payload_bytes(value),
+        Outcome::Error(error) => crate::modules::errors::error_bytes(error),
+    };
+    crate::vm::alloc::make_room(lua, OUTCOME_OBJECT_BYTES + bytes).map_err(|_| Raise::Memory)?;
     match outcome {
-        Outcome::Normal(value) => push_payload_userdata(lua, value),
+        Outcome::Normal(value) => {
+            crate::modules::payload::push_payload_userdata_of(lua, value, bytes);
+        }
         Outcome::Error(error) => push_error(lua, error),
     }
     Ok(())
 }
+
+/// A bound of the Lua bytes of the object [`push_outcome`] makes (a userdata, and its
+/// type's metatable on first use).
+const OUTCOME_OBJECT_BYTES: usize = 1024;
 
 /// The spawn of a call of the function named at `at` with the arguments after it, or
 /// the `nil, err` to return (pushed).

@@ -291,12 +291,23 @@ static PAYLOAD: UserType<Charged<LuaPayload>> = UserType::new(
 /// Needs room for 4 values (the metatable is built on first use). A memory error unwinds
 /// to the enclosing protected call.
 pub(crate) fn push_payload_userdata(lua: Lua, p: Payload) {
-    push_lua_payload(
-        lua,
-        LuaPayload {
-            format: Format::Lua,
-            data: p,
-        },
+    let bytes = payload_bytes(&p);
+    push_payload_userdata_of(lua, p, bytes);
+}
+
+/// [`push_payload_userdata`] for a caller that knows `bytes`, the payload's
+/// [`payload_bytes`].
+pub(crate) fn push_payload_userdata_of(lua: Lua, p: Payload, bytes: usize) {
+    let charge = alloc::charge_received(lua, bytes);
+    lua.push_userdata(
+        Charged::new(
+            LuaPayload {
+                format: Format::Lua,
+                data: p,
+            },
+            charge,
+        ),
+        &PAYLOAD,
     );
 }
 

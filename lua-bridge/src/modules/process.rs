@@ -186,6 +186,12 @@ fn message_tostring(lua: Lua) -> LResult<c_int> {
     Ok(1)
 }
 
+/// A bound of the Lua bytes of a Message object besides its topic and payloads: the
+/// userdata, its user values, the sender's text, the table of several payloads.
+const MESSAGE_OBJECT_BYTES: usize = 1024;
+/// A bound of the Lua bytes of one payload object (its userdata, a table slot).
+const PAYLOAD_OBJECT_BYTES: usize = 256;
+
 /// Pushes a Message userdata for `message`. Runs in a bound function's C call frame
 /// (through `Slot::push`).
 ///
@@ -205,6 +211,20 @@ pub(crate) fn push_message(lua: Lua, message: Message) -> LResult<()> {
         1 => Held::Payload,
         _ => Held::Many,
     };
+    // Room first for every object made below and the payloads' charges, so that none of
+    // them meets a memory error: that would jump over this frame and leak the message
+    // (see `vm/lua.rs`). Without the room, the memory error is returned instead, and
+    // the message dropped. (A scalar payload is built by `push_payload`, which returns
+    // its own memory error.)
+    let charged: usize = match held {
+        Held::Payload | Held::Many => payloads.iter().map(super::payload::payload_bytes).sum(),
+        Held::Nothing | Held::Value => 0,
+    };
+    crate::vm::alloc::make_room(
+        lua,
+        MESSAGE_OBJECT_BYTES + topic.len() + payloads.len() * PAYLOAD_OBJECT_BYTES + charged,
+    )
+    .map_err(|_| Raise::Memory)?;
     let received = state(lua)?.received.get_or_insert_default();
     let topic_at = received
         .topic_index(&topic)
@@ -247,7 +267,7 @@ pub(crate) fn push_message(lua: Lua, message: Message) -> LResult<()> {
         Held::Value => push_payload(lua, &payloads[0])?,
         Held::Payload => {
             let p = payloads.pop().unwrap_or_default();
-            super::payload::push_payload_userdata(lua, p);
+            super::payload::push_payload_userdata_of(lua, p, charged);
         }
         Held::Many => {
             lua.new_table(c_int::try_from(payloads.len()).unwrap_or(0), 0);
@@ -269,6 +289,10 @@ pub(crate) fn push_payloads(lua: Lua, message: &Message) -> LResult<()> {
         1 => push_payload(lua, &message.payloads[0])?,
         n => {
             lua.ensure(3)?;
+            // Room for the table first: a memory error making it would jump over the
+            // caller's frame, which owns the message (see `push_message`).
+            crate::vm::alloc::make_room(lua, MESSAGE_OBJECT_BYTES + n * PAYLOAD_OBJECT_BYTES)
+                .map_err(|_| Raise::Memory)?;
             lua.new_table(c_int::try_from(n).unwrap_or(0), 0);
             for (i, p) in (1..).zip(message.payloads.iter()) {
                 push_payload(lua, p)?;
@@ -283,6 +307,19 @@ pub(crate) fn push_payloads(lua: Lua, message: &Message) -> LResult<()> {
 /// call frame (through `Slot::push`).
 pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
     lua.ensure_in_call(8)?;
+    // Room first for the tables, texts and error object made below, so that none of
+    // them meets a memory error, which would jump over the caller's frame and leak the
+    // event it owns (see `push_message`). The result's value is built by
+    // `push_payload`, which returns its own memory error.
+    let error_bytes = match &event.outcome {
+        Some(Outcome::Error(error)) => super::errors::error_bytes(error),
+        _ => 0,
+    };
+    crate::vm::alloc::make_room(
+        lua,
+        MESSAGE_OBJECT_BYTES + event.reason.as_ref().map_or(0, |r| r.len()) + error_bytes,
+    )
+    .map_err(|_| Raise::Memory)?;
     // kind, from, at, and result, error or reason when there is one.
     let fields = 3
         + i32::from(event.outcome.is_some())
