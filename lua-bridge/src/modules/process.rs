@@ -192,6 +192,17 @@ const MESSAGE_OBJECT_BYTES: usize = 1024;
 /// A bound of the Lua bytes of one payload object (its userdata, a table slot).
 const PAYLOAD_OBJECT_BYTES: usize = 256;
 
+/// Makes sure `bytes` more fit under the process's memory limit (a full collection
+/// first if they do not), or returns Lua's memory error, for a receive that owns what
+/// it is about to build Lua values of. The usual case is one compare, through the
+/// process state (the allocator lookup of `alloc::make_room` costs more).
+fn make_room(lua: Lua, bytes: usize) -> LResult<()> {
+    if state(lua)?.channels.heap.fits(bytes) {
+        return Ok(());
+    }
+    crate::vm::alloc::make_room(lua, bytes).map_err(|_| Raise::Memory)
+}
+
 /// Pushes a Message userdata for `message`. Runs in a bound function's C call frame
 /// (through `Slot::push`).
 ///
@@ -220,11 +231,10 @@ pub(crate) fn push_message(lua: Lua, message: Message) -> LResult<()> {
         Held::Payload | Held::Many => payloads.iter().map(super::payload::payload_bytes).sum(),
         Held::Nothing | Held::Value => 0,
     };
-    crate::vm::alloc::make_room(
+    make_room(
         lua,
         MESSAGE_OBJECT_BYTES + topic.len() + payloads.len() * PAYLOAD_OBJECT_BYTES + charged,
-    )
-    .map_err(|_| Raise::Memory)?;
+    )?;
     let received = state(lua)?.received.get_or_insert_default();
     let topic_at = received
         .topic_index(&topic)
@@ -291,8 +301,7 @@ pub(crate) fn push_payloads(lua: Lua, message: &Message) -> LResult<()> {
             lua.ensure(3)?;
             // Room for the table first: a memory error making it would jump over the
             // caller's frame, which owns the message (see `push_message`).
-            crate::vm::alloc::make_room(lua, MESSAGE_OBJECT_BYTES + n * PAYLOAD_OBJECT_BYTES)
-                .map_err(|_| Raise::Memory)?;
+            make_room(lua, MESSAGE_OBJECT_BYTES + n * PAYLOAD_OBJECT_BYTES)?;
             lua.new_table(c_int::try_from(n).unwrap_or(0), 0);
             for (i, p) in (1..).zip(message.payloads.iter()) {
                 push_payload(lua, p)?;
@@ -315,11 +324,10 @@ pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
         Some(Outcome::Error(error)) => super::errors::error_bytes(error),
         _ => 0,
     };
-    crate::vm::alloc::make_room(
+    make_room(
         lua,
         MESSAGE_OBJECT_BYTES + event.reason.as_ref().map_or(0, |r| r.len()) + error_bytes,
-    )
-    .map_err(|_| Raise::Memory)?;
+    )?;
     // kind, from, at, and result, error or reason when there is one.
     let fields = 3
         + i32::from(event.outcome.is_some())
