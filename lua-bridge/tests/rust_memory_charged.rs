@@ -188,18 +188,22 @@ fn run(app: &App, kind: &str) {
     );
 }
 
+/// Runs `kind` after a warm-up and returns the most Rust bytes its run had live at once.
+fn peak_of(app: &App, kind: &str) -> usize {
+    run(app, "small");
+    leak_test::reset_peak();
+    let before = leak_test::live();
+    run(app, kind);
+    leak_test::peak().saturating_sub(before)
+}
+
 /// Payloads made and dropped in a loop: Lua's collector learns of their bytes, so
 /// that what is live at once stays near the limit (without the charge, Lua saw a few
 /// dozen bytes per payload and kept all 300 MB of them until the process ended).
 #[test]
 fn garbage_payloads_are_collected_at_their_size() {
     let _serial = serial();
-    let app = start("wippy-rust-memory-garbage");
-    run(&app, "small");
-    leak_test::reset_peak();
-    let before = leak_test::live();
-    run(&app, "garbage");
-    let peak = leak_test::peak().saturating_sub(before);
+    let peak = peak_of(&start("wippy-rust-memory-garbage"), "garbage");
     assert!(
         peak < 3 * LIMIT,
         "{peak} bytes of Rust allocations were live at once for 2 MB payloads made and dropped under a {LIMIT}-byte limit"
@@ -212,12 +216,10 @@ fn garbage_payloads_are_collected_at_their_size() {
 #[test]
 fn garbage_messages_are_collected_at_their_size() {
     let _serial = serial();
-    let app = start("wippy-rust-memory-received-garbage");
-    run(&app, "small");
-    leak_test::reset_peak();
-    let before = leak_test::live();
-    run(&app, "received_garbage");
-    let peak = leak_test::peak().saturating_sub(before);
+    let peak = peak_of(
+        &start("wippy-rust-memory-received-garbage"),
+        "received_garbage",
+    );
     assert!(
         peak < 3 * LIMIT,
         "{peak} bytes of Rust allocations were live at once for 2 MB messages received and dropped under a {LIMIT}-byte limit"
