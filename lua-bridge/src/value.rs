@@ -291,7 +291,8 @@ const ARRAY_ITEM_BYTES: usize = 16;
 /// An entry of a map: the hash part is a power of two of 24-byte nodes, so up to two
 /// nodes per entry.
 const MAP_ITEM_BYTES: usize = 64;
-/// An error userdata, with its metatable when it is the VM's first.
+/// An error userdata, with its metatable when it is the VM's first (the charge of its
+/// Rust bytes comes on top).
 const ERROR_BYTES: usize = 4096;
 
 /// A bound of what [`push_walk`] allocates for a payload (see [`Bound::add`]).
@@ -341,8 +342,14 @@ impl Bound {
                     }
                 }
             }
-            Payload::Error(_) => {
-                self.bytes += ERROR_BYTES;
+            Payload::Error(e) => {
+                // The userdata, and the charge of the error's Rust bytes it makes
+                // (`errors::push_error`).
+                self.bytes = self.bytes.saturating_add(
+                    ERROR_BYTES
+                        + crate::modules::errors::error_bytes(e)
+                        + crate::vm::alloc::ARC_HEADER,
+                );
                 self.short_strings = true;
             }
         }

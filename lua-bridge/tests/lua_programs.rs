@@ -268,6 +268,7 @@ lua_tests! {
     coroutine_yield_round_robin: "coroutine/yield_round_robin",
     data_json_float_like_original: "data/json_float_like_original",
     data_copy_on_send: "data/copy_on_send",
+    data_errors_large_in_message: "data/errors_large_in_message",
     data_errors_constructors_give_one_value: "data/errors_constructors_give_one_value",
     data_errors_call_stack: "data/errors_call_stack",
     data_table_create: "data/table_create",
