@@ -523,6 +523,8 @@ rust_memory_tests! {
     limits_rust_memory_listen: "limits/rust_memory_listen",
     limits_rust_memory_register: "limits/rust_memory_register",
     limits_rust_memory_received: "limits/rust_memory_received",
+    limits_garbage_charges_free_room: "limits/garbage_charges_free_room",
+    limits_live_charges_keep_the_limit: "limits/live_charges_keep_the_limit",
 }
 
 /// Every program under `tests/lua/` (except the workers, functions and the library in

@@ -19,12 +19,20 @@
 //! the VM's heap, so that it counts against the same limit as Lua's own bytes:
 //!
 //! - A charge adds to [`Heap::used`] (and to [`Heap::external`], which says how much of
-//!   `used` is Rust memory), so [`allocate`]'s limit check, unchanged, sees Lua's and
-//!   Rust's bytes together: once the Rust side holds most of the limit, Lua's own
-//!   allocations fail. (Lua's emergency collection before it reports such a failure
-//!   calls no finalizers, so it releases no charge of a garbage userdata: the charging
-//!   functions below run a full collection themselves when a charge does not fit, and
-//!   pace the collector by the bytes they charge, so that garbage holds little.)
+//!   `used` is Rust memory), so [`allocate`]'s limit check sees Lua's and Rust's bytes
+//!   together: once the Rust side holds most of the limit, Lua's own allocations fail.
+//!   Lua's emergency collection before it reports such a failure calls no finalizers,
+//!   so it releases no charge of a garbage userdata. So the charging functions below
+//!   run a full collection themselves when a charge does not fit, and pace the
+//!   collector by the bytes they charge, so that garbage holds little; and a Lua
+//!   allocation that does not fit beside the charges, while Lua's own bytes would, is
+//!   let through in the process being resumed, when it comes from an instruction of a
+//!   Lua function (a concatenation, a table's growth), with a full collection at its
+//!   next instruction (from the preemption hook, [`collect_if_due`]) that raises Lua's
+//!   memory error there if the VM is still over its limit. The overshoot lasts one
+//!   instruction, and Lua's own bytes never pass the limit. (An allocation by a C
+//!   function, Lua's or ours, still fails at once: the next instruction after it may
+//!   be outside the `pcall` that called it; ours collect before they charge.)
 //! - [`Heap::charge`] refuses what does not fit ([`OverLimit`]); the caller then raises
 //!   Lua's memory error (or, for a channel, has it raised when the send returns: see
 //!   `vm/channel.rs`). [`Heap::charge_anyway`] is for memory made where nothing may
@@ -57,7 +65,75 @@
 use crate::vm::lua::Lua;
 use libmimalloc_sys::{mi_free, mi_malloc, mi_realloc};
 use mlua::ffi;
+use std::cell::Cell;
 use std::ffi::{c_int, c_void};
+
+thread_local! {
+    /// The heap of the process VM the driver is resuming on this thread (null between
+    /// resumes): the one VM whose allocations may pass the limit while a collection is
+    /// due (`Heap::defer_collection`), because its hook runs that collection.
+    static RESUMED: Cell<*mut Heap> = const { Cell::new(std::ptr::null_mut()) };
+}
+
+/// The driver is resuming the process VM whose heap is `heap`, on this thread, until
+/// [`Resumed::end`].
+#[derive(Debug)]
+pub(crate) struct Resumed(());
+
+impl Resumed {
+    pub(crate) fn begin(heap: *mut Heap) -> Resumed {
+        RESUMED.with(|r| r.set(heap));
+        Resumed(())
+    }
+
+    pub(crate) fn end(self) {
+        RESUMED.with(|r| r.set(std::ptr::null_mut()));
+    }
+}
+
+/// Runs the full collection an allocation past the limit made due (see
+/// `Heap::defer_collection`), from the preemption hook: garbage userdata release their
+/// charges; if the VM is still over its limit, raises Lua's memory error, as the
+/// allocation would have.
+///
+/// # Safety
+///
+/// `state` is the running thread, inside a hook, with nothing of Rust's that owns
+/// anything between here and where the error is caught.
+pub(crate) unsafe fn collect_if_due(state: *mut ffi::lua_State) {
+    // SAFETY: `state` is a live thread (guaranteed by the caller).
+    let heap = heap_of(unsafe { Lua::from_raw(state) });
+    // SAFETY: null or the heap of the running VM, on its thread; no reference to it is
+    // held across the collection (finalizers release charges into it).
+    if heap.is_null() || !unsafe { (*heap).collection_due } {
+        return;
+    }
+    // SAFETY: as above; then a full collection from a hook (our finalizers raise
+    // nothing), and, over the limit, Lua's memory error, which the caller allows.
+    unsafe {
+        (*heap).collection_due = false;
+        ffi::lua_gc(state, ffi::LUA_GCCOLLECT);
+        if (*heap).limit > 0 && (*heap).used > (*heap).limit {
+            raise_memory_error(state);
+        }
+    }
+}
+
+/// Raises Lua's memory error on `state` (Lua makes one of an error whose value is its
+/// own "not enough memory" string, and calls no message handler for it).
+///
+/// # Safety
+///
+/// `state` is the running thread, inside a hook or a C function; no Rust frame owning
+/// anything is between here and where the error is caught.
+pub(crate) unsafe fn raise_memory_error(state: *mut ffi::lua_State) -> ! {
+    // SAFETY: guaranteed by the caller; the string is short, so Lua interns it as the
+    // very string it keeps for memory errors.
+    unsafe {
+        ffi::lua_pushstring(state, c"not enough memory".as_ptr());
+        ffi::lua_error(state)
+    }
+}
 
 /// Lua's largest alignment need (`LUAI_MAXALIGN`: doubles, pointers, 64-bit integers).
 /// Userdata holding Rust values are checked against it at compile time.
@@ -75,6 +151,9 @@ pub(crate) struct Heap {
     /// Bumped when the charges are forgotten ([`forget_external`](Self::forget_external)):
     /// a [`Charge`] made before releases nothing.
     epoch: u64,
+    /// An allocation passed the limit on the strength of the charges, which garbage may
+    /// hold: a full collection is due at the next hook ([`collect_if_due`]).
+    collection_due: bool,
 }
 
 /// What an `Arc`'s block adds to its value (the two counts), for the sizes charged.
@@ -106,7 +185,14 @@ impl Heap {
             limit,
             external: 0,
             epoch: 0,
+            collection_due: false,
         }
+    }
+
+    /// `true` if an allocation passed the limit and the full collection that decides
+    /// whether it may stay there has not run yet (see [`allocate`]).
+    pub(crate) fn collection_due(&self) -> bool {
+        self.collection_due
     }
 
     /// `true` if `bytes` more fit under the limit.
@@ -157,6 +243,32 @@ impl Heap {
         self.used -= self.external;
         self.external = 0;
         self.epoch += 1;
+        self.collection_due = false;
+    }
+
+    /// An allocation of `growth` more bytes does not fit under the limit: lets it pass
+    /// if Lua's own bytes would still fit and the rest is charged Rust memory, which
+    /// garbage userdata may hold (Lua's emergency collection runs no finalizers, so it
+    /// could not release them), and has a full collection run at the resumed process's
+    /// next instruction ([`collect_if_due`]), which raises the memory error if the VM is
+    /// still over its limit. Only for the VM resumed on this thread (`ud`, see
+    /// [`Resumed`]), and only while it runs a Lua function (see
+    /// `preempt::arm_running_in_lua_function`); any other allocation over the limit
+    /// fails at once.
+    #[cold]
+    fn defer_collection(&mut self, ud: *mut c_void, growth: usize) -> bool {
+        let own = self.used - self.external;
+        if self.external == 0 || own + growth > self.limit {
+            return false;
+        }
+        if RESUMED.with(Cell::get) != ud.cast::<Heap>() {
+            return false;
+        }
+        if !super::preempt::arm_running_in_lua_function() {
+            return false;
+        }
+        self.collection_due = true;
+        true
     }
 }
 
@@ -454,7 +566,11 @@ pub(crate) unsafe extern "C" fn allocate(
         }
         return std::ptr::null_mut();
     }
-    if heap.limit > 0 && nsize > old && heap.used + (nsize - old) > heap.limit {
+    if heap.limit > 0
+        && nsize > old
+        && heap.used + (nsize - old) > heap.limit
+        && !heap.defer_collection(ud, nsize - old)
+    {
         // Lua turns this into a memory error (after one emergency collection).
         return std::ptr::null_mut();
     }

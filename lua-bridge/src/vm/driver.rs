@@ -155,22 +155,26 @@ impl LuaProcess {
             Resume::Start(n) => n,
             Resume::Nothing | Resume::Op => 0,
         };
+        let resumed = super::alloc::Resumed::begin(vm.heap());
         self.preempt.enter(thread.cast_const().cast());
+        if vm.collection_due() {
+            // An allocation passed the limit and the hook that decides whether it may
+            // stay there did not run before the coroutine stopped (`alloc.rs`): it runs
+            // at this resume's first instruction.
+            super::preempt::arm_running();
+        }
         let mut nres: c_int = 0;
         // SAFETY: `thread` is a live coroutine of this VM (anchored in the registry, or
         // the VM's own), suspended or fresh with its function and `nargs` arguments on
         // its stack; nothing else runs in the VM now.
         let status = unsafe { ffi::lua_resume(thread, vm.lua().raw(), nargs, &mut nres) };
         self.preempt.leave();
+        resumed.end();
         if let Some(message) = super::preempt::take_doomed() {
             // Stopped where it could not be preempted (raised as a memory error, or
             // caught on the way out and yielded): the process ends (`preempt.rs`).
-            let lua = vm.lua();
-            // SAFETY: live main thread and a suspended or dead coroutine of the same VM
-            // (a failed one keeps its frames); pushes one string onto the main thread.
-            unsafe { ffi::luaL_traceback(lua.raw(), thread, std::ptr::null(), 0) };
-            let stack = lua.string(-1).unwrap_or_default();
-            lua.pop(1);
+            // A failed coroutine keeps its frames.
+            let stack = vm.traceback_of(thread).unwrap_or_default();
             return Outcome::Failed(
                 ErrorValue::new(ErrorKind::Unknown, message.to_string_lossy()).with_stack(stack),
             );
@@ -248,14 +252,9 @@ impl LuaProcess {
                 let mut error = failure(co_lua, status, -1);
                 if error.stack().is_none() && status != ffi::LUA_ERRMEM {
                     // The stack of a coroutine that failed is not unwound: trace it.
-                    let lua = vm.lua();
-                    // SAFETY: live main thread and dead coroutine of the same VM;
-                    // pushes one string onto the main thread.
-                    unsafe { ffi::luaL_traceback(lua.raw(), thread, std::ptr::null(), 0) };
-                    if let Some(trace) = lua.string(-1) {
+                    if let Some(trace) = vm.traceback_of(thread) {
                         error = error.with_stack(trace);
                     }
-                    lua.pop(1);
                 }
                 if status == ffi::LUA_ERRRUN
                     && co_lua.kind(-1) == ffi::LUA_TTABLE

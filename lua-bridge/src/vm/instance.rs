@@ -140,6 +140,40 @@ impl Vm {
         unsafe { self.state.as_mut() }
     }
 
+    /// The VM's heap account, for the driver to mark the VM it resumes
+    /// (`alloc::Resumed`); used on the thread that owns the VM only.
+    pub(crate) fn heap(&self) -> *mut Heap {
+        self.heap
+    }
+
+    /// Whether a full collection is due (`Heap::defer_collection`): an allocation
+    /// passed the limit and the process has not run its hook since.
+    pub(crate) fn collection_due(&self) -> bool {
+        // SAFETY: the heap lives as long as `self`; read on the thread that owns the VM.
+        unsafe { (*self.heap).collection_due() }
+    }
+
+    /// The traceback of `thread` (a suspended or dead coroutine of this VM), for the
+    /// driver outside any protected call, once the process has failed. Its memory
+    /// limit is lifted meanwhile: the process may have failed at its limit (or past it,
+    /// see `Heap::defer_collection`), and a memory error raised here, unprotected,
+    /// would abort the node. A traceback is short (Lua elides all but 21 levels).
+    pub(crate) fn traceback_of(&self, thread: *mut ffi::lua_State) -> Option<String> {
+        let lua = self.lua();
+        lua.ensure(2).ok()?;
+        // SAFETY: the heap lives as long as `self` and is used by this thread only; the
+        // limit is put back right after.
+        let limit = unsafe { std::mem::replace(&mut (*self.heap).limit, 0) };
+        // SAFETY: live main thread and a coroutine of the same VM that is not running;
+        // pushes one string onto the main thread.
+        unsafe { ffi::luaL_traceback(lua.raw(), thread, std::ptr::null(), 0) };
+        // SAFETY: as above.
+        unsafe { (*self.heap).limit = limit };
+        let trace = lua.string(-1);
+        lua.pop(1);
+        trace
+    }
+
     /// Bytes the VM holds now (Lua's and the Rust memory charged to it).
     pub(crate) fn memory_used(&self) -> usize {
         // SAFETY: the heap lives as long as `self`; read on the thread that owns the VM.

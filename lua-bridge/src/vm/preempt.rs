@@ -65,6 +65,11 @@ pub(crate) struct Preempt {
     requested: AtomicBool,
     /// Set by the watchdog while it reads `running` and arms it.
     arming: AtomicBool,
+    /// The running coroutine was armed for its very next instruction ([`arm_running`]),
+    /// which a request must not delay: the watchdog arms it again for the next
+    /// instruction after its own arming if this is set. Cleared by the hook and by
+    /// [`leave`](Preempt::leave).
+    memory_check: AtomicBool,
 }
 
 unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut ffi::lua_Debug) {
@@ -77,6 +82,14 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
     // frame holds nothing to drop when it does.
     unsafe {
         let doomed = DOOMED.with(Cell::get);
+        if let Some(preempt) = ACTIVE.with(Cell::get).as_ref() {
+            preempt.memory_check.store(false, Ordering::SeqCst);
+        }
+        if !doomed {
+            // An allocation passed the memory limit on the strength of charges that
+            // garbage may hold: collect, and raise the memory error if still over.
+            super::alloc::collect_if_due(state);
+        }
         if ffi::lua_isyieldable(state) != 0 && CHAIN_YIELDABLE.with(Cell::get) {
             STUCK_SINCE.with(|s| s.set(None));
             HOOK_YIELDED.with(|y| y.set(true));
@@ -95,7 +108,9 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
         }
         // Inside a callback of a C function (a `table.sort` comparator, a `gsub`
         // replacement function, a `__tostring` that `tostring` calls, ...), where Lua
-        // cannot yield: the hook stays armed and checks again 1000 instructions later.
+        // cannot yield: the hook stays armed and checks again 1000 instructions later
+        // (it may have been armed for the next instruction: `arm_running`).
+        arm(state, HOOK_COUNT);
         // Past the limit, the process is stopped so that the others on its worker run.
         let now = Instant::now();
         let stuck = STUCK_SINCE.with(|s| match s.get() {
@@ -125,12 +140,55 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
 /// `state` is the running thread, inside a hook or a C function; no Rust frame owning
 /// anything is between here and where the error is caught.
 pub(crate) unsafe fn raise_stop(state: *mut ffi::lua_State) -> ! {
-    // SAFETY: guaranteed by the caller; the string is short, so Lua interns it as the
-    // very string it keeps for memory errors.
-    unsafe {
-        ffi::lua_pushstring(state, c"not enough memory".as_ptr());
-        ffi::lua_error(state)
+    // SAFETY: guaranteed by the caller.
+    unsafe { super::alloc::raise_memory_error(state) }
+}
+
+/// Has the coroutine being resumed on this thread (if any) run its hook at its next
+/// instruction ([`Preempt::arm_running`]): the driver resumes a process whose
+/// allocator let an allocation pass the memory limit, and the hook runs the collection
+/// that decides whether it may stay (`alloc.rs`). The process yields there as from a
+/// preemption, which costs it a turn.
+pub(crate) fn arm_running() {
+    let active = ACTIVE.with(Cell::get);
+    // SAFETY: as in `nest`: `ACTIVE` is the `Preempt` of the process being resumed on
+    // this thread, held by its driver for the whole resume.
+    if let Some(preempt) = unsafe { active.as_ref() } {
+        preempt.arm_running();
     }
+}
+
+/// As [`arm_running`], from the allocator, but only where the coroutine being resumed
+/// runs a Lua function (an instruction such as a concatenation or a table's growth
+/// allocates), not a C function: the hook then runs at the next instruction of the same
+/// function, so a memory error it raises is caught by the same `pcall` as the
+/// allocation's would have been. A C function (`string.rep`, a binding) is left to fail
+/// at once: the next instruction after it may be outside the `pcall` that called it.
+/// Returns whether it armed the coroutine.
+pub(crate) fn arm_running_in_lua_function() -> bool {
+    let active = ACTIVE.with(Cell::get);
+    // SAFETY: as in `arm_running`.
+    let Some(preempt) = (unsafe { active.as_ref() }) else {
+        return false;
+    };
+    let state = preempt.running.load(Ordering::Acquire) as *mut ffi::lua_State;
+    if state.is_null() {
+        return false;
+    }
+    // SAFETY: the coroutine being resumed on this very thread, inside its allocator:
+    // `lua_getstack` and `lua_getinfo` with "S" only read its call frames (they neither
+    // allocate nor move the stack).
+    let in_lua = unsafe {
+        let mut ar: ffi::lua_Debug = std::mem::zeroed();
+        ffi::lua_getstack(state, 0, &mut ar) != 0
+            && ffi::lua_getinfo(state, c"S".as_ptr(), &mut ar) != 0
+            && !ar.what.is_null()
+            && std::ffi::CStr::from_ptr(ar.what) != c"C"
+    };
+    if in_lua {
+        preempt.arm_running();
+    }
+    in_lua
 }
 
 /// How long a process may run past its slice where it cannot be preempted (inside a
@@ -348,7 +406,7 @@ impl Preempt {
         if self.requested.load(Ordering::Acquire) {
             // SAFETY: `state` is the coroutine the driver is about to resume, on this
             // thread; setting a hook on a suspended thread is ordinary API use.
-            unsafe { arm(state as *mut ffi::lua_State) };
+            unsafe { arm(state as *mut ffi::lua_State, HOOK_COUNT) };
             self.armed.store(true, Ordering::Relaxed);
         }
     }
@@ -357,6 +415,7 @@ impl Preempt {
     /// watchdog is not arming it, then removes its hook if it was armed.
     pub(crate) fn leave(&self) {
         ACTIVE.with(|a| a.set(std::ptr::null()));
+        self.memory_check.store(false, Ordering::Relaxed);
         let state = self.running.swap(0, Ordering::AcqRel);
         while self.arming.load(Ordering::Acquire) {
             std::hint::spin_loop();
@@ -383,7 +442,7 @@ impl Preempt {
         if self.requested.load(Ordering::Acquire) {
             // SAFETY: `child` is a live thread of this VM, about to be resumed on this
             // thread (guaranteed by `nest`'s caller).
-            unsafe { arm(child as *mut ffi::lua_State) };
+            unsafe { arm(child as *mut ffi::lua_State, HOOK_COUNT) };
             self.armed.store(true, Ordering::Relaxed);
         }
         resumer
@@ -405,8 +464,23 @@ impl Preempt {
             // thread that runs the VM is ordinary API use.
             unsafe {
                 ffi::lua_sethook(child as *mut ffi::lua_State, None, 0, 0);
-                arm(resumer as *mut ffi::lua_State);
+                arm(resumer as *mut ffi::lua_State, HOOK_COUNT);
             }
+        }
+    }
+
+    /// Arms the coroutine being resumed, from the thread that resumes it, inside the
+    /// resume (see the free function [`arm_running`]); unlike a request, the process's
+    /// later resumes in this run are not armed, and the hook runs at the very next
+    /// instruction. The watchdog may arm it at the same moment: whichever arms last,
+    /// the count is 1 (see `memory_check`).
+    fn arm_running(&self) {
+        let state = self.running.load(Ordering::Acquire);
+        if state != 0 {
+            self.memory_check.store(true, Ordering::SeqCst);
+            // SAFETY: the coroutine being resumed on this very thread, so alive.
+            unsafe { arm(state as *mut ffi::lua_State, 1) };
+            self.armed.store(true, Ordering::Relaxed);
         }
     }
 
@@ -423,21 +497,27 @@ impl Preempt {
             // (ldebug.c: "this function can be called during a signal"): it only stores
             // the hook and sets trap flags that the interpreter reads at its next
             // instruction.
-            unsafe { arm(state as *mut ffi::lua_State) };
+            unsafe { arm(state as *mut ffi::lua_State, HOOK_COUNT) };
+            if self.memory_check.load(Ordering::SeqCst) {
+                // The process's allocator armed it for its next instruction meanwhile
+                // (`arm_running`): keep that count.
+                // SAFETY: as above.
+                unsafe { arm(state as *mut ffi::lua_State, 1) };
+            }
             self.armed.store(true, Ordering::Relaxed);
         }
         self.arming.store(false, Ordering::Release);
     }
 }
 
-/// Arms the yield hook on `state`.
+/// Arms the yield hook on `state`, to run after `count` instructions.
 ///
 /// # Safety
 ///
 /// `state` must be a live Lua thread (see the callers).
-unsafe fn arm(state: *mut ffi::lua_State) {
+unsafe fn arm(state: *mut ffi::lua_State, count: c_int) {
     // SAFETY: guaranteed by the caller.
-    unsafe { ffi::lua_sethook(state, Some(yield_hook), ffi::LUA_MASKCOUNT, HOOK_COUNT) };
+    unsafe { ffi::lua_sethook(state, Some(yield_hook), ffi::LUA_MASKCOUNT, count) };
 }
 
 #[cfg(test)]
