@@ -65,31 +65,7 @@
 use crate::vm::lua::Lua;
 use libmimalloc_sys::{mi_free, mi_malloc, mi_realloc};
 use mlua::ffi;
-use std::cell::Cell;
 use std::ffi::{c_int, c_void};
-
-thread_local! {
-    /// The heap of the process VM the driver is resuming on this thread (null between
-    /// resumes): the one VM whose allocations may pass the limit while a collection is
-    /// due (`Heap::defer_collection`), because its hook runs that collection.
-    static RESUMED: Cell<*mut Heap> = const { Cell::new(std::ptr::null_mut()) };
-}
-
-/// The driver is resuming the process VM whose heap is `heap`, on this thread, until
-/// [`Resumed::end`].
-#[derive(Debug)]
-pub(crate) struct Resumed(());
-
-impl Resumed {
-    pub(crate) fn begin(heap: *mut Heap) -> Resumed {
-        RESUMED.with(|r| r.set(heap));
-        Resumed(())
-    }
-
-    pub(crate) fn end(self) {
-        RESUMED.with(|r| r.set(std::ptr::null_mut()));
-    }
-}
 
 /// Runs the full collection an allocation past the limit made due (see
 /// `Heap::defer_collection`), from the preemption hook: garbage userdata release their
@@ -251,8 +227,8 @@ impl Heap {
     /// garbage userdata may hold (Lua's emergency collection runs no finalizers, so it
     /// could not release them), and has a full collection run at the resumed process's
     /// next instruction ([`collect_if_due`]), which raises the memory error if the VM is
-    /// still over its limit. Only for the VM resumed on this thread (`ud`, see
-    /// [`Resumed`]), and only while it runs a Lua function (see
+    /// still over its limit. Only for the VM of the process being resumed on this
+    /// thread, and only while it runs a Lua function (see
     /// `preempt::arm_running_in_lua_function`); any other allocation over the limit
     /// fails at once.
     #[cold]
@@ -261,10 +237,7 @@ impl Heap {
         if self.external == 0 || own + growth > self.limit {
             return false;
         }
-        if RESUMED.with(Cell::get) != ud.cast::<Heap>() {
-            return false;
-        }
-        if !super::preempt::arm_running_in_lua_function() {
+        if !super::preempt::arm_running_in_lua_function(ud) {
             return false;
         }
         self.collection_due = true;
@@ -566,14 +539,45 @@ pub(crate) unsafe extern "C" fn allocate(
         }
         return std::ptr::null_mut();
     }
-    if heap.limit > 0
-        && nsize > old
-        && heap.used + (nsize - old) > heap.limit
-        && !heap.defer_collection(ud, nsize - old)
-    {
-        // Lua turns this into a memory error (after one emergency collection).
+    if heap.limit > 0 && nsize > old && heap.used + (nsize - old) > heap.limit {
+        // SAFETY: as this function's contract.
+        return unsafe { allocate_over_limit(ud, ptr, old, nsize) };
+    }
+    // SAFETY: as this function's contract, with `old` the block's size.
+    unsafe { reallocate(heap, ptr, old, nsize) }
+}
+
+/// [`allocate`] of a block that does not fit under the limit, out of its fast path:
+/// null (Lua turns that into a memory error, after one emergency collection), unless
+/// the VM may pass the limit until its next instruction (`Heap::defer_collection`).
+///
+/// # Safety
+///
+/// As [`allocate`], with `old` the size of `ptr`'s block (0 for none).
+#[cold]
+#[inline(never)]
+unsafe fn allocate_over_limit(
+    ud: *mut c_void,
+    ptr: *mut c_void,
+    old: usize,
+    nsize: usize,
+) -> *mut c_void {
+    // SAFETY: `ud` is this VM's Heap (see `allocate`), used by this thread only.
+    let heap = unsafe { &mut *ud.cast::<Heap>() };
+    if !heap.defer_collection(ud, nsize - old) {
         return std::ptr::null_mut();
     }
+    // SAFETY: as this function's contract.
+    unsafe { reallocate(heap, ptr, old, nsize) }
+}
+
+/// Allocates (`ptr` null) or resizes a block for [`allocate`] and counts it.
+///
+/// # Safety
+///
+/// `ptr` is null or a live block of this allocator of `old` bytes; `nsize` > 0.
+#[inline(always)]
+unsafe fn reallocate(heap: &mut Heap, ptr: *mut c_void, old: usize, nsize: usize) -> *mut c_void {
     // mimalloc aligns every block to at least 8 bytes (`ALIGN`); 16 from 16 bytes up.
     let block = if ptr.is_null() {
         // SAFETY: plain allocation of a non-zero size.

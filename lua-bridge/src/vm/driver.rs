@@ -155,7 +155,6 @@ impl LuaProcess {
             Resume::Start(n) => n,
             Resume::Nothing | Resume::Op => 0,
         };
-        let resumed = super::alloc::Resumed::begin(vm.heap());
         self.preempt.enter(thread.cast_const().cast());
         if vm.collection_due() {
             // An allocation passed the limit and the hook that decides whether it may
@@ -169,7 +168,6 @@ impl LuaProcess {
         // its stack; nothing else runs in the VM now.
         let status = unsafe { ffi::lua_resume(thread, vm.lua().raw(), nargs, &mut nres) };
         self.preempt.leave();
-        resumed.end();
         if let Some(message) = super::preempt::take_doomed() {
             // Stopped where it could not be preempted (raised as a memory error, or
             // caught on the way out and yielded): the process ends (`preempt.rs`).

@@ -140,12 +140,6 @@ impl Vm {
         unsafe { self.state.as_mut() }
     }
 
-    /// The VM's heap account, for the driver to mark the VM it resumes
-    /// (`alloc::Resumed`); used on the thread that owns the VM only.
-    pub(crate) fn heap(&self) -> *mut Heap {
-        self.heap
-    }
-
     /// Whether a full collection is due (`Heap::defer_collection`): an allocation
     /// passed the limit and the process has not run its hook since.
     pub(crate) fn collection_due(&self) -> bool {

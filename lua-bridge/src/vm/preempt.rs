@@ -164,8 +164,10 @@ pub(crate) fn arm_running() {
 /// function, so a memory error it raises is caught by the same `pcall` as the
 /// allocation's would have been. A C function (`string.rep`, a binding) is left to fail
 /// at once: the next instruction after it may be outside the `pcall` that called it.
+/// `heap` is the allocator's data of the VM that allocates: another VM's allocation
+/// (none runs inside a process's resume, but nothing is assumed) is left to fail.
 /// Returns whether it armed the coroutine.
-pub(crate) fn arm_running_in_lua_function() -> bool {
+pub(crate) fn arm_running_in_lua_function(heap: *mut std::ffi::c_void) -> bool {
     let active = ACTIVE.with(Cell::get);
     // SAFETY: as in `arm_running`.
     let Some(preempt) = (unsafe { active.as_ref() }) else {
@@ -175,12 +177,15 @@ pub(crate) fn arm_running_in_lua_function() -> bool {
     if state.is_null() {
         return false;
     }
-    // SAFETY: the coroutine being resumed on this very thread, inside its allocator:
-    // `lua_getstack` and `lua_getinfo` with "S" only read its call frames (they neither
-    // allocate nor move the stack).
+    // SAFETY: the coroutine being resumed on this very thread, inside an allocator:
+    // `lua_getallocf`, `lua_getstack` and `lua_getinfo` with "S" only read it (they
+    // neither allocate nor move the stack).
     let in_lua = unsafe {
+        let mut ud = std::ptr::null_mut();
+        ffi::lua_getallocf(state, &mut ud);
         let mut ar: ffi::lua_Debug = std::mem::zeroed();
-        ffi::lua_getstack(state, 0, &mut ar) != 0
+        ud == heap
+            && ffi::lua_getstack(state, 0, &mut ar) != 0
             && ffi::lua_getinfo(state, c"S".as_ptr(), &mut ar) != 0
             && !ar.what.is_null()
             && std::ffi::CStr::from_ptr(ar.what) != c"C"
