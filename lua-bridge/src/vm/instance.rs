@@ -154,15 +154,20 @@ impl Vm {
     /// would abort the node. A traceback is short (Lua elides all but 21 levels).
     pub(crate) fn traceback_of(&self, thread: *mut ffi::lua_State) -> Option<String> {
         let lua = self.lua();
-        lua.ensure(2).ok()?;
         // SAFETY: the heap lives as long as `self` and is used by this thread only; the
-        // limit is put back right after.
+        // limit is put back right after (growing the stack needs memory too).
         let limit = unsafe { std::mem::replace(&mut (*self.heap).limit, 0) };
-        // SAFETY: live main thread and a coroutine of the same VM that is not running;
-        // pushes one string onto the main thread.
-        unsafe { ffi::luaL_traceback(lua.raw(), thread, std::ptr::null(), 0) };
+        let room = lua.ensure(2).is_ok();
+        if room {
+            // SAFETY: live main thread and a coroutine of the same VM that is not
+            // running; pushes one string onto the main thread.
+            unsafe { ffi::luaL_traceback(lua.raw(), thread, std::ptr::null(), 0) };
+        }
         // SAFETY: as above.
         unsafe { (*self.heap).limit = limit };
+        if !room {
+            return None;
+        }
         let trace = lua.string(-1);
         lua.pop(1);
         trace
