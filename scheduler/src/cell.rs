@@ -189,6 +189,27 @@ impl<M> Cell<M> {
         }
     }
 
+    /// Drops every message and signal queued now, for a process that is ending: what it
+    /// never took goes with it, rather than with its record, which the table frees only
+    /// once no reader can see it (a thread's deferred frees can wait for dozens of later
+    /// exits on that thread). A push that is half done, and whatever a sender holding
+    /// the record pushes later, still goes with the record.
+    ///
+    /// # Safety
+    ///
+    /// - The caller holds the process in the RUNNING state.
+    pub(crate) unsafe fn drop_queued(&self) {
+        // SAFETY: guaranteed by the caller; the running worker is the single consumer.
+        unsafe {
+            while let Pop::Message(message) = self.mailbox.pop() {
+                drop(message);
+            }
+            while let Pop::Message(signal) = self.signals.pop() {
+                drop(signal);
+            }
+        }
+    }
+
     /// Adds a watcher; hands it back if the process has already exited.
     pub(crate) fn add_watcher(&self, watcher: Watcher<M>) -> Result<(), Watcher<M>> {
         match self.watchers.lock().as_mut() {

@@ -298,11 +298,13 @@ impl<M: Send + Sync + 'static> Shared<M> {
     pub(crate) fn complete(self: &Arc<Self>, cell: &Task<M>, exit: Exit<M>) {
         // SAFETY: the caller holds RUNNING (it is the worker that ran the last step).
         let (body, local) = unsafe { cell.take_body() };
-        // The body's resources go before anyone learns of the exit. A panicking
-        // destructor must not take the worker down.
+        // The body's resources, and what waits in its queues, go before anyone learns
+        // of the exit. A panicking destructor must not take the worker down.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
             drop(body);
             drop(local);
+            // SAFETY: the caller holds RUNNING (as above).
+            unsafe { cell.drop_queued() };
         }));
         cell.state.finish_exit();
         self.table.release(cell.pid(), self.shard());

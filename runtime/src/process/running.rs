@@ -107,8 +107,12 @@ impl Running {
         }
     }
 
-    fn end(&mut self, outcome: Outcome) -> Step<Envelope> {
+    /// Ends the process: drops the messages it never took, then runs the exit protocol
+    /// (so that whoever learns of the exit finds them gone; the scheduler drops what
+    /// comes later, or waits in the mailbox of a process killed from outside).
+    fn end(&mut self, cx: &mut Context<'_, Envelope>, outcome: Outcome) -> Step<Envelope> {
         self.finished = true;
+        while cx.recv().is_some() {}
         let failed = outcome.is_error();
         let notice = Envelope::Event(Event::ended(
             EventKind::Exit,
@@ -131,7 +135,7 @@ impl Process<Envelope> for Running {
         }
         self.shell.drain_signals(cx);
         if let Some(error) = self.shell.doomed.take() {
-            return self.end(Outcome::Error(Arc::new(error)));
+            return self.end(cx, Outcome::Error(Arc::new(error)));
         }
         let body = &mut self.body;
         let shell = &mut self.shell;
@@ -153,13 +157,13 @@ impl Process<Envelope> for Running {
             }
         };
         if let Some(error) = self.shell.doomed.take() {
-            return self.end(Outcome::Error(Arc::new(error)));
+            return self.end(cx, Outcome::Error(Arc::new(error)));
         }
         match flow {
             Flow::Wait => Step::Wait,
             Flow::Yield => Step::Yield,
-            Flow::Done(value) => self.end(Outcome::Normal(value)),
-            Flow::Fail(error) => self.end(Outcome::Error(Arc::new(error))),
+            Flow::Done(value) => self.end(cx, Outcome::Normal(value)),
+            Flow::Fail(error) => self.end(cx, Outcome::Error(Arc::new(error))),
         }
     }
 }
