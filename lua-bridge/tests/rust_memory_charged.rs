@@ -33,9 +33,10 @@ entries:
   - {name: hog, kind: process.lua, source: file://hog.lua, method: main, modules: [logger]}
 "#;
 
-/// `main(kind)`: `unread` sends itself 8 messages of 1 MB and returns without receiving
-/// them; for `garbage`, makes 150 payloads of 2 MB and drops each (300 MB in
-/// all, under a 16 MiB limit) and returns `true`; `received_garbage` the same with 150
+/// `main(kind, parent)`: `unread` sends itself 8 messages of 1 MB and returns without
+/// receiving them; `terminated_unread` spawns a process that does the same and then
+/// waits (`unread_then_wait`), and terminates it; for `garbage`, makes 150 payloads of
+/// 2 MB and drops each (300 MB in all, under a 16 MiB limit) and returns `true`; `received_garbage` the same with 150
 /// messages of 2 MB it sends itself and receives; `channel_garbage` fills and drops six
 /// channels, each of which fits the limit alone. For the other kinds, keeps Rust memory
 /// of that kind until the memory error (which it catches), then, where the kind allows,
@@ -55,7 +56,7 @@ local makers = {
   wrap = function(big) return errors.wrap(errors.new("base"), big) end,
   logger = function(big) return logger:with({ f = big }) end,
 }
-local function main(kind)
+local function main(kind, parent)
   local big = string.rep("x", MB)
   if kind == "garbage" then
     local big2 = big .. big
@@ -95,6 +96,24 @@ local function main(kind)
     -- Messages it never receives: they wait in its mailbox when it returns.
     local me = process.pid()
     for _ = 1, 8 do process.send(me, "big", { big }) end
+    return true
+  elseif kind == "unread_then_wait" then
+    -- The same, then it waits to be terminated (by `terminated_unread`, `parent`).
+    local me = process.pid()
+    for _ = 1, 8 do process.send(me, "big", { big }) end
+    process.send(parent, "ready")
+    process.events():receive()
+    error("unread_then_wait: not terminated")
+  elseif kind == "terminated_unread" then
+    local events = process.events()
+    local child = process.spawn_monitored("test:hog", "test:processes", "unread_then_wait", process.pid())
+    local m = process.inbox():receive()
+    if m:topic() ~= "ready" then error(kind .. ": got " .. m:topic()) end
+    assert(process.terminate(child))
+    local event = events:receive()
+    if event.kind ~= process.event.EXIT or event.from ~= child then
+      error(kind .. ": expected the child's EXIT")
+    end
     return true
   elseif kind == "received" then
     local inbox, me = process.inbox(), process.pid()
@@ -293,23 +312,26 @@ fn messages_received_past_the_limit_leak_nothing() {
     );
 }
 
-/// Messages a process never received go when it exits. They were left in its mailbox,
-/// which went with the process's table record, and the scheduler frees records only
-/// once no thread can read them, in batches of many exits: a quiet node kept the 8 MB
-/// of each run (96 MB after the 12 rounds).
+/// Messages a process never received go when it exits, or when it is terminated. They
+/// were left in its mailbox, which went with the process's table record, and the
+/// scheduler frees records only once no thread can read them, in batches of many
+/// exits: a quiet node kept the 8 MB of each process (about 100 MB after 12 rounds of
+/// either kind).
 #[test]
 fn messages_left_unread_go_with_the_process() {
     let _serial = serial();
     let app = start("wippy-rust-memory-unread");
     run(&app, "unread");
+    run(&app, "terminated_unread");
     let before = leak_test::live();
     let rounds = 12;
     for _ in 0..rounds {
         run(&app, "unread");
+        run(&app, "terminated_unread");
     }
     let grown = leak_test::live().saturating_sub(before);
     assert!(
         grown < 4 * 1024 * 1024,
-        "{grown} bytes of Rust allocations stayed after {rounds} processes ended with unread messages"
+        "{grown} bytes of Rust allocations stayed after {rounds} rounds of processes that ended, or were terminated, with unread messages"
     );
 }
