@@ -611,7 +611,7 @@ impl Runtime {
     /// Delivers a lifecycle event as a scheduler notice: it wakes the process at the back
     /// of the worker's queue, so that an EXIT does not push out a process that the
     /// exiting one just answered (see `Handle::send_notice`).
-    fn deliver_event(&self, record: &ProcessRecord, event: Event) -> bool {
+    pub(crate) fn deliver_event(&self, record: &ProcessRecord, event: Event) -> bool {
         match record.slot() {
             Some(slot) => record
                 .host

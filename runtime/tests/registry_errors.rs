@@ -299,6 +299,26 @@ fn missing_include() {
 }
 
 #[test]
+fn an_include_that_is_no_regular_file_or_too_large_is_refused() {
+    let dir = TempDir::new();
+    let path = dir.write(
+        "src/_index.yaml",
+        "namespace: app\nentries:\n  - name: dir\n    kind: process.lua\n    source: file://sub\n  - name: big\n    kind: process.lua\n    source: file://big.lua\n",
+    );
+    fs::create_dir_all(dir.0.join("src/sub")).unwrap();
+    // Sparse: a length past the bound, without writing 16 MiB.
+    let big = fs::File::create(dir.0.join("src/big.lua")).unwrap();
+    big.set_len((16 << 20) + 1).unwrap();
+    let errors = load_file(&path).expect_err("should fail");
+    let texts = messages(&errors);
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert_eq!(errors.as_slice()[0].line(), Some(5));
+    assert!(texts[0].contains("not a regular file"), "{}", texts[0]);
+    assert_eq!(errors.as_slice()[1].line(), Some(8));
+    assert!(texts[1].contains("more than the 16777216"), "{}", texts[1]);
+}
+
+#[test]
 fn includes_may_not_leave_the_source_directory() {
     let dir = TempDir::new();
     dir.write("secret.txt", "outside");

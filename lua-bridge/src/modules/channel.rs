@@ -314,6 +314,12 @@ fn select(lua: Lua) -> LResult<Ret> {
         // Case userdata stay on the stack (at 3, 4, ...) for the call.
         lua.get_index(1, i64::try_from(i).unwrap_or(i64::MAX));
         let case = lua.top();
+        // A `nil` or `false` entry is skipped, as the original's `ForEach` skips what
+        // is not a case: `{ want_b and b:case_receive(), a:case_receive() }`.
+        if !lua.truthy(case) {
+            lua.pop(1);
+            continue;
+        }
         let Some(c) = (lua.kind(case) == LUA_TUSERDATA)
             .then(|| lua.userdata(case, &CASE).copied())
             .flatten()

@@ -96,6 +96,10 @@ impl ReadSlot {
     }
 }
 
+/// The longest line `io.readline` returns: a longer one is an error, so that input
+/// without line ends cannot grow the node's memory without bound.
+const MAX_LINE_BYTES: usize = 16 << 20;
+
 /// The stdin thread's view of its input: bytes read for a read whose process gave up on
 /// it come first, so that nothing typed is lost.
 struct Input {
@@ -112,9 +116,19 @@ impl Input {
                     return Ok(self.carried.drain(..=end).collect());
                 }
                 let mut line = std::mem::take(&mut self.carried);
-                if let Err(e) = stdin.read_until(b'\n', &mut line) {
+                let room = MAX_LINE_BYTES.saturating_sub(line.len()) as u64;
+                if let Err(e) = std::io::Read::take(&mut *stdin, room).read_until(b'\n', &mut line)
+                {
                     self.carried = line;
                     return Err(e);
+                }
+                if line.len() >= MAX_LINE_BYTES && line.last() != Some(&b'\n') {
+                    // Kept for `io.read(n)`, which can still take it in pieces.
+                    self.carried = line;
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("the line is longer than {MAX_LINE_BYTES} bytes"),
+                    ));
                 }
                 Ok(line)
             }
@@ -373,8 +387,33 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Input, ReadKind, ReadSlot};
+    use super::{Input, MAX_LINE_BYTES, ReadKind, ReadSlot};
     use std::io::Cursor;
+
+    #[test]
+    fn a_line_past_the_bound_is_an_error_and_its_bytes_stay_readable() {
+        let mut input = Input {
+            carried: Vec::new(),
+        };
+        let mut long = vec![b'x'; MAX_LINE_BYTES + 10];
+        long.extend_from_slice(b"\nnext\n");
+        let mut stdin = Cursor::new(long);
+        let error = input.read(&mut stdin, &ReadKind::Line).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
+        assert!(error.to_string().contains("longer than"), "{error}");
+        // Nothing more was read than the bound, and what was read is carried.
+        assert_eq!(stdin.position(), MAX_LINE_BYTES as u64);
+        assert!(input.read(&mut stdin, &ReadKind::Line).is_err());
+        let piece = input
+            .read(&mut stdin, &ReadKind::Bytes(MAX_LINE_BYTES))
+            .unwrap();
+        assert_eq!(piece.len(), MAX_LINE_BYTES);
+        assert_eq!(
+            input.read(&mut stdin, &ReadKind::Line).unwrap(),
+            b"xxxxxxxxxx\n"
+        );
+        assert_eq!(input.read(&mut stdin, &ReadKind::Line).unwrap(), b"next\n");
+    }
 
     #[test]
     fn carried_bytes_come_before_new_input_and_in_their_order() {

@@ -865,8 +865,19 @@ fn unlisten(lua: Lua) -> LResult<c_int> {
             "process.unlisten expects a channel from process.listen",
         ));
     };
-    detach(lua, id, 1)?;
-    Ok(0)
+    // As the original: `true`, or `false, err` for a channel no topic feeds (one
+    // unlistened already, or never listened).
+    if detach(lua, id, 1)? {
+        lua.push_bool(true);
+        return Ok(1);
+    }
+    lua.ensure(4)?;
+    lua.push_bool(false);
+    push_error(
+        lua,
+        ErrorValue::new(ErrorKind::NotFound, "unlisten: channel not found").with_retryable(false),
+    );
+    Ok(2)
 }
 
 /// Removes the topic subscription of channel `id` (its userdata at stack index `at`) and
@@ -983,6 +994,26 @@ fn get_options(lua: Lua) -> LResult<c_int> {
     Ok(1)
 }
 
+/// With links no longer trapped, a LINK_DOWN that arrived while they were and still
+/// waits for an `events()` receiver goes back to the runtime, which fails the process
+/// with it as with any untrapped LINK_DOWN (reference §1.2, routing rule 1: the
+/// original decides when it delivers the event).
+fn redeliver_untrapped_link_down(st: &mut ProcState) {
+    if st.pending_events.is_empty() || st.handle.trap_links() {
+        return;
+    }
+    let Some(at) = st
+        .pending_events
+        .iter()
+        .position(|(_, e)| e.kind == EventKind::LinkDown)
+    else {
+        return;
+    };
+    if let Some((_, event)) = st.pending_events.remove(at) {
+        st.handle.redeliver_event(event);
+    }
+}
+
 fn set_options(lua: Lua) -> LResult<c_int> {
     if lua.kind(1) != LUA_TTABLE {
         return fail_false(lua, ErrorKind::Invalid, "options parameter must be a table");
@@ -1011,6 +1042,7 @@ fn set_options(lua: Lua) -> LResult<c_int> {
         }
         lua.pop(1);
     }
+    redeliver_untrapped_link_down(state(lua)?);
     match problem {
         Some(message) => fail_false(lua, ErrorKind::Invalid, message),
         None => {

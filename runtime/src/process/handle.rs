@@ -8,7 +8,7 @@ use super::record::ProcessRecord;
 use super::spawn_context::SpawnContext;
 use super::target::Target;
 use crate::error::RuntimeError;
-use crate::message::{Payloads, Topic};
+use crate::message::{Event, Payloads, Topic};
 use crate::pid::Pid;
 use crate::registry::EntryId;
 use crate::runtime::{Dest, Runtime, SpawnSpec};
@@ -199,5 +199,14 @@ impl ProcessHandle {
     /// Sets [`trap_links`](Self::trap_links).
     pub fn set_trap_links(&self, trap: bool) {
         self.record.trap_links.store(trap, Ordering::Relaxed);
+    }
+
+    /// Hands `event` back to this process as if it had just arrived. For a body that
+    /// turns `trap_links` off while a LINK_DOWN it took when links were trapped still
+    /// waits undelivered: coming back, the LINK_DOWN fails the process as an untrapped
+    /// one does (the original checks `trap_links` when it delivers, not on arrival).
+    /// `false` when the process has already ended.
+    pub fn redeliver_event(&self, event: Event) -> bool {
+        self.runtime.deliver_event(&self.record, event)
     }
 }

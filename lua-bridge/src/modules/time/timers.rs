@@ -118,16 +118,17 @@ fn timer_channel(lua: Lua) -> LResult<c_int> {
     Ok(1)
 }
 
-/// `t:stop() -> bool`: `true` if the timer was still active. The channel closes, as the
-/// original's (`TimerStopYield` unsubscribes it): a receive on it then gives `nil, false`
-/// once what it holds is taken.
+/// `t:stop() -> bool`: for a timer, `true` if it was still active; for a ticker always
+/// `true`, as the original's `TickerStopYield`. The channel closes, as the original's
+/// (`TimerStopYield` unsubscribes it): a receive on it then gives `nil, false` once what
+/// it holds is taken.
 fn timer_stop(lua: Lua) -> LResult<c_int> {
     let t = this_timer(lua)?;
     let chan = timer_chan(lua)?;
     let st = state(lua)?;
     let stopped = st.stop_timer(t.token);
     st.channels.close(chan);
-    lua.push_bool(stopped);
+    lua.push_bool(stopped || t.period.is_some());
     Ok(1)
 }
 

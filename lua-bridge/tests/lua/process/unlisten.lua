@@ -1,4 +1,5 @@
 -- After unlisten(ch), messages on that topic go to the inbox; listening again works.
+-- unlisten returns true, and `false, err` (NotFound) for a channel it already detached.
 
 local receive = require("wait").try_receive
 
@@ -9,7 +10,14 @@ local function main()
   if receive(ch) ~= 1 then
     return false, "listener did not get the first message"
   end
-  process.unlisten(ch)
+  local detached, none = process.unlisten(ch)
+  if detached ~= true or none ~= nil then
+    return false, "unlisten returned " .. tostring(detached) .. ", " .. tostring(none)
+  end
+  local again_ok, again_err = process.unlisten(ch)
+  if again_ok ~= false or not again_err or again_err:kind() ~= errors.NOT_FOUND then
+    return false, "a second unlisten returned " .. tostring(again_ok) .. ", " .. tostring(again_err)
+  end
   process.send(process.pid(), "t", 2)
   local msg = receive(inbox)
   if msg == nil then
