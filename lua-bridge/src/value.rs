@@ -26,7 +26,9 @@
 //! - A table that contains itself is a [`ValueError::Cycle`]; nesting deeper than
 //!   [`MAX_DEPTH`] tables is [`ValueError::TooDeep`]. Neither overflows a stack.
 //! - Sharing is not preserved: a table reachable twice arrives as two equal tables, as terms do
-//!   in Erlang. Table identity is never promised across a copy. (To bound the work on
+//!   in Erlang. Table identity is never promised across a copy. (A string of
+//!   [`SHARE_STRINGS_FROM`] bytes or more that the value holds many times is copied once
+//!   and shared inside the payload, which strings, being values, do not show.) (To bound the work on
 //!   pathological graphs, such as `t = {t, t}` repeated 60 times, each side starts reusing
 //!   what it already copied once a copy has visited [`MEMO_AFTER`] tables.)
 //!
@@ -99,6 +101,11 @@ pub const MAX_DEPTH: usize = 128;
 /// has copied, so a value reachable along many paths is copied once more at most. Below it, no
 /// memory is spent on that: ordinary messages are far smaller.
 pub const MEMO_AFTER: usize = 1024;
+
+/// Strings of this many bytes or more are copied once per copy of a value, however many
+/// times the value holds them (shorter ones cost a copy no more than the slot that holds
+/// them in the VM).
+pub const SHARE_STRINGS_FROM: usize = 64;
 
 /// Why a Lua value could not become a [`Payload`].
 #[derive(Debug, Clone)]
@@ -190,6 +197,7 @@ fn copy_out(lua: Lua, idx: c_int, strict: bool) -> Result<Payload, ValueError> {
         path: SmallVec::new(),
         visited: 0,
         memo: None,
+        strings: None,
     }
     .value(idx, 0);
     // A failed walk stops with keys and values on the stack.
@@ -393,6 +401,9 @@ struct ToPayload {
     visited: usize,
     /// Copies of tables already finished, once `visited` passed [`MEMO_AFTER`].
     memo: Option<PtrMap<Payload>>,
+    /// Copies of the strings of [`SHARE_STRINGS_FROM`] bytes or more met so far, by the
+    /// Lua string's address: a string the value holds many times is copied once.
+    strings: Option<PtrMap<Text>>,
 }
 
 impl ToPayload {
@@ -406,7 +417,7 @@ impl ToPayload {
                 Some(i) => Payload::Int(i),
                 None => Payload::Float(lua.number(idx).unwrap_or(f64::NAN)),
             },
-            LUA_TSTRING => Payload::Str(Text::copy_from_slice(lua.bytes(idx).unwrap_or_default())),
+            LUA_TSTRING => Payload::Str(self.text(idx)),
             LUA_TTABLE => self.table(idx, depth + 1)?,
             LUA_TUSERDATA => match userdata(lua, idx) {
                 Some(p) => p,
@@ -416,6 +427,24 @@ impl ToPayload {
             _ if self.strict => return Err(ValueError::Unsupported(lua.type_name(idx))),
             _ => Payload::Nil,
         })
+    }
+
+    /// The string at `idx` as a text; a long one the walk met before shares that copy,
+    /// so that a table holding one big string many times (each a 16-byte slot in the
+    /// sender's heap) cannot make a message many times larger than the sender's memory.
+    fn text(&mut self, idx: c_int) -> Text {
+        let bytes = self.lua.bytes(idx).unwrap_or_default();
+        if bytes.len() < SHARE_STRINGS_FROM {
+            return Text::copy_from_slice(bytes);
+        }
+        // SAFETY: live state; the value at `idx` is a string, whose address is its
+        // identity while it stays reachable from the root (the whole walk).
+        let id = unsafe { ffi::lua_topointer(self.lua.raw(), idx) } as usize;
+        let strings = self.strings.get_or_insert_with(PtrMap::default);
+        strings
+            .entry(id)
+            .or_insert_with(|| Text::copy_from_slice(bytes))
+            .clone()
     }
 
     /// The table at absolute index `idx`; `depth` is its level (the root table is 1).
@@ -493,7 +522,7 @@ impl ToPayload {
     }
 
     /// The table key at `k` as a map key; `None` drops the entry (lenient mode only).
-    fn key(&self, k: c_int) -> Result<Option<MapKey>, ValueError> {
+    fn key(&mut self, k: c_int) -> Result<Option<MapKey>, ValueError> {
         let lua = self.lua;
         Ok(match lua.kind(k) {
             LUA_TNUMBER => match lua.int(k) {
@@ -502,9 +531,7 @@ impl ToPayload {
                 None => lua.number(k).and_then(MapKey::from_f64),
             },
             // `bytes` reads a string key as it is: nothing is converted under `lua_next`.
-            LUA_TSTRING => Some(MapKey::Str(Text::copy_from_slice(
-                lua.bytes(k).unwrap_or_default(),
-            ))),
+            LUA_TSTRING => Some(MapKey::Str(self.text(k))),
             LUA_TBOOLEAN => Some(MapKey::Bool(lua.truthy(k))),
             _ if self.strict => return Err(ValueError::UnsupportedKey(lua.type_name(k))),
             _ => None,

@@ -30,6 +30,7 @@ pub mod payload;
 pub mod pid;
 pub mod process;
 pub mod registry;
+mod regular_file;
 pub mod router;
 mod runtime;
 pub mod service;

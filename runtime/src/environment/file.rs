@@ -43,9 +43,10 @@ impl EnvFileStore {
         }
     }
 
-    /// The file's text; `None` when it does not exist.
+    /// The file's text; `None` when it does not exist. Only a regular file of at most
+    /// 16 MiB is read: a FIFO would block the worker, `/dev/zero` fill the memory.
     fn read(&self) -> Result<Option<String>, StorageError> {
-        match std::fs::read(&self.config.path) {
+        match crate::regular_file::read(&self.config.path) {
             Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
             Err(e) => Err(self.error(&e)),

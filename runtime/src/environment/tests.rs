@@ -170,6 +170,32 @@ fn a_file_storage_without_auto_create_reports_the_missing_file() {
     assert!(!path.exists());
 }
 
+#[test]
+fn a_file_storage_on_a_fifo_is_an_error_not_a_wait() {
+    let path = std::env::temp_dir().join(format!("wippy-env-fifo-{}.env", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let made = std::process::Command::new("mkfifo").arg(&path).status();
+    if !made.is_ok_and(|s| s.success()) {
+        // No `mkfifo` here: a directory stands for what is no regular file.
+        std::fs::create_dir_all(&path).unwrap();
+    }
+    let text = format!(
+        "version: \"1.0\"\nnamespace: app\nentries:\n  - {{name: file, kind: env.storage.file, file_path: {:?}}}\n  - {{name: a, kind: env.variable, variable: A, storage: file}}\n",
+        path.display().to_string()
+    );
+    let env = environment(&text);
+    // Opening a FIFO for reading waits for a writer: without the check, this never returns.
+    match env.get("A", None) {
+        Err(EnvError::Storage {
+            source: StorageError::File { message, .. },
+            ..
+        }) => assert!(message.contains("not a regular file"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_dir(&path);
+}
+
 fn load_error(entries: &str) -> String {
     let text = format!("version: \"1.0\"\nnamespace: app\nentries:\n{entries}");
     load(&text).expect_err("the registry is refused")

@@ -93,45 +93,13 @@ pub fn load_file(path: &Path) -> Result<Vec<Entry>, LoadErrors> {
     LoadErrors::from_vec(errors).map_or(Ok(entries), Err)
 }
 
-/// The largest definition or source file the loader reads.
-pub(crate) const MAX_FILE_BYTES: u64 = 16 << 20;
-
-/// Reads the file at `path` if it is a regular file of at most [`MAX_FILE_BYTES`]: a
-/// FIFO or device (`/dev/zero`, also through a symbolic link) would block the loader or
-/// grow without end, and a larger file is no program anyone wrote.
-fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
-    use std::io::Read;
-    // Asked before opening: opening a FIFO blocks until someone writes to it.
-    let meta = fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "{} bytes, more than the {MAX_FILE_BYTES} a file may have",
-                meta.len()
-            ),
-        ));
-    }
-    let file = fs::File::open(path)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // A file that grows while it is read stops at the bound (and then fails to parse).
-    file.take(MAX_FILE_BYTES).read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
 fn load_file_into(
     path: &Path,
     root: &Path,
     overrides: Option<&mut Overrides<'_>>,
     errors: &mut Vec<LoadError>,
 ) -> Vec<Entry> {
-    let bytes = match read_bounded(path) {
+    let bytes = match crate::regular_file::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
             errors.push(LoadError::new(path, None, LoadErrorKind::Io(Arc::new(e))));
@@ -147,7 +115,8 @@ fn load_file_into(
             return Vec::new();
         }
     };
-    let mut read = |p: &Path| -> io::Result<Bytes> { read_bounded(p).map(Bytes::from) };
+    let mut read =
+        |p: &Path| -> io::Result<Bytes> { crate::regular_file::read(p).map(Bytes::from) };
     parse_text(path, root, text, Some(&mut read), overrides, errors)
 }
 
