@@ -867,6 +867,12 @@ fn unlisten(lua: Lua) -> LResult<c_int> {
     };
     // As the original: `true`, or `false, err` for a channel no topic feeds (one
     // unlistened already, or never listened).
+    detach_result(lua, id, "unlisten: channel not found")
+}
+
+/// Detaches channel `id` (its userdata at 1) and returns `true`, or `false, err`
+/// (NotFound, `message`) when no topic fed it.
+fn detach_result(lua: Lua, id: crate::vm::channel::ChanId, message: &str) -> LResult<c_int> {
     if detach(lua, id, 1)? {
         lua.push_bool(true);
         return Ok(1);
@@ -875,7 +881,7 @@ fn unlisten(lua: Lua) -> LResult<c_int> {
     lua.push_bool(false);
     push_error(
         lua,
-        ErrorValue::new(ErrorKind::NotFound, "unlisten: channel not found").with_retryable(false),
+        ErrorValue::new(ErrorKind::NotFound, message).with_retryable(false),
     );
     Ok(2)
 }
@@ -972,18 +978,7 @@ pub(crate) fn unsubscribe(lua: Lua) -> LResult<c_int> {
             lua.type_name(1)
         )));
     };
-    if detach(lua, id, 1)? {
-        lua.push_bool(true);
-        return Ok(1);
-    }
-    lua.ensure(4)?;
-    lua.push_bool(false);
-    push_error(
-        lua,
-        ErrorValue::new(ErrorKind::NotFound, "unsubscribe: the channel has no topic")
-            .with_retryable(false),
-    );
-    Ok(2)
+    detach_result(lua, id, "unsubscribe: the channel has no topic")
 }
 
 fn get_options(lua: Lua) -> LResult<c_int> {
