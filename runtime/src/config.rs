@@ -280,7 +280,8 @@ impl BootConfig {
         path: &Path,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<BootConfig, LoadErrors> {
-        let bytes = std::fs::read(path).map_err(|e| {
+        // A regular file of at most 16 MiB: `--config /dev/zero` was read without end.
+        let bytes = crate::regular_file::read(path).map_err(|e| {
             LoadErrors::one(LoadError::new(path, None, LoadErrorKind::Io(Arc::new(e))))
         })?;
         let text = String::from_utf8(bytes).map_err(|e| {

@@ -373,3 +373,13 @@ fn a_missing_file_is_an_error_naming_it() {
         "{message}"
     );
 }
+
+#[test]
+fn a_device_is_refused_not_read_without_end() {
+    // `/dev/zero` never ends: read whole, it filled the memory.
+    let message = errors(BootConfig::read(Path::new("/dev/zero"), no_env))[0].clone();
+    assert!(
+        message.starts_with("/dev/zero: cannot read:") && message.contains("not a regular file"),
+        "{message}"
+    );
+}

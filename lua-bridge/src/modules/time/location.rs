@@ -162,9 +162,15 @@ pub(crate) fn int_arg(lua: Lua, idx: c_int, what: &str) -> LResult<i64> {
             return Ok(n as i64);
         }
     }
+    // Here a number is NaN or infinite.
+    let got = match lua.number(idx).filter(|_| lua.kind(idx) == LUA_TNUMBER) {
+        Some(n) if n.is_nan() => "NaN",
+        Some(n) if n > 0.0 => "inf",
+        Some(_) => "-inf",
+        None => lua.type_name(idx),
+    };
     Err(Raise::from(format!(
-        "bad argument #{idx} to '{what}' (number expected, got {})",
-        lua.type_name(idx)
+        "bad argument #{idx} to '{what}' (finite number expected, got {got})"
     )))
 }
 

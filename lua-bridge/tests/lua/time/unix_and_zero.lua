@@ -1,6 +1,7 @@
 -- time.unix(sec, nsec) is a local Time at that instant; :utc() shows it in UTC;
 -- unix()/unix_nano() read the instant back; is_zero() is true only for Go's zero time
--- (January 1, year 1, UTC); time.now() is a local Time.
+-- (January 1, year 1, UTC); time.now() is a local Time. NaN, the infinities and a
+-- string are refused, each named in the error.
 local time = require("time")
 
 local function check(what, got, want)
@@ -31,6 +32,13 @@ local function main()
   check("now not zero", now:is_zero(), false)
   if math.abs(now:unix() - os.time()) > 2 then
     error("now() is " .. now:unix() .. ", os.time() " .. os.time())
+  end
+  for _, bad in ipairs({ { 0 / 0, "got NaN" }, { math.huge, "got inf" }, { -math.huge, "got -inf" },
+                         { "12", "got string" } }) do
+    local ok, err = pcall(time.unix, bad[1], 0)
+    if ok or not tostring(err):find(bad[2], 1, true) then
+      return false, "time.unix(" .. tostring(bad[1]) .. "): " .. tostring(err)
+    end
   end
   return true
 end
