@@ -26,11 +26,12 @@
 //! - A table that contains itself is a [`ValueError::Cycle`]; nesting deeper than
 //!   [`MAX_DEPTH`] tables is [`ValueError::TooDeep`]. Neither overflows a stack.
 //! - Sharing is not preserved: a table reachable twice arrives as two equal tables, as terms do
-//!   in Erlang. Table identity is never promised across a copy. (A string of
-//!   [`SHARE_STRINGS_FROM`] bytes or more that the value holds many times is copied once
-//!   and shared inside the payload, which strings, being values, do not show.) (To bound the work on
+//!   in Erlang. Table identity is never promised across a copy. (To bound the work on
 //!   pathological graphs, such as `t = {t, t}` repeated 60 times, each side starts reusing
 //!   what it already copied once a copy has visited [`MEMO_AFTER`] tables.)
+//! - A string of [`SHARE_STRINGS_FROM`] bytes or more that the value holds many times is
+//!   copied once and shared inside the payload (strings are values: nothing shows it), so
+//!   a message is never much larger than what the sender's VM holds.
 //!
 //! `to_payload_strict` is the same walk for encoders (`json.encode`): values and keys with no
 //! payload form are errors instead of being turned into nil or dropped.
