@@ -107,7 +107,10 @@ pub fn parse_duration(s: &str) -> Result<Duration, ParseDurationError> {
 ///
 /// Negative, NaN, or beyond what [`Duration`] holds.
 pub(crate) fn seconds(secs: f64) -> Result<Duration, ParseDurationError> {
-    if secs.is_nan() || secs < 0.0 {
+    if secs.is_nan() {
+        return Err(ParseDurationError("a duration cannot be NaN"));
+    }
+    if secs < 0.0 {
         return Err(ParseDurationError("durations cannot be negative"));
     }
     Duration::try_from_secs_f64(secs).map_err(|_| ParseDurationError("duration too large"))
@@ -149,8 +152,14 @@ mod tests {
     fn numbers_are_seconds() {
         assert_eq!(seconds(5.0), Ok(Duration::from_secs(5)));
         assert_eq!(seconds(0.25), Ok(Duration::from_millis(250)));
-        assert!(seconds(-1.0).is_err());
-        assert!(seconds(f64::NAN).is_err());
+        assert_eq!(
+            seconds(-1.0),
+            Err(ParseDurationError("durations cannot be negative"))
+        );
+        assert_eq!(
+            seconds(f64::NAN),
+            Err(ParseDurationError("a duration cannot be NaN"))
+        );
         assert!(seconds(f64::INFINITY).is_err());
     }
 }
