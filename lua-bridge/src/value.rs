@@ -108,6 +108,47 @@ pub const MEMO_AFTER: usize = 1024;
 /// them in the VM).
 pub const SHARE_STRINGS_FROM: usize = 64;
 
+/// `true` when `p` written as text (JSON, YAML: every occurrence of every string, key
+/// and scalar written out) certainly takes more than `limit` bytes. A payload shares
+/// strings and tables that the text repeats, so the text can be far larger than the
+/// payload; encoders ask this before they build it. Stops counting once past `limit`.
+pub(crate) fn text_exceeds(p: &Payload, limit: usize) -> bool {
+    if limit == usize::MAX {
+        // No limit: nothing to ask.
+        return false;
+    }
+    fn count(p: &Payload, total: &mut usize, limit: usize) -> bool {
+        *total = total.saturating_add(match p {
+            Payload::Str(s) => s.as_slice().len().saturating_add(2),
+            Payload::Error(e) => e.text().len().saturating_add(2),
+            _ => 1,
+        });
+        if *total > limit {
+            return true;
+        }
+        match p {
+            Payload::Array(items) => items.iter().any(|item| count(item, total, limit)),
+            Payload::Map(map) => map.iter().any(|(k, v)| {
+                if let MapKey::Str(k) = k {
+                    *total = total.saturating_add(k.as_slice().len());
+                }
+                count(v, total, limit)
+            }),
+            _ => false,
+        }
+    }
+    count(p, &mut 0, limit)
+}
+
+/// The error of an encoder whose text would not fit in the `room` bytes its process may
+/// still allocate ([`text_exceeds`]).
+pub(crate) fn too_large_for_memory(room: usize) -> ErrorValue {
+    ErrorValue::new(
+        ErrorKind::Invalid,
+        format!("the text would take more than the {room} bytes this process may still allocate"),
+    )
+}
+
 /// Why a Lua value could not become a [`Payload`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -528,6 +528,7 @@ rust_memory_tests! {
     limits_garbage_charges_free_room: "limits/garbage_charges_free_room",
     limits_live_charges_keep_the_limit: "limits/live_charges_keep_the_limit",
     limits_error_at_memory_limit: "limits/error_at_memory_limit",
+    limits_encoded_text_past_the_limit: "limits/encoded_text_past_the_limit",
 }
 
 /// Every program under `tests/lua/` (except the workers, functions and the library in

@@ -44,7 +44,7 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload, Text};
 
 use crate::modules::errors::fail;
-use crate::value::{MAX_DEPTH, push_payload, to_payload};
+use crate::value::{MAX_DEPTH, push_payload, text_exceeds, to_payload, too_large_for_memory};
 use crate::vm::lua::{LResult, Lua, cfn};
 
 /// Pushes the `json` table (`encode`, `decode`, and `validate`, `validate_string` from
@@ -64,9 +64,13 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
 
 /// `json.encode(v)`: `text, nil` or `nil, err`.
 fn lua_encode(lua: Lua) -> LResult<c_int> {
+    let room = lua.memory_room().free;
     let text = to_payload(lua, 1)
         .map_err(|e| e.to_error_value())
         .and_then(|p| {
+            if text_exceeds(&p, room) {
+                return Err(too_large_for_memory(room));
+            }
             let mut out = Vec::with_capacity(64);
             write_value(&mut out, &p, 0, Style::Json)?;
             Ok(out)

@@ -35,7 +35,7 @@ use wippy_runtime::registry::decode_yaml;
 
 use crate::modules::base64::string_arg;
 use crate::modules::errors::fail;
-use crate::value::{push_payload, to_payload};
+use crate::value::{push_payload, text_exceeds, to_payload, too_large_for_memory};
 use crate::vm::lua::{LResult, LUA_TTABLE, Lua, cfn};
 
 /// Pushes the `yaml` table.
@@ -55,6 +55,15 @@ fn encode(lua: Lua) -> LResult<c_int> {
         Ok(p) => p,
         Err(e) => return fail(lua, ErrorKind::Invalid, format!("yaml.encode: {e}")),
     };
+    let room = lua.memory_room().free;
+    if text_exceeds(&payload, room) {
+        let error = too_large_for_memory(room);
+        return fail(
+            lua,
+            error.kind().clone(),
+            format!("yaml.encode: {}", error.message()),
+        );
+    }
     match to_text(&payload, &field_order) {
         Ok(text) => {
             lua.try_push_bytes(text.as_bytes())?;
