@@ -273,6 +273,7 @@ lua_tests! {
     data_errors_constructors_give_one_value: "data/errors_constructors_give_one_value",
     data_errors_call_stack: "data/errors_call_stack",
     data_table_create: "data/table_create",
+    data_string_find_plain: "data/string_find_plain",
     events_bus: "events/events_bus",
     events_close_drops_backlog: "events/events_close_drops_backlog",
     env_errors: "env/env_errors",
