@@ -113,8 +113,8 @@ pub const SHARE_STRINGS_FROM: usize = 64;
 /// strings and tables that the text repeats, so the text can be far larger than the
 /// payload; encoders ask this before they build it. Stops counting once past `limit`.
 pub(crate) fn text_exceeds(p: &Payload, limit: usize) -> bool {
-    if limit == usize::MAX {
-        // No limit: nothing to ask.
+    if limit == usize::MAX || limit == 0 {
+        // No limit, or a VM whose allocator is not ours (nothing known): nothing to ask.
         return false;
     }
     fn count(p: &Payload, total: &mut usize, limit: usize) -> bool {
@@ -140,12 +140,13 @@ pub(crate) fn text_exceeds(p: &Payload, limit: usize) -> bool {
     count(p, &mut 0, limit)
 }
 
-/// The error of an encoder whose text would not fit in the `room` bytes its process may
-/// still allocate ([`text_exceeds`]).
-pub(crate) fn too_large_for_memory(room: usize) -> ErrorValue {
+/// The error of an encoder whose text would not fit in the `limit` bytes its process may
+/// use ([`text_exceeds`]). (Bounded by the limit, not by what is free now: garbage that a
+/// collection would free may fill the rest.)
+pub(crate) fn too_large_for_memory(limit: usize) -> ErrorValue {
     ErrorValue::new(
         ErrorKind::Invalid,
-        format!("the text would take more than the {room} bytes this process may still allocate"),
+        format!("the text would take more than the {limit} bytes of this process's memory limit"),
     )
 }
 
@@ -304,6 +305,7 @@ fn push_walk(lua: Lua, p: &Payload) -> LResult<()> {
             lua,
             memo: 0,
             memo_on: false,
+            memo_made: false,
             visited: 0,
         };
         return walk.value(p, 0);
@@ -315,6 +317,7 @@ fn push_walk(lua: Lua, p: &Payload) -> LResult<()> {
         lua,
         memo: top + 1,
         memo_on: false,
+        memo_made: false,
         visited: 0,
     };
     match walk.value(p, 0) {
@@ -415,7 +418,13 @@ impl Bound {
     }
 
     fn string(&mut self, len: usize) {
-        self.bytes = self.bytes.saturating_add(STRING_BYTES + len);
+        // A long one also takes a memo entry (and the memo, counted with each).
+        let memo = if len >= SHARE_STRINGS_FROM {
+            TABLE_BYTES + MAP_ITEM_BYTES
+        } else {
+            0
+        };
+        self.bytes = self.bytes.saturating_add(STRING_BYTES + len + memo);
         self.short_strings |= len <= SHORT_STRING;
     }
 
@@ -638,6 +647,11 @@ struct FromPayload {
     /// addresses (light userdata) to the tables built for them.
     memo: c_int,
     memo_on: bool,
+    /// Whether the memo table is made: for the containers once `memo_on`, and for the
+    /// first string of [`SHARE_STRINGS_FROM`] bytes or more (long strings always go
+    /// through it, keyed by the address of their bytes, so that a text the payload
+    /// shares becomes one Lua string however often the value holds it).
+    memo_made: bool,
     /// Containers visited so far, to switch the memo on.
     visited: usize,
 }
@@ -661,13 +675,10 @@ impl FromPayload {
     fn value(&mut self, p: &Payload, depth: usize) -> LResult<()> {
         let lua = self.lua;
         match p {
-            Payload::Nil
-            | Payload::Bool(_)
-            | Payload::Int(_)
-            | Payload::Float(_)
-            | Payload::Str(_) => {
+            Payload::Nil | Payload::Bool(_) | Payload::Int(_) | Payload::Float(_) => {
                 push_plain(lua, p);
             }
+            Payload::Str(s) => self.string(s)?,
             Payload::Array(items) => {
                 let id = items.as_ptr().cast::<c_void>();
                 let shared = Arc::strong_count(items) > 1;
@@ -694,7 +705,10 @@ impl FromPayload {
                     }
                     for (k, v) in map.iter() {
                         if !v.is_nil() {
-                            push_key(lua, k);
+                            match k {
+                                MapKey::Str(s) => this.string(s)?,
+                                _ => push_key(lua, k),
+                            }
                             this.value(v, depth)?;
                             // SAFETY: live state; the table at `t`, the key (never nil or
                             // NaN: map keys cannot be) at -2 and the value on top.
@@ -737,10 +751,7 @@ impl FromPayload {
         }
         self.visited += 1;
         if self.visited > MEMO_AFTER && !self.memo_on {
-            lua.new_table(0, 0);
-            // SAFETY: live state; `self.memo` is the slot `push_payload` reserved.
-            unsafe { ffi::lua_copy(lua.raw(), -1, self.memo) };
-            lua.pop(1);
+            self.make_memo();
             self.memo_on = true;
         }
         build(self, depth)?;
@@ -750,6 +761,54 @@ impl FromPayload {
             // SAFETY: live state; the memo table at `self.memo`, key and table on top.
             unsafe { ffi::lua_rawset(lua.raw(), self.memo) };
         }
+        Ok(())
+    }
+}
+
+impl FromPayload {
+    /// Makes the memo table in its slot, once.
+    fn make_memo(&mut self) {
+        if !self.memo_made {
+            let lua = self.lua;
+            lua.new_table(0, 0);
+            // SAFETY: live state; `self.memo` is the slot `push_payload` reserved.
+            unsafe { ffi::lua_copy(lua.raw(), -1, self.memo) };
+            lua.pop(1);
+            self.memo_made = true;
+        }
+    }
+
+    /// Pushes the string of `s`; one of [`SHARE_STRINGS_FROM`] bytes or more is made once
+    /// per walk for each text (by the address of its bytes) and reused after.
+    fn string(&mut self, s: &Text) -> LResult<()> {
+        let lua = self.lua;
+        let bytes = s.as_slice();
+        if bytes.len() < SHARE_STRINGS_FROM || self.memo == 0 {
+            lua.push_bytes(bytes);
+            return Ok(());
+        }
+        lua.ensure(3)?;
+        self.make_memo();
+        let id = bytes.as_ptr().cast::<c_void>();
+        lua.push_light(id);
+        // SAFETY: live state; the memo table is at `self.memo`, the key on top.
+        let kind = unsafe { ffi::lua_rawget(lua.raw(), self.memo) };
+        // Two texts sliced from one buffer may start at the same address: the same
+        // address and length are the same bytes.
+        // SAFETY: live state, a value on top.
+        if kind == LUA_TSTRING && unsafe { ffi::lua_rawlen(lua.raw(), -1) } == bytes.len() {
+            return Ok(());
+        }
+        lua.pop(1);
+        if kind == LUA_TSTRING {
+            lua.push_bytes(bytes);
+            return Ok(());
+        }
+        lua.push_bytes(bytes);
+        lua.push_light(id);
+        lua.push_value(-2);
+        // SAFETY: live state; the memo table at `self.memo`, key and string on top.
+        unsafe { ffi::lua_rawset(lua.raw(), self.memo) };
         Ok(())
     }
 }

@@ -38,11 +38,12 @@ entries:
 /// Decodes, `rounds` times each, a JSON text and a YAML text whose values need more
 /// than the 8 MB limit as Lua tables (half a million numbers: 8 MB of array alone;
 /// 190 000 empty objects, each a table of its own, under the YAML decoder's limit), and
-/// reads a message (sent to itself) whose value does not fit either (3000 copies of a
-/// 1 KB string: 3 MB of payload, charged to the process as it receives the message,
-/// and 3 MB more as Lua strings, over the 3.5 MB the texts above hold), and encodes a table of 10 000 of those strings (10 MB
-/// of JSON text); checks that each failed with the memory error and that the process
-/// goes on (a small decode still works).
+/// reads a message (sent to itself) whose value does not fit either (2500 distinct 1 KB
+/// strings: 2.5 MB of payload, charged to the process as it receives the message, and
+/// 2.5 MB more as Lua strings, over the 4.5 MB the texts and the strings hold), and
+/// encodes those strings (15 MB of JSON text, each `<` written as `\u003c`, where the
+/// encoder's count before building it gives 2.5 MB); checks that each failed with the
+/// memory error and that the process goes on (a small decode still works).
 const DECODER: &str = r#"
 local json = require("json")
 local yaml = require("yaml")
@@ -61,10 +62,11 @@ local function main(rounds)
   local n = 500000
   local text = "[" .. string.rep("1,", n) .. "1]"
   local doc = string.rep("- {}\n", 190000)
-  local line = string.rep("x", 1024)
+  -- Distinct strings: one string held many times is copied (and encoded) once.
+  local line = string.rep("<", 1024)
   local lines = {}
-  for i = 1, 10000 do lines[i] = line end
-  local half = table.move(lines, 1, 3000, 1, {})
+  for i = 1, 2500 do lines[i] = line .. i end
+  local half = lines
   local inbox = process.inbox()
   for _ = 1, rounds do
     expect_memory_error("json.decode", pcall(json.decode, text))

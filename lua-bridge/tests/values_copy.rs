@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use wippy_lua::LuaVm;
 use wippy_lua::value::{MAX_DEPTH, ValueError};
-use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload};
+use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload, Text};
 
 fn vm() -> LuaVm {
     LuaVm::new().unwrap()
@@ -445,4 +445,43 @@ fn a_long_string_held_many_times_is_copied_once() {
                     assert(v[2][1000][string.rep('k', 100)] == 1000 and v[3] == 'short')",
         )
         .unwrap();
+}
+
+#[test]
+fn a_text_the_payload_shares_becomes_one_lua_string() {
+    // 200 slots (and 200 keys) of one 1 MiB text: one Lua string each, or 400 MiB.
+    let big = Payload::from("y".repeat(1 << 20));
+    let key = MapKey::from("k".repeat(1 << 20).as_str());
+    let items: Vec<Payload> = (0..200).map(|_| big.clone()).collect();
+    let keyed: Vec<Payload> = (0..200)
+        .map(|i| {
+            Payload::Map(Arc::new(
+                [(key.clone(), Payload::Int(i))].into_iter().collect(),
+            ))
+        })
+        .collect();
+    let p = Payload::array([Payload::array(items), Payload::array(keyed)]);
+    let small = LuaVm::with_memory_limit(16 << 20).unwrap();
+    small
+        .check(
+            &p,
+            "local s = string.rep('y', 1 << 20)\n\
+             assert(#v[1] == 200 and v[1][1] == s and v[1][200] == s)\n\
+             assert(v[2][200][string.rep('k', 1 << 20)] == 199)",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn texts_sliced_from_one_buffer_keep_their_lengths() {
+    // Two texts that start at the same address with different lengths.
+    let buffer = bytes::Bytes::from("z".repeat(200) + &"w".repeat(200));
+    let long = Payload::Str(Text::from(buffer.clone()));
+    let short = Payload::Str(Text::from(buffer.slice(..100)));
+    let p = Payload::array([long, short]);
+    vm().check(
+        &p,
+        "assert(#v[1] == 400 and #v[2] == 100 and v[2] == string.rep('z', 100))",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
 }

@@ -64,12 +64,13 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
 
 /// `json.encode(v)`: `text, nil` or `nil, err`.
 fn lua_encode(lua: Lua) -> LResult<c_int> {
-    let room = lua.memory_room().free;
+    let room = lua.memory_room();
+    let limit = room.free.saturating_add(room.used);
     let text = to_payload(lua, 1)
         .map_err(|e| e.to_error_value())
         .and_then(|p| {
-            if text_exceeds(&p, room) {
-                return Err(too_large_for_memory(room));
+            if text_exceeds(&p, limit) {
+                return Err(too_large_for_memory(limit));
             }
             let mut out = Vec::with_capacity(64);
             write_value(&mut out, &p, 0, Style::Json)?;

@@ -55,9 +55,10 @@ fn encode(lua: Lua) -> LResult<c_int> {
         Ok(p) => p,
         Err(e) => return fail(lua, ErrorKind::Invalid, format!("yaml.encode: {e}")),
     };
-    let room = lua.memory_room().free;
-    if text_exceeds(&payload, room) {
-        let error = too_large_for_memory(room);
+    let room = lua.memory_room();
+    let limit = room.free.saturating_add(room.used);
+    if text_exceeds(&payload, limit) {
+        let error = too_large_for_memory(limit);
         return fail(
             lua,
             error.kind().clone(),
