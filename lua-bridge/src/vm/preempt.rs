@@ -129,6 +129,40 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
     }
 }
 
+/// For a long computation inside one of our C functions (a pattern match, see
+/// `pattern.rs`), which the count hook cannot interrupt: `true` once the process has
+/// run [`UNPREEMPTIBLE_LIMIT`] past its slice there (the watchdog armed the hook on
+/// `state`, the running coroutine), and then it is doomed as the hook dooms a callback
+/// that cannot yield. The caller unwinds what it runs and raises the stop
+/// ([`raise_stop`]).
+///
+/// # Safety
+///
+/// `state` is the running thread, inside a C function.
+pub(crate) unsafe fn stuck_in_c_function(state: *mut ffi::lua_State) -> bool {
+    if DOOMED.with(Cell::get) {
+        return true;
+    }
+    // SAFETY: the running thread; the hook field is written by the watchdog through
+    // `lua_sethook`, which Lua allows from another thread (a signal), and read here.
+    if unsafe { ffi::lua_gethook(state) }.is_none() {
+        return false;
+    }
+    let now = Instant::now();
+    let stuck = STUCK_SINCE.with(|s| match s.get() {
+        Some(since) => now.duration_since(since) >= UNPREEMPTIBLE_LIMIT,
+        None => {
+            s.set(Some(now));
+            false
+        }
+    });
+    if stuck {
+        STUCK_SINCE.with(|s| s.set(None));
+        DOOMED.with(|d| d.set(true));
+    }
+    stuck
+}
+
 /// Raises the stop of a doomed process on `state`: as a memory error (Lua raises one
 /// when the error value is its own "not enough memory" string), because Lua calls no
 /// message handler for those. An `xpcall` handler would otherwise run the stop, and an
@@ -202,7 +236,7 @@ pub(crate) const UNPREEMPTIBLE_LIMIT: Duration = Duration::from_secs(1);
 
 /// The error that stops a process that ran [`UNPREEMPTIBLE_LIMIT`] past its slice where
 /// it could not be preempted.
-pub(crate) const UNPREEMPTIBLE_MESSAGE: &std::ffi::CStr = c"process ran 1 s past its time slice inside a callback of a C function (such as a table.sort comparator, a string.gsub function or a __tostring called by tostring), where it cannot be preempted: stopped so that other processes run";
+pub(crate) const UNPREEMPTIBLE_MESSAGE: &std::ffi::CStr = c"process ran 1 s past its time slice inside a C function (a long pattern match, or a callback such as a table.sort comparator, a string.gsub function or a __tostring called by tostring), where it cannot be preempted: stopped so that other processes run";
 
 thread_local! {
     /// When the hook, armed on this worker thread's running coroutine, first found it

@@ -16,7 +16,8 @@
 //! characters) are done here in linear time ([`plain_find`]): `lstrlib.c` compares the
 //! pattern at every place its first byte occurs, which for a 5 MB pattern in 10 MB of
 //! text runs for hours inside one C call, where no preemption reaches (the count hook
-//! runs between Lua instructions only).
+//! runs between Lua instructions only). The pattern searches of `find`, `match`,
+//! `gmatch` and `gsub` run on a matcher that can be stopped (`string_match.rs`).
 
 use super::lua::Lua;
 use mlua::ffi;
@@ -43,8 +44,12 @@ const NAMES: [&CStr; 16] = [
     c"unpack",
 ];
 
-/// The index of `find` in [`NAMES`].
+/// The indexes in [`NAMES`] of the functions that match patterns, which run on the
+/// matcher of `pattern.rs` (`string_match.rs`) when their arguments need no conversion.
 const FIND: usize = 2;
+const GMATCH: usize = 4;
+const GSUB: usize = 5;
+const MATCH: usize = 8;
 
 /// The string library's own functions, read from the first library opened.
 static ORIGINALS: OnceLock<[Option<ffi::lua_CFunction>; 16]> = OnceLock::new();
@@ -109,10 +114,15 @@ unsafe extern "C-unwind" fn with_error_text<const I: usize>(l: *mut ffi::lua_Sta
                 ffi::lua_replace(l, arg);
             }
         }
-        if I == FIND {
-            if let Some(results) = plain_find(l) {
-                return results;
-            }
+        let ours = match I {
+            FIND => plain_find(l).or_else(|| super::string_match::find(l, true)),
+            MATCH => super::string_match::find(l, false),
+            GMATCH => super::string_match::gmatch(l),
+            GSUB => super::string_match::gsub(l),
+            _ => None,
+        };
+        if let Some(results) = ours {
+            return results;
         }
         match ORIGINALS.get().and_then(|originals| originals[I]) {
             Some(original) => original(l),
@@ -173,7 +183,7 @@ unsafe fn plain_find(l: *mut ffi::lua_State) -> Option<c_int> {
 
 /// The 0-based index a search from Lua position `init` starts at in a string of `len`
 /// bytes (`lstrlib.c`'s `posrelatI`, minus one); `None` when it starts past the end.
-fn start_index(init: i64, len: usize) -> Option<usize> {
+pub(crate) fn start_index(init: i64, len: usize) -> Option<usize> {
     let len_i = i64::try_from(len).unwrap_or(i64::MAX);
     let pos = if init > 0 {
         init

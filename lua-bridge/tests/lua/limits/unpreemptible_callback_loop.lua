@@ -1,6 +1,7 @@
 -- A process looping where it cannot be preempted (inside a table.sort comparator, a
 -- string.gsub function, a __tostring called by tostring, a script coroutine resumed
--- from a table.sort comparator) is stopped about a second past
+-- from a table.sort comparator, a pattern match that backtracks for ages in
+-- string.find, match, gmatch or gsub) is stopped about a second past
 -- its slice with an error that says so; meanwhile, with such loops on a 2-worker
 -- host, the rest still runs once they are stopped, and a terminate of one is answered by
 -- its EXIT. The loops may hold both workers until they are stopped, so this process can
@@ -10,7 +11,8 @@ local time = require("time")
 local function main()
   local events = process.events()
   local loopers = {}
-  for _, how in ipairs({ "sort", "gsub", "tostring", "resume" }) do
+  local ways = { "sort", "gsub", "tostring", "resume", "find", "match", "gmatch", "gsub_pattern" }
+  for _, how in ipairs(ways) do
     local pid = assert(process.spawn_monitored("test:callback_loop_worker", "test:processes", how))
     loopers[pid] = how
   end
@@ -20,7 +22,7 @@ local function main()
   if not terminated and not tostring(terminate_err):find("not found", 1, true) then
     return false, "terminate: " .. tostring(terminate_err)
   end
-  for _ = 1, 4 do
+  for _ = 1, #ways do
     local timeout = time.after("5s")
     local r = channel.select { events:case_receive(), timeout:case_receive() }
     if r.channel == timeout then
