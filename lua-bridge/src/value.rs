@@ -117,27 +117,38 @@ pub(crate) fn text_exceeds(p: &Payload, limit: usize) -> bool {
         // No limit, or a VM whose allocator is not ours (nothing known): nothing to ask.
         return false;
     }
-    fn count(p: &Payload, total: &mut usize, limit: usize) -> bool {
-        *total = total.saturating_add(match p {
-            Payload::Str(s) => s.as_slice().len().saturating_add(2),
-            Payload::Error(e) => e.text().len().saturating_add(2),
-            _ => 1,
-        });
-        if *total > limit {
-            return true;
-        }
-        match p {
-            Payload::Array(items) => items.iter().any(|item| count(item, total, limit)),
-            Payload::Map(map) => map.iter().any(|(k, v)| {
-                if let MapKey::Str(k) = k {
-                    *total = total.saturating_add(k.as_slice().len());
-                }
-                count(v, total, limit)
-            }),
-            _ => false,
-        }
+    count_text(p, &mut 0, limit)
+}
+
+/// [`text_exceeds`] for the entries of a map (a log record's fields).
+pub(crate) fn map_text_exceeds(map: &Map, limit: usize) -> bool {
+    count_map_text(map, &mut 0, limit)
+}
+
+/// Adds the text of `p` to `total`; `true` once past `limit`.
+fn count_text(p: &Payload, total: &mut usize, limit: usize) -> bool {
+    *total = total.saturating_add(match p {
+        Payload::Str(s) => s.as_slice().len().saturating_add(2),
+        Payload::Error(e) => e.text().len().saturating_add(2),
+        _ => 1,
+    });
+    if *total > limit {
+        return true;
     }
-    count(p, &mut 0, limit)
+    match p {
+        Payload::Array(items) => items.iter().any(|item| count_text(item, total, limit)),
+        Payload::Map(map) => count_map_text(map, total, limit),
+        _ => false,
+    }
+}
+
+fn count_map_text(map: &Map, total: &mut usize, limit: usize) -> bool {
+    map.iter().any(|(k, v)| {
+        if let MapKey::Str(k) = k {
+            *total = total.saturating_add(k.as_slice().len());
+        }
+        count_text(v, total, limit)
+    })
 }
 
 /// The error of an encoder whose text would not fit in the `limit` bytes its process may

@@ -274,6 +274,7 @@ lua_tests! {
     data_errors_call_stack: "data/errors_call_stack",
     data_table_create: "data/table_create",
     data_string_find_plain: "data/string_find_plain",
+    data_shared_tables_message: "data/shared_tables_message",
     events_bus: "events/events_bus",
     events_close_drops_backlog: "events/events_close_drops_backlog",
     env_errors: "env/env_errors",

@@ -94,6 +94,9 @@ fn check_fields(lua: Lua, idx: c_int, method: &str) -> LResult<()> {
     Ok(())
 }
 
+/// The most text a log record's fields are written as.
+const MAX_FIELDS_TEXT: usize = 16 << 20;
+
 fn fields_json(base: &Map, extra: Option<Map>) -> String {
     let mut all = base.clone();
     if let Some(extra) = extra {
@@ -103,6 +106,11 @@ fn fields_json(base: &Map, extra: Option<Map>) -> String {
     }
     if all.is_empty() {
         return String::new();
+    }
+    // Fields holding one big string many times would write far more than any process
+    // holds: the record says so instead (see `value::text_exceeds`).
+    if crate::value::map_text_exceeds(&all, MAX_FIELDS_TEXT) {
+        return format!("{{\"fields\":\"left out: more than {MAX_FIELDS_TEXT} bytes as text\"}}");
     }
     String::from_utf8_lossy(&crate::modules::json::log_text(&all)).into_owned()
 }
@@ -249,4 +257,26 @@ pub(crate) fn print(lua: Lua) -> LResult<c_int> {
     let pid = pid(lua);
     tracing::info!(target: "wippy::lua", %pid, %location, "{message}");
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_FIELDS_TEXT, fields_json};
+    use wippy_runtime::payload::{Map, MapKey, Payload};
+
+    #[test]
+    fn fields_too_large_as_text_are_left_out_and_say_so() {
+        let big = Payload::from("x".repeat(1 << 20));
+        let many = Payload::array((0..20).map(|_| big.clone()));
+        let mut fields = Map::new();
+        fields.insert(MapKey::from("many"), many);
+        let text = fields_json(&fields, None);
+        assert_eq!(
+            text,
+            format!("{{\"fields\":\"left out: more than {MAX_FIELDS_TEXT} bytes as text\"}}")
+        );
+        let mut small = Map::new();
+        small.insert(MapKey::from("n"), Payload::Int(1));
+        assert_eq!(fields_json(&small, None), "{\"n\":1}");
+    }
 }

@@ -47,12 +47,15 @@
 //! string, an error as the error.
 
 use std::ffi::c_int;
+use std::sync::Arc;
 
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload, Text};
 
 use crate::modules::errors::fail;
 use crate::modules::{json, payload_formats, yaml};
-use crate::value::{push_payload, to_payload};
+use crate::value::{
+    SHARE_STRINGS_FROM, push_payload, text_exceeds, to_payload, too_large_for_memory,
+};
 use crate::vm::alloc::{self, Charged};
 use crate::vm::lua::{CFn, LResult, Lua, Raise, UserType, cfn, method_index};
 use crate::vm::meta_slots::MetaSlot;
@@ -338,35 +341,78 @@ fn push_new_payload(lua: Lua, p: LuaPayload) -> LResult<()> {
 /// (not the short ones kept inline), array and map blocks, errors, all the way down.
 /// A block shared with other holders (`Arc`, `Bytes`) is counted for each: a process
 /// keeps it alive as long as it holds it (as BEAM counts a shared binary in the
-/// virtual heap of every process that refers to it).
+/// virtual heap of every process that refers to it). Inside one value, a block it
+/// reaches more than once (a long text or a table the copy shares, `value.rs`) is
+/// counted once: that is what the value keeps alive, and a value of 61 tables each
+/// holding the next twice is not counted as 2^60 of them.
 pub(crate) fn payload_bytes(p: &Payload) -> usize {
-    let text = |t: &Text| if t.is_inline() { 0 } else { t.as_slice().len() };
-    match p {
-        Payload::Nil | Payload::Bool(_) | Payload::Int(_) | Payload::Float(_) => 0,
-        Payload::Str(t) => text(t),
-        Payload::Array(items) => {
-            alloc::ARC_HEADER
-                + std::mem::size_of_val::<[Payload]>(items)
-                + items.iter().map(payload_bytes).sum::<usize>()
-        }
-        Payload::Map(map) => alloc::ARC_HEADER + std::mem::size_of::<Map>() + map_bytes(map),
-        Payload::Error(e) => alloc::ARC_HEADER + crate::modules::errors::error_bytes(e),
-    }
+    Counted::default().payload(p)
 }
 
 /// The bytes of the Rust allocations a map's entries hold (as [`payload_bytes`]).
 pub(crate) fn map_bytes(map: &Map) -> usize {
-    map.len() * std::mem::size_of::<(MapKey, Payload)>()
-        + map
-            .iter()
-            .map(|(k, v)| {
+    Counted::default().entries(map)
+}
+
+/// The shared blocks [`payload_bytes`] counted already, by address and length; made at
+/// the first shared block (plain messages have none).
+#[derive(Default)]
+struct Counted(Option<rustc_hash::FxHashSet<(usize, usize)>>);
+
+impl Counted {
+    /// `true` the first time the block at `at` of `len` bytes is met.
+    fn first(&mut self, at: usize, len: usize) -> bool {
+        self.0
+            .get_or_insert_with(Default::default)
+            .insert((at, len))
+    }
+
+    fn payload(&mut self, p: &Payload) -> usize {
+        match p {
+            Payload::Nil | Payload::Bool(_) | Payload::Int(_) | Payload::Float(_) => 0,
+            Payload::Str(t) => self.text(t),
+            Payload::Array(items) => {
+                let size = std::mem::size_of_val::<[Payload]>(items);
+                if Arc::strong_count(items) > 1 && !self.first(items.as_ptr() as usize, size) {
+                    return 0;
+                }
+                items.iter().fold(alloc::ARC_HEADER + size, |sum, item| {
+                    sum.saturating_add(self.payload(item))
+                })
+            }
+            Payload::Map(map) => {
+                if Arc::strong_count(map) > 1 && !self.first(Arc::as_ptr(map) as usize, 0) {
+                    return 0;
+                }
+                (alloc::ARC_HEADER + std::mem::size_of::<Map>()).saturating_add(self.entries(map))
+            }
+            Payload::Error(e) => alloc::ARC_HEADER + crate::modules::errors::error_bytes(e),
+        }
+    }
+
+    fn text(&mut self, t: &Text) -> usize {
+        let bytes = t.as_slice();
+        if t.is_inline()
+            || (bytes.len() >= SHARE_STRINGS_FROM
+                && !self.first(bytes.as_ptr() as usize, bytes.len()))
+        {
+            return 0;
+        }
+        bytes.len()
+    }
+
+    fn entries(&mut self, map: &Map) -> usize {
+        map.iter().fold(
+            map.len() * std::mem::size_of::<(MapKey, Payload)>(),
+            |sum, (k, v)| {
                 let key = match k {
-                    MapKey::Str(t) if !t.is_inline() => t.as_slice().len(),
+                    MapKey::Str(t) => self.text(t),
                     _ => 0,
                 };
-                key + payload_bytes(v)
-            })
-            .sum::<usize>()
+                sum.saturating_add(key).saturating_add(self.payload(v))
+            },
+        )
+    }
 }
 
 /// The value of the payload userdata at `idx` as it leaves the process (a message, a
@@ -431,6 +477,19 @@ fn transcode(lua: Lua) -> LResult<c_int> {
             ),
         );
     };
+    // A value holding one big string many times would encode to far more than the
+    // process may hold: refused before it is built (see `value::text_exceeds`).
+    let encodes = !matches!(to, Format::Lua | Format::Golang | Format::Error);
+    let room = lua.memory_room();
+    let limit = room.free.saturating_add(room.used);
+    if encodes && !p.holds_bytes() && text_exceeds(&p.data, limit) {
+        let error = too_large_for_memory(limit);
+        return fail(
+            lua,
+            ErrorKind::Internal,
+            format!("transcode failed: {}", error.message()),
+        );
+    }
     match p.transcode(to) {
         Ok(q) => {
             lua.ensure(5)?;
