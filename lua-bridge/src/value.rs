@@ -494,11 +494,18 @@ impl ToPayload {
     /// The string at `idx` as a text; a long one the walk met before shares that copy,
     /// so that a table holding one big string many times (each a 16-byte slot in the
     /// sender's heap) cannot make a message many times larger than the sender's memory.
+    #[inline]
     fn text(&mut self, idx: c_int) -> Text {
         let bytes = self.lua.bytes(idx).unwrap_or_default();
         if bytes.len() < SHARE_STRINGS_FROM {
             return Text::copy_from_slice(bytes);
         }
+        self.shared_text(idx, bytes)
+    }
+
+    /// [`text`](Self::text) of a long string: through the memo.
+    #[inline(never)]
+    fn shared_text(&mut self, idx: c_int, bytes: &[u8]) -> Text {
         // SAFETY: live state; the value at `idx` is a string, whose address is its
         // identity while it stays reachable from the root (the whole walk).
         let id = unsafe { ffi::lua_topointer(self.lua.raw(), idx) } as usize;
@@ -791,13 +798,20 @@ impl FromPayload {
 
     /// Pushes the string of `s`; one of [`SHARE_STRINGS_FROM`] bytes or more is made once
     /// per walk for each text (by the address of its bytes) and reused after.
+    #[inline]
     fn string(&mut self, s: &Text) -> LResult<()> {
-        let lua = self.lua;
         let bytes = s.as_slice();
         if bytes.len() < SHARE_STRINGS_FROM || self.memo == 0 {
-            lua.push_bytes(bytes);
+            self.lua.push_bytes(bytes);
             return Ok(());
         }
+        self.shared_string(bytes)
+    }
+
+    /// [`string`](Self::string) of a long text: through the memo.
+    #[inline(never)]
+    fn shared_string(&mut self, bytes: &[u8]) -> LResult<()> {
+        let lua = self.lua;
         lua.ensure(3)?;
         self.make_memo();
         let id = bytes.as_ptr().cast::<c_void>();

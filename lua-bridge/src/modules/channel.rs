@@ -294,6 +294,28 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
     block(lua, st, cases, case_slots)
 }
 
+/// Whether the cases table at 1, whose border is `n`, may hold a `default` key (read
+/// raw, as the cases are): an entry past `1..n`. A select's table usually holds its
+/// cases only, and then asking for `default` by name (through Lua's API string cache, a
+/// full interning whenever the cache's slot was taken or cleared) is skipped for one
+/// `lua_next` from the last case.
+fn may_hold_more_than_cases(lua: Lua, n: usize) -> bool {
+    // SAFETY: live state with room for two values (ensured by the caller); the table at
+    // 1. `n` is a border of the table (`lua_rawlen`), so key `n` is present, as
+    // `lua_next` requires.
+    unsafe {
+        match n {
+            0 => lua.push_nil(),
+            n => lua.push_int(i64::try_from(n).unwrap_or(i64::MAX)),
+        }
+        if mlua::ffi::lua_next(lua.raw(), 1) != 0 {
+            lua.pop(2);
+            return true;
+        }
+    }
+    false
+}
+
 /// `channel.select{case, ..., default = true}` or `channel.select(cases, true)`.
 fn select(lua: Lua) -> LResult<Ret> {
     if lua.kind(1) != LUA_TTABLE {
@@ -303,12 +325,14 @@ fn select(lua: Lua) -> LResult<Ret> {
         )));
     }
     lua.set_top(2);
-    let mut default = lua.truthy(2);
-    lua.get_field(1, c"default");
-    default |= lua.truthy(-1);
-    lua.pop(1);
     let n = lua.raw_len(1);
     lua.ensure(c_int::try_from(n).unwrap_or(c_int::MAX).saturating_add(10))?;
+    let mut default = lua.truthy(2);
+    if !default && may_hold_more_than_cases(lua, n) {
+        lua.get_field(1, c"default");
+        default = lua.truthy(-1);
+        lua.pop(1);
+    }
     let mut plans = Vec::with_capacity(n);
     for i in 1..=n {
         // Case userdata stay on the stack (at 3, 4, ...) for the call.

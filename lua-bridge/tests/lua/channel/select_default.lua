@@ -25,6 +25,15 @@ local function main()
   if r.default ~= true then
     return false, "blocked send case did not fall to the default"
   end
+  -- The default is found after a hole, and beside other keys.
+  r = channel.select { nil, ch:case_receive(), default = true }
+  if r.default ~= true then
+    return false, "a default after a hole was not seen"
+  end
+  r = channel.select { ch:case_receive(), [7] = "other", default = true, note = 1 }
+  if r.default ~= true then
+    return false, "a default beside other keys was not seen"
+  end
   return true
 end
 
