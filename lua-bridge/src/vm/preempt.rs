@@ -112,21 +112,30 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
         // (it may have been armed for the next instruction: `arm_running`).
         arm(state, HOOK_COUNT);
         // Past the limit, the process is stopped so that the others on its worker run.
-        let now = Instant::now();
-        let stuck = STUCK_SINCE.with(|s| match s.get() {
-            Some(since) => now.duration_since(since) >= UNPREEMPTIBLE_LIMIT,
-            None => {
-                s.set(Some(now));
-                false
-            }
-        });
-        if stuck {
-            STUCK_SINCE.with(|s| s.set(None));
-            // The hook stays armed: the process is doomed (see `DOOMED`).
-            DOOMED.with(|d| d.set(true));
+        // The hook stays armed: the process is doomed (see `DOOMED`).
+        if doom_if_stuck_too_long() {
             raise_stop(state);
         }
     }
+}
+
+/// Counts the time the process being resumed has run where it cannot be preempted
+/// (from the first time this is asked since it last could yield); past
+/// [`UNPREEMPTIBLE_LIMIT`], dooms it (see `DOOMED`) and returns `true`.
+fn doom_if_stuck_too_long() -> bool {
+    let now = Instant::now();
+    let stuck = STUCK_SINCE.with(|s| match s.get() {
+        Some(since) => now.duration_since(since) >= UNPREEMPTIBLE_LIMIT,
+        None => {
+            s.set(Some(now));
+            false
+        }
+    });
+    if stuck {
+        STUCK_SINCE.with(|s| s.set(None));
+        DOOMED.with(|d| d.set(true));
+    }
+    stuck
 }
 
 /// For a long computation inside one of our C functions (a pattern match, see
@@ -148,19 +157,7 @@ pub(crate) unsafe fn stuck_in_c_function(state: *mut ffi::lua_State) -> bool {
     if unsafe { ffi::lua_gethook(state) }.is_none() {
         return false;
     }
-    let now = Instant::now();
-    let stuck = STUCK_SINCE.with(|s| match s.get() {
-        Some(since) => now.duration_since(since) >= UNPREEMPTIBLE_LIMIT,
-        None => {
-            s.set(Some(now));
-            false
-        }
-    });
-    if stuck {
-        STUCK_SINCE.with(|s| s.set(None));
-        DOOMED.with(|d| d.set(true));
-    }
-    stuck
+    doom_if_stuck_too_long()
 }
 
 /// Raises the stop of a doomed process on `state`: as a memory error (Lua raises one
