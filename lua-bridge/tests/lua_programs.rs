@@ -531,6 +531,7 @@ rust_memory_tests! {
     limits_live_charges_keep_the_limit: "limits/live_charges_keep_the_limit",
     limits_error_at_memory_limit: "limits/error_at_memory_limit",
     limits_encoded_text_past_the_limit: "limits/encoded_text_past_the_limit",
+    limits_large_exit_value_keeps_the_event: "limits/large_exit_value_keeps_the_event",
 }
 
 /// Every program under `tests/lua/` (except the workers, functions and the library in

@@ -27,7 +27,7 @@ use std::ffi::c_int;
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 use wippy_runtime::message::{Event, EventKind, Message, Outcome, Payloads, Topic};
-use wippy_runtime::payload::{ErrorKind, ErrorValue};
+use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload};
 use wippy_runtime::pid::Pid;
 use wippy_runtime::{Dest, RuntimeError, SpawnSpec};
 
@@ -357,19 +357,15 @@ pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
         match outcome {
             Outcome::Normal(value) => {
                 lua.push_field_name(Field::Value);
-                push_payload(lua, value)?;
-                lua.set_named(-3);
+                match push_result_value(lua, value)? {
+                    None => lua.set_named(-3),
+                    Some(missing) => {
+                        lua.pop(1);
+                        set_result_error(lua, Arc::new(missing));
+                    }
+                }
             }
-            Outcome::Error(error) => {
-                // Also `event.error`, as the seed's examples read it: the error goes
-                // under the event (at -3) and under its result (on top).
-                lua.push_field_name(Field::Error);
-                push_error(lua, error.clone());
-                lua.push_field_name(Field::Error);
-                lua.push_value(-2);
-                lua.set_named(-7);
-                lua.set_named(-3);
-            }
+            Outcome::Error(error) => set_result_error(lua, error.clone()),
         }
         lua.set_named(-3);
     }
@@ -379,6 +375,52 @@ pub(crate) fn push_event(lua: Lua, event: &Event) -> LResult<()> {
         lua.set_named(-3);
     }
     Ok(())
+}
+
+/// Sets `error` as the result's error (the table on top) and as the event's (at -3),
+/// which the seed's examples read as `event.error`.
+fn set_result_error(lua: Lua, error: Arc<ErrorValue>) {
+    lua.push_field_name(Field::Error);
+    push_error(lua, error);
+    lua.push_field_name(Field::Error);
+    lua.push_value(-2);
+    lua.set_named(-7);
+    lua.set_named(-3);
+}
+
+/// Pushes `value`, the result another process ended with, as this process receives it
+/// (an EXIT event's `result.value`, `process.exec`'s value).
+///
+/// When the value does not fit in what is left of this process's memory, even after a
+/// full collection, nothing is pushed and the error that takes its place is returned:
+/// the event or the call still answers, saying why the value is missing, where raising
+/// the memory error would lose the event (the receive has taken it).
+///
+/// # Errors
+///
+/// As [`push_payload`], except its memory error; [`Raise::Memory`] when not even the
+/// error fits.
+fn push_result_value(lua: Lua, value: &Payload) -> LResult<Option<ErrorValue>> {
+    match push_payload(lua, value) {
+        Ok(()) => Ok(None),
+        Err(Raise::Memory) => {
+            let missing = ErrorValue::new(
+                ErrorKind::Internal,
+                format!(
+                    "memory limit exceeded: the result the process ended with (about {} bytes as a message) does not fit in what is left of this process's memory (--process-memory-mb)",
+                    crate::modules::payload::payload_bytes(value)
+                ),
+            );
+            make_room(
+                lua,
+                MESSAGE_OBJECT_BYTES
+                    + super::errors::error_bytes(&missing)
+                    + crate::vm::alloc::ARC_HEADER,
+            )?;
+            Ok(Some(missing))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 fn runtime_error(lua: Lua, error: &RuntimeError) -> LResult<c_int> {
@@ -649,10 +691,13 @@ fn upgrade(lua: Lua) -> LResult<Ret> {
 /// As [`push_payload`].
 pub(crate) fn push_exec_result(lua: Lua, outcome: Outcome) -> LResult<c_int> {
     match outcome {
-        Outcome::Normal(value) => {
-            push_payload(lua, &value)?;
-            lua.push_nil();
-        }
+        Outcome::Normal(value) => match push_result_value(lua, &value)? {
+            None => lua.push_nil(),
+            Some(missing) => {
+                lua.push_nil();
+                push_error(lua, missing);
+            }
+        },
         Outcome::Error(error) => {
             lua.push_nil();
             push_error(lua, error);
