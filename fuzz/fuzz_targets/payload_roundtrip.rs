@@ -14,7 +14,12 @@ use wippy_lua::value::MAX_DEPTH;
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload};
 
 fuzz_target!(|data: &[u8]| {
-    let p = Input { data, at: 0 }.value(0, false);
+    let p = Input {
+        data,
+        at: 0,
+        texts: Vec::new(),
+    }
+    .value(0, false);
     let depth = depth(&p);
 
     // A VM per input, closed at its end: what the copy leaves in the VM is freed with it,
@@ -53,6 +58,9 @@ fuzz_target!(|data: &[u8]| {
 struct Input<'a> {
     data: &'a [u8],
     at: usize,
+    /// The texts made so far, so that a value can hold one text several times (the
+    /// copy shares a long text it meets again: `value.rs`, `SHARE_STRINGS_FROM`).
+    texts: Vec<Payload>,
 }
 
 impl Input<'_> {
@@ -75,6 +83,30 @@ impl Input<'_> {
         (0..n).map(|_| self.byte()).collect()
     }
 
+    /// A text value: a short one, a long one (past the length from which the copy
+    /// shares texts) or one made before, held again.
+    fn text_value(&mut self) -> Payload {
+        let choice = self.byte();
+        let text = match choice % 4 {
+            0 | 1 => Payload::from(self.text()),
+            2 => {
+                let seed = self.text();
+                let n = 48 + usize::from(self.byte());
+                let fill = if seed.is_empty() { vec![b'x'] } else { seed };
+                Payload::from(fill.iter().copied().cycle().take(n).collect::<Vec<u8>>())
+            }
+            _ => match self.texts.len() {
+                0 => Payload::from(self.text()),
+                len => {
+                    let pick = usize::from(self.byte()) % len;
+                    return self.texts[pick].clone();
+                }
+            },
+        };
+        self.texts.push(text.clone());
+        text
+    }
+
     /// `nested`: inside a container, where `nil` cannot stand.
     fn value(&mut self, depth: usize, nested: bool) -> Payload {
         // Past the input, or too deep to be interesting: a leaf.
@@ -88,7 +120,7 @@ impl Input<'_> {
             0 | 1 => Payload::Bool(self.byte() & 1 == 1),
             2 => Payload::Int(self.u64() as i64),
             3 => Payload::Float(f64::from_bits(self.u64())),
-            4 => Payload::from(self.text()),
+            4 => self.text_value(),
             5 => {
                 let n = usize::from(self.byte() % 6);
                 Payload::array((0..n).map(|_| self.value(depth + 1, true)))
