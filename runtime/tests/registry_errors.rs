@@ -603,3 +603,29 @@ fn a_reference_to_a_broken_entry_is_not_reported_as_missing() {
         "{msgs:#?}"
     );
 }
+
+#[test]
+fn empty_or_namespaced_module_names_and_empty_import_aliases_are_errors() {
+    let text = format!(
+        "{HEAD}  - name: f\n    kind: function.lua\n    source: return {{}}\n    modules: [json, \"\", \"app:json\", time]\n    imports: {{\"\": app:lib, lib: app:lib}}\n  - name: lib\n    kind: library.lua\n    source: return {{}}\n"
+    );
+    let errors = parse_err(&text);
+    let text = messages(&errors).join("\n");
+    assert!(
+        text.contains("modules[1]") && text.contains("not empty"),
+        "{text}"
+    );
+    assert!(
+        text.contains("modules[2]") && text.contains("without a namespace"),
+        "{text}"
+    );
+    assert!(
+        text.contains("imports") && text.contains("aliases that are not empty"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("modules[0]") && !text.contains("modules[3]"),
+        "{text}"
+    );
+    assert_eq!(errors.iter().count(), 3, "{text}");
+}

@@ -424,11 +424,21 @@ fn parse_lua(
     };
     let method = get_string(ctx, node, "", "method");
     let modules = get_string_list(ctx, node, "modules");
+    check_module_names(ctx, node);
     let mut imports = Vec::new();
     if let Some(map) = get_map(ctx, node, "", "imports") {
         for (alias, target) in map.as_map().unwrap_or_default() {
             let target = target.as_str().and_then(|s| s.parse::<EntryId>().ok());
-            if let (Some(alias), Some(target)) = (alias.as_str(), target) {
+            if alias.as_str() == Some("") {
+                // As the original (`import alias cannot be empty`): `require("")`
+                // could never name it.
+                ctx.invalid(
+                    map.line,
+                    "imports",
+                    "aliases that are not empty",
+                    "\"\"".to_owned(),
+                );
+            } else if let (Some(alias), Some(target)) = (alias.as_str(), target) {
                 imports.push((alias.to_owned(), target));
             } else if alias.as_str().is_none() {
                 ctx.invalid(
@@ -719,6 +729,37 @@ fn get_duration(ctx: &mut Ctx<'_>, node: &Node, prefix: &str, key: &str) -> Opti
             );
             None
         }
+    }
+}
+
+/// `modules:` names a built-in module each (`json`, `time`, ...), as the original
+/// checks: not empty, and without a namespace (an entry of the registry is reached
+/// through `imports:`). A name this runtime does not have is refused by `require`,
+/// as in the original, which checks names only when the script asks for them.
+fn check_module_names(ctx: &mut Ctx<'_>, node: &Node) {
+    let Some(Node {
+        value: Value::Seq(items),
+        ..
+    }) = non_null(node, "modules")
+    else {
+        return;
+    };
+    for (i, item) in items.iter().enumerate() {
+        // Items that are not strings are reported by `get_string_list`.
+        let Some(name) = item.as_str() else { continue };
+        let expected = if name.is_empty() {
+            "a module name (not empty)"
+        } else if name.contains(':') {
+            "a module name without a namespace (an entry of the registry goes under imports:)"
+        } else {
+            continue;
+        };
+        ctx.invalid(
+            item.line,
+            &format!("modules[{i}]"),
+            expected,
+            name.to_owned(),
+        );
     }
 }
 
