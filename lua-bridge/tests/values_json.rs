@@ -55,6 +55,33 @@ fn encodes_scalars() {
 }
 
 #[test]
+fn floats_inside_tables_are_written_as_the_original_table_writer_does() {
+    // R `modules/json/json.go` `writeValueOptimized`: a whole number in int64's range as
+    // that integer, any other finite float with `FormatFloat(f, 'f', -1, 64)`, no exponent.
+    let lua = vm();
+    assert_eq!(encode(&lua, "{v = 1e-7}").unwrap(), r#"{"v":0.0000001}"#);
+    assert_eq!(encode(&lua, "{1e21}").unwrap(), "[1000000000000000000000]");
+    assert_eq!(
+        encode(&lua, "{-0.0, 2.0, 2.5, 1.5e-7}").unwrap(),
+        "[0,2,2.5,0.00000015]"
+    );
+    assert_eq!(
+        encode(&lua, "{a = {b = -1e18 - 0.0}}").unwrap(),
+        r#"{"a":{"b":-1000000000000000000}}"#
+    );
+    assert_eq!(encode(&lua, "{2^63}").unwrap(), "[9223372036854776000]");
+    assert_eq!(encode(&lua, "{-2^63}").unwrap(), "[-9223372036854775808]");
+    assert_eq!(encode(&lua, "{0/0, 1/0}").unwrap(), "[null,null]");
+    // A float key as the same writer names it.
+    assert_eq!(
+        encode(&lua, "{[1e-7] = true}").unwrap(),
+        r#"{"0.0000001":true}"#
+    );
+    // At the top level, Go's `json.Marshal` rules stay (exponents below 1e-6, from 1e21).
+    assert_eq!(encode(&lua, "1e-7").unwrap(), "1e-7");
+}
+
+#[test]
 fn empty_table_is_an_empty_array() {
     let lua = vm();
     assert_eq!(encode(&lua, "{}").unwrap(), "[]");

@@ -16,8 +16,12 @@
 //! - NaN, infinities, functions, threads and userdata other than errors and payloads are
 //!   `null`; an error value is its text (`tostring(err)`), where the Rust side's
 //!   [`encode`] (payload transcoding) writes the object below.
-//! - Integers are written as integers, floats in their shortest round-trip form, which keeps a
-//!   fraction or an exponent (`2.0`, `1e100`), so a float decodes back as a float.
+//! - Integers are written as integers. A float at the top level is written as Go's
+//!   `json.Marshal` writes it: its shortest round-trip form, with an exponent below 1e-6
+//!   and from 1e21 (`2`, `1.5`, `1e-7`, `1e+21`). A float inside a table is written as
+//!   the original's table writer does: a whole number in the range of a 64-bit integer
+//!   as that integer, any other in its shortest form without an exponent (`0.0000001`,
+//!   `1000000000000000000000`); a float key likewise.
 //! - Strings are written as UTF-8 with `"`, `\` and control characters escaped, and, as
 //!   Go's encoder does, `<`, `>`, `&`, U+2028 and U+2029 as `\u003c` ...; bytes that are
 //!   not UTF-8 become U+FFFD.
@@ -195,6 +199,9 @@ fn write_value(
         Payload::Bool(true) => out.extend_from_slice(b"true"),
         Payload::Bool(false) => out.extend_from_slice(b"false"),
         Payload::Int(i) => write_display(out, i),
+        Payload::Float(f) if depth > 0 && !matches!(style, Style::Log) => {
+            write_nested_float(out, *f)
+        }
         Payload::Float(f) => write_float(out, *f),
         Payload::Str(s) => write_string(out, s, style),
         Payload::Array(items) => {
@@ -271,6 +278,10 @@ fn write_object(
     for (k, v) in map.iter() {
         let key = match k {
             MapKey::Str(s) => std::borrow::Cow::Borrowed(&s[..]),
+            // As the original's object writer: `strconv.FormatFloat(f, 'f', -1, 64)`.
+            MapKey::Float(f) if !matches!(style, Style::Log) => {
+                std::borrow::Cow::Owned(f.get().to_string().into_bytes())
+            }
             other => std::borrow::Cow::Owned(key_text(other).into_bytes()),
         };
         entries.push((key, v));
@@ -328,6 +339,27 @@ fn write_float(out: &mut Vec<u8>, f: f64) {
             }
             _ => out.extend_from_slice(text.as_bytes()),
         }
+    }
+}
+
+/// Writes a float inside a table as the original's table writer does
+/// (`writeValueOptimized` in R `modules/json/json.go`), which differs from a float at
+/// the top level (Go's `json.Marshal`, [`write_float`]): a whole number in the range
+/// of a 64-bit integer as that integer (`-0.0` is `0`), any other finite number in its
+/// shortest round-trip form without an exponent (`0.0000001`, `1000000000000000000000`;
+/// Rust's `Display` is Go's `FormatFloat(f, 'f', -1, 64)`). (Go converts 2^63, which
+/// passes its range check, to the smallest integer; here it is 9223372036854776000.)
+fn write_nested_float(out: &mut Vec<u8>, f: f64) {
+    if !f.is_finite() {
+        out.extend_from_slice(b"null");
+        return;
+    }
+    // -2^63 <= f < 2^63: the range `as i64` converts exactly for a whole number.
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if f == f.trunc() && (-TWO_63..TWO_63).contains(&f) {
+        write_display(out, f as i64);
+    } else {
+        write_display(out, f);
     }
 }
 
