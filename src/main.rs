@@ -228,7 +228,7 @@ fn main() -> ExitCode {
             src_dir,
             modules_dir,
             lock_file,
-        } => init(&src_dir, &modules_dir, &lock_file),
+        } => init(&src_dir, &modules_dir, &lock_file, logs.silent),
         Command::Run {
             exec,
             host,
@@ -252,20 +252,39 @@ fn main() -> ExitCode {
                     .collect::<Vec<_>>(),
                 Err(code) => return code,
             };
-            let registry = match load_registry(&overrides) {
+            // The original trims the entry it is given (`-x " app:cli "`); an empty one
+            // asks for no process.
+            let exec = match exec.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+                None => None,
+                Some(spec) => match ExecTarget::parse(spec, host.as_deref()) {
+                    Ok(target) => Some(target),
+                    Err(e) => {
+                        stderr_line!("error: -x {spec}: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                },
+            };
+            let registry = match load_registry(&overrides, logs.silent) {
                 Ok(r) => r,
                 Err(code) => return code,
             };
             let (exec, args) = match (exec, args.split_first()) {
-                (None, Some((first, rest))) if first == "list" && rest.is_empty() => {
+                // As the original's `run list` subcommand, which takes no arguments and
+                // ignores any.
+                (None, Some((first, _))) if first == "list" => {
                     return list_commands(&registry);
                 }
                 (None, Some((command, rest))) => match find_command(&registry, command) {
-                    Ok(entry) => (Some(entry), rest.to_vec()),
+                    Ok(entry) => (
+                        Some(ExecTarget {
+                            host: host.clone(),
+                            entry,
+                        }),
+                        rest.to_vec(),
+                    ),
                     Err(code) => return code,
                 },
-                // The original trims the entry it is given (`-x " app:cli "`).
-                (exec, _) => (exec.map(|e| e.trim().to_owned()), args),
+                (exec, _) => (exec, args),
             };
             let Some(memory_limit) = process_memory_mb.checked_mul(1 << 20) else {
                 stderr_line!(
@@ -273,7 +292,17 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::FAILURE;
             };
-            let level = logs.level(exec.is_some(), settings.log_level);
+            // A terminal host with `hide_logs: true` keeps the console free of logs while
+            // its process runs (the original stops their propagation to the console);
+            // with -x, its process is the whole run.
+            let hidden = exec
+                .as_ref()
+                .is_some_and(|target| hides_logs(&registry, target.host.as_deref()));
+            let level = if hidden {
+                None
+            } else {
+                logs.level(exec.is_some(), settings.log_level)
+            };
             // -c asks for coloured lines, over `logger.encoding` (as the original).
             let json = settings.log_encoding == Some(LogEncoding::Json) && !logs.console;
             init_logs(level, logs.console, json);
@@ -282,8 +311,7 @@ fn main() -> ExitCode {
             let tell_retries = level.is_none() && !logs.silent;
             run(
                 registry,
-                exec.as_deref(),
-                host.as_deref(),
+                exec.as_ref(),
                 memory_limit,
                 args,
                 tell_retries,
@@ -297,7 +325,7 @@ fn main() -> ExitCode {
 
 /// Writes `lock_file` with these directories; an existing lock file keeps its modules,
 /// replacements and options (as the original's `init`, which rewrites the directories).
-fn init(src_dir: &str, modules_dir: &str, lock_file: &Path) -> ExitCode {
+fn init(src_dir: &str, modules_dir: &str, lock_file: &Path, silent: bool) -> ExitCode {
     let (mut lock, verb) = if lock_file.exists() {
         match LockFile::read(lock_file) {
             Ok(lock) => (lock, "updated"),
@@ -322,7 +350,9 @@ fn init(src_dir: &str, modules_dir: &str, lock_file: &Path) -> ExitCode {
     };
     match std::fs::write(lock_file, text) {
         Ok(()) => {
-            stderr_line!("{verb} {}", lock_file.display());
+            if !silent {
+                stderr_line!("{verb} {}", lock_file.display());
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -367,7 +397,10 @@ fn load_settings(
     let env = |name: &str| std::env::var(name).ok();
     let read = match explicit {
         Some(path) => BootConfig::read(path, env),
-        None if Path::new(CONFIG_FILE_NAME).is_file() => {
+        // Anything there by that name is read, so that a directory or an unreadable
+        // file is an error rather than silently no settings (as the original, which
+        // treats only a missing file as none).
+        None if std::fs::symlink_metadata(CONFIG_FILE_NAME).is_ok() => {
             BootConfig::read(Path::new(CONFIG_FILE_NAME), env)
         }
         None => Ok(BootConfig::new()),
@@ -446,11 +479,13 @@ fn parse_overrides(flags: &[String]) -> Result<Vec<Override>, ExitCode> {
     Ok(overrides)
 }
 
-fn load_registry(overrides: &[Override]) -> Result<Registry, ExitCode> {
+/// Loads the registry from `wippy.lock`'s source directory, or from `./src`. Notes and
+/// warnings go to stderr unless `silent`; errors always do.
+fn load_registry(overrides: &[Override], silent: bool) -> Result<Registry, ExitCode> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let loaded = match LockFile::find_and_read(&cwd) {
         Ok(Some((path, lock))) => {
-            if !lock.modules.is_empty() || !lock.replacements.is_empty() {
+            if !silent && (!lock.modules.is_empty() || !lock.replacements.is_empty()) {
                 // Hub modules are absent from this runtime (see the README): say so
                 // rather than start without them unannounced.
                 stderr_line!(
@@ -464,7 +499,9 @@ fn load_registry(overrides: &[Override]) -> Result<Registry, ExitCode> {
             Registry::load_from_lock_with(&path, &lock, overrides)
         }
         Ok(None) => {
-            stderr_line!("no {LOCK_FILE_NAME} found (run `wippy init`); loading ./src");
+            if !silent {
+                stderr_line!("no {LOCK_FILE_NAME} found (run `wippy init`); loading ./src");
+            }
             Registry::load_dirs_with(&[cwd.join("src")], overrides)
         }
         Err(errors) => Err(errors),
@@ -475,6 +512,9 @@ fn load_registry(overrides: &[Override]) -> Result<Registry, ExitCode> {
         }
         ExitCode::FAILURE
     })?;
+    if silent {
+        return Ok(registry);
+    }
     // Kinds are open (an entry of any kind is kept), but a likely typo is said now
     // rather than when something starts or spawns the entry.
     for (entry, meant) in registry.misspelt_kinds() {
@@ -486,7 +526,82 @@ fn load_registry(overrides: &[Override]) -> Result<Registry, ExitCode> {
             entry.kind(),
         );
     }
+    // A Lua entry has no lifecycle in the original (its config has no such field): the
+    // block is data there and here, and `auto_start` in it starts nothing.
+    for entry in registry.iter() {
+        if matches!(entry.config(), EntryConfig::Lua(_)) && entry.data().get("lifecycle").is_some()
+        {
+            stderr_line!(
+                "warning: {}:{}: entry {}: lifecycle is not read on a {} entry (as in the original); a process.service starts and supervises a process",
+                entry.location().path().display(),
+                entry.location().line(),
+                entry.id(),
+                entry.kind(),
+            );
+        }
+    }
     Ok(registry)
+}
+
+/// What `run -x` runs: a process entry, on a terminal host when named.
+#[derive(Debug, Clone, PartialEq)]
+struct ExecTarget {
+    host: Option<String>,
+    entry: String,
+}
+
+impl ExecTarget {
+    /// Parses `ns:entry` or `host/ns:entry` (the host itself `ns:name`), with the
+    /// `--host` flag's value; the original's `parseExecSpec` errors for a malformed one.
+    fn parse(spec: &str, host_flag: Option<&str>) -> Result<ExecTarget, String> {
+        let (host, entry) = match spec.split_once('/') {
+            Some((host, entry)) => (Some(host), entry),
+            None => (None, spec),
+        };
+        check_id(entry, "entry")?;
+        if let Some(host) = host {
+            check_id(host, "host")?;
+            if let Some(flag) = host_flag.filter(|flag| *flag != host) {
+                return Err(format!(
+                    "names host {host}, and --host names {flag}; give one"
+                ));
+            }
+        }
+        Ok(ExecTarget {
+            host: host.or(host_flag).map(str::to_owned),
+            entry: entry.to_owned(),
+        })
+    }
+}
+
+/// Checks that `id` is `namespace:name`, both parts there (`what`: entry or host).
+fn check_id(id: &str, what: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err(format!("empty {what}"));
+    }
+    match id.rsplit_once(':') {
+        None => Err(format!(
+            "missing separator ':' in the {what} (namespace:name)"
+        )),
+        Some(("", _)) => Err(format!("empty namespace in the {what} {id:?}")),
+        Some((_, "")) => Err(format!("empty name in the {what} {id:?}")),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Whether the terminal host a `-x` process runs on (`host`, or the only one) has
+/// `hide_logs: true`.
+fn hides_logs(registry: &Registry, host: Option<&str>) -> bool {
+    let hosts: Vec<&wippy_runtime::registry::Entry> = registry
+        .iter()
+        .filter(|e| matches!(e.config(), EntryConfig::TerminalHost(_)))
+        .collect();
+    let chosen = match host {
+        Some(host) => hosts.into_iter().find(|e| e.id().to_string() == host),
+        None if hosts.len() == 1 => hosts.into_iter().next(),
+        None => None,
+    };
+    chosen.is_some_and(|e| matches!(e.config(), EntryConfig::TerminalHost(t) if t.hide_logs))
 }
 
 /// The process entries that declare a command (`meta.command.name`): name, short
@@ -563,8 +678,7 @@ fn find_command(registry: &Registry, name: &str) -> Result<String, ExitCode> {
 
 fn run(
     registry: Registry,
-    exec: Option<&str>,
-    host: Option<&str>,
+    exec: Option<&ExecTarget>,
     memory_limit: usize,
     args: Vec<String>,
     tell_retries: bool,
@@ -628,7 +742,7 @@ fn run(
         return ExitCode::FAILURE;
     }
     let code = match exec {
-        Some(target) => exec_one(&runtime, target, host, args, signals, shutdown_grace),
+        Some(target) => exec_one(&runtime, target, args, signals, shutdown_grace),
         None => {
             if let Err(e) = signals.run_until_signal(&runtime, shutdown_grace) {
                 stderr_line!("error: cannot wait for signals: {e}");
@@ -665,17 +779,13 @@ fn terminal_host(runtime: &Runtime, wanted: Option<&str>) -> Result<String, Stri
 
 fn exec_one(
     runtime: &Runtime,
-    target: &str,
-    host: Option<&str>,
+    target: &ExecTarget,
     args: Vec<String>,
     signals: ShutdownSignals,
     shutdown_grace: Duration,
 ) -> ExitCode {
-    let (host_part, entry) = match target.split_once('/') {
-        Some((host, entry)) => (Some(host), entry),
-        None => (None, target),
-    };
-    let host = match terminal_host(runtime, host_part.or(host)) {
+    let entry = target.entry.as_str();
+    let host = match terminal_host(runtime, target.host.as_deref()) {
         Ok(h) => h,
         Err(e) => {
             stderr_line!("error: {e}");
@@ -753,7 +863,13 @@ fn exec_one(
             ExitCode::from(INTERRUPTED_EXIT as u8)
         }
         Outcome::Error(error) => {
-            stderr_line!("error: {entry}: {}", error.message());
+            let message = error.message();
+            // Errors of loading the entry name it already (`entry ns:name: ...`).
+            if message.contains(&format!("entry {entry}")) {
+                stderr_line!("error: {message}");
+            } else {
+                stderr_line!("error: {entry}: {message}");
+            }
             if let Some(stack) = error.stack() {
                 stderr_line!("{stack}");
             }

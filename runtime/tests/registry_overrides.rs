@@ -67,7 +67,7 @@ fn overrides_set_fields_nested_fields_and_data_fields() {
         .load(&[
             "app:main:meta.port=9090",
             "app:main:meta.tls.enabled=true",
-            "app:main:lifecycle.auto_start=true",
+            "app:processes:lifecycle.auto_start=true",
             "app:settings:mode=fast",
             "app:settings:ratio=0.5",
         ])
@@ -76,8 +76,9 @@ fn overrides_set_fields_nested_fields_and_data_fields() {
     assert_eq!(main.meta().get("port"), Some(&Payload::Int(9090)));
     let tls = main.meta().get("tls").expect("meta.tls made");
     assert_eq!(tls.get("enabled"), Some(&Payload::Bool(true)));
+    let processes = registry.get_str("app:processes").expect("app:processes");
     assert!(
-        main.lifecycle().is_some_and(|l| l.auto_start),
+        processes.lifecycle().is_some_and(|l| l.auto_start),
         "typed config sees it"
     );
     let settings = registry.get_str("app:settings").expect("app:settings");
@@ -114,12 +115,12 @@ fn an_override_for_no_entry_is_a_load_error_naming_the_flag() {
 fn a_bad_overridden_value_is_reported_as_the_entrys_field() {
     let defs = Defs::new(DEFS);
     let errors = defs
-        .load(&["app:main:lifecycle.auto_start=often"])
+        .load(&["app:processes:lifecycle.auto_start=often"])
         .expect_err("not a boolean");
     let e = &errors.as_slice()[0];
-    assert_eq!(e.entry(), Some("app:main"));
+    assert_eq!(e.entry(), Some("app:processes"));
     assert_eq!(e.field(), Some("lifecycle.auto_start"), "{e}");
-    assert!(e.to_string().contains("_index.yaml:6:"), "{e}");
+    assert!(e.to_string().contains("_index.yaml:4:"), "{e}");
 }
 
 #[test]

@@ -388,6 +388,10 @@ fn parse_entry<'r>(
     let config = parse_config(ctx, &kind, &data_node, &data);
     let lifecycle = match data_node.get("lifecycle") {
         None => None,
+        // A Lua entry has no lifecycle in the original (R `api/runtime/lua/config.go`
+        // has no such field): the block is data, and starts or supervises nothing (a
+        // `process.service` does that for a process).
+        Some(_) if super::LuaKind::from_kind(&kind).is_some() => None,
         Some(n) => match &n.value {
             Value::Null => None,
             Value::Map(_) => Some(parse_lifecycle(ctx, n, data.get("lifecycle"))),
