@@ -24,6 +24,8 @@ const LOGS: &str = r#"local function main()
   cyclic.me = cyclic
   logger:with({base = 1}):warn("a cyclic field", {c = cyclic, n = 2.5})
   print("joined", 1, true)
+  logger:info("plain record")
+  logger:named("svc"):info("named record")
   return 0
 end
 return { main = main }
@@ -65,5 +67,18 @@ fn every_field_with_a_string_key_is_logged() {
     );
 
     assert!(stderr.contains("joined 1 true"), "{stderr}");
+
+    // Without a name or fields, the record carries neither (no `logger=""`, no
+    // `fields=`); a named logger's name is there.
+    let plain = line_with(&stderr, "plain record");
+    assert!(
+        !plain.contains("logger=") && !plain.contains("fields="),
+        "{plain}"
+    );
+    let named = line_with(&stderr, "named record");
+    assert!(
+        named.contains("logger=\"svc\"") && !named.contains("fields="),
+        "{named}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -151,10 +151,14 @@ fn log(lua: Lua, level: Level) -> LResult<c_int> {
     let fields = fields_json(&this.fields, table_fields(lua, 3)?);
     let location = location(lua);
     let pid = pid(lua);
-    let name = this.name.as_deref().unwrap_or("");
+    // A logger without a name and a record without fields leave those out of the record
+    // (an `Option` field that is `None` is not recorded), as zap leaves them out.
+    let name = this.name.as_deref().filter(|n| !n.is_empty());
+    let fields = (!fields.is_empty()).then_some(fields);
+    let fields = fields.as_deref().map(tracing::field::display);
     macro_rules! emit {
         ($lvl:ident) => {
-            tracing::$lvl!(target: "wippy::lua", %pid, %location, logger = name, fields = %fields, "{message}")
+            tracing::$lvl!(target: "wippy::lua", %pid, %location, logger = name, fields, "{message}")
         };
     }
     match level {
