@@ -508,7 +508,12 @@ fn load_registry(overrides: &[Override], silent: bool) -> Result<Registry, ExitC
     };
     let registry = loaded.map_err(|errors| {
         for error in errors.iter() {
-            stderr_line!("error: {error}");
+            // A field an override set is reported at the entry's line in its file, which
+            // holds another value: the override is named beside it.
+            match override_behind(overrides, error) {
+                Some(given) => stderr_line!("error: {error} (the value is set by {given})"),
+                None => stderr_line!("error: {error}"),
+            }
         }
         ExitCode::FAILURE
     })?;
@@ -541,6 +546,28 @@ fn load_registry(overrides: &[Override], silent: bool) -> Result<Registry, ExitC
         }
     }
     Ok(registry)
+}
+
+/// Where the override that set the field `error` is about was given (`-o SPEC`, the
+/// settings file's line, or `--set`), when one did.
+fn override_behind(
+    overrides: &[Override],
+    error: &wippy_runtime::registry::LoadError,
+) -> Option<String> {
+    let (entry, field) = (error.entry()?, error.field()?);
+    let given = overrides.iter().rev().find(|o| {
+        let set = o.field();
+        o.entry().to_string() == entry
+            && (field == set
+                || field
+                    .strip_prefix(set.as_str())
+                    .is_some_and(|rest| rest.starts_with(['.', '['])))
+    })?;
+    Some(match given.origin() {
+        None => format!("-o {}", given.spec()),
+        Some((path, Some(line))) => format!("{}:{line}: {}", path.display(), given.spec()),
+        Some((_, None)) => format!("--set {}", given.spec()),
+    })
 }
 
 /// What `run -x` runs: a process entry, on a terminal host when named.

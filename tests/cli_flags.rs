@@ -111,6 +111,15 @@ fn override_flags_change_an_entry_before_it_runs_and_bad_ones_are_named() {
     );
     assert_eq!(code, Some(7), "{stderr}");
 
+    // A value that breaks the field is reported at the entry's line, naming the flag.
+    let (_, stderr, code) =
+        common::wippy(&dir, &["run", "-o", "app:code:method=7", "-x", "app:code"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("entry app:code: field \"method\"")
+            && stderr.contains("(the value is set by -o app:code:method=7)"),
+        "{stderr}"
+    );
     let (_, stderr, code) = common::wippy(&dir, &["run", "-o", "app:code", "-x", "app:code"]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
