@@ -42,6 +42,20 @@ impl<'a> Cursor<'a> {
         self.kind() == Some(kind)
     }
 
+    /// Whether the current token is the `<` of `<=` or `<<` written together, which
+    /// Lua's lexer (and Wippy's) reads as one operator: after a cast (`n :: number <= 3`)
+    /// it is a comparison or a shift, not the opening of type arguments.
+    pub(super) fn at_lt_operator(&self) -> bool {
+        match (self.token_at(0), self.token_at(1)) {
+            (Some(lt), Some(next)) => {
+                lt.kind == Kind::Lt
+                    && matches!(next.kind, Kind::Assign | Kind::Lt)
+                    && next.start == lt.end
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the token `offset` ahead is the name `text`.
     pub(super) fn is_name_at(&self, offset: usize, text: &str) -> bool {
         self.token_at(offset)

@@ -365,6 +365,27 @@ fn casts() {
 }
 
 #[test]
+fn a_cast_followed_by_a_comparison_or_shift() {
+    // `<=` and `<<` are one token to Lua's lexer (and to Wippy's): the cast's type ends
+    // before them, where a `<` alone would open the type's arguments.
+    assert_eq!(
+        run("local n = 3\nlocal ok = n :: number <= 3\nreturn ok"),
+        "true"
+    );
+    assert_eq!(run("local n = 3\nreturn n as number <= 2"), "false");
+    assert_eq!(run("local n = 3\nreturn n :: integer << 2"), "12");
+    assert_eq!(
+        strip("local ok = n :: number <= 3"),
+        "local ok = n           <= 3"
+    );
+    // Apart, `<` still opens type arguments.
+    assert_eq!(
+        strip("local m = x :: Map< string, number >"),
+        "local m = x                         "
+    );
+}
+
+#[test]
 fn casts_next_to_labels() {
     let src = "local total = 0\n\
                for _, v: number in ipairs({1, 2, 3, 4}) do\n\

@@ -192,7 +192,7 @@ impl TypeParser<'_, '_> {
                     self.cur.bump();
                     self.cur.bump();
                 }
-                if self.cur.at(Kind::Lt) {
+                if self.cur.at(Kind::Lt) && !self.cur.at_lt_operator() {
                     self.type_args()?;
                 }
                 Ok(())
