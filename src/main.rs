@@ -523,12 +523,12 @@ fn load_registry(overrides: &[Override], silent: bool) -> Result<Registry, ExitC
     // Kinds are open (an entry of any kind is kept), but a likely typo is said now
     // rather than when something starts or spawns the entry.
     for (entry, meant) in registry.misspelt_kinds() {
-        stderr_line!(
-            "warning: {}:{}: entry {}: kind {} is not a Wippy kind (did you mean {meant}?); the entry is kept as data",
-            entry.location().path().display(),
-            entry.location().line(),
-            entry.id(),
-            entry.kind(),
+        warn_at(
+            entry,
+            format_args!(
+                "kind {} is not a Wippy kind (did you mean {meant}?); the entry is kept as data",
+                entry.kind()
+            ),
         );
     }
     // A Lua entry has no lifecycle in the original (its config has no such field): the
@@ -536,16 +536,26 @@ fn load_registry(overrides: &[Override], silent: bool) -> Result<Registry, ExitC
     for entry in registry.iter() {
         if matches!(entry.config(), EntryConfig::Lua(_)) && entry.data().get("lifecycle").is_some()
         {
-            stderr_line!(
-                "warning: {}:{}: entry {}: lifecycle is not read on a {} entry (as in the original); a process.service starts and supervises a process",
-                entry.location().path().display(),
-                entry.location().line(),
-                entry.id(),
-                entry.kind(),
+            warn_at(
+                entry,
+                format_args!(
+                    "lifecycle is not read on a {} entry (as in the original); a process.service starts and supervises a process",
+                    entry.kind()
+                ),
             );
         }
     }
     Ok(registry)
+}
+
+/// Writes `warning: file:line: entry ns:name: {what}` for `entry`.
+fn warn_at(entry: &wippy_runtime::registry::Entry, what: std::fmt::Arguments<'_>) {
+    stderr_line!(
+        "warning: {}:{}: entry {}: {what}",
+        entry.location().path().display(),
+        entry.location().line(),
+        entry.id(),
+    );
 }
 
 /// Where the override that set the field `error` is about was given (`-o SPEC`, the

@@ -4,7 +4,8 @@
 //! misspelt entry kind.
 
 use common::LOCK;
-use std::path::{Path, PathBuf};
+use common::wippy_then_remove as wippy;
+use std::path::PathBuf;
 use std::process::Command;
 
 mod common;
@@ -59,13 +60,6 @@ fn app_dir(name: &str, registry: &str, lock: &str) -> PathBuf {
         &[("second.lua", SECOND)],
         Some(lock),
     )
-}
-
-/// Runs wippy in `dir`, then removes `dir`.
-fn wippy(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
-    let output = common::wippy(dir, args);
-    let _ = std::fs::remove_dir_all(dir);
-    output
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //! original), `-s` silences notes, and a `.wippy.yaml` that is no file is an error.
 
 use common::LOCK;
-use std::path::{Path, PathBuf};
+use common::wippy_then_remove as wippy;
+use std::path::PathBuf;
 
 mod common;
 
@@ -36,13 +37,6 @@ entries:
 
 fn app_dir(name: &str, registry: &str, lock: Option<&str>) -> PathBuf {
     common::app(&format!("cli-exec-spec-{name}"), registry, &[], lock)
-}
-
-/// Runs wippy in `dir`, then removes `dir`.
-fn wippy(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
-    let output = common::wippy(dir, args);
-    let _ = std::fs::remove_dir_all(dir);
-    output
 }
 
 #[test]

@@ -52,6 +52,13 @@ pub(crate) fn wippy(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) 
     )
 }
 
+/// As [`wippy`], then removes `dir` (a scratch application made for this one run).
+pub(crate) fn wippy_then_remove(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
+    let output = wippy(dir, args);
+    let _ = std::fs::remove_dir_all(dir);
+    output
+}
+
 /// Starts `wippy args` in `dir` with piped stdin, stdout and stderr.
 pub(crate) fn spawn_wippy(dir: &Path, args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_wippy"))
