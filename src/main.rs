@@ -629,16 +629,10 @@ fn check_id(id: &str, what: &str) -> Result<(), String> {
 /// Whether the terminal host a `-x` process runs on (`host`, or the only one) has
 /// `hide_logs: true`.
 fn hides_logs(registry: &Registry, host: Option<&str>) -> bool {
-    let hosts: Vec<&wippy_runtime::registry::Entry> = registry
-        .iter()
-        .filter(|e| matches!(e.config(), EntryConfig::TerminalHost(_)))
-        .collect();
-    let chosen = match host {
-        Some(host) => hosts.into_iter().find(|e| e.id().to_string() == host),
-        None if hosts.len() == 1 => hosts.into_iter().next(),
-        None => None,
-    };
-    chosen.is_some_and(|e| matches!(e.config(), EntryConfig::TerminalHost(t) if t.hide_logs))
+    terminal_host(registry, host)
+        .ok()
+        .and_then(|id| registry.get_str(&id))
+        .is_some_and(|e| matches!(e.config(), EntryConfig::TerminalHost(t) if t.hide_logs))
 }
 
 /// The process entries that declare a command (`meta.command.name`): name, short
@@ -794,12 +788,12 @@ fn run(
     code
 }
 
-fn terminal_host(runtime: &Runtime, wanted: Option<&str>) -> Result<String, String> {
+/// The terminal host a `-x` process runs on: `wanted`, or the only one in `registry`.
+fn terminal_host(registry: &Registry, wanted: Option<&str>) -> Result<String, String> {
     if let Some(host) = wanted {
         return Ok(host.to_owned());
     }
-    let hosts: Vec<String> = runtime
-        .registry()
+    let hosts: Vec<String> = registry
         .iter()
         .filter(|e| matches!(e.config(), EntryConfig::TerminalHost(_)))
         .map(|e| e.id().to_string())
@@ -822,7 +816,7 @@ fn exec_one(
     shutdown_grace: Duration,
 ) -> ExitCode {
     let entry = target.entry.as_str();
-    let host = match terminal_host(runtime, target.host.as_deref()) {
+    let host = match terminal_host(runtime.registry(), target.host.as_deref()) {
         Ok(h) => h,
         Err(e) => {
             stderr_line!("error: {e}");
