@@ -348,7 +348,7 @@ fn init(src_dir: &str, modules_dir: &str, lock_file: &Path, silent: bool) -> Exi
             return ExitCode::FAILURE;
         }
     };
-    match std::fs::write(lock_file, text) {
+    match write_private(lock_file, text.as_bytes()) {
         Ok(()) => {
             if !silent {
                 stderr_line!("{verb} {}", lock_file.display());
@@ -360,6 +360,16 @@ fn init(src_dir: &str, modules_dir: &str, lock_file: &Path, silent: bool) -> Exi
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes `bytes` to `path` as the original writes its lock file (`os.WriteFile` with
+/// mode 0600): a new file is readable by its owner only; one that exists keeps its mode.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
 }
 
 /// Logs to stderr at `level` (`WIPPY_LOG`, a tracing filter, overrides it): one JSON
@@ -716,6 +726,8 @@ fn run(
     shutdown_grace: Duration,
 ) -> ExitCode {
     let runtime = Runtime::new(registry);
+    // Watched from before the start: a service on a terminal host can end during it.
+    let terminal_exits = exec.is_none().then(|| runtime.watch_terminal_exits());
     let env = wippy_lua::install(
         &runtime,
         wippy_lua::LuaOptions::default().memory_limit(memory_limit),
@@ -775,11 +787,23 @@ fn run(
     let code = match exec {
         Some(target) => exec_one(&runtime, target, args, signals, shutdown_grace),
         None => {
-            if let Err(e) = signals.run_until_signal(&runtime, shutdown_grace) {
-                stderr_line!("error: cannot wait for signals: {e}");
-                return ExitCode::FAILURE;
+            // Set above when there is no -x.
+            let ended = terminal_exits.unwrap_or_else(|| runtime.watch_terminal_exits());
+            match signals.run_until_signal_or(&runtime, shutdown_grace, ended) {
+                Err(e) => {
+                    stderr_line!("error: cannot wait for signals: {e}");
+                    return ExitCode::FAILURE;
+                }
+                Ok(None) => return ExitCode::SUCCESS,
+                // As the original's terminal host: the end of its process, whoever
+                // started it, ends the run with that process's result.
+                Ok(Some(end)) => {
+                    let entry = end
+                        .entry
+                        .map_or_else(|| end.pid.to_string(), |e| e.to_string());
+                    exit_code_of(end.outcome, &entry, false)
+                }
             }
-            return ExitCode::SUCCESS;
         }
     };
     // The terminal process is done: the rest gets a short grace (services and workers
@@ -870,7 +894,19 @@ fn exec_one(
             return ExitCode::FAILURE;
         }
     }
-    match waiter.wait() {
+    exit_code_of(
+        waiter.wait(),
+        entry,
+        interrupted.load(std::sync::atomic::Ordering::SeqCst),
+    )
+}
+
+/// What the run exits with when the terminal process `entry` ended with `outcome`
+/// (printing what goes with it), as the original's terminal host: a number is the exit
+/// code, `true` or nothing 0, `false` 1, a string is printed and gives 0, an error is
+/// printed and gives 1 (130 when the run was `interrupted`).
+fn exit_code_of(outcome: Outcome, entry: &str, interrupted: bool) -> ExitCode {
+    match outcome {
         Outcome::Normal(value) => match value {
             Payload::Int(n) => ExitCode::from(u8::try_from(n.rem_euclid(256)).unwrap_or(1)),
             // As the original: a float that is no number (NaN, infinities) fails.
@@ -889,7 +925,7 @@ fn exec_one(
             _ => ExitCode::SUCCESS,
         },
         // Stopped by the signal: not a failure of the program.
-        Outcome::Error(_) if interrupted.load(std::sync::atomic::Ordering::SeqCst) => {
+        Outcome::Error(_) if interrupted => {
             stderr_line!("interrupted");
             ExitCode::from(INTERRUPTED_EXIT as u8)
         }

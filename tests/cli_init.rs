@@ -23,6 +23,16 @@ fn init_writes_the_default_lock_file() {
     assert_eq!(code, Some(0), "{err}");
     assert!(err.contains("wrote wippy.lock"), "{err}");
     assert_eq!(read_lock(&dir), LockFile::default());
+    // As the original's `os.WriteFile(path, data, 0600)`: for its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("wippy.lock"))
+            .expect("lock file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

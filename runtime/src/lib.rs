@@ -39,4 +39,4 @@ pub mod signals;
 pub use error::RuntimeError;
 pub use event_bus::EventSubscription;
 pub use metrics::{Metrics, StripedCounter};
-pub use runtime::{Dest, Runtime, SpawnSpec};
+pub use runtime::{Dest, Runtime, SpawnSpec, TerminalExit};

@@ -161,6 +161,20 @@ pub(crate) struct Inner {
     pub(crate) event_bus: Arc<crate::event_bus::EventBus>,
     /// The registry's environment variables and storages (`environment/`).
     pub(crate) environment: crate::environment::Environment,
+    /// Where the end of every process on a terminal host is told, once someone
+    /// [watches](Runtime::watch_terminal_exits) for it.
+    terminal_exits: Mutex<Option<std::sync::mpsc::Sender<TerminalExit>>>,
+}
+
+/// A process on a terminal host ended (see [`Runtime::watch_terminal_exits`]).
+#[derive(Debug)]
+pub struct TerminalExit {
+    /// The process.
+    pub pid: Pid,
+    /// The entry it ran, when it ran one.
+    pub entry: Option<EntryId>,
+    /// How it ended.
+    pub outcome: Outcome,
 }
 
 impl Runtime {
@@ -186,8 +200,19 @@ impl Runtime {
                 counters: Counters::default(),
                 lifecycle: crate::lifecycle::LifecycleState::default(),
                 event_bus: Arc::default(),
+                terminal_exits: Mutex::new(None),
             }),
         }
+    }
+
+    /// From now on, tells the returned receiver of the end of every process that runs on
+    /// a terminal host: the original's terminal host ends the whole run when its process
+    /// completes, whoever started it (reference §2.3), which the `wippy` command does
+    /// with what arrives here. A later call replaces the earlier receiver.
+    pub fn watch_terminal_exits(&self) -> std::sync::mpsc::Receiver<TerminalExit> {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        *self.inner.terminal_exits.lock() = Some(sender);
+        receiver
     }
 
     /// The registry this runtime runs.
@@ -852,6 +877,16 @@ impl Runtime {
         match outcome.error() {
             Some(error) => tracing::debug!(%pid, error = %error, "exit"),
             None => tracing::trace!(%pid, "exit"),
+        }
+        if record.host.kind() == HostKind::Terminal {
+            if let Some(watcher) = self.inner.terminal_exits.lock().as_ref() {
+                // A watcher that has gone away no longer cares.
+                let _ = watcher.send(TerminalExit {
+                    pid: pid.clone(),
+                    entry: record.entry.clone(),
+                    outcome: outcome.clone(),
+                });
+            }
         }
         if let Some(waiter) = &record.waiter {
             waiter.set(outcome);

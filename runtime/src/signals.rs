@@ -74,6 +74,56 @@ impl ShutdownSignals {
         Ok(())
     }
 
+    /// As [`run_until_signal`](Self::run_until_signal), unless something arrives on
+    /// `ended` first (the end of a terminal host's process: the run is over): then that
+    /// comes back, the runtime still running, for the caller to report and shut down.
+    /// `None` means a signal came and the runtime has been shut down.
+    ///
+    /// # Errors
+    ///
+    /// When the thread that waits on `ended`, or the watcher of the second signal, cannot
+    /// be started.
+    pub fn run_until_signal_or<T: Send + 'static>(
+        self,
+        runtime: &Runtime,
+        grace: Duration,
+        ended: std::sync::mpsc::Receiver<T>,
+    ) -> std::io::Result<Option<T>> {
+        // Whichever comes first, a signal or an end, wins; the other is then ignored.
+        let outcome: Arc<parking_lot::Mutex<First<T>>> =
+            Arc::new(parking_lot::Mutex::new(First::Neither));
+        if self.early.is_none() {
+            let handle = self.signals.handle();
+            let first = outcome.clone();
+            std::thread::Builder::new()
+                .name("wippy-terminal-end".into())
+                .spawn(move || {
+                    // Gone when the runtime is: nothing ended.
+                    let Ok(end) = ended.recv() else { return };
+                    let mut first = first.lock();
+                    if matches!(*first, First::Neither) {
+                        *first = First::Ended(end);
+                        // Ends the wait for a signal below.
+                        handle.close();
+                    }
+                })?;
+        }
+        let mut signals = self.signals;
+        let signal = match self.early {
+            Some(signal) => Some(signal),
+            None => signals.forever().next(),
+        };
+        if let First::Ended(end) = std::mem::replace(&mut *outcome.lock(), First::Signalled) {
+            return Ok(Some(end));
+        }
+        ShutdownSignals {
+            signals,
+            early: Some(signal.unwrap_or_default()),
+        }
+        .run_until_signal(runtime, grace)?;
+        Ok(None)
+    }
+
     /// Watches from a thread of its own, for a caller that waits on something else (the
     /// `-x` process): the first signal sets `signalled`, cancels the process in
     /// `foreground` when it is set (it is what the user interrupted, so it hears first),
@@ -123,6 +173,13 @@ impl ShutdownSignals {
             })?;
         Ok(())
     }
+}
+
+/// What [`ShutdownSignals::run_until_signal_or`] saw first.
+enum First<T> {
+    Neither,
+    Signalled,
+    Ended(T),
 }
 
 /// Installs the handlers and waits as [`ShutdownSignals::run_until_signal`] does (for a
