@@ -19,8 +19,8 @@ use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::Payload;
 use wippy_runtime::process::ExitWaiter;
 use wippy_runtime::registry::{EntryConfig, LOCK_FILE_NAME, LockFile, Override, Registry};
-use wippy_runtime::signals::ShutdownSignals;
-use wippy_runtime::{Runtime, SpawnSpec};
+use wippy_runtime::signals::{RunEnd, ShutdownSignals};
+use wippy_runtime::{Runtime, SpawnSpec, TerminalExit};
 
 /// `println!` that cannot panic: when stdout is a closed pipe (`wippy run list | true`)
 /// the line is lost, as a Go program's write would be, and the command goes on.
@@ -748,8 +748,10 @@ fn run(
         }
     };
     // Services start once what they require has booted, which a failing one may never
-    // do: a signal stops the wait.
+    // do: a signal stops the wait, and so does the end of a terminal host's process,
+    // which ends the run.
     let mut interrupted = false;
+    let mut ended_while_starting = None;
     let started = runtime.start_watching(|progress| {
         if let StartProgress::Retrying {
             service,
@@ -771,45 +773,92 @@ fn run(
         }
         if signals.arrived() {
             interrupted = true;
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
+            return ControlFlow::Break(());
         }
+        if let Some(end) = terminal_exits.as_ref().and_then(|r| r.try_recv().ok()) {
+            ended_while_starting = Some(end);
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
     });
+    if let (Some(end), Some(ended)) = (ended_while_starting, terminal_exits.as_ref()) {
+        let code = report_terminal_end(end, false);
+        return end_run(&runtime, signals, ended, code, shutdown_grace);
+    }
     if let Err(error) = started {
         stderr_line!("error: cannot start:\n{error}");
         runtime.shutdown(shutdown_grace.min(Duration::from_secs(1)));
         if interrupted {
-            return ExitCode::from(INTERRUPTED_EXIT as u8);
+            // A terminal process already running ended in the shutdown: its result.
+            return terminal_exits
+                .iter()
+                .flat_map(std::sync::mpsc::Receiver::try_iter)
+                .map(|end| report_terminal_end(end, true))
+                .last()
+                .unwrap_or(ExitCode::from(INTERRUPTED_EXIT as u8));
         }
         return ExitCode::FAILURE;
     }
-    let code = match exec {
-        Some(target) => exec_one(&runtime, target, args, signals, shutdown_grace),
-        None => {
-            // Set above when there is no -x.
-            let ended = terminal_exits.unwrap_or_else(|| runtime.watch_terminal_exits());
-            match signals.run_until_signal_or(&runtime, shutdown_grace, ended) {
-                Err(e) => {
-                    stderr_line!("error: cannot wait for signals: {e}");
-                    return ExitCode::FAILURE;
-                }
-                Ok(None) => return ExitCode::SUCCESS,
-                // As the original's terminal host: the end of its process, whoever
-                // started it, ends the run with that process's result.
-                Ok(Some(end)) => {
-                    let entry = end
-                        .entry
-                        .map_or_else(|| end.pid.to_string(), |e| e.to_string());
-                    exit_code_of(end.outcome, &entry, false)
-                }
-            }
-        }
+    let Some(ended) = terminal_exits else {
+        let code = exec.map_or(ExitCode::SUCCESS, |target| {
+            exec_one(&runtime, target, args, signals, shutdown_grace)
+        });
+        // The terminal process is done: the rest gets a short grace (services and workers
+        // that ignore CANCEL, like the tutorial's relay, are then terminated).
+        runtime.shutdown(EXEC_SHUTDOWN_GRACE.min(shutdown_grace));
+        return code;
     };
-    // The terminal process is done: the rest gets a short grace (services and workers
-    // that ignore CANCEL, like the tutorial's relay, are then terminated).
-    runtime.shutdown(EXEC_SHUTDOWN_GRACE.min(shutdown_grace));
-    code
+    match signals.run_until_signal_or(&runtime, shutdown_grace, &ended) {
+        Err(e) => {
+            stderr_line!("error: cannot wait for signals: {e}");
+            ExitCode::FAILURE
+        }
+        // Stopped by the signal; a terminal process that ended meanwhile is reported as
+        // an interrupted `-x` process is.
+        Ok(RunEnd::Signalled { late }) => late
+            .into_iter()
+            .map(|end| report_terminal_end(end, true))
+            .last()
+            .unwrap_or(ExitCode::SUCCESS),
+        Ok(RunEnd::Ended { end, signals }) => {
+            let code = report_terminal_end(end, false);
+            end_run(&runtime, signals, &ended, code, shutdown_grace)
+        }
+    }
+}
+
+/// Reports how a terminal host's process ended (as a `-x` process's end is), giving the
+/// run's exit code: the original's terminal host ends the run with it, whoever started
+/// the process.
+fn report_terminal_end(end: TerminalExit, interrupted: bool) -> ExitCode {
+    let entry = end
+        .entry
+        .map_or_else(|| end.pid.to_string(), |e| e.to_string());
+    exit_code_of(end.outcome, &entry, interrupted)
+}
+
+/// Ends a run whose terminal process ended with `code`: shuts the runtime down with the
+/// short grace of a `-x` run (a signal meanwhile exits at once), then reports the
+/// terminal processes that ended during it (another terminal host's, say); the last
+/// one's code wins, as the original's last `TriggerShutdown` does.
+fn end_run(
+    runtime: &Runtime,
+    signals: ShutdownSignals,
+    ended: &std::sync::mpsc::Receiver<TerminalExit>,
+    code: ExitCode,
+    shutdown_grace: Duration,
+) -> ExitCode {
+    if let Err(e) =
+        signals.shutdown_exiting_on_signal(runtime, EXEC_SHUTDOWN_GRACE.min(shutdown_grace))
+    {
+        stderr_line!("error: cannot wait for signals: {e}");
+        runtime.shutdown(EXEC_SHUTDOWN_GRACE.min(shutdown_grace));
+    }
+    ended
+        .try_iter()
+        .map(|end| report_terminal_end(end, false))
+        .last()
+        .unwrap_or(code)
 }
 
 /// The terminal host a `-x` process runs on: `wanted`, or the only one in `registry`.
@@ -901,6 +950,13 @@ fn exec_one(
     )
 }
 
+/// The exit status for code `n`, as the original's `setExitCode` and `os.Exit` make it:
+/// a code beyond 32 bits is 1, and the status is the code's low byte.
+fn exit_status(n: i64) -> ExitCode {
+    let code = i32::try_from(n).unwrap_or(1);
+    ExitCode::from(code.to_le_bytes()[0])
+}
+
 /// What the run exits with when the terminal process `entry` ended with `outcome`
 /// (printing what goes with it), as the original's terminal host: a number is the exit
 /// code, `true` or nothing 0, `false` 1, a string is printed and gives 0, an error is
@@ -908,12 +964,11 @@ fn exec_one(
 fn exit_code_of(outcome: Outcome, entry: &str, interrupted: bool) -> ExitCode {
     match outcome {
         Outcome::Normal(value) => match value {
-            Payload::Int(n) => ExitCode::from(u8::try_from(n.rem_euclid(256)).unwrap_or(1)),
-            // As the original: a float that is no number (NaN, infinities) fails.
+            Payload::Int(n) => exit_status(n),
+            // As the original: a float that is no number (NaN, infinities) fails; any
+            // other is truncated (saturating, as Go's conversion lands out of range too).
             Payload::Float(f) if !f.is_finite() => ExitCode::FAILURE,
-            Payload::Float(f) => {
-                ExitCode::from(u8::try_from((f as i64).rem_euclid(256)).unwrap_or(1))
-            }
+            Payload::Float(f) => exit_status(f as i64),
             Payload::Bool(true) | Payload::Nil => ExitCode::SUCCESS,
             Payload::Bool(false) => ExitCode::FAILURE,
             Payload::Str(s) => {

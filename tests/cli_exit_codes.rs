@@ -1,6 +1,7 @@
 //! `wippy run -x` exits with the program's result, as the original's terminal host maps
 //! it: a number modulo 256 (a float by its integer part; NaN and the infinities fail with
-//! 1), `true`/nil 0, `false` 1, a string printed and 0.
+//! 1; a number beyond 32 bits is 1, as the original's `setExitCode` makes it), `true`/nil
+//! 0, `false` 1, a string printed and 0.
 
 mod common;
 
@@ -10,6 +11,13 @@ fn results_map_to_exit_codes() {
         ("3", 3),
         ("258", 2),
         ("-1", 255),
+        ("2147483647", 255),
+        ("2147483648", 1),
+        ("-2147483648", 0),
+        ("-2147483649", 1),
+        ("4294967296", 1),
+        ("3e9", 1),
+        ("1e300", 1),
         ("2.9", 2),
         ("1/0", 1),
         ("-1/0", 1),

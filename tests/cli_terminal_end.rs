@@ -41,8 +41,9 @@ return {{ main = main }}
     )
 }
 
+/// Runs until its CANCEL.
 const HELPER: &str = r#"
-return { main = function() process.inbox():receive() end }
+return { main = function() process.events():receive() end }
 "#;
 
 fn run(tag: &str, service_host: &str, result: &str) -> (String, String, Option<i32>) {
@@ -123,4 +124,135 @@ fn a_service_that_ends_on_a_process_host_does_not_end_the_run() {
     let _ = std::fs::remove_dir_all(&dir);
     // Stopped by the signal (0), not by the service's 3.
     assert_eq!(status.code(), Some(0));
+}
+
+/// Runs `wippy run` in a scratch app of `registry` and `files` to its end.
+fn run_app(tag: &str, registry: &str, files: &[(&str, &str)]) -> (String, String, Option<i32>) {
+    let dir = common::app(tag, registry, files, Some(common::LOCK));
+    let child = common::spawn_wippy(&dir, &["run"]);
+    common::kill_after(child.id(), 30);
+    let output = child.wait_with_output().expect("wippy ends");
+    let _ = std::fs::remove_dir_all(&dir);
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code(),
+    )
+}
+
+/// A terminal service whose first run fails at its top level failed its start (as the
+/// original's spawn fails), which does not end the run: its restart runs and ends it.
+#[test]
+fn a_terminal_process_that_fails_before_it_boots_does_not_end_the_run() {
+    const REGISTRY: &str = r#"version: "1.0"
+namespace: app
+entries:
+  - {name: processes, kind: process.host, lifecycle: {auto_start: true}}
+  - {name: terminal, kind: terminal.host, lifecycle: {auto_start: true}}
+  - {name: keeper, kind: process.lua, source: file://keeper.lua, method: main}
+  - {name: cli, kind: process.lua, source: file://cli.lua, method: main, modules: [io]}
+  - name: keeper_service
+    kind: process.service
+    process: app:keeper
+    host: app:processes
+    lifecycle: {auto_start: true}
+  - name: cli_service
+    kind: process.service
+    process: app:cli
+    host: app:terminal
+    lifecycle: {auto_start: true, requires: [app:keeper_service], restart: {initial_delay: 1s}}
+"#;
+    // Marks the first run, so that only the first fails.
+    const KEEPER: &str = r#"
+process.registry.register("keeper")
+return { main = function()
+  process.inbox():receive()
+  process.registry.register("first_run_seen")
+  process.inbox():receive()
+end }
+"#;
+    const CLI: &str = r#"
+if process.registry.lookup("first_run_seen") == nil then
+  process.send("keeper", "mark", true)
+  error("first run fails at its top level")
+end
+return { main = function() io.print("second run") return 9 end }
+"#;
+    let (stdout, stderr, code) = run_app(
+        "terminal-end-boot-failure",
+        REGISTRY,
+        &[("keeper.lua", KEEPER), ("cli.lua", CLI)],
+    );
+    assert_eq!(code, Some(9), "stdout: {stdout}\nstderr: {stderr}");
+    assert_eq!(stdout, "second run\n", "{stderr}");
+}
+
+/// The start waits for a service that keeps failing (it is retried for ever), and the
+/// terminal service ends meanwhile: the run ends with its result.
+#[test]
+fn a_terminal_process_that_ends_while_the_start_waits_ends_the_run() {
+    const REGISTRY: &str = r#"version: "1.0"
+namespace: app
+entries:
+  - {name: processes, kind: process.host, lifecycle: {auto_start: true}}
+  - {name: terminal, kind: terminal.host, lifecycle: {auto_start: true}}
+  - {name: broken, kind: process.lua, source: file://broken.lua, method: main}
+  - {name: cli, kind: process.lua, source: file://cli.lua, method: main, modules: [io]}
+  - name: broken_service
+    kind: process.service
+    process: app:broken
+    host: app:processes
+    lifecycle: {auto_start: true, restart: {initial_delay: 100ms}}
+  - name: dependent_service
+    kind: process.service
+    process: app:cli
+    host: app:processes
+    lifecycle: {auto_start: true, requires: [app:broken_service]}
+  - name: cli_service
+    kind: process.service
+    process: app:cli
+    host: app:terminal
+    lifecycle: {auto_start: true}
+"#;
+    const BROKEN: &str = "error('never boots')\n";
+    const CLI: &str = "return { main = function() io.print('cli ran') return 7 end }\n";
+    let (stdout, stderr, code) = run_app(
+        "terminal-end-during-start",
+        REGISTRY,
+        &[("broken.lua", BROKEN), ("cli.lua", CLI)],
+    );
+    assert_eq!(code, Some(7), "stdout: {stdout}\nstderr: {stderr}");
+    assert_eq!(stdout, "cli ran\n", "{stderr}");
+}
+
+/// Ctrl+C stops the run; the terminal service hears CANCEL and returns 5, which the run
+/// then exits with, as a `-x` process's result after Ctrl+C.
+#[test]
+fn a_terminal_process_that_ends_after_ctrl_c_gives_the_exit_code() {
+    const CLI: &str = r#"
+return { main = function()
+  local events = process.events()
+  io.print("waiting")
+  local e = events:receive()
+  io.print("got " .. tostring(e.kind))
+  return 5
+end }
+"#;
+    let dir = common::app(
+        "terminal-end-ctrl-c",
+        &registry("app:terminal"),
+        &[("cli.lua", CLI), ("helper.lua", HELPER)],
+        Some(common::LOCK),
+    );
+    let mut child = common::spawn_wippy(&dir, &["run"]);
+    common::kill_after(child.id(), 30);
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    common::read_until(&mut stdout, "waiting\n");
+    common::send_signal(child.id(), "INT");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("stdout read");
+    let status = child.wait().expect("wippy ends");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(rest, "got pid.cancel\n");
+    assert_eq!(status.code(), Some(5));
 }

@@ -118,7 +118,7 @@ impl Host {
         let scheduler = self.scheduler.lock().take();
         match scheduler {
             Some(scheduler) => scheduler
-                .shutdown(Shutdown::new("runtime shutdown", grace).abandon_after(ABANDON_AFTER)),
+                .shutdown(Shutdown::new("scheduler shutdown", grace).abandon_after(ABANDON_AFTER)),
             None => ShutdownReport::default(),
         }
     }

@@ -206,7 +206,7 @@ impl Runtime {
     }
 
     /// From now on, tells the returned receiver of the end of every process that runs on
-    /// a terminal host: the original's terminal host ends the whole run when its process
+    /// a terminal host, once it has booted (one that fails before is a failed start): the original's terminal host ends the whole run when its process
     /// completes, whoever started it (reference §2.3), which the `wippy` command does
     /// with what arrives here. A later call replaces the earlier receiver.
     pub fn watch_terminal_exits(&self) -> std::sync::mpsc::Receiver<TerminalExit> {
@@ -831,8 +831,9 @@ impl Runtime {
         }
     }
 
-    /// The exit protocol, run once per process by its wrapper.
-    pub(crate) fn finish(&self, record: &ProcessRecord, outcome: Outcome) {
+    /// The exit protocol, run once per process by its wrapper (`booted`: whether it got
+    /// past what could fail its start).
+    pub(crate) fn finish(&self, record: &ProcessRecord, outcome: Outcome, booted: bool) {
         let relations = {
             let mut relations = record.relations.lock();
             relations.exited = true;
@@ -878,7 +879,9 @@ impl Runtime {
             Some(error) => tracing::debug!(%pid, error = %error, "exit"),
             None => tracing::trace!(%pid, "exit"),
         }
-        if record.host.kind() == HostKind::Terminal {
+        // A process that failed before it booted failed its start instead, as in the
+        // original, whose terminal host never runs such a process (its spawn fails).
+        if booted && record.host.kind() == HostKind::Terminal {
             if let Some(watcher) = self.inner.terminal_exits.lock().as_ref() {
                 // A watcher that has gone away no longer cares.
                 let _ = watcher.send(TerminalExit {

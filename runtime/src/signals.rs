@@ -75,53 +75,72 @@ impl ShutdownSignals {
     }
 
     /// As [`run_until_signal`](Self::run_until_signal), unless something arrives on
-    /// `ended` first (the end of a terminal host's process: the run is over): then that
-    /// comes back, the runtime still running, for the caller to report and shut down.
-    /// `None` means a signal came and the runtime has been shut down.
+    /// `ended` first (the end of a terminal host's process: the run is over). Then that
+    /// comes back with the handlers, the runtime still running, for the caller to report
+    /// and to [`shut down`](Self::shutdown_exiting_on_signal). After a signal, what
+    /// arrived on `ended` during the shutdown comes back.
     ///
     /// # Errors
     ///
-    /// When the thread that waits on `ended`, or the watcher of the second signal, cannot
-    /// be started.
-    pub fn run_until_signal_or<T: Send + 'static>(
+    /// When the watcher of the second signal cannot be started.
+    pub fn run_until_signal_or<T>(
+        mut self,
+        runtime: &Runtime,
+        grace: Duration,
+        ended: &std::sync::mpsc::Receiver<T>,
+    ) -> std::io::Result<RunEnd<T>> {
+        use std::sync::mpsc::RecvTimeoutError;
+        let signal = loop {
+            if self.arrived() {
+                break self.early.take().unwrap_or_default();
+            }
+            match ended.recv_timeout(SIGNAL_POLL) {
+                Ok(end) => return Ok(RunEnd::Ended { end, signals: self }),
+                Err(RecvTimeoutError::Timeout) => {}
+                // Nothing can end any more: only a signal.
+                Err(RecvTimeoutError::Disconnected) => {
+                    break self.signals.forever().next().unwrap_or_default();
+                }
+            }
+        };
+        ShutdownSignals {
+            signals: self.signals,
+            early: Some(signal),
+        }
+        .run_until_signal(runtime, grace)?;
+        Ok(RunEnd::Signalled {
+            late: ended.try_iter().collect(),
+        })
+    }
+
+    /// Shuts `runtime` down within `grace` for a run that is over by itself (its
+    /// terminal process ended): a signal meanwhile exits the process at once, with
+    /// status 1, as a second signal does.
+    ///
+    /// # Errors
+    ///
+    /// When the watcher thread cannot be started.
+    pub fn shutdown_exiting_on_signal(
         self,
         runtime: &Runtime,
         grace: Duration,
-        ended: std::sync::mpsc::Receiver<T>,
-    ) -> std::io::Result<Option<T>> {
-        // Whichever comes first, a signal or an end, wins; the other is then ignored.
-        let outcome: Arc<parking_lot::Mutex<First<T>>> =
-            Arc::new(parking_lot::Mutex::new(First::Neither));
-        if self.early.is_none() {
-            let handle = self.signals.handle();
-            let first = outcome.clone();
-            std::thread::Builder::new()
-                .name("wippy-terminal-end".into())
-                .spawn(move || {
-                    // Gone when the runtime is: nothing ended.
-                    let Ok(end) = ended.recv() else { return };
-                    let mut first = first.lock();
-                    if matches!(*first, First::Neither) {
-                        *first = First::Ended(end);
-                        // Ends the wait for a signal below.
-                        handle.close();
-                    }
-                })?;
+    ) -> std::io::Result<()> {
+        if self.early.is_some() {
+            exit_saying(format_args!("signal during the shutdown: exiting now"));
         }
         let mut signals = self.signals;
-        let signal = match self.early {
-            Some(signal) => Some(signal),
-            None => signals.forever().next(),
-        };
-        if let First::Ended(end) = std::mem::replace(&mut *outcome.lock(), First::Signalled) {
-            return Ok(Some(end));
-        }
-        ShutdownSignals {
-            signals,
-            early: Some(signal.unwrap_or_default()),
-        }
-        .run_until_signal(runtime, grace)?;
-        Ok(None)
+        let handle = signals.handle();
+        let watcher = std::thread::Builder::new()
+            .name("wippy-signals".into())
+            .spawn(move || {
+                if signals.forever().next().is_some() {
+                    exit_saying(format_args!("signal during the shutdown: exiting now"));
+                }
+            })?;
+        runtime.shutdown(grace);
+        handle.close();
+        let _ = watcher.join();
+        Ok(())
     }
 
     /// Watches from a thread of its own, for a caller that waits on something else (the
@@ -175,11 +194,26 @@ impl ShutdownSignals {
     }
 }
 
-/// What [`ShutdownSignals::run_until_signal_or`] saw first.
-enum First<T> {
-    Neither,
-    Signalled,
-    Ended(T),
+/// How long [`ShutdownSignals::run_until_signal_or`] waits on its channel before it
+/// looks for a signal again (so a signal is seen within this).
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// What ended [`ShutdownSignals::run_until_signal_or`].
+#[derive(Debug)]
+pub enum RunEnd<T> {
+    /// A signal: the runtime has been shut down; `late` is what arrived on the channel
+    /// meanwhile.
+    Signalled {
+        /// In order of arrival.
+        late: Vec<T>,
+    },
+    /// `end` arrived first; the runtime still runs, and `signals` are still installed.
+    Ended {
+        /// What arrived.
+        end: T,
+        /// The handlers, for the shutdown that follows.
+        signals: ShutdownSignals,
+    },
 }
 
 /// Installs the handlers and waits as [`ShutdownSignals::run_until_signal`] does (for a

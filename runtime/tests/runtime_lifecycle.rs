@@ -304,7 +304,12 @@ fn shutdown_cancels_processes_and_they_can_drain_accepted_messages() {
             move |cx: &mut wippy_runtime::process::ProcessContext<'_, '_>| {
                 let mut cancelled = false;
                 while let Some(event) = cx.recv_event() {
-                    cancelled |= event.kind == EventKind::Cancel;
+                    if event.kind == EventKind::Cancel {
+                        // The original's reason, from nobody in particular.
+                        assert_eq!(event.reason.as_deref(), Some("scheduler shutdown"));
+                        assert_eq!(event.from, None);
+                        cancelled = true;
+                    }
                 }
                 if !cancelled {
                     return wippy_runtime::process::Flow::Wait;

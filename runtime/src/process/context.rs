@@ -53,6 +53,7 @@ impl ProcessContext<'_, '_> {
     /// [`boots_itself`](super::ProcessBody::boots_itself) is `true`): the spawner's
     /// [`BootWatch`](super::BootWatch), if any, is told now. Later calls do nothing.
     pub fn booted(&mut self) {
+        self.shell.booted = true;
         if let Some(watch) = self.shell.boot_watch.take() {
             watch.booted(&self.shell.record.pid);
         }

@@ -28,6 +28,8 @@ pub(crate) struct Shell {
     ///
     /// [`ProcessContext::booted`]: super::ProcessContext::booted
     pub(crate) boot_watch: Option<Arc<dyn BootWatch>>,
+    /// Whether the process has booted (got past what could fail its start).
+    pub(crate) booted: bool,
 }
 
 impl Shell {
@@ -101,6 +103,7 @@ impl Running {
                 events: VecDeque::new(),
                 doomed: None,
                 boot_watch,
+                booted: !body.boots_itself(),
             },
             body,
             finished: false,
@@ -119,7 +122,9 @@ impl Running {
             self.shell.record.pid.clone(),
             outcome.clone(),
         ));
-        self.shell.runtime.finish(&self.shell.record, outcome);
+        self.shell
+            .runtime
+            .finish(&self.shell.record, outcome, self.shell.booted);
         if failed {
             Step::Fail(notice)
         } else {
@@ -181,9 +186,11 @@ impl Drop for Running {
             // Terminated, or killed by its host's shutdown: the body never ran to an end.
             let error =
                 ErrorValue::new(ErrorKind::Canceled, "process terminated").with_retryable(false);
-            self.shell
-                .runtime
-                .finish(&self.shell.record, Outcome::Error(Arc::new(error)));
+            self.shell.runtime.finish(
+                &self.shell.record,
+                Outcome::Error(Arc::new(error)),
+                self.shell.booted,
+            );
         }
     }
 }
