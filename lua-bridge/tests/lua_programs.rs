@@ -233,6 +233,7 @@ lua_tests! {
     channel_buffered: "channel/buffered",
     channel_close_drain: "channel/close_drain",
     channel_close_wakes: "channel/close_wakes",
+    channel_closed_mail_channels_end_their_subscription: "channel/closed_mail_channels_end_their_subscription",
     channel_errors: "channel/errors",
     channel_select_send_closed: "channel/select_send_closed",
     channel_producer_consumer: "channel/producer_consumer",

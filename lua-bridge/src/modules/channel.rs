@@ -126,6 +126,7 @@ fn case_send(lua: Lua) -> LResult<c_int> {
 fn close(lua: Lua) -> LResult<c_int> {
     let chan = this(lua)?.id;
     state(lua)?.channels.close(chan);
+    super::process::retire_feed(lua, chan, 1)?;
     Ok(0)
 }
 

@@ -956,6 +956,48 @@ pub(crate) fn detach(lua: Lua, id: crate::vm::channel::ChanId, at: c_int) -> LRe
     Ok(true)
 }
 
+/// Ends the subscription of channel `id` (its userdata at stack index `at`) after the
+/// script closed it, when the process's mail feeds it (the inbox, the events, a `listen`
+/// or `subscribe` channel), as the original ends it: there, the next value it fails to
+/// hand to the closed channel is dropped and the subscription removed. So the first
+/// message (or event) waiting for it is dropped; later ones go where the routing sends
+/// them now (a listened topic's to the inbox; with no inbox, or for the inbox's and the
+/// events' own, they wait for a new `process.inbox()` or `process.events()`, which makes a
+/// fresh channel). (Unlike the original, a message that arrives after the close, when
+/// none waited, is not dropped.)
+///
+/// # Errors
+///
+/// No room on the stack. A memory error unwinds to the enclosing protected call.
+pub(crate) fn retire_feed(lua: Lua, id: crate::vm::channel::ChanId, at: c_int) -> LResult<()> {
+    let st = state(lua)?;
+    let kept = if st.inbox.is_some_and(|(inbox, _)| inbox == id) {
+        st.router.take_for(id);
+        st.router.unsubscribe(id);
+        st.inbox.take()
+    } else if st.events.is_some_and(|(events, _)| events == id) {
+        st.pending_events.pop_front();
+        st.events.take()
+    } else {
+        if st.router.has_waiting_for(id) {
+            st.router.take_for(id);
+        }
+        detach(lua, id, at)?;
+        return Ok(());
+    };
+    let Some((_, r)) = kept else {
+        return Ok(());
+    };
+    lua.unref(r);
+    st.feeds.remove(&id);
+    // No feed keeps it now: from here on it lives as long as Lua reaches it.
+    lua.ensure(1)?;
+    lua.push_value(at);
+    crate::vm::sweep::track(lua, st)?;
+    lua.pop(1);
+    Ok(())
+}
+
 /// The global `subscribe(topic, ch)`: `ch`, a channel of the script's own, receives the
 /// raw payloads of messages on `topic`, as a `process.listen(topic)` channel would; pushes
 /// `ch`. `nil, err` when another channel has the topic or `ch` is fed already (the

@@ -176,7 +176,7 @@ pub(crate) enum Completion {
     Received(usize, Slot, bool),
     /// A send went through (case index).
     Sent(usize),
-    /// A send met a closed channel: raise "send on closed channel".
+    /// A waiting send met the close of its channel: it returns `nil, err`.
     SendClosed,
     /// A sleep ended.
     Woke,
@@ -612,7 +612,7 @@ impl Channels {
     }
 
     /// Closes `chan`: blocked receivers get `nil, false` (once the buffer is drained),
-    /// blocked senders raise. A second close does nothing.
+    /// blocked senders `nil, err`. A second close does nothing.
     pub(crate) fn close(&mut self, chan: ChanId) {
         let Some(c) = self.chans.get_mut(chan) else {
             return;

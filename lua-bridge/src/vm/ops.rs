@@ -58,7 +58,20 @@ pub(crate) fn answer(lua: Lua, op: OpId) -> LResult<Ret> {
     };
     lua.ensure_in_call(6)?;
     let n = match (done, op.select) {
-        (Completion::SendClosed, _) => return Err(Raise::from("send on closed channel")),
+        // As the original: a send (or a select) that waited when its channel was closed
+        // returns `nil, err`; only a send on a channel closed already raises.
+        (Completion::SendClosed, _) => {
+            lua.push_nil();
+            crate::modules::errors::push_error(
+                lua,
+                wippy_runtime::payload::ErrorValue::new(
+                    wippy_runtime::payload::ErrorKind::Unknown,
+                    "send on closed channel",
+                )
+                .wrapped("channel update"),
+            );
+            2
+        }
         (Completion::Woke, _) => 0,
         (Completion::Read(result), _) => crate::modules::io::push_read_result(lua, result)?,
         (Completion::Exited(outcome), _) => {

@@ -1,5 +1,6 @@
--- Closing a channel wakes blocked receivers with nil, false and makes blocked
--- senders raise "send on closed channel".
+-- Closing a channel wakes blocked receivers with nil, false, and blocked senders (a
+-- send, or a select with a send case) with nil, err "send on closed channel", as the
+-- original resumes them (a send on a channel closed already raises instead).
 local yield_a_few = require("wait").yield_a_few
 
 local function main()
@@ -21,17 +22,36 @@ local function main()
 
   local ch2 = channel.new()
   coroutine.spawn(function()
-    local ok, err = pcall(ch2.send, ch2, 1)
-    results.sender = { ok = ok, err = tostring(err) }
+    local ok, r, err = pcall(ch2.send, ch2, 1)
+    results.sender = { ok = ok, r = r, err = err }
+  end)
+  coroutine.spawn(function()
+    local r, err = channel.select { ch2:case_send(2) }
+    results.selector = { r = r, err = err }
   end)
   yield_a_few()
   ch2:close()
   yield_a_few()
-  if results.sender == nil then
-    return false, "sender not woken by close"
+  for _, who in ipairs({ "sender", "selector" }) do
+    local got = results[who]
+    if got == nil then
+      return false, who .. " not woken by close"
+    end
+    if got.ok == false then
+      return false, "blocked " .. who .. " raised: " .. tostring(got.r)
+    end
+    if got.r ~= nil or got.err == nil then
+      return false, "blocked " .. who .. " got " .. tostring(got.r) .. ", " .. tostring(got.err)
+    end
+    if not tostring(got.err):find("send on closed channel", 1, true)
+      or not got.err:message():find("send on closed channel", 1, true) then
+      return false, "blocked " .. who .. " error: " .. tostring(got.err)
+    end
   end
-  if results.sender.ok ~= false or not results.sender.err:find("send on closed channel", 1, true) then
-    return false, "blocked sender: " .. tostring(results.sender.ok) .. " " .. results.sender.err
+  -- A send on a channel closed already raises.
+  local ok, err = pcall(ch2.send, ch2, 3)
+  if ok or not tostring(err):find("send on closed channel", 1, true) then
+    return false, "send after close: " .. tostring(ok) .. " " .. tostring(err)
   end
   return true
 end
