@@ -435,6 +435,7 @@ lua_tests! {
     sandbox_require_allowed: "sandbox/require_allowed",
     sandbox_string_library_is_plain_table: "sandbox/string_library_is_plain_table",
     time_after: "time/after",
+    time_numbers_as_string_arguments: "time/numbers_as_string_arguments",
     time_invalid_durations: "time/invalid_durations",
     time_now_and_durations: "time/now_and_durations",
     time_sleep: "time/sleep",

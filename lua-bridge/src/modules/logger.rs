@@ -202,7 +202,7 @@ fn with(lua: Lua) -> LResult<c_int> {
 
 fn named(lua: Lua) -> LResult<c_int> {
     let mut next = this(lua)?.clone();
-    let Some(name) = lua.string(2) else {
+    let Some(name) = lua.string_or_number(2) else {
         return Err(Raise::from(format!(
             "bad argument #2 to 'named' (string expected, got {})",
             lua.type_name(2)

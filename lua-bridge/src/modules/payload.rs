@@ -461,7 +461,7 @@ fn transcode(lua: Lua) -> LResult<c_int> {
     let p = this(lua, "transcode")?;
     // As the original: a format that is no string raises; every failure to transcode is
     // `nil, err` of kind INTERNAL.
-    let Some(name) = lua.bytes(2) else {
+    let Some(name) = lua.bytes_or_number(2) else {
         return Err(Raise::from(format!(
             "bad argument #2 to 'transcode' (string expected, got {})",
             lua.type_name(2)

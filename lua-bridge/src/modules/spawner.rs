@@ -124,7 +124,7 @@ fn with_options(lua: Lua) -> LResult<c_int> {
 
 fn with_name(lua: Lua) -> LResult<c_int> {
     let mut spawner = this(lua)?;
-    match lua.string(2) {
+    match lua.string_or_number(2) {
         Some(name) if !name.is_empty() => spawner.name = Some(name),
         Some(_) => {
             return Err(Raise::from(
@@ -144,7 +144,7 @@ fn with_name(lua: Lua) -> LResult<c_int> {
 
 fn with_message(lua: Lua) -> LResult<c_int> {
     let mut spawner = this(lua)?;
-    let Some(topic) = lua.string(2) else {
+    let Some(topic) = lua.string_or_number(2) else {
         return Err(Raise::from(format!(
             "bad argument #1 to 'with_message' (string expected, got {})",
             lua.type_name(2)

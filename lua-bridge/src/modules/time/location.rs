@@ -137,9 +137,10 @@ fn location_string(lua: Lua) -> LResult<c_int> {
     Ok(1)
 }
 
-/// A string argument, as bytes; anything else raises a bad-argument error.
+/// A string argument, as bytes (a number as its text, as the original's `CheckString`
+/// takes one); anything else raises a bad-argument error.
 pub(crate) fn string_arg<'a>(lua: Lua, idx: c_int, what: &str) -> LResult<&'a [u8]> {
-    lua.bytes(idx).map_or_else(
+    lua.bytes_or_number(idx).map_or_else(
         || {
             Err(Raise::from(format!(
                 "bad argument #{idx} to '{what}' (string expected, got {})",
