@@ -254,6 +254,7 @@ lua_tests! {
     coroutine_blocking_in_pcall: "coroutine/blocking_in_pcall",
     coroutine_blocking_in_create: "coroutine/blocking_in_create",
     coroutine_concurrent: "coroutine/concurrent",
+    coroutine_woken_coroutines_run_before_the_waker: "coroutine/woken_coroutines_run_before_the_waker",
     coroutine_deadlock: "coroutine/deadlock",
     coroutine_driver_coroutines_refused: "coroutine/driver_coroutines_refused",
     coroutine_error_fails_process: "coroutine/error_fails_process",

@@ -35,7 +35,7 @@ pub(crate) struct LuaCase {
 method_index!(fn channel_index {
     b"receive" => blocking(receive),
     b"send" => blocking(send),
-    b"close" => cfn(close),
+    b"close" => blocking(close),
     b"case_receive" => cfn(case_receive),
     b"case_send" => cfn(case_send),
 });
@@ -123,11 +123,58 @@ fn case_send(lua: Lua) -> LResult<c_int> {
     Ok(1)
 }
 
-fn close(lua: Lua) -> LResult<c_int> {
+fn close(lua: Lua) -> LResult<Ret> {
     let chan = this(lua)?.id;
-    state(lua)?.channels.close(chan);
+    let st = state(lua)?;
+    let woken = st.channels.completed.len();
+    st.channels.close(chan);
     super::process::retire_feed(lua, chan, 1)?;
-    Ok(0)
+    let st = state(lua)?;
+    if st.channels.completed.len() > woken {
+        return yield_to_woken(lua, st, Completion::Woke, None);
+    }
+    Ok(Ret::Values(0))
+}
+
+/// Finishes an operation that woke other coroutines of the process (completed their
+/// waits) as the original does: the caller yields, and goes on with `completion`'s
+/// results after the coroutines it woke have had their turn (the original resumes the
+/// woken tasks, then the caller, from the same channel result). `case` is the stack
+/// index of a select's case, whose result table the completion then makes. Where the
+/// caller cannot yield (inside `coroutine.create`/`wrap`, a metamethod), the results
+/// come back now.
+fn yield_to_woken(
+    lua: Lua,
+    st: &mut ProcState,
+    completion: Completion,
+    case: Option<c_int>,
+) -> LResult<Ret> {
+    if st.current_thread != lua.raw() || !lua.yieldable() {
+        return Ok(Ret::Values(match (completion, case) {
+            (Completion::Received(_, value, ok), None) => {
+                value.push(lua)?;
+                lua.push_bool(ok);
+                2
+            }
+            (Completion::Received(_, value, ok), Some(case)) => {
+                select_result(lua, case, Some(value), ok)?
+            }
+            (Completion::Sent(_), None) => {
+                lua.push_bool(true);
+                1
+            }
+            (Completion::Sent(_), Some(case)) => select_result(lua, case, None, true)?,
+            _ => 0,
+        }));
+    }
+    let select = case.map(|case| SmallVec::from_slice(&[case]));
+    let Ret::Block(op) = block(lua, st, Cases::new(), select)? else {
+        return Err(Raise::from(
+            "internal error (bug): a yielding operation did not block",
+        ));
+    };
+    st.channels.complete(op, completion);
+    Ok(Ret::Block(op))
 }
 
 /// A case to run: receive or send on `chan`; `value` is the stack index of the value to
@@ -241,6 +288,7 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
         } else {
             plan
         };
+        let woken = st.channels.completed.len();
         let completion = match attempt(lua, st, *plan)? {
             Attempt::Received(value, ok) => Completion::Received(0, value, ok),
             Attempt::Sent => Completion::Sent(0),
@@ -251,6 +299,9 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
             Attempt::SendClosed => Completion::SendClosed,
             Attempt::NotReady => continue,
         };
+        if st.channels.completed.len() > woken && !matches!(completion, Completion::SendClosed) {
+            return yield_to_woken(lua, st, completion, select.then_some(plan.case));
+        }
         return Ok(Ret::Values(match (completion, select) {
             (Completion::SendClosed, _) => return Err(Raise::from("send on closed channel")),
             (Completion::Received(_, value, ok), false) => {

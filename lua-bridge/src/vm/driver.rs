@@ -203,7 +203,18 @@ impl LuaProcess {
                             c.blocked = Some(op);
                         }
                     }
-                    Some(_) => st.ready.push_back((co, Resume::Op)),
+                    // Its op completed as it yielded (a call that woke others, or
+                    // `coroutine.spawn`): what the call woke runs first, then it.
+                    Some(_) => {
+                        while let Some(woken) = st.channels.completed.pop_front() {
+                            if let Some(c) = st.coroutines.get_mut(woken) {
+                                if c.blocked.take().is_some() {
+                                    st.ready.push_back((woken, Resume::Op));
+                                }
+                            }
+                        }
+                        st.ready.push_back((co, Resume::Op));
+                    }
                     None => st.occasional().yielded.push(co),
                 }
                 Outcome::Running

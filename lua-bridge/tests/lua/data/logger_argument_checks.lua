@@ -1,6 +1,6 @@
 -- The logger checks its arguments as the original does: the message must be a string
 -- (or a number), fields a table when given; with() takes a table, named() a non-empty
--- string. Error values and list items are accepted as fields.
+-- string (or a number). Error values and list items are accepted as fields.
 local logger = require("logger")
 
 local function raises(f, ...)
@@ -15,7 +15,7 @@ local function main()
     { function() logger:info("m", "x") end, "table expected, got string" },
     { function() logger:with("x") end, "table expected, got string" },
     { function() logger:named("") end, "name cannot be empty" },
-    { function() logger:named(5) end, "string expected" },
+    { function() logger:named({}) end, "string expected" },
   }) do
     local raised, err = raises(case[1])
     if not raised or not err:find(case[2], 1, true) then

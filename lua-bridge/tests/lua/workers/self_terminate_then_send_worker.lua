@@ -11,13 +11,14 @@ local function main(parent, how)
     process.terminate("self_terminator")
   elseif how == "sibling" then
     -- The coroutine runs up to its receive at the spawn; the send makes it ready again,
-    -- but it has not run when the terminate comes.
+    -- but it has not run when the terminate comes (the send is made where the caller
+    -- cannot yield, so it does not give the woken coroutine its turn first).
     local ch = channel.new(1)
     coroutine.spawn(function()
       ch:receive()
       process.send(parent, "after", "spawned coroutine")
     end)
-    ch:send(true)
+    coroutine.wrap(function() ch:send(true) end)()
     process.terminate(process.pid())
   elseif how == "wrap" then
     -- Where the call cannot yield, it returns; the process still ends terminated
