@@ -48,12 +48,17 @@ return { main = function() process.events():receive() end }
 
 fn run(tag: &str, service_host: &str, result: &str) -> (String, String, Option<i32>) {
     let cli = cli(result);
-    let dir = common::app(
+    run_app(
         tag,
         &registry(service_host),
         &[("cli.lua", &cli), ("helper.lua", HELPER)],
-        Some(common::LOCK),
-    );
+    )
+}
+
+/// Runs `wippy run` in a scratch app of `registry` and `files` to its end (killed after
+/// 30 s, so that a run that fails to end fails its test instead of hanging it).
+fn run_app(tag: &str, registry: &str, files: &[(&str, &str)]) -> (String, String, Option<i32>) {
+    let dir = common::app(tag, registry, files, Some(common::LOCK));
     let child = common::spawn_wippy(&dir, &["run"]);
     common::kill_after(child.id(), 30);
     let output = child.wait_with_output().expect("wippy ends");
@@ -124,20 +129,6 @@ fn a_service_that_ends_on_a_process_host_does_not_end_the_run() {
     let _ = std::fs::remove_dir_all(&dir);
     // Stopped by the signal (0), not by the service's 3.
     assert_eq!(status.code(), Some(0));
-}
-
-/// Runs `wippy run` in a scratch app of `registry` and `files` to its end.
-fn run_app(tag: &str, registry: &str, files: &[(&str, &str)]) -> (String, String, Option<i32>) {
-    let dir = common::app(tag, registry, files, Some(common::LOCK));
-    let child = common::spawn_wippy(&dir, &["run"]);
-    common::kill_after(child.id(), 30);
-    let output = child.wait_with_output().expect("wippy ends");
-    let _ = std::fs::remove_dir_all(&dir);
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output.status.code(),
-    )
 }
 
 /// A terminal service whose first run fails at its top level failed its start (as the

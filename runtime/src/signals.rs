@@ -60,18 +60,7 @@ impl ShutdownSignals {
             signal = first,
             "shutting down (a second signal exits at once)"
         );
-        let handle = signals.handle();
-        let watcher = std::thread::Builder::new()
-            .name("wippy-signals".into())
-            .spawn(move || {
-                if signals.forever().next().is_some() {
-                    exit_saying(format_args!("second signal: exiting now"));
-                }
-            })?;
-        runtime.shutdown(grace);
-        handle.close();
-        let _ = watcher.join();
-        Ok(())
+        shutdown_exiting_on(signals, runtime, grace, "second signal: exiting now")
     }
 
     /// As [`run_until_signal`](Self::run_until_signal), unless something arrives on
@@ -128,19 +117,12 @@ impl ShutdownSignals {
         if self.early.is_some() {
             exit_saying(format_args!("signal during the shutdown: exiting now"));
         }
-        let mut signals = self.signals;
-        let handle = signals.handle();
-        let watcher = std::thread::Builder::new()
-            .name("wippy-signals".into())
-            .spawn(move || {
-                if signals.forever().next().is_some() {
-                    exit_saying(format_args!("signal during the shutdown: exiting now"));
-                }
-            })?;
-        runtime.shutdown(grace);
-        handle.close();
-        let _ = watcher.join();
-        Ok(())
+        shutdown_exiting_on(
+            self.signals,
+            runtime,
+            grace,
+            "signal during the shutdown: exiting now",
+        )
     }
 
     /// Watches from a thread of its own, for a caller that waits on something else (the
@@ -192,6 +174,28 @@ impl ShutdownSignals {
             })?;
         Ok(())
     }
+}
+
+/// Shuts `runtime` down within `grace` while a thread watches `signals`: the next signal
+/// exits the process at once, with status 1, after writing `note`.
+fn shutdown_exiting_on(
+    mut signals: Signals,
+    runtime: &Runtime,
+    grace: Duration,
+    note: &'static str,
+) -> std::io::Result<()> {
+    let handle = signals.handle();
+    let watcher = std::thread::Builder::new()
+        .name("wippy-signals".into())
+        .spawn(move || {
+            if signals.forever().next().is_some() {
+                exit_saying(format_args!("{note}"));
+            }
+        })?;
+    runtime.shutdown(grace);
+    handle.close();
+    let _ = watcher.join();
+    Ok(())
 }
 
 /// How long [`ShutdownSignals::run_until_signal_or`] waits on its channel before it
