@@ -100,7 +100,9 @@ fn unknown_and_error_formats_fail_as_internal() {
            assert(q == nil and err:kind() == errors.INTERNAL, f) \
            assert(tostring(err):find('transcode failed', 1, true), tostring(err)) \
          end \
-         local ok, err = pcall(p.transcode, p, 42) \
+         local q, err = p:transcode(42) \
+         assert(q == nil and err:kind() == errors.INTERNAL, tostring(err)) \
+         local ok, err = pcall(p.transcode, p, {}) \
          assert(not ok and tostring(err):find('string expected', 1, true), tostring(err)) \
          assert(not pcall(p.transcode, p))",
     );
