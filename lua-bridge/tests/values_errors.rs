@@ -50,10 +50,10 @@ fn new_from_a_table() {
          assert(err:kind() == 'NotFound') \
          assert(err:retryable() == false) \
          local d = err:details() \
-         assert(d.user_id == 123 and d.tags[2] == 'b') \
+         assert(d.user_id == 123 and type(d.tags) == 'table' and next(d.tags) == nil) \
          assert(errors.new({message = 'x', kind = 'CUSTOM'}):kind() == 'CUSTOM') \
          assert(errors.new({message = 'x', retryable = true}):retryable() == true) \
-         assert(errors.new({message = 7}):message() == '7') \
+         assert(not pcall(errors.new, {message = 7})) \
          assert(errors.new({message = 'x', kind = ''}):kind() == errors.UNKNOWN) \
          local e = errors.new('x') assert(errors.new(e) == e)",
     );
@@ -74,7 +74,7 @@ fn new_with_bad_input_raises_naming_the_argument() {
          assert(raised({message = {}, kind = 5}):find('`message`')) \
          assert(raised({message = 'x', details = 'oops'}):find('`details` must be a table')) \
          local t = {} t.t = t \
-         assert(raised({message = 'x', details = t}):find('itself'))",
+         assert(raised({message = 'x', details = t}):find('or a cycle'))",
     );
 }
 
@@ -92,7 +92,9 @@ fn wrap_adds_context_and_keeps_the_error() {
          assert(errors.is(err, errors.NOT_FOUND)) \
          assert(errors.wrap('plain', 'ctx'):message() == 'plain') \
          assert(tostring(errors.wrap('plain', 'ctx')) == 'ctx: plain') \
-         assert(tostring(errors.wrap(inner, 3)) == '3: no rows') \
+         assert(not pcall(errors.wrap, inner, 3)) \
+         assert(not pcall(errors.wrap, 3, 'ctx')) \
+         assert(tostring(errors.wrap(inner, '')) == 'no rows') \
          assert(tostring(errors.wrap(inner, errors.new('ctx'))) == 'ctx: no rows') \
          local function raised(...) local ok, e = pcall(errors.wrap, ...) assert(not ok) return tostring(e) end \
          assert(raised(nil, 'ctx'):find(\"bad argument #1 to 'wrap'\")) \
@@ -134,13 +136,13 @@ fn concat_works_in_both_orders_and_with_numbers() {
 }
 
 #[test]
-fn equality_is_by_value_not_by_stack() {
+fn equality_is_identity_as_in_the_original() {
     run(
         &vm(),
         "local a = errors.new({message = 'x', kind = errors.INVALID}) \
          local b = errors.new({message = 'x', kind = errors.INVALID}) \
          local c = errors.new({message = 'y', kind = errors.INVALID}) \
-         assert(a == a) assert(a == b) assert(a ~= c) assert(a ~= 'x') \
+         assert(a == a) assert(a ~= b) assert(a ~= c) assert(a ~= 'x') \
          assert(a ~= payload.new(1))",
     );
 }
@@ -260,16 +262,36 @@ fn compile_errors_are_reported() {
 }
 
 #[test]
-fn methods_called_wrongly_raise_lua_errors_not_panics() {
+fn methods_called_on_other_values_give_the_originals_defaults() {
     let lua = vm();
     run(
         &lua,
         "local err = errors.new('x') \
-         assert(not pcall(err.message)) \
-         assert(not pcall(err.message, {})) \
-         assert(not pcall(err.details, payload.new(1))) \
+         assert(err.message() == '') \
+         assert(err.message({}) == '') \
+         assert(err.kind('x') == '') \
+         assert(err.retryable(5) == nil) \
+         assert(err.details(payload.new(1)) == nil) \
+         assert(err.stack(1) == '') \
          assert(err.nope == nil) \
          assert(not pcall(errors.is) and not pcall(errors.wrap)) \
          assert(errors.call_stack() == nil)",
+    );
+}
+
+#[test]
+fn details_keep_string_keys_as_the_originals_lua_to_go_value() {
+    run(
+        &vm(),
+        "local e = errors.new({message = 'x', details = {a = 1, [5] = 2, [true] = 3, [1.5] = 4}}) \
+         local d = e:details() \
+         local n = 0 for _ in pairs(d) do n = n + 1 end \
+         assert(n == 1 and d.a == 1) \
+         d = errors.new({message = 'x', details = {a = {1, 2, x = 3}}}):details() \
+         assert(d.a.x == 3 and d.a[1] == nil) \
+         assert(errors.new({message = 'x', details = {1, 2}}):details() == nil) \
+         d = errors.new({message = 'x', details = {f = print, e = errors.new('inner'), n = 2.5, b = false}}):details() \
+         assert(d.f:find('^function: 0x'), d.f) \
+         assert(d.e == 'inner' and d.n == 2.5 and d.b == false)",
     );
 }

@@ -536,10 +536,21 @@ impl ErrorValue {
     /// `errors.wrap(err, context)` does: the message stays the inner error's).
     #[must_use]
     pub fn wrapped(mut self, context: &str) -> ErrorValue {
+        // An empty context adds nothing (Go's `Error()` leaves out the separator).
+        if context.is_empty() {
+            return self;
+        }
         self.context = Some(match &self.context {
             Some(inner) => format!("{context}: {inner}").into(),
             None => context.into(),
         });
+        self
+    }
+
+    /// Sets the kind.
+    #[must_use]
+    pub fn with_kind(mut self, kind: ErrorKind) -> ErrorValue {
+        self.kind = kind;
         self
     }
 

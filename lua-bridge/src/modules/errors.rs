@@ -24,8 +24,9 @@
 //! the error was made (by `errors.new`, or by a Rust function through `fail`) or where it
 //! was raised (see `message_handler`).
 //!
-//! Two errors are `==` when they are the same error or have the same kind, message, retryable
-//! flag and details (the stacks are not compared).
+//! Two errors are `==` only when they are the same error (two userdata around one value, as
+//! an EXIT event's `error` and `result.error` are): the original compares its error objects
+//! by identity and gives them no `__eq`, so two errors made alike are not equal.
 //!
 //! # Raised errors
 //!
@@ -38,9 +39,9 @@
 use std::ffi::c_int;
 use std::sync::Arc;
 
-use wippy_runtime::payload::{ErrorKind, ErrorValue};
+use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload, Text};
 
-use crate::value::{push_payload, to_payload};
+use crate::value::push_payload;
 use crate::vm::alloc::{self, Charged};
 use crate::vm::lua::{
     CFn, LResult, LUA_TBOOLEAN, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, Lua, Raise, UserType, cfn,
@@ -244,41 +245,37 @@ pub(crate) fn message_handler(lua: Lua) -> LResult<c_int> {
     Ok(1)
 }
 
-/// The error of a method's receiver (argument 1).
-fn this<'a>(lua: Lua, method: &str) -> LResult<&'a Arc<ErrorValue>> {
-    match lua.userdata(1, &ERROR) {
-        Some(e) => Ok(&e.value),
-        None => Err(Raise::from(format!(
-            "bad argument #1 to '{method}' (error expected, got {}); call it as err:{method}()",
-            lua.type_name(1)
-        ))),
-    }
+/// The error of a method's receiver (argument 1); `None` for anything else, for which
+/// each method gives what the original's gives (`""` or `nil`), as its methods do when
+/// called on a value that is not an error (`err.kind("x")`).
+fn this<'a>(lua: Lua) -> Option<&'a Arc<ErrorValue>> {
+    lua.userdata(1, &ERROR).map(|e| &e.value)
 }
 
 /// `err:message()`: the message, without what `errors.wrap` added.
 fn error_message(lua: Lua) -> LResult<c_int> {
-    let e = this(lua, "message")?;
-    lua.push_str(e.message());
+    lua.push_str(this(lua).map_or("", |e| e.message()));
     Ok(1)
 }
 
 /// `__tostring`: the message after the context `errors.wrap` added.
 fn error_text(lua: Lua) -> LResult<c_int> {
-    let e = this(lua, "message")?;
-    lua.try_push_bytes(e.text().as_bytes())?;
+    match this(lua) {
+        Some(e) => lua.try_push_bytes(e.text().as_bytes())?,
+        None => lua.push_str(""),
+    }
     Ok(1)
 }
 
 /// `err:kind()`.
 fn error_kind(lua: Lua) -> LResult<c_int> {
-    let e = this(lua, "kind")?;
-    lua.push_str(e.kind().as_str());
+    lua.push_str(this(lua).map_or("", |e| e.kind().as_str()));
     Ok(1)
 }
 
 /// `err:retryable()`: a boolean, or nil when never set.
 fn error_retryable(lua: Lua) -> LResult<c_int> {
-    match this(lua, "retryable")?.retryable() {
+    match this(lua).and_then(|e| e.retryable()) {
         Some(r) => lua.push_bool(r),
         None => lua.push_nil(),
     }
@@ -287,18 +284,21 @@ fn error_retryable(lua: Lua) -> LResult<c_int> {
 
 /// `err:details()`: a fresh copy of the details, or nil.
 fn error_details(lua: Lua) -> LResult<c_int> {
-    match this(lua, "details")?.details() {
+    match this(lua).and_then(|e| e.details()) {
         Some(d) => push_payload(lua, d)?,
         None => lua.push_nil(),
     }
     Ok(1)
 }
 
-/// `err:stack()`: the traceback, or nil.
+/// `err:stack()`: the traceback, or nil when the error has none (`""` on a non-error).
 fn error_stack(lua: Lua) -> LResult<c_int> {
-    match this(lua, "stack")?.stack() {
-        Some(s) => lua.push_str(s),
-        None => lua.push_nil(),
+    match this(lua) {
+        Some(e) => match e.stack() {
+            Some(s) => lua.push_str(s),
+            None => lua.push_nil(),
+        },
+        None => lua.push_str(""),
     }
     Ok(1)
 }
@@ -348,10 +348,6 @@ fn error_eq(lua: Lua) -> LResult<c_int> {
 
 fn same_error(a: &Arc<ErrorValue>, b: &Arc<ErrorValue>) -> bool {
     Arc::ptr_eq(a, b)
-        || (a.kind() == b.kind()
-            && a.message() == b.message()
-            && a.retryable() == b.retryable()
-            && a.details() == b.details())
 }
 
 /// `errors.new(message | {message, kind, retryable, details})`: the error, one value (the
@@ -423,7 +419,9 @@ fn from_table(lua: Lua, idx: c_int, message_required: bool) -> Result<ErrorValue
             Some(b"message") => {
                 message = match lua.kind(-1) {
                     LUA_TSTRING => Ok(lua.string(-1).unwrap_or_default()),
-                    LUA_TNUMBER => Ok(number_text(lua, -1)),
+                    // A raised table's number message is its text; `errors.new` takes
+                    // strings only, as the original's `msgVal.(LString)`.
+                    LUA_TNUMBER if !message_required => Ok(number_text(lua, -1)),
                     _ => Err(must_be("message", "a string", lua.type_name(-1))),
                 };
             }
@@ -444,9 +442,10 @@ fn from_table(lua: Lua, idx: c_int, message_required: bool) -> Result<ErrorValue
                 details = Err(must_be("details", "a table", lua.type_name(-1)));
             }
             Some(b"details") => {
-                // An empty table is no details (as in the original).
-                details = to_payload(lua, -1)
-                    .map(|d| (!d.is_empty_container()).then_some(d))
+                // No string key is no details (as in the original, whose details are a
+                // map of the table's string keys).
+                details = details_map(lua, -1, 0)
+                    .map(|d| (!d.is_empty()).then(|| Payload::Map(Arc::new(d))))
                     .map_err(|err| invalid(format!("bad argument #1 to 'new' (`details`: {err})")));
             }
             _ => {}
@@ -465,18 +464,72 @@ fn from_table(lua: Lua, idx: c_int, message_required: bool) -> Result<ErrorValue
     Ok(e)
 }
 
+/// How deep `details` tables may nest (a cycle nests for ever).
+const DETAILS_DEPTH: usize = 100;
+
+/// The details of an error from the table at `idx`, as the original's `luaToGoValue`
+/// reads them: a map of the table's string keys (other keys are left out, so an array
+/// gives an empty map), whose values are strings, integers, floats, booleans, maps of the
+/// same kind for tables, and for anything else its text (`"function: 0x..."`, an
+/// error's message). `Err` names a table nested deeper than [`DETAILS_DEPTH`] levels.
+///
+/// Walks raw with `lua_next` and never raises (see `from_table`).
+fn details_map(lua: Lua, idx: c_int, depth: usize) -> Result<Map, String> {
+    if depth >= DETAILS_DEPTH {
+        return Err(format!(
+            "tables nested deeper than {DETAILS_DEPTH} levels (or a cycle)"
+        ));
+    }
+    if lua.ensure(3).is_err() {
+        return Err("cannot read the table (Lua stack overflow)".to_owned());
+    }
+    let idx = lua.abs(idx);
+    let top = lua.top();
+    let mut map = Map::new();
+    lua.push_nil();
+    while lua.next(idx) {
+        if let Some(key) = lua.bytes(-2) {
+            let value = match lua.kind(-1) {
+                LUA_TSTRING => Payload::string(lua.bytes(-1).unwrap_or_default()),
+                LUA_TNUMBER => match lua.int(-1) {
+                    Some(i) => Payload::Int(i),
+                    None => Payload::Float(lua.number(-1).unwrap_or(f64::NAN)),
+                },
+                LUA_TBOOLEAN => Payload::Bool(lua.truthy(-1)),
+                LUA_TTABLE => match details_map(lua, -1, depth + 1) {
+                    Ok(inner) => Payload::Map(Arc::new(inner)),
+                    Err(e) => {
+                        lua.set_top(top);
+                        return Err(e);
+                    }
+                },
+                _ => match error_value(lua, -1) {
+                    Some(e) => Payload::string(e.message()),
+                    None => {
+                        Payload::string(format!("{}: {:p}", lua.type_name(-1), lua.pointer(-1)))
+                    }
+                },
+            };
+            map.insert(MapKey::Str(Text::copy_from_slice(key)), value);
+        }
+        lua.pop(1);
+    }
+    lua.set_top(top);
+    Ok(map)
+}
+
 /// `errors.wrap(err, context)`: `err` (an error or a string) with `context` (a string, or
 /// an error's message) added: its message, kind, retryable flag and details stay (as in
 /// the original), and `tostring` gives `"context: <message>"`. One value, as `errors.new`.
 ///
 /// Lua errors: as the original's `ArgError`, an `err` that is neither an error nor a
-/// string, and a `context` that is neither a string nor an error (numbers are taken as
-/// text, as Lua's own string arguments); Lua's memory error when the wrapped error's
+/// string, and a `context` that is neither a string nor an error (numbers included, as
+/// the original's type switch takes none); Lua's memory error when the wrapped error's
 /// Rust bytes do not fit under the process's memory limit.
 fn wrap(lua: Lua) -> LResult<c_int> {
     lua.ensure(6)?;
     lua.set_top(2);
-    if !is_error(lua, 1) && !matches!(lua.kind(1), LUA_TSTRING | LUA_TNUMBER) {
+    if !is_error(lua, 1) && lua.kind(1) != LUA_TSTRING {
         return Err(Raise::from(format!(
             "bad argument #1 to 'wrap' (expected string or error object, got {})",
             lua.type_name(1)
@@ -484,7 +537,6 @@ fn wrap(lua: Lua) -> LResult<c_int> {
     }
     let context = match lua.kind(2) {
         LUA_TSTRING => lua.string(2).unwrap_or_default(),
-        LUA_TNUMBER => number_text(lua, 2),
         _ => match error_value(lua, 2) {
             Some(e) => e.message().to_owned(),
             None => {

@@ -214,7 +214,7 @@ fn checked_id(lua: Lua, idx: c_int) -> Result<String, (ErrorKind, &'static str)>
 /// `funcs.call(id, ...)`.
 fn call(lua: Lua) -> LResult<Ret> {
     match call_spec(lua, 1, None)? {
-        Ok(spec) => run_to_end(lua, spec),
+        Ok(spec) => run_to_end(lua, spec, None),
         Err(n) => Ok(Ret::Values(n)),
     }
 }
@@ -303,7 +303,7 @@ fn with_scope(lua: Lua) -> LResult<c_int> {
 fn executor_call(lua: Lua) -> LResult<Ret> {
     let executor = this_executor(lua)?;
     match call_spec(lua, 2, Some(&executor))? {
-        Ok(spec) => run_to_end(lua, spec),
+        Ok(spec) => run_to_end(lua, spec, None),
         Err(n) => Ok(Ret::Values(n)),
     }
 }

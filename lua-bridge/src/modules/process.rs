@@ -427,14 +427,59 @@ fn runtime_error(lua: Lua, error: &RuntimeError) -> LResult<c_int> {
     fail(lua, error.kind(), error.to_string())
 }
 
+/// `true, nil` (two values, as the original's calls return them), or `nil, err`.
 fn ok_or_err(lua: Lua, result: Result<(), RuntimeError>) -> LResult<c_int> {
     match result {
         Ok(()) => {
             lua.push_bool(true);
-            Ok(1)
+            lua.push_nil();
+            Ok(2)
         }
         Err(error) => runtime_error(lua, &error),
     }
+}
+
+/// The string argument `idx` of `function`, as the original's `CheckString` takes it: a
+/// string, or a number's text.
+///
+/// Lua errors: anything else, `nil` included ("bad argument #idx to 'function' (string
+/// expected, got T)").
+fn check_text<'a>(lua: Lua, idx: c_int, function: &str) -> LResult<&'a [u8]> {
+    lua.bytes_or_number(idx).ok_or_else(|| {
+        Raise::from(format!(
+            "bad argument #{idx} to '{function}' (string expected, got {})",
+            if lua.kind(idx) == LUA_TNONE {
+                "no value"
+            } else {
+                lua.type_name(idx)
+            }
+        ))
+    })
+}
+
+/// `nil, err` for a failed `monitor`, `link`, `terminate` or `cancel` of a process that
+/// was found: as the original's command results, kind `Internal`, not retryable, with
+/// the context `"<function> failed"` (`tostring` gives `"monitor failed: pid not
+/// registered"`, `err:message()` the part after it). A destination that names nothing
+/// (`could not resolve: <name>`, a malformed PID) keeps its own error, as the original's
+/// resolution does.
+fn command_failed(lua: Lua, function: &str, error: &RuntimeError) -> LResult<c_int> {
+    let message = match error {
+        RuntimeError::Unresolved(_) | RuntimeError::InvalidPid(_) => {
+            return runtime_error(lua, error);
+        }
+        // The topology's words for a link or monitor of a process not in its table.
+        RuntimeError::ProcessNotFound if matches!(function, "monitor" | "link") => {
+            "pid not registered".to_owned()
+        }
+        other => other.to_string(),
+    };
+    let e = ErrorValue::new(ErrorKind::Internal, message)
+        .with_retryable(false)
+        .wrapped(&format!("{function} failed"));
+    lua.ensure(6)?;
+    let e = with_traceback(lua, e);
+    Ok(push_nil_error(lua, e))
 }
 
 pub(crate) fn payloads(
@@ -449,21 +494,16 @@ pub(crate) fn payloads(
 }
 
 fn send(lua: Lua) -> LResult<c_int> {
+    if lua.top() < 2 {
+        return fail(
+            lua,
+            ErrorKind::Invalid,
+            "send requires at least destination and topic arguments",
+        );
+    }
     // Numbers are taken as their text, as the original's `CheckString` does.
-    let Some(dest) = lua.bytes_or_number(1) else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            "process.send: destination must be a pid or a name",
-        );
-    };
-    let Some(topic) = lua.bytes_or_number(2) else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            "process.send: topic must be a string",
-        );
-    };
+    let dest = check_text(lua, 1, "send")?;
+    let topic = check_text(lua, 2, "send")?;
     let payloads = match payloads(lua, 3) {
         Ok(p) => p,
         Err(e) => {
@@ -533,13 +573,41 @@ pub(crate) fn spawn_ids(lua: Lua, entry_at: c_int) -> LResult<Option<(Arc<str>, 
     Ok(Some(shared))
 }
 
+/// The entry and host ids of a call (shared text, see [`spawn_ids`]).
+type CallIds = (Arc<str>, Arc<str>);
+
+/// The entry and host ids of a `spawn*` or `exec` call named `function`, as the
+/// original reads them: `Err` is the number of values of the failure return pushed when
+/// fewer than two arguments were given (`"<function> requires <what>"`).
+///
+/// Lua errors: an id that is neither a string nor a number (`CheckString`).
+fn call_ids(lua: Lua, function: &str, requires: &str) -> LResult<Result<CallIds, c_int>> {
+    if lua.top() < 2 {
+        let message = format!("{function} requires {requires}");
+        return fail(lua, ErrorKind::Invalid, message).map(Err);
+    }
+    check_text(lua, 1, function)?;
+    check_text(lua, 2, function)?;
+    // Both are strings now (a number was turned into its text in its slot).
+    match spawn_ids(lua, 1)? {
+        Some(ids) => Ok(Ok(ids)),
+        None => {
+            let message = format!("{function}: id and host must be strings");
+            fail(lua, ErrorKind::Invalid, message).map(Err)
+        }
+    }
+}
+
 fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
-    let Some((entry, host)) = spawn_ids(lua, 1)? else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            "process.spawn: entry id and host id must be strings",
-        );
+    let function = match (link, monitor) {
+        (false, false) => "spawn",
+        (false, true) => "spawn_monitored",
+        (true, false) => "spawn_linked",
+        (true, true) => "spawn_linked_monitored",
+    };
+    let (entry, host) = match call_ids(lua, function, "at least id and host arguments")? {
+        Ok(ids) => ids,
+        Err(n) => return Ok(n),
     };
     let args = match payloads(lua, 3) {
         Ok(p) => p,
@@ -555,7 +623,8 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     match result {
         Ok(pid) => {
             lua.push_bytes(pid.to_text().as_bytes());
-            Ok(1)
+            lua.push_nil();
+            Ok(2)
         }
         Err(error) => runtime_error(lua, &error),
     }
@@ -569,14 +638,26 @@ fn spawn(lua: Lua) -> LResult<c_int> {
 /// value (and nil), or nil and its error. The wait is on the process's EXIT, which the
 /// driver takes out of the event stream (`feed::collect`), so `events()` never sees it.
 fn exec(lua: Lua) -> LResult<Ret> {
-    let Some((entry, host)) = spawn_ids(lua, 1)? else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            "process.exec: entry id and host id must be strings",
-        )
-        .map(Ret::Values);
+    let (entry, host) = match call_ids(lua, "exec", "id and host arguments")? {
+        Ok(ids) => ids,
+        Err(n) => return Ok(Ret::Values(n)),
     };
+    // The original's checks, in its order.
+    let invalid = if entry.is_empty() {
+        Some("process ID required")
+    } else if !entry
+        .split_once(':')
+        .is_some_and(|(ns, name)| !ns.is_empty() && !name.is_empty())
+    {
+        Some("invalid process ID format (namespace:name required)")
+    } else if host.is_empty() {
+        Some("host ID required")
+    } else {
+        None
+    };
+    if let Some(message) = invalid {
+        return fail(lua, ErrorKind::Invalid, message).map(Ret::Values);
+    }
     let args = match payloads(lua, 3) {
         Ok(p) => p,
         Err(e) => {
@@ -585,14 +666,17 @@ fn exec(lua: Lua) -> LResult<Ret> {
     };
     let mut spec = SpawnSpec::new(entry, host);
     spec.args = args;
-    run_to_end(lua, spec)
+    run_to_end(lua, spec, Some("exec"))
 }
 
 /// Spawns `spec` monitored and blocks the calling coroutine until that process ends;
 /// the call then returns its result value (and nil), or nil and its error (also when
 /// the spawn fails). Blocks first (which raises where this coroutine cannot wait), so
 /// that nothing is spawned for a call that cannot take its result.
-pub(crate) fn run_to_end(lua: Lua, mut spec: SpawnSpec) -> LResult<Ret> {
+///
+/// With `command` (`exec`), a spawn that fails gives the error as the original's command
+/// results do: kind `Internal`, with the context `"<command> failed"`.
+pub(crate) fn run_to_end(lua: Lua, mut spec: SpawnSpec, command: Option<&str>) -> LResult<Ret> {
     let st = state(lua)?;
     let ret = block(lua, st, Cases::new(), None)?;
     let Ret::Block(op) = ret else {
@@ -606,7 +690,12 @@ pub(crate) fn run_to_end(lua: Lua, mut spec: SpawnSpec) -> LResult<Ret> {
                 .insert(pid, ExecWaiter::Call(Some(op)));
         }
         Err(error) => {
-            let error = spawn_error(lua, &error);
+            let mut error = spawn_error(lua, &error);
+            if let Some(command) = command {
+                error = error
+                    .with_kind(ErrorKind::Internal)
+                    .wrapped(&format!("{command} failed"));
+            }
             state(lua)?
                 .channels
                 .complete(op, Completion::Exited(Outcome::Error(Arc::new(error))));
@@ -715,20 +804,34 @@ fn spawn_linked_monitored(lua: Lua) -> LResult<c_int> {
     spawn_with(lua, true, true)
 }
 
+/// The destination argument of `function`, as the original reads it: with no argument
+/// at all, `Err` is the failure return `nil, err` (`"<function> requires a destination
+/// argument"`, kind `Invalid`); a number is its text.
+///
+/// Lua errors: a destination that is neither a string nor a number (`CheckString`).
+fn dest_arg(lua: Lua, function: &str, missing: &str) -> LResult<Result<String, c_int>> {
+    if lua.top() < 1 {
+        return fail(lua, ErrorKind::Invalid, missing).map(Err);
+    }
+    Ok(Ok(utf8_lossy(check_text(lua, 1, function)?).into_owned()))
+}
+
+/// `monitor`, `unmonitor`, `link`, `unlink` and `cancel`: `true, nil`, or `nil, err`
+/// ([`command_failed`]).
 fn dest_op(
     lua: Lua,
+    function: &str,
     op: impl FnOnce(&wippy_runtime::process::ProcessHandle, Dest<'_>) -> Result<(), RuntimeError>,
 ) -> LResult<c_int> {
-    // A number is its text, as in `send`.
-    let Some(dest) = lua.string_or_number(1) else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            "destination must be a pid or a name",
-        );
+    let missing = format!("{function} requires a destination argument");
+    let dest = match dest_arg(lua, function, &missing)? {
+        Ok(dest) => dest,
+        Err(n) => return Ok(n),
     };
-    let result = op(&state(lua)?.handle, Dest::Str(&dest));
-    ok_or_err(lua, result)
+    match op(&state(lua)?.handle, Dest::Str(&dest)) {
+        Ok(()) => ok_or_err(lua, Ok(())),
+        Err(error) => command_failed(lua, function, &error),
+    }
 }
 
 /// `process.terminate(dest)`. Terminating this very process ends it here, as in the
@@ -739,14 +842,8 @@ fn dest_op(
 /// ends, terminated, as soon as control comes back to the driver (its next wait, its
 /// slice's end, or the end of `main`).
 fn terminate(lua: Lua) -> LResult<Ret> {
-    let Some(dest) = lua.string_or_number(1) else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            "destination must be a pid or a name",
-        )
-        .map(Ret::Values);
-    };
+    // The original checks the destination with `CheckString` only (no argument raises).
+    let dest = utf8_lossy(check_text(lua, 1, "terminate")?).into_owned();
     let st = state(lua)?;
     match st.handle.terminate_and_tell_self(Dest::Str(&dest)) {
         Ok(true) => {
@@ -755,35 +852,43 @@ fn terminate(lua: Lua) -> LResult<Ret> {
                 block(lua, st, Cases::new(), None)
             } else {
                 lua.push_bool(true);
-                Ok(Ret::Values(1))
+                lua.push_nil();
+                Ok(Ret::Values(2))
             }
         }
-        result => ok_or_err(lua, result.map(|_| ())).map(Ret::Values),
+        Ok(false) => ok_or_err(lua, Ok(())).map(Ret::Values),
+        Err(error) => command_failed(lua, "terminate", &error).map(Ret::Values),
     }
 }
 fn cancel(lua: Lua) -> LResult<c_int> {
-    // No reason is an empty one, as in the original; a number is its text (Lua's
-    // string coercion, as the original's `CheckString`), anything else raises.
-    let reason = match lua.kind(2) {
-        LUA_TNIL | LUA_TNONE => String::new(),
-        LUA_TSTRING | mlua::ffi::LUA_TNUMBER => lua.display(2),
-        _ => {
-            return Err(Raise::from(format!(
-                "bad argument #2 to 'cancel' (string expected, got {})",
-                lua.type_name(2)
-            )));
-        }
+    let dest = match dest_arg(
+        lua,
+        "cancel",
+        "cancel requires at least destination argument",
+    )? {
+        Ok(dest) => dest,
+        Err(n) => return Ok(n),
     };
-    dest_op(lua, |h, d| h.cancel(d, &reason))
+    // No reason is an empty one, as in the original; a given one goes through its
+    // `CheckString` (a number is its text; anything else, an explicit nil too, raises).
+    let reason = if lua.top() >= 2 {
+        utf8_lossy(check_text(lua, 2, "cancel")?).into_owned()
+    } else {
+        String::new()
+    };
+    match state(lua)?.handle.cancel(Dest::Str(&dest), &reason) {
+        Ok(()) => ok_or_err(lua, Ok(())),
+        Err(error) => command_failed(lua, "cancel", &error),
+    }
 }
 fn monitor(lua: Lua) -> LResult<c_int> {
-    dest_op(lua, |h, d| h.monitor(d))
+    dest_op(lua, "monitor", |h, d| h.monitor(d))
 }
 /// `process.unmonitor(pid)`: after it, no EXIT of that process arrives. One on its way
 /// is dropped by the runtime as this process takes it; one taken already (waiting for
 /// the `events()` channel, or in its buffer) is dropped here.
 fn unmonitor(lua: Lua) -> LResult<c_int> {
-    let n = dest_op(lua, |h, d| h.unmonitor(d))?;
+    let n = dest_op(lua, "unmonitor", |h, d| h.unmonitor(d))?;
     if let Some(pid) = lua.string(1).and_then(|text| text.parse::<Pid>().ok()) {
         drop_exits_from(state(lua)?, &pid);
     }
@@ -804,10 +909,10 @@ fn drop_exits_from(st: &mut ProcState, pid: &Pid) {
     }
 }
 fn link(lua: Lua) -> LResult<c_int> {
-    dest_op(lua, |h, d| h.link(d))
+    dest_op(lua, "link", |h, d| h.link(d))
 }
 fn unlink(lua: Lua) -> LResult<c_int> {
-    dest_op(lua, |h, d| h.unlink(d))
+    dest_op(lua, "unlink", |h, d| h.unlink(d))
 }
 
 fn pid(lua: Lua) -> LResult<c_int> {
@@ -1127,21 +1232,40 @@ fn set_options(lua: Lua) -> LResult<c_int> {
     redeliver_untrapped_link_down(state(lua)?);
     match problem {
         Some(message) => fail_false(lua, ErrorKind::Invalid, message),
-        None => {
-            lua.push_bool(true);
-            Ok(1)
-        }
+        None => ok_or_err(lua, Ok(())),
     }
 }
 
-fn register(lua: Lua) -> LResult<c_int> {
-    let Some(name) = lua.string(1) else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            "registry.register: name must be a string",
-        );
+/// The registry scope argument at `idx` (`process.registry.LOCAL` and so on), as the
+/// original takes it: `Ok(())` for the local registry (no scope, nil, `LOCAL` or a
+/// number that names no other scope); `Err` the failure return for the cluster's scopes,
+/// whose registries a single node does not have. `strict` refuses a scope that is not a
+/// number (`register`; `unregister` takes anything else as local).
+fn registry_scope(lua: Lua, idx: c_int, strict: bool) -> LResult<Result<(), c_int>> {
+    let scope = match lua.kind(idx) {
+        LUA_TNIL | LUA_TNONE => return Ok(Ok(())),
+        mlua::ffi::LUA_TNUMBER => lua.number(idx).unwrap_or(0.0),
+        _ if strict => {
+            return fail(
+                lua,
+                ErrorKind::Invalid,
+                "scope must be a number (process.registry.LOCAL|EVENTUAL|CONSISTENT|STRONG)",
+            )
+            .map(Err);
+        }
+        _ => return Ok(Ok(())),
     };
+    // Go's `int(num)`: the fraction is dropped (and the cast saturates).
+    let unavailable = match scope as i64 {
+        1 => "eventual registry not available",
+        2 | 3 => "global registry not available",
+        _ => return Ok(Ok(())),
+    };
+    fail(lua, ErrorKind::Internal, unavailable).map(Err)
+}
+
+fn register(lua: Lua) -> LResult<c_int> {
+    let name = utf8_lossy(check_text(lua, 1, "register")?).into_owned();
     // The second argument is a PID (text), never a name (as in the original).
     let pid = match lua.kind(2) {
         LUA_TNIL | LUA_TNONE => None,
@@ -1151,6 +1275,9 @@ fn register(lua: Lua) -> LResult<c_int> {
         },
         _ => return fail(lua, ErrorKind::Invalid, "pid must be a string"),
     };
+    if let Err(n) = registry_scope(lua, 3, true)? {
+        return Ok(n);
+    }
     // A name the process registers for itself is kept by the runtime while the process
     // lives: charged to its memory limit (Lua's memory error past it), released by
     // `unregister` (`vm/alloc.rs`).
@@ -1166,13 +1293,7 @@ fn register(lua: Lua) -> LResult<c_int> {
 }
 
 fn lookup(lua: Lua) -> LResult<c_int> {
-    let Some(name) = lua.string(1) else {
-        return fail(
-            lua,
-            ErrorKind::Invalid,
-            "registry.lookup: name must be a string",
-        );
-    };
+    let name = utf8_lossy(check_text(lua, 1, "lookup")?).into_owned();
     let found = state(lua)?.handle.runtime().lookup(&name);
     match found {
         Ok(pid) => {
@@ -1184,9 +1305,10 @@ fn lookup(lua: Lua) -> LResult<c_int> {
 }
 
 fn unregister(lua: Lua) -> LResult<c_int> {
-    let Some(name) = lua.string(1) else {
-        return Err(Raise::from("registry.unregister: name must be a string"));
-    };
+    let name = utf8_lossy(check_text(lua, 1, "unregister")?).into_owned();
+    if let Err(n) = registry_scope(lua, 2, false)? {
+        return Ok(n);
+    }
     let st = state(lua)?;
     let own = st.handle.runtime().lookup(&name).ok().as_ref() == Some(st.handle.pid());
     let removed = st.handle.runtime().unregister(&name);

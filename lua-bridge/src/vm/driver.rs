@@ -552,7 +552,14 @@ impl ProcessBody for LuaProcess {
     fn step(&mut self, cx: &mut ProcessContext<'_, '_>) -> Flow {
         let flow = self.run_step(cx);
         self.preempt.end_run();
-        flow
+        match flow {
+            // A Lua error of no kind (`error("x")`, `return nil, errors.new("x")`) ends the
+            // process with kind `Internal`, as the original's `toAPIError` fills it in.
+            Flow::Fail(error) if *error.kind() == ErrorKind::Unknown => {
+                Flow::Fail(error.with_kind(ErrorKind::Internal))
+            }
+            flow => flow,
+        }
     }
 
     fn spawn_options(&mut self) -> SpawnOptions {

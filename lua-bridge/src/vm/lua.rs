@@ -270,6 +270,13 @@ impl Lua {
     }
 
     /// The Lua type name of the value at `idx` (`"no value"` past the top).
+    /// The address of the value at `idx` (a table, function, userdata or thread; null for
+    /// other values), as `tostring` shows it (`"function: 0x..."`). Never raises.
+    pub(crate) fn pointer(self, idx: c_int) -> *const std::ffi::c_void {
+        // SAFETY: valid index into a live state; `lua_topointer` only reads the value.
+        unsafe { ffi::lua_topointer(self.0, idx) }
+    }
+
     pub(crate) fn type_name(self, idx: c_int) -> &'static str {
         match self.kind(idx) {
             LUA_TNIL => "nil",

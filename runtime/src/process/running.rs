@@ -8,7 +8,7 @@ use super::boot::BootWatch;
 use super::context::ProcessContext;
 use super::record::ProcessRecord;
 use crate::message::{Envelope, Event, EventKind, Outcome};
-use crate::payload::{ErrorKind, ErrorValue, Payload};
+use crate::payload::{ErrorKind, ErrorValue};
 use crate::runtime::Runtime;
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -51,12 +51,9 @@ impl Shell {
     pub(crate) fn accept_event(&mut self, event: Event) {
         if event.kind == EventKind::LinkDown && !self.record.traps_links() {
             if self.doomed.is_none() {
-                let from = event.from.as_ref().map(ToString::to_string);
-                let mut error = ErrorValue::new(ErrorKind::Canceled, "linked process failed");
-                if let Some(from) = from {
-                    error = error.with_details(Payload::map([("from", Payload::from(from))]));
-                }
-                self.doomed = Some(error);
+                // A plain error, as the original's `errors.New("linked process failed")`:
+                // no kind, no details.
+                self.doomed = Some(ErrorValue::new(ErrorKind::Unknown, "linked process failed"));
             }
             return;
         }
@@ -184,8 +181,11 @@ impl Drop for Running {
                 return;
             }
             // Terminated, or killed by its host's shutdown: the body never ran to an end.
+            // Kind `Internal`, as the original's `ErrTerminated`; not retryable, which
+            // is how a supervisor here knows the end is final (the original compares
+            // the error itself).
             let error =
-                ErrorValue::new(ErrorKind::Canceled, "process terminated").with_retryable(false);
+                ErrorValue::new(ErrorKind::Internal, "process terminated").with_retryable(false);
             self.shell.runtime.finish(
                 &self.shell.record,
                 Outcome::Error(Arc::new(error)),

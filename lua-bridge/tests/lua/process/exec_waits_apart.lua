@@ -33,8 +33,10 @@ local function main()
   if v ~= nil or err == nil or err:kind() ~= errors.INVALID then
     return false, "exec(42): " .. tostring(v) .. ", " .. tostring(err)
   end
+  -- As the original's exec command fails: kind INTERNAL, context "exec failed".
   v, err = process.exec("test:no_such_entry", "test:processes")
-  if v ~= nil or err == nil or err:kind() ~= errors.NOT_FOUND then
+  if v ~= nil or err == nil or err:kind() ~= errors.INTERNAL
+    or tostring(err) ~= "exec failed: entry not found: test:no_such_entry" then
     return false, "exec of an unknown entry: " .. tostring(v) .. ", " .. tostring(err)
   end
 

@@ -1,6 +1,6 @@
 -- A number given as topic is taken as its text (as Lua's string functions take one, and
 -- as the original's CheckString does); listen takes one the same way. A topic of any
--- other type is still nil, err.
+-- other type raises, as CheckString does.
 local function main()
   local inbox = process.inbox()
   local ok, err = process.send(process.pid(), 42, "int")
@@ -18,10 +18,14 @@ local function main()
   if not ok then return false, "float topic refused: " .. tostring(err) end
   m = inbox:receive()
   if m:topic() ~= "1.5" then return false, "float topic became " .. tostring(m:topic()) end
-  ok, err = process.send(process.pid(), {}, 1)
-  if ok ~= nil or err == nil then return false, "table topic accepted" end
-  ok, err = process.send(process.pid(), true, 1)
-  if ok ~= nil or err == nil then return false, "boolean topic accepted" end
+  local sent, msg = pcall(process.send, process.pid(), {}, 1)
+  if sent or not tostring(msg):find("string expected, got table", 1, true) then
+    return false, "table topic: " .. tostring(msg)
+  end
+  sent, msg = pcall(process.send, process.pid(), true, 1)
+  if sent or not tostring(msg):find("string expected, got boolean", 1, true) then
+    return false, "boolean topic: " .. tostring(msg)
+  end
   return true
 end
 

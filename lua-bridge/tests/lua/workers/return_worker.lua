@@ -18,6 +18,8 @@ local function main(mode)
     return 5, nil
   elseif mode == "raise_table" then
     error({ code = 7 })
+  elseif mode == "plain_error_object" then
+    return nil, errors.new("plain")
   elseif mode == "raise_error_object" then
     error(errors.new({ message = "raised object", kind = errors.PERMISSION_DENIED }))
   end
