@@ -444,17 +444,26 @@ fn ok_or_err(lua: Lua, result: Result<(), RuntimeError>) -> LResult<c_int> {
 ///
 /// Lua errors: anything else, `nil` included ("bad argument #idx to 'function' (string
 /// expected, got T)").
+#[inline]
 fn check_text<'a>(lua: Lua, idx: c_int, function: &str) -> LResult<&'a [u8]> {
-    lua.bytes_or_number(idx).ok_or_else(|| {
-        Raise::from(format!(
-            "bad argument #{idx} to '{function}' (string expected, got {})",
-            if lua.kind(idx) == LUA_TNONE {
-                "no value"
-            } else {
-                lua.type_name(idx)
-            }
-        ))
-    })
+    match lua.bytes_or_number(idx) {
+        Some(text) => Ok(text),
+        None => Err(not_a_string(lua, idx, function)),
+    }
+}
+
+/// The error [`check_text`] raises (apart, to keep the check itself small).
+#[cold]
+#[inline(never)]
+fn not_a_string(lua: Lua, idx: c_int, function: &str) -> Raise {
+    Raise::from(format!(
+        "bad argument #{idx} to '{function}' (string expected, got {})",
+        if lua.kind(idx) == LUA_TNONE {
+            "no value"
+        } else {
+            lua.type_name(idx)
+        }
+    ))
 }
 
 /// `nil, err` for a failed `monitor`, `link`, `terminate` or `cancel` of a process that
@@ -582,6 +591,10 @@ type CallIds = (Arc<str>, Arc<str>);
 ///
 /// Lua errors: an id that is neither a string nor a number (`CheckString`).
 fn call_ids(lua: Lua, function: &str, requires: &str) -> LResult<Result<CallIds, c_int>> {
+    // The common case first: two strings.
+    if let Some(ids) = spawn_ids(lua, 1)? {
+        return Ok(Ok(ids));
+    }
     if lua.top() < 2 {
         let message = format!("{function} requires {requires}");
         return fail(lua, ErrorKind::Invalid, message).map(Err);
