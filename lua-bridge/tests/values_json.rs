@@ -247,7 +247,7 @@ fn decode_errors_name_the_position() {
            local v, err = json.decode('"\\ud800"')
            assert(v == nil and err ~= nil)
            local v, err = json.decode(string.rep('[', 200) .. string.rep(']', 200))
-           assert(v == nil and err:message():find('recursion', 1, true), err:message())"#,
+           assert(v == nil and err:message():find('maximum nesting depth exceeded', 1, true), err:message())"#,
     );
 }
 
@@ -316,5 +316,31 @@ fn validate_checks_data_against_a_schema() {
            assert(ok == false and err:message() == "data must be a JSON string")
            ok, err = json.validate_string(schema, '{"name":')
            assert(ok == false and tostring(err):find("parse data", 1, true))"#,
+    );
+}
+
+#[test]
+fn decode_nests_as_deep_as_the_originals_decoder() {
+    let nested =
+        |arrays: usize, inner: &str| format!("{}{inner}{}", "[".repeat(arrays), "]".repeat(arrays));
+    // 129 arrays: the innermost sits below 128 containers, as deep as the original allows.
+    assert!(json::decode(nested(129, "").as_bytes()).is_ok());
+    assert!(json::decode(nested(128, "1").as_bytes()).is_ok());
+    for refused in [nested(130, ""), nested(129, "1"), "[".repeat(200_000)] {
+        let e = json::decode(refused.as_bytes()).unwrap_err();
+        assert!(
+            e.message().contains("maximum nesting depth exceeded"),
+            "{e}"
+        );
+    }
+    // What the encoder writes at its deepest decodes again.
+    let lua = vm();
+    run(
+        &lua,
+        "local t = {} local cur = t for i = 1, 127 do cur[1] = {} cur = cur[1] end \
+         local s = assert(json.encode(t)) \
+         local back = assert(json.decode(s)) \
+         for i = 1, 127 do back = back[1] end \
+         assert(type(back) == 'table' and next(back) == nil)",
     );
 }

@@ -34,7 +34,9 @@
 //!   encodes back as `{}` while it stays empty (`crate::value`).
 //! - A number without fraction or exponent that fits in 64 bits is an integer; any other number
 //!   is a float.
-//! - Errors name the line and column. Nesting is limited by the parser to 127 levels.
+//! - Errors name the line and column. A value may sit below at most 128 containers, as in
+//!   the original's decoder (129 nested arrays parse; 130, or a value inside the 129th, do
+//!   not).
 //!
 //! All failures are `nil, err`, not retryable: kind `INVALID` for a `decode` argument that
 //! is not a string or is empty, `INTERNAL` for a value that cannot be encoded and text
@@ -176,7 +178,8 @@ pub(crate) fn log_text(fields: &Map) -> Vec<u8> {
 /// Errors (kind `INVALID`): the parser's message, naming the line and column.
 pub fn decode(text: &[u8]) -> Result<Payload, ErrorValue> {
     let mut de = serde_json::Deserializer::from_slice(text);
-    let p = PayloadSeed
+    de.disable_recursion_limit();
+    let p = PayloadSeed { depth: 0 }
         .deserialize(&mut de)
         .and_then(|p| de.end().map(|()| p))
         .map_err(|e| invalid(e.to_string()))?;
@@ -414,18 +417,34 @@ fn write_string(out: &mut Vec<u8>, bytes: &[u8], style: Style) {
     out.push(b'"');
 }
 
-/// Builds a [`Payload`] straight from the parser's events (no intermediate JSON tree).
-struct PayloadSeed;
+/// How deep a decoded value may sit: the original's decoder refuses a value (of any
+/// kind) below more than this many containers, the top-level value being at depth 0.
+const MAX_DECODE_DEPTH: usize = 128;
+
+/// Builds a [`Payload`] straight from the parser's events (no intermediate JSON tree);
+/// `depth` is the number of containers around the value. The parser's own recursion
+/// limit is off (it is one level short of the original's); this depth bounds the
+/// recursion instead.
+struct PayloadSeed {
+    depth: usize,
+}
 
 impl<'de> DeserializeSeed<'de> for PayloadSeed {
     type Value = Payload;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Payload, D::Error> {
-        d.deserialize_any(PayloadVisitor)
+        if self.depth > MAX_DECODE_DEPTH {
+            return Err(serde::de::Error::custom(
+                "json: maximum nesting depth exceeded",
+            ));
+        }
+        d.deserialize_any(PayloadVisitor { depth: self.depth })
     }
 }
 
-struct PayloadVisitor;
+struct PayloadVisitor {
+    depth: usize,
+}
 
 impl<'de> Visitor<'de> for PayloadVisitor {
     type Value = Payload;
@@ -469,7 +488,8 @@ impl<'de> Visitor<'de> for PayloadVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Payload, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(item) = seq.next_element_seed(PayloadSeed)? {
+        let inner = self.depth + 1;
+        while let Some(item) = seq.next_element_seed(PayloadSeed { depth: inner })? {
             items.push(item);
         }
         Ok(Payload::from(items))
@@ -486,7 +506,9 @@ impl<'de> Visitor<'de> for PayloadVisitor {
                     key_text(&key)
                 )));
             }
-            let value = access.next_value_seed(PayloadSeed)?;
+            let value = access.next_value_seed(PayloadSeed {
+                depth: self.depth + 1,
+            })?;
             map.insert(key, value);
         }
         Ok(Payload::from(map))
