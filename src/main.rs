@@ -216,7 +216,21 @@ enum Command {
 #[global_allocator]
 static GLOBAL: wippy_lua::rust_alloc::MiMalloc = wippy_lua::rust_alloc::MiMalloc;
 
+/// Gives SIGPIPE its default action back (Rust's runtime ignores it): as the original's
+/// Go runtime does for its standard output, a write to a closed stdout or stderr pipe
+/// ends the command (`wippy run -x app:printer | head -1`), where a script that prints
+/// in a loop would otherwise run on for ever, each `io.print` failing.
+fn restore_sigpipe() {
+    // SAFETY: `signal` with `SIG_DFL` installs no handler; it runs first thing in `main`,
+    // before any thread is started, and nothing here relies on SIGPIPE being ignored
+    // (the command writes to no socket).
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     if let Err(code) = refuse_unsupported(&cli) {
         return code;
@@ -972,9 +986,12 @@ fn exit_code_of(outcome: Outcome, entry: &str, interrupted: bool) -> ExitCode {
             Payload::Bool(true) | Payload::Nil => ExitCode::SUCCESS,
             Payload::Bool(false) => ExitCode::FAILURE,
             Payload::Str(s) => {
-                // The bytes as they are (as the original writes the string).
-                let mut stdout = std::io::stdout().lock();
-                let _ = stdout.write_all(&s).and_then(|()| stdout.write_all(b"\n"));
+                // The bytes as they are (as the original writes the string), and nothing
+                // for an empty one (the original prints only a non-empty output).
+                if !s.is_empty() {
+                    let mut stdout = std::io::stdout().lock();
+                    let _ = stdout.write_all(&s).and_then(|()| stdout.write_all(b"\n"));
+                }
                 ExitCode::SUCCESS
             }
             _ => ExitCode::SUCCESS,

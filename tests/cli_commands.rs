@@ -68,7 +68,7 @@ fn a_command_runs_its_entry_with_the_arguments() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-const READER: &str = "local io = require(\"io\")\nlocal function main()\n  local line, err = io.readline()\n  io.print(\"line \" .. tostring(line) .. \" err \" .. tostring(err))\n  return 0\nend\nreturn { main = main }\n";
+const READER: &str = "local io = require(\"io\")\nlocal function main()\n  local line, err = io.readline()\n  io.print(\"line \" .. tostring(line) .. \" err \" .. tostring(err) .. \" message \" .. err:message() .. \" kind [\" .. err:kind() .. \"] retryable \" .. tostring(err:retryable()))\n  return 0\nend\nreturn { main = main }\n";
 
 #[test]
 fn a_read_at_the_end_of_input_is_nil_and_an_error() {
@@ -76,7 +76,9 @@ fn a_read_at_the_end_of_input_is_nil_and_an_error() {
     // `output()` gives the child no stdin: its first read meets the end of input.
     let (stdout, stderr, code) = common::wippy(&dir, &["run", "-x", "app:reader"]);
     assert!(
-        stdout.contains("line nil err EOF: end of input"),
+        // As the original wraps Go's `io.EOF`: message "EOF", no kind, retryable unset,
+        // the call as its context.
+        stdout.contains("line nil err readline: EOF message EOF kind [] retryable nil"),
         "{stdout}\n{stderr}"
     );
     assert_eq!(code, Some(0), "{stderr}");

@@ -16,7 +16,7 @@ use wippy_runtime::payload::{ErrorKind, Payload};
 
 use crate::modules::errors::fail;
 use crate::value::push_payload;
-use crate::vm::lua::{LResult, LUA_TSTRING, Lua, Raise, cfn};
+use crate::vm::lua::{LResult, Lua, cfn};
 use crate::vm::state::state;
 
 /// Pushes the `ctx` table.
@@ -25,13 +25,8 @@ pub(crate) fn open(lua: Lua) -> LResult<()> {
 }
 
 fn get(lua: Lua) -> LResult<c_int> {
-    if lua.kind(1) != LUA_TSTRING {
-        return Err(Raise::from(format!(
-            "bad argument #1 to 'get' (string expected, got {})",
-            lua.type_name(1)
-        )));
-    }
-    let key = lua.string(1).unwrap_or_default();
+    // `CheckString`: a number is its text.
+    let key = lua.check_string(1, "get")?;
     if key.is_empty() {
         return fail(lua, ErrorKind::Invalid, "empty key");
     }

@@ -274,14 +274,14 @@ fn this_executor(lua: Lua) -> LResult<Executor> {
 
 fn with_context(lua: Lua) -> LResult<c_int> {
     let mut executor = this_executor(lua)?;
-    string_keyed(lua, 2, "context", &mut executor.0.context)?;
+    string_keyed(lua, 2, "context", &mut executor.0.context, false)?;
     lua.push_userdata(executor, &EXECUTOR);
     Ok(1)
 }
 
 fn with_options(lua: Lua) -> LResult<c_int> {
     let mut executor = this_executor(lua)?;
-    string_keyed(lua, 2, "options", &mut executor.0.options)?;
+    string_keyed(lua, 2, "options", &mut executor.0.options, false)?;
     lua.push_userdata(executor, &EXECUTOR);
     Ok(1)
 }

@@ -7,7 +7,7 @@
 //! (`vm/feed.rs`); what the stdin thread then reads for them goes to the next read.
 
 use super::errors::{fail, push_error};
-use crate::vm::lua::{LResult, Lua, Ret, blocking, cfn};
+use crate::vm::lua::{LResult, LUA_TNIL, LUA_TNONE, LUA_TNUMBER, Lua, Raise, Ret, blocking, cfn};
 use crate::vm::ops::block;
 use crate::vm::state::{PendingRead, state};
 use parking_lot::Mutex;
@@ -81,7 +81,7 @@ impl ReadSlot {
         }
         // `Taken` cannot be: the stdin thread answers each request once.
         *state = SlotState::Done(match raw {
-            Ok(bytes) if bytes.is_empty() => Ok(None),
+            Ok(bytes) if bytes.is_empty() => Err(end_of_input(kind)),
             Ok(mut bytes) => {
                 if matches!(kind, ReadKind::Line) {
                     while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
@@ -90,10 +90,19 @@ impl ReadSlot {
                 }
                 Ok(Some(bytes))
             }
-            Err(e) => Err(ErrorValue::new(ErrorKind::Unavailable, e.to_string())),
+            Err(e) => {
+                Err(ErrorValue::new(ErrorKind::Unavailable, e.to_string()).wrapped(kind.call()))
+            }
         });
         None
     }
+}
+
+/// The error of a read at the end of input: `EOF`, kind `UNKNOWN`, retryable unset, with
+/// the call as its context (`tostring` gives `"readline: EOF"`), as the original wraps
+/// Go's `io.EOF`.
+fn end_of_input(kind: &ReadKind) -> ErrorValue {
+    ErrorValue::new(ErrorKind::Unknown, "EOF").wrapped(kind.call())
 }
 
 /// The longest line `io.readline` returns: a longer one is an error, so that input
@@ -165,6 +174,16 @@ enum ReadKind {
     Bytes(usize),
 }
 
+impl ReadKind {
+    /// The Lua call that reads so.
+    fn call(&self) -> &'static str {
+        match self {
+            ReadKind::Line => "readline",
+            ReadKind::Bytes(_) => "read",
+        }
+    }
+}
+
 struct ReadRequest {
     kind: ReadKind,
     slot: Arc<ReadSlot>,
@@ -209,12 +228,10 @@ fn terminal(lua: Lua) -> LResult<bool> {
     Ok(state(lua)?.terminal)
 }
 
+/// `nil, err` for a process that is not on a terminal host (the original's words: only
+/// a terminal host gives its processes a terminal context).
 fn unavailable(lua: Lua) -> LResult<c_int> {
-    fail(
-        lua,
-        ErrorKind::Unavailable,
-        "io is only available to processes on a terminal host",
-    )
+    fail(lua, ErrorKind::Unavailable, "no terminal context")
 }
 
 /// The arguments as text, joined by `sep` (`tostring` of each; a `__tostring` that
@@ -234,7 +251,11 @@ fn text_of(lua: Lua, sep: &str) -> LResult<Vec<u8>> {
     Ok(out)
 }
 
-fn write_to(lua: Lua, bytes: &[u8], stderr: bool) -> LResult<c_int> {
+/// Writes `bytes` to stdout (or stderr); `true`, or with `report`, `nil, err` when the
+/// write fails (kind `INTERNAL`, context `"write stdout"`, as the original's
+/// `io.write`). Without `report` a failed write is ignored, as the original's `io.print`
+/// and `io.eprint` ignore theirs.
+fn write_to(lua: Lua, bytes: &[u8], stderr: bool, report: bool) -> LResult<c_int> {
     if !terminal(lua)? {
         return unavailable(lua);
     }
@@ -245,29 +266,36 @@ fn write_to(lua: Lua, bytes: &[u8], stderr: bool) -> LResult<c_int> {
         out.write_all(bytes).and_then(|()| out.flush())
     };
     match result {
-        Ok(()) => {
+        Err(e) if report => {
+            lua.ensure(6)?;
+            let error = ErrorValue::new(ErrorKind::Internal, e.to_string()).wrapped("write stdout");
+            let error = crate::modules::errors::with_traceback(lua, error);
+            lua.push_nil();
+            push_error(lua, error);
+            Ok(2)
+        }
+        _ => {
             lua.push_bool(true);
             Ok(1)
         }
-        Err(e) => fail(lua, ErrorKind::Unavailable, e.to_string()),
     }
 }
 
 fn write(lua: Lua) -> LResult<c_int> {
     let bytes = text_of(lua, "")?;
-    write_to(lua, &bytes, false)
+    write_to(lua, &bytes, false, true)
 }
 
 fn print(lua: Lua) -> LResult<c_int> {
     let mut bytes = text_of(lua, "\t")?;
     bytes.push(b'\n');
-    write_to(lua, &bytes, false)
+    write_to(lua, &bytes, false, false)
 }
 
 fn eprint(lua: Lua) -> LResult<c_int> {
     let mut bytes = text_of(lua, "\t")?;
     bytes.push(b'\n');
-    write_to(lua, &bytes, true)
+    write_to(lua, &bytes, true, false)
 }
 
 fn flush(lua: Lua) -> LResult<c_int> {
@@ -314,18 +342,37 @@ fn readline(lua: Lua) -> LResult<Ret> {
     read_op(lua, ReadKind::Line)
 }
 
+/// `io.read(n)`: up to `n` bytes, as the original's `OptInt`: no size, or one of 0 or
+/// less, is 1024; a fraction is dropped. (Sizes past 1 MiB read 1 MiB.)
+///
+/// Lua errors: a size that is not a number.
 fn read(lua: Lua) -> LResult<Ret> {
-    let n = lua
-        .integral(1)
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(1024)
-        .clamp(1, 1 << 20);
+    const DEFAULT: usize = 1024;
+    let n = match lua.kind(1) {
+        LUA_TNIL | LUA_TNONE => DEFAULT,
+        LUA_TNUMBER => {
+            // Go's `int(n)`: truncated, saturating.
+            #[allow(clippy::cast_possible_truncation)]
+            let n = lua.number(1).unwrap_or(0.0) as i64;
+            usize::try_from(n)
+                .ok()
+                .filter(|n| *n > 0)
+                .unwrap_or(DEFAULT)
+        }
+        _ => {
+            return Err(Raise::from(format!(
+                "bad argument #1 to 'read' (number expected, got {})",
+                lua.type_name(1)
+            )));
+        }
+    }
+    .min(1 << 20);
     read_op(lua, ReadKind::Bytes(n))
 }
 
-/// Pushes what a finished read returns: the text, or `nil, err`; at the end of input the
-/// error is `EOF` (kind `UNKNOWN`, as the original wraps Go's `io.EOF`), so that
-/// `local line, err = io.readline()` tells the end from an empty line.
+/// Pushes what a finished read returns: the text, or `nil, err` (at the end of input,
+/// [`end_of_input`]'s error), so that `local line, err = io.readline()` tells the end
+/// from an empty line.
 pub(crate) fn push_read_result(lua: Lua, result: ReadResult) -> LResult<c_int> {
     match result {
         Ok(Some(bytes)) => {
@@ -334,10 +381,7 @@ pub(crate) fn push_read_result(lua: Lua, result: ReadResult) -> LResult<c_int> {
         }
         Ok(None) => {
             lua.push_nil();
-            push_error(
-                lua,
-                ErrorValue::new(ErrorKind::Unknown, "EOF: end of input").with_retryable(false),
-            );
+            push_error(lua, ErrorValue::new(ErrorKind::Unknown, "EOF"));
             Ok(2)
         }
         Err(e) => {

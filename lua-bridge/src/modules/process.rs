@@ -730,15 +730,10 @@ pub(crate) fn spawn_error(lua: Lua, error: &RuntimeError) -> ErrorValue {
 /// messages and events not yet received (see `LuaProcess::upgrade`). Does not return;
 /// `nil, err` when `id` names no Lua process entry or does not compile.
 fn upgrade(lua: Lua) -> LResult<Ret> {
+    // As the original, only a string names an entry; anything else is the running one.
     let id = match lua.kind(1) {
-        LUA_TNIL | LUA_TNONE => None,
         LUA_TSTRING => lua.string(1),
-        _ => {
-            return Err(Raise::from(format!(
-                "bad argument #1 to 'upgrade' (string or nil expected, got {})",
-                lua.type_name(1)
-            )));
-        }
+        _ => None,
     };
     let args = match payloads(lua, 2) {
         Ok(p) => p,
@@ -1013,9 +1008,10 @@ fn listen(lua: Lua) -> LResult<c_int> {
     if topic.starts_with('@') {
         return fail(lua, ErrorKind::Invalid, "cannot listen to @ topics");
     }
+    // Message objects only for `message = true` itself, as the original compares it.
     let message = lua.kind(2) == LUA_TTABLE && {
         lua.get_field(2, c"message");
-        let m = lua.truthy(-1);
+        let m = lua.kind(-1) == mlua::ffi::LUA_TBOOLEAN && lua.truthy(-1);
         lua.pop(1);
         m
     };
@@ -1198,7 +1194,7 @@ fn get_options(lua: Lua) -> LResult<c_int> {
 /// waits for an `events()` receiver goes back to the runtime, which fails the process
 /// with it as with any untrapped LINK_DOWN (reference §1.2, routing rule 1: the
 /// original decides when it delivers the event).
-fn redeliver_untrapped_link_down(st: &mut ProcState) {
+pub(crate) fn redeliver_untrapped_link_down(st: &mut ProcState) {
     if st.pending_events.is_empty() || st.handle.trap_links() {
         return;
     }

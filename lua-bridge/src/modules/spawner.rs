@@ -64,7 +64,7 @@ static SPAWNER: UserType<Spawner> = UserType::new(
 /// `process.with_context(t)`: a spawner carrying the context values of `t`.
 pub(crate) fn new_with_context(lua: Lua) -> LResult<c_int> {
     let mut spawner = Spawner::default();
-    string_keyed(lua, 1, "context", &mut spawner.context)?;
+    string_keyed(lua, 1, "context", &mut spawner.context, true)?;
     lua.push_userdata(spawner, &SPAWNER);
     Ok(1)
 }
@@ -72,7 +72,7 @@ pub(crate) fn new_with_context(lua: Lua) -> LResult<c_int> {
 /// `process.with_options(t)`: a spawner carrying the options of `t`.
 pub(crate) fn new_with_options(lua: Lua) -> LResult<c_int> {
     let mut spawner = Spawner::default();
-    string_keyed(lua, 1, "options", &mut spawner.options)?;
+    string_keyed(lua, 1, "options", &mut spawner.options, true)?;
     lua.push_userdata(spawner, &SPAWNER);
     Ok(1)
 }
@@ -84,9 +84,18 @@ fn this(lua: Lua) -> LResult<Spawner> {
         .ok_or_else(|| Raise::from("expected a process.Spawner (use spawner:method())"))
 }
 
-/// Adds the entries of the table at `idx` to `into`; raises for a key that is not a
-/// string (`what` names the table in the error).
-pub(crate) fn string_keyed(lua: Lua, idx: c_int, what: &str, into: &mut Map) -> LResult<()> {
+/// Adds the entries of the table at `idx` to `into` (`what` names the table in errors).
+/// A key that is not a string raises when `strict` (the original's `process.with_context`
+/// and every `with_options` of a spawner), and is left out otherwise (a spawner's and an
+/// executor's `with_context`, an executor's `with_options`), as the original's readers
+/// of those tables do.
+pub(crate) fn string_keyed(
+    lua: Lua,
+    idx: c_int,
+    what: &str,
+    into: &mut Map,
+    strict: bool,
+) -> LResult<()> {
     if lua.kind(idx) != LUA_TTABLE {
         return Err(Raise::from(format!(
             "bad argument #{idx} ({what} table expected, got {})",
@@ -95,29 +104,34 @@ pub(crate) fn string_keyed(lua: Lua, idx: c_int, what: &str, into: &mut Map) -> 
     }
     let table = match to_payload(lua, idx) {
         Ok(Payload::Map(map)) => map,
-        Ok(Payload::Array(items)) if items.is_empty() => return Ok(()),
+        Ok(Payload::Array(items)) if items.is_empty() || !strict => return Ok(()),
         Ok(_) => return Err(Raise::from(format!("{what} keys must be strings"))),
         Err(e) => return Err(Raise::from(format!("{what}: {e}"))),
     };
     for (key, value) in table.iter() {
-        let Some(key) = key.as_str() else {
-            return Err(Raise::from(format!("{what} keys must be strings")));
-        };
-        into.insert(key, value.clone());
+        match key.as_str() {
+            Some(key) => {
+                into.insert(key, value.clone());
+            }
+            None if strict => {
+                return Err(Raise::from(format!("{what} keys must be strings")));
+            }
+            None => {}
+        }
     }
     Ok(())
 }
 
 fn with_context(lua: Lua) -> LResult<c_int> {
     let mut spawner = this(lua)?;
-    string_keyed(lua, 2, "context", &mut spawner.context)?;
+    string_keyed(lua, 2, "context", &mut spawner.context, false)?;
     lua.push_userdata(spawner, &SPAWNER);
     Ok(1)
 }
 
 fn with_options(lua: Lua) -> LResult<c_int> {
     let mut spawner = this(lua)?;
-    string_keyed(lua, 2, "options", &mut spawner.options)?;
+    string_keyed(lua, 2, "options", &mut spawner.options, true)?;
     lua.push_userdata(spawner, &SPAWNER);
     Ok(1)
 }
@@ -243,10 +257,31 @@ fn spawn_linked_monitored(lua: Lua) -> LResult<c_int> {
     spawn_with(lua, true, true)
 }
 
-/// `spawner:spawn*(id, host, ...)`: the child's PID, or the PID of the process holding
-/// the spawner's name; `nil, err` when neither.
+/// `spawner:spawn*(id, host, ...)`: the child's PID (and nil), or the PID of the process
+/// holding the spawner's name; `nil, err` when neither (a host that does not exist is
+/// reported first, as the original's manager looks the host up before the name).
+///
+/// Lua errors: as the original's, fewer than two ids ("spawn requires at least id and
+/// host arguments") and an id that is neither a string nor a number.
 fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     let spawner = this(lua)?;
+    if lua.top() < 3 {
+        return Err(Raise::from("spawn requires at least id and host arguments"));
+    }
+    let function = match (link, monitor) {
+        (false, false) => "spawn",
+        (false, true) => "spawn_monitored",
+        (true, false) => "spawn_linked",
+        (true, true) => "spawn_linked_monitored",
+    };
+    for idx in [2, 3] {
+        if lua.bytes_or_number(idx).is_none() {
+            return Err(Raise::from(format!(
+                "bad argument #{idx} to '{function}' (string expected, got {})",
+                lua.type_name(idx)
+            )));
+        }
+    }
     let Some((entry, host)) = super::process::spawn_ids(lua, 2)? else {
         return fail(
             lua,
@@ -266,11 +301,17 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     let st = state(lua)?;
     let runtime = st.handle.runtime().clone();
     let holder = |name: &str| runtime.lookup(name).ok();
-    // Spawn or signal: a held name gets the messages instead of a new process.
+    // Spawn or signal: a held name gets the messages instead of a new process (on a host
+    // that exists).
     if let Some(existing) = spawner.name.as_deref().and_then(holder) {
+        if runtime.host(&host).is_none() {
+            let error = RuntimeError::HostNotFound(host.to_string());
+            return fail(lua, error.kind(), error.to_string());
+        }
         deliver(&runtime, &existing, spawner.messages);
         lua.push_bytes(existing.to_text().as_bytes());
-        return Ok(1);
+        lua.push_nil();
+        return Ok(2);
     }
     let mut spec = SpawnSpec::new(entry, host);
     spec.args = args;
@@ -287,7 +328,8 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
         Ok(pid) => {
             deliver(&runtime, &pid, spawner.messages);
             lua.push_bytes(pid.to_text().as_bytes());
-            Ok(1)
+            lua.push_nil();
+            Ok(2)
         }
         Err(error) => fail(lua, error.kind(), error.to_string()),
     }

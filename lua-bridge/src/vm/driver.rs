@@ -311,6 +311,11 @@ impl LuaProcess {
                     .map(|pid| (pid, super::state::ExecWaiter::Call(None)))
                     .collect();
             }
+            // The options are the old code's: the new one starts with `trap_links` off,
+            // as the original's fresh process does, and a LINK_DOWN still waiting fails
+            // it as any untrapped one.
+            st.handle.set_trap_links(false);
+            crate::modules::process::redeliver_untrapped_link_down(st);
         }
         Flow::Yield
     }

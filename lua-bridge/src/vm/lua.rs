@@ -415,16 +415,6 @@ impl Lua {
         })
     }
 
-    /// An integer argument: an integer, or a float with an integral value.
-    pub(crate) fn integral(self, idx: c_int) -> Option<i64> {
-        if let Some(i) = self.int(idx) {
-            return Some(i);
-        }
-        let n = self.number(idx)?;
-        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-        (n.fract() == 0.0 && n >= i64::MIN as f64 && n < i64::MAX as f64).then_some(n as i64)
-    }
-
     /// The bytes of the string at `idx` (only for strings: numbers are not converted).
     ///
     /// The slice is valid while the string stays on the stack, which every caller keeps

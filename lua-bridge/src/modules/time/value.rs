@@ -159,12 +159,9 @@ pub(crate) fn date(lua: Lua) -> LResult<c_int> {
 
 /// `time.unix(sec, nsec) -> Time` (local zone).
 pub(crate) fn unix(lua: Lua) -> LResult<c_int> {
+    // Both are required, as the original's `CheckInt64(1)`, `CheckInt64(2)`.
     let sec = int_arg(lua, 1, "unix")?;
-    let nsec = if lua.is_nil(2) {
-        0
-    } else {
-        int_arg(lua, 2, "unix")?
-    };
+    let nsec = int_arg(lua, 2, "unix")?;
     let nanos = i128::from(sec) * 1_000_000_000 + i128::from(nsec);
     let at = Timestamp::from_nanosecond(nanos).map_err(|_| out_of_range("time.unix"))?;
     push(lua, at, Location::local());

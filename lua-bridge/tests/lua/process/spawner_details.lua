@@ -61,7 +61,7 @@ local function main()
   local raises = {
     function() process.with_context({ [1] = "positional" }) end,
     function() process.with_options("not a table") end,
-    function() base:with_context({ [true] = 1 }) end,
+    function() base:with_options({ [true] = 1 }) end,
     function() base:with_name("") end,
     function() base:with_message("@reserved") end,
     function() base:with_actor({}) end,
