@@ -125,14 +125,7 @@ fn print_and_eprint_ignore_a_failed_write_and_write_reports_it() {
 #[test]
 fn read_sizes_follow_the_originals_opt_int() {
     let dir = app_dir("cli-io-reads");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args(["run", "-x", "app:reads"])
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("wippy starts");
+    let mut child = common::spawn_wippy(&dir, &["run", "-x", "app:reads"]);
     // All of the input is there before the first read: 2.9 takes 2 bytes, 0 the rest
     // (up to 1024), and -5 meets the end of input.
     let mut stdin = child.stdin.take().expect("stdin");
