@@ -445,7 +445,7 @@ fn ok_or_err(lua: Lua, result: Result<(), RuntimeError>) -> LResult<c_int> {
 /// Lua errors: anything else, `nil` included ("bad argument #idx to 'function' (string
 /// expected, got T)").
 #[inline]
-fn check_text<'a>(lua: Lua, idx: c_int, function: &str) -> LResult<&'a [u8]> {
+pub(crate) fn check_text<'a>(lua: Lua, idx: c_int, function: &str) -> LResult<&'a [u8]> {
     match lua.bytes_or_number(idx) {
         Some(text) => Ok(text),
         None => Err(not_a_string(lua, idx, function)),
@@ -611,13 +611,18 @@ fn call_ids(lua: Lua, function: &str, requires: &str) -> LResult<Result<CallIds,
     }
 }
 
-fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
-    let function = match (link, monitor) {
+/// The name of the spawn call that links and monitors as asked.
+pub(crate) fn spawn_call_name(link: bool, monitor: bool) -> &'static str {
+    match (link, monitor) {
         (false, false) => "spawn",
         (false, true) => "spawn_monitored",
         (true, false) => "spawn_linked",
         (true, true) => "spawn_linked_monitored",
-    };
+    }
+}
+
+fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
+    let function = spawn_call_name(link, monitor);
     let (entry, host) = match call_ids(lua, function, "at least id and host arguments")? {
         Ok(ids) => ids,
         Err(n) => return Ok(n),

@@ -268,20 +268,9 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     if lua.top() < 3 {
         return Err(Raise::from("spawn requires at least id and host arguments"));
     }
-    let function = match (link, monitor) {
-        (false, false) => "spawn",
-        (false, true) => "spawn_monitored",
-        (true, false) => "spawn_linked",
-        (true, true) => "spawn_linked_monitored",
-    };
-    for idx in [2, 3] {
-        if lua.bytes_or_number(idx).is_none() {
-            return Err(Raise::from(format!(
-                "bad argument #{idx} to '{function}' (string expected, got {})",
-                lua.type_name(idx)
-            )));
-        }
-    }
+    let function = super::process::spawn_call_name(link, monitor);
+    super::process::check_text(lua, 2, function)?;
+    super::process::check_text(lua, 3, function)?;
     let Some((entry, host)) = super::process::spawn_ids(lua, 2)? else {
         return fail(
             lua,
