@@ -18,8 +18,9 @@ use std::sync::{Arc, OnceLock};
 use wippy_runtime::payload::{ErrorKind, ErrorValue};
 use wippy_scheduler::Notifier;
 
-/// The result of one terminal read: `Ok(None)` at end of input.
-pub(crate) type ReadResult = Result<Option<Vec<u8>>, ErrorValue>;
+/// The result of one terminal read: the bytes, or the error (at the end of input,
+/// [`end_of_input`]'s).
+pub(crate) type ReadResult = Result<Vec<u8>, ErrorValue>;
 
 /// Where the stdin thread puts a read's result. Shared by the stdin thread (which
 /// fills it) and the reading process (which takes it, or gives up on it when the
@@ -88,7 +89,7 @@ impl ReadSlot {
                         bytes.pop();
                     }
                 }
-                Ok(Some(bytes))
+                Ok(bytes)
             }
             Err(e) => {
                 Err(ErrorValue::new(ErrorKind::Unavailable, e.to_string()).wrapped(kind.call()))
@@ -375,14 +376,9 @@ fn read(lua: Lua) -> LResult<Ret> {
 /// from an empty line.
 pub(crate) fn push_read_result(lua: Lua, result: ReadResult) -> LResult<c_int> {
     match result {
-        Ok(Some(bytes)) => {
+        Ok(bytes) => {
             lua.try_push_bytes(&bytes)?;
             Ok(1)
-        }
-        Ok(None) => {
-            lua.push_nil();
-            push_error(lua, ErrorValue::new(ErrorKind::Unknown, "EOF"));
-            Ok(2)
         }
         Err(e) => {
             lua.push_nil();
@@ -509,6 +505,16 @@ mod tests {
         let filled = ReadSlot::default();
         assert_eq!(filled.fill(&ReadKind::Line, Ok(b"line\r\n".to_vec())), None);
         assert!(!filled.abandon(), "the result is in: the read completes");
-        assert_eq!(filled.take().unwrap().unwrap(), Some(b"line".to_vec()));
+        assert_eq!(filled.take().unwrap().unwrap(), b"line".to_vec());
+
+        // The end of input is an error naming the call.
+        let ended = ReadSlot::default();
+        assert_eq!(ended.fill(&ReadKind::Line, Ok(Vec::new())), None);
+        let e = ended.take().unwrap().unwrap_err();
+        assert_eq!(e.text(), "readline: EOF");
+        assert_eq!(
+            (e.kind(), e.retryable()),
+            (&wippy_runtime::payload::ErrorKind::Unknown, None)
+        );
     }
 }
