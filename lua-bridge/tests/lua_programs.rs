@@ -299,6 +299,7 @@ lua_tests! {
     data_json_validate: "data/json_validate",
     data_json_validate_empty_table: "data/json_validate_empty_table",
     data_logger_and_print: "data/logger_and_print",
+    data_logger_error_clears_the_error_field: "data/logger_error_clears_the_error_field",
     data_logger_argument_checks: "data/logger_argument_checks",
     data_os_module: "data/os_module",
     data_payload_module: "data/payload_module",

@@ -10,7 +10,7 @@
 
 use crate::value::to_payload;
 use crate::vm::alloc::{self, Charged};
-use crate::vm::lua::{CFn, LResult, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index};
+use crate::vm::lua::{CFn, LResult, LUA_TNIL, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index};
 use crate::vm::state::state;
 use std::ffi::c_int;
 use wippy_runtime::payload::{Map, MapKey, Payload, Text};
@@ -179,8 +179,19 @@ fn info(lua: Lua) -> LResult<c_int> {
 fn warn(lua: Lua) -> LResult<c_int> {
     log(lua, Level::Warn)
 }
+/// `logger:error(msg, fields)`: as the others, and then, as the original's `loggerError`
+/// does to the caller's own table, `fields.error` is cleared (raw).
 fn error(lua: Lua) -> LResult<c_int> {
-    log(lua, Level::Error)
+    let n = log(lua, Level::Error)?;
+    if lua.kind(3) == LUA_TTABLE {
+        lua.ensure(2)?;
+        if lua.get_field(3, c"error") != LUA_TNIL {
+            lua.push_nil();
+            lua.set_field(3, c"error");
+        }
+        lua.pop(1);
+    }
+    Ok(n)
 }
 
 fn with(lua: Lua) -> LResult<c_int> {
