@@ -25,6 +25,6 @@ pub use plain::LuaVm;
 pub use vm::chunks::reused_chunks;
 pub use vm::driver::LuaProcess;
 pub use vm::pool::reused_vms;
-pub use vm::setup::LuaEnv;
+pub use vm::setup::{LuaEnv, kept_globals};
 pub use vm::spare_thread::reused_threads;
 pub use vm::sweep::freed_channels;

@@ -68,7 +68,9 @@ fn finished_vms_are_reused_and_show_nothing_of_their_last_process() {
     let before = wippy_lua::reused_vms();
     let chunks_before = wippy_lua::reused_chunks();
     let threads_before = wippy_lua::reused_threads();
+    let kept_before = wippy_lua::kept_globals();
     let outcome = run(&runtime, "test:recycled_vm_is_pristine");
+    let kept_globals = wippy_lua::kept_globals() - kept_before;
     let reused = wippy_lua::reused_vms() - before;
     let reused_chunks = wippy_lua::reused_chunks() - chunks_before;
     let reused_threads = wippy_lua::reused_threads() - threads_before;
@@ -106,6 +108,12 @@ fn finished_vms_are_reused_and_show_nothing_of_their_last_process() {
     assert!(
         reused_threads >= 10,
         "only {reused_threads} of {reused} reused VMs started main in their spare thread"
+    );
+    // Every eighth worker leaves `process` and `string` as handed out, and one in four
+    // leaves the `string` view alone: the next worker in that VM gets them.
+    assert!(
+        kept_globals >= 3,
+        "only {kept_globals} `process` or `string` tables were kept for a next worker"
     );
     assert!(
         reused_after_failing >= 10,

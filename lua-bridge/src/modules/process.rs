@@ -1428,6 +1428,33 @@ fn process_index(lua: Lua) -> LResult<c_int> {
 
 static MODULE: UserType<()> = UserType::new(c"wippy.process.module", Some(cfn(process_index)), &[]);
 
+/// `true` if the value at `idx` is a `process` table exactly as [`open`] makes it: an
+/// empty table with the module's metatable. Methods looked up through it are cached in
+/// the VM's methods table, not in it, once the VM has a methods table; a script's write
+/// (a plain `rawset` or assignment: the table has no `__newindex`) leaves an entry.
+/// Such a table cannot be told from a new one by the next process in the VM, so the VM
+/// scrub (`setup::reset`) keeps it as that process's global instead of making another.
+pub(crate) fn is_pristine(lua: Lua, idx: c_int) -> bool {
+    let idx = lua.abs(idx);
+    if lua.kind(idx) != mlua::ffi::LUA_TTABLE {
+        return false;
+    }
+    lua.push_nil();
+    if lua.next(idx) {
+        lua.pop(2);
+        return false;
+    }
+    // SAFETY: live state; a table at `idx` (pushes its metatable if it has one).
+    if unsafe { mlua::ffi::lua_getmetatable(lua.raw(), idx) } == 0 {
+        return false;
+    }
+    lua.push_metatable(&MODULE);
+    // SAFETY: live state; two tables on top, compared raw.
+    let same = unsafe { mlua::ffi::lua_rawequal(lua.raw(), -1, -2) } != 0;
+    lua.pop(2);
+    same
+}
+
 /// Pushes the `process` global.
 pub(crate) fn open(lua: Lua) -> LResult<()> {
     lua.ensure(3)?;

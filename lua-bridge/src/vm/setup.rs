@@ -24,8 +24,9 @@ use super::state::{ProcState, state};
 use crate::compile::{CompiledEntry, Compiler};
 use crate::modules;
 use mlua::ffi;
-use std::ffi::c_int;
+use std::ffi::{CStr, c_int};
 use std::sync::Arc;
+use wippy_runtime::StripedCounter;
 use wippy_runtime::registry::Registry;
 
 /// What every VM of one runtime shares: the registry and the bytecode cache.
@@ -167,13 +168,18 @@ fn globals_metatable_is_pristine(lua: Lua) -> bool {
 ///   lazily into it, so a script's changes to `string` or `math` die with it; `math`
 ///   is reseeded at open), and gets a new lazy metatable unless it still has one
 ///   exactly as made (a script may have changed or replaced it);
-/// - the strings' metatable is the lazy one again.
+/// - the strings' metatable is the lazy one again, unless the `string` view stays:
+///   the `process` table and the `string` view are kept as the next process's globals
+///   when they are exactly as made (`process::is_pristine`,
+///   `string_view::is_reusable_view`: empty, behind a metatable no script can reach),
+///   since most processes touch both and a new process could not tell them from new
+///   ones; the strings' metatable then points at the kept view.
 ///
 /// The old process's objects are garbage from here on and are collected like any
 /// other; their finalizers only drop Rust values. The table that was its `_G` is the
 /// next process's `_G`, but nothing of the old process runs again to tell.
 pub(crate) fn reset(lua: Lua) -> LResult<c_int> {
-    lua.ensure(4)?;
+    lua.ensure(8)?;
     // First, while the reference below still anchors it: the finished `main` thread the
     // scrub passed (or null) becomes the spare.
     // SAFETY: `Vm::scrub` passes null or a thread of this VM whose function returned.
@@ -205,13 +211,68 @@ pub(crate) fn reset(lua: Lua) -> LResult<c_int> {
     check_registry_is_bare(lua);
 
     push_globals(lua);
-    clear_table(lua, -1)?;
+    let globals = lua.top();
+    // The `process` and `string` tables the process left as they were made stay, for
+    // the next process (most touch both): each is an empty table behind a metatable no
+    // script can reach or change, so nothing of the old process is in it.
+    push_global_if(lua, globals, c"process", modules::process::is_pristine);
+    push_global_if(
+        lua,
+        globals,
+        c"string",
+        super::string_view::is_reusable_view,
+    );
+    clear_table(lua, globals)?;
+    // Stack: globals, the kept `process` or nil, the kept `string` view or nil.
+    if lua.kind(-1) == ffi::LUA_TNIL {
+        lua.pop(1);
+        super::string_view::install(lua);
+    } else {
+        super::string_view::reopen(lua, -1);
+        set_raw_global(lua, globals, c"string");
+    }
+    if lua.kind(-1) == ffi::LUA_TNIL {
+        lua.pop(1);
+    } else {
+        set_raw_global(lua, globals, c"process");
+    }
     lua.pop(1);
     if !globals_metatable_is_pristine(lua) {
         set_lazy_globals_metatable(lua);
     }
-    super::string_view::install(lua);
     Ok(0)
+}
+
+/// Global tables a VM scrub kept for the next process, since the program started.
+static KEPT_GLOBALS: StripedCounter = StripedCounter::new();
+
+/// How many `process` and `string` tables VM scrubs kept for the next process in the VM
+/// instead of leaving them to be made again (since the program started; for tests and
+/// measurements).
+pub fn kept_globals() -> u64 {
+    KEPT_GLOBALS.sum()
+}
+
+/// Pushes the global `name` of the globals table at `globals` (read raw) when `keep`
+/// accepts it, else nil.
+fn push_global_if(lua: Lua, globals: c_int, name: &CStr, keep: fn(Lua, c_int) -> bool) {
+    lua.push_cstr(name);
+    // SAFETY: a table at `globals`, the key on top; a raw read runs no Lua code.
+    unsafe { ffi::lua_rawget(lua.raw(), globals) };
+    if keep(lua, -1) {
+        KEPT_GLOBALS.add(1);
+    } else {
+        lua.pop(1);
+        lua.push_nil();
+    }
+}
+
+/// Pops the value on top into the global `name` of the globals table at `globals`, raw.
+fn set_raw_global(lua: Lua, globals: c_int, name: &CStr) {
+    lua.push_cstr(name);
+    lua.insert(-2);
+    // SAFETY: a table at `globals`; key and value on top.
+    unsafe { ffi::lua_rawset(lua.raw(), globals) };
 }
 
 /// Sets every key of the table at `idx` to nil, keeping the table's room.

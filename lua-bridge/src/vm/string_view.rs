@@ -207,6 +207,48 @@ pub(crate) fn open(lua: Lua) {
     }
 }
 
+/// `true` if the value at `idx` is an intact view made by [`open`] whose metatable is
+/// still the VM's (not dropped by [`forget`]), and the strings' shared metatable is
+/// still kept: the view can serve the next process in this VM (see `setup::reset`),
+/// through [`reopen`]. An intact view is empty: whatever writes to it, or reads it raw,
+/// materialises it first, which removes its metatable.
+pub(crate) fn is_reusable_view(lua: Lua, idx: c_int) -> bool {
+    let idx = lua.abs(idx);
+    if lua.kind(idx) != ffi::LUA_TTABLE {
+        return false;
+    }
+    // SAFETY: live state with room for the values read here; raw reads only.
+    unsafe {
+        if ffi::lua_getmetatable(lua.raw(), idx) == 0 {
+            return false;
+        }
+        ffi::lua_rawgetp(lua.raw(), ffi::LUA_REGISTRYINDEX, meta_key());
+        let ours = ffi::lua_rawequal(lua.raw(), -1, -2) != 0;
+        let shared =
+            ffi::lua_rawgetp(lua.raw(), ffi::LUA_REGISTRYINDEX, shared_key()) == ffi::LUA_TTABLE;
+        lua.pop(3);
+        ours && shared
+    }
+}
+
+/// Makes the view at `idx` (one [`is_reusable_view`] accepted) the strings' `__index`
+/// again, through their shared metatable, as [`open`] does with a new view.
+///
+/// Runs inside a Lua call with room for three values.
+pub(crate) fn reopen(lua: Lua, idx: c_int) {
+    let idx = lua.abs(idx);
+    // SAFETY: live state in protected mode; raw reads of the registry and setting the
+    // strings' metatable run no Lua code; `is_reusable_view` found the shared metatable.
+    unsafe {
+        lua.push_str("");
+        ffi::lua_rawgetp(lua.raw(), ffi::LUA_REGISTRYINDEX, shared_key());
+        lua.push_value(idx);
+        lua.set_field(-2, c"__index");
+        ffi::lua_setmetatable(lua.raw(), -2);
+        lua.pop(1);
+    }
+}
+
 /// Gives strings a metatable of the process's own when they have the shared one: a
 /// copy (`__index`, the arithmetic metamethods), for a script about to get it from
 /// `getmetatable`.

@@ -25,17 +25,42 @@ local function violations()
   check(coroutine.leaked == nil, "coroutine field")
   check(json.leaked == nil, "require cache")
   check(process.leaked == nil and channel.leaked == nil, "wippy global field")
+  check(rawget(process, "leaked") == nil and process.send ~= tostring, "process table entry")
+  check(type(process.send) == "function" and type(process.pid) == "function", "process function")
+  check(string.upper("b") == "B" and ("b"):rep(2) == "bb", "string view")
   check(process.event.EXIT == "pid.exit" and process.event.leaked == nil, "process.event")
   check(type(process.registry.lookup) == "function" and process.registry.leaked == nil, "process.registry")
   check(type(print) == "function" and print ~= tostring, "print replaced")
   return found
 end
 
+-- Rounds that leave `process` and `string` as handed out, so that the VM keeps them for
+-- the next worker (`setup::reset`), or change them in ways that must stop that: a field
+-- written into `process` (plainly or raw), a method replaced through it, and the
+-- strings' metatable replaced while the `string` view itself stays untouched.
+local function touch_only_process_and_strings(round)
+  local kind = round % 8
+  if kind == 1 then
+    process.leaked = 1
+  elseif kind == 3 then
+    rawset(process, "send", tostring)
+  elseif kind == 5 then
+    getmetatable("").__index = function() return "old" end
+    getmetatable("").__add = function() return "old" end
+  end
+  -- kind 7 leaves both as they were handed out.
+  return true
+end
+
 -- `round` picks how the globals' metatable is left: changed in place (round % 3 == 1),
--- given a metatable of its own (2), or changed and then replaced (0).
+-- given a metatable of its own (2), or changed and then replaced (0). Odd rounds only
+-- touch `process` and the strings (above).
 local function main(parent, round)
   -- Reads only: `string` stays as handed out until the pollution below.
   process.send(parent, "pristine", { violations = violations(), random = math.random(1, 1 << 40) })
+  if (round or 0) % 2 == 1 then
+    return touch_only_process_and_strings(round)
+  end
   -- Before anything else touches `string`: reach for what stands behind it.
   local string_meta = getmetatable(string)
   if type(string_meta) == "table" and type(string_meta.__index) == "table" then
