@@ -24,7 +24,7 @@ use super::state::{ProcState, state};
 use crate::compile::{CompiledEntry, Compiler};
 use crate::modules;
 use mlua::ffi;
-use std::ffi::{CStr, c_int};
+use std::ffi::c_int;
 use std::sync::Arc;
 use wippy_runtime::StripedCounter;
 use wippy_runtime::registry::Registry;
@@ -212,31 +212,14 @@ pub(crate) fn reset(lua: Lua) -> LResult<c_int> {
 
     push_globals(lua);
     let globals = lua.top();
-    // The `process` and `string` tables the process left as they were made stay, for
-    // the next process (most touch both): each is an empty table behind a metatable no
-    // script can reach or change, so nothing of the old process is in it.
-    push_global_if(lua, globals, c"process", modules::process::is_pristine);
-    push_global_if(
-        lua,
-        globals,
-        c"string",
-        super::string_view::is_reusable_view,
-    );
-    clear_table(lua, globals)?;
-    // Stack: globals, the kept `process` or nil, the kept `string` view or nil.
+    clear_globals(lua, globals)?;
+    // Stack: globals, the kept `string` view or nil.
     if lua.kind(-1) == ffi::LUA_TNIL {
-        lua.pop(1);
         super::string_view::install(lua);
     } else {
         super::string_view::reopen(lua, -1);
-        set_raw_global(lua, globals, c"string");
     }
-    if lua.kind(-1) == ffi::LUA_TNIL {
-        lua.pop(1);
-    } else {
-        set_raw_global(lua, globals, c"process");
-    }
-    lua.pop(1);
+    lua.pop(2);
     if !globals_metatable_is_pristine(lua) {
         set_lazy_globals_metatable(lua);
     }
@@ -253,41 +236,43 @@ pub fn kept_globals() -> u64 {
     KEPT_GLOBALS.sum()
 }
 
-/// Pushes the global `name` of the globals table at `globals` (read raw) when `keep`
-/// accepts it, else nil.
-fn push_global_if(lua: Lua, globals: c_int, name: &CStr, keep: fn(Lua, c_int) -> bool) {
-    lua.push_cstr(name);
-    // SAFETY: a table at `globals`, the key on top; a raw read runs no Lua code.
-    unsafe { ffi::lua_rawget(lua.raw(), globals) };
-    if keep(lua, -1) {
-        KEPT_GLOBALS.add(1);
-    } else {
-        lua.pop(1);
-        lua.push_nil();
-    }
-}
-
-/// Pops the value on top into the global `name` of the globals table at `globals`, raw.
-fn set_raw_global(lua: Lua, globals: c_int, name: &CStr) {
-    lua.push_cstr(name);
-    lua.insert(-2);
-    // SAFETY: a table at `globals`; key and value on top.
-    unsafe { ffi::lua_rawset(lua.raw(), globals) };
-}
-
-/// Sets every key of the table at `idx` to nil, keeping the table's room.
-fn clear_table(lua: Lua, idx: c_int) -> LResult<()> {
-    let idx = lua.abs(idx);
-    lua.ensure(3)?;
+/// Empties the globals table at `globals` in place (keeping its room), except for the
+/// `process` table and the `string` view when the process left them exactly as made
+/// (`process::is_pristine`, `string_view::is_reusable_view`): those stay, for the next
+/// process (most touch both). Each is an empty table behind a metatable no script can
+/// reach or change, so nothing of the old process is in it. Pushes the kept `string`
+/// view, or nil. One walk of the table, which is empty for a process that read no
+/// global.
+fn clear_globals(lua: Lua, globals: c_int) -> LResult<()> {
+    lua.ensure(5)?;
     lua.push_nil();
-    while lua.next(idx) {
+    let kept_view = lua.top();
+    lua.push_nil();
+    while lua.next(globals) {
+        // `bytes` reads string keys only: nothing is converted under `lua_next`.
+        let keep = match lua.bytes(-2) {
+            Some(b"process") => modules::process::is_pristine(lua, -1),
+            Some(b"string") => {
+                let reusable = super::string_view::is_reusable_view(lua, -1);
+                if reusable {
+                    // SAFETY: both indices are valid; copying a value runs no Lua code.
+                    unsafe { ffi::lua_copy(lua.raw(), -1, kept_view) };
+                }
+                reusable
+            }
+            _ => false,
+        };
+        lua.pop(1);
+        if keep {
+            KEPT_GLOBALS.add(1);
+            continue;
+        }
         // Assigning nil to a field during a traversal is allowed, and `next` goes on
         // from the cleared key.
-        lua.pop(1);
         lua.push_value(-1);
         lua.push_nil();
-        // SAFETY: a table at `idx`; a key copy and nil on top.
-        unsafe { ffi::lua_rawset(lua.raw(), idx) };
+        // SAFETY: a table at `globals`; a key copy and nil on top.
+        unsafe { ffi::lua_rawset(lua.raw(), globals) };
     }
     Ok(())
 }
