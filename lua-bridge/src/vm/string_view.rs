@@ -190,8 +190,8 @@ pub(crate) fn open(lua: Lua) {
         lua.new_table(0, 0);
         lua.insert(-2);
         ffi::lua_setmetatable(lua.raw(), -2);
-        // The strings' metatable: the shared one, its `__index` now this view.
-        lua.push_str("");
+        // The strings' metatable: the shared one (made at the VM's first use), its
+        // `__index` now this view.
         if ffi::lua_rawgetp(lua.raw(), ffi::LUA_REGISTRYINDEX, shared_key()) != ffi::LUA_TTABLE {
             lua.pop(1);
             lua.new_table(0, 2 + super::string_arith::FIELDS);
@@ -200,11 +200,9 @@ pub(crate) fn open(lua: Lua) {
             lua.push_value(-1);
             ffi::lua_rawsetp(lua.raw(), ffi::LUA_REGISTRYINDEX, shared_key());
         }
-        lua.push_value(-3);
-        lua.set_field(-2, c"__index");
-        ffi::lua_setmetatable(lua.raw(), -2);
         lua.pop(1);
     }
+    reopen(lua, -1);
 }
 
 /// `true` if the value at `idx` is an intact view made by [`open`] whose metatable is
@@ -231,14 +229,16 @@ pub(crate) fn is_reusable_view(lua: Lua, idx: c_int) -> bool {
     }
 }
 
-/// Makes the view at `idx` (one [`is_reusable_view`] accepted) the strings' `__index`
-/// again, through their shared metatable, as [`open`] does with a new view.
+/// Makes the view at `idx` the strings' `__index`, through their shared metatable,
+/// which the registry holds: a new view ([`open`], which makes the shared metatable at
+/// the VM's first use), or a kept one that [`is_reusable_view`] accepted.
 ///
 /// Runs inside a Lua call with room for three values.
 pub(crate) fn reopen(lua: Lua, idx: c_int) {
     let idx = lua.abs(idx);
     // SAFETY: live state in protected mode; raw reads of the registry and setting the
-    // strings' metatable run no Lua code; `is_reusable_view` found the shared metatable.
+    // strings' metatable run no Lua code; the registry holds the shared metatable (see
+    // above).
     unsafe {
         lua.push_str("");
         ffi::lua_rawgetp(lua.raw(), ffi::LUA_REGISTRYINDEX, shared_key());
