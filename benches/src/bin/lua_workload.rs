@@ -11,7 +11,10 @@
 //! from K clients), `part NAME N` (N turns of one part of an echo, in one process: see
 //! `parts.lua` in `src/lib.rs` and `tools/echo_parts.sh`). Prints the wall time of the run, the CPU time all threads used
 //! meanwhile (in per cent of one core), and how many processes started in a reused VM
-//! and a reused thread (`wippy_lua::reused_vms`, `reused_threads`).
+//! and a reused thread (`wippy_lua::reused_vms`, `reused_threads`). With
+//! `WIPPY_BENCH_REPEAT=K` the workload runs K times in the same runtime, one line each
+//! (as the criterion benches run their batches: the first run also compiles the
+//! entries and builds the VMs the later ones reuse).
 #![allow(missing_docs)]
 
 use std::time::Duration;
@@ -50,17 +53,23 @@ fn main() {
     if entry == "b:clients" {
         let _relay = wippy_benches::start_relay(&runtime);
     }
-    let cpu_before = cpu_seconds();
-    let (vms_before, threads_before) = (wippy_lua::reused_vms(), wippy_lua::reused_threads());
-    let took = wippy_benches::run(&runtime, entry, payloads);
-    let cpu = cpu_seconds() - cpu_before;
-    println!(
-        "{entry}: {:.3} ms, {:.0} % CPU, {} VMs and {} threads reused",
-        took.as_secs_f64() * 1e3,
-        cpu / took.as_secs_f64() * 100.0,
-        wippy_lua::reused_vms() - vms_before,
-        wippy_lua::reused_threads() - threads_before,
-    );
+    let repeat: u32 = std::env::var("WIPPY_BENCH_REPEAT")
+        .ok()
+        .map_or(1, |s| s.parse().expect("WIPPY_BENCH_REPEAT: a whole number"));
+    for _ in 0..repeat {
+        let cpu_before = cpu_seconds();
+        let (vms_before, threads_before) =
+            (wippy_lua::reused_vms(), wippy_lua::reused_threads());
+        let took = wippy_benches::run(&runtime, entry, payloads.clone());
+        let cpu = cpu_seconds() - cpu_before;
+        println!(
+            "{entry}: {:.3} ms, {:.0} % CPU, {} VMs and {} threads reused",
+            took.as_secs_f64() * 1e3,
+            cpu / took.as_secs_f64() * 100.0,
+            wippy_lua::reused_vms() - vms_before,
+            wippy_lua::reused_threads() - threads_before,
+        );
+    }
     runtime.shutdown(Duration::from_secs(1));
 }
 
