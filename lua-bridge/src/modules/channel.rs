@@ -385,7 +385,8 @@ fn select(lua: Lua) -> LResult<Ret> {
         default = lua.truthy(-1);
         lua.pop(1);
     }
-    let mut plans = Vec::with_capacity(n);
+    // Inline up to four cases (most selects have two or three): no heap block per call.
+    let mut plans: SmallVec<[Plan; 4]> = SmallVec::with_capacity(n);
     for i in 1..=n {
         // Case userdata stay on the stack (at 3, 4, ...) for the call.
         lua.get_index(1, i64::try_from(i).unwrap_or(i64::MAX));
