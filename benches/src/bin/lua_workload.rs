@@ -53,13 +53,12 @@ fn main() {
     if entry == "b:clients" {
         let _relay = wippy_benches::start_relay(&runtime);
     }
-    let repeat: u32 = std::env::var("WIPPY_BENCH_REPEAT")
-        .ok()
-        .map_or(1, |s| s.parse().expect("WIPPY_BENCH_REPEAT: a whole number"));
+    let repeat: u32 = std::env::var("WIPPY_BENCH_REPEAT").ok().map_or(1, |s| {
+        s.parse().expect("WIPPY_BENCH_REPEAT: a whole number")
+    });
     for _ in 0..repeat {
         let cpu_before = cpu_seconds();
-        let (vms_before, threads_before) =
-            (wippy_lua::reused_vms(), wippy_lua::reused_threads());
+        let (vms_before, threads_before) = (wippy_lua::reused_vms(), wippy_lua::reused_threads());
         let took = wippy_benches::run(&runtime, entry, payloads.clone());
         let cpu = cpu_seconds() - cpu_before;
         println!(
