@@ -24,6 +24,8 @@ use crate::table::Entry;
 use crate::timer::Timer;
 use smallvec::SmallVec;
 use std::sync::{Arc, OnceLock};
+// A placement hint, in no protocol: std's atomic even under loom (see `loom.rs`).
+use std::sync::atomic::AtomicU32;
 
 /// A run-queue entry.
 pub(crate) type Task<M> = Arc<Cell<M>>;
@@ -63,7 +65,14 @@ pub(crate) struct Cell<M> {
     /// `None` once the process has exited: late monitors then fail.
     watchers: Mutex<Option<Watchers<M>>>,
     pub(crate) preempt_hook: Option<PreemptHook>,
+    /// The worker that last ran the process (`NO_HOME` before its first run). Written
+    /// by that worker when a run starts; read by wakers to queue the process where its
+    /// data is (`worker::schedule_local`). Only a placement hint: Relaxed.
+    pub(crate) home: AtomicU32,
 }
+
+/// `Cell::home` of a process that has not run yet.
+pub(crate) const NO_HOME: u32 = u32::MAX;
 
 // SAFETY: the `UnsafeCell`s (`body`, `local`) are only accessed by the worker that holds
 // the process in the RUNNING state, and the state word's AcqRel transitions order one
@@ -97,6 +106,7 @@ impl<M> Cell<M> {
             local: UnsafeCell::new(Local::default()),
             watchers: Mutex::new(Some(watchers)),
             preempt_hook,
+            home: AtomicU32::new(NO_HOME),
         }
     }
 

@@ -24,6 +24,7 @@ pub struct Builder {
     workers: Option<usize>,
     time_slice: Duration,
     name: String,
+    home_affinity: bool,
 }
 
 impl Default for Builder {
@@ -39,6 +40,7 @@ impl Builder {
             workers: None,
             time_slice: driver::DEFAULT_TIME_SLICE,
             name: "wippy".to_owned(),
+            home_affinity: true,
         }
     }
 
@@ -57,6 +59,15 @@ impl Builder {
     /// The name used for the scheduler's threads (`<name>-worker-<i>`, `<name>-driver`).
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
+        self
+    }
+
+    /// Whether a process woken by a process on another worker goes back to its home
+    /// worker (the one that last ran it) while that one is busy, rather than to the
+    /// waker's worker (default `true`; see `worker.rs`). Without it, a woken process
+    /// always runs next on its waker's worker, as in tokio.
+    pub fn home_affinity(mut self, on: bool) -> Self {
+        self.home_affinity = on;
         self
     }
 
@@ -81,6 +92,7 @@ impl Builder {
             Arc::from(self.name.as_str()),
             stealers,
             self.time_slice,
+            self.home_affinity,
         ));
 
         let mut scheduler = Scheduler {

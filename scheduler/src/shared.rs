@@ -38,6 +38,16 @@ pub(crate) enum Placement {
 pub(crate) struct Shared<M> {
     pub(crate) injector: Injector<Task<M>>,
     pub(crate) stealers: Box<[Stealer<Task<M>>]>,
+    /// Per worker: processes woken by other workers while this one, their home, was
+    /// busy (`worker::schedule_local`). The owner drains it into its local queue; idle
+    /// workers steal from it as from the local queues.
+    pub(crate) inbound: Box<[CachePadded<Injector<Task<M>>>]>,
+    /// Per worker: `true` while it runs processes, `false` from the moment it looks for
+    /// work until it finds some. Written by its worker on those edges only; read by
+    /// wakers as a placement hint (Relaxed: no protocol depends on it).
+    pub(crate) busy: Box<[CachePadded<std::sync::atomic::AtomicBool>]>,
+    /// Whether woken processes go back to their home worker (see `inbound`).
+    pub(crate) home_affinity: bool,
     pub(crate) parkers: Box<[Parker]>,
     pub(crate) meters: Box<[WorkerMeter]>,
     pub(crate) idle: Idle,
@@ -88,10 +98,18 @@ impl<M: Send + Sync + 'static> Shared<M> {
         name: Arc<str>,
         stealers: Box<[Stealer<Task<M>>]>,
         time_slice: Duration,
+        home_affinity: bool,
     ) -> Self {
         let workers = stealers.len();
         Self {
             injector: Injector::new(),
+            inbound: (0..workers)
+                .map(|_| CachePadded::new(Injector::new()))
+                .collect(),
+            busy: (0..workers)
+                .map(|_| CachePadded::new(std::sync::atomic::AtomicBool::new(true)))
+                .collect(),
+            home_affinity,
             parkers: (0..workers).map(|_| Parker::new()).collect(),
             meters: (0..workers).map(|_| WorkerMeter::default()).collect(),
             stealers,
@@ -168,7 +186,9 @@ impl<M: Send + Sync + 'static> Shared<M> {
 
     /// `true` if any queue holds work (the last searcher's re-check before parking).
     pub(crate) fn has_queued_work(&self) -> bool {
-        !self.injector.is_empty() || self.stealers.iter().any(|s| !s.is_empty())
+        !self.injector.is_empty()
+            || self.stealers.iter().any(|s| !s.is_empty())
+            || self.inbound.iter().any(|q| !q.is_empty())
     }
 
     /// Wakes `cell` (after the caller made its reason visible: message, signal, tick).
@@ -392,6 +412,9 @@ impl<M: Send + Sync + 'static> Shared<M> {
         while !self.injector.steal().is_empty() {}
         for stealer in self.stealers.iter() {
             while !stealer.steal().is_empty() {}
+        }
+        for inbound in self.inbound.iter() {
+            while !inbound.steal().is_empty() {}
         }
         self.table.clear();
     }

@@ -15,10 +15,19 @@
 //!      ping-ponging processes cannot starve the rest (with nothing else queued here
 //!      there is no one to starve, and the pair stays on this worker, where its data
 //!      is, instead of being stolen by an idle one after every few messages);
-//!    - the local queue (FIFO);
+//!    - the local queue (FIFO), after moving into it whatever waits in this worker's
+//!      inbound queue (processes whose home this worker is, woken by other workers);
 //!    - a batch from the injector.
-//! 2. If none, search (at most half the workers search at once): steal half of a
-//!    random victim's queue, then the injector.
+//!
+//!    A process's *home* is the worker that last ran it. A process woken by a process
+//!    on another worker goes to its home's inbound queue while its home is busy, so
+//!    that it runs where its data (its VM, its stack, its heap blocks) is in the cache,
+//!    instead of being pulled over to the waker's LIFO slot. When its home is idle it
+//!    is pulled over (and that worker becomes its home), which is what reunites two
+//!    processes that talk. New processes have no home: they are placed as above.
+//! 2. If none, search (at most half the workers search at once): this worker's
+//!    inbound queue, then half of a random victim's local or inbound queue, then the
+//!    injector.
 //! 3. If still none and this worker is the searcher, keep searching for up to
 //!    [`SPIN_BEFORE_PARK`] (as BEAM's schedulers busy-wait before sleeping): work that
 //!    appears within that time is taken without a futex wake-up on either side, which
@@ -192,6 +201,20 @@ pub(crate) fn schedule_local<M: Send + Sync + 'static>(
     // cores all have its own `M`, so the cast is to the right type. `Core` is only
     // accessed through shared references and `Cell`s on its own thread.
     let core = unsafe { &*core.cast::<Core<M>>() };
+    if placement != Placement::New && shared.home_affinity {
+        let home = task.home.load(std::sync::atomic::Ordering::Relaxed) as usize;
+        if home != core.index
+            && home < shared.workers()
+            && shared.busy[home].load(std::sync::atomic::Ordering::Relaxed)
+        {
+            // Its home worker is busy: queue it there, where its data is, rather than
+            // pull it (its VM, its stack) over to this one. As a push to the injector,
+            // then rule 1 of idle/README.md, so an idle worker may still come for it.
+            shared.inbound[home].push(task);
+            shared.notify_parked();
+            return Ok(());
+        }
+    }
     match placement {
         Placement::Next => {
             if let Some(displaced) = core.lifo.replace(Some(task)) {
@@ -242,18 +265,22 @@ pub(crate) fn run<M: Send + Sync + 'static>(
     let _guard = CurrentGuard;
 
     let mut searching = false;
+    let mut busy = true;
     while !shared.is_stopping() {
         if let Some(task) = core.next_task(&shared) {
             core.leave_search(&shared, &mut searching);
+            core.set_busy(&shared, &mut busy, true);
             core.run_task(&shared, task);
             continue;
         }
+        core.set_busy(&shared, &mut busy, false);
         if !searching {
             searching = shared.idle.try_start_searching();
         }
         if searching {
             if let Some(task) = core.steal(&shared).or_else(|| core.spin(&shared)) {
                 core.leave_search(&shared, &mut searching);
+                core.set_busy(&shared, &mut busy, true);
                 core.run_task(&shared, task);
                 continue;
             }
@@ -268,6 +295,14 @@ pub(crate) fn run<M: Send + Sync + 'static>(
 }
 
 impl<M: Send + Sync + 'static> Core<M> {
+    /// Publishes whether this worker runs processes (`Shared::busy`), on edges only.
+    fn set_busy(&self, shared: &Shared<M>, busy: &mut bool, now: bool) {
+        if *busy != now {
+            *busy = now;
+            shared.busy[self.index].store(now, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
     fn next_task(&self, shared: &Arc<Shared<M>>) -> Option<Task<M>> {
         let tick = self.tick.get().wrapping_add(1);
         self.tick.set(tick);
@@ -288,6 +323,11 @@ impl<M: Send + Sync + 'static> Core<M> {
             shared.notify_parked();
         }
         self.lifo_runs.set(0);
+        let inbound = &shared.inbound[self.index];
+        if !inbound.is_empty() {
+            // Behind what is queued here already: the local queue stays FIFO.
+            let _ = inbound.steal_batch(&self.local);
+        }
         self.local.pop().or_else(|| self.take_from_injector(shared))
     }
 
@@ -316,6 +356,12 @@ impl<M: Send + Sync + 'static> Core<M> {
         let workers = shared.workers();
         loop {
             let mut retry = false;
+            // Woken for this worker while it searched.
+            match shared.inbound[self.index].steal_batch_and_pop(&self.local) {
+                Steal::Success(task) => return Some(task),
+                Steal::Retry => retry = true,
+                Steal::Empty => {}
+            }
             let start = self.next_random(workers);
             for offset in 0..workers {
                 let victim = (start + offset) % workers;
@@ -323,6 +369,11 @@ impl<M: Send + Sync + 'static> Core<M> {
                     continue;
                 }
                 match shared.stealers[victim].steal_batch_and_pop(&self.local) {
+                    Steal::Success(task) => return Some(task),
+                    Steal::Retry => retry = true,
+                    Steal::Empty => {}
+                }
+                match shared.inbound[victim].steal_batch_and_pop(&self.local) {
                     Steal::Success(task) => return Some(task),
                     Steal::Retry => retry = true,
                     Steal::Empty => {}
@@ -398,6 +449,10 @@ impl<M: Send + Sync + 'static> Core<M> {
 
     fn run_task(&self, shared: &Arc<Shared<M>>, task: Task<M>) {
         task.state.start_run();
+        let index = self.index as u32;
+        if task.home.load(std::sync::atomic::Ordering::Relaxed) != index {
+            task.home.store(index, std::sync::atomic::Ordering::Relaxed);
+        }
         if let Some(reason) = task.kill_reason() {
             shared.complete(&task, Exit::Killed(reason));
             return;
