@@ -356,11 +356,17 @@ impl<M: Send + Sync + 'static> Core<M> {
         let workers = shared.workers();
         loop {
             let mut retry = false;
+            let mut take = |attempt: Steal<Task<M>>| match attempt {
+                Steal::Success(task) => Some(task),
+                Steal::Retry => {
+                    retry = true;
+                    None
+                }
+                Steal::Empty => None,
+            };
             // Woken for this worker while it searched.
-            match shared.inbound[self.index].steal_batch_and_pop(&self.local) {
-                Steal::Success(task) => return Some(task),
-                Steal::Retry => retry = true,
-                Steal::Empty => {}
+            if let Some(task) = take(shared.inbound[self.index].steal_batch_and_pop(&self.local)) {
+                return Some(task);
             }
             let start = self.next_random(workers);
             for offset in 0..workers {
@@ -368,15 +374,10 @@ impl<M: Send + Sync + 'static> Core<M> {
                 if victim == self.index {
                     continue;
                 }
-                match shared.stealers[victim].steal_batch_and_pop(&self.local) {
-                    Steal::Success(task) => return Some(task),
-                    Steal::Retry => retry = true,
-                    Steal::Empty => {}
-                }
-                match shared.inbound[victim].steal_batch_and_pop(&self.local) {
-                    Steal::Success(task) => return Some(task),
-                    Steal::Retry => retry = true,
-                    Steal::Empty => {}
+                let stolen = take(shared.stealers[victim].steal_batch_and_pop(&self.local))
+                    .or_else(|| take(shared.inbound[victim].steal_batch_and_pop(&self.local)));
+                if stolen.is_some() {
+                    return stolen;
                 }
             }
             if let Some(task) = self.take_from_injector(shared) {
@@ -389,7 +390,8 @@ impl<M: Send + Sync + 'static> Core<M> {
     }
 
     /// Keeps stealing for up to [`SPIN_BEFORE_PARK`] (the caller is searching, so its
-    /// own queues are empty and nobody else pushes to them).
+    /// local queue and LIFO slot are empty and nobody else pushes to them; other
+    /// workers may push to its inbound queue, which `steal` looks at first).
     #[cfg(not(loom))]
     fn spin(&self, shared: &Arc<Shared<M>>) -> Option<Task<M>> {
         let deadline = std::time::Instant::now() + SPIN_BEFORE_PARK;
