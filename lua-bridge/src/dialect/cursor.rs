@@ -6,7 +6,7 @@
 use super::DialectError;
 use super::lexer::{Keyword, Kind, Token, Tokens};
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct Cursor<'a> {
     src: &'a str,
     tokens: &'a Tokens,

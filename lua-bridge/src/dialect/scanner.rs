@@ -205,6 +205,19 @@ impl Scanner<'_> {
             self.cur.bump();
             self.type_declaration(start)
         } else if self.cur.is_name_at(0, "as") && self.after_expression() && self.as_cast_type() {
+            if self.cur.kind_at(1) == Some(Kind::LBrace) {
+                // `as {`: a cast only if a table type follows; otherwise it is plain Lua
+                // (a call of `as` with a table, `f() as{g 'x'}`), which is never refused.
+                let mut probe = self.cur.clone();
+                probe.bump();
+                if types::skip_type(&mut probe).is_ok() {
+                    self.cur = probe;
+                    self.strip_from(start);
+                } else {
+                    self.cur.bump();
+                }
+                return Ok(());
+            }
             self.cur.bump();
             types::skip_type(&mut self.cur)?;
             self.strip_from(start);
@@ -243,7 +256,8 @@ impl Scanner<'_> {
     /// `as {...}` can, as a new statement calling a function named `as` with a table. Wippy
     /// code writes casts like `ctx as {value: number}`, while such a call right after an
     /// expression is unheard of, so `{` counts as a type when it is on the line of the
-    /// expression; on the next line it stays a call.
+    /// expression and a table type follows; on the next line, or when what follows is no
+    /// type (`as {r '-'}`), it stays a call.
     fn as_cast_type(&self) -> bool {
         match self.cur.kind_at(1) {
             Some(Kind::Name | Kind::Keyword(Keyword::Nil)) => true,
