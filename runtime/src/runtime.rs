@@ -556,6 +556,12 @@ impl Runtime {
                     })
                     .ok_or(RuntimeError::ProcessNotFound);
             }
+            // Shaped as a PID (`{...|...}`, as the original's `ParsePID` takes one) but
+            // not one this runtime makes (`0xffff`, upper-case digits, ...): the PID of
+            // no process, never a name, as in the original, which tries a PID first.
+            if text.len() >= 3 && text.ends_with('}') && text.contains('|') {
+                return Err(RuntimeError::ProcessNotFound);
+            }
         }
         let (pid, generation) = self.inner.names.lookup_at(text);
         let pid = pid.ok_or_else(|| RuntimeError::Unresolved(text.to_owned()))?;
@@ -683,11 +689,16 @@ impl Runtime {
         reason: &str,
     ) -> Result<(), RuntimeError> {
         let record = self.resolve(dest)?;
-        if self.deliver_event(&record, Event::cancel(from.cloned(), Arc::from(reason))) {
-            Ok(())
-        } else {
-            Err(RuntimeError::ProcessNotFound)
-        }
+        // In line with messages, not as a notice: a process's `cancel` and the messages
+        // it sends reach the target in the order it did them
+        // (`ProcessContext::recv_mail`).
+        let slot = record.slot().ok_or(RuntimeError::ProcessNotFound)?;
+        let event = Event::cancel(from.cloned(), Arc::from(reason));
+        record
+            .host
+            .handle()
+            .send(slot, Envelope::Event(event))
+            .map_err(|_| RuntimeError::ProcessNotFound)
     }
 
     pub(crate) fn link(&self, me: &ProcessRecord, dest: Dest<'_>) -> Result<(), RuntimeError> {

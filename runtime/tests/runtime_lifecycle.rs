@@ -6,7 +6,7 @@ mod common;
 use common::{Harness, Seen};
 use std::time::Duration;
 use wippy_runtime::Dest;
-use wippy_runtime::message::{EventKind, Outcome};
+use wippy_runtime::message::{Envelope, EventKind, Outcome};
 use wippy_runtime::payload::Payload;
 use wippy_runtime::pid::Pid;
 
@@ -291,6 +291,52 @@ fn events_are_handled_before_waiting_messages() {
     }
     assert_eq!(*seen.lock(), ["pid.cancel", "m1", "m2"]);
     let _ = watcher;
+}
+
+#[test]
+fn recv_mail_hands_a_cancel_over_between_the_messages_it_came_between() {
+    let h = common::Harness::new();
+    let gate = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let seen = std::sync::Arc::new(parking_lot::Mutex::new(Vec::<String>::new()));
+    let (g, s) = (gate.clone(), seen.clone());
+    let mut first = true;
+    let slow =
+        h.rt.spawn_body(
+            common::HOST,
+            move |cx: &mut wippy_runtime::process::ProcessContext<'_, '_>| {
+                if first {
+                    first = false;
+                    g.wait(); // the test queues messages and a cancel meanwhile
+                    g.wait();
+                }
+                // Nothing travels as a signal here: the CANCEL comes in line.
+                if let Some(event) = cx.recv_signaled_event() {
+                    s.lock().push(format!("signal {}", event.kind));
+                }
+                while let Some(mail) = cx.recv_mail() {
+                    s.lock().push(match mail {
+                        Envelope::Message(message) => message.topic.to_string(),
+                        Envelope::Event(event) => event.kind.to_string(),
+                    });
+                }
+                wippy_runtime::process::Flow::Wait
+            },
+            None,
+        )
+        .unwrap();
+    gate.wait();
+    h.rt.send(Dest::Pid(&slow), "m1", Default::default())
+        .unwrap();
+    h.rt.cancel(Dest::Pid(&slow), "stop").unwrap();
+    h.rt.send(Dest::Pid(&slow), "m2", Default::default())
+        .unwrap();
+    gate.wait();
+    let deadline = std::time::Instant::now() + common::WAIT;
+    while seen.lock().len() < 3 {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(*seen.lock(), ["m1", "pid.cancel", "m2"]);
 }
 
 #[test]

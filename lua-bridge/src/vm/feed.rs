@@ -10,7 +10,7 @@ use super::lua::Lua;
 use super::slot::Slot;
 use super::state::{ExecWaiter, Occasional, ProcState, TimerTarget};
 use std::time::SystemTime;
-use wippy_runtime::message::{Event, EventKind, Message};
+use wippy_runtime::message::{Envelope, Event, EventKind, Message};
 use wippy_runtime::process::ProcessContext;
 use wippy_runtime::router::{Route, Sink};
 
@@ -22,17 +22,29 @@ pub(crate) const UNNUMBERED: u64 = u64::MAX;
 /// fired sleeps and finished reads straight into completions. Returns `true` when
 /// [`deliver`] has work.
 pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bool {
-    while let Some(event) = cx.recv_event() {
-        if event.kind == EventKind::Cancel {
-            cancel_reads(st);
-        }
-        if let Err(event) = end_exec(st, event) {
+    // Events that travel as signals (EXIT, LINK_DOWN): numbered after this step's
+    // messages by `deliver`.
+    while let Some(event) = cx.recv_signaled_event() {
+        if let Err(event) = take_event(st, event) {
             st.pending_events.push_back((UNNUMBERED, event));
         }
     }
-    while let Some(message) = cx.recv_message() {
-        if let Err(message) = hand_to_inbox_receiver(st, message) {
-            st.incoming.push_back(message);
+    let mut inline = false;
+    while let Some(mail) = cx.recv_mail() {
+        match mail {
+            Envelope::Message(message) => {
+                if let Err(message) = hand_to_inbox_receiver(st, message) {
+                    st.incoming.push_back(message);
+                }
+            }
+            // A CANCEL: in line with the messages around it.
+            Envelope::Event(event) => {
+                if let Err(event) = take_event(st, event) {
+                    let before = st.incoming.len();
+                    st.occasional().inline_events.push((before, event));
+                    inline = true;
+                }
+            }
         }
     }
     let mut ticked = false;
@@ -45,7 +57,21 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
         }
         ticked = !occasional.ticks.is_empty();
     }
-    ticked || !st.incoming.is_empty() || (st.events.is_some() && !st.pending_events.is_empty())
+    inline
+        || ticked
+        || !st.incoming.is_empty()
+        || (st.events.is_some() && !st.pending_events.is_empty())
+}
+
+/// What every collected event goes through first: a CANCEL ends the terminal reads, and
+/// the EXIT of a process run to its end for this one completes its call
+/// ([`end_exec`]). Gives back the event to queue for the `events()` channel.
+#[inline]
+fn take_event(st: &mut ProcState, event: Event) -> Result<(), Event> {
+    if event.kind == EventKind::Cancel {
+        cancel_reads(st);
+    }
+    end_exec(st, event)
 }
 
 /// Takes `event` when it is the EXIT of a process run to its end for this one
@@ -185,47 +211,32 @@ fn collect_reads(st: &mut Occasional, channels: &mut Channels) {
 pub(crate) fn deliver(st: &mut ProcState) {
     // Messages first: a process's messages reach the mailbox before its EXIT (or a
     // linked one's LINK_DOWN) is signalled, so those of this step are older than its
-    // events, and a select waiting on both takes the message (as the original, whose
-    // mailbox hands them over in arrival order).
+    // signalled events, and a select waiting on both takes the message (as the
+    // original, whose mailbox hands them over in arrival order). An in-line event
+    // (a CANCEL) goes between the messages it came between.
+    if st
+        .occasional
+        .as_deref()
+        .is_some_and(|o| !o.inline_events.is_empty())
     {
+        deliver_inline_events(st);
+    }
+    route_incoming(st, usize::MAX);
+    if st.router.waiting() > 0 {
         let ProcState {
-            incoming,
             router,
             channels,
             feeds,
             ..
         } = &mut *st;
-        let mut sink = ChannelSink { channels, feeds };
-        while let Some(message) = incoming.pop_front() {
-            router.route(message, &mut sink);
-        }
-        if router.waiting() > 0 {
-            router.flush(&mut sink);
-        }
+        router.flush(&mut ChannelSink { channels, feeds });
     }
-    let fresh = st
-        .pending_events
-        .iter()
-        .rev()
-        .take_while(|(n, _)| *n == UNNUMBERED)
-        .count();
+    let fresh = fresh_events(st);
     let first_fresh = st.pending_events.len() - fresh;
     for (n, _) in st.pending_events.range_mut(first_fresh..) {
         *n = st.router.next_arrival();
     }
-    if let Some((events_chan, _)) = st.events {
-        while st.channels.takes(events_chan) {
-            let Some((n, event)) = st.pending_events.pop_front() else {
-                break;
-            };
-            if let Err(back) = st.channels.offer(events_chan, Slot::Event(event)) {
-                if let Slot::Event(event) = back {
-                    st.pending_events.push_front((n, event));
-                }
-                break;
-            }
-        }
-    }
+    offer_events(st, false);
     if let Some(occasional) = st.occasional.as_deref_mut().filter(|o| !o.ticks.is_empty()) {
         let now = SystemTime::now();
         for (chan, last) in std::mem::take(&mut occasional.ticks) {
@@ -234,6 +245,85 @@ pub(crate) fn deliver(st: &mut ProcState) {
             if last {
                 st.channels.close(chan);
             }
+        }
+    }
+}
+
+/// Queues this step's in-line events among its messages: each after the messages that
+/// came before it (routed first), numbered in between, and offered to the `events()`
+/// channel at once, so that a select waiting on both takes what came first.
+#[cold]
+#[inline(never)]
+fn deliver_inline_events(st: &mut ProcState) {
+    let inline = st
+        .occasional
+        .as_deref_mut()
+        .map(|o| std::mem::take(&mut o.inline_events))
+        .unwrap_or_default();
+    let mut routed = 0;
+    for (before, event) in inline {
+        // `before` never decreases: the events were staged in arrival order.
+        route_incoming(st, before.saturating_sub(routed));
+        routed = routed.max(before);
+        let n = st.router.next_arrival();
+        let fresh_at = st.pending_events.len() - fresh_events(st);
+        st.pending_events.insert(fresh_at, (n, event));
+        offer_events(st, true);
+    }
+}
+
+/// Routes up to `count` of the step's messages, oldest first.
+#[inline]
+fn route_incoming(st: &mut ProcState, count: usize) {
+    let ProcState {
+        incoming,
+        router,
+        channels,
+        feeds,
+        ..
+    } = &mut *st;
+    let mut sink = ChannelSink { channels, feeds };
+    for _ in 0..count {
+        let Some(message) = incoming.pop_front() else {
+            break;
+        };
+        router.route(message, &mut sink);
+    }
+}
+
+/// How many events at the back of `pending_events` are this step's signalled ones, not
+/// numbered yet.
+fn fresh_events(st: &ProcState) -> usize {
+    st.pending_events
+        .iter()
+        .rev()
+        .take_while(|(n, _)| *n == UNNUMBERED)
+        .count()
+}
+
+/// Offers the queued events to the `events()` channel, oldest first, while it takes
+/// them; with `numbered_only`, stops at the first one not numbered yet.
+fn offer_events(st: &mut ProcState, numbered_only: bool) {
+    let Some((events_chan, _)) = st.events else {
+        return;
+    };
+    while st.channels.takes(events_chan) {
+        if numbered_only
+            && st
+                .pending_events
+                .front()
+                .is_none_or(|(n, _)| *n == UNNUMBERED)
+        {
+            break;
+        }
+        let Some((n, event)) = st.pending_events.pop_front() else {
+            break;
+        };
+        if let Err(back) = st.channels.offer(events_chan, Slot::Event(event)) {
+            if let Slot::Event(event) = back {
+                st.pending_events.push_front((n, event));
+            }
+            break;
         }
     }
 }

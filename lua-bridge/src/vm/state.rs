@@ -201,6 +201,10 @@ pub(crate) struct Occasional {
     /// interrupted: their resumer goes on with them when the driver resumes it, and
     /// meanwhile nothing else may resume or close them (`modules/coroutine.rs`).
     pub(crate) preempted_resumes: Vec<*mut ffi::lua_State>,
+    /// Events that came in line with the messages of this step (a CANCEL), each with
+    /// how many of the step's messages (`ProcState::incoming`) came before it; numbered
+    /// and queued among them by `feed::deliver`, which empties this in the same step.
+    pub(crate) inline_events: Vec<(usize, Event)>,
 }
 
 /// Who takes the EXIT of a process run to its end for this one.

@@ -69,13 +69,43 @@ impl ProcessContext<'_, '_> {
         &self.shell.runtime
     }
 
-    /// The next ordinary message, if one is waiting.
+    /// The next ordinary message, if one is waiting. An event met on the way (a CANCEL
+    /// travels in line with messages) is set aside for [`recv_event`](Self::recv_event).
     pub fn recv_message(&mut self) -> Option<Message> {
+        if let Some(message) = self.shell.held.as_mut().and_then(|held| held.pop_front()) {
+            return Some(message);
+        }
         loop {
             match self.cx.recv()? {
                 Envelope::Message(message) => return Some(message),
-                // Events travel as signals; one in the mailbox is still an event.
                 Envelope::Event(event) => self.shell.accept_event(event),
+            }
+        }
+    }
+
+    /// The next message or in-line event, in the order they reached this process: the
+    /// receive of a body that keeps the order between messages and events itself (read
+    /// the others with [`recv_signaled_event`](Self::recv_signaled_event)).
+    ///
+    /// Events travel in two ways. A CANCEL, whether from a process or from outside any,
+    /// travels in line with messages, so that a process's `cancel` and the messages it
+    /// sends arrive in the order it did them (as in the original, whose one queue holds
+    /// both). EXIT and LINK_DOWN travel as scheduler signals, which wake the process at
+    /// the back of its worker's queue; they are sent after everything the ended process
+    /// sent, so a body that reads them after the messages of the same step keeps that
+    /// order. An event this process does not get (see `Shell::admit_event`) is skipped.
+    pub fn recv_mail(&mut self) -> Option<Envelope> {
+        if let Some(message) = self.shell.held.as_mut().and_then(|held| held.pop_front()) {
+            return Some(Envelope::Message(message));
+        }
+        loop {
+            match self.cx.recv()? {
+                Envelope::Event(event) => {
+                    if let Some(event) = self.shell.admit_event(event) {
+                        return Some(Envelope::Event(event));
+                    }
+                }
+                message => return Some(message),
             }
         }
     }
@@ -83,12 +113,38 @@ impl ProcessContext<'_, '_> {
     /// `true` when a message or an event may be waiting (see
     /// [`Context::has_pending`](wippy_scheduler::Context::has_pending)).
     pub fn has_pending(&self) -> bool {
-        !self.shell.events.is_empty() || self.cx.has_pending()
+        !self.shell.events.is_empty()
+            || self
+                .shell
+                .held
+                .as_ref()
+                .is_some_and(|held| !held.is_empty())
+            || self.cx.has_pending()
     }
 
     /// The next lifecycle event (EXIT, LINK_DOWN when links are trapped, CANCEL), if one
-    /// is waiting. Events always come before messages that wait beside them.
+    /// is waiting, before the messages that wait beside it. To reach a CANCEL queued
+    /// behind messages, the messages are taken out of the mailbox and held, in order,
+    /// for [`recv_message`](Self::recv_message).
     pub fn recv_event(&mut self) -> Option<Event> {
+        self.shell.drain_signals(self.cx);
+        if self.shell.events.is_empty() {
+            while let Some(envelope) = self.cx.recv() {
+                match envelope {
+                    Envelope::Message(message) => {
+                        self.shell.held.get_or_insert_default().push_back(message);
+                    }
+                    Envelope::Event(event) => self.shell.accept_event(event),
+                }
+            }
+        }
+        self.shell.events.pop_front()
+    }
+
+    /// The next lifecycle event that travels as a scheduler signal (EXIT, LINK_DOWN when
+    /// links are trapped, the CANCEL of a host's shutdown), for a body that reads the
+    /// mailbox with [`recv_mail`](Self::recv_mail). Leaves the mailbox alone.
+    pub fn recv_signaled_event(&mut self) -> Option<Event> {
         self.shell.drain_signals(self.cx);
         self.shell.events.pop_front()
     }

@@ -7,7 +7,7 @@ use super::body::{Flow, ProcessBody};
 use super::boot::BootWatch;
 use super::context::ProcessContext;
 use super::record::ProcessRecord;
-use crate::message::{Envelope, Event, EventKind, Outcome};
+use crate::message::{Envelope, Event, EventKind, Message, Outcome};
 use crate::payload::{ErrorKind, ErrorValue};
 use crate::runtime::Runtime;
 use std::collections::VecDeque;
@@ -22,6 +22,13 @@ pub(crate) struct Shell {
     pub(crate) record: Arc<ProcessRecord>,
     /// Events received from the scheduler and not yet read by the body.
     pub(crate) events: VecDeque<Event>,
+    /// Messages [`ProcessContext::recv_event`] took out of the mailbox to reach the
+    /// events queued behind them (a CANCEL travels in line with messages); handed out
+    /// first by `recv_message` and `recv_mail`. Boxed: most processes never need it.
+    ///
+    /// [`ProcessContext::recv_event`]: super::ProcessContext::recv_event
+    #[allow(clippy::box_collection)] // one word in every process instead of four
+    pub(crate) held: Option<Box<VecDeque<Message>>>,
     /// Set by an untrapped LINK_DOWN: the process fails with this error.
     pub(crate) doomed: Option<ErrorValue>,
     /// Told when the body says it has booted ([`ProcessContext::booted`]); taken then.
@@ -49,13 +56,21 @@ impl Shell {
     }
 
     pub(crate) fn accept_event(&mut self, event: Event) {
+        if let Some(event) = self.admit_event(event) {
+            self.events.push_back(event);
+        }
+    }
+
+    /// What a body gets of `event`: `None` when the event fails the process instead (an
+    /// untrapped LINK_DOWN) or is stale (the EXIT of a process no longer monitored).
+    pub(crate) fn admit_event(&mut self, event: Event) -> Option<Event> {
         if event.kind == EventKind::LinkDown && !self.record.traps_links() {
             if self.doomed.is_none() {
                 // A plain error, as the original's `errors.New("linked process failed")`:
                 // no kind, no details.
                 self.doomed = Some(ErrorValue::new(ErrorKind::Unknown, "linked process failed"));
             }
-            return;
+            return None;
         }
         if event.kind == EventKind::Exit {
             // This process takes the monitor off its own list as it takes the EXIT; one
@@ -72,10 +87,10 @@ impl Shell {
                     .unwrap_or(false)
             });
             if !monitored {
-                return;
+                return None;
             }
         }
-        self.events.push_back(event);
+        Some(event)
     }
 }
 
@@ -98,6 +113,7 @@ impl Running {
                 runtime,
                 record,
                 events: VecDeque::new(),
+                held: None,
                 doomed: None,
                 boot_watch,
                 booted: !body.boots_itself(),
