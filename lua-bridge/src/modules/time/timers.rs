@@ -30,6 +30,16 @@ method_index!(fn timer_index {
 
 static TIMER: UserType<LuaTimer> = UserType::new(c"wippy.timer", Some(timer_index as CFn), &[]);
 
+// A ticker has no `reset`, as the original's (`registerTickerMethods`): `tk:reset(d)`
+// raises as a call of a missing method does.
+method_index!(fn ticker_index {
+    b"response" => cfn(timer_channel),
+    b"channel" => cfn(timer_channel),
+    b"stop" => cfn(timer_stop),
+});
+
+static TICKER: UserType<LuaTimer> = UserType::new(c"wippy.ticker", Some(ticker_index as CFn), &[]);
+
 /// A positive duration argument, or the `nil, err` to return.
 fn positive(lua: Lua, what: &str) -> LResult<Result<Duration, c_int>> {
     match duration_arg(lua, 1) {
@@ -90,7 +100,8 @@ fn timer_handle(lua: Lua, what: &str, periodic: bool) -> LResult<c_int> {
     lua.ensure(3)?;
     let period = periodic.then_some(d);
     let token = channel_timer(lua, d, period)?;
-    lua.push_userdata_with(LuaTimer { token, period }, &TIMER, 1);
+    let kind = if periodic { &TICKER } else { &TIMER };
+    lua.push_userdata_with(LuaTimer { token, period }, kind, 1);
     lua.insert(-2);
     lua.set_user_value(-2, 1);
     Ok(1)
@@ -108,6 +119,7 @@ pub(crate) fn ticker(lua: Lua) -> LResult<c_int> {
 
 fn this_timer(lua: Lua) -> LResult<LuaTimer> {
     lua.userdata(1, &TIMER)
+        .or_else(|| lua.userdata(1, &TICKER))
         .copied()
         .ok_or_else(|| Raise::from("expected a timer (use t:method())"))
 }
