@@ -16,7 +16,7 @@ use wippy_runtime::config::{
 };
 use wippy_runtime::lifecycle::StartProgress;
 use wippy_runtime::message::Outcome;
-use wippy_runtime::payload::Payload;
+use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload};
 use wippy_runtime::process::ExitWaiter;
 use wippy_runtime::registry::{EntryConfig, LOCK_FILE_NAME, LockFile, Override, Registry};
 use wippy_runtime::signals::{RunEnd, ShutdownSignals};
@@ -841,6 +841,14 @@ fn run(
     }
 }
 
+/// Whether `error` is the end of a process killed from outside (by the shutdown, after
+/// its grace), rather than an error of its own.
+fn is_shutdown_kill(error: &ErrorValue) -> bool {
+    *error.kind() == ErrorKind::Internal
+        && error.message() == "process terminated"
+        && error.stack().is_none()
+}
+
 /// Reports how a terminal host's process ended (as a `-x` process's end is), giving the
 /// run's exit code: the original's terminal host ends the run with it, whoever started
 /// the process.
@@ -996,13 +1004,17 @@ fn exit_code_of(outcome: Outcome, entry: &str, interrupted: bool) -> ExitCode {
             }
             _ => ExitCode::SUCCESS,
         },
-        // Stopped by the signal: not a failure of the program.
-        Outcome::Error(_) if interrupted => {
+        // Killed by the shutdown the signal started: not a failure of the program. An
+        // error of the program's own (one it raised or returned after the CANCEL, say)
+        // is reported as at any other time, as the original does.
+        Outcome::Error(error) if interrupted && is_shutdown_kill(&error) => {
             stderr_line!("interrupted");
             ExitCode::from(INTERRUPTED_EXIT as u8)
         }
         Outcome::Error(error) => {
-            let message = error.message();
+            // The whole text, with the context `errors.wrap` put in front of the
+            // message, as Lua's `tostring` and the original's `Error()` give it.
+            let message = error.text();
             // Errors of loading the entry name it already (`entry ns:name: ...`).
             if message.contains(&format!("entry {entry}")) {
                 stderr_line!("error: {message}");

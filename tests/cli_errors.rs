@@ -151,6 +151,60 @@ fn modules_in_the_lock_file_are_announced() {
     );
 }
 
+/// A `-x` process's error is printed whole: the context `errors.wrap` put in front of
+/// the message too, as Lua's `tostring` (and the original's `Error()`) gives it.
+#[test]
+fn a_wrapped_error_is_printed_with_its_context() {
+    let registry = format!(
+        "{REGISTRY}  - name: wrapped\n    kind: process.lua\n    source: \"return {{main = function() return nil, errors.wrap(errors.new('inner'), 'outer') end}}\"\n    method: main\n"
+    );
+    let dir = app_dir("wrapped-error", &registry, LOCK);
+    let (_, err, code) = wippy(&dir, &["run", "-x", "app:wrapped"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("error: app:wrapped: outer: inner"),
+        "stderr: {err}"
+    );
+}
+
+/// A process that takes the CANCEL of a Ctrl+C and then fails on its own reports its
+/// error (exit 1), as at any other time; only a process the shutdown killed is
+/// `interrupted` (below).
+#[test]
+fn an_error_after_the_cancel_is_reported() {
+    use std::io::{BufRead, BufReader};
+    let registry = format!(
+        "{REGISTRY}  - name: fails_on_cancel\n    kind: process.lua\n    source: \"local io = require('io') return {{main = function() local ev = process.events() io.print('ready') ev:receive() error('cleanup failed') end}}\"\n    method: main\n    modules: [io]\n"
+    );
+    let dir = app_dir("error-after-cancel", &registry, LOCK);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
+        .args(["run", "-x", "app:fails_on_cancel"])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("wippy runs");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("a line");
+    assert_eq!(line.trim(), "ready");
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("wippy ends");
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "stderr: {err}");
+    assert!(
+        err.contains("error: app:fails_on_cancel:") && err.contains("cleanup failed"),
+        "stderr: {err}"
+    );
+}
+
 /// SIGINT during `-x` stops the runtime within the shutdown grace; a process that ignores
 /// CANCEL is then terminated, and the command exits with 130 and says `interrupted`
 /// instead of reporting a failure of the program.
