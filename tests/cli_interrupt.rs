@@ -127,3 +127,103 @@ fn a_cancel_ends_a_waiting_read_and_the_next_read_gets_what_was_typed() {
     );
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+const CLI_CANCELLED_BEFORE_READING: &str = r#"local io = require("io")
+local function main()
+  local helper = process.spawn("app:canceller", "app:processes")
+  process.send(helper, "cancel me, then say done", true)
+  -- "done" comes after the CANCEL: by now the CANCEL is here, and no read waited.
+  process.inbox():receive()
+  local line, err = io.readline()
+  io.print("first: " .. tostring(line) .. " " .. (err and err:kind() or "no error"))
+  local again = io.readline()
+  io.print("second: " .. tostring(again))
+  return 0
+end
+return { main = main }
+"#;
+
+const CANCELLER_THEN_DONE: &str = r#"local function main()
+  local m = process.inbox():receive()
+  process.cancel(m:from())
+  process.send(m:from(), "done", true)
+  return 0
+end
+return { main = main }
+"#;
+
+/// A CANCEL that comes while no read waits (Ctrl+C before the tutorial's prompt, or
+/// while its client waits for a reply) ends the next read at once, as it would have
+/// ended it waiting; the read after that reads what is typed.
+#[test]
+fn a_cancel_before_a_read_ends_that_read_and_the_next_one_reads() {
+    let dir = common::app(
+        "interrupt-before",
+        REGISTRY,
+        &[
+            ("cli.lua", CLI_CANCELLED_BEFORE_READING),
+            ("canceller.lua", CANCELLER_THEN_DONE),
+        ],
+        None,
+    );
+    let mut child = common::spawn_wippy(&dir, &["run", "-x", "app:cli"]);
+    common::kill_after(child.id(), 60);
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // stdin stays open: the first read must end by the cancel, not at EOF.
+    let seen = read_until(&mut stdout, "first: ");
+    stdin.write_all(b"typed later\n").expect("input written");
+    drop(stdin);
+    let (stdout, stderr, code) = finish(child, stdout, seen);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        stdout.contains("first: nil Canceled\n"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("second: typed later\n"),
+        "{stdout}\n{stderr}"
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+const CLI_HANDLES_THE_CANCEL: &str = r#"local io = require("io")
+local function main()
+  local events = process.events()
+  local helper = process.spawn("app:canceller", "app:processes")
+  process.send(helper, "cancel me, then say done", true)
+  local ev = events:receive()
+  process.inbox():receive()
+  local line, err = io.readline()
+  io.print(ev.kind .. " then: " .. tostring(line) .. " " .. (err and err:kind() or "no error"))
+  return 0
+end
+return { main = main }
+"#;
+
+/// A process that takes the CANCEL from `events()` handles it itself: its reads read.
+#[test]
+fn a_cancel_received_from_the_events_leaves_reads_alone() {
+    let dir = common::app(
+        "interrupt-handled",
+        REGISTRY,
+        &[
+            ("cli.lua", CLI_HANDLES_THE_CANCEL),
+            ("canceller.lua", CANCELLER_THEN_DONE),
+        ],
+        None,
+    );
+    let mut child = common::spawn_wippy(&dir, &["run", "-x", "app:cli"]);
+    common::kill_after(child.id(), 60);
+    let stdout = child.stdout.take().expect("stdout");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"typed\n").expect("input written");
+    drop(stdin);
+    let (stdout, stderr, code) = finish(child, stdout, String::new());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        stdout.contains("pid.cancel then: typed no error\n"),
+        "{stdout}\n{stderr}"
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+}

@@ -162,12 +162,12 @@ impl Input {
     }
 }
 
+/// The message of a read that a CANCEL ended.
+const CANCELLED_READ: &str = "read cancelled: the process was cancelled";
+
 /// The error a read returns when its process is cancelled while it waits.
 pub(crate) fn cancelled_read() -> ReadResult {
-    Err(ErrorValue::new(
-        ErrorKind::Canceled,
-        "read cancelled: the process was cancelled",
-    ))
+    Err(ErrorValue::new(ErrorKind::Canceled, CANCELLED_READ))
 }
 
 enum ReadKind {
@@ -313,6 +313,16 @@ fn read_op(lua: Lua, kind: ReadKind) -> LResult<Ret> {
         return unavailable(lua).map(Ret::Values);
     }
     let st = state(lua)?;
+    // A CANCEL ends the read it waits in; one that came while no read waited ends the
+    // next read at once, as it would have ended it waiting, unless the process took the
+    // CANCEL from `events()` meanwhile. So a program that reads on and never looks at
+    // its events (the tutorial's client, Ctrl+C before its prompt or while it waits for
+    // a reply) sees its read end, instead of waiting for the shutdown to stop the
+    // terminal; the read after that one reads again.
+    if let Some(occasional) = st.occasional.as_deref_mut().filter(|o| o.unspent_cancel) {
+        occasional.unspent_cancel = false;
+        return fail(lua, ErrorKind::Canceled, CANCELLED_READ).map(Ret::Values);
+    }
     let Some(notifier) = st.notifier.clone() else {
         return fail(lua, ErrorKind::Internal, "io: this process cannot be woken").map(Ret::Values);
     };

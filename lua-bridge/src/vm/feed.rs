@@ -176,9 +176,8 @@ fn collect_timers(st: &mut Occasional, channels: &mut Channels, cx: &mut Process
 /// after Ctrl+C) until the shutdown deadline. What the stdin thread reads for them goes
 /// to the next read.
 fn cancel_reads(st: &mut ProcState) {
-    let Some(occasional) = st.occasional.as_deref_mut() else {
-        return;
-    };
+    let occasional = st.occasional.get_or_insert_default();
+    let waiting = occasional.reads.len();
     occasional.reads.retain(|read| {
         if read.slot.abandon() {
             st.channels.complete(
@@ -190,6 +189,9 @@ fn cancel_reads(st: &mut ProcState) {
             true
         }
     });
+    // No read waited: the next one ends at once instead (`io::read_op`), unless the
+    // process receives the CANCEL from `events()` first.
+    occasional.unspent_cancel = occasional.reads.len() == waiting;
 }
 
 /// Completes the terminal reads that finished.

@@ -70,7 +70,16 @@ impl Slot {
             }
             Slot::Message(message) => crate::modules::process::push_message(lua, message)?,
             Slot::Payloads(message) => crate::modules::process::push_payloads(lua, &message)?,
-            Slot::Event(event) => crate::modules::process::push_event(lua, &event)?,
+            Slot::Event(event) => {
+                if event.kind == wippy_runtime::message::EventKind::Cancel {
+                    // Received: the process handles this CANCEL itself, and its next
+                    // terminal read reads (`io::read_op`).
+                    if let Some(o) = crate::vm::state::state(lua)?.occasional.as_deref_mut() {
+                        o.unspent_cancel = false;
+                    }
+                }
+                crate::modules::process::push_event(lua, &event)?;
+            }
             Slot::Tick(at) => crate::modules::time::push_time(lua, at),
             Slot::Outcome(outcome) => crate::modules::funcs::push_outcome(lua, outcome)?,
         }

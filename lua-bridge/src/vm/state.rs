@@ -205,6 +205,10 @@ pub(crate) struct Occasional {
     /// how many of the step's messages (`ProcState::incoming`) came before it; numbered
     /// and queued among them by `feed::deliver`, which empties this in the same step.
     pub(crate) inline_events: Vec<(usize, Event)>,
+    /// A CANCEL came while no terminal read waited, and the process has neither read
+    /// since nor received it from `events()`: the next read ends at once, as a read
+    /// waiting then would have (`io::read_op`), and clears this.
+    pub(crate) unspent_cancel: bool,
 }
 
 /// Who takes the EXIT of a process run to its end for this one.
