@@ -85,7 +85,12 @@ impl ReadSlot {
             Ok(bytes) if bytes.is_empty() => Err(end_of_input(kind)),
             Ok(mut bytes) => {
                 if matches!(kind, ReadKind::Line) {
-                    while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                    // One `\n`, then one `\r` (a CRLF line end), as the original trims
+                    // its line: `a\r\r\n` reads as `a\r`.
+                    if bytes.last() == Some(&b'\n') {
+                        bytes.pop();
+                    }
+                    if bytes.last() == Some(&b'\r') {
                         bytes.pop();
                     }
                 }
@@ -463,6 +468,26 @@ mod tests {
             b"xxxxxxxxxx\n"
         );
         assert_eq!(input.read(&mut stdin, &ReadKind::Line).unwrap(), b"next\n");
+    }
+
+    #[test]
+    fn a_line_loses_one_line_feed_then_one_carriage_return() {
+        for (raw, line) in [
+            (&b"a\n"[..], &b"a"[..]),
+            (b"a\r\n", b"a"),
+            (b"a\r\r\n", b"a\r"),
+            (b"a\n\n", b"a\n"),
+            (b"\r\r\n", b"\r"),
+            (b"a", b"a"),
+        ] {
+            let slot = ReadSlot::default();
+            assert!(slot.fill(&ReadKind::Line, Ok(raw.to_vec())).is_none());
+            assert_eq!(
+                slot.take().map(|r| r.ok()),
+                Some(Some(line.to_vec())),
+                "{raw:?}"
+            );
+        }
     }
 
     #[test]
