@@ -176,6 +176,11 @@ fn collect_timers(st: &mut Occasional, channels: &mut Channels, cx: &mut Process
 /// after Ctrl+C) until the shutdown deadline. What the stdin thread reads for them goes
 /// to the next read.
 fn cancel_reads(st: &mut ProcState) {
+    if !st.terminal {
+        // No terminal, no reads (and no state made for every process a shutdown
+        // cancels).
+        return;
+    }
     let occasional = st.occasional.get_or_insert_default();
     let waiting = occasional.reads.len();
     occasional.reads.retain(|read| {
