@@ -168,18 +168,17 @@ fn a_wrapped_error_is_printed_with_its_context() {
     );
 }
 
-/// A process that takes the CANCEL of a Ctrl+C and then fails on its own reports its
-/// error (exit 1), as at any other time; only a process the shutdown killed is
-/// `interrupted` (below).
-#[test]
-fn an_error_after_the_cancel_is_reported() {
+/// Runs `wippy run -x entry` in an app of `registry`, waits for the process to print
+/// `ready`, sends SIGINT, and gives the exit code and stderr.
+fn run_until_ready_then_interrupt(
+    name: &str,
+    registry: &str,
+    entry: &str,
+) -> (Option<i32>, String) {
     use std::io::{BufRead, BufReader};
-    let registry = format!(
-        "{REGISTRY}  - name: fails_on_cancel\n    kind: process.lua\n    source: \"local io = require('io') return {{main = function() local ev = process.events() io.print('ready') ev:receive() error('cleanup failed') end}}\"\n    method: main\n    modules: [io]\n"
-    );
-    let dir = app_dir("error-after-cancel", &registry, LOCK);
+    let dir = app_dir(name, registry, LOCK);
     let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args(["run", "-x", "app:fails_on_cancel"])
+        .args(["run", "-x", entry])
         .current_dir(&dir)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -197,8 +196,23 @@ fn an_error_after_the_cancel_is_reported() {
     assert!(status.success());
     let output = child.wait_with_output().expect("wippy ends");
     let _ = std::fs::remove_dir_all(&dir);
-    let err = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "stderr: {err}");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A process that takes the CANCEL of a Ctrl+C and then fails on its own reports its
+/// error (exit 1), as at any other time; only a process the shutdown killed is
+/// `interrupted` (below).
+#[test]
+fn an_error_after_the_cancel_is_reported() {
+    let registry = format!(
+        "{REGISTRY}  - name: fails_on_cancel\n    kind: process.lua\n    source: \"local io = require('io') return {{main = function() local ev = process.events() io.print('ready') ev:receive() error('cleanup failed') end}}\"\n    method: main\n    modules: [io]\n"
+    );
+    let (code, err) =
+        run_until_ready_then_interrupt("error-after-cancel", &registry, "app:fails_on_cancel");
+    assert_eq!(code, Some(1), "stderr: {err}");
     assert!(
         err.contains("error: app:fails_on_cancel:") && err.contains("cleanup failed"),
         "stderr: {err}"
@@ -210,32 +224,11 @@ fn an_error_after_the_cancel_is_reported() {
 /// instead of reporting a failure of the program.
 #[test]
 fn an_interrupted_exec_exits_with_130() {
-    use std::io::{BufRead, BufReader};
     let registry = format!(
         "{REGISTRY}  - name: waits\n    kind: process.lua\n    source: \"local io = require('io') return {{main = function() io.print('ready') process.inbox():receive() return 0 end}}\"\n    method: main\n    modules: [io]\n"
     );
-    let dir = app_dir("interrupted", &registry, LOCK);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
-        .args(["run", "-x", "app:waits"])
-        .current_dir(&dir)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("wippy runs");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("a line");
-    assert_eq!(line.trim(), "ready");
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
-    let output = child.wait_with_output().expect("wippy ends");
-    let _ = std::fs::remove_dir_all(&dir);
-    let err = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "stderr: {err}");
+    let (code, err) = run_until_ready_then_interrupt("interrupted", &registry, "app:waits");
+    assert_eq!(code, Some(130), "stderr: {err}");
     assert!(
         err.contains("interrupted") && !err.contains("error:"),
         "stderr: {err}"
