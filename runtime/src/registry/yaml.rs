@@ -138,13 +138,33 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node>, YamlError> {
     let mut builder = Builder::default();
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| YamlError {
-            line: e.marker().line(),
+            line: problem_line(text, e.marker().line(), e.info()),
             message: e.info().to_owned(),
             unsupported: false,
         })?;
         builder.event(event, span)?;
     }
     Ok(builder.root)
+}
+
+/// The 1-based line to report for a scan error that the parser places at `marked`.
+///
+/// The parser marks a tab found in a plain scalar's continuation at the scalar's start,
+/// a line or more before the tab; the line named is then the first from there whose
+/// indentation holds a tab. Other errors are marked where they are.
+fn problem_line(text: &str, marked: usize, info: &str) -> usize {
+    if !info.contains("found a tab") {
+        return marked;
+    }
+    text.lines()
+        .enumerate()
+        .skip(marked.saturating_sub(1))
+        .find(|(_, line)| {
+            line.bytes()
+                .take_while(|b| *b == b' ' || *b == b'\t')
+                .any(|b| b == b'\t')
+        })
+        .map_or(marked, |(index, _)| index + 1)
 }
 
 enum Frame {

@@ -81,6 +81,17 @@ fn syntax_errors_have_lines() {
 }
 
 #[test]
+fn a_tab_in_an_indentation_is_reported_on_its_own_line() {
+    // The parser marks the start of the plain scalar the tab would continue (line 2).
+    let e = err("entries:\n  - name: terminal\n\tkind: terminal.host\n");
+    assert!(e.message.contains("found a tab"), "{}", e.message);
+    assert_eq!(e.line, 3);
+    // Several lines on, past other lines of the scalar.
+    let e = err("a: one\n  two\n  three\n\tfour\n");
+    assert_eq!(e.line, 4);
+}
+
+#[test]
 fn duplicate_keys_are_errors() {
     let e = err("a: 1\nb: 2\na: 3\n");
     assert_eq!(e.line, 3);
