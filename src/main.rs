@@ -5,6 +5,7 @@
 //! `meta.command.name` is `<command>`, and `wippy run list` lists those commands.
 
 use clap::{Parser, Subcommand};
+use std::ffi::OsString;
 use std::io::Write as _;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -205,8 +206,9 @@ enum Command {
         #[arg(long = "set", value_name = "SECTION.PATH=VALUE")]
         set: Vec<String>,
         /// A command name (an entry's `meta.command.name`; `list` lists them) and the
-        /// arguments for the process's main function (with -x: arguments only).
-        args: Vec<String>,
+        /// arguments for the process's main function (with -x: arguments only). Any
+        /// bytes: a Lua string need not be UTF-8.
+        args: Vec<OsString>,
     },
 }
 
@@ -288,16 +290,18 @@ fn main() -> ExitCode {
                 (None, Some((first, _))) if first == "list" => {
                     return list_commands(&registry);
                 }
-                (None, Some((command, rest))) => match find_command(&registry, command) {
-                    Ok(entry) => (
-                        Some(ExecTarget {
-                            host: host.clone(),
-                            entry,
-                        }),
-                        rest.to_vec(),
-                    ),
-                    Err(code) => return code,
-                },
+                (None, Some((command, rest))) => {
+                    match find_command(&registry, &command.to_string_lossy()) {
+                        Ok(entry) => (
+                            Some(ExecTarget {
+                                host: host.clone(),
+                                entry,
+                            }),
+                            rest.to_vec(),
+                        ),
+                        Err(code) => return code,
+                    }
+                }
                 (exec, _) => (exec, args),
             };
             let Some(memory_limit) = process_memory_mb.checked_mul(1 << 20) else {
@@ -707,6 +711,19 @@ fn list_commands(registry: &Registry) -> ExitCode {
 }
 
 /// The entry id of command `name`, or the error printed.
+/// A command-line argument as the bytes the process gets (on Unix, exactly those given,
+/// as the original's Go strings hold them; elsewhere its UTF-8 text).
+fn argument_bytes(argument: OsString) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        std::os::unix::ffi::OsStringExt::into_vec(argument)
+    }
+    #[cfg(not(unix))]
+    {
+        argument.to_string_lossy().into_owned().into_bytes()
+    }
+}
+
 fn find_command(registry: &Registry, name: &str) -> Result<String, ExitCode> {
     let ids: Vec<String> = commands(registry)
         .into_iter()
@@ -735,7 +752,7 @@ fn run(
     registry: Registry,
     exec: Option<&ExecTarget>,
     memory_limit: usize,
-    args: Vec<String>,
+    args: Vec<OsString>,
     tell_retries: bool,
     shutdown_grace: Duration,
 ) -> ExitCode {
@@ -906,7 +923,7 @@ fn terminal_host(registry: &Registry, wanted: Option<&str>) -> Result<String, St
 fn exec_one(
     runtime: &Runtime,
     target: &ExecTarget,
-    args: Vec<String>,
+    args: Vec<OsString>,
     signals: ShutdownSignals,
     shutdown_grace: Duration,
 ) -> ExitCode {
@@ -951,6 +968,7 @@ fn exec_one(
         return ExitCode::FAILURE;
     }
     // What `io.args()` gives the process, as the original's terminal context holds them.
+    let args: Vec<Vec<u8>> = args.into_iter().map(argument_bytes).collect();
     wippy_lua::modules::io::set_args(args.clone());
     let waiter = ExitWaiter::new();
     let spec = SpawnSpec::new(entry, host.clone())

@@ -11,7 +11,11 @@ fn app_dir(name: &str) -> PathBuf {
     common::app(
         &format!("cli-{name}"),
         REGISTRY,
-        &[("greet.lua", GREET), ("reader.lua", READER)],
+        &[
+            ("greet.lua", GREET),
+            ("reader.lua", READER),
+            ("bytes.lua", BYTES),
+        ],
         Some(common::LOCK),
     )
 }
@@ -40,6 +44,11 @@ entries:
   - name: reader
     kind: process.lua
     source: file://reader.lua
+    method: main
+    modules: [io]
+  - name: bytes
+    kind: process.lua
+    source: file://bytes.lua
     method: main
     modules: [io]
   - name: greet_fn
@@ -142,5 +151,34 @@ fn a_command_declared_twice_fails_naming_both_entries() {
         stderr.contains("\"greet\" is declared by several entries (app:greeter, app:plain)"),
         "{stderr}"
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Prints the bytes of each argument and of each `io.args()` item, as numbers.
+const BYTES: &str = "local io = require(\"io\")\nlocal function codes(s) return table.concat({string.byte(s, 1, -1)}, \" \") end\nlocal function main(a, b)\n  io.print(\"main \" .. codes(a) .. \" | \" .. codes(b))\n  local args = io.args()\n  io.print(\"args \" .. codes(args[1]) .. \" | \" .. codes(args[2]))\n  return 0\nend\nreturn { main = main }\n";
+
+#[cfg(unix)]
+#[test]
+fn arguments_that_are_not_utf8_arrive_as_the_bytes_given() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = app_dir("bytes");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_wippy"))
+        .args(["run", "-x", "app:bytes"])
+        .arg(std::ffi::OsStr::from_bytes(b"a\xff"))
+        .arg(std::ffi::OsStr::from_bytes(b"\xc3\xa9"))
+        .current_dir(&dir)
+        .output()
+        .expect("wippy runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stdout.contains("main 97 255 | 195 169"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("args 97 255 | 195 169"),
+        "{stdout}\n{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -223,10 +223,11 @@ fn reader() -> &'static Mutex<Sender<ReadRequest>> {
 }
 /// The command-line arguments `io.args()` returns to the terminal host's process (set by
 /// the `wippy` binary before it starts that process).
-static ARGS: OnceLock<Vec<String>> = OnceLock::new();
+static ARGS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
 
-/// Sets what `io.args()` returns; only the first call counts.
-pub fn set_args(args: Vec<String>) {
+/// Sets what `io.args()` returns (byte strings: they need not be UTF-8); only the first
+/// call counts.
+pub fn set_args(args: Vec<Vec<u8>>) {
     let _ = ARGS.set(args);
 }
 
@@ -415,7 +416,7 @@ fn args(lua: Lua) -> LResult<c_int> {
     lua.ensure(3)?;
     lua.new_table(c_int::try_from(list.len()).unwrap_or(0), 0);
     for (i, a) in (1..).zip(list) {
-        lua.push_str(a);
+        lua.push_bytes(a);
         lua.set_index(-2, i);
     }
     Ok(1)
