@@ -35,6 +35,9 @@ impl LuaOptions {
     }
 }
 
+/// The kind of the entries a Lua `process.spawn` starts (see `SpawnSpec::kind`).
+pub(crate) const PROCESS_KIND: &str = "process.lua";
+
 struct LuaFactory {
     env: Arc<LuaEnv>,
 }
@@ -60,7 +63,7 @@ pub fn install(runtime: &Runtime, options: LuaOptions) -> Arc<LuaEnv> {
         memory_limit: options.memory_limit,
     });
     let factory = Arc::new(LuaFactory { env: env.clone() });
-    runtime.register_kind("process.lua", factory.clone());
+    runtime.register_kind(PROCESS_KIND, factory.clone());
     // A function runs as a short-lived process of its own (`funcs.call`, `run -x`).
     runtime.register_kind("function.lua", factory);
     env

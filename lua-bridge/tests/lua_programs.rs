@@ -408,6 +408,8 @@ lua_tests! {
     process_unlisten: "process/unlisten",
     process_unmonitor: "process/unmonitor",
     process_upgrade: "process/upgrade",
+    process_a_failed_upgrade_ends_the_process: "process/a_failed_upgrade_ends_the_process",
+    process_spawn_of_a_function_entry_is_refused: "process/spawn_of_a_function_entry_is_refused",
     process_upgrade_keeps_the_process: "process/upgrade_keeps_the_process",
     process_upgrade_starts_a_fresh_process: "process/upgrade_starts_a_fresh_process",
     process_listen_message_flag_must_be_true: "process/listen_message_flag_must_be_true",

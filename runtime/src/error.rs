@@ -58,6 +58,8 @@ impl RuntimeError {
             | RuntimeError::Unresolved(_)
             | RuntimeError::NameNotRegistered(_)
             | RuntimeError::EntryNotFound(_)
+            // The original's "factory not found" for an entry that is no process.
+            | RuntimeError::NotSpawnable { .. }
             | RuntimeError::HostNotFound(_) => ErrorKind::NotFound,
             RuntimeError::NameTaken(_) | RuntimeError::AlreadyMonitoring => {
                 ErrorKind::AlreadyExists
@@ -65,7 +67,6 @@ impl RuntimeError {
             RuntimeError::InvalidPid(_)
             | RuntimeError::EmptyName
             | RuntimeError::ReservedTopic(_)
-            | RuntimeError::NotSpawnable { .. }
             | RuntimeError::UnsupportedOption(_) => ErrorKind::Invalid,
             RuntimeError::HostUnavailable(_) | RuntimeError::TerminalBusy { .. } => {
                 ErrorKind::Unavailable

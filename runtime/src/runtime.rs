@@ -69,6 +69,11 @@ pub struct SpawnSpec {
     pub context: Option<Arc<SpawnContext>>,
     /// Told once the child has booted (see [`BootWatch`]).
     pub boot_watch: Option<Arc<dyn BootWatch>>,
+    /// The kind the entry must be (`None`: any kind with a factory); another kind fails
+    /// with [`RuntimeError::NotSpawnable`]. A Lua `process.spawn` asks for
+    /// `process.lua`, as the original's, whose only process factories are the process
+    /// entries', while `run -x` and `funcs` also run `function.lua` entries.
+    pub kind: Option<&'static str>,
 }
 
 impl SpawnSpec {
@@ -84,7 +89,14 @@ impl SpawnSpec {
             name: None,
             context: None,
             boot_watch: None,
+            kind: None,
         }
+    }
+
+    /// Spawns only an entry of `kind` (see [`SpawnSpec::kind`]).
+    pub fn of_kind(mut self, kind: &'static str) -> SpawnSpec {
+        self.kind = Some(kind);
+        self
     }
 
     /// Adds an argument.
@@ -317,6 +329,12 @@ impl Runtime {
         let entry = registry
             .get_str(&spec.entry)
             .ok_or_else(|| RuntimeError::EntryNotFound(spec.entry.to_string()))?;
+        if spec.kind.is_some_and(|kind| kind != entry.kind()) {
+            return Err(RuntimeError::NotSpawnable {
+                entry: spec.entry.to_string(),
+                kind: entry.kind().to_owned(),
+            });
+        }
         let factory = self
             .inner
             .factories

@@ -11,6 +11,7 @@
 //! and `process.registry` are built on first use and kept.
 
 use super::errors::{fail, fail_false, push_error, push_nil_error, with_traceback};
+use crate::factory::PROCESS_KIND;
 use crate::modules::channel::{channel_id, new_pinned_channel};
 use crate::value::{push_payload, to_payload};
 use crate::vm::channel::{Cases, Completion, Feed};
@@ -633,7 +634,7 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
             return Ok(push_nil_error(lua, e));
         }
     };
-    let mut spec = SpawnSpec::new(entry, host);
+    let mut spec = SpawnSpec::new(entry, host).of_kind(PROCESS_KIND);
     spec.args = args;
     spec.link = link;
     spec.monitor = monitor;
@@ -682,7 +683,7 @@ fn exec(lua: Lua) -> LResult<Ret> {
             return Ok(Ret::Values(push_nil_error(lua, e)));
         }
     };
-    let mut spec = SpawnSpec::new(entry, host);
+    let mut spec = SpawnSpec::new(entry, host).of_kind(PROCESS_KIND);
     spec.args = args;
     run_to_end(lua, spec, Some("exec"))
 }
@@ -732,8 +733,10 @@ pub(crate) fn spawn_error(lua: Lua, error: &RuntimeError) -> ErrorValue {
 
 /// `process.upgrade(id_or_nil, ...)`: goes on as entry `id` (nil: the running one) with
 /// `main(...)`, in a new VM, keeping the PID, its links, monitors and names, and the
-/// messages and events not yet received (see `LuaProcess::upgrade`). Does not return;
-/// `nil, err` when `id` names no Lua process entry or does not compile.
+/// messages and events not yet received (see `LuaProcess::upgrade`). Does not return:
+/// when `id` names no Lua process entry or does not compile, the process ends with
+/// `upgrade: create failed: ...`, as the original's scheduler completes it (no `pcall`
+/// catches that).
 fn upgrade(lua: Lua) -> LResult<Ret> {
     // As the original, only a string names an entry; anything else is the running one.
     let id = match lua.kind(1) {
@@ -748,42 +751,34 @@ fn upgrade(lua: Lua) -> LResult<Ret> {
     };
     let st = state(lua)?;
     let compiled = match id.as_deref().filter(|id| !id.is_empty()) {
-        None => st.entry.clone(),
-        Some(id) => {
-            let env = st.env.clone();
-            let Some(entry) = env.registry.get_str(id) else {
-                return fail(
-                    lua,
-                    ErrorKind::NotFound,
-                    format!("process.upgrade: entry {id} is not in the registry"),
-                )
-                .map(Ret::Values);
-            };
-            if entry.kind() != "process.lua" {
-                return fail(
-                    lua,
-                    ErrorKind::Invalid,
-                    format!(
-                        "process.upgrade: entry {id} is a {}, not a process.lua",
-                        entry.kind()
-                    ),
-                )
-                .map(Ret::Values);
-            }
-            match env.compiler.get(entry) {
-                Ok(compiled) => compiled,
-                Err(error) => {
-                    return Ok(Ret::Values(push_nil_error(lua, error)));
-                }
-            }
-        }
+        None => Ok(st.entry.clone()),
+        Some(id) => upgrade_target(&st.env, id),
     };
-    let st = state(lua)?;
     // Blocks for good (raising where this coroutine cannot yield); the driver sees the
-    // request when the coroutine yields and replaces the VM.
+    // request when the coroutine yields and replaces the VM, or ends the process.
     let ret = block(lua, st, Cases::new(), None)?;
     st.occasional().upgrade = Some(Box::new(crate::vm::state::Upgrade { compiled, args }));
     Ok(ret)
+}
+
+/// The compiled entry `id` for an upgrade, or why there is none.
+fn upgrade_target(
+    env: &crate::vm::setup::LuaEnv,
+    id: &str,
+) -> Result<Arc<crate::compile::CompiledEntry>, ErrorValue> {
+    let Some(entry) = env.registry.get_str(id) else {
+        return Err(ErrorValue::new(
+            ErrorKind::NotFound,
+            format!("entry {id} is not in the registry"),
+        ));
+    };
+    if entry.kind() != PROCESS_KIND {
+        return Err(ErrorValue::new(
+            ErrorKind::NotFound,
+            format!("entry {id} is a {}, not a {PROCESS_KIND}", entry.kind()),
+        ));
+    }
+    env.compiler.get(entry)
 }
 
 /// Pushes what `process.exec` returns for a process that ended with `outcome`.

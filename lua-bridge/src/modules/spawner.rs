@@ -21,6 +21,7 @@
 //! (dropped by its finalizer) and is never shared with another process.
 
 use super::errors::{fail, push_nil_error};
+use crate::factory::PROCESS_KIND;
 use crate::value::to_payload;
 use crate::vm::lua::{CFn, LResult, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index};
 use crate::vm::state::state;
@@ -302,7 +303,7 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
         lua.push_nil();
         return Ok(2);
     }
-    let mut spec = SpawnSpec::new(entry, host);
+    let mut spec = SpawnSpec::new(entry, host).of_kind(PROCESS_KIND);
     spec.args = args;
     spec.link = link;
     spec.monitor = monitor;

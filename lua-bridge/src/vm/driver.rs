@@ -290,12 +290,17 @@ impl LuaProcess {
     fn upgrade(&mut self, vm: Vm, upgrade: Upgrade, cx: &mut ProcessContext<'_, '_>) -> Flow {
         let carried = vm.state().map(carry_over).unwrap_or_default();
         super::pool::give_back(vm, std::ptr::null_mut());
-        self.compiled = upgrade.compiled;
+        // As the original's scheduler words an upgrade that could not create or start
+        // the new code.
+        let compiled = match upgrade.compiled {
+            Ok(compiled) => compiled,
+            Err(error) => return self.upgrade_failed(cx, error.wrapped("upgrade: create failed")),
+        };
+        self.compiled = compiled;
         self.args = upgrade.args;
         self.settled = false;
         if let Err(error) = self.boot(cx) {
-            tracing::error!(target: "wippy::lua", pid = %cx.pid(), entry = %self.compiled.id, error = %error, "process failed to upgrade");
-            return Flow::Fail(error);
+            return self.upgrade_failed(cx, error.wrapped("upgrade: init failed"));
         }
         if let Some(st) = self.vm.as_ref().and_then(Vm::state) {
             st.incoming = carried.messages;
@@ -318,6 +323,11 @@ impl LuaProcess {
             crate::modules::process::redeliver_untrapped_link_down(st);
         }
         Flow::Yield
+    }
+
+    fn upgrade_failed(&mut self, cx: &ProcessContext<'_, '_>, error: ErrorValue) -> Flow {
+        tracing::error!(target: "wippy::lua", pid = %cx.pid(), entry = %self.compiled.id, error = %error, "process failed to upgrade");
+        Flow::Fail(error)
     }
 
     fn end(&mut self, flow: Flow) -> Flow {

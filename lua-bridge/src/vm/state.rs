@@ -96,7 +96,9 @@ pub(crate) struct SpawnIds {
 /// A `process.upgrade`: the code the process goes on with, and its `main`'s arguments.
 #[derive(Debug)]
 pub(crate) struct Upgrade {
-    pub(crate) compiled: Arc<crate::compile::CompiledEntry>,
+    /// The code to go on with, or why there is none (the process then ends with it).
+    pub(crate) compiled:
+        Result<Arc<crate::compile::CompiledEntry>, wippy_runtime::payload::ErrorValue>,
     pub(crate) args: wippy_runtime::message::Payloads,
 }
 
