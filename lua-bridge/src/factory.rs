@@ -57,6 +57,7 @@ impl BodyFactory for LuaFactory {
 /// Makes `runtime` run `process.lua` and `function.lua` entries as Lua processes. Returns the shared
 /// environment (its compiler can precompile every entry to report errors early).
 pub fn install(runtime: &Runtime, options: LuaOptions) -> Arc<LuaEnv> {
+    crate::modules::time::mark_start();
     let env = Arc::new(LuaEnv {
         registry: Arc::new(runtime.registry().clone()),
         compiler: Compiler::default(),

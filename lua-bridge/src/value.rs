@@ -95,8 +95,9 @@ use crate::vm::lua::{
 };
 
 /// The deepest nesting of tables a copy accepts, in either direction (the original's limit
-/// for `json.encode`, used for every copy). The outermost table is level 1.
-pub const MAX_DEPTH: usize = 128;
+/// for `json.encode` and `json.decode`, whose depth counts from 0 and fails past 128:
+/// 129 tables; used for every copy). The outermost table is level 1.
+pub const MAX_DEPTH: usize = 129;
 
 /// After visiting this many tables (or payload containers), a copy starts remembering what it
 /// has copied, so a value reachable along many paths is copied once more at most. Below it, no

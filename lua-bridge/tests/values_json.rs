@@ -151,9 +151,10 @@ fn refuses_tables_json_cannot_say() {
             .unwrap_err()
             .contains("itself")
     );
-    let deep = "(function() local t = 1 for i = 1, 129 do t = {t} end return t end)()";
-    assert!(encode(&lua, deep).unwrap_err().contains("128"));
-    let ok = "(function() local t = 1 for i = 1, 128 do t = {t} end return t end)()";
+    // 129 tables, as the original's encoder takes (its depth counts from 0, up to 128).
+    let deep = "(function() local t = 1 for i = 1, 130 do t = {t} end return t end)()";
+    assert!(encode(&lua, deep).unwrap_err().contains("129"));
+    let ok = "(function() local t = 1 for i = 1, 129 do t = {t} end return t end)()";
     assert!(encode(&lua, ok).is_ok());
 }
 
@@ -333,14 +334,26 @@ fn decode_nests_as_deep_as_the_originals_decoder() {
             "{e}"
         );
     }
-    // What the encoder writes at its deepest decodes again.
+    // What the encoder writes at its deepest (129 tables) decodes again, into Lua.
     let lua = vm();
     run(
         &lua,
-        "local t = {} local cur = t for i = 1, 127 do cur[1] = {} cur = cur[1] end \
+        "local t = {} local cur = t for i = 1, 128 do cur[1] = {} cur = cur[1] end \
          local s = assert(json.encode(t)) \
          local back = assert(json.decode(s)) \
-         for i = 1, 127 do back = back[1] end \
+         for i = 1, 128 do back = back[1] end \
          assert(type(back) == 'table' and next(back) == nil)",
+    );
+    // 129 containers decode into Lua tables (an empty object innermost too); 130 are
+    // `nil, err`, never a raised error.
+    run(
+        &lua,
+        "for _, inner in ipairs({'[]', '{}'}) do \
+           local text = string.rep('[', 128) .. inner .. string.rep(']', 128) \
+           local v, err = json.decode(text) \
+           assert(type(v) == 'table' and err == nil, tostring(err)) \
+         end \
+         local v, err = json.decode(string.rep('[', 130) .. string.rep(']', 130)) \
+         assert(v == nil and err ~= nil)",
     );
 }

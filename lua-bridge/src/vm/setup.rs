@@ -340,7 +340,8 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
         b"table" => open_table(lua),
         b"math" => open_math(lua)?,
         b"coroutine" => modules::coroutine::open(lua)?,
-        b"os" => safe_os(lua),
+        // The clock functions only (reference §0), as the original's `ostime`.
+        b"os" => modules::time::push_os(lua)?,
         b"process" => modules::process::open(lua)?,
         b"channel" => modules::channel::open(lua)?,
         b"errors" => modules::errors::open(lua)?,
@@ -528,19 +529,6 @@ fn open_math(lua: Lua) -> LResult<()> {
 /// Drops the pristine libraries the VM keeps for later processes.
 pub(crate) fn forget_kept(lua: Lua) {
     super::string_view::forget(lua);
-}
-
-/// `os` with the clock functions only (reference §0).
-fn safe_os(lua: Lua) {
-    call_open(lua, ffi::luaopen_os);
-    lua.new_table(0, 5);
-    for name in ["time", "date", "clock", "difftime"] {
-        lua.get_field_str(-2, name);
-        lua.set_field_str(-2, name);
-    }
-    lua.push_str("wippy");
-    lua.set_field(-2, c"platform");
-    lua.remove(-2);
 }
 
 /// `setmetatable(t, mt)` that refuses finalizers.

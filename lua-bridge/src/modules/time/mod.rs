@@ -7,6 +7,7 @@
 //! - [`location`]: Location values, `utc`, `localtz`, `load_location`, `fixed_zone`.
 //! - [`layout`]: Go layouts (`"2006-01-02 15:04:05"`), formatting and parsing.
 //! - [`calendar`]: Go's calendar rules (field normalization, rounding) over jiff.
+//! - [`ostime`]: the `os` global's clock functions, on the same rules.
 //!
 //! The module table holds the functions and `utc`/`localtz`; the constants (durations,
 //! layouts, months, weekdays) come from its metatable's `__index` on first use, as the
@@ -21,12 +22,14 @@ mod calendar;
 mod duration;
 mod layout;
 mod location;
+mod ostime;
 mod timers;
 mod value;
 
 #[cfg(test)]
 mod tests;
 
+pub(crate) use ostime::{mark_start, push_os};
 pub(crate) use value::push_time;
 
 use crate::vm::lua::{LResult, Lua, UserType, blocking, cache_method, cfn};

@@ -137,6 +137,17 @@ fn format_with(t: &LuaTime, layout: &[u8]) -> Vec<u8> {
     layout::format(layout, &fields(t, &zone, offset))
 }
 
+/// Go's `Time.Format(layout)` of the instant `at` in `loc` (for `os.date`).
+pub(super) fn format_at(at: Timestamp, loc: &Location, layout: &[u8]) -> Vec<u8> {
+    format_with(
+        &LuaTime {
+            at,
+            loc: loc.clone(),
+        },
+        layout,
+    )
+}
+
 /// `time.now() -> Time` (local zone).
 pub(crate) fn now(lua: Lua) -> LResult<c_int> {
     push_now(lua);
