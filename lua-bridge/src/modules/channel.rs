@@ -138,10 +138,11 @@ fn close(lua: Lua) -> LResult<Ret> {
 
 /// Finishes an operation that woke other coroutines of the process (completed their
 /// waits) as the original does: the caller yields, and goes on with `completion`'s
-/// results after the coroutines it woke have had their turn (the original resumes the
-/// woken tasks, then the caller, from the same channel result). `case` is the stack
-/// index of a select's case, whose result table the completion then makes. Where the
-/// caller cannot yield (inside `coroutine.create`/`wrap`, a metamethod), the results
+/// results after the coroutines already ready, in the order of the original's channel
+/// result: a send or receive that met a waiting partner resumes the caller, then the
+/// partner; a close resumes the coroutines it woke, then the caller. `case` is the
+/// stack index of a select's case, whose result table the completion then makes. Where
+/// the caller cannot yield (inside `coroutine.create`/`wrap`, a metamethod), the results
 /// come back now.
 fn yield_to_woken(
     lua: Lua,
@@ -167,6 +168,7 @@ fn yield_to_woken(
             _ => 0,
         }));
     }
+    st.woken_go_first = matches!(completion, Completion::Woke);
     let select = case.map(|case| SmallVec::from_slice(&[case]));
     let Ret::Block(op) = block(lua, st, Cases::new(), select)? else {
         return Err(Raise::from(

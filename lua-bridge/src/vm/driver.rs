@@ -204,8 +204,14 @@ impl LuaProcess {
                         }
                     }
                     // Its op completed as it yielded (a call that woke others, or
-                    // `coroutine.spawn`): what the call woke runs first, then it.
+                    // `coroutine.spawn`): it and what the call woke run after what is
+                    // ready, in the original's order: the caller first, except after a
+                    // close, whose woken coroutines go first.
                     Some(_) => {
+                        let woken_first = std::mem::take(&mut st.woken_go_first);
+                        if !woken_first {
+                            st.ready.push_back((co, Resume::Op));
+                        }
                         while let Some(woken) = st.channels.completed.pop_front() {
                             if let Some(c) = st.coroutines.get_mut(woken) {
                                 if c.blocked.take().is_some() {
@@ -213,7 +219,9 @@ impl LuaProcess {
                                 }
                             }
                         }
-                        st.ready.push_back((co, Resume::Op));
+                        if woken_first {
+                            st.ready.push_back((co, Resume::Op));
+                        }
                     }
                     None => st.occasional().yielded.push(co),
                 }

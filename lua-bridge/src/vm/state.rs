@@ -137,6 +137,11 @@ pub(crate) struct ProcState {
     pub(crate) spawned: Vec<Co>,
     /// The process sent a message (the next send allocates `sent`).
     pub(crate) has_sent: bool,
+    /// The yielding call woke others by a close, whose woken coroutines run before the
+    /// caller; after a send or receive that met a waiting partner the caller runs first
+    /// (the order of the original's channel results: `yield_to_woken` in
+    /// `modules/channel.rs`, read and cleared by the driver).
+    pub(crate) woken_go_first: bool,
     /// What the last send resolved (allocated at the second send).
     pub(crate) sent: Option<Box<SendCache>>,
     /// The ids of the last spawn (allocated at the first spawn).
@@ -261,6 +266,7 @@ impl ProcState {
             spawned: Vec::new(),
             notifier: None,
             has_sent: false,
+            woken_go_first: false,
             sent: None,
             spawn_ids: None,
             received: None,

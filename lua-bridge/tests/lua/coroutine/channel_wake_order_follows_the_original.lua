@@ -1,6 +1,8 @@
--- A channel operation that completes other coroutines' waits (a send to a waiting
--- receiver, a receive from a waiting sender, a close) lets them run before the caller
--- goes on, as the original resumes the woken tasks first and then the caller.
+-- A channel operation that completes other coroutines' waits yields the caller, and
+-- the coroutines then run in the order of the original's channel results: after a
+-- send to a waiting receiver or a receive from a waiting sender, the caller, then the
+-- one it met; after a close, the coroutines it woke, then the caller. Both go after
+-- what was ready already.
 local yield_a_few = require("wait").yield_a_few
 
 local function run(setup)
@@ -28,7 +30,7 @@ local function main()
     say("done")
     yield_a_few()
   end)
-  if got ~= "s1,r1,s2,r2,done" then
+  if got ~= "s1,s2,r1,done,r2" then
     return false, "sends: " .. got
   end
 
@@ -50,8 +52,8 @@ local function main()
     return false, "close: " .. got
   end
 
-  -- A receive that takes a waiting sender's value lets the sender go on first; a
-  -- select does the same, and its result is whole.
+  -- A receive that takes a waiting sender's value goes on before the sender; a select
+  -- that meets a waiting sender too, and its result is whole.
   got = run(function(say)
     local ch = channel.new()
     coroutine.spawn(function()
@@ -67,7 +69,7 @@ local function main()
     say("selected " .. r.value .. " " .. tostring(r.ok) .. " " .. tostring(r.channel == ch))
     yield_a_few()
   end)
-  if got ~= "sent a,got a,sent b,selected b true true" then
+  if got ~= "got a,sent a,sent b,selected b true true" then
     return false, "receives: " .. got
   end
 
@@ -91,3 +93,7 @@ local function main()
 end
 
 return { main = main }
+
+-- (The original: runtime/lua/engine/channel.go puts the caller's update first in a
+-- handoff's result, and the woken ones before the caller's in a close's;
+-- engine/process.go resumes them in that order.)
