@@ -10,7 +10,8 @@
 use crate::vm::channel::{Attempt, Case, Cases, ChanId, Completion};
 use crate::vm::feed;
 use crate::vm::lua::{
-    CFn, LResult, LUA_TTABLE, LUA_TUSERDATA, Lua, Raise, Ret, UserType, blocking, cfn, method_index,
+    CFn, LResult, LUA_TBOOLEAN, LUA_TNIL, LUA_TTABLE, LUA_TUSERDATA, Lua, Raise, Ret, UserType,
+    blocking, cfn, method_index,
 };
 use crate::vm::ops::{block, select_result};
 use crate::vm::slot::Slot;
@@ -273,9 +274,10 @@ fn oldest_feed<'p>(st: &ProcState, plans: &'p [Plan], first: usize) -> &'p Plan 
 
 /// Runs a receive, send or select: answers at once if a case is ready (first in order;
 /// of the ready mail cases, the oldest, see [`oldest_feed`]), else the default, else
-/// blocks. A select's send case on a closed channel is not ready
-/// (as in the original): the default or another case is taken, and only a select that
-/// would wait raises "send on closed channel".
+/// blocks. A select's send case on a closed channel is never ready (as in the
+/// original): the default or another case is taken, or the select waits on its other
+/// cases; when it has none, it raises "send on closed channel" (the original would
+/// wait for ever).
 fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
     lua.ensure_in_call(8)?;
     let st = state(lua)?;
@@ -329,11 +331,13 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
         lua.set_field(-2, c"ok");
         return Ok(Ret::Values(1));
     }
-    if send_closed {
+    let open = |p: &&Plan| !(send_closed && p.send && st.channels.is_closed(p.chan));
+    if send_closed && !plans.iter().any(|p| open(&p)) {
         return Err(Raise::from("send on closed channel"));
     }
     let cases: Cases = plans
         .iter()
+        .filter(open)
         .map(|p| {
             if p.send {
                 Case::Send(p.chan, Box::new(Slot::hold(lua, p.value)))
@@ -344,7 +348,7 @@ fn run(lua: Lua, plans: &[Plan], default: bool, select: bool) -> LResult<Ret> {
         .collect();
     // The case userdata stay on this call's stack while it waits (it yields no values).
     let case_slots: Option<SmallVec<[c_int; 4]>> =
-        select.then(|| plans.iter().map(|p| p.case).collect());
+        select.then(|| plans.iter().filter(open).map(|p| p.case).collect());
     block(lua, st, cases, case_slots)
 }
 
@@ -381,31 +385,40 @@ fn select(lua: Lua) -> LResult<Ret> {
     lua.set_top(2);
     let n = lua.raw_len(1);
     lua.ensure(c_int::try_from(n).unwrap_or(c_int::MAX).saturating_add(10))?;
-    let mut default = lua.truthy(2);
+    // Only `true` asks for the default, as the original's `OptBool` and its check of
+    // the table's `default` field; another value as the second argument raises.
+    let mut default = match lua.kind(2) {
+        LUA_TNIL => false,
+        LUA_TBOOLEAN => lua.truthy(2),
+        _ => {
+            return Err(Raise::from(format!(
+                "bad argument #2 to 'select' (boolean expected, got {})",
+                lua.type_name(2)
+            )));
+        }
+    };
     if !default && may_hold_more_than_cases(lua, n) {
         lua.get_field(1, c"default");
-        default = lua.truthy(-1);
+        default = lua.kind(-1) == LUA_TBOOLEAN && lua.truthy(-1);
         lua.pop(1);
     }
     // Inline up to four cases (most selects have two or three): no heap block per call.
     let mut plans: SmallVec<[Plan; 4]> = SmallVec::with_capacity(n);
+    let mut skipped = false;
     for i in 1..=n {
         // Case userdata stay on the stack (at 3, 4, ...) for the call.
         lua.get_index(1, i64::try_from(i).unwrap_or(i64::MAX));
         let case = lua.top();
-        // A `nil` or `false` entry is skipped, as the original's `ForEach` skips what
-        // is not a case: `{ want_b and b:case_receive(), a:case_receive() }`.
-        if !lua.truthy(case) {
+        // What is not a case is skipped, as the original's `ForEach` skips it: a `nil`
+        // or `false` (`{ want_b and b:case_receive(), a:case_receive() }`), and also a
+        // number, a table or a channel given instead of its case.
+        let c = (lua.kind(case) == LUA_TUSERDATA)
+            .then(|| lua.userdata(case, &CASE).copied())
+            .flatten();
+        let Some(c) = c else {
+            skipped |= lua.truthy(case);
             lua.pop(1);
             continue;
-        }
-        let Some(c) = (lua.kind(case) == LUA_TUSERDATA)
-            .then(|| lua.userdata(case, &CASE).copied())
-            .flatten()
-        else {
-            return Err(Raise::from(
-                "channel.select: every case must come from case_receive or case_send",
-            ));
         };
         let value = if c.send {
             lua.push_user_value(case, 2);
@@ -421,7 +434,13 @@ fn select(lua: Lua) -> LResult<Ret> {
         });
     }
     if plans.is_empty() && !default {
-        return Err(Raise::from("channel.select: no cases"));
+        // The original would wait for ever; a clear error instead.
+        let hint = if skipped {
+            " (values that are no case were skipped: give ch:case_receive() or ch:case_send(v))"
+        } else {
+            ""
+        };
+        return Err(Raise::from(format!("channel.select: no cases{hint}")));
     }
     run(lua, &plans, default, true)
 }
@@ -437,21 +456,14 @@ fn new(lua: Lua) -> LResult<c_int> {
                 lua.type_name(1)
             ))
         })?;
-        if !n.is_finite() {
-            let what = if n.is_nan() {
-                "NaN"
-            } else if n > 0.0 {
-                "inf"
-            } else {
-                "-inf"
-            };
-            return Err(Raise::from(format!(
-                "bad argument #1 to 'new' (the size must be a whole number >= 0, got {what})"
-            )));
+        // A size that is no finite number (inf, NaN) is unbuffered, as the original's
+        // `int(n)` of it is the least integer, which it takes as 0. A buffer grows as
+        // it fills, so a huge size costs nothing until used (`as` saturates).
+        if !n.is_finite() || n < 1.0 {
+            0
+        } else {
+            n as usize
         }
-        // A buffer grows as it fills, so a huge size costs nothing until used (`as`
-        // saturates).
-        if n < 1.0 { 0 } else { n as usize }
     };
     new_channel(lua, state(lua)?, size)?;
     Ok(1)

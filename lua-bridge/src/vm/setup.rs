@@ -531,7 +531,9 @@ pub(crate) fn forget_kept(lua: Lua) {
     super::string_view::forget(lua);
 }
 
-/// `setmetatable(t, mt)` that refuses finalizers.
+/// `setmetatable(t, mt)` that installs no finalizer: a `__gc` field of `mt` stays in
+/// it but is not one (as in the original, whose VM has no finalizers for tables), so
+/// no Lua code runs inside a collection, which may come inside the runtime's own calls.
 fn setmetatable(lua: Lua) -> LResult<c_int> {
     if lua.kind(1) != ffi::LUA_TTABLE {
         return Err(Raise::from(format!(
@@ -540,15 +542,7 @@ fn setmetatable(lua: Lua) -> LResult<c_int> {
         )));
     }
     match lua.kind(2) {
-        ffi::LUA_TNIL => {}
-        ffi::LUA_TTABLE => {
-            if lua.get_field(2, c"__gc") != ffi::LUA_TNIL {
-                return Err(Raise::from(
-                    "setmetatable: __gc finalizers are not supported in a process",
-                ));
-            }
-            lua.pop(1);
-        }
+        ffi::LUA_TNIL | ffi::LUA_TTABLE => {}
         _ => {
             return Err(Raise::from(format!(
                 "bad argument #2 to 'setmetatable' (nil or table expected, got {})",
@@ -566,8 +560,33 @@ fn setmetatable(lua: Lua) -> LResult<c_int> {
         }
     }
     lua.set_top(2);
-    // SAFETY: the table at 1, the metatable (or nil) on top.
-    unsafe { ffi::lua_setmetatable(lua.raw(), 1) };
+    lua.ensure(3)?;
+    // Lua marks a table for finalization when the metatable it gets has `__gc` (read
+    // raw) at that moment, and never for a `__gc` added later: the field is taken out
+    // while the metatable is set, then put back.
+    // SAFETY: live state with room for three values; the table at 1, the metatable (or
+    // nil) at 2. Raw reads and writes run no Lua code; clearing an existing key and
+    // setting it again in its own slot allocates nothing, so nothing here raises.
+    unsafe {
+        let finalizer = lua.kind(2) == ffi::LUA_TTABLE && {
+            lua.push_str("__gc");
+            ffi::lua_rawget(lua.raw(), 2) != ffi::LUA_TNIL
+        };
+        if finalizer {
+            lua.push_str("__gc");
+            lua.push_nil();
+            ffi::lua_rawset(lua.raw(), 2);
+        }
+        lua.push_value(2);
+        ffi::lua_setmetatable(lua.raw(), 1);
+        if finalizer {
+            // The `__gc` value is at 3.
+            lua.push_str("__gc");
+            lua.push_value(3);
+            ffi::lua_rawset(lua.raw(), 2);
+        }
+    }
+    lua.set_top(1);
     Ok(1)
 }
 

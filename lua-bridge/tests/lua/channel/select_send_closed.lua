@@ -1,6 +1,7 @@
--- In a select, a send case on a closed channel is not ready (as in the original): the
--- default or another ready case is taken; a select that would wait raises
--- "send on closed channel".
+-- In a select, a send case on a closed channel is never ready (as in the original): the
+-- default or another ready case is taken, or the select waits on its other cases; one
+-- whose only cases are such sends raises "send on closed channel" (the original would
+-- wait for ever).
 local function main()
   local closed = channel.new(1)
   closed:close()
@@ -13,6 +14,15 @@ local function main()
   r = channel.select { closed:case_send(1), ready:case_receive() }
   if r.channel ~= ready or r.value ~= "x" then
     return false, "the ready receive after a closed send case was not taken"
+  end
+  local later = channel.new()
+  coroutine.spawn(function()
+    coroutine.yield()
+    later:send("late")
+  end)
+  r = channel.select { closed:case_send(1), later:case_receive() }
+  if r.channel ~= later or r.value ~= "late" then
+    return false, "the select did not wait on its other case: " .. tostring(r.value)
   end
   local ok, err = pcall(channel.select, { closed:case_send(1) })
   if ok or not tostring(err):find("send on closed channel", 1, true) then
