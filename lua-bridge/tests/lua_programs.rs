@@ -252,7 +252,7 @@ lua_tests! {
     channel_values: "channel/values",
     channel_worker_pool: "channel/worker_pool",
     coroutine_blocking_in_pcall: "coroutine/blocking_in_pcall",
-    coroutine_blocking_in_create: "coroutine/blocking_in_create",
+    coroutine_blocking_inside_create_and_wrap_waits: "coroutine/blocking_inside_create_and_wrap_waits",
     coroutine_concurrent: "coroutine/concurrent",
     coroutine_channel_wake_order_follows_the_original: "coroutine/channel_wake_order_follows_the_original",
     coroutine_main_returning_after_a_send_ends_the_receiver: "coroutine/main_returning_after_a_send_ends_the_receiver",

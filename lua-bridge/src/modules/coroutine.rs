@@ -13,7 +13,10 @@
 //! which coroutine runs, and when the hook yields one, yield in turn with a
 //! continuation that resumes it again, so that the script sees only its own yields. A
 //! new one starts without the hook a new Lua thread inherits from its maker (armed for
-//! the maker).
+//! the maker). A blocking call in a script coroutine takes the same path
+//! ([`Resumed::Waiting`]): the op is the process coroutine's (`ops::block`), the
+//! resumers yield in turn up to it, and once the driver resumes it with the op done,
+//! the continuations resume the script coroutine, whose call answers.
 //!
 //! As in the original, the new coroutine runs first: the call yields, the new coroutine
 //! is queued, then the caller behind it, which gets the thread when its turn comes. Where
@@ -206,6 +209,9 @@ enum Resumed {
     Failed,
     /// The preemption hook yielded it, with no values: the resumer yields too.
     Preempted,
+    /// It blocked on an op (a receive, a sleep), with no values: the resumer yields too,
+    /// and resumes it once the process coroutine is resumed with the op's completion.
+    Waiting,
 }
 
 /// Whether `co` is in a resume the preemption hook interrupted (its resumer waits to
@@ -255,10 +261,15 @@ fn resume_script(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> Resumed {
         let mut nres: c_int = 0;
         let status = ffi::lua_resume(co, lua.raw(), narg, &mut nres);
         let preempted = preempt::unnest(nested);
+        let blocked = preempt::take_blocked();
         match status {
             ffi::LUA_YIELD if preempted => {
                 ffi::lua_settop(co, -nres - 1);
                 Resumed::Preempted
+            }
+            ffi::LUA_YIELD if blocked => {
+                ffi::lua_settop(co, -nres - 1);
+                Resumed::Waiting
             }
             ffi::LUA_OK | ffi::LUA_YIELD => {
                 if ffi::lua_checkstack(lua.raw(), nres + 1) == 0 {
@@ -275,10 +286,20 @@ fn resume_script(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> Resumed {
             }
         }
     };
-    if matches!(resumed, Resumed::Preempted) {
+    if matches!(resumed, Resumed::Preempted | Resumed::Waiting) {
         set_preempted_resume(lua, co, true);
     }
     resumed
+}
+
+/// The yield of a resumer whose script coroutine blocked ([`Resumed::Waiting`]): a
+/// script coroutine itself tells its own resumer so; the process's coroutine yields to
+/// the driver, which finds it waiting on the op.
+fn pass_the_wait_on(lua: Lua, k: ffi::lua_KFunction) -> LResult<Ret> {
+    if state(lua)?.current_thread != lua.raw() {
+        preempt::blocked_in_script();
+    }
+    Ok(Ret::Waiting(k))
 }
 
 /// The coroutine of a wrap function (its upvalue 1).
@@ -312,6 +333,7 @@ fn wrapped_answer(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> LResult<Ret
     match resume_script(lua, co, narg) {
         Resumed::Values(n) => Ok(Ret::Values(n)),
         Resumed::Preempted => Ok(Ret::Preempted(continuation(call_wrapped_again))),
+        Resumed::Waiting => pass_the_wait_on(lua, continuation(call_wrapped_again)),
         Resumed::Failed => {
             // SAFETY: `co` is alive (upvalue 1).
             let status = unsafe { ffi::lua_status(co) };
@@ -401,6 +423,7 @@ fn resume_answer(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> LResult<Ret>
             Ok(Ret::Values(2))
         }
         Resumed::Preempted => Ok(Ret::Preempted(continuation(resume_again))),
+        Resumed::Waiting => pass_the_wait_on(lua, continuation(resume_again)),
     }
 }
 

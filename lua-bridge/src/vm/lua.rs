@@ -166,6 +166,11 @@ pub(crate) enum Ret {
     /// that the process gives up its turn; when the driver resumes this coroutine, the
     /// continuation (made by [`continuation`]) goes on with the call.
     Preempted(ffi::lua_KFunction),
+    /// A script coroutine this call resumed blocked (a receive, a sleep): yield too, up
+    /// to the process's own coroutine, which then waits on that op; when the driver
+    /// resumes it, the continuation resumes the script coroutine, whose blocking call
+    /// answers (`coroutine.rs`).
+    Waiting(ffi::lua_KFunction),
 }
 
 /// A handle on one Lua thread's stack. See the [module docs](self) for who makes one.
@@ -1274,6 +1279,8 @@ unsafe fn finish(l: *mut ffi::lua_State, result: LResult<Ret>) -> c_int {
             super::preempt::pass_on();
             ffi::lua_yieldk(l, 0, 0, Some(k))
         },
+        // SAFETY: as for `Preempted`.
+        Ok(Ret::Waiting(k)) => unsafe { ffi::lua_yieldk(l, 0, 0, Some(k)) },
         // SAFETY: guaranteed by the caller.
         Err(e) => unsafe { raise(l, e) },
     }

@@ -24,17 +24,25 @@ pub(crate) fn block(
     cases: Cases,
     select: Option<SmallVec<[c_int; 4]>>,
 ) -> LResult<Ret> {
-    if st.current_thread != lua.raw() || !lua.yieldable() {
+    // In a script coroutine (`coroutine.create`, `wrap`), the wait is the process
+    // coroutine's: the script coroutine yields, each resumer up to the process's own
+    // coroutine yields in turn (`coroutine.rs`), and the op's answer comes when the
+    // driver resumes them, as the original passes such a wait up through `resume`.
+    let in_script = st.current_thread != lua.raw();
+    if !lua.yieldable() || (in_script && !super::preempt::chain_yieldable()) {
         for case in cases {
             if let Case::Send(_, slot) = case {
                 slot.release(lua);
             }
         }
-        return Err(Raise::from(if st.current_thread != lua.raw() {
-            "blocking calls work only in the process's own coroutines (main and coroutine.spawn), not in coroutine.create/wrap"
+        return Err(Raise::from(if lua.yieldable() {
+            "cannot block here (in a coroutine resumed where no yield can pass, such as a to-be-closed variable's __close)"
         } else {
             "cannot block here (inside a C call such as a metamethod or a table.sort comparator)"
         }));
+    }
+    if in_script {
+        super::preempt::blocked_in_script();
     }
     let op = match (select, cases.as_slice()) {
         (None, [Case::Recv(chan)]) => st.channels.block_receive(st.current, *chan),

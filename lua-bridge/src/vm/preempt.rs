@@ -256,6 +256,29 @@ thread_local! {
     /// The hook yielded the running coroutine (read and cleared by [`unnest`]; set
     /// again by a resumer that yields in turn, see [`pass_on`]).
     static HOOK_YIELDED: Cell<bool> = const { Cell::new(false) };
+    /// The running script coroutine yielded because it blocked on an op (set by
+    /// [`blocked_in_script`], read and cleared by [`take_blocked`]; set again by a
+    /// resumer that is itself a script coroutine and yields in turn).
+    static OP_YIELDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether a yield of the running coroutine reaches the driver: in a script coroutine
+/// (`coroutine.create`, `wrap`), whether every resumer up to the process's own coroutine
+/// can yield in turn.
+pub(crate) fn chain_yieldable() -> bool {
+    CHAIN_YIELDABLE.with(Cell::get)
+}
+
+/// The running script coroutine is about to yield because it blocked: its resumer
+/// yields in turn ([`take_blocked`]).
+pub(crate) fn blocked_in_script() {
+    OP_YIELDED.with(|y| y.set(true));
+}
+
+/// Whether the script coroutine just resumed yielded because it blocked (see
+/// [`blocked_in_script`]); clears it.
+pub(crate) fn take_blocked() -> bool {
+    OP_YIELDED.with(|y| y.replace(false))
 }
 
 /// What [`nest`] saved of the resumer, for [`unnest`].
@@ -288,6 +311,7 @@ pub(crate) unsafe fn nest(
     let resumer_yieldable = unsafe { ffi::lua_isyieldable(resumer) } != 0;
     CHAIN_YIELDABLE.with(|c| c.set(chain_yieldable && resumer_yieldable && can_pass_on));
     HOOK_YIELDED.with(|y| y.set(false));
+    OP_YIELDED.with(|y| y.set(false));
     let active = ACTIVE.with(Cell::get);
     // SAFETY: `ACTIVE` is set by `enter` to the `Preempt` of the process being resumed,
     // which its driver holds for the whole resume, and cleared by `leave`; `nest` runs

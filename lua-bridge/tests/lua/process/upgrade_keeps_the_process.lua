@@ -1,6 +1,5 @@
 -- process.upgrade(id, ...) goes on as another entry keeping the PID, the names, the
--- monitors and the messages that had arrived unreceived; an upgrade inside
--- coroutine.create raises and the process goes on (a_failed_upgrade_ends_the_process.lua:
+-- monitors and the messages that had arrived unreceived (a_failed_upgrade_ends_the_process.lua:
 -- an upgrade to a bad entry ends it).
 local wait = require("wait")
 
@@ -12,7 +11,7 @@ local function main()
     process.pid()))
   local c = wait.receive(checks)
   if c[1] ~= true then
-    return false, "an upgrade inside coroutine.create did not raise"
+    return false, "the worker's first report: " .. tostring(c[1])
   end
   process.send(pid, "go", 0)
   for i = 1, 3 do
