@@ -418,6 +418,7 @@ lua_tests! {
     time_unix_needs_both_arguments: "time/unix_needs_both_arguments",
     process_ctx_get_takes_a_number_as_text: "process/ctx_get_takes_a_number_as_text",
     process_wide_calls: "process/wide_calls",
+    sandbox_package_is_the_originals_restricted_one: "sandbox/package_is_the_originals_restricted_one",
     sandbox_os_time_and_date_follow_the_original: "sandbox/os_time_and_date_follow_the_original",
     sandbox_absent_globals: "sandbox/absent_globals",
     sandbox_io_outside_terminal: "sandbox/io_outside_terminal",

@@ -14,6 +14,7 @@ pub mod io;
 pub mod json;
 pub(crate) mod json_schema;
 pub(crate) mod logger;
+pub(crate) mod package;
 pub mod payload;
 mod payload_formats;
 pub(crate) mod process;

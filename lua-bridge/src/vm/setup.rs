@@ -346,6 +346,7 @@ fn lazy_global(lua: Lua) -> LResult<c_int> {
         b"channel" => modules::channel::open(lua)?,
         b"errors" => modules::errors::open(lua)?,
         b"payload" => modules::payload::open(lua)?,
+        b"package" => modules::package::open(lua)?,
         b"integer" => lua.push_fn(cfn(modules::casts::integer)),
         b"number" => lua.push_fn(cfn(modules::casts::number)),
         b"boolean" => lua.push_fn(cfn(modules::casts::boolean)),

@@ -1,12 +1,12 @@
 -- Dangerous or code-loading globals are absent: load, loadstring, dofile, loadfile,
--- collectgarbage, rawlen, debug, the standard io table, package, utf8, string.dump.
+-- collectgarbage, rawlen, debug, the standard io table (package is the restricted one: package_is_the_originals_restricted_one.lua), utf8, string.dump.
 -- (`io` may be a global: Wippy's terminal module, when the entry lists it in modules:.)
 local function main()
   local absent = {
     load = load, loadstring = loadstring, dofile = dofile, loadfile = loadfile,
     collectgarbage = collectgarbage, rawlen = rawlen, debug = debug,
     io_open = io and io.open, io_popen = io and io.popen, io_lines = io and io.lines,
-    package = package, utf8 = utf8, string_dump = string.dump, module = module,
+    utf8 = utf8, string_dump = string.dump, module = module,
     setfenv = setfenv, getfenv = getfenv, newproxy = newproxy,
   }
   for name, value in pairs(absent) do
