@@ -408,6 +408,7 @@ lua_tests! {
     process_untrapped_link_down_fails_when_delivered: "process/untrapped_link_down_fails_when_delivered",
     process_unlisten: "process/unlisten",
     process_unmonitor: "process/unmonitor",
+    process_unlisten_of_inbox_and_events: "process/unlisten_of_inbox_and_events",
     process_upgrade: "process/upgrade",
     process_a_failed_upgrade_ends_the_process: "process/a_failed_upgrade_ends_the_process",
     process_spawn_of_a_function_entry_is_refused: "process/spawn_of_a_function_entry_is_refused",

@@ -1024,6 +1024,19 @@ fn unlisten(lua: Lua) -> LResult<c_int> {
             "process.unlisten expects a channel from process.listen",
         ));
     };
+    // The inbox and the events are subscriptions too, as in the original: unlisten
+    // closes the channel, and what comes next waits for a new `process.inbox()` or
+    // `process.events()`.
+    let st = state(lua)?;
+    let mail = st.inbox.is_some_and(|(inbox, _)| inbox == id)
+        || st.events.is_some_and(|(events, _)| events == id);
+    if mail {
+        // Receivers it wakes (with nil, false) run at their turn; this call goes on.
+        st.channels.close(id);
+        retire(lua, id, 1, false)?;
+        lua.push_bool(true);
+        return Ok(1);
+    }
     // As the original: `true`, or `false, err` for a channel no topic feeds (one
     // unlistened already, or never listened).
     detach_result(lua, id, "unlisten: channel not found")
@@ -1084,13 +1097,24 @@ pub(crate) fn detach(lua: Lua, id: crate::vm::channel::ChanId, at: c_int) -> LRe
 ///
 /// No room on the stack. A memory error unwinds to the enclosing protected call.
 pub(crate) fn retire_feed(lua: Lua, id: crate::vm::channel::ChanId, at: c_int) -> LResult<()> {
+    retire(lua, id, at, true)
+}
+
+/// Ends the feed of channel `id` (its userdata at `at`): [`retire_feed`] when
+/// `drop_first`; else, for the inbox and the events (`unlisten` of them), nothing
+/// waiting is dropped.
+fn retire(lua: Lua, id: crate::vm::channel::ChanId, at: c_int, drop_first: bool) -> LResult<()> {
     let st = state(lua)?;
     let kept = if st.inbox.is_some_and(|(inbox, _)| inbox == id) {
-        st.router.take_for(id);
+        if drop_first {
+            st.router.take_for(id);
+        }
         st.router.unsubscribe(id);
         st.inbox.take()
     } else if st.events.is_some_and(|(events, _)| events == id) {
-        st.pending_events.pop_front();
+        if drop_first {
+            st.pending_events.pop_front();
+        }
         st.events.take()
     } else {
         if st.router.has_waiting_for(id) {
