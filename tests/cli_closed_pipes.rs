@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, ExitStatus, Stdio};
 
@@ -25,8 +26,23 @@ entries:
     modules: [io]
 "#;
 
+/// The write end of a pipe whose read end is closed already, so that the command's
+/// first write to it meets a broken pipe however soon it writes (a pipe read by this
+/// process and closed after the spawn let a fast command write into the pipe's buffer
+/// first, on a loaded machine).
+fn closed_pipe() -> Stdio {
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors `pipe` writes.
+    let made = unsafe { libc::pipe(fds.as_mut_ptr()) };
+    assert_eq!(made, 0, "pipe: {}", std::io::Error::last_os_error());
+    // SAFETY: `pipe` just opened both descriptors, and nothing else owns them.
+    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(read);
+    Stdio::from(write)
+}
+
 /// Runs `wippy args` in `dir` with stdout and stderr each either a pipe closed before the
-/// command writes or discarded; returns its exit code.
+/// command starts or discarded; returns its exit status.
 fn run_with_closed(
     dir: &std::path::Path,
     args: &[&str],
@@ -34,11 +50,7 @@ fn run_with_closed(
     close_stderr: bool,
 ) -> ExitStatus {
     let stream = |closed: bool| {
-        if closed {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        }
+        if closed { closed_pipe() } else { Stdio::null() }
     };
     let mut child = Command::new(env!("CARGO_BIN_EXE_wippy"))
         .args(args)
@@ -48,9 +60,6 @@ fn run_with_closed(
         .stderr(stream(close_stderr))
         .spawn()
         .expect("wippy runs");
-    // The read ends go before the command writes anything.
-    drop(child.stdout.take());
-    drop(child.stderr.take());
     child.wait().expect("wippy ends")
 }
 
