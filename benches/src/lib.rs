@@ -18,6 +18,7 @@ version: "1.0"
 namespace: b
 entries:
   - {name: procs, kind: process.host, lifecycle: {auto_start: true}}
+  - {name: procs2, kind: process.host, lifecycle: {auto_start: true}}
   - {name: noop, kind: process.lua, source: file://noop.lua, method: main}
   - {name: idle, kind: process.lua, source: file://idle.lua, method: main}
   - {name: swarm, kind: process.lua, source: file://swarm.lua, method: main}
@@ -55,7 +56,7 @@ pub const PROGRAMS: &[(&str, &str)] = &[
     ),
     (
         "ping.lua",
-        "local function main(n)\n  local inbox = process.inbox()\n  local peer = process.spawn(\"b:ponger\", \"b:procs\")\n  for i = 1, n do\n    process.send(peer, \"ping\", i)\n    inbox:receive()\n  end\n  process.terminate(peer)\n  return true\nend\nreturn { main = main }\n",
+        "local function main(n, host)\n  local inbox = process.inbox()\n  local peer = process.spawn(\"b:ponger\", host or \"b:procs\")\n  for i = 1, n do\n    process.send(peer, \"ping\", i)\n    inbox:receive()\n  end\n  process.terminate(peer)\n  return true\nend\nreturn { main = main }\n",
     ),
     (
         "spawner.lua",

@@ -6,7 +6,8 @@
 //! cargo run --release -p wippy-benches --bin lua_workload -- ping 10000
 //! ```
 //!
-//! Workloads: `ping N` (N round trips), `spawn N` (N spawn+exit), `swarm N` (N idle
+//! Workloads: `ping N` (N round trips), `xping N` (the same with the ponger on a
+//! second host, so that each message crosses between two schedulers), `spawn N` (N spawn+exit), `swarm N` (N idle
 //! processes left blocked in receive), `echo N K` (N echoes
 //! from K clients), `part NAME N` (N turns of one part of an echo, in one process: see
 //! `parts.lua` in `src/lib.rs` and `tools/echo_parts.sh`). Prints the wall time of the run, the CPU time all threads used
@@ -31,6 +32,11 @@ fn main() {
     };
     let (entry, payloads) = match args.first().map(String::as_str) {
         Some("ping") => ("b:ping", vec![Payload::Int(number(1, 10_000))]),
+        // The ponger on a second host: every message crosses between two schedulers.
+        Some("xping") => (
+            "b:ping",
+            vec![Payload::Int(number(1, 10_000)), Payload::from("b:procs2")],
+        ),
         Some("spawn") => ("b:spawner", vec![Payload::Int(number(1, 10_000))]),
         Some("swarm") => ("b:swarm", vec![Payload::Int(number(1, 10_000))]),
         Some("part") => (
@@ -45,7 +51,7 @@ fn main() {
             vec![Payload::Int(number(1, 10_000)), Payload::Int(number(2, 1))],
         ),
         _ => {
-            eprintln!("usage: lua_workload ping|spawn|swarm N | echo N K | part NAME N");
+            eprintln!("usage: lua_workload ping|xping|spawn|swarm N | echo N K | part NAME N");
             std::process::exit(2);
         }
     };
