@@ -763,7 +763,7 @@ fn run(
         &runtime,
         wippy_lua::LuaOptions::default().memory_limit(memory_limit),
     );
-    if let Err(errors) = env.compiler.precompile(runtime.registry()) {
+    if let Err(errors) = env.compiler.precompile(&runtime.registry()) {
         for error in errors {
             stderr_line!("error: {}", error.message());
         }
@@ -928,14 +928,15 @@ fn exec_one(
     shutdown_grace: Duration,
 ) -> ExitCode {
     let entry = target.entry.as_str();
-    let host = match terminal_host(runtime.registry(), target.host.as_deref()) {
+    let host = match terminal_host(&runtime.registry(), target.host.as_deref()) {
         Ok(h) => h,
         Err(e) => {
             stderr_line!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let host_entry = match runtime.registry().get_str(&host) {
+    let registry = runtime.registry();
+    let host_entry = match registry.get_str(&host) {
         Some(e) if matches!(e.config(), EntryConfig::TerminalHost(_)) => e,
         Some(_) => {
             stderr_line!(

@@ -30,12 +30,16 @@ pub struct CompiledEntry {
     pub(crate) load_name: Box<[u8]>,
     /// Names this compiled form for the VMs' chunk caches (never reused in a run).
     pub(crate) cache_id: u64,
+    /// The [revision](Entry::revision) of the entry compiled: a registry change that
+    /// updates the entry (or deletes and creates it again) makes a new one.
+    revision: u64,
 }
 
 /// The next [`CompiledEntry::cache_id`].
 static NEXT_CACHE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
-/// Bytecode cache for the Lua entries of one registry.
+/// Bytecode cache for the Lua entries of one runtime: an entry is compiled on first use,
+/// and again when the registry has changed it (its revision differs).
 #[derive(Debug, Default)]
 pub struct Compiler {
     cache: Mutex<FxHashMap<EntryId, Arc<CompiledEntry>>>,
@@ -54,14 +58,17 @@ fn invalid(entry: &Entry, message: impl std::fmt::Display) -> ErrorValue {
 }
 
 impl Compiler {
-    /// The compiled form of `entry`, compiling it on first use.
+    /// The compiled form of `entry`, compiling it on first use (and after a registry
+    /// change replaced the entry).
     ///
     /// # Errors
     ///
     /// Not a Lua entry, no source, annotation or syntax errors (with file and line).
     pub fn get(&self, entry: &Entry) -> Result<Arc<CompiledEntry>, ErrorValue> {
         if let Some(compiled) = self.cache.lock().get(entry.id()) {
-            return Ok(compiled.clone());
+            if compiled.revision == entry.revision() {
+                return Ok(compiled.clone());
+            }
         }
         let compiled = Arc::new(compile(entry)?);
         self.cache
@@ -179,6 +186,7 @@ fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
     let load_name = format!("@{chunk_name}\0").into_bytes().into_boxed_slice();
     Ok(CompiledEntry {
         id: entry.id().clone(),
+        revision: entry.revision(),
         load_name,
         cache_id: NEXT_CACHE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         chunk_name,

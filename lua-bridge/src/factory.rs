@@ -59,7 +59,7 @@ impl BodyFactory for LuaFactory {
 pub fn install(runtime: &Runtime, options: LuaOptions) -> Arc<LuaEnv> {
     crate::modules::time::mark_start();
     let env = Arc::new(LuaEnv {
-        registry: Arc::new(runtime.registry().clone()),
+        registry: runtime.registry_versions().clone(),
         compiler: Compiler::default(),
         memory_limit: options.memory_limit,
     });

@@ -183,7 +183,7 @@ fn run_program(program: &str, options: LuaOptions) {
         shut_down: false,
     };
     let env = wippy_lua::install(&runtime, options);
-    if let Err(errors) = env.compiler.precompile(runtime.registry()) {
+    if let Err(errors) = env.compiler.precompile(&runtime.registry()) {
         let text: Vec<&str> = errors.iter().map(|e| e.message()).collect();
         panic!("{program} does not compile: {}", text.join("\n"));
     }
@@ -513,6 +513,12 @@ lua_tests! {
     conformance_time_parse_and_format: "conformance/time_parse_and_format",
     conformance_time_parse_duration_error: "conformance/time_parse_duration_error",
     registry_module: "registry/registry_module",
+    registry_snapshot_reads_its_version: "registry/snapshot_reads_its_version",
+    registry_changes_apply_makes_a_version: "registry/changes_apply_makes_a_version",
+    registry_functions_follow_versions: "registry/functions_follow_versions",
+    registry_change_errors: "registry/change_errors",
+    registry_history_navigation: "registry/history_navigation",
+    registry_build_delta: "registry/build_delta",
 }
 
 /// Under a 32 MiB per-process limit, a worker that allocates without bound fails with

@@ -282,7 +282,7 @@ impl Runtime {
         &self,
         mut watch: impl FnMut(StartProgress<'_>) -> ControlFlow<()>,
     ) -> Result<(), StartError> {
-        let registry = self.registry();
+        let registry = &*self.registry();
         let order = start_order(registry)?;
         let deps: HashMap<EntryId, Vec<EntryId>> = order
             .iter()
@@ -467,8 +467,8 @@ impl Runtime {
         entry: &Entry,
         service: &crate::registry::ProcessService,
     ) -> Result<ServiceHandle, RuntimeError> {
-        let process = self
-            .registry()
+        let registry = self.registry();
+        let process = registry
             .get(&service.process)
             .ok_or_else(|| RuntimeError::EntryNotFound(service.process.to_string()))?;
         if !self.can_spawn_kind(process.kind()) {
@@ -542,7 +542,7 @@ fn default_lifecycle() -> Lifecycle {
 pub(crate) fn stop_services(runtime: &Runtime, deadline: std::time::Instant) {
     let mut left: Vec<ServiceHandle> =
         std::mem::take(&mut *runtime.inner.lifecycle.services.lock());
-    let registry = runtime.registry();
+    let registry = &*runtime.registry();
     let deps: HashMap<EntryId, Vec<EntryId>> = left
         .iter()
         .map(|s| {

@@ -16,7 +16,7 @@ use crate::process::directory::Directory;
 use crate::process::record::{ExitWaiter, ProcessRecord, Relations};
 use crate::process::running::Running;
 use crate::process::{BodyFactory, BootWatch, ProcessBody, SpawnContext, Target};
-use crate::registry::{EntryId, Registry};
+use crate::registry::{EntryId, Registry, Versions};
 use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -158,7 +158,8 @@ impl std::fmt::Debug for Runtime {
 }
 
 pub(crate) struct Inner {
-    pub(crate) registry: Arc<Registry>,
+    /// The registry's versions; the current one is what spawns read.
+    pub(crate) registry: Arc<Versions>,
     node: Option<String>,
     hosts: RwLock<FxHashMap<String, Arc<Host>>>,
     /// Hosts in the order they started (stopped in reverse).
@@ -201,7 +202,7 @@ impl Runtime {
         Runtime {
             inner: Arc::new(Inner {
                 environment,
-                registry: Arc::new(registry),
+                registry: Arc::new(Versions::new(registry)),
                 node,
                 hosts: RwLock::new(FxHashMap::default()),
                 host_order: Mutex::new(Vec::new()),
@@ -227,8 +228,14 @@ impl Runtime {
         receiver
     }
 
-    /// The registry this runtime runs.
-    pub fn registry(&self) -> &Registry {
+    /// The registry this runtime runs now: that of its current version (the one it
+    /// started with until a change set applies).
+    pub fn registry(&self) -> Arc<Registry> {
+        self.inner.registry.current_registry()
+    }
+
+    /// The registry's versions: change sets, history, going back.
+    pub fn registry_versions(&self) -> &Arc<Versions> {
         &self.inner.registry
     }
 
@@ -325,7 +332,7 @@ impl Runtime {
         parent: Option<&Arc<ProcessRecord>>,
         spec: SpawnSpec,
     ) -> Result<Pid, RuntimeError> {
-        let registry = &self.inner.registry;
+        let registry = self.inner.registry.current();
         let entry = registry
             .get_str(&spec.entry)
             .ok_or_else(|| RuntimeError::EntryNotFound(spec.entry.to_string()))?;

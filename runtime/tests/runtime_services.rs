@@ -656,7 +656,7 @@ fn start_errors_name_the_file_line_and_entry() {
     let at = |id: &str| {
         format!(
             "test/_index.yaml:{}: entry {id}: ",
-            line_of(&yaml, registry, id)
+            line_of(&yaml, &registry, id)
         )
     };
     let error = h.rt.start().expect_err("three services cannot start");

@@ -263,7 +263,7 @@ fn running(service: &ServiceHandle) {
 fn start_starts_each_host_before_the_services_on_it() {
     let h = Harness::unstarted(&two_services());
     let _journal = register_script(&h.rt);
-    let planned: Vec<String> = start_order(h.rt.registry())
+    let planned: Vec<String> = start_order(&h.rt.registry())
         .unwrap()
         .iter()
         .map(ToString::to_string)

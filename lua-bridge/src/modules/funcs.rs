@@ -132,7 +132,8 @@ fn call_spec(
         Err((kind, message)) => return fail(lua, kind, message).map(Err),
     };
     let st = state(lua)?;
-    let default_host = match st.env.registry.get_str(&id) {
+    let registry = st.env.registry.current();
+    let default_host = match registry.get_str(&id) {
         Some(entry) if is_callable(entry) => entry
             .meta()
             .get("default_host")

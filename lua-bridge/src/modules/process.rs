@@ -766,7 +766,8 @@ fn upgrade_target(
     env: &crate::vm::setup::LuaEnv,
     id: &str,
 ) -> Result<Arc<crate::compile::CompiledEntry>, ErrorValue> {
-    let Some(entry) = env.registry.get_str(id) else {
+    let registry = env.registry.current();
+    let Some(entry) = registry.get_str(id) else {
         return Err(ErrorValue::new(
             ErrorKind::NotFound,
             format!("entry {id} is not in the registry"),

@@ -27,13 +27,14 @@ use mlua::ffi;
 use std::ffi::c_int;
 use std::sync::Arc;
 use wippy_runtime::StripedCounter;
-use wippy_runtime::registry::Registry;
+use wippy_runtime::registry::Versions;
 
 /// What every VM of one runtime shares: the registry and the bytecode cache.
 #[derive(Debug)]
 pub struct LuaEnv {
-    /// The registry processes are spawned from.
-    pub registry: Arc<Registry>,
+    /// The runtime's registry versions: the current one is what processes are spawned
+    /// from and the `registry` module reads.
+    pub registry: Arc<Versions>,
     /// Compiled entries.
     pub compiler: Compiler,
     /// Per-process memory limit in bytes (0 = none).
@@ -644,7 +645,8 @@ fn require(lua: Lua) -> LResult<c_int> {
     }
     lua.pop(1);
     if let Some(library) = import {
-        let entry = env.registry.get(&library).ok_or_else(|| {
+        let registry = env.registry.current();
+        let entry = registry.get(&library).ok_or_else(|| {
             Raise::from(format!(
                 "require({name:?}): imported entry {library} is not in the registry"
             ))

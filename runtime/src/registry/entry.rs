@@ -25,12 +25,30 @@ pub struct Entry {
     pub(crate) location: Location,
     pub(crate) references: Vec<Reference>,
     pub(crate) includes: Vec<FileInclude>,
+    /// See [`Entry::revision`].
+    pub(crate) revision: u64,
+}
+
+/// The last [`Entry::revision`] handed out.
+static LAST_REVISION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A revision no entry has had yet.
+pub(crate) fn next_revision() -> u64 {
+    LAST_REVISION.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
 }
 
 impl Entry {
     /// The id, `namespace:name`.
     pub fn id(&self) -> &EntryId {
         &self.id
+    }
+
+    /// Tells this entry's contents from those of another entry of the same id: every
+    /// entry read from a definition file or made by a registry change gets a revision no
+    /// other entry of the process had, and a clone keeps it. Caches of what is built
+    /// from an entry (compiled Lua) key on it, so that an updated entry is rebuilt.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// The kind, e.g. `process.lua`.

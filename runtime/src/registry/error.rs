@@ -33,6 +33,12 @@ impl LoadError {
         }
     }
 
+    /// The same error without a line (for entries that were not read from a file).
+    pub(crate) fn without_line(mut self) -> LoadError {
+        self.line = None;
+        self
+    }
+
     pub(crate) fn with_entry(mut self, entry: Option<String>) -> LoadError {
         self.entry = entry;
         self

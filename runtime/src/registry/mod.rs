@@ -23,11 +23,14 @@
 //! - Errors are [`LoadErrors`]: every problem found, each naming file, line, entry and
 //!   field. No input makes the loader panic.
 //! - [`Registry::find`] selects entries by kind, id and metadata ([`Query`]).
+//! - A running registry changes through change sets ([`Change`], entries built from data
+//!   with [`Entry::from_data`]); [`Versions`] keeps every state as a version.
 //! - A kind is kept whatever it is (kinds are open, as in the original);
 //!   [`Registry::misspelt_kinds`] names the entries whose kind looks like a mistake.
 //!
 //! The YAML reader and why it is built on `saphyr-parser` are described in `yaml.rs`.
 
+mod change;
 mod duration;
 mod entry;
 mod env_kinds;
@@ -41,12 +44,14 @@ mod load;
 mod lock;
 mod overrides;
 mod parse;
+mod versions;
 pub(crate) mod yaml;
 mod yaml_value;
 
 use rustc_hash::FxHashMap;
 use std::path::Path;
 
+pub use change::{CHANGE_ORIGIN, Change};
 pub use duration::{ParseDurationError, parse_duration};
 pub use entry::{Entry, FileInclude, Location, Reference};
 pub use env_kinds::{ENV_STORAGE_PREFIX, EnvFile, EnvStorage, EnvVariable};
@@ -62,6 +67,7 @@ pub use load::{DEFINITION_EXTENSIONS, SKIPPED_DIRECTORIES, definition_files, loa
 pub use lock::{Directories, LOCK_FILE_NAME, LockFile, LockedModule, Replacement};
 pub use overrides::{Override, OverrideError, OverrideValue};
 pub use parse::parse_file;
+pub use versions::{ChangeError, VersionInfo, Versions};
 pub use yaml_value::{YamlValueError, decode_yaml};
 
 /// A checked set of entries: ids are unique and every reference resolves.

@@ -70,8 +70,8 @@ pub(crate) fn parse_text(
     path: &Path,
     source_root: &Path,
     text: &str,
-    mut reader: Option<Reader<'_, '_>>,
-    mut overrides: Option<&mut Overrides<'_>>,
+    reader: Option<Reader<'_, '_>>,
+    overrides: Option<&mut Overrides<'_>>,
     errors: &mut Vec<LoadError>,
 ) -> Vec<Entry> {
     let root = match yaml::parse(text) {
@@ -87,6 +87,19 @@ pub(crate) fn parse_text(
             return Vec::new();
         }
     };
+    parse_document(path, source_root, &root, reader, overrides, errors)
+}
+
+/// As [`parse_text`], from a document already read into a node tree (a definition file,
+/// or a document built from a registry change).
+pub(crate) fn parse_document(
+    path: &Path,
+    source_root: &Path,
+    root: &Node,
+    mut reader: Option<Reader<'_, '_>>,
+    mut overrides: Option<&mut Overrides<'_>>,
+    errors: &mut Vec<LoadError>,
+) -> Vec<Entry> {
     let mut ctx = Ctx {
         path,
         entry: None,
@@ -169,7 +182,7 @@ pub(crate) fn parse_text(
             }
         }
         _ if root.get("name").is_some() || root.get("kind").is_some() => {
-            let root = overridden(&mut ctx, namespace, &root, overrides);
+            let root = overridden(&mut ctx, namespace, root, overrides);
             if let Some(e) = parse_entry(
                 &mut ctx,
                 &file,
@@ -417,6 +430,7 @@ fn parse_entry<'r>(
         },
         references,
         includes: std::mem::take(&mut ctx.includes),
+        revision: super::entry::next_revision(),
     })
 }
 

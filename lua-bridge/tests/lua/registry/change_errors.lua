@@ -1,0 +1,103 @@
+-- What a change set refuses, and that a refused apply changes nothing: an empty set
+-- (INVALID); entries that cannot be read (INVALID at create/update, naming the entry
+-- and field); create of an existing id, update or delete of a missing one, an entry the
+-- runtime starts only at boot, a reference to a missing entry (INTERNAL at apply).
+local function expect_invalid(what, result, err, needle)
+  if result ~= nil or err == nil or err:kind() ~= errors.INVALID then
+    return what .. ": " .. tostring(result) .. ", " .. tostring(err)
+  end
+  if needle and not tostring(err):find(needle, 1, true) then
+    return what .. ": the message does not name " .. needle .. ": " .. tostring(err)
+  end
+end
+
+local function expect_apply_fails(what, changes, needle)
+  local v, err = changes:apply()
+  if v ~= nil or err == nil or err:kind() ~= errors.INTERNAL then
+    return what .. ": " .. tostring(v) .. ", " .. tostring(err)
+  end
+  if not tostring(err):find(needle, 1, true) then
+    return what .. ": the message does not name " .. needle .. ": " .. tostring(err)
+  end
+end
+
+local function main()
+  local snap = registry.snapshot()
+  local problem
+
+  local v, err = snap:changes():apply()
+  if v ~= nil or err == nil or err:kind() ~= errors.INVALID or not tostring(err):find("no changes", 1, true) then
+    return false, "apply of an empty set: " .. tostring(err)
+  end
+
+  local c = snap:changes()
+  problem = expect_invalid("no kind", c:create({ id = "test:x" }), select(2, c:create({ id = "test:x" })), "kind")
+    or expect_invalid("no id", c:create({ kind = "registry.entry" }), select(2, c:create({ kind = "registry.entry" })), "id")
+    or expect_invalid("an id without namespace", c:create({ id = "x", kind = "registry.entry" }),
+      select(2, c:create({ id = "x", kind = "registry.entry" })), "namespace")
+    or expect_invalid("data not a table", c:update({ id = "test:x", kind = "registry.entry", data = 5 }),
+      select(2, c:update({ id = "test:x", kind = "registry.entry", data = 5 })), "data")
+    or expect_invalid("a function without source", c:create({ id = "test:f", kind = "function.lua", data = { method = "main" } }),
+      select(2, c:create({ id = "test:f", kind = "function.lua", data = { method = "main" } })), "source")
+    or expect_invalid("a file:// value", c:create({ id = "test:f", kind = "function.lua", data = { source = "file://f.lua" } }),
+      select(2, c:create({ id = "test:f", kind = "function.lua", data = { source = "file://f.lua" } })), "file://")
+    or expect_invalid("a data field named kind", c:create({ id = "test:f", kind = "registry.entry", data = { kind = "x" } }),
+      select(2, c:create({ id = "test:f", kind = "registry.entry", data = { kind = "x" } })), "kind")
+    or expect_invalid("a bad delete id", c:delete(42), select(2, c:delete(42)), "entry id")
+    or expect_invalid("not a table", c:create("test:x"), select(2, c:create("test:x")), "entry table")
+  if problem then
+    return false, problem
+  end
+  if #c:ops() ~= 0 then
+    return false, "refused operations were added: " .. #c:ops()
+  end
+  if pcall(c.create, nil, {}) then
+    return false, "create without a change set did not raise"
+  end
+
+  local me = process.id()
+  c = snap:changes()
+  c:create({ id = me, kind = "registry.entry" })
+  problem = expect_apply_fails("create of an existing id", c, "already exists")
+  if problem then return false, problem end
+
+  c = snap:changes()
+  c:update({ id = "test:missing", kind = "registry.entry" })
+  problem = expect_apply_fails("update of a missing id", c, "test:missing")
+  if problem then return false, problem end
+
+  c = snap:changes()
+  c:delete("test:missing")
+  problem = expect_apply_fails("delete of a missing id", c, "test:missing")
+  if problem then return false, problem end
+
+  c = snap:changes()
+  c:create({ id = "test:svc", kind = "process.service", data = { process = me, host = "test:processes" } })
+  problem = expect_apply_fails("create of a service", c, "test:svc")
+  if problem then return false, problem end
+
+  c = snap:changes()
+  c:delete("test:processes")
+  problem = expect_apply_fails("delete of a host", c, "process.host")
+  if problem then return false, problem end
+
+  c = snap:changes()
+  c:create({ id = "test:importer", kind = "function.lua",
+    data = { source = "return { main = function() end }", method = "main", imports = { lib = "test:no_such_lib" } } })
+  problem = expect_apply_fails("a reference to a missing entry", c, "test:no_such_lib")
+  if problem then return false, problem end
+
+  -- The create before a failing delete in one set is not applied either.
+  c = snap:changes()
+  c:create({ id = "test:first", kind = "registry.entry" })
+  c:delete("test:missing")
+  problem = expect_apply_fails("a set whose second operation fails", c, "test:missing")
+  if problem then return false, problem end
+
+  if registry.current_version():id() ~= 0 or registry.get("test:first") ~= nil or #registry.versions() ~= 1 then
+    return false, "a refused apply changed the registry"
+  end
+  return true
+end
+
+return { main = main }

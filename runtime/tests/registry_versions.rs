@@ -1,0 +1,205 @@
+//! Registry versions from Rust: change sets make versions, going back and applying again
+//! branches, refused change sets change nothing, and entries built from data are checked
+//! as definition-file entries are.
+
+use std::path::Path;
+
+use wippy_runtime::payload::{Map, Payload};
+use wippy_runtime::registry::{
+    Change, ChangeError, Entry, EntryConfig, EntryId, LuaSource, Registry, Versions, parse_file,
+};
+
+const BOOT: &str = r#"
+version: "1.0"
+namespace: app
+entries:
+  - name: processes
+    kind: process.host
+  - name: lib
+    kind: library.lua
+    source: "return {}"
+  - name: tool.a
+    kind: registry.entry
+    meta: {type: tool}
+"#;
+
+fn boot() -> Versions {
+    let entries = parse_file(Path::new("src/_index.yaml"), BOOT).expect("boot registry parses");
+    Versions::new(Registry::from_entries(entries).expect("boot registry checks"))
+}
+
+fn id(text: &str) -> EntryId {
+    text.parse().expect("an entry id")
+}
+
+fn fields(pairs: &[(&str, Payload)]) -> Map {
+    pairs.iter().map(|(k, v)| (*k, v.clone())).collect::<Map>()
+}
+
+fn data_entry(name: &str) -> Entry {
+    Entry::from_data(&id(name), "registry.entry", &Map::new(), &Map::new()).expect("entry")
+}
+
+fn function(name: &str, source: &str) -> Entry {
+    let data = fields(&[
+        ("source", Payload::from(source)),
+        ("method", Payload::from("main")),
+    ]);
+    Entry::from_data(&id(name), "function.lua", &Map::new(), &data).expect("function entry")
+}
+
+#[test]
+fn change_sets_make_numbered_versions_and_going_back_branches() {
+    let versions = boot();
+    let v0 = versions.current_version();
+    assert_eq!((v0.id, v0.previous, v0.next), (0, None, None));
+
+    let v1 = versions
+        .apply(&[Change::Create(data_entry("app:tool.b"))])
+        .expect("create applies");
+    assert_eq!((v1.id, v1.previous), (1, Some(0)));
+    assert!(versions.current().get_str("app:tool.b").is_some());
+    let v2 = versions
+        .apply(&[Change::Delete(id("app:tool.a"))])
+        .expect("delete applies");
+    assert_eq!(v2.id, 2);
+    assert!(versions.current().get_str("app:tool.a").is_none());
+    assert_eq!(versions.version(1).and_then(|v| v.next), Some(2));
+
+    // Version 0 still holds what it held.
+    let at0 = versions.registry_at(0).expect("v0 kept");
+    assert!(at0.get_str("app:tool.a").is_some() && at0.get_str("app:tool.b").is_none());
+
+    versions.apply_version(0).expect("back to v0");
+    assert_eq!(versions.current_version().id, 0);
+    assert!(versions.current().get_str("app:tool.b").is_none());
+    let v3 = versions
+        .apply(&[Change::Create(data_entry("app:tool.c"))])
+        .expect("create on the branch");
+    assert_eq!((v3.id, v3.previous), (3, Some(0)));
+    assert_eq!(versions.version(0).and_then(|v| v.next), Some(3));
+    assert!(versions.current().get_str("app:tool.a").is_some());
+    assert_eq!(
+        versions.versions().iter().map(|v| v.id).collect::<Vec<_>>(),
+        [0, 1, 2, 3]
+    );
+    assert!(matches!(
+        versions.apply_version(9),
+        Err(ChangeError::UnknownVersion(9))
+    ));
+}
+
+#[test]
+fn refused_change_sets_change_nothing() {
+    let versions = boot();
+    let refused = [
+        (vec![], "no changes"),
+        (
+            vec![Change::Create(data_entry("app:tool.a"))],
+            "app:tool.a already exists",
+        ),
+        (
+            vec![Change::Update(data_entry("app:missing"))],
+            "not found: app:missing",
+        ),
+        (
+            vec![
+                Change::Create(data_entry("app:tool.new")),
+                Change::Delete(id("app:missing")),
+            ],
+            "not found: app:missing",
+        ),
+        (
+            vec![Change::Delete(id("app:processes"))],
+            "a process.host cannot be changed",
+        ),
+    ];
+    for (changes, needle) in &refused {
+        let err = versions.apply(changes).expect_err("refused");
+        assert!(err.to_string().contains(needle), "{err} lacks {needle:?}");
+    }
+    // An entry whose import names a missing library: the loader's reference check.
+    let data = fields(&[
+        ("source", Payload::from("return {main = function() end}")),
+        ("method", Payload::from("main")),
+        (
+            "imports",
+            Payload::map([("l", Payload::from("app:no_lib"))]),
+        ),
+    ]);
+    let importer = Entry::from_data(&id("app:f"), "function.lua", &Map::new(), &data)
+        .expect("the entry itself is well formed");
+    let err = versions
+        .apply(&[Change::Create(importer)])
+        .expect_err("dangling import refused");
+    assert!(matches!(err, ChangeError::Invalid(_)), "{err}");
+    assert!(err.to_string().contains("app:no_lib"), "{err}");
+
+    assert_eq!(versions.versions().len(), 1);
+    assert_eq!(versions.current_version().id, 0);
+    assert!(versions.current().get_str("app:tool.new").is_none());
+    // Deleting a library nothing imports is fine.
+    versions
+        .apply(&[Change::Delete(id("app:lib"))])
+        .expect("delete of the library");
+}
+
+#[test]
+fn entries_from_data_are_typed_and_checked_like_definition_files() {
+    let f = function("app:f", "return {main = function() return 1 end}");
+    let EntryConfig::Lua(config) = f.config() else {
+        panic!("a function.lua entry is typed as Lua: {:?}", f.config());
+    };
+    assert!(matches!(&config.source, LuaSource::Inline(code) if code.starts_with(b"return")));
+    // Each entry built gets its own revision, so compiled forms are not mixed up.
+    let again = function("app:f", "return {main = function() return 2 end}");
+    assert_ne!(f.revision(), again.revision());
+    assert_eq!(f.clone().revision(), f.revision());
+
+    let no_source = Entry::from_data(
+        &id("app:g"),
+        "function.lua",
+        &Map::new(),
+        &fields(&[("method", Payload::from("main"))]),
+    )
+    .expect_err("a function needs source");
+    let text = no_source.to_string();
+    assert!(
+        text.starts_with("registry change: entry app:g: ") && text.contains("source"),
+        "{text}"
+    );
+
+    for (data, needle) in [
+        (fields(&[("kind", Payload::from("x"))]), "\"kind\""),
+        (
+            fields(&[("source", Payload::from("file://x.lua"))]),
+            "file://x.lua",
+        ),
+        (
+            fields(&[("blob", Payload::string([0xff, 0xfe]))]),
+            "not UTF-8",
+        ),
+    ] {
+        let err = Entry::from_data(&id("app:h"), "registry.entry", &Map::new(), &data)
+            .expect_err("refused");
+        assert!(err.to_string().contains(needle), "{err} lacks {needle}");
+    }
+
+    let service = Entry::from_data(
+        &id("app:svc"),
+        "process.service",
+        &Map::new(),
+        &fields(&[
+            ("process", Payload::from("f")),
+            ("host", Payload::from("processes")),
+        ]),
+    )
+    .expect("a service entry is well formed");
+    let err = boot()
+        .apply(&[Change::Create(service)])
+        .expect_err("services start only at boot");
+    assert!(
+        matches!(&err, ChangeError::StartedAtBoot { id, .. } if id.as_str() == "app:svc"),
+        "{err}"
+    );
+}
