@@ -519,6 +519,7 @@ lua_tests! {
     registry_change_errors: "registry/change_errors",
     registry_history_navigation: "registry/history_navigation",
     registry_build_delta: "registry/build_delta",
+    registry_changes_publish_events: "registry/changes_publish_events",
 }
 
 /// Under a 32 MiB per-process limit, a worker that allocates without bound fails with

@@ -234,9 +234,55 @@ impl Runtime {
         self.inner.registry.current_registry()
     }
 
-    /// The registry's versions: change sets, history, going back.
+    /// The registry's versions: history, snapshots. Change the registry through
+    /// [`apply_registry_changes`](Self::apply_registry_changes) and
+    /// [`apply_registry_version`](Self::apply_registry_version), which also tell the
+    /// event bus.
     pub fn registry_versions(&self) -> &Arc<Versions> {
         &self.inner.registry
+    }
+
+    /// Applies a change set to the registry ([`Versions::apply`]), then publishes one
+    /// event per operation on the event bus, as the original's registry does: system
+    /// `registry`, kind `entry.create`, `entry.update` or `entry.delete`, path the
+    /// entry id, data the entry as `{id, kind, meta, data}` (none for a delete).
+    ///
+    /// # Errors
+    ///
+    /// As [`Versions::apply`]; nothing is published then.
+    pub fn apply_registry_changes(
+        &self,
+        changes: &[crate::registry::Change],
+    ) -> Result<crate::registry::VersionInfo, crate::registry::ChangeError> {
+        let version = self.inner.registry.apply(changes)?;
+        self.publish_registry_changes(changes);
+        Ok(version)
+    }
+
+    /// Makes registry version `id` current ([`Versions::apply_version`]), then publishes
+    /// the operations that lead there, as [`apply_registry_changes`](Self::apply_registry_changes).
+    ///
+    /// # Errors
+    ///
+    /// No version has this number.
+    pub fn apply_registry_version(
+        &self,
+        id: u64,
+    ) -> Result<crate::registry::VersionInfo, crate::registry::ChangeError> {
+        let (version, changes) = self.inner.registry.apply_version(id)?;
+        self.publish_registry_changes(&changes);
+        Ok(version)
+    }
+
+    fn publish_registry_changes(&self, changes: &[crate::registry::Change]) {
+        use crate::registry::Change;
+        for change in changes {
+            let data = match change {
+                Change::Create(entry) | Change::Update(entry) => entry.to_payload(),
+                Change::Delete(_) => crate::payload::Payload::Nil,
+            };
+            self.publish_event("registry", change.op_name(), change.id().as_str(), data);
+        }
     }
 
     /// The environment variables the registry declares, with their storages' values.

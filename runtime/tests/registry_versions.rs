@@ -70,7 +70,19 @@ fn change_sets_make_numbered_versions_and_going_back_branches() {
     let at0 = versions.registry_at(0).expect("v0 kept");
     assert!(at0.get_str("app:tool.a").is_some() && at0.get_str("app:tool.b").is_none());
 
-    versions.apply_version(0).expect("back to v0");
+    let (back, changes) = versions.apply_version(0).expect("back to v0");
+    assert_eq!(back.id, 0);
+    let ops: Vec<(&str, &str)> = changes
+        .iter()
+        .map(|c| (c.op_name(), c.id().as_str()))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            ("entry.create", "app:tool.a"),
+            ("entry.delete", "app:tool.b")
+        ]
+    );
     assert_eq!(versions.current_version().id, 0);
     assert!(versions.current().get_str("app:tool.b").is_none());
     let v3 = versions

@@ -50,6 +50,44 @@ impl Change {
     }
 }
 
+impl super::Registry {
+    /// The operations that turn this registry into `to`: a create for each entry of
+    /// `to` this one has not, an update for each whose contents differ (another
+    /// [revision](Entry::revision)), in `to`'s order; then a delete for each entry `to`
+    /// has not, in this one's order.
+    pub fn changes_to(&self, to: &super::Registry) -> Vec<Change> {
+        let mut changes: Vec<Change> = to
+            .iter()
+            .filter_map(|entry| match self.get(entry.id()) {
+                None => Some(Change::Create(entry.clone())),
+                Some(old) if old.revision() != entry.revision() => {
+                    Some(Change::Update(entry.clone()))
+                }
+                Some(_) => None,
+            })
+            .collect();
+        changes.extend(
+            self.iter()
+                .filter(|entry| to.get(entry.id()).is_none())
+                .map(|entry| Change::Delete(entry.id().clone())),
+        );
+        changes
+    }
+}
+
+impl Entry {
+    /// The entry as plain data, `{id, kind, meta, data}`: the shape of the Lua
+    /// `registry` module's entry tables and of the registry's events.
+    pub fn to_payload(&self) -> Payload {
+        Payload::map([
+            ("id", Payload::from(self.id().as_str())),
+            ("kind", Payload::from(self.kind())),
+            ("meta", Payload::from(self.meta().clone())),
+            ("data", Payload::from(self.data().clone())),
+        ])
+    }
+}
+
 /// The fields of an entry that its data cannot hold: in a definition file, data fields
 /// sit beside these.
 const RESERVED_FIELDS: [&str; 3] = ["name", "kind", "meta"];

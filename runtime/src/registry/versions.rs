@@ -301,20 +301,26 @@ impl Versions {
         Ok(history.info(id).expect("just recorded"))
     }
 
-    /// Makes version `id` current again (going back, or forward after going back).
+    /// Makes version `id` current again (going back, or forward after going back);
+    /// returns it and the operations that led from the version current before to it
+    /// ([`Registry::changes_to`]; none when it was current).
     ///
     /// # Errors
     ///
     /// [`ChangeError::UnknownVersion`] when no version has this number.
-    pub fn apply_version(&self, id: u64) -> Result<VersionInfo, ChangeError> {
+    pub fn apply_version(&self, id: u64) -> Result<(VersionInfo, Vec<Change>), ChangeError> {
         let mut history = self.history.lock();
         let Some(info) = history.info(id) else {
             return Err(ChangeError::UnknownVersion(id));
         };
+        let mut changes = Vec::new();
         if history.current != id {
+            let before = history.record(history.current).registry.clone();
+            let after = history.record(id).registry.clone();
+            changes = before.changes_to(&after);
             history.current = id;
-            self.current.store(history.record(id).registry.clone());
+            self.current.store(after);
         }
-        Ok(info)
+        Ok((info, changes))
     }
 }

@@ -19,7 +19,8 @@
 //!   (Snapshot, Changes) and `version.rs` (Version, History).
 //!
 //! `get` and `find` read the current version at each call; a snapshot keeps the version
-//! it was taken at.
+//! it was taken at. Applying a change set or a version publishes its operations on the
+//! event bus (`Runtime::apply_registry_changes`).
 
 mod snapshot;
 mod version;
@@ -204,7 +205,7 @@ fn apply_version(lua: Lua) -> LResult<c_int> {
             ),
         );
     };
-    match state(lua)?.env.registry.apply_version(id) {
+    match state(lua)?.handle.runtime().apply_registry_version(id) {
         Ok(_) => {
             lua.push_bool(true);
             lua.push_nil();

@@ -238,7 +238,7 @@ fn changes_delete(lua: Lua) -> LResult<c_int> {
 
 fn changes_apply(lua: Lua) -> LResult<c_int> {
     let ops = std::mem::take(&mut this_changes(lua, "apply")?.ops);
-    let applied = state(lua)?.env.registry.apply(&ops);
+    let applied = state(lua)?.handle.runtime().apply_registry_changes(&ops);
     // The set keeps its operations, as the original's does.
     this_changes(lua, "apply")?.ops = ops;
     match applied {
