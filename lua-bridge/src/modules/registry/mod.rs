@@ -161,18 +161,7 @@ fn snapshot_at(lua: Lua) -> LResult<c_int> {
             )));
         }
     };
-    match state(lua)?.env.registry.registry_at(id) {
-        Some(registry) => {
-            snapshot::push_snapshot(lua, id, registry);
-            lua.push_nil();
-            Ok(2)
-        }
-        None => fail(
-            lua,
-            ErrorKind::NotFound,
-            format!("version not found: v{id}"),
-        ),
-    }
+    snapshot::push_snapshot_at(lua, id)
 }
 
 fn current_version(lua: Lua) -> LResult<c_int> {

@@ -68,6 +68,22 @@ pub(super) fn push_snapshot(lua: Lua, version: u64, registry: Arc<Registry>) {
     lua.push_userdata(Snapshot { version, registry }, &SNAPSHOT);
 }
 
+/// `snapshot, nil` for version `id`; `nil, err` (`NOT_FOUND`) when no version has it.
+pub(super) fn push_snapshot_at(lua: Lua, id: u64) -> LResult<c_int> {
+    match state(lua)?.env.registry.registry_at(id) {
+        Some(registry) => {
+            push_snapshot(lua, id, registry);
+            lua.push_nil();
+            Ok(2)
+        }
+        None => fail(
+            lua,
+            ErrorKind::NotFound,
+            format!("version not found: v{id}"),
+        ),
+    }
+}
+
 fn this_snapshot<'a>(lua: Lua, method: &str) -> LResult<&'a Snapshot> {
     lua.userdata(1, &SNAPSHOT).map(|s| &*s).ok_or_else(|| {
         Raise::from(format!(

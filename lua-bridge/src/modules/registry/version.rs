@@ -9,7 +9,7 @@
 //!   (`version, nil`; `nil, err`: `INVALID` below 0, `NOT_FOUND`), `snapshot_at(version)`
 //!   (`snapshot, nil`; `nil, err` `INVALID` for what is no version object).
 
-use super::snapshot::push_snapshot;
+use super::snapshot::push_snapshot_at;
 use crate::modules::errors::fail;
 use crate::vm::lua::{CFn, LResult, Lua, Raise, UserType, cfn, method_index};
 use crate::vm::state::state;
@@ -185,18 +185,7 @@ fn history_snapshot_at(lua: Lua) -> LResult<c_int> {
             format!("expected version object, got {}", lua.type_name(2)),
         );
     };
-    match state(lua)?.env.registry.registry_at(id) {
-        Some(registry) => {
-            push_snapshot(lua, id, registry);
-            lua.push_nil();
-            Ok(2)
-        }
-        None => fail(
-            lua,
-            ErrorKind::NotFound,
-            format!("version not found: v{id}"),
-        ),
-    }
+    push_snapshot_at(lua, id)
 }
 
 fn history_tostring(lua: Lua) -> LResult<c_int> {
