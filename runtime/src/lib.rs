@@ -23,6 +23,7 @@ pub mod error;
 mod event_bus;
 pub mod host;
 pub mod lifecycle;
+mod live_changes;
 pub mod message;
 mod metrics;
 mod names;

@@ -12,7 +12,7 @@ use crate::payload::ErrorValue;
 use crate::pid::Pid;
 use crate::registry::{Entry, EntryConfig, EntryId, Lifecycle, Registry};
 use crate::runtime::{Dest, Runtime};
-use crate::service::supervisor::{ServiceSpec, Supervisor};
+use crate::service::supervisor::{ServiceSpec, SpecUpdate, Supervisor};
 use crate::service::{ServiceState, ServiceStatus};
 use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet};
@@ -34,11 +34,16 @@ pub struct ServiceHandle {
     /// What the supervisor publishes.
     pub status: Arc<ServiceStatus>,
     stop_timeout: Duration,
+    /// The spec an update of the entry leaves for the supervisor's next start.
+    pub(crate) update: SpecUpdate,
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct LifecycleState {
     services: Mutex<Vec<ServiceHandle>>,
+    /// Held while a change set is applied and acted on (`live_changes.rs`), so that each
+    /// is acted on against the registry it was applied to, in the order applied.
+    pub(crate) changes: Mutex<()>,
 }
 
 /// What [`Runtime::start_watching`] tells its watcher while it waits for services to
@@ -467,6 +472,30 @@ impl Runtime {
         entry: &Entry,
         service: &crate::registry::ProcessService,
     ) -> Result<ServiceHandle, RuntimeError> {
+        let spec = self.service_spec(entry, service)?;
+        let stop_timeout = spec.lifecycle.stop_timeout;
+        self.control_host()?;
+        let (supervisor, status, update) = Supervisor::new(spec);
+        let supervisor = self.spawn_body(CONTROL_HOST, supervisor, None)?;
+        tracing::info!(service = %entry.id(), %supervisor, "service started");
+        let handle = ServiceHandle {
+            id: entry.id().clone(),
+            supervisor,
+            status,
+            stop_timeout,
+            update,
+        };
+        self.inner.lifecycle.services.lock().push(handle.clone());
+        Ok(handle)
+    }
+
+    /// What a supervisor of the service `entry` runs, checked against the current
+    /// registry and hosts.
+    pub(crate) fn service_spec(
+        &self,
+        entry: &Entry,
+        service: &crate::registry::ProcessService,
+    ) -> Result<ServiceSpec, RuntimeError> {
         let registry = self.registry();
         let process = registry
             .get(&service.process)
@@ -480,32 +509,41 @@ impl Runtime {
         if self.host(service.host.as_str()).is_none() {
             return Err(RuntimeError::HostNotFound(service.host.to_string()));
         }
-        let lifecycle = entry.lifecycle().cloned().unwrap_or_else(default_lifecycle);
-        let stop_timeout = lifecycle.stop_timeout;
-        let spec = ServiceSpec {
+        Ok(ServiceSpec {
             id: entry.id().clone(),
             process: service.process.clone(),
             host: service.host.clone(),
             input: service.input.iter().cloned().collect(),
-            lifecycle,
-        };
-        self.control_host()?;
-        let (supervisor, status) = Supervisor::new(spec);
-        let supervisor = self.spawn_body(CONTROL_HOST, supervisor, None)?;
-        tracing::info!(service = %entry.id(), %supervisor, "service started");
-        let handle = ServiceHandle {
-            id: entry.id().clone(),
-            supervisor,
-            status,
-            stop_timeout,
-        };
-        self.inner.lifecycle.services.lock().push(handle.clone());
-        Ok(handle)
+            lifecycle: entry.lifecycle().cloned().unwrap_or_else(default_lifecycle),
+        })
     }
 
     /// The services started so far, in start order.
     pub fn services(&self) -> Vec<ServiceHandle> {
         self.inner.lifecycle.services.lock().clone()
+    }
+
+    /// Takes the started service `id` out of the services the runtime runs (its entry
+    /// was removed): the caller stops it.
+    pub(crate) fn forget_service(&self, id: &EntryId) -> Option<ServiceHandle> {
+        let mut services = self.inner.lifecycle.services.lock();
+        let at = services.iter().position(|s| s.id == *id)?;
+        Some(services.remove(at))
+    }
+
+    /// The stop timeout the shutdown gives the started service `id` (its entry was
+    /// updated).
+    pub(crate) fn set_service_stop_timeout(&self, id: &EntryId, stop_timeout: Duration) {
+        if let Some(service) = self
+            .inner
+            .lifecycle
+            .services
+            .lock()
+            .iter_mut()
+            .find(|s| s.id == *id)
+        {
+            service.stop_timeout = stop_timeout;
+        }
     }
 
     /// The started service `id`.

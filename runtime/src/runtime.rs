@@ -247,20 +247,28 @@ impl Runtime {
     /// `registry`, kind `entry.create`, `entry.update` or `entry.delete`, path the
     /// entry id, data the entry as `{id, kind, meta, data}` (none for a delete).
     ///
+    /// Then acts on the hosts and services the change set touches: starts those created
+    /// with `auto_start`, stops those deleted, and restarts an updated host (an updated
+    /// service takes its new entry at its process's next start); see `live_changes.rs`.
+    ///
     /// # Errors
     ///
-    /// As [`Versions::apply`]; nothing is published then.
+    /// As [`Versions::apply`]; nothing is published or acted on then.
     pub fn apply_registry_changes(
         &self,
         changes: &[crate::registry::Change],
     ) -> Result<crate::registry::VersionInfo, crate::registry::ChangeError> {
+        let _serial = self.inner.lifecycle.changes.lock();
+        let before = self.registry();
         let version = self.inner.registry.apply(changes)?;
         self.publish_registry_changes(changes);
+        crate::live_changes::act_on_changes(self, &before, changes);
         Ok(version)
     }
 
     /// Makes registry version `id` current ([`Versions::apply_version`]), then publishes
-    /// the operations that lead there, as [`apply_registry_changes`](Self::apply_registry_changes).
+    /// the operations that lead there and acts on them, as
+    /// [`apply_registry_changes`](Self::apply_registry_changes).
     ///
     /// # Errors
     ///
@@ -269,8 +277,11 @@ impl Runtime {
         &self,
         id: u64,
     ) -> Result<crate::registry::VersionInfo, crate::registry::ChangeError> {
+        let _serial = self.inner.lifecycle.changes.lock();
+        let before = self.registry();
         let (version, changes) = self.inner.registry.apply_version(id)?;
         self.publish_registry_changes(&changes);
+        crate::live_changes::act_on_changes(self, &before, &changes);
         Ok(version)
     }
 
@@ -327,6 +338,17 @@ impl Runtime {
         self.inner.host_order.lock().push(host.clone());
         tracing::debug!(host = %id, workers, ?kind, "host started");
         Ok(host)
+    }
+
+    /// Takes the started host `id` out of the runtime (its entry was removed or
+    /// replaced): spawns onto it fail from here; the caller stops it.
+    pub(crate) fn remove_host(&self, id: &str) -> Option<Arc<Host>> {
+        let host = self.inner.hosts.write().remove(id)?;
+        self.inner
+            .host_order
+            .lock()
+            .retain(|h| !Arc::ptr_eq(h, &host));
+        Some(host)
     }
 
     /// The started host `id`.

@@ -122,8 +122,37 @@ fn refused_change_sets_change_nothing() {
             "not found: app:missing",
         ),
         (
-            vec![Change::Delete(id("app:processes"))],
-            "a process.host cannot be changed",
+            vec![Change::Create(
+                Entry::from_data(
+                    &id("app:token"),
+                    "env.variable",
+                    &Map::new(),
+                    &fields(&[
+                        ("variable", Payload::from("TOKEN")),
+                        ("storage", Payload::from("app:os_env")),
+                    ]),
+                )
+                .expect("an environment variable entry"),
+            )],
+            "a env.variable cannot be changed",
+        ),
+        (
+            vec![Change::Create(
+                Entry::from_data(
+                    &id("app:web"),
+                    "http.service",
+                    &Map::new(),
+                    &fields(&[
+                        ("addr", Payload::from(":8080")),
+                        (
+                            "lifecycle",
+                            Payload::map([("auto_start", Payload::from(true))]),
+                        ),
+                    ]),
+                )
+                .expect("an http service entry"),
+            )],
+            "a http.service cannot be changed",
         ),
     ];
     for (changes, needle) in &refused {
@@ -150,10 +179,14 @@ fn refused_change_sets_change_nothing() {
     assert_eq!(versions.versions().len(), 1);
     assert_eq!(versions.current_version().id, 0);
     assert!(versions.current().get_str("app:tool.new").is_none());
-    // Deleting a library nothing imports is fine.
+    // Deleting a library nothing imports is fine, and so is deleting a host, which the
+    // runtime then stops (`Runtime::apply_registry_changes`).
     versions
         .apply(&[Change::Delete(id("app:lib"))])
         .expect("delete of the library");
+    versions
+        .apply(&[Change::Delete(id("app:processes"))])
+        .expect("delete of the host");
 }
 
 #[test]
@@ -207,11 +240,18 @@ fn entries_from_data_are_typed_and_checked_like_definition_files() {
         ]),
     )
     .expect("a service entry is well formed");
+    // A service may be created (the runtime then runs it), once what it names exists.
     let err = boot()
-        .apply(&[Change::Create(service)])
-        .expect_err("services start only at boot");
-    assert!(
-        matches!(&err, ChangeError::StartedAtBoot { id, .. } if id.as_str() == "app:svc"),
-        "{err}"
-    );
+        .apply(&[Change::Create(service.clone())])
+        .expect_err("the service's process does not exist");
+    assert!(matches!(&err, ChangeError::Invalid(_)), "{err}");
+    assert!(err.to_string().contains("app:f"), "{err}");
+    let versions = boot();
+    versions
+        .apply(&[
+            Change::Create(function("app:f", "return {main = function() end}")),
+            Change::Create(service),
+        ])
+        .expect("a service with its process");
+    assert!(versions.current().get_str("app:svc").is_some());
 }

@@ -13,11 +13,13 @@
 //!   one is immediate and history grows by one registry per change set.
 //!
 //! What changes may touch: entries the runtime reads when it is used (Lua functions,
-//! processes and libraries, `registry.entry` data, any kind it does not act on). The
-//! kinds it acts on only when it starts (hosts, services, entries with a lifecycle,
-//! `ns.dependency`, environment storages and variables) are refused in a change set,
-//! with an error naming the entry: this runtime does not start, stop or reconfigure them
-//! while it runs.
+//! processes and libraries, `registry.entry` data, any kind it does not act on), and the
+//! hosts and services it runs, which the runtime starts, stops or reconfigures when a
+//! change set (or a version gone back to) creates, deletes or updates them
+//! (`Runtime::apply_registry_changes`, `lifecycle::act_on_changes`). The kinds it reads
+//! only when it starts (`ns.dependency`, environment storages and variables) and entries
+//! of other kinds with a lifecycle (which it does not start) are refused in a change
+//! set, with an error naming the entry.
 //!
 //! Readers ([`Versions::current`]) take the current registry without a lock (an
 //! [`ArcSwap`]); writers (apply, apply_version) are serialized by one mutex, and each
@@ -54,7 +56,8 @@ pub enum ChangeError {
     AlreadyExists(EntryId),
     /// An update or delete names an entry the registry does not have.
     NotFound(EntryId),
-    /// The change touches an entry of a kind the runtime acts on only when it starts.
+    /// The change touches an entry the runtime reads only when it starts (a dependency,
+    /// an environment entry) or an entry with a lifecycle of a kind it does not start.
     StartedAtBoot {
         /// The entry.
         id: EntryId,
@@ -81,9 +84,9 @@ impl fmt::Display for ChangeError {
             ChangeError::NotFound(id) => write!(f, "entry not found: {id}"),
             ChangeError::StartedAtBoot { id, kind } => write!(
                 f,
-                "entry {id}: a {kind} cannot be changed while the runtime runs (hosts, \
-                 services, entries with a lifecycle, dependencies and environment entries \
-                 are read only when it starts)"
+                "entry {id}: a {kind} cannot be changed while the runtime runs \
+                 (dependencies and environment entries are read only when it starts, and \
+                 of the entries with a lifecycle only hosts and services are run)"
             ),
             ChangeError::Invalid(errors) => write!(f, "{errors}"),
             ChangeError::UnknownVersion(id) => write!(f, "version not found: v{id}"),
@@ -138,18 +141,19 @@ impl fmt::Debug for Versions {
     }
 }
 
-/// Whether the runtime acts on `entry` only when it starts.
+/// Whether a change set may not touch `entry`: the runtime reads it only when it starts,
+/// or it has a lifecycle and is of a kind the runtime does not run. Hosts and services
+/// may change: the runtime acts on them (`lifecycle::act_on_changes`).
 fn started_at_boot(entry: &Entry) -> bool {
-    entry.lifecycle().is_some()
-        || matches!(
-            entry.config(),
-            EntryConfig::ProcessHost(_)
-                | EntryConfig::TerminalHost(_)
-                | EntryConfig::ProcessService(_)
-                | EntryConfig::NsDependency(_)
-                | EntryConfig::EnvStorage(_)
-                | EntryConfig::EnvVariable(_)
-        )
+    match entry.config() {
+        EntryConfig::ProcessHost(_)
+        | EntryConfig::TerminalHost(_)
+        | EntryConfig::ProcessService(_) => false,
+        EntryConfig::NsDependency(_) | EntryConfig::EnvStorage(_) | EntryConfig::EnvVariable(_) => {
+            true
+        }
+        _ => entry.lifecycle().is_some(),
+    }
 }
 
 fn changeable(entry: &Entry) -> Result<(), ChangeError> {

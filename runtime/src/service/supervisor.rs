@@ -213,8 +213,15 @@ enum Phase {
     Done,
 }
 
+/// A spec the service's entry was updated to while it runs: its supervisor takes it at
+/// the next start of the process (as the original's service manager stores an updated
+/// config for the next start, leaving the running process be).
+pub(crate) type SpecUpdate = Arc<parking_lot::Mutex<Option<ServiceSpec>>>;
+
 pub(crate) struct Supervisor {
     spec: ServiceSpec,
+    /// Written by `lifecycle::act_on_changes`, taken here at each start.
+    update: SpecUpdate,
     status: Arc<ServiceStatus>,
     phase: Phase,
     child: Option<Pid>,
@@ -229,10 +236,12 @@ pub(crate) struct Supervisor {
 }
 
 impl Supervisor {
-    pub(crate) fn new(spec: ServiceSpec) -> (Supervisor, Arc<ServiceStatus>) {
+    pub(crate) fn new(spec: ServiceSpec) -> (Supervisor, Arc<ServiceStatus>, SpecUpdate) {
         let status = ServiceStatus::new();
+        let update = SpecUpdate::default();
         let supervisor = Supervisor {
             spec,
+            update: update.clone(),
             status: status.clone(),
             phase: Phase::Init,
             child: None,
@@ -242,10 +251,14 @@ impl Supervisor {
             child_boot: None,
             start_timed_out: false,
         };
-        (supervisor, status)
+        (supervisor, status, update)
     }
 
     fn start_child(&mut self, cx: &mut ProcessContext<'_, '_>) {
+        if let Some(updated) = self.update.lock().take() {
+            tracing::info!(service = %self.spec.id, "service started with its updated entry");
+            self.spec = updated;
+        }
         let spec = SpawnSpec::new(self.spec.process.as_str(), self.spec.host.as_str())
             .args(self.spec.input.iter().cloned())
             .monitored();

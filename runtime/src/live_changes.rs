@@ -1,0 +1,178 @@
+//! Acting on registry changes to the hosts and services a runtime runs, as the original's
+//! host and service managers do when the registry changes under them (R
+//! `service/host/manager.go`, `service/supervisor/manager.go`).
+//!
+//! Called by [`Runtime::apply_registry_changes`] and [`Runtime::apply_registry_version`]
+//! once the new version is current, with the registry it replaced:
+//! - a **created** host or service with `lifecycle.auto_start` starts (hosts first, so
+//!   that a service may run on a host made by the same change set); one without
+//!   `auto_start` is only in the registry, as at boot;
+//! - a **deleted** service stops: its supervisor gets CANCEL, which stops its process as
+//!   at shutdown (CANCEL, then terminate after `stop_timeout`). A deleted host stops with
+//!   its processes (CANCEL, killed after the host's `stop_timeout`), on a thread of its
+//!   own, so that the caller (a Lua process, on a worker) never waits for it;
+//! - an **updated** service keeps its running process; its supervisor takes the new
+//!   entry (process, host, input, lifecycle) at the next start of the process, as the
+//!   original stores an updated service's config for its next start. An updated host
+//!   is stopped and started again from its new entry, as the original's host manager
+//!   deletes and adds it; the services on it restart their processes there;
+//! - an entry whose kind changes is a delete of the old one and a create of the new.
+//!
+//! Starting can fail after the change is in the registry (say, a service whose host is
+//! not running): the change stays, as in the original, where the supervisor logs the
+//! failure, and the error is logged naming the entry.
+//!
+//! [`Runtime::apply_registry_changes`]: crate::Runtime::apply_registry_changes
+//! [`Runtime::apply_registry_version`]: crate::Runtime::apply_registry_version
+
+use crate::registry::{Change, Entry, EntryConfig, EntryId, Lifecycle, Registry};
+use crate::runtime::{Dest, Runtime};
+
+/// What a change set asks of the running hosts and services, in the order it is done.
+#[derive(Default)]
+struct Plan<'a> {
+    stop_services: Vec<&'a EntryId>,
+    update_services: Vec<&'a Entry>,
+    stop_hosts: Vec<&'a Entry>,
+    start: Vec<&'a Entry>,
+}
+
+fn is_host(entry: &Entry) -> bool {
+    matches!(
+        entry.config(),
+        EntryConfig::ProcessHost(_) | EntryConfig::TerminalHost(_)
+    )
+}
+
+fn is_service(entry: &Entry) -> bool {
+    matches!(entry.config(), EntryConfig::ProcessService(_))
+}
+
+fn auto_starts(entry: &Entry) -> bool {
+    (is_host(entry) || is_service(entry)) && entry.lifecycle().is_some_and(|l| l.auto_start)
+}
+
+impl<'a> Plan<'a> {
+    fn of(before: &'a Registry, changes: &'a [Change]) -> Plan<'a> {
+        let mut plan = Plan::default();
+        for change in changes {
+            match change {
+                Change::Create(entry) => plan.created(entry),
+                Change::Delete(id) => {
+                    if let Some(old) = before.get(id) {
+                        plan.removed(old);
+                    }
+                }
+                Change::Update(entry) => match before.get(entry.id()) {
+                    Some(old) if is_service(old) && is_service(entry) => {
+                        plan.update_services.push(entry);
+                    }
+                    old => {
+                        if let Some(old) = old {
+                            plan.removed(old);
+                        }
+                        plan.created(entry);
+                    }
+                },
+            }
+        }
+        // Hosts before the services that may run on them.
+        plan.start.sort_by_key(|entry| !is_host(entry));
+        plan
+    }
+
+    fn created(&mut self, entry: &'a Entry) {
+        if auto_starts(entry) {
+            self.start.push(entry);
+        }
+    }
+
+    fn removed(&mut self, old: &'a Entry) {
+        if is_service(old) {
+            self.stop_services.push(old.id());
+        } else if is_host(old) {
+            self.stop_hosts.push(old);
+        }
+    }
+}
+
+/// Starts, stops and updates the hosts and services `changes` touch (see the module
+/// docs); `before` is the registry the changes were applied to.
+pub(crate) fn act_on_changes(runtime: &Runtime, before: &Registry, changes: &[Change]) {
+    let plan = Plan::of(before, changes);
+    for id in plan.stop_services {
+        stop_service(runtime, id);
+    }
+    for entry in plan.update_services {
+        update_service(runtime, entry);
+    }
+    for old in plan.stop_hosts {
+        stop_host(runtime, old);
+    }
+    for entry in plan.start {
+        match runtime.start_entry(entry) {
+            Ok(_) => tracing::info!(entry = %entry.id(), "started after a registry change"),
+            Err(error) => tracing::error!(
+                entry = %entry.id(),
+                %error,
+                "not started after a registry change"
+            ),
+        }
+    }
+}
+
+fn stop_service(runtime: &Runtime, id: &EntryId) {
+    let Some(service) = runtime.forget_service(id) else {
+        return;
+    };
+    if runtime
+        .cancel(
+            Dest::Pid(&service.supervisor),
+            "service removed from the registry",
+        )
+        .is_ok()
+    {
+        tracing::info!(service = %id, "service stopping: removed from the registry");
+    }
+}
+
+fn update_service(runtime: &Runtime, entry: &Entry) {
+    let EntryConfig::ProcessService(config) = entry.config() else {
+        return;
+    };
+    let Some(service) = runtime.service(entry.id().as_str()) else {
+        // Not running (no `auto_start`): the registry alone holds it, as before.
+        return;
+    };
+    match runtime.service_spec(entry, config) {
+        Ok(spec) => {
+            runtime.set_service_stop_timeout(entry.id(), spec.lifecycle.stop_timeout);
+            *service.update.lock() = Some(spec);
+            tracing::info!(service = %entry.id(), "service updated: its next start runs the new entry");
+        }
+        Err(error) => tracing::error!(
+            service = %entry.id(),
+            %error,
+            "service update not taken: it goes on with its entry as it was"
+        ),
+    }
+}
+
+fn stop_host(runtime: &Runtime, old: &Entry) {
+    let Some(host) = runtime.remove_host(old.id().as_str()) else {
+        return;
+    };
+    let grace = old
+        .lifecycle()
+        .map_or(Lifecycle::DEFAULT_TIMEOUT, |l| l.stop_timeout);
+    let id = old.id().clone();
+    let stopping = std::thread::Builder::new()
+        .name(format!("stop {id}"))
+        .spawn(move || {
+            let report = host.stop(grace);
+            tracing::info!(host = %id, killed = report.killed, abandoned = report.abandoned, "host stopped: removed from the registry");
+        });
+    if let Err(error) = stopping {
+        tracing::error!(host = %old.id(), %error, "host left running: no thread to stop it");
+    }
+}

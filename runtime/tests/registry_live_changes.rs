@@ -1,0 +1,185 @@
+//! Change sets that touch hosts and services act on them while the runtime runs: a
+//! created service or host with `auto_start` starts, a deleted one stops, an updated
+//! service takes its new entry at its process's next start, an updated host restarts,
+//! and going back to a version undoes what the versions after it started.
+//!
+//! The services run `rust.script` processes (see `common::register_script`), which note
+//! what they do in a journal; tests wait on it, never sleep.
+
+mod common;
+
+use common::{WAIT, scripted};
+use wippy_runtime::Dest;
+use wippy_runtime::payload::{Map, Payload};
+use wippy_runtime::registry::{Change, Entry, EntryId};
+use wippy_runtime::service::ServiceState;
+
+/// `common::BASE` (host `test:procs`) plus two script entries: `test:job` waits for `go`
+/// and then fails on its first start and runs on later ones; `test:runner` runs.
+fn yaml() -> String {
+    format!(
+        "{base}  - name: job
+    kind: rust.script
+    script: [hold fail, run]
+  - name: runner
+    kind: rust.script
+    script: [run]
+",
+        base = common::BASE
+    )
+}
+
+fn id(text: &str) -> EntryId {
+    text.parse().expect("an entry id")
+}
+
+fn data(pairs: &[(&str, Payload)]) -> Map {
+    pairs.iter().map(|(k, v)| (*k, v.clone())).collect::<Map>()
+}
+
+fn auto_start() -> Payload {
+    Payload::map([("auto_start", Payload::from(true))])
+}
+
+fn service(name: &str, process: &str, host: &str, input: i64) -> Entry {
+    Entry::from_data(
+        &id(name),
+        "process.service",
+        &Map::new(),
+        &data(&[
+            ("process", Payload::from(process)),
+            ("host", Payload::from(host)),
+            ("input", Payload::Array(vec![Payload::Int(input)].into())),
+            ("lifecycle", auto_start()),
+        ]),
+    )
+    .expect("a service entry")
+}
+
+fn host(name: &str) -> Entry {
+    Entry::from_data(
+        &id(name),
+        "process.host",
+        &Map::new(),
+        &data(&[("lifecycle", auto_start())]),
+    )
+    .expect("a host entry")
+}
+
+fn started_with(notes: &[common::Note], entry: &str, instance: usize) -> Option<Vec<Payload>> {
+    notes
+        .iter()
+        .find(|n| n.entry == entry && n.instance == instance && n.what == "start")
+        .map(|n| n.args.iter().cloned().collect())
+}
+
+fn cancelled(notes: &[common::Note], entry: &str, instance: usize) -> bool {
+    notes
+        .iter()
+        .any(|n| n.entry == entry && n.instance == instance && n.what.starts_with("cancel"))
+}
+
+#[test]
+fn a_service_is_started_updated_for_its_next_start_and_stopped_by_change_sets() {
+    let (h, journal) = scripted(&yaml());
+    assert!(h.rt.service("test:svc").is_none());
+
+    h.rt.apply_registry_changes(&[Change::Create(service("test:svc", "job", "procs", 1))])
+        .expect("a service is created");
+    let notes = journal.wait_for(|n| started_with(n, "test:job", 0).is_some());
+    assert_eq!(
+        started_with(&notes, "test:job", 0),
+        Some(vec![Payload::Int(1)])
+    );
+    let svc = h.rt.service("test:svc").expect("the created service runs");
+
+    // The update leaves the running process be; its next start has the new input.
+    h.rt.apply_registry_changes(&[Change::Update(service("test:svc", "job", "procs", 2))])
+        .expect("the service is updated");
+    let first = svc.status.snapshot().child.expect("a running child");
+    assert!(
+        h.rt.is_alive(&first),
+        "an update does not restart the process"
+    );
+    h.rt.send(Dest::Pid(&first), "go", Default::default())
+        .expect("the held child is alive");
+    let notes = journal.wait_for(|n| started_with(n, "test:job", 1).is_some());
+    assert_eq!(
+        started_with(&notes, "test:job", 1),
+        Some(vec![Payload::Int(2)]),
+        "the restart runs the updated entry"
+    );
+
+    // The delete stops it: its process gets CANCEL, and the service ends.
+    h.rt.apply_registry_changes(&[Change::Delete(id("test:svc"))])
+        .expect("the service is deleted");
+    journal.wait_for(|n| cancelled(n, "test:job", 1));
+    let (snapshot, ended) = svc.status.wait_for(WAIT, |s| s.state.is_final());
+    assert!(ended, "the service never ended: {snapshot:?}");
+    assert_eq!(snapshot.state, ServiceState::Stopped);
+    assert!(h.rt.service("test:svc").is_none());
+    h.rt.shutdown(WAIT);
+}
+
+#[test]
+fn a_host_and_its_service_start_together_and_stop_with_the_host() {
+    let (h, journal) = scripted(&yaml());
+    // The service comes first in the change set: hosts start before services.
+    h.rt.apply_registry_changes(&[
+        Change::Create(service("test:on_extra", "runner", "extra", 7)),
+        Change::Create(host("test:extra")),
+    ])
+    .expect("a host and a service on it are created");
+    let notes = journal.wait_for(|n| started_with(n, "test:runner", 0).is_some());
+    assert_eq!(
+        started_with(&notes, "test:runner", 0),
+        Some(vec![Payload::Int(7)])
+    );
+    let extra = h.rt.host("test:extra").expect("the created host runs");
+    let svc = h.rt.service("test:on_extra").expect("its service runs");
+    let child = svc.status.snapshot().child.expect("a running child");
+    assert_eq!(child.host(), "test:extra");
+
+    // Deleting the host stops it with its processes (the service itself stays, and
+    // cannot start its process again until a host of that name runs).
+    h.rt.apply_registry_changes(&[
+        Change::Delete(id("test:on_extra")),
+        Change::Delete(id("test:extra")),
+    ])
+    .expect("the host and its service are deleted");
+    assert!(h.rt.host("test:extra").is_none());
+    journal.wait_for(|n| cancelled(n, "test:runner", 0));
+    h.rt.spawn(wippy_runtime::SpawnSpec::new("test:runner", "test:extra"))
+        .expect_err("no spawn onto a deleted host");
+    drop(extra);
+    h.rt.shutdown(WAIT);
+}
+
+#[test]
+fn an_updated_host_restarts_and_going_back_undoes_what_later_versions_started() {
+    let (h, journal) = scripted(&yaml());
+    let v1 =
+        h.rt.apply_registry_changes(&[
+            Change::Create(host("test:extra")),
+            Change::Create(service("test:on_extra", "runner", "extra", 1)),
+        ])
+        .expect("version 1");
+    assert_eq!(v1.id, 1);
+    journal.wait_for(|n| started_with(n, "test:runner", 0).is_some());
+    let before = h.rt.host("test:extra").expect("the host runs");
+
+    // An update replaces the host: the old one stops with its processes (this one exits
+    // normally on CANCEL, so its service does not restart it).
+    h.rt.apply_registry_changes(&[Change::Update(host("test:extra"))])
+        .expect("the host is updated");
+    let after = h.rt.host("test:extra").expect("the host runs again");
+    assert!(!std::sync::Arc::ptr_eq(&before, &after), "a new host");
+    journal.wait_for(|n| cancelled(n, "test:runner", 0));
+
+    // Back to version 0: the host and the service were made after it, and stop.
+    h.rt.apply_registry_version(0).expect("back to version 0");
+    assert!(h.rt.host("test:extra").is_none());
+    assert!(h.rt.service("test:on_extra").is_none());
+    assert!(h.rt.registry().get_str("test:on_extra").is_none());
+    h.rt.shutdown(WAIT);
+}
