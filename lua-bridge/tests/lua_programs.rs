@@ -520,6 +520,7 @@ lua_tests! {
     registry_history_navigation: "registry/history_navigation",
     registry_build_delta: "registry/build_delta",
     registry_changes_publish_events: "registry/changes_publish_events",
+    registry_changes_run_services: "registry/changes_run_services",
 }
 
 /// Under a 32 MiB per-process limit, a worker that allocates without bound fails with

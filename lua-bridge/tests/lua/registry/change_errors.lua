@@ -1,7 +1,8 @@
 -- What a change set refuses, and that a refused apply changes nothing: an empty set
 -- (INVALID); entries that cannot be read (INVALID at create/update, naming the entry
 -- and field); create of an existing id, update or delete of a missing one, an entry the
--- runtime starts only at boot, a reference to a missing entry (INTERNAL at apply).
+-- runtime reads only at start or a kind with a lifecycle it does not run, a reference to
+-- a missing entry (INTERNAL at apply).
 local function expect_invalid(what, result, err, needle)
   if result ~= nil or err == nil or err:kind() ~= errors.INVALID then
     return what .. ": " .. tostring(result) .. ", " .. tostring(err)
@@ -72,13 +73,18 @@ local function main()
   if problem then return false, problem end
 
   c = snap:changes()
-  c:create({ id = "test:svc", kind = "process.service", data = { process = me, host = "test:processes" } })
-  problem = expect_apply_fails("create of a service", c, "test:svc")
+  c:create({ id = "test:token", kind = "env.variable", data = { variable = "TOKEN", storage = "test:no_storage" } })
+  problem = expect_apply_fails("create of an environment variable", c, "env.variable")
   if problem then return false, problem end
 
   c = snap:changes()
-  c:delete("test:processes")
-  problem = expect_apply_fails("delete of a host", c, "process.host")
+  c:create({ id = "test:web", kind = "http.service", data = { addr = ":0", lifecycle = { auto_start = true } } })
+  problem = expect_apply_fails("create of a kind with a lifecycle that is not run", c, "http.service")
+  if problem then return false, problem end
+
+  c = snap:changes()
+  c:create({ id = "test:svc", kind = "process.service", data = { process = "test:no_such_process", host = "test:processes" } })
+  problem = expect_apply_fails("a service of a missing process", c, "test:no_such_process")
   if problem then return false, problem end
 
   c = snap:changes()
