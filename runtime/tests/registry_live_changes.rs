@@ -79,6 +79,17 @@ fn cancelled(notes: &[common::Note], entry: &str, instance: usize) -> bool {
         .any(|n| n.entry == entry && n.instance == instance && n.what.starts_with("cancel"))
 }
 
+/// The service's running process. The child notes its start in the journal as soon as
+/// it runs, which may be before its supervisor has recorded it: wait for the record.
+fn running_child(svc: &wippy_runtime::lifecycle::ServiceHandle) -> wippy_runtime::pid::Pid {
+    let (snapshot, recorded) = svc.status.wait_for(WAIT, |s| s.child.is_some());
+    assert!(
+        recorded,
+        "the service never recorded its child: {snapshot:?}"
+    );
+    snapshot.child.expect("a running child")
+}
+
 #[test]
 fn a_service_is_started_updated_for_its_next_start_and_stopped_by_change_sets() {
     let (h, journal) = scripted(&yaml());
@@ -96,7 +107,7 @@ fn a_service_is_started_updated_for_its_next_start_and_stopped_by_change_sets() 
     // The update leaves the running process be; its next start has the new input.
     h.rt.apply_registry_changes(&[Change::Update(service("test:svc", "job", "procs", 2))])
         .expect("the service is updated");
-    let first = svc.status.snapshot().child.expect("a running child");
+    let first = running_child(&svc);
     assert!(
         h.rt.is_alive(&first),
         "an update does not restart the process"
@@ -137,7 +148,7 @@ fn a_host_and_its_service_start_together_and_stop_with_the_host() {
     );
     let extra = h.rt.host("test:extra").expect("the created host runs");
     let svc = h.rt.service("test:on_extra").expect("its service runs");
-    let child = svc.status.snapshot().child.expect("a running child");
+    let child = running_child(&svc);
     assert_eq!(child.host(), "test:extra");
 
     // Deleting the host stops it with its processes (the service itself stays, and
