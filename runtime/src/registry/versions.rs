@@ -64,6 +64,15 @@ pub enum ChangeError {
         /// Its kind.
         kind: String,
     },
+    /// A create or update makes an `ns.dependency`: its module would have to be found and
+    /// installed while the runtime runs, which this runtime does not do (it has no hub).
+    /// The original resolves it there, and fails so when it cannot.
+    DependencyUnresolved {
+        /// The entry.
+        id: EntryId,
+        /// The module it asks for, `org/name`.
+        component: String,
+    },
     /// The registry the change set would make fails the loader's checks (a reference to
     /// an entry it does not have, an import cycle, ...): every problem.
     Invalid(LoadErrors),
@@ -87,6 +96,11 @@ impl fmt::Display for ChangeError {
                 "entry {id}: a {kind} cannot be changed while the runtime runs \
                  (dependencies and environment entries are read only when it starts, and \
                  of the entries with a lifecycle only hosts and services are run)"
+            ),
+            ChangeError::DependencyUnresolved { id, component } => write!(
+                f,
+                "dependency resolution failed: entry {id} asks for {component}, and this \
+                 runtime resolves no dependency while it runs (it has no hub)"
             ),
             ChangeError::Invalid(errors) => write!(f, "{errors}"),
             ChangeError::UnknownVersion(id) => write!(f, "version not found: v{id}"),
@@ -164,6 +178,18 @@ fn changeable(entry: &Entry) -> Result<(), ChangeError> {
         });
     }
     Ok(())
+}
+
+/// As [`changeable`], for the entry a create or an update makes: a new dependency is
+/// refused as the original's resolver refuses one it cannot resolve.
+fn makeable(entry: &Entry) -> Result<(), ChangeError> {
+    if let EntryConfig::NsDependency(dependency) = entry.config() {
+        return Err(ChangeError::DependencyUnresolved {
+            id: entry.id().clone(),
+            component: dependency.component.clone(),
+        });
+    }
+    changeable(entry)
 }
 
 impl Versions {
@@ -263,7 +289,7 @@ impl Versions {
                     if at.contains_key(entry.id()) {
                         return Err(ChangeError::AlreadyExists(entry.id().clone()));
                     }
-                    changeable(entry)?;
+                    makeable(entry)?;
                     at.insert(entry.id().clone(), slots.len());
                     slots.push(Some(entry.clone()));
                 }
@@ -271,10 +297,10 @@ impl Versions {
                     let Some(&i) = at.get(entry.id()) else {
                         return Err(ChangeError::NotFound(entry.id().clone()));
                     };
+                    makeable(entry)?;
                     if let Some(old) = &slots[i] {
                         changeable(old)?;
                     }
-                    changeable(entry)?;
                     slots[i] = Some(entry.clone());
                 }
                 Change::Delete(id) => {

@@ -77,6 +77,17 @@ local function main()
   problem = expect_apply_fails("create of an environment variable", c, "env.variable")
   if problem then return false, problem end
 
+  -- A new dependency fails as the original's resolver fails one it cannot resolve:
+  -- nothing is resolved while this runtime runs.
+  c = snap:changes()
+  c:create({ id = "test:dep", kind = "ns.dependency", data = { component = "wippy/terminal", version = ">=9999.0.0" } })
+  problem = expect_apply_fails("create of a dependency", c, "dependency resolution failed")
+    or expect_apply_fails("create of a dependency", c, "wippy/terminal")
+  if problem then return false, problem end
+  if registry.get("test:dep") ~= nil then
+    return false, "a refused dependency was made"
+  end
+
   c = snap:changes()
   c:create({ id = "test:web", kind = "http.service", data = { addr = ":0", lifecycle = { auto_start = true } } })
   problem = expect_apply_fails("create of a kind with a lifecycle that is not run", c, "http.service")
