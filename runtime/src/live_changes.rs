@@ -5,10 +5,12 @@
 //! Called by [`Runtime::apply_registry_changes`] and [`Runtime::apply_registry_version`]
 //! once the new version is current, with the registry it replaced:
 //! - a **created** host or service with `lifecycle.auto_start` starts (hosts first, so
-//!   that a service may run on a host made by the same change set); one without
-//!   `auto_start` is only in the registry, as at boot;
+//!   that a service may run on a host made by the same change set, then in the order a
+//!   boot would start them: what a service depends on first); one without `auto_start`
+//!   is only in the registry, as at boot;
 //! - a **deleted** service stops: its supervisor gets CANCEL, which stops its process as
-//!   at shutdown (CANCEL, then terminate after `stop_timeout`). A deleted host stops with
+//!   at shutdown (CANCEL, then terminate after `stop_timeout`), dependents first. A
+//!   deleted host stops with
 //!   its processes (CANCEL, killed after the host's `stop_timeout`), on a thread of its
 //!   own, so that the caller (a Lua process, on a worker) never waits for it;
 //! - an **updated** service keeps its running process; its supervisor takes the new
@@ -25,8 +27,10 @@
 //! [`Runtime::apply_registry_changes`]: crate::Runtime::apply_registry_changes
 //! [`Runtime::apply_registry_version`]: crate::Runtime::apply_registry_version
 
+use crate::lifecycle::start_order;
 use crate::registry::{Change, Entry, EntryConfig, EntryId, Lifecycle, Registry};
 use crate::runtime::{Dest, Runtime};
+use std::collections::HashMap;
 
 /// What a change set asks of the running hosts and services, in the order it is done.
 #[derive(Default)]
@@ -76,9 +80,26 @@ impl<'a> Plan<'a> {
                 },
             }
         }
-        // Hosts before the services that may run on them.
-        plan.start.sort_by_key(|entry| !is_host(entry));
         plan
+    }
+
+    /// Orders the starts as a boot of `after` would start them (what an entry depends
+    /// on, its host and its `depends_on`, first), and the service stops as a shutdown of
+    /// `before` would stop them (dependents first), as the original's supervisor orders
+    /// the operations of a change. Hosts go before services either way, so that a
+    /// service may run on a host made by the same change set.
+    fn in_dependency_order(&mut self, before: &Registry, after: &Registry) {
+        let after_order = boot_positions(after);
+        self.start.sort_by_key(|entry| {
+            (
+                !is_host(entry),
+                after_order.get(entry.id()).copied().unwrap_or(usize::MAX),
+            )
+        });
+        let before_order = boot_positions(before);
+        self.stop_services.sort_by_key(|id| {
+            std::cmp::Reverse(before_order.get(*id).copied().unwrap_or(usize::MAX))
+        });
     }
 
     fn created(&mut self, entry: &'a Entry) {
@@ -99,7 +120,8 @@ impl<'a> Plan<'a> {
 /// Starts, stops and updates the hosts and services `changes` touch (see the module
 /// docs); `before` is the registry the changes were applied to.
 pub(crate) fn act_on_changes(runtime: &Runtime, before: &Registry, changes: &[Change]) {
-    let plan = Plan::of(before, changes);
+    let mut plan = Plan::of(before, changes);
+    plan.in_dependency_order(before, &runtime.registry());
     for id in plan.stop_services {
         stop_service(runtime, id);
     }
@@ -119,6 +141,21 @@ pub(crate) fn act_on_changes(runtime: &Runtime, before: &Registry, changes: &[Ch
             ),
         }
     }
+}
+
+/// Each entry's place in the order a boot of `registry` starts its entries (empty when
+/// that order cannot be made, say for a missing dependency: the change set's order
+/// stands then, and the start that cannot be done is logged).
+fn boot_positions(registry: &Registry) -> HashMap<EntryId, usize> {
+    start_order(registry)
+        .map(|order| {
+            order
+                .into_iter()
+                .enumerate()
+                .map(|(i, id)| (id, i))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn stop_service(runtime: &Runtime, id: &EntryId) {

@@ -132,6 +132,45 @@ fn a_service_is_started_updated_for_its_next_start_and_stopped_by_change_sets() 
     h.rt.shutdown(WAIT);
 }
 
+/// `service(...)` whose lifecycle also has `depends_on`.
+fn dependent_service(name: &str, process: &str, depends_on: &str) -> Entry {
+    Entry::from_data(
+        &id(name),
+        "process.service",
+        &Map::new(),
+        &data(&[
+            ("process", Payload::from(process)),
+            ("host", Payload::from("procs")),
+            ("input", Payload::Array(vec![Payload::Int(0)].into())),
+            (
+                "lifecycle",
+                Payload::map([
+                    ("auto_start", Payload::from(true)),
+                    (
+                        "depends_on",
+                        Payload::Array(vec![Payload::from(depends_on)].into()),
+                    ),
+                ]),
+            ),
+        ]),
+    )
+    .expect("a service entry with depends_on")
+}
+
+#[test]
+fn services_of_one_change_set_start_in_dependency_order() {
+    let (h, _journal) = scripted(&yaml());
+    // The dependent comes first in the change set; what it depends on starts first.
+    h.rt.apply_registry_changes(&[
+        Change::Create(dependent_service("test:late", "runner", "test:early")),
+        Change::Create(service("test:early", "runner", "procs", 1)),
+    ])
+    .expect("two services, one depending on the other");
+    let started: Vec<String> = h.rt.services().iter().map(|s| s.id.to_string()).collect();
+    assert_eq!(started, ["test:early", "test:late"]);
+    h.rt.shutdown(WAIT);
+}
+
 #[test]
 fn a_host_and_its_service_start_together_and_stop_with_the_host() {
     let (h, journal) = scripted(&yaml());

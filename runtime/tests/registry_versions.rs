@@ -134,7 +134,7 @@ fn refused_change_sets_change_nothing() {
                 )
                 .expect("an environment variable entry"),
             )],
-            "a env.variable cannot be changed",
+            "(kind env.variable) cannot be changed",
         ),
         (
             vec![Change::Create(
@@ -152,7 +152,7 @@ fn refused_change_sets_change_nothing() {
                 )
                 .expect("an http service entry"),
             )],
-            "a http.service cannot be changed",
+            "(kind http.service) cannot be changed",
         ),
     ];
     for (changes, needle) in &refused {

@@ -56,6 +56,16 @@ pub enum ChangeError {
     AlreadyExists(EntryId),
     /// An update or delete names an entry the registry does not have.
     NotFound(EntryId),
+    /// An update gives an entry another kind, which the original refuses too (delete
+    /// it and create it anew).
+    KindChange {
+        /// The entry.
+        id: EntryId,
+        /// Its kind now.
+        from: String,
+        /// The kind the update gives it.
+        to: String,
+    },
     /// The change touches an entry the runtime reads only when it starts (a dependency,
     /// an environment entry) or an entry with a lifecycle of a kind it does not start.
     StartedAtBoot {
@@ -91,9 +101,14 @@ impl fmt::Display for ChangeError {
                 )
             }
             ChangeError::NotFound(id) => write!(f, "entry not found: {id}"),
+            ChangeError::KindChange { id, from, to } => write!(
+                f,
+                "cannot change entry kind from {from} to {to} for {id} \
+                 (delete the entry and create it anew)"
+            ),
             ChangeError::StartedAtBoot { id, kind } => write!(
                 f,
-                "entry {id}: a {kind} cannot be changed while the runtime runs \
+                "entry {id} (kind {kind}) cannot be changed while the runtime runs \
                  (dependencies and environment entries are read only when it starts, and \
                  of the entries with a lifecycle only hosts and services are run)"
             ),
@@ -297,6 +312,15 @@ impl Versions {
                     let Some(&i) = at.get(entry.id()) else {
                         return Err(ChangeError::NotFound(entry.id().clone()));
                     };
+                    if let Some(old) = &slots[i]
+                        && old.kind() != entry.kind()
+                    {
+                        return Err(ChangeError::KindChange {
+                            id: entry.id().clone(),
+                            from: old.kind().to_owned(),
+                            to: entry.kind().to_owned(),
+                        });
+                    }
                     makeable(entry)?;
                     if let Some(old) = &slots[i] {
                         changeable(old)?;

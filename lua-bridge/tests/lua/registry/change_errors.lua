@@ -1,7 +1,8 @@
 -- What a change set refuses, and that a refused apply changes nothing: an empty set
 -- (INVALID); entries that cannot be read (INVALID at create/update, naming the entry
 -- and field); create of an existing id, update or delete of a missing one, an entry the
--- runtime reads only at start or a kind with a lifecycle it does not run, a reference to
+-- runtime reads only at start or a kind with a lifecycle it does not run, a change of
+-- kind, a new dependency, a reference to
 -- a missing entry (INTERNAL at apply).
 local function expect_invalid(what, result, err, needle)
   if result ~= nil or err == nil or err:kind() ~= errors.INVALID then
@@ -72,9 +73,15 @@ local function main()
   problem = expect_apply_fails("delete of a missing id", c, "test:missing")
   if problem then return false, problem end
 
+  -- An update keeps the entry's kind, as the original's: here a process.lua.
+  c = snap:changes()
+  c:update({ id = me, kind = "registry.entry", data = { x = 1 } })
+  problem = expect_apply_fails("an update that changes the kind", c, "cannot change entry kind from process.lua to registry.entry")
+  if problem then return false, problem end
+
   c = snap:changes()
   c:create({ id = "test:token", kind = "env.variable", data = { variable = "TOKEN", storage = "test:no_storage" } })
-  problem = expect_apply_fails("create of an environment variable", c, "env.variable")
+  problem = expect_apply_fails("create of an environment variable", c, "(kind env.variable) cannot be changed")
   if problem then return false, problem end
 
   -- A new dependency fails as the original's resolver fails one it cannot resolve:
