@@ -42,6 +42,10 @@ fn auto_start() -> Payload {
 }
 
 fn service(name: &str, process: &str, host: &str, input: i64) -> Entry {
+    service_with(name, process, host, input, auto_start())
+}
+
+fn service_with(name: &str, process: &str, host: &str, input: i64, lifecycle: Payload) -> Entry {
     Entry::from_data(
         &id(name),
         "process.service",
@@ -50,7 +54,7 @@ fn service(name: &str, process: &str, host: &str, input: i64) -> Entry {
             ("process", Payload::from(process)),
             ("host", Payload::from(host)),
             ("input", Payload::Array(vec![Payload::Int(input)].into())),
-            ("lifecycle", auto_start()),
+            ("lifecycle", lifecycle),
         ]),
     )
     .expect("a service entry")
@@ -132,29 +136,16 @@ fn a_service_is_started_updated_for_its_next_start_and_stopped_by_change_sets() 
     h.rt.shutdown(WAIT);
 }
 
-/// `service(...)` whose lifecycle also has `depends_on`.
+/// `service(...)` on `test:procs` whose lifecycle also has `depends_on`.
 fn dependent_service(name: &str, process: &str, depends_on: &str) -> Entry {
-    Entry::from_data(
-        &id(name),
-        "process.service",
-        &Map::new(),
-        &data(&[
-            ("process", Payload::from(process)),
-            ("host", Payload::from("procs")),
-            ("input", Payload::Array(vec![Payload::Int(0)].into())),
-            (
-                "lifecycle",
-                Payload::map([
-                    ("auto_start", Payload::from(true)),
-                    (
-                        "depends_on",
-                        Payload::Array(vec![Payload::from(depends_on)].into()),
-                    ),
-                ]),
-            ),
-        ]),
-    )
-    .expect("a service entry with depends_on")
+    let lifecycle = Payload::map([
+        ("auto_start", Payload::from(true)),
+        (
+            "depends_on",
+            Payload::Array(vec![Payload::from(depends_on)].into()),
+        ),
+    ]);
+    service_with(name, process, "procs", 0, lifecycle)
 }
 
 #[test]
