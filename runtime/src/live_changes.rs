@@ -10,15 +10,17 @@
 //!   is only in the registry, as at boot;
 //! - a **deleted** service stops: its supervisor gets CANCEL, which stops its process as
 //!   at shutdown (CANCEL, then terminate after `stop_timeout`), dependents first. A
-//!   deleted host stops with
-//!   its processes (CANCEL, killed after the host's `stop_timeout`), on a thread of its
-//!   own, so that the caller (a Lua process, on a worker) never waits for it;
+//!   deleted host stops with its processes (CANCEL, killed after the host's
+//!   `stop_timeout`), on a thread of its own, so that the caller (a Lua process, on a
+//!   worker) never waits for it;
 //! - an **updated** service keeps its running process; its supervisor takes the new
 //!   entry (process, host, input, lifecycle) at the next start of the process, as the
 //!   original stores an updated service's config for its next start. An updated host
 //!   is stopped and started again from its new entry, as the original's host manager
 //!   deletes and adds it; the services on it restart their processes there;
-//! - an entry whose kind changes is a delete of the old one and a create of the new.
+//! - an entry whose kind differs between two versions (a change set refuses such an
+//!   update, but `apply_version` may go between branches that made the id with two
+//!   kinds) is a delete of the old one and a create of the new.
 //!
 //! Starting can fail after the change is in the registry (say, a service whose host is
 //! not running): the change stays, as in the original, where the supervisor logs the
