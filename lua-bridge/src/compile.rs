@@ -26,6 +26,9 @@ pub struct CompiledEntry {
     pub modules: Vec<String>,
     /// `imports:`: alias → library entry.
     pub imports: Vec<(String, EntryId)>,
+    /// The chunk's top level can neither fail nor wait ([`crate::boot_check`]): a process
+    /// of the entry has booted as soon as it is spawned, and its spawner does not wait.
+    pub(crate) boots_at_once: bool,
     /// The name `lua_load` takes: `@` and the chunk name, NUL-terminated.
     pub(crate) load_name: Box<[u8]>,
     /// Names this compiled form for the VMs' chunk caches (never reused in a run).
@@ -184,6 +187,20 @@ fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
             ErrorValue::new(ErrorKind::Invalid, format!("{text} ({whose})"))
         })?;
     let load_name = format!("@{chunk_name}\0").into_bytes().into_boxed_slice();
+    // `method: ""` is no method, as in the original's process factory.
+    let method = config.method.clone().filter(|m| !m.is_empty());
+    let boots_at_once = crate::boot_check::boots_at_once(
+        &function.dump(true),
+        &crate::boot_check::Rules {
+            method: method.as_deref().unwrap_or("main"),
+            require_cannot_fail: &|name| {
+                crate::vm::setup::require_cannot_fail(&config.modules, &config.imports, name)
+            },
+            global_read_cannot_fail: &|name| {
+                crate::vm::setup::global_read_cannot_fail(&config.modules, &config.imports, name)
+            },
+        },
+    );
     Ok(CompiledEntry {
         id: entry.id().clone(),
         revision: entry.revision(),
@@ -191,9 +208,9 @@ fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
         cache_id: NEXT_CACHE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         chunk_name,
         bytecode: function.dump(false),
-        // `method: ""` is no method, as in the original's process factory.
-        method: config.method.clone().filter(|m| !m.is_empty()),
+        method,
         modules: config.modules.clone(),
         imports: config.imports.clone(),
+        boots_at_once,
     })
 }

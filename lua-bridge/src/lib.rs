@@ -11,6 +11,7 @@
 //! - [`modules`] are the Lua-facing modules (`process`, `channel`, `time`, `io`,
 //!   `logger`, `json`, `payload`, `errors`).
 
+mod boot_check;
 pub mod compile;
 pub mod dialect;
 mod factory;

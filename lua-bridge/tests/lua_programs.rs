@@ -394,6 +394,7 @@ lua_tests! {
     process_spawn_basic: "process/spawn_basic",
     process_spawn_many: "process/spawn_many",
     process_spawn_unknown: "process/spawn_unknown",
+    process_spawn_of_a_failing_top_level_returns_nil_err: "process/spawn_of_a_failing_top_level_returns_nil_err",
     process_spawner: "process/spawner",
     process_spawner_details: "process/spawner_details",
     process_star_cascade: "process/star_cascade",

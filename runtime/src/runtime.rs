@@ -936,8 +936,16 @@ impl Runtime {
     }
 
     /// The exit protocol, run once per process by its wrapper (`booted`: whether it got
-    /// past what could fail its start).
-    pub(crate) fn finish(&self, record: &ProcessRecord, outcome: Outcome, booted: bool) {
+    /// past what could fail its start; `failed_spawner`: the spawner that takes an end
+    /// before the boot as its spawn's failure, to which its link and monitor deliver
+    /// nothing).
+    pub(crate) fn finish(
+        &self,
+        record: &ProcessRecord,
+        outcome: Outcome,
+        booted: bool,
+        failed_spawner: Option<&Pid>,
+    ) {
         let relations = {
             let mut relations = record.relations.lock();
             relations.exited = true;
@@ -953,6 +961,13 @@ impl Runtime {
                 .filter(|r| r.pid == *other)
         };
         for watcher in relations.monitors.iter() {
+            if Some(watcher) == failed_spawner {
+                // Its spawn failed instead: nothing of this process reaches it.
+                if let Some(watcher) = live(watcher) {
+                    watcher.with_live(|theirs| theirs.monitoring.remove(pid));
+                }
+                continue;
+            }
             if let Some(watcher) = live(watcher) {
                 // The watcher takes this process off its `monitoring` when it takes the
                 // EXIT (`Shell::accept_event`), so that an `unmonitor` in between drops it.
@@ -965,7 +980,7 @@ impl Runtime {
         for linked in relations.links.iter() {
             if let Some(linked) = live(linked) {
                 linked.with_live(|theirs| theirs.links.remove(pid));
-                if outcome.is_error() {
+                if outcome.is_error() && failed_spawner != Some(&linked.pid) {
                     self.deliver_event(
                         &linked,
                         Event::ended(EventKind::LinkDown, pid.clone(), outcome.clone()),

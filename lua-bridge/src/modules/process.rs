@@ -14,6 +14,7 @@ use super::errors::{fail, fail_false, push_error, push_nil_error, with_traceback
 use crate::factory::PROCESS_KIND;
 use crate::modules::channel::{channel_id, new_pinned_channel};
 use crate::value::{push_payload, to_payload};
+use crate::vm::boot_wait::{BootWait, PendingStart, Started};
 use crate::vm::channel::{Cases, Completion, Feed};
 use crate::vm::field_names::Field;
 use crate::vm::lua::{
@@ -577,6 +578,10 @@ pub(crate) fn spawn_ids(lua: Lua, entry_at: c_int) -> LResult<Option<(Arc<str>, 
     let ids = SpawnIds {
         entry: utf8_lossy(entry).into(),
         host: utf8_lossy(host).into(),
+        spare_boot_wait: st
+            .spawn_ids
+            .as_mut()
+            .and_then(|last| last.spare_boot_wait.take()),
     };
     let shared = (ids.entry.clone(), ids.host.clone());
     st.spawn_ids = Some(Box::new(ids));
@@ -622,34 +627,94 @@ pub(crate) fn spawn_call_name(link: bool, monitor: bool) -> &'static str {
     }
 }
 
-fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
+fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<Ret> {
     let function = spawn_call_name(link, monitor);
     let (entry, host) = match call_ids(lua, function, "at least id and host arguments")? {
         Ok(ids) => ids,
-        Err(n) => return Ok(n),
+        Err(n) => return Ok(Ret::Values(n)),
     };
     let args = match payloads(lua, 3) {
         Ok(p) => p,
         Err(e) => {
-            return Ok(push_nil_error(lua, e));
+            return Ok(Ret::Values(push_nil_error(lua, e)));
         }
     };
     let mut spec = SpawnSpec::new(entry, host).of_kind(PROCESS_KIND);
     spec.args = args;
     spec.link = link;
     spec.monitor = monitor;
-    let result = state(lua)?.handle.spawn(spec);
-    match result {
-        Ok(pid) => {
-            lua.push_bytes(pid.to_text().as_bytes());
-            lua.push_nil();
-            Ok(2)
-        }
-        Err(error) => runtime_error(lua, &error),
-    }
+    spawn_until_booted(lua, spec, |st, spec| {
+        st.handle.spawn(spec).map(|pid| (pid, true))
+    })
 }
 
-fn spawn(lua: Lua) -> LResult<c_int> {
+/// A `spawn*` call's spawn of `spec` by `spawn` (which says whether it made a process,
+/// or gives another's PID): returns the child's PID (and nil) once the child has booted,
+/// or nil and the error that ended it before (see `vm/boot_wait.rs`); waits for that
+/// where this coroutine can wait (and the child's boot is not done by the time the
+/// spawn returns), and otherwise returns at once.
+pub(crate) fn spawn_until_booted(
+    lua: Lua,
+    mut spec: SpawnSpec,
+    spawn: impl FnOnce(&mut ProcState, SpawnSpec) -> Result<(Pid, bool), RuntimeError>,
+) -> LResult<Ret> {
+    let st = state(lua)?;
+    let wait = match &st.notifier {
+        Some(notifier) if crate::vm::ops::can_block(lua, st) => {
+            // The last spawn's watch, when nothing else holds it any more.
+            let spare = st
+                .spawn_ids
+                .as_mut()
+                .and_then(|ids| ids.spare_boot_wait.take())
+                .filter(|spare| Arc::strong_count(spare) == 1);
+            let wait = match spare {
+                Some(spare) => {
+                    spare.reset();
+                    spare
+                }
+                None => Arc::new(BootWait::new(notifier.clone(), st.handle.pid().clone())),
+            };
+            spec.boot_watch = Some(wait.clone());
+            Some(wait)
+        }
+        _ => None,
+    };
+    let (pid, spawned) = match spawn(st, spec) {
+        Ok(spawned) => spawned,
+        Err(error) => return runtime_error(lua, &error).map(Ret::Values),
+    };
+    let started = match wait.filter(|_| spawned) {
+        None => Started::Yes,
+        Some(wait) => match wait.take_or_wait() {
+            Some(started) => {
+                if let Some(ids) = st.spawn_ids.as_mut() {
+                    ids.spare_boot_wait = Some(wait);
+                }
+                started
+            }
+            None => {
+                let ret = block(lua, st, Cases::new(), None)?;
+                if let Ret::Block(op) = ret {
+                    st.occasional().starts.push(PendingStart { wait, op, pid });
+                }
+                return Ok(ret);
+            }
+        },
+    };
+    match started {
+        Started::Yes => {
+            lua.push_bytes(pid.to_text().as_bytes());
+            lua.push_nil();
+        }
+        Started::No(error) => {
+            lua.push_nil();
+            push_error(lua, with_traceback(lua, error));
+        }
+    }
+    Ok(Ret::Values(2))
+}
+
+fn spawn(lua: Lua) -> LResult<Ret> {
     spawn_with(lua, false, false)
 }
 
@@ -803,13 +868,13 @@ pub(crate) fn push_exec_result(lua: Lua, outcome: Outcome) -> LResult<c_int> {
     }
     Ok(2)
 }
-fn spawn_monitored(lua: Lua) -> LResult<c_int> {
+fn spawn_monitored(lua: Lua) -> LResult<Ret> {
     spawn_with(lua, false, true)
 }
-fn spawn_linked(lua: Lua) -> LResult<c_int> {
+fn spawn_linked(lua: Lua) -> LResult<Ret> {
     spawn_with(lua, true, false)
 }
-fn spawn_linked_monitored(lua: Lua) -> LResult<c_int> {
+fn spawn_linked_monitored(lua: Lua) -> LResult<Ret> {
     spawn_with(lua, true, true)
 }
 
@@ -1392,14 +1457,14 @@ fn process_index(lua: Lua) -> LResult<c_int> {
         Some(b"pid") => cfn(pid),
         Some(b"id") => cfn(id),
         Some(b"send") => cfn(send),
-        Some(b"spawn") => cfn(spawn),
+        Some(b"spawn") => blocking(spawn),
         Some(b"exec") => blocking(exec),
         Some(b"upgrade") => blocking(upgrade),
         Some(b"with_context") => cfn(super::spawner::new_with_context),
         Some(b"with_options") => cfn(super::spawner::new_with_options),
-        Some(b"spawn_monitored") => cfn(spawn_monitored),
-        Some(b"spawn_linked") => cfn(spawn_linked),
-        Some(b"spawn_linked_monitored") => cfn(spawn_linked_monitored),
+        Some(b"spawn_monitored") => blocking(spawn_monitored),
+        Some(b"spawn_linked") => blocking(spawn_linked),
+        Some(b"spawn_linked_monitored") => blocking(spawn_linked_monitored),
         Some(b"terminate") => blocking(terminate),
         Some(b"cancel") => cfn(cancel),
         Some(b"monitor") => cfn(monitor),

@@ -23,7 +23,9 @@
 use super::errors::{fail, push_nil_error};
 use crate::factory::PROCESS_KIND;
 use crate::value::to_payload;
-use crate::vm::lua::{CFn, LResult, LUA_TTABLE, Lua, Raise, UserType, cfn, method_index};
+use crate::vm::lua::{
+    CFn, LResult, LUA_TTABLE, Lua, Raise, Ret, UserType, blocking, cfn, method_index,
+};
 use crate::vm::state::state;
 use std::ffi::c_int;
 use std::sync::Arc;
@@ -50,10 +52,10 @@ method_index!(fn spawner_index {
     b"with_message" => cfn(with_message),
     b"with_actor" => cfn(with_actor),
     b"with_scope" => cfn(with_scope),
-    b"spawn" => cfn(spawn),
-    b"spawn_monitored" => cfn(spawn_monitored),
-    b"spawn_linked" => cfn(spawn_linked),
-    b"spawn_linked_monitored" => cfn(spawn_linked_monitored),
+    b"spawn" => blocking(spawn),
+    b"spawn_monitored" => blocking(spawn_monitored),
+    b"spawn_linked" => blocking(spawn_linked),
+    b"spawn_linked_monitored" => blocking(spawn_linked_monitored),
 });
 
 static SPAWNER: UserType<Spawner> = UserType::new(
@@ -245,26 +247,27 @@ fn spawner_tostring(lua: Lua) -> LResult<c_int> {
     Ok(1)
 }
 
-fn spawn(lua: Lua) -> LResult<c_int> {
+fn spawn(lua: Lua) -> LResult<Ret> {
     spawn_with(lua, false, false)
 }
-fn spawn_monitored(lua: Lua) -> LResult<c_int> {
+fn spawn_monitored(lua: Lua) -> LResult<Ret> {
     spawn_with(lua, false, true)
 }
-fn spawn_linked(lua: Lua) -> LResult<c_int> {
+fn spawn_linked(lua: Lua) -> LResult<Ret> {
     spawn_with(lua, true, false)
 }
-fn spawn_linked_monitored(lua: Lua) -> LResult<c_int> {
+fn spawn_linked_monitored(lua: Lua) -> LResult<Ret> {
     spawn_with(lua, true, true)
 }
 
-/// `spawner:spawn*(id, host, ...)`: the child's PID (and nil), or the PID of the process
-/// holding the spawner's name; `nil, err` when neither (a host that does not exist is
-/// reported first, as the original's manager looks the host up before the name).
+/// `spawner:spawn*(id, host, ...)`: the child's PID (and nil) once it has booted, as
+/// `process.spawn*`, or the PID of the process holding the spawner's name; `nil, err`
+/// when neither (a host that does not exist is reported first, as the original's
+/// manager looks the host up before the name).
 ///
 /// Lua errors: as the original's, fewer than two ids ("spawn requires at least id and
 /// host arguments") and an id that is neither a string nor a number.
-fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
+fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<Ret> {
     let spawner = this(lua)?;
     if lua.top() < 3 {
         return Err(Raise::from("spawn requires at least id and host arguments"));
@@ -277,14 +280,15 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
             lua,
             ErrorKind::Invalid,
             "spawn: entry id and host id must be strings",
-        );
+        )
+        .map(Ret::Values);
     };
     let mut args = Payloads::new();
     for i in 4..=lua.top() {
         match to_payload(lua, i) {
             Ok(p) => args.push(p),
             Err(e) => {
-                return Ok(push_nil_error(lua, e.to_error_value()));
+                return Ok(Ret::Values(push_nil_error(lua, e.to_error_value())));
             }
         }
     }
@@ -296,12 +300,12 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     if let Some(existing) = spawner.name.as_deref().and_then(holder) {
         if runtime.host(&host).is_none() {
             let error = RuntimeError::HostNotFound(host.to_string());
-            return fail(lua, error.kind(), error.to_string());
+            return fail(lua, error.kind(), error.to_string()).map(Ret::Values);
         }
         deliver(&runtime, &existing, spawner.messages);
         lua.push_bytes(existing.to_text().as_bytes());
         lua.push_nil();
-        return Ok(2);
+        return Ok(Ret::Values(2));
     }
     let mut spec = SpawnSpec::new(entry, host).of_kind(PROCESS_KIND);
     spec.args = args;
@@ -309,20 +313,20 @@ fn spawn_with(lua: Lua, link: bool, monitor: bool) -> LResult<c_int> {
     spec.monitor = monitor;
     spec.name.clone_from(&spawner.name);
     spec.context = child_context(&spawner, st.handle.context());
-    let spawned = match st.handle.spawn(spec) {
-        // Taken between the look and the spawn: signal its holder.
-        Err(RuntimeError::NameTaken(name)) => holder(&name).ok_or(RuntimeError::NameTaken(name)),
-        other => other,
-    };
-    match spawned {
-        Ok(pid) => {
-            deliver(&runtime, &pid, spawner.messages);
-            lua.push_bytes(pid.to_text().as_bytes());
-            lua.push_nil();
-            Ok(2)
-        }
-        Err(error) => fail(lua, error.kind(), error.to_string()),
-    }
+    let messages = spawner.messages;
+    super::process::spawn_until_booted(lua, spec, |st, spec| {
+        let spawned = match st.handle.spawn(spec) {
+            Ok(pid) => (pid, true),
+            // Taken between the look and the spawn: signal its holder.
+            Err(RuntimeError::NameTaken(name)) => {
+                (holder(&name).ok_or(RuntimeError::NameTaken(name))?, false)
+            }
+            Err(error) => return Err(error),
+        };
+        // Before the wait for the boot: the child's top level may wait for them.
+        deliver(&runtime, &spawned.0, messages);
+        Ok(spawned)
+    })
 }
 
 /// Sends the spawner's messages to `pid`, from no sender. A process that already ended

@@ -184,6 +184,8 @@ pub(crate) enum Completion {
     Read(crate::modules::io::ReadResult),
     /// A process run by `process.exec` ended.
     Exited(wippy_runtime::message::Outcome),
+    /// A spawn's child booted (its PID), or failed to (the spawn's error).
+    Started(Result<wippy_runtime::pid::Pid, Box<wippy_runtime::payload::ErrorValue>>),
     /// The call returns this value (`coroutine.spawn`'s thread, after the new coroutine
     /// had its turn).
     Value(Slot),

@@ -591,9 +591,10 @@ impl ProcessBody for LuaProcess {
     }
 
     /// Booted once the chunk has run and the method is found, as the original's spawn,
-    /// which runs both before it returns.
+    /// which runs both before it returns; at once when the chunk's top level can neither
+    /// fail nor wait (`crate::boot_check`).
     fn boots_itself(&self) -> bool {
-        true
+        !self.compiled.boots_at_once
     }
 }
 
@@ -615,6 +616,11 @@ impl LuaProcess {
         }
         match flow {
             flow @ (Flow::Wait | Flow::Yield) => {
+                if self.loading.is_some() {
+                    // The top level waits, or ran a whole slice: a spawner waiting for
+                    // the boot goes on (`boot_wait.rs`).
+                    cx.boot_delayed();
+                }
                 if matches!(flow, Flow::Wait) && !self.settled {
                     // Booting leaves garbage (the chunk's top level, its exports); a
                     // process that waits may wait long: collect once, now.

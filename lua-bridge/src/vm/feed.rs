@@ -55,6 +55,9 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
         if !occasional.reads.is_empty() {
             collect_reads(occasional, &mut st.channels);
         }
+        if !occasional.starts.is_empty() {
+            collect_starts(occasional, &mut st.channels);
+        }
         ticked = !occasional.ticks.is_empty();
     }
     inline
@@ -206,6 +209,23 @@ fn collect_reads(st: &mut Occasional, channels: &mut Channels) {
         if let Some(result) = st.reads[i].slot.take() {
             let read = st.reads.swap_remove(i);
             channels.complete(read.op, Completion::Read(result));
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Completes the spawns whose child booted or failed to (`boot_wait.rs`).
+fn collect_starts(st: &mut Occasional, channels: &mut Channels) {
+    let mut i = 0;
+    while i < st.starts.len() {
+        if let Some(started) = st.starts[i].wait.take() {
+            let start = st.starts.swap_remove(i);
+            let result = match started {
+                super::boot_wait::Started::Yes => Ok(start.pid),
+                super::boot_wait::Started::No(error) => Err(Box::new(error)),
+            };
+            channels.complete(start.op, Completion::Started(result));
         } else {
             i += 1;
         }

@@ -2,6 +2,7 @@
 //! blocking-call protocol and the driver that steps its coroutines.
 
 pub(crate) mod alloc;
+pub(crate) mod boot_wait;
 pub(crate) mod channel;
 pub(crate) mod chunks;
 pub(crate) mod driver;

@@ -29,7 +29,7 @@ pub(crate) fn block(
     // coroutine yields in turn (`coroutine.rs`), and the op's answer comes when the
     // driver resumes them, as the original passes such a wait up through `resume`.
     let in_script = st.current_thread != lua.raw();
-    if !lua.yieldable() || (in_script && !super::preempt::chain_yieldable()) {
+    if !can_block(lua, st) {
         for case in cases {
             if let Case::Send(_, slot) = case {
                 slot.release(lua);
@@ -50,6 +50,12 @@ pub(crate) fn block(
     };
     st.blocked_on = Some(op);
     Ok(Ret::Block(op))
+}
+
+/// Whether the running coroutine can wait here ([`block`] raises where it cannot).
+pub(crate) fn can_block(lua: Lua, st: &ProcState) -> bool {
+    let in_script = st.current_thread != lua.raw();
+    lua.yieldable() && (!in_script || super::preempt::chain_yieldable())
 }
 
 /// The results of a blocking call whose op completed (the continuation of every
@@ -84,6 +90,19 @@ pub(crate) fn answer(lua: Lua, op: OpId) -> LResult<Ret> {
         (Completion::Read(result), _) => crate::modules::io::push_read_result(lua, result)?,
         (Completion::Exited(outcome), _) => {
             crate::modules::process::push_exec_result(lua, outcome)?
+        }
+        (Completion::Started(Ok(pid)), _) => {
+            lua.push_bytes(pid.to_text().as_bytes());
+            lua.push_nil();
+            2
+        }
+        (Completion::Started(Err(error)), _) => {
+            lua.push_nil();
+            crate::modules::errors::push_error(
+                lua,
+                crate::modules::errors::with_traceback(lua, *error),
+            );
+            2
         }
         (Completion::Value(value), _) => {
             value.push(lua)?;

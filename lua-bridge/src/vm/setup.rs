@@ -27,7 +27,7 @@ use mlua::ffi;
 use std::ffi::c_int;
 use std::sync::Arc;
 use wippy_runtime::StripedCounter;
-use wippy_runtime::registry::Versions;
+use wippy_runtime::registry::{EntryId, Versions};
 
 /// What every VM of one runtime shares: the registry and the bytecode cache.
 #[derive(Debug)]
@@ -590,6 +590,41 @@ fn setmetatable(lua: Lua) -> LResult<c_int> {
     }
     lua.set_top(1);
     Ok(1)
+}
+
+/// The modules of this runtime that [`require`] opens by name when an entry lists them
+/// (keep in step with its `match`): opening one cannot fail.
+const RUNTIME_MODULES: &[&str] = &[
+    "time", "io", "logger", "json", "uuid", "base64", "hash", "yaml", "env", "ctx", "funcs",
+    "events", "registry", "security",
+];
+
+/// Whether `require(name)`, in the code of an entry with these `modules:` and
+/// `imports:`, cannot fail: an always-present global, or a listed module of this
+/// runtime, and no alias of a library (whose top level runs).
+pub(crate) fn require_cannot_fail(
+    modules: &[String],
+    imports: &[(String, EntryId)],
+    name: &str,
+) -> bool {
+    if imports.iter().any(|(alias, _)| alias == name) {
+        return false;
+    }
+    GLOBAL_MODULES.contains(&name)
+        || (RUNTIME_MODULES.contains(&name) && modules.iter().any(|m| m == name))
+}
+
+/// Whether reading the global `name` in the code of such an entry cannot fail: a name
+/// it neither lists in `modules:` nor aliases in `imports:` is built by
+/// [`lazy_global`] or is nil; a listed one loads as `require` loads it.
+pub(crate) fn global_read_cannot_fail(
+    modules: &[String],
+    imports: &[(String, EntryId)],
+    name: &str,
+) -> bool {
+    let listed =
+        modules.iter().any(|m| m == name) || imports.iter().any(|(alias, _)| alias == name);
+    !listed || require_cannot_fail(modules, imports, name)
 }
 
 /// `require(name)`: a module of `modules:`, an alias of `imports:`, or one of the

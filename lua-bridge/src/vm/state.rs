@@ -91,6 +91,9 @@ pub(crate) struct SendCache {
 pub(crate) struct SpawnIds {
     pub(crate) entry: Arc<str>,
     pub(crate) host: Arc<str>,
+    /// The boot watch of a spawn that took its outcome at once, for the next spawn to
+    /// use again once nothing else holds it (`boot_wait.rs`).
+    pub(crate) spare_boot_wait: Option<Arc<super::boot_wait::BootWait>>,
 }
 
 /// A `process.upgrade`: the code the process goes on with, and its `main`'s arguments.
@@ -185,6 +188,8 @@ pub(crate) struct Occasional {
     pub(crate) next_timer: u64,
     pub(crate) timers_to_arm: Vec<u64>,
     pub(crate) reads: Vec<PendingRead>,
+    /// `spawn*` calls waiting for their child to boot (`boot_wait.rs`).
+    pub(crate) starts: Vec<super::boot_wait::PendingStart>,
     /// Processes run to their end for this one (`process.exec`, `funcs.call`,
     /// `funcs.async`), and who takes each one's EXIT.
     pub(crate) execs: FxHashMap<wippy_runtime::pid::Pid, ExecWaiter>,
@@ -345,6 +350,7 @@ impl ProcState {
                 !o.listens.is_empty()
                     || !o.timers.is_empty()
                     || !o.reads.is_empty()
+                    || !o.starts.is_empty()
                     || !o.execs.is_empty()
             })
     }

@@ -59,6 +59,16 @@ impl ProcessContext<'_, '_> {
         }
     }
 
+    /// Says that booting takes long (the body's boot waits for something, or has used up
+    /// a time slice): the spawner's [`BootWatch`](super::BootWatch), if any, hears
+    /// [`boot_delayed`](super::BootWatch::boot_delayed) and stays for the boot. Does
+    /// nothing once the process has booted.
+    pub fn boot_delayed(&mut self) {
+        if let Some(watch) = &self.shell.boot_watch {
+            watch.boot_delayed(&self.shell.record.pid);
+        }
+    }
+
     /// The registry entry this process runs, if it was spawned from one.
     pub fn entry_id(&self) -> Option<&EntryId> {
         self.shell.record.entry.as_ref()

@@ -55,6 +55,17 @@ impl Shell {
         }
     }
 
+    /// The process ends with `outcome`: one that has not booted tells its boot watch,
+    /// and gets back the spawner that takes the failure (see
+    /// [`BootWatch::failed_to_boot`]).
+    fn unbooted_end(&mut self, outcome: &Outcome) -> Option<crate::pid::Pid> {
+        if self.booted {
+            return None;
+        }
+        let watch = self.boot_watch.take()?;
+        watch.failed_to_boot(&self.record.pid, outcome)
+    }
+
     pub(crate) fn accept_event(&mut self, event: Event) {
         if let Some(event) = self.admit_event(event) {
             self.events.push_back(event);
@@ -135,9 +146,13 @@ impl Running {
             self.shell.record.pid.clone(),
             outcome.clone(),
         ));
-        self.shell
-            .runtime
-            .finish(&self.shell.record, outcome, self.shell.booted);
+        let spawner = self.shell.unbooted_end(&outcome);
+        self.shell.runtime.finish(
+            &self.shell.record,
+            outcome,
+            self.shell.booted,
+            spawner.as_ref(),
+        );
         if failed {
             Step::Fail(notice)
         } else {
@@ -202,10 +217,13 @@ impl Drop for Running {
             // the error itself).
             let error =
                 ErrorValue::new(ErrorKind::Internal, "process terminated").with_retryable(false);
+            let outcome = Outcome::Error(Arc::new(error));
+            let spawner = self.shell.unbooted_end(&outcome);
             self.shell.runtime.finish(
                 &self.shell.record,
-                Outcome::Error(Arc::new(error)),
+                outcome,
                 self.shell.booted,
+                spawner.as_ref(),
             );
         }
     }
