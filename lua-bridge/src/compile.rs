@@ -214,3 +214,27 @@ fn compile(entry: &Entry) -> Result<CompiledEntry, ErrorValue> {
         boots_at_once,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tutorial's scripts boot at once: their spawner never waits for them.
+    #[test]
+    fn the_echo_tutorials_scripts_boot_at_once() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/echo-service/src");
+        let registry = Registry::load_dir(&dir).expect("the tutorial loads");
+        let compiler = Compiler::default();
+        let mut checked = 0;
+        for entry in registry
+            .iter()
+            .filter(|e| matches!(e.config(), EntryConfig::Lua(_)))
+        {
+            let compiled = compiler.get(entry).expect("the tutorial compiles");
+            assert!(compiled.boots_at_once, "{} waits for its boot", compiled.id);
+            checked += 1;
+        }
+        assert_eq!(checked, 3);
+    }
+}

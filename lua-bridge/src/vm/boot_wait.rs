@@ -16,10 +16,12 @@
 //! process state ([`PendingStart`], in `Occasional::starts`) while it waits; the runtime
 //! keeps the other reference with the child until the child boots or ends. The child's
 //! thread writes the outcome and wakes the spawner through its notifier; the spawner's
-//! step reads it (`feed::collect`). The mutex is held for a few words' copy only.
+//! step reads it (`feed::collect`). A spawn whose child booted at once takes its outcome
+//! in the call and keeps the watch for its next spawn (`SpawnIds::spare_boot_wait`).
 
 use super::channel::OpId;
 use parking_lot::Mutex;
+use std::sync::atomic::{AtomicU8, Ordering};
 use wippy_runtime::message::Outcome;
 use wippy_runtime::payload::{ErrorKind, ErrorValue};
 use wippy_runtime::pid::Pid;
@@ -35,21 +37,27 @@ pub(crate) enum Started {
     No(ErrorValue),
 }
 
-#[derive(Debug)]
-enum State {
-    /// Neither booted nor ended yet; `waiting`: the spawner waits (wake it).
-    Pending {
-        waiting: bool,
-    },
-    Done(Started),
-    /// The spawner took the outcome.
-    Taken,
-}
+/// [`BootWait::state`]: neither booted nor ended yet.
+const PENDING: u8 = 0;
+/// Pending, and the spawner waits: wake it when the outcome comes.
+const WAITING: u8 = 1;
+/// The spawn returns the child's PID.
+const STARTED: u8 = 2;
+/// The spawn fails with [`BootWait::error`].
+const FAILED: u8 = 3;
+/// The spawner took the outcome.
+const TAKEN: u8 = 4;
 
 /// The boot watch of one spawn that a coroutine waits on (see the module docs).
+///
+/// The child's side moves [`state`](Self::state) from `PENDING` or `WAITING` to an
+/// outcome, once (a compare-and-swap); the spawner's side moves it from `PENDING` to
+/// `WAITING`, and from an outcome to `TAKEN`. The error is written before `FAILED` is
+/// published and read after it is seen.
 #[derive(Debug)]
 pub(crate) struct BootWait {
-    state: Mutex<State>,
+    state: AtomicU8,
+    error: Mutex<Option<ErrorValue>>,
     notifier: Notifier,
     /// The spawner, whose link and monitor of a child that fails to boot deliver nothing.
     spawner: Pid,
@@ -58,7 +66,8 @@ pub(crate) struct BootWait {
 impl BootWait {
     pub(crate) fn new(notifier: Notifier, spawner: Pid) -> BootWait {
         BootWait {
-            state: Mutex::new(State::Pending { waiting: false }),
+            state: AtomicU8::new(PENDING),
+            error: Mutex::new(None),
             notifier,
             spawner,
         }
@@ -66,46 +75,53 @@ impl BootWait {
 
     /// Ready for another spawn (its owner holds the only reference).
     pub(crate) fn reset(&self) {
-        *self.state.lock() = State::Pending { waiting: false };
+        self.state.store(PENDING, Ordering::Relaxed);
     }
 
     /// The outcome, taken, if there is one; otherwise the spawner now waits for it (and
     /// is woken when it comes).
     pub(crate) fn take_or_wait(&self) -> Option<Started> {
-        let mut state = self.state.lock();
-        match std::mem::replace(&mut *state, State::Taken) {
-            State::Done(started) => Some(started),
-            State::Pending { .. } => {
-                *state = State::Pending { waiting: true };
-                None
-            }
-            State::Taken => None,
+        match self
+            .state
+            .compare_exchange(PENDING, WAITING, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => None,
+            Err(_) => self.take(),
         }
     }
 
     /// The outcome, taken, if there is one.
     pub(crate) fn take(&self) -> Option<Started> {
-        let mut state = self.state.lock();
-        match std::mem::replace(&mut *state, State::Taken) {
-            State::Done(started) => Some(started),
-            other => {
-                *state = other;
-                None
-            }
-        }
+        let started = match self.state.load(Ordering::Acquire) {
+            STARTED => Started::Yes,
+            FAILED => Started::No(self.error.lock().take().unwrap_or_else(|| {
+                ErrorValue::new(ErrorKind::Internal, "spawn failed").with_retryable(false)
+            })),
+            _ => return None,
+        };
+        // Only the spawner writes once an outcome is in.
+        self.state.store(TAKEN, Ordering::Relaxed);
+        Some(started)
     }
 
     /// Records the outcome if none came before; `false` if one did.
-    fn settle(&self, started: Started) -> bool {
-        let waiting = {
-            let mut state = self.state.lock();
-            let State::Pending { waiting } = *state else {
+    fn settle(&self, outcome: u8) -> bool {
+        let mut current = self.state.load(Ordering::Acquire);
+        loop {
+            if current != PENDING && current != WAITING {
                 return false;
-            };
-            *state = State::Done(started);
-            waiting
-        };
-        if waiting {
+            }
+            match self.state.compare_exchange_weak(
+                current,
+                outcome,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(now) => current = now,
+            }
+        }
+        if current == WAITING {
             self.notifier.notify();
         }
         true
@@ -114,11 +130,11 @@ impl BootWait {
 
 impl BootWatch for BootWait {
     fn booted(&self, _pid: &Pid) {
-        self.settle(Started::Yes);
+        self.settle(STARTED);
     }
 
     fn boot_delayed(&self, _pid: &Pid) {
-        self.settle(Started::Yes);
+        self.settle(STARTED);
     }
 
     fn failed_to_boot(&self, _pid: &Pid, outcome: &Outcome) -> Option<Pid> {
@@ -129,8 +145,10 @@ impl BootWatch for BootWait {
         // As the original's spawn result: kind `Internal`, not retryable.
         let error = ErrorValue::new(ErrorKind::Internal, format!("spawn failed: {cause}"))
             .with_retryable(false);
-        self.settle(Started::No(error))
-            .then(|| self.spawner.clone())
+        // Written before `FAILED` is published; an outcome that came first wins, and
+        // this error is never read.
+        *self.error.lock() = Some(error);
+        self.settle(FAILED).then(|| self.spawner.clone())
     }
 }
 
