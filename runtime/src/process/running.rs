@@ -55,15 +55,16 @@ impl Shell {
         }
     }
 
-    /// The process ends with `outcome`: one that has not booted tells its boot watch,
-    /// and gets back the spawner that takes the failure (see
-    /// [`BootWatch::failed_to_boot`]).
-    fn unbooted_end(&mut self, outcome: &Outcome) -> Option<crate::pid::Pid> {
-        if self.booted {
-            return None;
-        }
-        let watch = self.boot_watch.take()?;
-        watch.failed_to_boot(&self.record.pid, outcome)
+    /// Runs the exit protocol with `outcome`. A process that has not booted tells its
+    /// boot watch first, which may name a spawner that takes the failure as its spawn's
+    /// (see [`BootWatch::failed_to_boot`]).
+    fn finish(&mut self, outcome: Outcome) {
+        let spawner = match self.boot_watch.take() {
+            Some(watch) if !self.booted => watch.failed_to_boot(&self.record.pid, &outcome),
+            _ => None,
+        };
+        self.runtime
+            .finish(&self.record, outcome, self.booted, spawner.as_ref());
     }
 
     pub(crate) fn accept_event(&mut self, event: Event) {
@@ -146,13 +147,7 @@ impl Running {
             self.shell.record.pid.clone(),
             outcome.clone(),
         ));
-        let spawner = self.shell.unbooted_end(&outcome);
-        self.shell.runtime.finish(
-            &self.shell.record,
-            outcome,
-            self.shell.booted,
-            spawner.as_ref(),
-        );
+        self.shell.finish(outcome);
         if failed {
             Step::Fail(notice)
         } else {
@@ -217,14 +212,7 @@ impl Drop for Running {
             // the error itself).
             let error =
                 ErrorValue::new(ErrorKind::Internal, "process terminated").with_retryable(false);
-            let outcome = Outcome::Error(Arc::new(error));
-            let spawner = self.shell.unbooted_end(&outcome);
-            self.shell.runtime.finish(
-                &self.shell.record,
-                outcome,
-                self.shell.booted,
-                spawner.as_ref(),
-            );
+            self.shell.finish(Outcome::Error(Arc::new(error)));
         }
     }
 }
