@@ -661,12 +661,13 @@ pub(crate) fn spawn_until_booted(
     let st = state(lua)?;
     let wait = match &st.notifier {
         Some(notifier) if crate::vm::ops::can_block(lua, st) => {
-            // The last spawn's watch, when nothing else holds it any more.
+            // The last spawn's watch, when nothing else holds it any more (`get_mut`
+            // synchronizes with the runtime's drop of its reference).
             let spare = st
                 .spawn_ids
                 .as_mut()
                 .and_then(|ids| ids.spare_boot_wait.take())
-                .filter(|spare| Arc::strong_count(spare) == 1);
+                .and_then(|mut spare| Arc::get_mut(&mut spare).is_some().then_some(spare));
             let wait = match spare {
                 Some(spare) => {
                     spare.reset();
