@@ -39,6 +39,12 @@ impl LoadError {
         self
     }
 
+    /// The same error, saying `kind` instead.
+    pub(crate) fn with_kind(mut self, kind: LoadErrorKind) -> LoadError {
+        self.kind = kind;
+        self
+    }
+
     pub(crate) fn with_entry(mut self, entry: Option<String>) -> LoadError {
         self.entry = entry;
         self
@@ -120,6 +126,14 @@ pub enum LoadErrorKind {
     },
     /// A reference names an entry that no loaded file defines.
     UnknownReference(EntryId),
+    /// A registry change set would leave a reference to an entry the registry then does
+    /// not have: one the same change set deletes (`deleted`), or one it never had.
+    DanglingAfterChange {
+        /// The entry referred to.
+        target: EntryId,
+        /// Whether the change set deletes it.
+        deleted: bool,
+    },
     /// A key that the block it is in does not have (a misspelt `lifecycle` field would
     /// otherwise be ignored); the block's fields.
     UnknownField {
@@ -173,6 +187,18 @@ impl fmt::Display for LoadErrorKind {
             LoadErrorKind::UnknownReference(id) => {
                 write!(f, "refers to {id}, which no loaded file defines")
             }
+            LoadErrorKind::DanglingAfterChange {
+                target,
+                deleted: true,
+            } => write!(
+                f,
+                "refers to {target}, which this change set deletes (update or delete the \
+                 entries that refer to it in the same change set)"
+            ),
+            LoadErrorKind::DanglingAfterChange {
+                target,
+                deleted: false,
+            } => write!(f, "refers to {target}, which the registry does not have"),
             LoadErrorKind::UnknownField { known } => {
                 write!(f, "not a field of this block (it has {})", known.join(", "))
             }

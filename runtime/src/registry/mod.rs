@@ -96,7 +96,7 @@ impl Registry {
                 errors.push(
                     LoadError::new(
                         entry.location().path(),
-                        Some(entry.location().line()),
+                        Some(entry.location().line()).filter(|&line| line > 0),
                         LoadErrorKind::DuplicateEntry {
                             first_path: first.location().path().to_path_buf(),
                             first_line: first.location().line(),
@@ -115,7 +115,8 @@ impl Registry {
                     errors.push(
                         LoadError::new(
                             entry.location().path(),
-                            Some(reference.line()),
+                            // An entry made from data (a change set) has no line: 0.
+                            Some(reference.line()).filter(|&line| line > 0),
                             LoadErrorKind::UnknownReference(reference.target().clone()),
                         )
                         .with_entry(Some(entry.id().to_string()))

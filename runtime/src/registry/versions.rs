@@ -31,9 +31,9 @@ use std::sync::Arc;
 
 use arc_swap::{ArcSwap, Guard};
 use parking_lot::Mutex;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{Change, Entry, EntryConfig, EntryId, LoadErrors, Registry};
+use super::{Change, Entry, EntryConfig, EntryId, LoadErrorKind, LoadErrors, Registry};
 
 /// A version's place in the history (see the [module docs](self)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +124,30 @@ impl fmt::Display for ChangeError {
 }
 
 impl std::error::Error for ChangeError {}
+
+/// The loader's errors about a registry a change set would make, with each reference to
+/// an entry the registry would not have said as such: to an entry the change set deletes,
+/// or to one that was never there (the loader's own words speak of loaded files).
+fn dangling_after(changes: &[Change], errors: LoadErrors) -> LoadErrors {
+    let deleted: FxHashSet<&EntryId> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::Delete(id) => Some(id),
+            Change::Create(_) | Change::Update(_) => None,
+        })
+        .collect();
+    let errors = errors.into_vec().into_iter().map(|error| {
+        let LoadErrorKind::UnknownReference(target) = error.kind() else {
+            return error;
+        };
+        let kind = LoadErrorKind::DanglingAfterChange {
+            deleted: deleted.contains(target),
+            target: target.clone(),
+        };
+        error.with_kind(kind)
+    });
+    LoadErrors::from_vec(errors.collect()).expect("as many errors as before, at least one")
+}
 
 /// The registry versions of one runtime (see the [module docs](self)).
 pub struct Versions {
@@ -340,7 +364,7 @@ impl Versions {
         }
         let registry = Arc::new(
             Registry::from_entries(slots.into_iter().flatten().collect())
-                .map_err(ChangeError::Invalid)?,
+                .map_err(|errors| ChangeError::Invalid(dangling_after(changes, errors)))?,
         );
         let id = history.records.len() as u64;
         history.records.push(Record {

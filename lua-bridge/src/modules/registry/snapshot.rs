@@ -194,11 +194,18 @@ fn fields_of(value: Option<&Payload>, field: &str) -> Result<Map, String> {
 /// The entry the table at `idx` describes (`{id, kind, meta, data}`), checked as the
 /// same entry in a definition file.
 fn entry_at(lua: Lua, idx: c_int) -> Result<Entry, String> {
-    let Ok(Payload::Map(fields)) = to_payload(lua, idx) else {
-        return Err(format!(
-            "an entry table {{id, kind, meta, data}} expected, got {}",
-            lua.type_name(idx)
-        ));
+    let fields = match to_payload(lua, idx) {
+        Ok(Payload::Map(fields)) => fields,
+        // A table that cannot be copied says why (a cycle, nesting too deep).
+        Err(error) if lua.kind(idx) == mlua::ffi::LUA_TTABLE => {
+            return Err(format!("the entry table cannot be read: {error}"));
+        }
+        _ => {
+            return Err(format!(
+                "an entry table {{id, kind, meta, data}} expected, got {}",
+                lua.type_name(idx)
+            ));
+        }
     };
     let id = match fields.get("id") {
         Some(value @ (Payload::Str(_) | Payload::Map(_))) => id_from(value)?,

@@ -3,7 +3,7 @@
 -- and field); create of an existing id, update or delete of a missing one, an entry the
 -- runtime reads only at start or a kind with a lifecycle it does not run, a change of
 -- kind, a new dependency, a reference to
--- a missing entry (INTERNAL at apply).
+-- a missing entry or to one the set deletes (INTERNAL at apply).
 local function expect_invalid(what, result, err, needle)
   if result ~= nil or err == nil or err:kind() ~= errors.INVALID then
     return what .. ": " .. tostring(result) .. ", " .. tostring(err)
@@ -47,6 +47,24 @@ local function main()
       select(2, c:create({ id = "test:f", kind = "registry.entry", data = { kind = "x" } })), "kind")
     or expect_invalid("a bad delete id", c:delete(42), select(2, c:delete(42)), "entry id")
     or expect_invalid("not a table", c:create("test:x"), select(2, c:create("test:x")), "entry table")
+  if problem then
+    return false, problem
+  end
+  -- An entry table that cannot be copied says why.
+  local cyclic = { id = "test:cyclic", kind = "registry.entry", data = {} }
+  cyclic.data.loop = cyclic
+  local deep = {}
+  local inner = deep
+  for _ = 1, 200 do
+    inner.next = {}
+    inner = inner.next
+  end
+  problem = expect_invalid("a cyclic entry table", c:create(cyclic), select(2, c:create(cyclic)),
+      "the entry table cannot be read: table contains a reference to itself")
+    or expect_invalid("an entry table nested too deep",
+      c:create({ id = "test:deep", kind = "registry.entry", data = { deep = deep } }),
+      select(2, c:create({ id = "test:deep", kind = "registry.entry", data = { deep = deep } })),
+      "the entry table cannot be read: tables nested deeper than")
   if problem then
     return false, problem
   end
@@ -109,7 +127,30 @@ local function main()
   c:create({ id = "test:importer", kind = "function.lua",
     data = { source = "return { main = function() end }", method = "main", imports = { lib = "test:no_such_lib" } } })
   problem = expect_apply_fails("a reference to a missing entry", c, "test:no_such_lib")
+    or expect_apply_fails("a reference to a missing entry", c,
+      "field \"imports.lib\": refers to test:no_such_lib, which the registry does not have")
   if problem then return false, problem end
+
+  -- A delete that would leave a reference to the deleted entry names both, and the
+  -- message has no line for an entry made from data.
+  c = snap:changes()
+  c:create({ id = "test:lib", kind = "library.lua", data = { source = "return {}" } })
+  c:create({ id = "test:user", kind = "function.lua",
+    data = { source = "return { main = function() end }", method = "main", imports = { lib = "test:lib" } } })
+  local made, made_err = c:apply()
+  if made == nil then return false, "a library and its user: " .. tostring(made_err) end
+  c = registry.snapshot():changes()
+  c:delete("test:lib")
+  problem = expect_apply_fails("a delete that leaves a reference", c,
+    "registry change: entry test:user: field \"imports.lib\": refers to test:lib, which this change set deletes")
+  if problem then return false, problem end
+  if registry.get("test:lib") == nil then
+    return false, "a refused delete was applied"
+  end
+  local back, back_err = registry.apply_version(snap:version())
+  if back_err ~= nil then
+    return false, "could not go back to the first version: " .. tostring(back_err)
+  end
 
   -- The create before a failing delete in one set is not applied either.
   c = snap:changes()
@@ -118,7 +159,7 @@ local function main()
   problem = expect_apply_fails("a set whose second operation fails", c, "test:missing")
   if problem then return false, problem end
 
-  if registry.current_version():id() ~= 0 or registry.get("test:first") ~= nil or #registry.versions() ~= 1 then
+  if registry.current_version():id() ~= 0 or registry.get("test:first") ~= nil or #registry.versions() ~= 2 then
     return false, "a refused apply changed the registry"
   end
   return true
