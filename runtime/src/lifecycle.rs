@@ -12,7 +12,7 @@ use crate::payload::ErrorValue;
 use crate::pid::Pid;
 use crate::registry::{Entry, EntryConfig, EntryId, Lifecycle, Registry};
 use crate::runtime::{Dest, Runtime};
-use crate::service::supervisor::{ServiceSpec, SpecUpdate, Supervisor};
+use crate::service::supervisor::{ServiceSpec, SpecUpdate, StartAfter, Supervisor};
 use crate::service::{ServiceState, ServiceStatus};
 use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet};
@@ -44,6 +44,11 @@ pub(crate) struct LifecycleState {
     /// Held while a change set is applied and acted on (`live_changes.rs`), so that each
     /// is acted on against the registry it was applied to, in the order applied.
     pub(crate) changes: Mutex<()>,
+    /// The supervisors of services that registry changes removed, by service id, while
+    /// they may still be stopping their processes: a service made again under the same id
+    /// waits for the old one's end. Written by `live_changes.rs`, under `changes`; pruned
+    /// of ended supervisors at each change.
+    pub(crate) stopping: Mutex<HashMap<EntryId, Pid>>,
 }
 
 /// What [`Runtime::start_watching`] tells its watcher while it waits for services to
@@ -115,7 +120,7 @@ fn startable(entry: &Entry) -> bool {
 
 /// What `entry` needs started before it (and stopped after it): its `requires`, and the
 /// entries with a lifecycle it references.
-fn dependencies(registry: &Registry, entry: &Entry) -> Vec<EntryId> {
+pub(crate) fn dependencies(registry: &Registry, entry: &Entry) -> Vec<EntryId> {
     let mut deps: Vec<EntryId> = entry
         .lifecycle()
         .map(|l| l.requires.clone())
@@ -438,6 +443,16 @@ impl Runtime {
     ///
     /// What went wrong, as text for the caller to attach to the entry.
     pub fn start_entry(&self, entry: &Entry) -> Result<Option<ServiceHandle>, RuntimeError> {
+        self.start_entry_after(entry, StartAfter::default())
+    }
+
+    /// [`start_entry`](Self::start_entry), with a service's first process waiting for
+    /// what `after` names (registry changes, `live_changes.rs`; hosts start at once).
+    pub(crate) fn start_entry_after(
+        &self,
+        entry: &Entry,
+        after: StartAfter,
+    ) -> Result<Option<ServiceHandle>, RuntimeError> {
         match entry.config() {
             EntryConfig::ProcessHost(host) => {
                 self.start_host(entry.id(), HostKind::Process, host.workers_or_default())?;
@@ -446,7 +461,7 @@ impl Runtime {
                 self.start_host(entry.id(), HostKind::Terminal, 1)?;
             }
             EntryConfig::ProcessService(service) => {
-                return self.start_service(entry, service).map(Some);
+                return self.start_service(entry, service, after).map(Some);
             }
             _ => {
                 return Err(RuntimeError::NotSpawnable {
@@ -471,11 +486,12 @@ impl Runtime {
         &self,
         entry: &Entry,
         service: &crate::registry::ProcessService,
+        after: StartAfter,
     ) -> Result<ServiceHandle, RuntimeError> {
         let spec = self.service_spec(entry, service)?;
         let stop_timeout = spec.lifecycle.stop_timeout;
         self.control_host()?;
-        let (supervisor, status, update) = Supervisor::new(spec);
+        let (supervisor, status, update) = Supervisor::new(spec, after);
         let supervisor = self.spawn_body(CONTROL_HOST, supervisor, None)?;
         tracing::info!(service = %entry.id(), %supervisor, "service started");
         let handle = ServiceHandle {

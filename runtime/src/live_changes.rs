@@ -7,7 +7,13 @@
 //! - a **created** host or service with `lifecycle.auto_start` starts (hosts first, so
 //!   that a service may run on a host made by the same change set, then in the order a
 //!   boot would start them: what a service depends on first); one without `auto_start`
-//!   is only in the registry, as at boot;
+//!   is only in the registry, as at boot. As at boot, a created service's first process
+//!   waits until the services it depends on that run have booted a process (it is not
+//!   started when one of them ends without booting), and until the previous supervisor
+//!   of the same id, removed by an earlier change and still stopping its process (up to
+//!   that process's `stop_timeout`), has ended: so a service deleted and created again
+//!   never runs two processes at once. The waiting is the new supervisor's own
+//!   (`StartAfter`), so the caller does not wait;
 //! - a **deleted** service stops: its supervisor gets CANCEL, which stops its process as
 //!   at shutdown (CANCEL, then terminate after `stop_timeout`), dependents first. A
 //!   deleted host stops with its processes (CANCEL, killed after the host's
@@ -29,9 +35,10 @@
 //! [`Runtime::apply_registry_changes`]: crate::Runtime::apply_registry_changes
 //! [`Runtime::apply_registry_version`]: crate::Runtime::apply_registry_version
 
-use crate::lifecycle::start_order;
+use crate::lifecycle::{dependencies, start_order};
 use crate::registry::{Change, Entry, EntryConfig, EntryId, Lifecycle, Registry};
 use crate::runtime::{Dest, Runtime};
+use crate::service::supervisor::StartAfter;
 use std::collections::HashMap;
 
 /// What a change set asks of the running hosts and services, in the order it is done.
@@ -122,8 +129,15 @@ impl<'a> Plan<'a> {
 /// Starts, stops and updates the hosts and services `changes` touch (see the module
 /// docs); `before` is the registry the changes were applied to.
 pub(crate) fn act_on_changes(runtime: &Runtime, before: &Registry, changes: &[Change]) {
+    let after = runtime.registry();
     let mut plan = Plan::of(before, changes);
-    plan.in_dependency_order(before, &runtime.registry());
+    plan.in_dependency_order(before, &after);
+    runtime
+        .inner
+        .lifecycle
+        .stopping
+        .lock()
+        .retain(|_, supervisor| runtime.is_alive(supervisor));
     for id in plan.stop_services {
         stop_service(runtime, id);
     }
@@ -134,7 +148,7 @@ pub(crate) fn act_on_changes(runtime: &Runtime, before: &Registry, changes: &[Ch
         stop_host(runtime, old);
     }
     for entry in plan.start {
-        match runtime.start_entry(entry) {
+        match runtime.start_entry_after(entry, start_after(runtime, &after, entry)) {
             Ok(_) => tracing::info!(entry = %entry.id(), "started after a registry change"),
             Err(error) => tracing::error!(
                 entry = %entry.id(),
@@ -160,10 +174,42 @@ fn boot_positions(registry: &Registry) -> HashMap<EntryId, usize> {
         .unwrap_or_default()
 }
 
+/// What the service `entry` waits for before its first process, as a boot would have
+/// it wait: the supervisor of a service of the same id that a change removed and that
+/// may still be stopping, and the services it depends on that run (started before it,
+/// so no two wait for each other). A dependency that does not run is not waited for:
+/// nothing would start it.
+fn start_after(runtime: &Runtime, registry: &Registry, entry: &Entry) -> StartAfter {
+    if !is_service(entry) {
+        return StartAfter::default();
+    }
+    let predecessor = runtime.inner.lifecycle.stopping.lock().remove(entry.id());
+    let services = dependencies(registry, entry)
+        .into_iter()
+        .filter_map(|dependency| {
+            let service = runtime.service(dependency.as_str());
+            if service.is_none() && registry.get(&dependency).is_some_and(is_service) {
+                tracing::warn!(service = %entry.id(), %dependency, "service depends on a service that does not run; not waiting for it");
+            }
+            service.map(|service| (dependency, service.status))
+        })
+        .collect();
+    StartAfter {
+        predecessor,
+        services,
+    }
+}
+
 fn stop_service(runtime: &Runtime, id: &EntryId) {
     let Some(service) = runtime.forget_service(id) else {
         return;
     };
+    runtime
+        .inner
+        .lifecycle
+        .stopping
+        .lock()
+        .insert(id.clone(), service.supervisor.clone());
     if runtime
         .cancel(
             Dest::Pid(&service.supervisor),

@@ -14,8 +14,10 @@ use wippy_runtime::payload::{Map, Payload};
 use wippy_runtime::registry::{Change, Entry, EntryId};
 use wippy_runtime::service::ServiceState;
 
-/// `common::BASE` (host `test:procs`) plus two script entries: `test:job` waits for `go`
-/// and then fails on its first start and runs on later ones; `test:runner` runs.
+/// `common::BASE` (host `test:procs`) plus script entries: `test:job` waits for `go`
+/// and then fails on its first start and runs on later ones; `test:runner` runs;
+/// `test:deaf` ignores CANCEL on its first start; `test:gate` boots only after `go`;
+/// `test:broken` fails before it boots, not to be retried.
 fn yaml() -> String {
     format!(
         "{base}  - name: job
@@ -24,6 +26,15 @@ fn yaml() -> String {
   - name: runner
     kind: rust.script
     script: [run]
+  - name: deaf
+    kind: rust.script
+    script: [ignore, run]
+  - name: gate
+    kind: rust.boot_script
+    script: [hold run]
+  - name: broken
+    kind: rust.boot_script
+    script: [fail_final]
 ",
         base = common::BASE
     )
@@ -222,5 +233,94 @@ fn an_updated_host_restarts_and_going_back_undoes_what_later_versions_started() 
     assert!(h.rt.host("test:extra").is_none());
     assert!(h.rt.service("test:on_extra").is_none());
     assert!(h.rt.registry().get_str("test:on_extra").is_none());
+    h.rt.shutdown(WAIT);
+}
+
+#[test]
+fn a_service_deleted_and_made_again_starts_once_its_old_process_has_ended() {
+    let (h, journal) = scripted(&yaml());
+    let lifecycle = Payload::map([
+        ("auto_start", Payload::from(true)),
+        ("stop_timeout", Payload::from("400ms")),
+    ]);
+    h.rt.apply_registry_changes(&[Change::Create(service_with(
+        "test:svc",
+        "deaf",
+        "procs",
+        1,
+        lifecycle.clone(),
+    ))])
+    .expect("a service is created");
+    journal.wait_for(|n| started_with(n, "test:deaf", 0).is_some());
+    let old = running_child(&h.rt.service("test:svc").expect("it runs"));
+
+    // Deleted and made again in one change set: the old process ignores CANCEL and is
+    // terminated after its stop_timeout; only then does the new one start.
+    h.rt.apply_registry_changes(&[
+        Change::Delete(id("test:svc")),
+        Change::Create(service_with("test:svc", "deaf", "procs", 2, lifecycle)),
+    ])
+    .expect("the service is deleted and made again");
+    let notes = journal.wait_for(|n| started_with(n, "test:deaf", 1).is_some());
+    assert!(
+        !h.rt.is_alive(&old),
+        "the new process started while the old one ran"
+    );
+    assert!(cancelled(&notes, "test:deaf", 0));
+    assert_eq!(
+        started_with(&notes, "test:deaf", 1),
+        Some(vec![Payload::Int(2)])
+    );
+    h.rt.shutdown(WAIT);
+}
+
+#[test]
+fn a_service_made_while_the_runtime_runs_waits_for_the_services_it_depends_on() {
+    let (h, journal) = scripted(&yaml());
+    let gate = Payload::map([("auto_start", Payload::from(true))]);
+    h.rt.apply_registry_changes(&[
+        Change::Create(dependent_service("test:late", "runner", "test:early")),
+        Change::Create(service_with("test:early", "gate", "procs", 0, gate)),
+    ])
+    .expect("two services, one depending on the other");
+    journal.wait_for(|n| started_with(n, "test:gate", 0).is_some());
+    let late = h.rt.service("test:late").expect("its supervisor runs");
+    // Time for a start that should not happen (the gate has not booted).
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(
+        started_with(&journal.notes(), "test:runner", 0).is_none(),
+        "the dependent started before what it depends on booted"
+    );
+    assert_eq!(late.status.snapshot().state, ServiceState::Starting);
+
+    let early = running_child(&h.rt.service("test:early").expect("it runs"));
+    h.rt.send(Dest::Pid(&early), "go", Default::default())
+        .expect("the gate is alive");
+    journal.wait_for(|n| started_with(n, "test:runner", 0).is_some());
+    h.rt.shutdown(WAIT);
+}
+
+#[test]
+fn a_service_whose_dependency_did_not_start_is_not_started() {
+    let (h, journal) = scripted(&yaml());
+    let broken = Payload::map([("auto_start", Payload::from(true))]);
+    h.rt.apply_registry_changes(&[
+        Change::Create(service_with("test:dep", "broken", "procs", 0, broken)),
+        Change::Create(dependent_service("test:user", "runner", "test:dep")),
+    ])
+    .expect("two services, one depending on the other");
+    let user = h.rt.service("test:user").expect("its supervisor runs");
+    let (snapshot, ended) = user.status.wait_for(WAIT, |s| s.state.is_final());
+    assert!(ended, "the dependent never gave up: {snapshot:?}");
+    assert_eq!(snapshot.state, ServiceState::Failed);
+    let error = snapshot
+        .last_error
+        .expect("why it did not start")
+        .to_string();
+    assert!(
+        error.contains("requires test:dep, which did not start"),
+        "{error}"
+    );
+    assert!(started_with(&journal.notes(), "test:runner", 0).is_none());
     h.rt.shutdown(WAIT);
 }

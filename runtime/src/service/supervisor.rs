@@ -10,6 +10,11 @@
 //!
 //! A child that has not booted within the lifecycle's `start_timeout` is terminated, and
 //! counts as a failed run (retried per the restart policy).
+//!
+//! A supervisor started by a registry change may first wait ([`StartAfter`]): for the
+//! previous supervisor of its id to end, and for the services its entry depends on to
+//! boot a process. It stays [`ServiceState::Starting`] without a child meanwhile; CANCEL
+//! stops it there, and a dependency that ends without booting ends it `Failed`.
 
 use super::backoff;
 use crate::message::{EventKind, Outcome, Payloads};
@@ -204,9 +209,27 @@ pub(crate) struct ServiceSpec {
     pub(crate) lifecycle: Lifecycle,
 }
 
+/// What a service started by a registry change waits for before it starts its first
+/// process, as a boot waits (a boot orders its starts itself and passes nothing here):
+/// the previous supervisor of the same service id, still stopping its process (a delete
+/// and create, or a change of kind, while the old process runs), and the services the
+/// entry depends on (`requires`, references), which must have booted a process.
+#[derive(Debug, Default)]
+pub(crate) struct StartAfter {
+    /// The supervisor of the service's previous entry, until its EXIT.
+    pub(crate) predecessor: Option<Pid>,
+    /// The services depended on, until each has booted a process.
+    pub(crate) services: Vec<(EntryId, Arc<ServiceStatus>)>,
+}
+
+/// How often a supervisor waiting for the services its entry depends on looks at them.
+const DEPENDENCY_POLL: Duration = Duration::from_millis(5);
+
 #[derive(Debug, PartialEq)]
 enum Phase {
     Init,
+    /// Waiting for what [`StartAfter`] names.
+    Waiting,
     Running,
     Backoff,
     Stopping,
@@ -233,10 +256,15 @@ pub(crate) struct Supervisor {
     /// The child did not boot within `start_timeout` and was terminated: its exit is a
     /// failed start, whatever it says.
     start_timed_out: bool,
+    /// What the first start still waits for.
+    after: StartAfter,
 }
 
 impl Supervisor {
-    pub(crate) fn new(spec: ServiceSpec) -> (Supervisor, Arc<ServiceStatus>, SpecUpdate) {
+    pub(crate) fn new(
+        spec: ServiceSpec,
+        after: StartAfter,
+    ) -> (Supervisor, Arc<ServiceStatus>, SpecUpdate) {
         let status = ServiceStatus::new();
         let update = SpecUpdate::default();
         let supervisor = Supervisor {
@@ -250,8 +278,51 @@ impl Supervisor {
             timer: None,
             child_boot: None,
             start_timed_out: false,
+            after,
         };
         (supervisor, status, update)
+    }
+
+    /// The first step: starts the process, or waits for what [`StartAfter`] names.
+    fn begin(&mut self, cx: &mut ProcessContext<'_, '_>) {
+        if let Some(predecessor) = self.after.predecessor.clone() {
+            // Gone already: nothing to wait for (a live one's EXIT arrives).
+            if cx.monitor(Dest::Pid(&predecessor)).is_err() {
+                self.after.predecessor = None;
+            } else {
+                tracing::info!(service = %self.spec.id, %predecessor, "service waits for its previous process to stop");
+            }
+        }
+        self.phase = Phase::Waiting;
+        self.check_waits(cx);
+    }
+
+    /// Starts the process once nothing is waited for any more; gives up when a service
+    /// depended on ended without booting, as a boot does not start such an entry.
+    fn check_waits(&mut self, cx: &mut ProcessContext<'_, '_>) {
+        let mut did_not_start = None;
+        self.after.services.retain(|(id, status)| {
+            let snapshot = status.snapshot();
+            if snapshot.boots == 0 && snapshot.state.is_final() {
+                did_not_start.get_or_insert_with(|| id.clone());
+            }
+            snapshot.boots == 0
+        });
+        if let Some(dependency) = did_not_start {
+            let error = ErrorValue::new(
+                ErrorKind::Internal,
+                format!("not started: requires {dependency}, which did not start"),
+            );
+            tracing::error!(service = %self.spec.id, %error, "service not started");
+            self.status.update(|s| s.last_error = Some(Arc::new(error)));
+            self.finish(ServiceState::Failed);
+            return;
+        }
+        if self.after.predecessor.is_none() && self.after.services.is_empty() {
+            self.start_child(cx);
+        } else if !self.after.services.is_empty() {
+            self.timer = Some(cx.timer(DEPENDENCY_POLL));
+        }
     }
 
     fn start_child(&mut self, cx: &mut ProcessContext<'_, '_>) {
@@ -389,12 +460,18 @@ impl Supervisor {
 impl ProcessBody for Supervisor {
     fn step(&mut self, cx: &mut ProcessContext<'_, '_>) -> Flow {
         if self.phase == Phase::Init {
-            self.start_child(cx);
+            self.begin(cx);
         }
         while let Some(event) = cx.recv_event() {
             match event.kind {
                 EventKind::Cancel if self.phase != Phase::Stopping && self.phase != Phase::Done => {
                     self.begin_stop(cx);
+                }
+                EventKind::Exit if event.from.is_some() && event.from == self.after.predecessor => {
+                    self.after.predecessor = None;
+                    if self.phase == Phase::Waiting {
+                        self.check_waits(cx);
+                    }
                 }
                 EventKind::Exit if event.from.is_some() && event.from == self.child => {
                     let outcome = event.outcome.unwrap_or(Outcome::Normal(Default::default()));
@@ -412,6 +489,7 @@ impl ProcessBody for Supervisor {
         if self.timer.as_ref().is_some_and(Timer::fired) {
             self.timer = None;
             match self.phase {
+                Phase::Waiting => self.check_waits(cx),
                 Phase::Backoff => {
                     self.status.update(|s| s.restarts += 1);
                     cx.runtime().inner.counters.restart();
