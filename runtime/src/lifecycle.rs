@@ -48,7 +48,7 @@ pub(crate) struct LifecycleState {
     /// they may still be stopping their processes: a service made again under the same id
     /// waits for the old one's end. Written by `live_changes.rs`, under `changes`; pruned
     /// of ended supervisors at each change.
-    pub(crate) stopping: Mutex<HashMap<EntryId, Pid>>,
+    pub(crate) stopping: Mutex<HashMap<EntryId, Vec<Pid>>>,
 }
 
 /// What [`Runtime::start_watching`] tells its watcher while it waits for services to
@@ -493,7 +493,7 @@ impl Runtime {
         self.control_host()?;
         let (supervisor, status, update) = Supervisor::new(spec, after);
         let supervisor = self.spawn_body(CONTROL_HOST, supervisor, None)?;
-        tracing::info!(service = %entry.id(), %supervisor, "service started");
+        tracing::info!(service = %entry.id(), %supervisor, "service supervisor started");
         let handle = ServiceHandle {
             id: entry.id().clone(),
             supervisor,
@@ -637,7 +637,8 @@ pub(crate) fn stop_services(runtime: &Runtime, deadline: std::time::Instant) {
                 |s| s.state.is_final(),
             );
             if stopped {
-                tracing::info!(service = %service.id, state = ?snapshot.state, "service stopped");
+                // Its supervisor logged how it ended.
+                tracing::debug!(service = %service.id, state = ?snapshot.state, "service ended at shutdown");
             } else {
                 tracing::warn!(service = %service.id, state = ?snapshot.state, "service still stopping at the shutdown deadline");
             }

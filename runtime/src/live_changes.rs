@@ -23,7 +23,15 @@
 //!   entry (process, host, input, lifecycle) at the next start of the process, as the
 //!   original stores an updated service's config for its next start. An updated host
 //!   is stopped and started again from its new entry, as the original's host manager
-//!   deletes and adds it; the services on it restart their processes there;
+//!   deletes and adds it; the services whose processes ran on it restart them there
+//!   only as their restart policy says (a process that ends normally on CANCEL is not
+//!   restarted);
+//! - a change set acts by its net effect on each id, as the original's supervisor keeps
+//!   one operation per id with the latest entry: an id created and deleted in one set
+//!   starts nothing, one created and updated starts once with its latest entry, one
+//!   deleted and created again stops and starts;
+//! - a created service also starts what it depends on that does not run (its
+//!   `requires`, its host), as a boot starts an entry's requirements;
 //! - an entry whose kind differs between two versions (a change set refuses such an
 //!   update, but `apply_version` may go between branches that made the id with two
 //!   kinds) is a delete of the old one and a create of the new.
@@ -39,7 +47,7 @@ use crate::lifecycle::{dependencies, start_order};
 use crate::registry::{Change, Entry, EntryConfig, EntryId, Lifecycle, Registry};
 use crate::runtime::{Dest, Runtime};
 use crate::service::supervisor::StartAfter;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What a change set asks of the running hosts and services, in the order it is done.
 #[derive(Default)]
@@ -66,27 +74,38 @@ fn auto_starts(entry: &Entry) -> bool {
 }
 
 impl<'a> Plan<'a> {
-    fn of(before: &'a Registry, changes: &'a [Change]) -> Plan<'a> {
+    /// The plan for the net effect of `changes` on each id they touch, from `before` to
+    /// `after`, in the order the ids first appear: an id created and deleted in one set
+    /// is nothing, one created and updated is one create of its latest entry, one
+    /// deleted and created again is a stop and a start (as is a host's update or a change
+    /// of kind), and a service updated in place is an update.
+    fn of(before: &'a Registry, after: &'a Registry, changes: &'a [Change]) -> Plan<'a> {
         let mut plan = Plan::default();
+        let deleted: HashSet<&EntryId> = changes
+            .iter()
+            .filter_map(|change| match change {
+                Change::Delete(id) => Some(id),
+                Change::Create(_) | Change::Update(_) => None,
+            })
+            .collect();
+        let mut seen: HashSet<&EntryId> = HashSet::new();
         for change in changes {
-            match change {
-                Change::Create(entry) => plan.created(entry),
-                Change::Delete(id) => {
-                    if let Some(old) = before.get(id) {
-                        plan.removed(old);
-                    }
+            let id = change.id();
+            if !seen.insert(id) {
+                continue;
+            }
+            let deleted_in_set = deleted.contains(id);
+            match (before.get(id), after.get(id)) {
+                (None, None) => {}
+                (None, Some(new)) => plan.created(new),
+                (Some(old), None) => plan.removed(old),
+                (Some(old), Some(new)) if !deleted_in_set && is_service(old) && is_service(new) => {
+                    plan.update_services.push(new);
                 }
-                Change::Update(entry) => match before.get(entry.id()) {
-                    Some(old) if is_service(old) && is_service(entry) => {
-                        plan.update_services.push(entry);
-                    }
-                    old => {
-                        if let Some(old) = old {
-                            plan.removed(old);
-                        }
-                        plan.created(entry);
-                    }
-                },
+                (Some(old), Some(new)) => {
+                    plan.removed(old);
+                    plan.created(new);
+                }
             }
         }
         plan
@@ -130,14 +149,18 @@ impl<'a> Plan<'a> {
 /// docs); `before` is the registry the changes were applied to.
 pub(crate) fn act_on_changes(runtime: &Runtime, before: &Registry, changes: &[Change]) {
     let after = runtime.registry();
-    let mut plan = Plan::of(before, changes);
+    let mut plan = Plan::of(before, &after, changes);
+    with_dependencies_not_running(runtime, &after, &mut plan.start);
     plan.in_dependency_order(before, &after);
     runtime
         .inner
         .lifecycle
         .stopping
         .lock()
-        .retain(|_, supervisor| runtime.is_alive(supervisor));
+        .retain(|_, supervisors| {
+            supervisors.retain(|supervisor| runtime.is_alive(supervisor));
+            !supervisors.is_empty()
+        });
     for id in plan.stop_services {
         stop_service(runtime, id);
     }
@@ -174,28 +197,67 @@ fn boot_positions(registry: &Registry) -> HashMap<EntryId, usize> {
         .unwrap_or_default()
 }
 
+/// Adds to `start` what its entries depend on (`requires`, `depends_on`, a service's
+/// host), and what those depend on, that does not run: a boot starts an entry's
+/// requirements with it, whether they `auto_start` or not, and so does the original's
+/// supervisor for a change.
+fn with_dependencies_not_running<'a>(
+    runtime: &Runtime,
+    registry: &'a Registry,
+    start: &mut Vec<&'a Entry>,
+) {
+    let mut next = 0;
+    while let Some(&entry) = start.get(next) {
+        next += 1;
+        for dependency in dependencies(registry, entry) {
+            let Some(needed) = registry.get(&dependency) else {
+                continue;
+            };
+            let runs = if is_service(needed) {
+                runtime.service(dependency.as_str()).is_some()
+            } else if is_host(needed) {
+                runtime.host(dependency.as_str()).is_some()
+            } else {
+                // Not a kind this runtime starts: a start of it would only fail.
+                true
+            };
+            if !runs && !start.iter().any(|e| e.id() == needed.id()) {
+                start.push(needed);
+            }
+        }
+    }
+}
+
 /// What the service `entry` waits for before its first process, as a boot would have
-/// it wait: the supervisor of a service of the same id that a change removed and that
-/// may still be stopping, and the services it depends on that run (started before it,
-/// so no two wait for each other). A dependency that does not run is not waited for:
-/// nothing would start it.
+/// it wait: every supervisor of a service of the same id that a change removed and
+/// that may still be stopping (a waiting one that was removed too included, so a chain
+/// of deletes and creates still runs one process at a time), and the services it depends on that run (started before it,
+/// so no two wait for each other). A dependency that does not run (its start failed,
+/// and was logged) is not waited for: nothing would start it.
 fn start_after(runtime: &Runtime, registry: &Registry, entry: &Entry) -> StartAfter {
     if !is_service(entry) {
         return StartAfter::default();
     }
-    let predecessor = runtime.inner.lifecycle.stopping.lock().remove(entry.id());
+    let predecessors = runtime
+        .inner
+        .lifecycle
+        .stopping
+        .lock()
+        .get(entry.id())
+        .cloned()
+        .unwrap_or_default();
     let services = dependencies(registry, entry)
         .into_iter()
         .filter_map(|dependency| {
             let service = runtime.service(dependency.as_str());
             if service.is_none() && registry.get(&dependency).is_some_and(is_service) {
-                tracing::warn!(service = %entry.id(), %dependency, "service depends on a service that does not run; not waiting for it");
+                tracing::warn!(service = %entry.id(), %dependency, "service depends on a service that did not start; not waiting for it");
             }
             service.map(|service| (dependency, service.status))
         })
         .collect();
     StartAfter {
-        predecessor,
+        predecessors,
         services,
     }
 }
@@ -209,7 +271,9 @@ fn stop_service(runtime: &Runtime, id: &EntryId) {
         .lifecycle
         .stopping
         .lock()
-        .insert(id.clone(), service.supervisor.clone());
+        .entry(id.clone())
+        .or_default()
+        .push(service.supervisor.clone());
     if runtime
         .cancel(
             Dest::Pid(&service.supervisor),

@@ -17,7 +17,8 @@ use wippy_runtime::service::ServiceState;
 /// `common::BASE` (host `test:procs`) plus script entries: `test:job` waits for `go`
 /// and then fails on its first start and runs on later ones; `test:runner` runs;
 /// `test:deaf` ignores CANCEL on its first start; `test:gate` boots only after `go`;
-/// `test:broken` fails before it boots, not to be retried.
+/// `test:broken` fails before it boots, not to be retried; the service `test:dormant`
+/// (runner) does not `auto_start`.
 fn yaml() -> String {
     format!(
         "{base}  - name: job
@@ -35,6 +36,10 @@ fn yaml() -> String {
   - name: broken
     kind: rust.boot_script
     script: [fail_final]
+  - name: dormant
+    kind: process.service
+    process: runner
+    host: procs
 ",
         base = common::BASE
     )
@@ -322,5 +327,93 @@ fn a_service_whose_dependency_did_not_start_is_not_started() {
         "{error}"
     );
     assert!(started_with(&journal.notes(), "test:runner", 0).is_none());
+    h.rt.shutdown(WAIT);
+}
+
+#[test]
+fn deletes_and_creates_in_a_row_run_one_process_of_the_service_at_a_time() {
+    let (h, journal) = scripted(&yaml());
+    let lifecycle = Payload::map([
+        ("auto_start", Payload::from(true)),
+        ("stop_timeout", Payload::from("400ms")),
+    ]);
+    let svc = |input| service_with("test:svc", "deaf", "procs", input, lifecycle.clone());
+    h.rt.apply_registry_changes(&[Change::Create(svc(1))])
+        .expect("a service is created");
+    journal.wait_for(|n| started_with(n, "test:deaf", 0).is_some());
+    let old = running_child(&h.rt.service("test:svc").expect("it runs"));
+
+    // The second service waits for the first's process, and is deleted while it waits:
+    // the third waits for both.
+    for input in [2, 3] {
+        h.rt.apply_registry_changes(&[Change::Delete(id("test:svc"))])
+            .expect("the service is deleted");
+        h.rt.apply_registry_changes(&[Change::Create(svc(input))])
+            .expect("the service is made again");
+    }
+    let notes = journal.wait_for(|n| started_with(n, "test:deaf", 1).is_some());
+    assert!(
+        !h.rt.is_alive(&old),
+        "a new process started while the first one ran"
+    );
+    assert_eq!(
+        started_with(&notes, "test:deaf", 1),
+        Some(vec![Payload::Int(3)]),
+        "the process of the last entry, and no other"
+    );
+    h.rt.shutdown(WAIT);
+}
+
+#[test]
+fn a_service_created_and_deleted_in_one_change_set_does_not_start() {
+    let (h, journal) = scripted(&yaml());
+    h.rt.apply_registry_changes(&[
+        Change::Create(service("test:svc", "runner", "procs", 1)),
+        Change::Delete(id("test:svc")),
+    ])
+    .expect("a service made and deleted");
+    assert!(
+        h.rt.service("test:svc").is_none(),
+        "the deleted service runs"
+    );
+    assert!(h.rt.services().is_empty());
+    assert!(started_with(&journal.notes(), "test:runner", 0).is_none());
+    h.rt.shutdown(WAIT);
+}
+
+#[test]
+fn a_service_created_and_updated_in_one_change_set_runs_once_with_its_latest_entry() {
+    let (h, journal) = scripted(&yaml());
+    h.rt.apply_registry_changes(&[
+        Change::Create(service("test:svc", "runner", "procs", 1)),
+        Change::Update(service("test:svc", "runner", "procs", 2)),
+    ])
+    .expect("a service made and updated");
+    let supervisors: Vec<String> = h.rt.services().iter().map(|s| s.id.to_string()).collect();
+    assert_eq!(supervisors, ["test:svc"], "one supervisor");
+    let notes = journal.wait_for(|n| started_with(n, "test:runner", 0).is_some());
+    assert_eq!(
+        started_with(&notes, "test:runner", 0),
+        Some(vec![Payload::Int(2)])
+    );
+    h.rt.shutdown(WAIT);
+}
+
+#[test]
+fn a_created_service_starts_what_it_depends_on_that_does_not_run() {
+    let (h, journal) = scripted(&yaml());
+    assert!(h.rt.service("test:dormant").is_none());
+    h.rt.apply_registry_changes(&[Change::Create(dependent_service(
+        "test:needs",
+        "runner",
+        "test:dormant",
+    ))])
+    .expect("a service depending on one that does not run");
+    let started: Vec<String> = h.rt.services().iter().map(|s| s.id.to_string()).collect();
+    assert_eq!(started, ["test:dormant", "test:needs"]);
+    // Both processes start: the dependency's first.
+    journal.wait_for(|n| started_with(n, "test:runner", 1).is_some());
+    running_child(&h.rt.service("test:dormant").expect("it runs"));
+    running_child(&h.rt.service("test:needs").expect("it runs"));
     h.rt.shutdown(WAIT);
 }

@@ -12,7 +12,7 @@
 //! counts as a failed run (retried per the restart policy).
 //!
 //! A supervisor started by a registry change may first wait ([`StartAfter`]): for the
-//! previous supervisor of its id to end, and for the services its entry depends on to
+//! previous supervisors of its id to end, and for the services its entry depends on to
 //! boot a process. It stays [`ServiceState::Starting`] without a child meanwhile; CANCEL
 //! stops it there, and a dependency that ends without booting ends it `Failed`.
 
@@ -211,13 +211,13 @@ pub(crate) struct ServiceSpec {
 
 /// What a service started by a registry change waits for before it starts its first
 /// process, as a boot waits (a boot orders its starts itself and passes nothing here):
-/// the previous supervisor of the same service id, still stopping its process (a delete
-/// and create, or a change of kind, while the old process runs), and the services the
+/// the previous supervisors of the same service id, still stopping their processes (a
+/// delete and create, or a change of kind, while the old process runs), and the services the
 /// entry depends on (`requires`, references), which must have booted a process.
 #[derive(Debug, Default)]
 pub(crate) struct StartAfter {
-    /// The supervisor of the service's previous entry, until its EXIT.
-    pub(crate) predecessor: Option<Pid>,
+    /// The supervisors of the service's previous entries, each until its EXIT.
+    pub(crate) predecessors: Vec<Pid>,
     /// The services depended on, until each has booted a process.
     pub(crate) services: Vec<(EntryId, Arc<ServiceStatus>)>,
 }
@@ -285,14 +285,15 @@ impl Supervisor {
 
     /// The first step: starts the process, or waits for what [`StartAfter`] names.
     fn begin(&mut self, cx: &mut ProcessContext<'_, '_>) {
-        if let Some(predecessor) = self.after.predecessor.clone() {
-            // Gone already: nothing to wait for (a live one's EXIT arrives).
-            if cx.monitor(Dest::Pid(&predecessor)).is_err() {
-                self.after.predecessor = None;
-            } else {
-                tracing::info!(service = %self.spec.id, %predecessor, "service waits for its previous process to stop");
+        // One gone already is not waited for (a live one's EXIT arrives).
+        let id = &self.spec.id;
+        self.after.predecessors.retain(|predecessor| {
+            let live = cx.monitor(Dest::Pid(predecessor)).is_ok();
+            if live {
+                tracing::info!(service = %id, %predecessor, "service waits for its previous process to stop");
             }
-        }
+            live
+        });
         self.phase = Phase::Waiting;
         self.check_waits(cx);
     }
@@ -318,7 +319,7 @@ impl Supervisor {
             self.finish(ServiceState::Failed);
             return;
         }
-        if self.after.predecessor.is_none() && self.after.services.is_empty() {
+        if self.after.predecessors.is_empty() && self.after.services.is_empty() {
             self.start_child(cx);
         } else if !self.after.services.is_empty() {
             self.timer = Some(cx.timer(DEPENDENCY_POLL));
@@ -448,6 +449,9 @@ impl Supervisor {
     }
 
     fn finish(&mut self, state: ServiceState) {
+        if state == ServiceState::Stopped {
+            tracing::info!(service = %self.spec.id, "service stopped");
+        }
         self.phase = Phase::Done;
         self.timer = None;
         self.status.update(|s| {
@@ -467,8 +471,15 @@ impl ProcessBody for Supervisor {
                 EventKind::Cancel if self.phase != Phase::Stopping && self.phase != Phase::Done => {
                     self.begin_stop(cx);
                 }
-                EventKind::Exit if event.from.is_some() && event.from == self.after.predecessor => {
-                    self.after.predecessor = None;
+                EventKind::Exit
+                    if event
+                        .from
+                        .as_ref()
+                        .is_some_and(|from| self.after.predecessors.contains(from)) =>
+                {
+                    self.after
+                        .predecessors
+                        .retain(|p| Some(p) != event.from.as_ref());
                     if self.phase == Phase::Waiting {
                         self.check_waits(cx);
                     }
