@@ -81,13 +81,7 @@ impl<'a> Plan<'a> {
     /// of kind), and a service updated in place is an update.
     fn of(before: &'a Registry, after: &'a Registry, changes: &'a [Change]) -> Plan<'a> {
         let mut plan = Plan::default();
-        let deleted: HashSet<&EntryId> = changes
-            .iter()
-            .filter_map(|change| match change {
-                Change::Delete(id) => Some(id),
-                Change::Create(_) | Change::Update(_) => None,
-            })
-            .collect();
+        let deleted: HashSet<&EntryId> = changes.iter().filter_map(Change::deleted_id).collect();
         let mut seen: HashSet<&EntryId> = HashSet::new();
         for change in changes {
             let id = change.id();

@@ -41,6 +41,14 @@ impl Change {
         }
     }
 
+    /// The id a delete removes (`None` for a create or an update).
+    pub fn deleted_id(&self) -> Option<&EntryId> {
+        match self {
+            Change::Delete(id) => Some(id),
+            Change::Create(_) | Change::Update(_) => None,
+        }
+    }
+
     /// The id of the entry it is about.
     pub fn id(&self) -> &EntryId {
         match self {

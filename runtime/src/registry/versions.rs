@@ -129,13 +129,7 @@ impl std::error::Error for ChangeError {}
 /// an entry the registry would not have said as such: to an entry the change set deletes,
 /// or to one that was never there (the loader's own words speak of loaded files).
 fn dangling_after(changes: &[Change], errors: LoadErrors) -> LoadErrors {
-    let deleted: FxHashSet<&EntryId> = changes
-        .iter()
-        .filter_map(|change| match change {
-            Change::Delete(id) => Some(id),
-            Change::Create(_) | Change::Update(_) => None,
-        })
-        .collect();
+    let deleted: FxHashSet<&EntryId> = changes.iter().filter_map(Change::deleted_id).collect();
     let errors = errors.into_vec().into_iter().map(|error| {
         let LoadErrorKind::UnknownReference(target) = error.kind() else {
             return error;
