@@ -44,11 +44,25 @@ impl<T: Copy> Route<T> {
 /// Takes (or refuses) a message for a target right now.
 pub trait Sink<T> {
     /// Delivers `message` to `route`, or gives it back if the target cannot take it now.
+    /// `offer` says where the message stands in arrival order, so that a sink that
+    /// buffers can keep a later message out of a buffer while an older one still waits
+    /// (a buffered value is taken as older than anything that waits).
     ///
     /// # Errors
     ///
     /// The message itself, when the target is full.
-    fn offer(&mut self, route: Route<T>, message: Message) -> Result<(), Message>;
+    fn offer(&mut self, route: Route<T>, message: Message, offer: Offer) -> Result<(), Message>;
+}
+
+/// Where an offered message stands in arrival order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Offer {
+    /// The message's arrival number, or `None` for a message just received, which is
+    /// newer than every number given so far ([`Router::next_arrival`]).
+    pub arrival: Option<u64>,
+    /// `true` when an older message still waits in the router, for another target or
+    /// for a subscription.
+    pub older_waiting: bool,
 }
 
 /// A waiting message and its arrival number (the order across queues).
@@ -193,7 +207,11 @@ impl<T: Copy + Eq + std::hash::Hash> Router<T> {
             self.wait(Some(route.target()), message);
             return;
         }
-        if let Err(message) = sink.offer(route, message) {
+        let offer = Offer {
+            arrival: None,
+            older_waiting: self.backlog.is_some(),
+        };
+        if let Err(message) = sink.offer(route, message, offer) {
             self.wait(Some(route.target()), message);
         }
     }
@@ -210,8 +228,24 @@ impl<T: Copy + Eq + std::hash::Hash> Router<T> {
         let Some(b) = backlog.as_deref_mut() else {
             return 0;
         };
+        // The oldest waiting message of every other queue as the flush starts (`None`
+        // for the unrouted one). A queue's front only gets newer as the flush goes, so
+        // telling a sink by these numbers that an older message waits elsewhere may be
+        // too cautious, never wrong.
+        let fronts: smallvec::SmallVec<[(Option<T>, u64); 8]> = b
+            .queued
+            .iter()
+            .map(|(target, q)| (Some(*target), q))
+            .chain(std::iter::once((None, &b.unrouted)))
+            .filter_map(|(target, q)| q.front().map(|(seq, _)| (target, *seq)))
+            .collect();
         let mut delivered = 0;
-        for queue in b.queued.values_mut() {
+        for (target, queue) in &mut b.queued {
+            let older_elsewhere = |seq: u64| {
+                fronts
+                    .iter()
+                    .any(|(other, front)| *other != Some(*target) && *front < seq)
+            };
             while let Some((seq, message)) = queue.pop_front() {
                 // Queues are sorted by route at every change of subscriptions, so the
                 // route is there; an inbox message's topic has no subscription.
@@ -223,7 +257,11 @@ impl<T: Copy + Eq + std::hash::Hash> Router<T> {
                         break;
                     }
                 };
-                match sink.offer(route, message) {
+                let offer = Offer {
+                    arrival: Some(seq),
+                    older_waiting: older_elsewhere(seq),
+                };
+                match sink.offer(route, message, offer) {
                     Ok(()) => delivered += 1,
                     Err(message) => {
                         queue.push_front((seq, message));

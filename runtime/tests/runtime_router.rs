@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use wippy_runtime::message::Message;
 use wippy_runtime::payload::Payload;
-use wippy_runtime::router::{Route, Router, Sink};
+use wippy_runtime::router::{Offer, Route, Router, Sink};
 
 /// Channel ids, as a process would number its channels.
 const A: u8 = 1;
@@ -25,6 +25,8 @@ struct Channel {
 #[derive(Debug, Default)]
 struct Channels {
     channels: HashMap<u8, Channel>,
+    /// What each offer said of the message's place in arrival order.
+    offers: Vec<Offer>,
 }
 
 impl Channels {
@@ -59,7 +61,8 @@ impl Channels {
 }
 
 impl Sink<u8> for Channels {
-    fn offer(&mut self, route: Route<u8>, message: Message) -> Result<(), Message> {
+    fn offer(&mut self, route: Route<u8>, message: Message, offer: Offer) -> Result<(), Message> {
+        self.offers.push(offer);
         let channel = self.channel(route.target());
         if channel.refusals > 0 {
             channel.refusals -= 1;
@@ -375,4 +378,54 @@ fn arrival_numbers_order_waiting_messages_and_what_waits_beside_them() {
     sink.channel(A).room = 0;
     send(&mut router, &mut sink, "a", "3");
     assert!(router.first_arrival_for(A).expect("waits") > first_a);
+}
+
+#[test]
+fn an_offer_says_whether_an_older_message_still_waits() {
+    let mut router = Router::new();
+    let mut sink = Channels::default().with_room(INBOX, 0).with_room(A, 0);
+    router.set_inbox(INBOX);
+    router.subscribe("a".into(), A);
+    // Nothing waits: the first message is the oldest.
+    send(&mut router, &mut sink, "b", "1");
+    assert_eq!(
+        sink.offers.last(),
+        Some(&Offer {
+            arrival: None,
+            older_waiting: false
+        })
+    );
+    // "b:1" waits for the inbox (number 0), so a message for A has an older one waiting.
+    send(&mut router, &mut sink, "a", "2");
+    assert_eq!(
+        sink.offers.last(),
+        Some(&Offer {
+            arrival: None,
+            older_waiting: true
+        })
+    );
+    // Offered again by a flush: "b:1" (number 0) has nothing older before it, and "a:2"
+    // (number 1) has "b:1", which waited as the flush began (the flush goes by that,
+    // whichever queue it offers first).
+    sink.channel(A).room = 1;
+    sink.channel(INBOX).room = 1;
+    sink.offers.clear();
+    assert_eq!(router.flush(&mut sink), 2);
+    let mut offers = sink.offers.clone();
+    offers.sort_by_key(|o| o.arrival);
+    assert_eq!(
+        offers,
+        vec![
+            Offer {
+                arrival: Some(0),
+                older_waiting: false
+            },
+            Offer {
+                arrival: Some(1),
+                older_waiting: true
+            },
+        ]
+    );
+    assert_eq!(sink.got(INBOX), vec!["b:1"]);
+    assert_eq!(sink.got(A), vec!["a:2"]);
 }

@@ -456,13 +456,15 @@ fn new(lua: Lua) -> LResult<c_int> {
                 lua.type_name(1)
             ))
         })?;
-        // A size that is no finite number (inf, NaN) is unbuffered, as the original's
-        // `int(n)` of it is the least integer, which it takes as 0. A buffer grows as
-        // it fills, so a huge size costs nothing until used (`as` saturates).
-        if !n.is_finite() || n < 1.0 {
-            0
-        } else {
-            n as usize
+        // A float that is no number, infinite or past the integers (2^63 and up) is
+        // unbuffered, as the original's `int(n)` of it is the least integer, which it
+        // takes as 0; an integer is taken as it is. A buffer grows as it fills, so a
+        // huge size costs nothing until used.
+        match lua.int(1) {
+            Some(i) => usize::try_from(i).unwrap_or(0),
+            None if !n.is_finite() || n < 1.0 || n >= 9_223_372_036_854_775_808.0 => 0,
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            None => n as usize,
         }
     };
     new_channel(lua, state(lua)?, size)?;

@@ -274,7 +274,7 @@ fn write_object(
         return Err(invalid(if positive == map.len() {
             "cannot encode sparse array"
         } else {
-            "cannot encode table with mixed integer and string keys"
+            "cannot encode mixed table: it has both positive integer keys and other keys"
         }));
     }
     let mut entries: Vec<(std::borrow::Cow<'_, [u8]>, &Payload)> = Vec::with_capacity(map.len());

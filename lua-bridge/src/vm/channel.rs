@@ -408,6 +408,18 @@ impl Channels {
     /// Offers a value from the process's feed (router, events, timers): handed to a
     /// blocked receiver, else buffered if there is room. Gives it back otherwise.
     pub(crate) fn offer(&mut self, chan: ChanId, value: Slot) -> Result<(), Slot> {
+        self.offer_with(chan, value, true)
+    }
+
+    /// As [`Channels::offer`], but buffered only when `may_buffer`: a routed message
+    /// stays out of a buffer while an older one waits for another channel, because a
+    /// `select` takes a buffered value as older than any that waits.
+    pub(crate) fn offer_with(
+        &mut self,
+        chan: ChanId,
+        value: Slot,
+        may_buffer: bool,
+    ) -> Result<(), Slot> {
         if let Some(ticket) = self.pop_receiver(chan) {
             self.complete_ticket(
                 ticket.op,
@@ -417,7 +429,7 @@ impl Channels {
             return Ok(());
         }
         match self.chans.get_mut(chan) {
-            Some(c) if !c.closed && c.buf.len() < c.cap => {
+            Some(c) if may_buffer && !c.closed && c.buf.len() < c.cap => {
                 // Not strict: never refused (see the module docs).
                 self.charged += c.room(&self.heap, false).unwrap_or(0);
                 c.buf.push_back(value);

@@ -9,10 +9,11 @@ use super::channel::{ChanId, Channels, Completion, Feed, INLINE};
 use super::lua::Lua;
 use super::slot::Slot;
 use super::state::{ExecWaiter, Occasional, ProcState, TimerTarget};
-use std::time::SystemTime;
+use std::cmp::Reverse;
+use std::time::{Instant, SystemTime};
 use wippy_runtime::message::{Envelope, Event, EventKind, Message};
 use wippy_runtime::process::ProcessContext;
-use wippy_runtime::router::{Route, Sink};
+use wippy_runtime::router::{Offer, Route, Sink};
 
 /// The arrival number of an event collected in this step, until [`deliver`] numbers it
 /// after the step's messages (above every number the router gives).
@@ -136,25 +137,68 @@ fn hand_to_inbox_receiver(st: &mut ProcState, message: Message) -> Result<(), Me
     Ok(())
 }
 
-/// Arms the timers made since the last step and completes or feeds the fired ones.
+/// Arms the timers asked for in the last resume, and feeds those that fired: only the
+/// timers whose soonest fire has come are looked at ([`Occasional::due`]), oldest first,
+/// so that a process holding many timers (a timeout per request) pays nothing for them
+/// at its other steps, and timers due together wake in the order they were asked for.
 fn collect_timers(st: &mut Occasional, channels: &mut Channels, cx: &mut ProcessContext<'_, '_>) {
-    for token in std::mem::take(&mut st.timers_to_arm) {
-        if let Some(slot) = st.timers.get_mut(&token) {
-            slot.armed = Some(match slot.period {
-                Some(period) => cx.ticker(period),
-                None => cx.timer(slot.after),
-            });
+    if !st.timers_to_arm.is_empty() {
+        // Before arming: the scheduler's own deadlines are then no sooner than these.
+        let now = Instant::now();
+        for token in std::mem::take(&mut st.timers_to_arm) {
+            if let Some(slot) = st.timers.get_mut(&token) {
+                slot.armed = Some(match slot.period {
+                    Some(period) => cx.ticker(period),
+                    None => cx.timer(slot.after),
+                });
+                slot.due = now.checked_add(slot.period.unwrap_or(slot.after));
+                if let Some(due) = slot.due {
+                    st.due.push(Reverse((due, token)));
+                }
+            }
         }
     }
-    let mut finished = Vec::new();
-    for (token, slot) in &st.timers {
-        let Some(timer) = &slot.armed else { continue };
+    // Stale entries (stopped, reset or freed timers) go when they come due; a process
+    // that drops many long timers early gets its heap rebuilt from the live ones.
+    if st.due.len() > 64 && st.due.len() > 2 * st.timers.len() {
+        st.due = st
+            .timers
+            .iter()
+            .filter_map(|(token, slot)| slot.due.map(|due| Reverse((due, *token))))
+            .collect();
+    }
+    let now = match st.due.peek() {
+        Some(Reverse((first, _))) => {
+            let now = Instant::now();
+            if *first > now {
+                return;
+            }
+            now
+        }
+        None => return,
+    };
+    // Timers due whose fire has not come yet (the scheduler's deadline is a little
+    // later, or its thread is late): looked at again at the next step, which the fire
+    // brings about.
+    let mut again: smallvec::SmallVec<[(Instant, u64); 4]> = smallvec::SmallVec::new();
+    while let Some(&Reverse((due, token))) = st.due.peek() {
+        if due > now {
+            break;
+        }
+        st.due.pop();
+        let Some(slot) = st.timers.get_mut(&token) else {
+            continue;
+        };
+        let Some(timer) = slot.armed.as_ref().filter(|_| slot.due == Some(due)) else {
+            continue;
+        };
         let ticks = if slot.period.is_some() {
             timer.take_ticks()
         } else {
             u32::from(timer.fired())
         };
         if ticks == 0 {
+            again.push((due, token));
             continue;
         }
         match slot.target {
@@ -165,13 +209,21 @@ fn collect_timers(st: &mut Occasional, channels: &mut Channels, cx: &mut Process
                 }
             }
         }
-        if slot.period.is_none() {
-            finished.push(*token);
+        match slot.period {
+            None => {
+                st.timers.remove(&token);
+            }
+            Some(period) => {
+                slot.due = period
+                    .checked_mul(ticks)
+                    .and_then(|ahead| due.checked_add(ahead));
+                if let Some(next) = slot.due {
+                    again.push((next, token));
+                }
+            }
         }
     }
-    for token in finished {
-        st.timers.remove(&token);
-    }
+    st.due.extend(again.into_iter().map(Reverse));
 }
 
 /// Ends the terminal reads still waiting with a `Canceled` error, when the process is
@@ -254,9 +306,15 @@ pub(crate) fn deliver(st: &mut ProcState) {
             router,
             channels,
             feeds,
+            pending_events,
             ..
         } = &mut *st;
-        router.flush(&mut ChannelSink { channels, feeds });
+        let oldest_event = oldest_numbered_event(pending_events);
+        router.flush(&mut ChannelSink {
+            channels,
+            feeds,
+            oldest_event,
+        });
     }
     let fresh = fresh_events(st);
     let first_fresh = st.pending_events.len() - fresh;
@@ -307,9 +365,15 @@ fn route_incoming(st: &mut ProcState, count: usize) {
         router,
         channels,
         feeds,
+        pending_events,
         ..
     } = &mut *st;
-    let mut sink = ChannelSink { channels, feeds };
+    let oldest_event = oldest_numbered_event(pending_events);
+    let mut sink = ChannelSink {
+        channels,
+        feeds,
+        oldest_event,
+    };
     for _ in 0..count {
         let Some(message) = incoming.pop_front() else {
             break;
@@ -411,21 +475,46 @@ pub(crate) fn has(st: &ProcState, chan: ChanId) -> bool {
     }
 }
 
+/// The arrival number of the oldest event waiting for the `events()` channel, when it
+/// has one (this step's signalled events are numbered after its messages).
+fn oldest_numbered_event(pending: &std::collections::VecDeque<(u64, Event)>) -> Option<u64> {
+    pending
+        .front()
+        .map(|(n, _)| *n)
+        .filter(|&n| n != UNNUMBERED)
+}
+
 /// Delivers routed messages to process channels (only when the channel takes them now).
+///
+/// A message goes into a channel's buffer only when nothing older waits, in the router
+/// or for the `events()` channel: a select takes a buffered value before any mail that
+/// waits (`channel::oldest_feed`), which is arrival order only so. Otherwise it waits
+/// in the router, numbered, for a receiver to pull it.
 struct ChannelSink<'a> {
     channels: &'a mut super::channel::Channels,
     feeds: &'a rustc_hash::FxHashMap<ChanId, Feed>,
+    /// See [`oldest_numbered_event`].
+    oldest_event: Option<u64>,
 }
 
 impl Sink<ChanId> for ChannelSink<'_> {
-    fn offer(&mut self, route: Route<ChanId>, message: Message) -> Result<(), Message> {
+    fn offer(
+        &mut self,
+        route: Route<ChanId>,
+        message: Message,
+        offer: Offer,
+    ) -> Result<(), Message> {
         let chan = route.target();
         let slot = match self.feeds.get(&chan) {
             Some(Feed::Listen { message: false }) => Slot::Payloads(message),
             Some(_) => Slot::Message(message),
             None => return Err(message),
         };
-        match self.channels.offer(chan, slot) {
+        let older_event = self
+            .oldest_event
+            .is_some_and(|event| offer.arrival.is_none_or(|arrival| event < arrival));
+        let may_buffer = !offer.older_waiting && !older_event;
+        match self.channels.offer_with(chan, slot, may_buffer) {
             Ok(()) => Ok(()),
             Err(Slot::Message(message) | Slot::Payloads(message)) => Err(message),
             // `offer` gives back the slot it was given.

@@ -12,10 +12,11 @@ use super::setup::LuaEnv;
 use mlua::ffi;
 use rustc_hash::FxHashMap;
 use slab::Slab;
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 use std::ffi::c_int;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use wippy_runtime::message::{Event, Message, Topic};
 use wippy_runtime::process::{ProcessHandle, Target};
 use wippy_runtime::router::Router;
@@ -46,6 +47,11 @@ pub(crate) struct TimerSlot {
     pub(crate) after: Duration,
     pub(crate) period: Option<Duration>,
     pub(crate) armed: Option<Timer>,
+    /// Once armed, the soonest its next fire can come: the arming instant plus `after`
+    /// (a one-shot) or plus `period` once more than the ticks taken so far (a ticker).
+    /// `None` before it is armed, or past what an `Instant` can hold (it never fires).
+    /// Its entry in [`Occasional::due`] carries the same instant.
+    pub(crate) due: Option<Instant>,
 }
 
 /// A terminal read in flight. Dropped unanswered (its process ended, or a CANCEL ended
@@ -185,6 +191,11 @@ pub(crate) struct Occasional {
     /// with a terminal payload).
     pub(crate) ticks: Vec<(ChanId, bool)>,
     pub(crate) timers: FxHashMap<u64, TimerSlot>,
+    /// Armed timers by the soonest their next fire can come, then by token (the order
+    /// they were asked for): a step looks only at those whose time has come, in that
+    /// order, however many wait. An entry whose instant is not its slot's `due` (the
+    /// timer stopped, reset, ticked or freed since) is stale and skipped.
+    pub(crate) due: BinaryHeap<Reverse<(Instant, u64)>>,
     pub(crate) next_timer: u64,
     pub(crate) timers_to_arm: Vec<u64>,
     pub(crate) reads: Vec<PendingRead>,
@@ -304,6 +315,7 @@ impl ProcState {
                 after,
                 period,
                 armed: None,
+                due: None,
             },
         );
         occasional.timers_to_arm.push(token);
@@ -335,6 +347,7 @@ impl ProcState {
                 after,
                 period,
                 armed: None,
+                due: None,
             },
         );
         occasional.timers_to_arm.push(token);

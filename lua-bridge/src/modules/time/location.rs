@@ -84,6 +84,27 @@ impl Location {
         }
     }
 
+    /// The offset (seconds east of UTC) of a zone of this location named `name` at any
+    /// time, the one in effect nearest to `around` first: the last step of Go's
+    /// `Location.lookupName` ("fall back to an ordinary name match"), which takes `EST`
+    /// in New York in July as -5 h. Looks at most a few hundred transitions either side.
+    pub(crate) fn offset_of_zone_named(&self, name: &str, around: Timestamp) -> Option<i64> {
+        const TRANSITIONS: usize = 1000;
+        let found = self
+            .tz
+            .preceding(around)
+            .take(TRANSITIONS)
+            .map(|t| (t.offset(), t.abbreviation() == name))
+            .chain(
+                self.tz
+                    .following(around)
+                    .take(TRANSITIONS)
+                    .map(|t| (t.offset(), t.abbreviation() == name)),
+            )
+            .find_map(|(offset, named)| named.then_some(offset));
+        found.map(|offset| i64::from(offset.seconds()))
+    }
+
     /// The offset (seconds east of UTC) and the zone abbreviation in effect at `at`.
     pub(crate) fn zone_at(&self, at: Timestamp) -> (i64, String) {
         let info = self.tz.to_offset_info(at);

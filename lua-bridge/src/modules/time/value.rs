@@ -218,7 +218,9 @@ pub(crate) fn parse(lua: Lua) -> LResult<c_int> {
             }),
         ParsedZone::Name(name) => on(&utc).and_then(|wall| {
             let name_text = String::from_utf8_lossy(name).into_owned();
-            if let Some(offset) = offset_named(&loc, wall, &name_text) {
+            if let Some(offset) = offset_named(&loc, wall, &name_text)
+                .or_else(|| loc.offset_of_zone_named(&name_text, wall))
+            {
                 let at = calendar::add(wall, -offset.saturating_mul(1_000_000_000))?;
                 return Some((at, loc.clone()));
             }

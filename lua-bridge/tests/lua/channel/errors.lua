@@ -1,5 +1,5 @@
 -- Misuse of the channel API: channel.new takes sizes as the original does (a negative
--- size is 0, a fraction is truncated, NaN and the infinities are unbuffered) and
+-- size is 0, a fraction is truncated, NaN, the infinities and floats from 2^63 up are unbuffered) and
 -- refuses what is no number; select skips values that are no case, as the original,
 -- and raises a clear error when no case is left and there is no default (where the
 -- original would wait for ever); its default is only `true`.
@@ -19,12 +19,19 @@ local function main()
   if ok or not tostring(err):find("number expected", 1, true) then
     return false, "channel.new('big'): " .. tostring(err)
   end
-  for _, odd in ipairs({ 0 / 0, math.huge, -math.huge }) do
+  -- Floats past the integers too (the original's int() of them is the least integer).
+  for _, odd in ipairs({ 0 / 0, math.huge, -math.huge, 2 ^ 63, 1e300 }) do
     local ch = channel.new(odd)
     r = channel.select { ch:case_send(1), default = true }
     if not r.default then
       return false, "channel.new(" .. tostring(odd) .. ") made a buffered channel"
     end
+  end
+  -- The largest integer is a (growing) buffer.
+  local big = channel.new(math.maxinteger)
+  r = channel.select { big:case_send(1), default = true }
+  if r.default then
+    return false, "channel.new(math.maxinteger) made an unbuffered channel"
   end
   ok, err = pcall(channel.select, { "not a case", 5, {}, unbuffered })
   if ok or not tostring(err):find("no case", 1, true) then

@@ -76,7 +76,9 @@ local function main()
   if ok or not tostring(err):find("broken", 1, true) or not tostring(err):find(":%d+: ") then
     return false, "error through wrap: " .. tostring(err)
   end
-  if ticks < 20 then
+  -- Without preemption it would not have run at all (it sleeps between ticks, so its
+  -- count follows how much CPU the machine gives this process: a loaded machine gave 14).
+  if ticks < 5 then
     return false, "the other coroutine ran only " .. ticks .. " times meanwhile"
   end
   return true

@@ -37,6 +37,11 @@ local function main()
   end
   fails("encode(sparse)", json.encode({ [1] = 1, [5] = 5 }))
   fails("encode(mixed)", json.encode({ 1, 2, x = 3 }))
+  -- A key of 0 beside positive ones: the error names what is there (it said "string keys").
+  local _, err = json.encode({ [0] = "z", [1] = "a" })
+  if not tostring(err):find("both positive integer keys and other keys", 1, true) then
+    error("encode({[0]=..., [1]=...}): " .. tostring(err))
+  end
   local deep = {}
   local cur = deep
   for _ = 1, 200 do
