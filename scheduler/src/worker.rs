@@ -3,8 +3,9 @@
 //! # The run loop
 //!
 //! 1. Take the next task, in this order:
-//!    - every [`GLOBAL_POLL_INTERVAL`] runs, the global injector first, so that work
-//!      injected from outside is not starved by a busy local queue;
+//!    - every [`GLOBAL_POLL_INTERVAL`] runs, and after a run that yielded (used its
+//!      slice), the global injector first, so that work injected from outside is not
+//!      starved by a busy local queue, nor by processes that each run a whole slice;
 //!    - the LIFO slot: the process most recently woken by a process on this thread
 //!      (a reply goes to the waiting process while its data is hot in the cache), or
 //!      spawned by one while nothing else was queued here (so that an idle worker cannot
@@ -157,6 +158,11 @@ struct Core<M> {
     lifo: StdCell<Option<Task<M>>>,
     lifo_runs: StdCell<u32>,
     tick: StdCell<u32>,
+    /// The last run ended in a yield (a step that used its slice, or gave up its turn):
+    /// the next pick looks at the injector first, so that work injected from outside
+    /// (timer wake-ups, messages and spawns from other hosts) waits for one slice, not
+    /// for [`GLOBAL_POLL_INTERVAL`] of them, behind processes that run to their slice.
+    yielded: StdCell<bool>,
     rng: StdCell<u64>,
 }
 
@@ -257,6 +263,7 @@ pub(crate) fn run<M: Send + Sync + 'static>(
         lifo: StdCell::new(None),
         lifo_runs: StdCell::new(0),
         tick: StdCell::new(0),
+        yielded: StdCell::new(false),
         rng: StdCell::new(
             0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9),
         ),
@@ -306,7 +313,7 @@ impl<M: Send + Sync + 'static> Core<M> {
     fn next_task(&self, shared: &Arc<Shared<M>>) -> Option<Task<M>> {
         let tick = self.tick.get().wrapping_add(1);
         self.tick.set(tick);
-        if tick % GLOBAL_POLL_INTERVAL == 0 {
+        if tick % GLOBAL_POLL_INTERVAL == 0 || self.yielded.replace(false) {
             if let Some(task) = self.take_from_injector(shared) {
                 return Some(task);
             }
@@ -503,6 +510,7 @@ impl<M: Send + Sync + 'static> Core<M> {
                 }
             }
             Ok(Step::Yield) => {
+                self.yielded.set(true);
                 task.state.finish_yield();
                 shared.schedule(task, Placement::Back);
             }

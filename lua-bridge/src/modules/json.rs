@@ -42,6 +42,7 @@
 //! is not a string or is empty, `INTERNAL` for a value that cannot be encoded and text
 //! that does not parse (the original's kinds); nothing raises (except a VM out of memory).
 
+use std::cell::Cell;
 use std::ffi::c_int;
 use std::fmt;
 use std::io::Write as _;
@@ -51,7 +52,7 @@ use wippy_runtime::payload::{ErrorKind, ErrorValue, Map, MapKey, Payload, Text};
 
 use crate::modules::errors::fail;
 use crate::value::{MAX_DEPTH, push_payload, text_exceeds, to_payload, too_large_for_memory};
-use crate::vm::lua::{LResult, Lua, cfn};
+use crate::vm::lua::{LResult, Lua, Raise, cfn};
 
 /// Pushes the `json` table (`encode`, `decode`, and `validate`, `validate_string` from
 /// `json_schema.rs`).
@@ -113,12 +114,23 @@ fn lua_decode(lua: Lua) -> LResult<c_int> {
             "json.decode: empty string is not valid JSON",
         );
     }
-    match decode(text) {
+    // The tree is built on the Rust side before it becomes Lua tables: it may take
+    // twice the room the process has left (a Lua table holds its values in less), and
+    // past that the decode is the memory error the tables would have met.
+    let room = lua.memory_room();
+    let budget = Budget::new(if room.used == 0 {
+        // Not a process VM (`Lua::memory_room`): no limit is known.
+        usize::MAX
+    } else {
+        room.free.saturating_mul(2)
+    });
+    match decode_within(text, &budget) {
         Ok(p) => {
             push_payload(lua, &p)?;
             lua.push_nil();
             Ok(2)
         }
+        Err(_) if budget.exceeded.get() => Err(Raise::Memory),
         // As the original: text that does not parse is an INTERNAL error.
         Err(e) => fail(
             lua,
@@ -177,9 +189,15 @@ pub(crate) fn log_text(fields: &Map) -> Vec<u8> {
 ///
 /// Errors (kind `INVALID`): the parser's message, naming the line and column.
 pub fn decode(text: &[u8]) -> Result<Payload, ErrorValue> {
+    decode_within(text, &Budget::new(usize::MAX))
+}
+
+/// As [`decode`], building a tree of at most about `budget`'s bytes: past them the
+/// decode fails and `budget.exceeded` is set.
+fn decode_within(text: &[u8], budget: &Budget) -> Result<Payload, ErrorValue> {
     let mut de = serde_json::Deserializer::from_slice(text);
     de.disable_recursion_limit();
-    let p = PayloadSeed { depth: 0 }
+    let p = PayloadSeed { depth: 0, budget }
         .deserialize(&mut de)
         .and_then(|p| de.end().map(|()| p))
         .map_err(|e| invalid(e.to_string()))?;
@@ -425,11 +443,48 @@ const MAX_DECODE_DEPTH: usize = 128;
 /// `depth` is the number of containers around the value. The parser's own recursion
 /// limit is off (it is one level short of the original's); this depth bounds the
 /// recursion instead.
-struct PayloadSeed {
+struct PayloadSeed<'b> {
     depth: usize,
+    budget: &'b Budget,
 }
 
-impl<'de> DeserializeSeed<'de> for PayloadSeed {
+/// The bytes a decode may still build on the Rust side: each value costs its node and
+/// its text, each object member its slot and name.
+struct Budget {
+    left: Cell<usize>,
+    exceeded: Cell<bool>,
+}
+
+impl Budget {
+    fn new(bytes: usize) -> Budget {
+        Budget {
+            left: Cell::new(bytes),
+            exceeded: Cell::new(false),
+        }
+    }
+
+    fn take<E: serde::de::Error>(&self, bytes: usize) -> Result<(), E> {
+        match self.left.get().checked_sub(bytes) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => {
+                self.exceeded.set(true);
+                Err(E::custom(
+                    "json: the value is too large for the process's memory",
+                ))
+            }
+        }
+    }
+}
+
+/// What one decoded value costs the budget beyond its text: its node.
+const NODE_BYTES: usize = std::mem::size_of::<Payload>();
+/// What one object member costs beyond its value and name: its slot.
+const MEMBER_BYTES: usize = std::mem::size_of::<(MapKey, Payload)>();
+
+impl<'de> DeserializeSeed<'de> for PayloadSeed<'_> {
     type Value = Payload;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Payload, D::Error> {
@@ -438,15 +493,20 @@ impl<'de> DeserializeSeed<'de> for PayloadSeed {
                 "json: maximum nesting depth exceeded",
             ));
         }
-        d.deserialize_any(PayloadVisitor { depth: self.depth })
+        self.budget.take(NODE_BYTES)?;
+        d.deserialize_any(PayloadVisitor {
+            depth: self.depth,
+            budget: self.budget,
+        })
     }
 }
 
-struct PayloadVisitor {
+struct PayloadVisitor<'b> {
     depth: usize,
+    budget: &'b Budget,
 }
 
-impl<'de> Visitor<'de> for PayloadVisitor {
+impl<'de> Visitor<'de> for PayloadVisitor<'_> {
     type Value = Payload;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -478,18 +538,23 @@ impl<'de> Visitor<'de> for PayloadVisitor {
         Ok(Payload::Float(v))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Payload, E> {
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Payload, E> {
+        self.budget.take(v.len())?;
         Ok(Payload::string(v))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Payload, E> {
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Payload, E> {
+        self.budget.take(v.len())?;
         Ok(Payload::Str(Text::from(v)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Payload, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         let inner = self.depth + 1;
-        while let Some(item) = seq.next_element_seed(PayloadSeed { depth: inner })? {
+        while let Some(item) = seq.next_element_seed(PayloadSeed {
+            depth: inner,
+            budget: self.budget,
+        })? {
             items.push(item);
         }
         Ok(Payload::from(items))
@@ -498,6 +563,7 @@ impl<'de> Visitor<'de> for PayloadVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Payload, A::Error> {
         let mut map = Map::with_capacity(access.size_hint().unwrap_or(0).min(1024));
         while let Some(key) = access.next_key::<String>()? {
+            self.budget.take(MEMBER_BYTES.saturating_add(key.len()))?;
             let key = MapKey::Str(Text::from(key));
             // As the original's decoder (Go's `jsontext`, which refuses a repeated name).
             if map.get_key(&key).is_some() {
@@ -508,9 +574,34 @@ impl<'de> Visitor<'de> for PayloadVisitor {
             }
             let value = access.next_value_seed(PayloadSeed {
                 depth: self.depth + 1,
+                budget: self.budget,
             })?;
             map.insert(key, value);
         }
         Ok(Payload::from(map))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decode_stops_when_its_tree_passes_the_budget() {
+        let text = format!("[{}[]]", "[],".repeat(100_000));
+        // The whole tree takes about 100 000 nodes; a budget of 1000 nodes stops it.
+        let budget = Budget::new(1000 * NODE_BYTES);
+        assert!(decode_within(text.as_bytes(), &budget).is_err());
+        assert!(budget.exceeded.get());
+        // Strings and member names count by their bytes.
+        let budget = Budget::new(4096);
+        let long = format!("{{\"k\":\"{}\"}}", "x".repeat(10_000));
+        assert!(decode_within(long.as_bytes(), &budget).is_err());
+        assert!(budget.exceeded.get());
+        // Within the budget, as without one; bad text is no budget failure.
+        let budget = Budget::new(1 << 20);
+        assert_eq!(decode_within(b"[1,2]", &budget).ok(), decode(b"[1,2]").ok());
+        assert!(decode_within(b"[1,", &budget).is_err());
+        assert!(!budget.exceeded.get());
     }
 }

@@ -1380,8 +1380,17 @@ fn register(lua: Lua) -> LResult<c_int> {
     }
     // A name the process registers for itself is kept by the runtime while the process
     // lives: charged to its memory limit (Lua's memory error past it), released by
-    // `unregister` (`vm/alloc.rs`).
-    let held = if pid.is_none() { name.len() } else { 0 };
+    // `unregister` (`vm/alloc.rs`). Registering one it holds already succeeds and
+    // holds nothing more.
+    let held = {
+        let handle = &state(lua)?.handle;
+        let holds_it = handle.runtime().lookup(&name).ok().as_ref() == Some(handle.pid());
+        if pid.is_none() && !holds_it {
+            name.len()
+        } else {
+            0
+        }
+    };
     crate::vm::alloc::charge_held(lua, held).map_err(|_| Raise::Memory)?;
     let result = state(lua)?
         .handle

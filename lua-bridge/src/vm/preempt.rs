@@ -65,11 +65,6 @@ pub(crate) struct Preempt {
     requested: AtomicBool,
     /// Set by the watchdog while it reads `running` and arms it.
     arming: AtomicBool,
-    /// The running coroutine was armed for its very next instruction ([`arm_running`]),
-    /// which a request must not delay: the watchdog arms it again for the next
-    /// instruction after its own arming if this is set. Cleared by the hook and by
-    /// [`leave`](Preempt::leave).
-    memory_check: AtomicBool,
 }
 
 unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut ffi::lua_Debug) {
@@ -82,9 +77,6 @@ unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut 
     // frame holds nothing to drop when it does.
     unsafe {
         let doomed = DOOMED.with(Cell::get);
-        if let Some(preempt) = ACTIVE.with(Cell::get).as_ref() {
-            preempt.memory_check.store(false, Ordering::SeqCst);
-        }
         if !doomed {
             // An allocation passed the memory limit on the strength of charges that
             // garbage may hold: collect, and raise the memory error if still over.
@@ -441,8 +433,15 @@ pub(crate) fn pass_on() {
     HOOK_YIELDED.with(|y| y.set(true));
 }
 
-/// Instructions between checks once preemption is requested.
+/// Instructions between checks where the coroutine cannot yield (inside a callback of a
+/// C function), once preemption is requested.
 const HOOK_COUNT: c_int = 1000;
+
+/// Instructions before the first check once preemption is requested: the very next
+/// one. Counting more lets a loop that calls a slow C function (a `json.encode` of a
+/// large table) make that many calls past its slice: 1000 instructions were some 250
+/// calls of a few milliseconds each, and held the worker for seconds.
+const FIRST_CHECK: c_int = 1;
 
 impl Preempt {
     /// The process's run (its step) ended: a request made during it is spent.
@@ -466,7 +465,7 @@ impl Preempt {
         if self.requested.load(Ordering::Acquire) {
             // SAFETY: `state` is the coroutine the driver is about to resume, on this
             // thread; setting a hook on a suspended thread is ordinary API use.
-            unsafe { arm(state as *mut ffi::lua_State, HOOK_COUNT) };
+            unsafe { arm(state as *mut ffi::lua_State, FIRST_CHECK) };
             self.armed.store(true, Ordering::Relaxed);
         }
     }
@@ -475,7 +474,6 @@ impl Preempt {
     /// watchdog is not arming it, then removes its hook if it was armed.
     pub(crate) fn leave(&self) {
         ACTIVE.with(|a| a.set(std::ptr::null()));
-        self.memory_check.store(false, Ordering::Relaxed);
         let state = self.running.swap(0, Ordering::AcqRel);
         while self.arming.load(Ordering::Acquire) {
             std::hint::spin_loop();
@@ -502,7 +500,7 @@ impl Preempt {
         if self.requested.load(Ordering::Acquire) {
             // SAFETY: `child` is a live thread of this VM, about to be resumed on this
             // thread (guaranteed by `nest`'s caller).
-            unsafe { arm(child as *mut ffi::lua_State, HOOK_COUNT) };
+            unsafe { arm(child as *mut ffi::lua_State, FIRST_CHECK) };
             self.armed.store(true, Ordering::Relaxed);
         }
         resumer
@@ -524,7 +522,7 @@ impl Preempt {
             // thread that runs the VM is ordinary API use.
             unsafe {
                 ffi::lua_sethook(child as *mut ffi::lua_State, None, 0, 0);
-                arm(resumer as *mut ffi::lua_State, HOOK_COUNT);
+                arm(resumer as *mut ffi::lua_State, FIRST_CHECK);
             }
         }
     }
@@ -532,14 +530,13 @@ impl Preempt {
     /// Arms the coroutine being resumed, from the thread that resumes it, inside the
     /// resume (see the free function [`arm_running`]); unlike a request, the process's
     /// later resumes in this run are not armed, and the hook runs at the very next
-    /// instruction. The watchdog may arm it at the same moment: whichever arms last,
-    /// the count is 1 (see `memory_check`).
+    /// instruction. The watchdog may arm it at the same moment: either way the count is
+    /// 1 ([`FIRST_CHECK`]).
     fn arm_running(&self) {
         let state = self.running.load(Ordering::Acquire);
         if state != 0 {
-            self.memory_check.store(true, Ordering::SeqCst);
             // SAFETY: the coroutine being resumed on this very thread, so alive.
-            unsafe { arm(state as *mut ffi::lua_State, 1) };
+            unsafe { arm(state as *mut ffi::lua_State, FIRST_CHECK) };
             self.armed.store(true, Ordering::Relaxed);
         }
     }
@@ -557,13 +554,7 @@ impl Preempt {
             // (ldebug.c: "this function can be called during a signal"): it only stores
             // the hook and sets trap flags that the interpreter reads at its next
             // instruction.
-            unsafe { arm(state as *mut ffi::lua_State, HOOK_COUNT) };
-            if self.memory_check.load(Ordering::SeqCst) {
-                // The process's allocator armed it for its next instruction meanwhile
-                // (`arm_running`): keep that count.
-                // SAFETY: as above.
-                unsafe { arm(state as *mut ffi::lua_State, 1) };
-            }
+            unsafe { arm(state as *mut ffi::lua_State, FIRST_CHECK) };
             self.armed.store(true, Ordering::Relaxed);
         }
         self.arming.store(false, Ordering::Release);

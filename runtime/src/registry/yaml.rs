@@ -135,6 +135,9 @@ pub(crate) struct YamlError {
 
 /// Parses the first and only document of `text`; `Ok(None)` when there is none.
 pub(crate) fn parse(text: &str) -> Result<Option<Node>, YamlError> {
+    if let Some(line) = crowded_flow_line(text) {
+        return Err(too_many_nodes(line));
+    }
     let mut builder = Builder::default();
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| YamlError {
@@ -145,6 +148,62 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node>, YamlError> {
         builder.event(event, span)?;
     }
     Ok(builder.root)
+}
+
+/// The first line (1-based) on which flow collections (`[...]`, `{...}`) hold more than
+/// [`MAX_NODES`] items, too many for one document.
+///
+/// The parser reads a whole line of a flow collection before it hands over the line's
+/// first value (a key may still come), keeping some hundreds of bytes per item: a line
+/// of ten million `[],` took gigabytes before the node count could stop it. This scan
+/// counts a line's openings and commas inside flow collections, outside quotes, and
+/// refuses the line before the parser sees it. Never fewer items than there are (a
+/// bracket in a block scalar or a plain one may count), so a document it passes
+/// gets the same answer as before.
+fn crowded_flow_line(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    for (index, line) in text.lines().enumerate() {
+        let mut items = 0usize;
+        let mut prev = b' ';
+        let mut escaped = false;
+        for &b in line.as_bytes() {
+            match quote {
+                Some(b'"') => {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        quote = None;
+                    }
+                }
+                Some(_) => {
+                    if b == b'\'' {
+                        quote = None;
+                    }
+                }
+                None => match b {
+                    b'#' if prev == b' ' || prev == b'\t' => break,
+                    b'"' | b'\'' if matches!(prev, b' ' | b'\t' | b'[' | b'{' | b',' | b':') => {
+                        quote = Some(b);
+                    }
+                    b'[' | b'{' => {
+                        depth += 1;
+                        items += 1;
+                    }
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    b',' if depth > 0 => items += 1,
+                    _ => {}
+                },
+            }
+            prev = b;
+        }
+        if items > MAX_NODES {
+            return Some(index + 1);
+        }
+    }
+    None
 }
 
 /// The 1-based line to report for a scan error that the parser places at `marked`.
@@ -165,6 +224,15 @@ fn problem_line(text: &str, marked: usize, info: &str) -> usize {
                 .any(|b| b == b'\t')
         })
         .map_or(marked, |(index, _)| index + 1)
+}
+
+fn too_many_nodes(line: usize) -> YamlError {
+    unsupported(
+        line,
+        &format!(
+            "the document has more than {MAX_NODES} values (counting each alias as the values it repeats); split it into several files"
+        ),
+    )
 }
 
 enum Frame {
@@ -282,12 +350,7 @@ impl Builder {
     fn count(&mut self, n: usize, line: usize) -> Result<(), YamlError> {
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > MAX_NODES {
-            return Err(unsupported(
-                line,
-                &format!(
-                    "the document has more than {MAX_NODES} values (counting each alias as the values it repeats); split it into several files"
-                ),
-            ));
+            return Err(too_many_nodes(line));
         }
         Ok(())
     }

@@ -2,7 +2,8 @@
 -- 40 MB (past the 16 MiB limit its callers run it under; bounded, so that without the
 -- charge it ends normally rather than grows the node): a channel's buffered values,
 -- wrapped errors, errors, loggers, payloads, listen topics, registered names, received
--- messages (sent to itself, each a table around the 1 MB string). Returns
+-- messages (sent to itself, each a table around the 1 MB string); with "register_same",
+-- one 1 MB name registered again and again, which holds it once. Returns
 -- "done" if nothing stopped it.
 local logger = require("logger")
 
@@ -23,6 +24,7 @@ local function main(kind)
     elseif kind == "payload" then keep[i] = payload.new(big)
     elseif kind == "listen" then keep[i] = process.listen(big .. i)
     elseif kind == "register" then assert(process.registry.register(big .. i))
+    elseif kind == "register_same" then assert(process.registry.register(big))
     elseif kind == "received" then
       process.send(process.pid(), "big", { big })
       keep[i] = process.inbox():receive()

@@ -165,3 +165,26 @@ fn one_document_only() {
 fn self_referencing_alias_is_an_error() {
     assert!(parse("a: &x [*x]\n").is_err());
 }
+
+#[test]
+fn a_line_crowded_with_flow_items_is_refused_before_it_is_parsed() {
+    // One line of more items than a document may hold: refused by the scan, on its line.
+    let text = format!("a: 1\nb: [{}x]\n", "x,".repeat(MAX_NODES + 1));
+    assert_eq!(crowded_flow_line(&text), Some(2));
+    let e = err(&text);
+    assert!(e.unsupported);
+    assert_eq!(e.line, 2);
+    assert!(e.message.contains("more than"), "{}", e.message);
+    // Commas in quotes, in a block scalar's plain text or after a comment are no items.
+    let quoted = format!("a: [\"{}\"]\n", ",".repeat(MAX_NODES + 1));
+    assert_eq!(crowded_flow_line(&quoted), None);
+    let plain = format!("a: {}\n", "x,".repeat(MAX_NODES + 1));
+    assert_eq!(crowded_flow_line(&plain), None);
+    let comment = format!("a: [x] # {}\n", "[,".repeat(MAX_NODES + 1));
+    assert_eq!(crowded_flow_line(&comment), None);
+    // The same items over many lines are left to the parser (which drops its lookahead
+    // at each line end) and the node count.
+    let spread = format!("a: [\n{}  x]\n", "  x,\n".repeat(1000));
+    assert_eq!(crowded_flow_line(&spread), None);
+    assert!(parse(&spread).is_ok());
+}
