@@ -462,7 +462,7 @@ fn new(lua: Lua) -> LResult<c_int> {
         // huge size costs nothing until used.
         match lua.int(1) {
             Some(i) => usize::try_from(i).unwrap_or(0),
-            None if !n.is_finite() || n < 1.0 || n >= 9_223_372_036_854_775_808.0 => 0,
+            None if !(1.0..9_223_372_036_854_775_808.0).contains(&n) => 0,
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             None => n as usize,
         }
