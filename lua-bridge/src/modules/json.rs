@@ -114,9 +114,30 @@ fn lua_decode(lua: Lua) -> LResult<c_int> {
             "json.decode: empty string is not valid JSON",
         );
     }
-    // The tree is built on the Rust side before it becomes Lua tables: it may take
-    // twice the room the process has left (a Lua table holds its values in less), and
-    // past that the decode is the memory error the tables would have met.
+    match decode_in_room(lua, text)? {
+        Ok(p) => {
+            push_payload(lua, &p)?;
+            lua.push_nil();
+            Ok(2)
+        }
+        // As the original: text that does not parse is an INTERNAL error.
+        Err(e) => fail(
+            lua,
+            ErrorKind::Internal,
+            format!("json.decode: {}", e.message()),
+        ),
+    }
+}
+
+/// [`decode`] for the process whose VM `lua` is (`json.decode`, `p:data()` of a JSON
+/// payload). The tree is built on the Rust side before it becomes Lua tables: it may
+/// take twice the room the process has left (a Lua table holds its values in less),
+/// and past that the decode raises the memory error the tables would have met.
+///
+/// # Errors
+///
+/// The memory error, raised; text that does not parse is the inner `Err`.
+pub(crate) fn decode_in_room(lua: Lua, text: &[u8]) -> LResult<Result<Payload, ErrorValue>> {
     let room = lua.memory_room();
     let budget = Budget::new(if room.used == 0 {
         // Not a process VM (`Lua::memory_room`): no limit is known.
@@ -125,18 +146,8 @@ fn lua_decode(lua: Lua) -> LResult<c_int> {
         room.free.saturating_mul(2)
     });
     match decode_within(text, &budget) {
-        Ok(p) => {
-            push_payload(lua, &p)?;
-            lua.push_nil();
-            Ok(2)
-        }
         Err(_) if budget.exceeded.get() => Err(Raise::Memory),
-        // As the original: text that does not parse is an INTERNAL error.
-        Err(e) => fail(
-            lua,
-            ErrorKind::Internal,
-            format!("json.decode: {}", e.message()),
-        ),
+        decoded => Ok(decoded),
     }
 }
 

@@ -188,8 +188,7 @@ impl LuaPayload {
             Format::Lua | Format::Golang | Format::Error | Format::String | Format::Bytes => {
                 Ok(self.data.clone())
             }
-            Format::Json => json::decode(held)
-                .map_err(|e| internal(format!("payload: cannot decode JSON: {}", e.message()))),
+            Format::Json => json::decode(held).map_err(undecodable_json),
             Format::MsgPack => {
                 payload_formats::from_msgpack(held).map_err(|e| internal(format!("payload: {e}")))
             }
@@ -426,6 +425,11 @@ pub(crate) fn payload_of(lua: Lua, idx: c_int) -> Option<Payload> {
         .map(|p| p.value().unwrap_or_else(|_| p.payload().clone()))
 }
 
+/// The error of a JSON payload whose text does not decode.
+fn undecodable_json(e: ErrorValue) -> ErrorValue {
+    internal(format!("payload: cannot decode JSON: {}", e.message()))
+}
+
 /// The payload of a method's receiver (argument 1).
 fn this<'a>(lua: Lua, method: &str) -> LResult<&'a LuaPayload> {
     match lua.userdata(1, &PAYLOAD) {
@@ -439,7 +443,15 @@ fn this<'a>(lua: Lua, method: &str) -> LResult<&'a LuaPayload> {
 
 /// `p:data()` and `p:unmarshal()`: `v` (one value, as the original) or `nil, err`.
 fn data(lua: Lua) -> LResult<c_int> {
-    let value = this(lua, "data")?.value();
+    let this = this(lua, "data")?;
+    let value = match this.format() {
+        // Within the process's memory, as `json.decode`.
+        Format::Json => {
+            let text = this.payload().as_bytes().unwrap_or_default();
+            json::decode_in_room(lua, text)?.map_err(undecodable_json)
+        }
+        _ => this.value(),
+    };
     match value {
         Ok(v) => {
             push_payload(lua, &v)?;
