@@ -924,7 +924,7 @@ impl Runtime {
             std::mem::take(&mut *relations)
         };
         let pid = &record.pid;
-        self.inner.names.release(pid, &relations.names);
+        self.inner.names.release(pid, relations.names());
         for other in relations.links.iter().chain(relations.monitors.iter()) {
             if let Some(other) = self.inner.directory.get(other.counter()) {
                 other.with_live(|theirs| {
@@ -953,7 +953,7 @@ impl Runtime {
         };
         let pid = &record.pid;
         self.inner.directory.remove(pid);
-        self.inner.names.release(pid, &relations.names);
+        self.inner.names.release(pid, relations.names());
         let live = |other: &Pid| {
             self.inner
                 .directory

@@ -44,10 +44,12 @@ pub(crate) struct Relations {
     pub(crate) monitors: PidSet,
     /// Processes this one monitors (so its exit can remove it from their lists).
     pub(crate) monitoring: PidSet,
-    /// Names registered to this process: a boxed slice, two words, since few processes
-    /// have a name (with a vector's three, the record took the allocator's 320-byte
-    /// size class instead of the 256-byte one).
-    pub(crate) names: Box<[Arc<str>]>,
+    /// Names registered to this process: a vector behind one pointer, since few
+    /// processes have a name (with a vector's three words in line, the record took the
+    /// allocator's 320-byte size class instead of the 256-byte one). A vector, not a
+    /// boxed slice, so that a process registering many names adds each in constant time
+    /// (a slice copied at every addition made 100 000 names take 2.4 s).
+    names: Option<Box<Vec<Arc<str>>>>,
 }
 
 // With the `Arc`'s two counters, a record stays in mimalloc's 256-byte size class (the
@@ -56,17 +58,21 @@ pub(crate) struct Relations {
 const _: () = assert!(std::mem::size_of::<ProcessRecord>() + 16 <= 256);
 
 impl Relations {
+    /// The names registered to this process.
+    pub(crate) fn names(&self) -> &[Arc<str>] {
+        self.names.as_deref().map_or(&[], Vec::as_slice)
+    }
+
     pub(crate) fn add_name(&mut self, name: Arc<str>) {
-        let mut names = std::mem::take(&mut self.names).into_vec();
-        names.push(name);
-        self.names = names.into_boxed_slice();
+        self.names.get_or_insert_default().push(name);
     }
 
     pub(crate) fn remove_name(&mut self, name: &str) {
-        if self.names.iter().any(|n| &**n == name) {
-            let mut names = std::mem::take(&mut self.names).into_vec();
+        if let Some(names) = self.names.as_deref_mut() {
             names.retain(|n| &**n != name);
-            self.names = names.into_boxed_slice();
+            if names.is_empty() {
+                self.names = None;
+            }
         }
     }
 }
