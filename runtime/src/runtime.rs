@@ -686,6 +686,15 @@ impl Runtime {
         let Some(mailbox) = &target.mailbox else {
             return self.send_to_record(from, &target.record, topic, payloads);
         };
+        // Its scheduler slot may still take messages for a moment after the exit
+        // protocol sent its EXIT; the process is gone from then on.
+        if target
+            .record
+            .ended
+            .load(std::sync::atomic::Ordering::Acquire)
+        {
+            return Err(RuntimeError::ProcessNotFound);
+        }
         let message = Message {
             from: from.cloned(),
             topic,
@@ -953,6 +962,11 @@ impl Runtime {
         };
         let pid = &record.pid;
         self.inner.directory.remove(pid);
+        // Before the EXIT and LINK_DOWN below: whoever takes one and sends to this
+        // process through a kept target is refused (`send_to_target`).
+        record
+            .ended
+            .store(true, std::sync::atomic::Ordering::Release);
         self.inner.names.release(pid, relations.names());
         let live = |other: &Pid| {
             self.inner

@@ -28,6 +28,11 @@ pub(crate) struct ProcessRecord {
     /// The scheduler's pid; set once, right after the scheduler accepted the process.
     pub(crate) slot: OnceLock<SlotPid>,
     pub(crate) trap_links: AtomicBool,
+    /// Set by the exit protocol before the process's EXIT and LINK_DOWN go out, so that
+    /// a sender holding this record (a kept target, `process/target.rs`) finds the
+    /// process gone from then on, as one that looks it up does; its scheduler slot may
+    /// take a little longer to close.
+    pub(crate) ended: AtomicBool,
     pub(crate) relations: Mutex<Relations>,
     pub(crate) waiter: Option<Arc<ExitWaiter>>,
     /// What the process hands down to its spawns (its own, from its spawner).
@@ -93,6 +98,7 @@ impl ProcessRecord {
             host,
             slot: OnceLock::new(),
             trap_links: AtomicBool::new(false),
+            ended: AtomicBool::new(false),
             relations: Mutex::new(relations),
             waiter,
             context,
