@@ -9,7 +9,7 @@ use wippy_runtime::Runtime;
 use wippy_runtime::message::Payloads;
 use wippy_runtime::payload::ErrorValue;
 use wippy_runtime::process::{BodyFactory, ProcessBody};
-use wippy_runtime::registry::Entry;
+use wippy_runtime::registry::{Entry, EntryConfig};
 
 /// Options for the Lua processes of one runtime.
 #[derive(Debug, Clone)]
@@ -67,5 +67,19 @@ pub fn install(runtime: &Runtime, options: LuaOptions) -> Arc<LuaEnv> {
     runtime.register_kind(PROCESS_KIND, factory.clone());
     // A function runs as a short-lived process of its own (`funcs.call`, `run -x`).
     runtime.register_kind("function.lua", factory);
+    // A change set that makes Lua which does not compile is refused at apply, as the
+    // original's code manager refuses it, rather than failing at the first spawn; the
+    // compiled form stays cached for that spawn.
+    let compiling = env.clone();
+    runtime.add_entry_check(Arc::new(move |entry: &Entry| {
+        if !matches!(entry.config(), EntryConfig::Lua(_)) {
+            return Ok(());
+        }
+        compiling
+            .compiler
+            .get(entry)
+            .map(|_| ())
+            .map_err(|error| error.message().to_owned())
+    }));
     env
 }

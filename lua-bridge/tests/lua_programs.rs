@@ -522,6 +522,7 @@ lua_tests! {
     registry_changes_apply_makes_a_version: "registry/changes_apply_makes_a_version",
     registry_functions_follow_versions: "registry/functions_follow_versions",
     registry_change_errors: "registry/change_errors",
+    registry_changes_refuse_lua_that_does_not_compile: "registry/changes_refuse_lua_that_does_not_compile",
     registry_history_navigation: "registry/history_navigation",
     registry_build_delta: "registry/build_delta",
     registry_changes_publish_events: "registry/changes_publish_events",

@@ -168,6 +168,9 @@ pub(crate) struct Inner {
     names: Names,
     next_counter: AtomicU64,
     factories: RwLock<FxHashMap<String, Arc<dyn BodyFactory>>>,
+    /// What every entry a change set creates or updates must pass
+    /// ([`Runtime::add_entry_check`]).
+    entry_checks: RwLock<Vec<Arc<dyn crate::registry::EntryCheck>>>,
     pub(crate) counters: Counters,
     pub(crate) lifecycle: crate::lifecycle::LifecycleState,
     /// The `events` module's subscriptions (`event_bus.rs`).
@@ -210,6 +213,7 @@ impl Runtime {
                 names: Names::default(),
                 next_counter: AtomicU64::new(1),
                 factories: RwLock::new(FxHashMap::default()),
+                entry_checks: RwLock::new(Vec::new()),
                 counters: Counters::default(),
                 lifecycle: crate::lifecycle::LifecycleState::default(),
                 event_bus: Arc::default(),
@@ -251,14 +255,19 @@ impl Runtime {
     /// with `auto_start`, stops those deleted, and restarts an updated host (an updated
     /// service takes its new entry at its process's next start); see `live_changes.rs`.
     ///
+    /// Before anything changes, every entry the set creates or updates must pass the
+    /// installed [`EntryCheck`](crate::registry::EntryCheck)s ([`add_entry_check`](Self::add_entry_check)).
+    ///
     /// # Errors
     ///
-    /// As [`Versions::apply`]; nothing is published or acted on then.
+    /// As [`Versions::apply`], or [`ChangeError::Refused`](crate::registry::ChangeError::Refused)
+    /// by a check; nothing is published or acted on then.
     pub fn apply_registry_changes(
         &self,
         changes: &[crate::registry::Change],
     ) -> Result<crate::registry::VersionInfo, crate::registry::ChangeError> {
         let _serial = self.inner.lifecycle.changes.lock();
+        self.check_changed_entries(changes)?;
         let before = self.registry();
         let version = self.inner.registry.apply(changes)?;
         self.publish_registry_changes(changes);
@@ -285,6 +294,32 @@ impl Runtime {
         Ok(version)
     }
 
+    /// Runs every installed entry check on the entries `changes` creates or updates.
+    fn check_changed_entries(
+        &self,
+        changes: &[crate::registry::Change],
+    ) -> Result<(), crate::registry::ChangeError> {
+        use crate::registry::Change;
+        let checks = self.inner.entry_checks.read();
+        if checks.is_empty() {
+            return Ok(());
+        }
+        for change in changes {
+            let (Change::Create(entry) | Change::Update(entry)) = change else {
+                continue;
+            };
+            for check in checks.iter() {
+                check
+                    .check(entry)
+                    .map_err(|reason| crate::registry::ChangeError::Refused {
+                        id: entry.id().clone(),
+                        reason,
+                    })?;
+            }
+        }
+        Ok(())
+    }
+
     fn publish_registry_changes(&self, changes: &[crate::registry::Change]) {
         use crate::registry::Change;
         for change in changes {
@@ -307,6 +342,13 @@ impl Runtime {
             .factories
             .write()
             .insert(kind.to_owned(), factory);
+    }
+
+    /// Makes every later change set pass its created and updated entries through `check`
+    /// before it applies (see [`EntryCheck`](crate::registry::EntryCheck)). Install
+    /// checks while setting the runtime up.
+    pub fn add_entry_check(&self, check: Arc<dyn crate::registry::EntryCheck>) {
+        self.inner.entry_checks.write().push(check);
     }
 
     /// `true` when entries of `kind` can be spawned.

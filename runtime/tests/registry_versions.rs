@@ -255,3 +255,48 @@ fn entries_from_data_are_typed_and_checked_like_definition_files() {
         .expect("a service with its process");
     assert!(versions.current().get_str("app:svc").is_some());
 }
+
+#[test]
+fn an_entry_check_refuses_the_whole_change_set() {
+    let entries = parse_file(Path::new("src/_index.yaml"), BOOT).expect("boot registry parses");
+    let runtime =
+        wippy_runtime::Runtime::new(Registry::from_entries(entries).expect("boot registry checks"));
+    runtime.add_entry_check(std::sync::Arc::new(|entry: &Entry| match entry.config() {
+        EntryConfig::Lua(config)
+            if config
+                .source
+                .code()
+                .is_some_and(|code| code.windows(6).any(|w| w == b"broken")) =>
+        {
+            Err(format!("{}:1: broken code", entry.id()))
+        }
+        _ => Ok(()),
+    }));
+
+    let first = runtime
+        .apply_registry_changes(&[Change::Create(function("app:good", "return {}"))])
+        .expect("an entry that passes the check applies");
+    let refused = runtime.apply_registry_changes(&[
+        Change::Create(function("app:also_good", "return {}")),
+        Change::Update(function("app:good", "broken")),
+    ]);
+    let Err(error @ ChangeError::Refused { .. }) = refused else {
+        panic!("a set with a refused entry applied: {refused:?}");
+    };
+    assert_eq!(
+        error.to_string(),
+        "entry app:good refused: app:good:1: broken code"
+    );
+    let registry = runtime.registry();
+    assert!(registry.get(&id("app:also_good")).is_none());
+    let good = registry.get(&id("app:good")).expect("the good entry stays");
+    let EntryConfig::Lua(config) = good.config() else {
+        panic!("not a Lua entry");
+    };
+    assert_eq!(config.source, LuaSource::Inline("return {}".into()));
+    assert_eq!(runtime.registry_versions().current_version().id, first.id);
+    // Deletes are not checked.
+    runtime
+        .apply_registry_changes(&[Change::Delete(id("app:good"))])
+        .expect("a delete applies");
+}

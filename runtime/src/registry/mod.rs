@@ -24,7 +24,8 @@
 //!   field. No input makes the loader panic.
 //! - [`Registry::find`] selects entries by kind, id and metadata ([`Query`]).
 //! - A running registry changes through change sets ([`Change`], entries built from data
-//!   with [`Entry::from_data`]); [`Versions`] keeps every state as a version.
+//!   with [`Entry::from_data`]); [`Versions`] keeps every state as a version, and an
+//!   [`EntryCheck`] may refuse an entry a change set makes (Lua that does not compile).
 //! - A kind is kept whatever it is (kinds are open, as in the original);
 //!   [`Registry::misspelt_kinds`] names the entries whose kind looks like a mistake.
 //!
@@ -33,6 +34,7 @@
 mod change;
 mod duration;
 mod entry;
+mod entry_check;
 mod env_kinds;
 mod error;
 mod find;
@@ -54,6 +56,7 @@ use std::path::Path;
 pub use change::{CHANGE_ORIGIN, Change};
 pub use duration::{ParseDurationError, parse_duration};
 pub use entry::{Entry, FileInclude, Location, Reference};
+pub use entry_check::EntryCheck;
 pub use env_kinds::{ENV_STORAGE_PREFIX, EnvFile, EnvStorage, EnvVariable};
 pub use error::{LoadError, LoadErrorKind, LoadErrors};
 pub use find::{Query, QueryError};

@@ -86,6 +86,14 @@ pub enum ChangeError {
     /// The registry the change set would make fails the loader's checks (a reference to
     /// an entry it does not have, an import cycle, ...): every problem.
     Invalid(LoadErrors),
+    /// An entry the set creates or updates fails an installed
+    /// [`EntryCheck`](super::EntryCheck) (its Lua source does not compile, say).
+    Refused {
+        /// The entry.
+        id: EntryId,
+        /// Why, in the check's words.
+        reason: String,
+    },
     /// No version has this number.
     UnknownVersion(u64),
 }
@@ -118,6 +126,7 @@ impl fmt::Display for ChangeError {
                  runtime resolves no dependency while it runs (it has no hub)"
             ),
             ChangeError::Invalid(errors) => write!(f, "{errors}"),
+            ChangeError::Refused { id, reason } => write!(f, "entry {id} refused: {reason}"),
             ChangeError::UnknownVersion(id) => write!(f, "version not found: v{id}"),
         }
     }

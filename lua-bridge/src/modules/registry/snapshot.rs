@@ -271,6 +271,9 @@ fn changes_apply(lua: Lua) -> LResult<c_int> {
             Ok(2)
         }
         Err(ChangeError::Empty) => fail(lua, ErrorKind::Invalid, "no changes to apply"),
+        Err(e @ ChangeError::Refused { .. }) => {
+            fail(lua, ErrorKind::Invalid, format!("apply changes: {e}"))
+        }
         Err(e) => fail(lua, ErrorKind::Internal, format!("apply changes: {e}")),
     }
 }
