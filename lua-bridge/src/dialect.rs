@@ -19,6 +19,9 @@
 //! # Ok::<(), wippy_lua::dialect::DialectError>(())
 //! ```
 //!
+//! Where the dialect ends a statement that blanks would leave open (a `type` declaration;
+//! a cast or `!` before `(`), the annotation's first byte becomes `;` instead.
+//!
 //! What is recognised, with examples (the full list of positions is in `scanner.rs`, the
 //! type grammar in `types.rs`):
 //!
@@ -41,9 +44,10 @@
 //! explicit instantiation `f<<T>>(x)` and `type function`, and Luau syntax that is not about
 //! types (`continue`, `+=`, backtick strings), which Lua 5.4 rejects.
 //!
-//! A cast at the very end of a line leaves its expression open once stripped, so
-//! `x = y :: T` followed by a line starting with `(` becomes the call `y(...)` in Lua,
-//! where Luau sees two statements. Lua 5.1 rejected such code as ambiguous; write `;`.
+//! As in Wippy's grammar, a cast binds tighter than `|` and `&` (`m :: integer | F` is a
+//! bitwise or), and a cast or `!` is no prefix expression: `x = y :: T` followed by a line
+//! starting with `(` is two statements (the cast's `::` becomes `;`), not the call
+//! `y(...)` that blanks alone would make.
 
 mod cursor;
 mod error;
@@ -54,7 +58,6 @@ mod test;
 mod types;
 
 use std::borrow::Cow;
-use std::ops::Range;
 
 pub use error::DialectError;
 
@@ -75,16 +78,16 @@ pub use error::DialectError;
 /// errors, is left for Lua to report.
 pub fn strip_annotations(source: &str) -> Result<Cow<'_, str>, DialectError> {
     let tokens = lexer::tokenize(source);
-    let spans = match scanner::annotation_spans(source, &tokens) {
-        Ok(spans) => spans,
+    let found = match scanner::annotation_spans(source, &tokens) {
+        Ok(found) => found,
         // An annotation cut short by the unreadable part: Lua's error comes first.
-        Err(_) if tokens.unreadable.is_some() => Vec::new(),
+        Err(_) if tokens.unreadable.is_some() => scanner::Annotations::default(),
         Err(error) => return Err(error),
     };
-    if spans.is_empty() {
+    if found.spans.is_empty() {
         return Ok(Cow::Borrowed(source));
     }
-    Ok(Cow::Owned(blank_out(source, &spans)))
+    Ok(Cow::Owned(blank_out(source, &found)))
 }
 
 /// Where `source` nests deepest: the line on which brackets (`(`, `[`, `{`) and blocks
@@ -117,15 +120,19 @@ pub(crate) fn deepest_nesting(source: &str) -> (usize, usize) {
     (line, deepest)
 }
 
-/// `source` with each char inside `spans` replaced by as many spaces as it has bytes,
-/// line breaks excepted. `spans` are sorted and disjoint.
-fn blank_out(source: &str, spans: &[Range<usize>]) -> String {
+/// `source` with each char inside the spans of `found` replaced by as many spaces as it
+/// has bytes, line breaks excepted, and a `;` at each of its statement ends (the first
+/// byte of a span, an ASCII char). The spans are sorted and disjoint.
+fn blank_out(source: &str, found: &scanner::Annotations) -> String {
     let mut out = String::with_capacity(source.len());
-    let mut spans = spans.iter().peekable();
+    let mut spans = found.spans.iter().peekable();
+    let mut statement_ends = found.statement_ends.iter().peekable();
     for (at, c) in source.char_indices() {
         while spans.next_if(|span| span.end <= at).is_some() {}
         let inside = spans.peek().is_some_and(|span| span.start <= at);
-        if inside && c != '\n' && c != '\r' {
+        if statement_ends.next_if(|&&end| end == at).is_some() {
+            out.push(';');
+        } else if inside && c != '\n' && c != '\r' {
             out.extend(std::iter::repeat_n(' ', c.len_utf8()));
         } else {
             out.push(c);

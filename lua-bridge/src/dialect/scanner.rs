@@ -7,8 +7,8 @@
 //! | `for` | `: T` after each loop variable |
 //! | `function` | generics `<T>` after the name, `: T` after parameters and `...`, `: R` or `: A, B` after `)` |
 //! | `type` / `export type` at a statement start, then a name and `=` or `<` | the whole declaration |
-//! | `::` after an expression, unless `:: name ::` (a label) | the cast `:: T` |
-//! | `as` after an expression, before a name (or `{` on the same line) | the cast `as T` |
+//! | `::` after an expression, unless `:: name ::` (a label) | the cast `:: T` (`T` without `\|` or `&` at its top) |
+//! | `as` after an expression, before a name (or `{` on the same line) | the cast `as T` (as `::`) |
 //! | `!` after an expression | the non-nil assertion |
 //!
 //! Each trigger is a token sequence that plain Lua 5.4 cannot contain, which is what keeps
@@ -26,22 +26,33 @@ use super::cursor::{Cursor, ends_expression};
 use super::lexer::{Keyword, Kind, Tokens};
 use super::types;
 
-/// The byte spans of all annotations in `src`, in order and without overlap.
-pub(super) fn annotation_spans(
-    src: &str,
-    tokens: &Tokens,
-) -> Result<Vec<Range<usize>>, DialectError> {
+/// What to strip from a source: the annotations, and where a statement must end.
+#[derive(Debug, Default)]
+pub(super) struct Annotations {
+    /// The byte span of each annotation, in order and without overlap.
+    pub(super) spans: Vec<Range<usize>>,
+    /// The first byte of each span that must become `;` rather than a space: a `type`
+    /// declaration (always a statement of its own), and a cast or `!` that a `(`
+    /// follows. Where the dialect reads two statements, blanks alone would let Lua read
+    /// one call: `g()` then `type T = number` then `(f)()` is `g()(f)()` once blanked.
+    /// A cast or an assertion is no prefix expression in Wippy's grammar, so a `(` after
+    /// one starts a new statement there (or is an error there, as `;` makes it here).
+    pub(super) statement_ends: Vec<usize>,
+}
+
+/// The annotations of `src` (see [`Annotations`]).
+pub(super) fn annotation_spans(src: &str, tokens: &Tokens) -> Result<Annotations, DialectError> {
     let mut scanner = Scanner {
         cur: Cursor::new(src, tokens),
-        spans: Vec::new(),
+        found: Annotations::default(),
     };
     scanner.run()?;
-    Ok(scanner.spans)
+    Ok(scanner.found)
 }
 
 struct Scanner<'a> {
     cur: Cursor<'a>,
-    spans: Vec<Range<usize>>,
+    found: Annotations,
 }
 
 impl Scanner<'_> {
@@ -64,7 +75,14 @@ impl Scanner<'_> {
     fn strip_from(&mut self, start: usize) {
         let end = self.cur.prev_end();
         if end > start {
-            self.spans.push(start..end);
+            self.found.spans.push(start..end);
+        }
+    }
+
+    /// After a cast or `!` stripped from `start`: a `(` next starts a new statement.
+    fn end_statement_before_paren(&mut self, start: usize) {
+        if self.cur.at(Kind::LParen) {
+            self.found.statement_ends.push(start);
         }
     }
 
@@ -169,7 +187,9 @@ impl Scanner<'_> {
                 self.cur.bump();
             }
         } else if self.after_expression() {
-            self.annotation(types::skip_type)?;
+            let start = self.cur.start();
+            self.annotation(types::skip_cast_type)?;
+            self.end_statement_before_paren(start);
         } else {
             self.cur.bump();
         }
@@ -183,6 +203,7 @@ impl Scanner<'_> {
         self.cur.bump();
         if after_expression {
             self.strip_from(start);
+            self.end_statement_before_paren(start);
         }
     }
 
@@ -210,17 +231,19 @@ impl Scanner<'_> {
                 // (a call of `as` with a table, `f() as{g 'x'}`), which is never refused.
                 let mut probe = self.cur.clone();
                 probe.bump();
-                if types::skip_type(&mut probe).is_ok() {
+                if types::skip_cast_type(&mut probe).is_ok() {
                     self.cur = probe;
                     self.strip_from(start);
+                    self.end_statement_before_paren(start);
                 } else {
                     self.cur.bump();
                 }
                 return Ok(());
             }
             self.cur.bump();
-            types::skip_type(&mut self.cur)?;
+            types::skip_cast_type(&mut self.cur)?;
             self.strip_from(start);
+            self.end_statement_before_paren(start);
             Ok(())
         } else {
             self.cur.bump();
@@ -239,6 +262,7 @@ impl Scanner<'_> {
         }
         types::skip_type(&mut self.cur)?;
         self.strip_from(start);
+        self.found.statement_ends.push(start);
         Ok(())
     }
 
@@ -246,7 +270,12 @@ impl Scanner<'_> {
     /// stripped annotation counts: it closed a cast, a declaration or a signature.
     fn after_expression(&self) -> bool {
         self.cur.prev().is_some_and(|prev| {
-            ends_expression(prev) || self.spans.last().is_some_and(|span| span.end == prev.end)
+            ends_expression(prev)
+                || self
+                    .found
+                    .spans
+                    .last()
+                    .is_some_and(|span| span.end == prev.end)
         })
     }
 

@@ -6,8 +6,8 @@ use mlua::{Lua, Value};
 
 use super::{DialectError, strip_annotations};
 
-/// Strips `src`, checks that only annotation bytes changed (into spaces) and every line
-/// break stayed in place, and returns the result.
+/// Strips `src`, checks that only annotation bytes changed (into spaces, or a `;` that
+/// ends a statement) and every line break stayed in place, and returns the result.
 fn strip(src: &str) -> String {
     let out = match strip_annotations(src) {
         Ok(out) => out.into_owned(),
@@ -21,9 +21,9 @@ fn assert_same_shape(src: &str, out: &str) {
     assert_eq!(src.len(), out.len(), "length changed: {src:?} -> {out:?}");
     for (a, b) in src.bytes().zip(out.bytes()) {
         if a != b {
-            assert_eq!(
-                b, b' ',
-                "{src:?} -> {out:?}: a byte became {b:?}, not a space"
+            assert!(
+                b == b' ' || b == b';',
+                "{src:?} -> {out:?}: a byte became {b:?}, not a space or `;`"
             );
             assert!(
                 a != b'\n' && a != b'\r',
@@ -257,11 +257,12 @@ fn return_type_lists_without_parentheses() {
 
 #[test]
 fn type_declaration() {
+    // The declaration's first byte ends the statement before it.
     assert_eq!(
         strip("type Point = {x: number, y: number}\nlocal p = 1"),
-        "                                   \nlocal p = 1"
+        ";                                  \nlocal p = 1"
     );
-    assert_eq!(strip("export type X = number"), "                      ");
+    assert_eq!(strip("export type X = number"), ";                     ");
     assert_eq!(
         run(
             "type Point = {x: number, y: number}\nlocal p: Point = {x = 1, y = 2}\nreturn p.x + p.y"
@@ -277,7 +278,10 @@ fn multi_line_type_declaration() {
                return 1";
     let out = strip(src);
     assert_eq!(out.lines().count(), src.lines().count());
-    assert!(out.lines().take(8).all(|l| l.trim().is_empty()), "{out}");
+    assert!(
+        out.lines().take(8).all(|l| matches!(l.trim(), "" | ";")),
+        "{out}"
+    );
     assert_eq!(run(src), "1");
 }
 
@@ -305,7 +309,7 @@ fn declarations_one_after_another() {
                type F = () -> ()\ntype G = (number)\nexport type H = {read [number]: G, read [\"end\"]: F}\n\
                type Last = H\nreturn 1";
     let out = strip(src);
-    assert!(out.lines().take(7).all(|l| l.trim().is_empty()), "{out}");
+    assert!(out.lines().take(7).all(|l| l.trim() == ";"), "{out}");
     assert_eq!(run(src), "1");
 }
 
@@ -427,6 +431,70 @@ fn as_casts_and_non_nil_assertions() {
         run("local m = {value = 3}\nlocal o = m as {value: number}?\nreturn o.value"),
         "3"
     );
+}
+
+#[test]
+fn casts_bind_tighter_than_bitwise_operators() {
+    // As in Wippy's grammar: `mask :: integer | FLAG` is `(mask :: integer) | FLAG`.
+    assert_eq!(
+        run("local FLAG = 4\nlocal mask = 3\n\
+             local a = mask :: integer | FLAG\n\
+             local b = mask as integer | FLAG\n\
+             local c = mask :: integer & 1\n\
+             local d = mask :: integer? | 8\n\
+             return a .. ' ' .. b .. ' ' .. c .. ' ' .. d"),
+        "7 7 1 11"
+    );
+    // Unions inside the cast's type stay types.
+    assert_eq!(
+        run("local t = {1, 'a'} :: {number | string}\n\
+             local u = t as Array<number | string>\n\
+             local v = (t :: any) :: {[string]: number & {}}?\n\
+             return #t + #u + #v"),
+        "6"
+    );
+}
+
+#[test]
+fn a_declaration_or_cast_before_a_paren_ends_the_statement() {
+    // Blanks alone would make `g('a')(g)('b')`: the dialect reads two statements.
+    let prelude = "local log = {}\nlocal t = {f = 1}\n\
+                   local function g(a) log[#log + 1] = a return a end\n";
+    for (middle, stripped_middle) in [
+        ("g('a')\ntype T = number\n", "g('a')\n;              \n"),
+        (
+            "g('a')\nexport type T = number\n",
+            "g('a')\n;                     \n",
+        ),
+        (
+            "local y = g('a') :: string\n",
+            "local y = g('a') ;        \n",
+        ),
+        (
+            "local y = g('a') as string\n",
+            "local y = g('a') ;        \n",
+        ),
+        (
+            "local y = t.f!\ng('a')\nlocal z = t.f!\n",
+            "local y = t.f \ng('a')\nlocal z = t.f;\n",
+        ),
+    ] {
+        let src = format!("{prelude}{middle}(g)('b')\nreturn table.concat(log)");
+        assert_eq!(
+            strip(&src),
+            format!("{prelude}{stripped_middle}(g)('b')\nreturn table.concat(log)")
+        );
+        assert_eq!(run(&src), "ab", "{middle:?}");
+    }
+    // Not before anything else: `(x :: T)` and `x :: T .. y` keep their blanks.
+    assert_eq!(strip("local y = (x :: T)(1)"), "local y = (x     )(1)");
+    assert_eq!(strip("local y = x :: T .. 'a'"), "local y = x      .. 'a'");
+    // A cast that a call's `(` follows on its line is an error, as in Wippy's grammar.
+    let error = Lua::new()
+        .load(strip("local y = f :: T (1)"))
+        .exec()
+        .expect_err("a call of a cast");
+    assert!(error.to_string().contains("syntax error"), "{error}");
 }
 
 // ---- loops -----------------------------------------------------------------------------

@@ -39,6 +39,17 @@ pub(super) fn skip_type(cur: &mut Cursor<'_>) -> Result<(), DialectError> {
     TypeParser { cur, depth: 0 }.ty()
 }
 
+/// Skips the type of a cast (`x :: T`, `x as T`): a type without `|` or `&` at its top,
+/// since a cast binds tighter than those operators in Wippy's grammar (go-lua's
+/// `parser.go.y` declares `T2Colon` and `TAs` after `'|'` and `'&'`): `mask :: integer |
+/// FLAG` is the bitwise or `(mask :: integer) | FLAG`. Unions inside the type (`{A | B}`,
+/// `Array<A | B>`) are unaffected.
+pub(super) fn skip_cast_type(cur: &mut Cursor<'_>) -> Result<(), DialectError> {
+    let mut parser = TypeParser { cur, depth: 0 };
+    parser.depth += 1;
+    parser.postfix()
+}
+
 /// Skips one type or type pack at the cursor: a type, `...T`, `T...` or `(A, B)`, as after
 /// a vararg's `...:`.
 pub(super) fn skip_type_pack(cur: &mut Cursor<'_>) -> Result<(), DialectError> {
