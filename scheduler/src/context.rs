@@ -123,7 +123,9 @@ impl<'a, M: Send + Sync + 'static> Context<'a, M> {
         RecvTimeout::Pending
     }
 
-    /// Sends `message` to `pid`; hands it back if that process does not exist.
+    /// Sends `message` to `pid`; hands it back if that process does not exist. `Ok`
+    /// means the message is in the mailbox, not that it will be read: a process that
+    /// ends first drops what it did not read, as an Erlang process does.
     pub fn send(&self, pid: Pid, message: M) -> Result<(), SendError<M>> {
         self.shared.send(pid, message)
     }

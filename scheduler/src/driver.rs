@@ -9,18 +9,27 @@
 //! (and less than a slice and a half, give or take the tick's jitter): the driver sets
 //! the worker's `yield_requested` flag and calls the running process's preempt hook,
 //! once per run. When every worker is parked, nothing can run long, so the driver
-//! sleeps until the next timer; a worker that wakes pokes it (idle/README.md).
+//! sleeps until the next timer; a worker that wakes pokes it (idle/README.md). A step
+//! that started while the driver slept shows a new odd value at the first look, so the
+//! baseline needs no reset after a sleep.
 
 use crate::loom::atomic::Ordering;
 use crate::shared::Shared;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// `at + by`, or a year after `at` when that is past what an `Instant` can hold (a time
+/// slice of `Duration::MAX` asks for no preemption, not for a panic).
+fn later(at: Instant, by: Duration) -> Instant {
+    at.checked_add(by)
+        .unwrap_or_else(|| at + Duration::from_secs(365 * 24 * 60 * 60))
+}
+
 pub(crate) fn run<M: Send + Sync + 'static>(shared: Arc<Shared<M>>) {
     let tick = shared.time_slice / 2;
     let mut last_seen = vec![0u64; shared.workers()];
     let mut flagged = vec![0u64; shared.workers()];
-    let mut next_watch = Instant::now() + tick;
+    let mut next_watch = later(Instant::now(), tick);
     let mut due = Vec::new();
 
     let mut state = shared.timers.state.lock();
@@ -38,9 +47,9 @@ pub(crate) fn run<M: Send + Sync + 'static>(shared: Arc<Shared<M>>) {
             entry.fire();
             if let Some(period) = entry.period {
                 // Missed periods are coalesced into one tick, as Go's ticker does.
-                let mut next = scheduled.deadline + period;
+                let mut next = later(scheduled.deadline, period);
                 if next <= now {
-                    next = now + period;
+                    next = later(now, period);
                 }
                 state.push(next, Arc::clone(&entry));
             }
@@ -53,7 +62,7 @@ pub(crate) fn run<M: Send + Sync + 'static>(shared: Arc<Shared<M>>) {
         }
         if now >= next_watch {
             watch(&shared, &mut last_seen, &mut flagged);
-            next_watch = now + tick;
+            next_watch = later(now, tick);
         }
 
         state = shared.timers.state.lock();
@@ -79,11 +88,10 @@ pub(crate) fn run<M: Send + Sync + 'static>(shared: Arc<Shared<M>>) {
             None => shared.timers.condvar.wait(state),
         };
         shared.driver_sleeping.store(false, Ordering::SeqCst);
-        // A long sleep ends with a fresh watchdog baseline.
-        if Instant::now() > next_watch + tick {
-            next_watch = Instant::now() + tick;
-            last_seen.iter_mut().for_each(|s| *s = 0);
-        }
+        // A late wake-up keeps the baseline: a step seen at the last look and still
+        // running now has run at least as long as the sleep, so it is due either way.
+        // (Resetting it on late wake-ups starved short slices, whose ticks are shorter
+        // than a condition variable's usual lateness.)
     }
 }
 

@@ -72,6 +72,7 @@ enum BuildErrorKind {
     ZeroWorkers,
     TooManyWorkers(usize),
     ZeroTimeSlice,
+    NulInName,
     Thread(std::io::Error),
 }
 
@@ -94,6 +95,12 @@ impl BuildError {
         }
     }
 
+    pub(crate) fn nul_in_name() -> Self {
+        Self {
+            kind: BuildErrorKind::NulInName,
+        }
+    }
+
     pub(crate) fn thread(err: std::io::Error) -> Self {
         Self {
             kind: BuildErrorKind::Thread(err),
@@ -113,6 +120,9 @@ impl fmt::Display for BuildError {
                 )
             }
             BuildErrorKind::ZeroTimeSlice => f.write_str("the time slice must be longer than zero"),
+            BuildErrorKind::NulInName => {
+                f.write_str("the scheduler's name holds a NUL byte, which thread names cannot")
+            }
             BuildErrorKind::Thread(err) => write!(f, "could not start a scheduler thread: {err}"),
         }
     }

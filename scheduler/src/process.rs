@@ -50,8 +50,10 @@ pub enum Step<M> {
     ///
     /// Wake-ups are coalesced into runs: those that arrived before this step started
     /// are answered by this very step, and those that arrived while it ran make the
-    /// process run again at once. So a step may return `Wait` only after it has seen
-    /// every source it waits on empty (or not ready) during this step.
+    /// process runnable again as soon as the step returns (it queues behind the work
+    /// its worker already holds, as a yielding process does; wake-ups meanwhile join
+    /// that one run). So a step may return `Wait` only after it has seen every source
+    /// it waits on empty (or not ready) during this step.
     Wait,
     /// Run again later, after the other runnable processes had a turn.
     Yield,

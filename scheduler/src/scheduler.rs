@@ -51,12 +51,16 @@ impl Builder {
     }
 
     /// How long one step may run before the process is asked to yield (default 2 ms).
+    /// The timer thread looks every half slice while a worker runs, so a step is asked
+    /// within one to one and a half slices (plus the thread's wake-up lateness, tens of
+    /// microseconds); `Duration::MAX` means never in practice.
     pub fn time_slice(mut self, slice: Duration) -> Self {
         self.time_slice = slice;
         self
     }
 
-    /// The name used for the scheduler's threads (`<name>-worker-<i>`, `<name>-driver`).
+    /// The name used for the scheduler's threads (`<name>-worker-<i>`, `<name>-driver`);
+    /// [`build`](Self::build) refuses one with a NUL byte.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
         self
@@ -85,6 +89,9 @@ impl Builder {
         }
         if self.time_slice.is_zero() {
             return Err(BuildError::zero_time_slice());
+        }
+        if self.name.contains('\0') {
+            return Err(BuildError::nul_in_name());
         }
         let locals: Vec<LocalQueue<_>> = (0..workers).map(|_| LocalQueue::new_fifo()).collect();
         let stealers = locals.iter().map(LocalQueue::stealer).collect();
@@ -120,7 +127,8 @@ impl Builder {
 /// A running scheduler instance: its worker threads, driver thread and processes.
 ///
 /// Dropping it shuts it down at once (as [`Scheduler::shutdown`] with no grace
-/// period) and joins its threads.
+/// period) and joins its threads; dropping it inside a step of one of its own
+/// processes panics, as `shutdown` does there.
 #[must_use = "dropping a Scheduler shuts it down"]
 pub struct Scheduler<M: Send + Sync + 'static> {
     shared: Arc<Shared<M>>,
@@ -202,6 +210,13 @@ impl<M: Send + Sync + 'static> Scheduler<M> {
     /// detached, and its state (the stuck processes' included) is left to them, as
     /// freeing it under a running step would be unsound; the report counts them. A
     /// program can then exit; a library user should treat the scheduler as leaked.
+    ///
+    /// # Panics
+    ///
+    /// Called (or the scheduler dropped) inside a step of one of its own processes,
+    /// which could never end while the call waits for it; the panic ends that process
+    /// ([`Exit::Panicked`](crate::Exit::Panicked)) and the scheduler's threads are left
+    /// running.
     pub fn shutdown(mut self, how: Shutdown) -> ShutdownReport {
         self.stop(&how)
     }
@@ -209,6 +224,21 @@ impl<M: Send + Sync + 'static> Scheduler<M> {
     fn stop(&mut self, how: &Shutdown) -> ShutdownReport {
         let mut report = ShutdownReport::default();
         if self.threads.is_empty() {
+            return report;
+        }
+        if crate::worker::current_index(&self.shared).is_some() {
+            // Stopping waits for every process, the caller's own among them, whose step
+            // cannot end while it waits: a silent hang. Say so instead, as tokio does
+            // for a runtime dropped inside it (unless this thread is already unwinding,
+            // when a second panic would abort: then the threads are left running).
+            self.threads.clear();
+            if !std::thread::panicking() {
+                panic!(
+                    "a wippy-scheduler Scheduler was shut down or dropped inside a step of one of \
+                     its own processes, which would wait for that step for ever; shut it down \
+                     from a thread outside the scheduler"
+                );
+            }
             return report;
         }
         let shared = &self.shared;
@@ -307,6 +337,8 @@ impl<M: Send + Sync + 'static> Handle<M> {
     }
 
     /// Sends a message; hands it back if `pid` does not exist (exited or stale id).
+    /// `Ok` means the message is in the mailbox, not that it will be read: a process
+    /// that ends first drops what it did not read, as an Erlang process does.
     pub fn send(&self, pid: Pid, message: M) -> Result<(), SendError<M>> {
         self.shared.send(pid, message)
     }
@@ -342,8 +374,9 @@ impl<M: Send + Sync + 'static> Handle<M> {
             .map_err(|_| NotFound)
     }
 
-    /// Ends `pid` forcefully: its body is dropped at its next scheduling (a step in
-    /// progress finishes first) and monitors see [`Exit::Killed`].
+    /// Ends `pid` forcefully: its body is dropped at its next scheduling and monitors
+    /// see [`Exit::Killed`]. A step in progress finishes first, and if that step ends
+    /// the process itself (`Done`, `Fail`, a panic), that is the exit monitors see.
     pub fn kill(&self, pid: Pid, reason: &str) -> Result<(), NotFound> {
         self.shared.kill(pid, Arc::from(reason))
     }

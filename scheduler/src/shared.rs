@@ -331,6 +331,9 @@ impl<M: Send + Sync + 'static> Shared<M> {
         if exit.is_error() {
             self.failed.fetch_add(1, Ordering::Relaxed);
         }
+        // Counted before anyone is told, so that a joiner or a monitor that then reads
+        // the metrics no longer counts the process as live.
+        let exited = self.exited.fetch_add(1, Ordering::SeqCst) + 1;
         let watchers = cell.take_watchers();
         if !watchers.is_empty() {
             let exit = Arc::new(exit);
@@ -349,9 +352,10 @@ impl<M: Send + Sync + 'static> Shared<M> {
                 }
             }
         }
-        let exited = self.exited.fetch_add(1, Ordering::SeqCst) + 1;
         // SeqCst pairs with the SeqCst increment in `wait_for_exits`: either the waiter
-        // sees our exit in its check, or we see the waiter and notify it.
+        // sees our exit in its check, or we see the waiter and notify it. A waiter that
+        // sees it before the notices above went out loses nothing: with every process
+        // gone, they are addressed to no one but joiners, whose slots outlive the stop.
         if self.quiescence_waiters.load(Ordering::SeqCst) > 0
             && exited == self.spawned.load(Ordering::SeqCst)
         {

@@ -22,7 +22,8 @@
 //!   from the others before it hands out a never-used index.
 //! - `get`/`with` (send, notify, monitor) read a slot from any thread.
 //! - A slot index is reused first-in-first-out after its generation moved on, which
-//!   makes the reuse of a recent id as late as possible.
+//!   makes the reuse of a recent id as late as possible; after its 2^32nd process a
+//!   slot is retired, so no id ever comes back.
 //!
 //! The table is not part of the loom models (loom cannot model epochs); its atomics
 //! are `std`'s.
@@ -205,11 +206,15 @@ impl<T: Entry + Send + Sync + 'static> Table<T> {
             }
         }
         drop(guard);
-        slot.generation
-            .store(pid.generation().wrapping_add(1), Ordering::Release);
-        self.free[shard % self.free.len()]
-            .lock()
-            .push_back(pid.index());
+        let next = pid.generation().wrapping_add(1);
+        slot.generation.store(next, Ordering::Release);
+        // A slot that has used up its 2^32 generations is retired, not reused: a
+        // generation seen again would let an old id reach the new process.
+        if next != 0 {
+            self.free[shard % self.free.len()]
+                .lock()
+                .push_back(pid.index());
+        }
     }
 
     /// Every live process, in slot order (a snapshot; processes may come and go).

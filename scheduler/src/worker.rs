@@ -136,7 +136,10 @@ impl WorkerMeter {
             // is the pointer its worker published for it, null or into the task the
             // worker holds, and the worker keeps that task until `calling` is clear.
             if let Some(Some(hook)) = unsafe { hook.as_ref() } {
-                hook();
+                // A hook that panics counts as returned: the panic must not take the
+                // driver thread down (timers and preemption would stop) nor skip the
+                // store below (the worker would wait for it for ever).
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| hook()));
             }
         }
         self.calling.store(false, Ordering::Release);

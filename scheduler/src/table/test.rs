@@ -36,6 +36,29 @@ fn stale_id_never_reaches_new_entry() {
 }
 
 #[test]
+fn a_slot_whose_generations_are_used_up_is_retired() {
+    let table = Table::new(1);
+    let first = table.reserve(0).unwrap();
+    table.publish(Arc::new(Dummy(first)));
+    table.release(first, 0);
+    // Its last generation: as if it had held 2^32 - 1 processes already.
+    table
+        .slot_or_alloc(first.index())
+        .generation
+        .store(u32::MAX, Ordering::Release);
+    let last = table.reserve(0).unwrap();
+    assert_eq!((last.index(), last.generation()), (first.index(), u32::MAX));
+    table.publish(Arc::new(Dummy(last)));
+    table.release(last, 0);
+    // Generation 0 would come back: the index is not handed out again.
+    let next = table.reserve(0).unwrap();
+    assert_ne!(next.index(), first.index());
+    table.publish(Arc::new(Dummy(next)));
+    assert!(table.get(first).is_none());
+    assert!(table.get(last).is_none());
+}
+
+#[test]
 fn live_lists_published_entries() {
     let table = Table::new(2);
     let pids: Vec<_> = (0..200).map(|_| table.reserve(0).unwrap()).collect();
