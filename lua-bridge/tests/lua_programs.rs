@@ -362,6 +362,7 @@ lua_tests! {
     process_message_payloads: "process/message_payloads",
     process_message_strings_asked_late: "process/message_strings_asked_late",
     process_monitor_dead: "process/monitor_dead",
+    process_monitor_racing_an_exit_gets_its_exit: "process/monitor_racing_an_exit_gets_its_exit",
     process_monitor_explicit: "process/monitor_explicit",
     process_monitor_twice_refused: "process/monitor_twice_refused",
     process_exit_error_kinds: "process/exit_error_kinds",

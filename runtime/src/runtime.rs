@@ -969,11 +969,7 @@ impl Runtime {
 
     /// Undoes the ties of a process the scheduler never ran (its spawn failed).
     pub(crate) fn abandon(&self, record: &ProcessRecord) {
-        let relations = {
-            let mut relations = record.relations.lock();
-            relations.exited = true;
-            std::mem::take(&mut *relations)
-        };
+        let relations = record.take_relations();
         let pid = &record.pid;
         self.inner.names.release(pid, relations.names());
         for other in relations.links.iter().chain(relations.monitors.iter()) {
@@ -997,11 +993,7 @@ impl Runtime {
         booted: bool,
         failed_spawner: Option<&Pid>,
     ) {
-        let relations = {
-            let mut relations = record.relations.lock();
-            relations.exited = true;
-            std::mem::take(&mut *relations)
-        };
+        let relations = record.take_relations();
         let pid = &record.pid;
         self.inner.directory.remove(pid);
         // Before the EXIT and LINK_DOWN below: whoever takes one and sends to this

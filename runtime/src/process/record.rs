@@ -132,6 +132,19 @@ impl ProcessRecord {
     }
 
     /// Runs `f` on the relations unless the process has exited; `None` if it has.
+    /// Takes the process's ties out for its exit protocol, once, and marks the record
+    /// exited, so that nothing is tied to it afterwards (a `monitor` or `link` through a
+    /// record still found finds it exited, and fails as for a dead process).
+    pub(crate) fn take_relations(&self) -> Relations {
+        let mut relations = self.relations.lock();
+        let taken = std::mem::take(&mut *relations);
+        // Set on what stays, not on what is taken: `take` leaves a default in its
+        // place, whose `exited` is false (which let a monitor racing the exit return
+        // true and never get its EXIT).
+        relations.exited = true;
+        taken
+    }
+
     pub(crate) fn with_live<R>(&self, f: impl FnOnce(&mut Relations) -> R) -> Option<R> {
         let mut relations = self.relations.lock();
         if relations.exited {
