@@ -168,6 +168,7 @@ impl LuaProcess {
         // its stack; nothing else runs in the VM now.
         let status = unsafe { ffi::lua_resume(thread, vm.lua().raw(), nargs, &mut nres) };
         self.preempt.leave();
+        let preempted = super::preempt::preempted();
         if let Some(message) = super::preempt::take_doomed() {
             // Stopped where it could not be preempted (raised as a memory error, or
             // caught on the way out and yielded): the process ends (`preempt.rs`).
@@ -223,6 +224,9 @@ impl LuaProcess {
                             st.ready.push_back((co, Resume::Op));
                         }
                     }
+                    // Preempted: it goes on before any other coroutine of the process
+                    // (which switch only where they block or yield, reference §1.4).
+                    None if preempted => st.ready.push_front((co, Resume::Nothing)),
                     None => st.occasional().yielded.push(co),
                 }
                 Outcome::Running

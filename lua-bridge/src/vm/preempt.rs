@@ -3,8 +3,11 @@
 //! The scheduler's watchdog calls [`Preempt::request`] from its own thread while the
 //! process runs. That arms a count hook on the coroutine being resumed; the hook yields
 //! at the next instruction (when the coroutine can yield there) and removes itself, so a
-//! process pays nothing for the hook until its slice has expired. The driver resumes the
-//! coroutine later like any other ready coroutine.
+//! process pays nothing for the hook until its slice has expired. The driver resumes that
+//! coroutine first when the process runs again ([`preempted`]): within a process,
+//! coroutines switch only where they block or yield, as in the original (reference
+//! §1.4), so preemption lets other processes run without letting the process's other
+//! coroutines in between two of this one's instructions.
 //!
 //! Where the coroutine cannot yield (inside a callback of a C function: a `table.sort`
 //! comparator, a `string.gsub` function, a `__tostring` that `tostring` calls), the hook
@@ -427,6 +430,15 @@ unsafe extern "C-unwind" fn after_protected_call(
     }
 }
 
+/// Whether the resume that just returned on this thread (the driver's, between
+/// [`Preempt::enter`] and the next one) yielded because the hook yielded it, or a script
+/// coroutine it resumed ([`pass_on`]), rather than on its own (`coroutine.yield`) or on
+/// an op: the driver then resumes it before any other coroutine of the process, which
+/// keeps preemption invisible to the process's cooperative coroutines.
+pub(crate) fn preempted() -> bool {
+    HOOK_YIELDED.with(Cell::get)
+}
+
 /// The running coroutine yields because the hook yielded a script coroutine it resumed:
 /// tells its own resumer (if it is a script coroutine too) that this is a preemption.
 pub(crate) fn pass_on() {
@@ -457,6 +469,7 @@ impl Preempt {
 
     /// Marks `state` as the coroutine now running (the driver, before each resume).
     pub(crate) fn enter(&self, state: *const std::ffi::c_void) {
+        HOOK_YIELDED.with(|y| y.set(false));
         STUCK_SINCE.with(|s| s.set(None));
         DOOMED.with(|d| d.set(false));
         ACTIVE.with(|a| a.set(self));
