@@ -158,7 +158,9 @@ impl Shutdown {
         }
     }
 
-    /// Gives up on killed processes still inside a step `after` the kill.
+    /// Gives up on killed processes still inside a step once `after` has passed with
+    /// none of them ending (while they go on ending, the wait goes on: a worker takes
+    /// time to drop many bodies).
     pub fn abandon_after(mut self, after: Duration) -> Self {
         self.abandon_after = Some(after);
         self
@@ -206,7 +208,7 @@ impl<M: Send + Sync + 'static> Scheduler<M> {
     /// [`Context::should_yield`](crate::Context::should_yield), or is stuck in foreign
     /// code) keeps its process alive and blocks step 4. With
     /// [`Shutdown::abandon_after`], the scheduler gives up on such processes once that
-    /// time has passed after the kill: its threads are stopped where they can be and
+    /// much time has passed after the kill with no killed process ending: its threads are stopped where they can be and
     /// detached, and its state (the stuck processes' included) is left to them, as
     /// freeing it under a running step would be unsound; the report counts them. A
     /// program can then exit; a library user should treat the scheduler as leaked.
@@ -247,10 +249,7 @@ impl<M: Send + Sync + 'static> Scheduler<M> {
         if !shared.wait_for_exits(Instant::now().checked_add(how.grace)) {
             report.killed = shared.table.live().len();
             shared.kill_all(&how.reason);
-            let give_up = how
-                .abandon_after
-                .and_then(|d| Instant::now().checked_add(d));
-            if !shared.wait_for_exits(give_up) {
+            if !wait_while_exiting(shared, how.abandon_after) {
                 report.abandoned = shared.table.live().len();
                 shared.stop_threads();
                 // Dropping the join handles detaches the threads; `Shared` stays alive
@@ -266,6 +265,31 @@ impl<M: Send + Sync + 'static> Scheduler<M> {
         }
         shared.clear();
         report
+    }
+}
+
+/// After the kill: waits until every process has exited, and returns `true`; with
+/// `abandon_after`, returns `false` once that long has passed without a single exit.
+/// Killed processes end one by one as the workers reach them (each drops its body:
+/// 200 000 Lua VMs take seconds), so only a stop in the exits means that what is left
+/// is stuck inside a step.
+fn wait_while_exiting<M: Send + Sync + 'static>(
+    shared: &Shared<M>,
+    abandon_after: Option<Duration>,
+) -> bool {
+    let Some(after) = abandon_after else {
+        return shared.wait_for_exits(None);
+    };
+    let mut live = shared.live();
+    loop {
+        if shared.wait_for_exits(Instant::now().checked_add(after)) {
+            return true;
+        }
+        let now_live = shared.live();
+        if now_live >= live {
+            return false;
+        }
+        live = now_live;
     }
 }
 

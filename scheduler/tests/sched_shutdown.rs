@@ -11,6 +11,40 @@ fn shutdown_and_drop_leave_no_thread_and_no_process_behind() {
     shutdown_cancels_then_kills_and_joins_every_thread();
     dropping_a_scheduler_stops_everything();
     a_step_that_never_returns_is_abandoned_after_the_kill();
+    killed_processes_that_take_long_to_drop_are_not_abandoned();
+}
+
+/// Killed processes end one by one as the workers drop their bodies; while they go on
+/// ending, none is given up on, however long dropping them all takes (200 000 Lua VMs
+/// take seconds: session 52's probe saw tens of thousands of idle processes abandoned,
+/// and reported as stuck in code that cannot be interrupted).
+fn killed_processes_that_take_long_to_drop_are_not_abandoned() {
+    struct SlowDrop(Arc<AtomicUsize>);
+    impl Drop for SlowDrop {
+        fn drop(&mut self) {
+            std::thread::sleep(Duration::from_micros(200));
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let scheduler = Builder::new().workers(2).build::<()>().unwrap();
+    let handle = scheduler.handle();
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let count = 2_000;
+    for _ in 0..count {
+        let body = SlowDrop(Arc::clone(&dropped));
+        handle
+            .spawn(move |_: &mut Context<'_, ()>| {
+                let _ = &body;
+                Step::Wait
+            })
+            .unwrap();
+    }
+    // 2 000 drops of 200 µs on 2 workers: about 200 ms, twice the abandon time.
+    let report = scheduler
+        .shutdown(Shutdown::new("stop", Duration::ZERO).abandon_after(Duration::from_millis(100)));
+    assert_eq!(report.killed, count);
+    assert_eq!(report.abandoned, 0);
+    assert_eq!(dropped.load(Ordering::SeqCst), count);
 }
 
 /// A step stuck in code that never yields blocks the join; `abandon_after` gives up on it
