@@ -97,6 +97,24 @@ impl<'a, M: Send + Sync + 'static> Context<'a, M> {
     /// Receives with a timeout that spans steps: the first call that finds no message
     /// arms a timer, later calls report the message, [`RecvTimeout::Pending`], or
     /// [`RecvTimeout::TimedOut`] once the timer fired first.
+    ///
+    /// A message ends the wait and disarms the timer: a step that goes on waiting after
+    /// one must call `recv_timeout` again before it returns
+    /// [`Step::Wait`](crate::Step::Wait), or nothing wakes it when the new timeout
+    /// passes. Return `Wait` after `Pending` only:
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use wippy_scheduler::{Context, RecvTimeout, Step};
+    /// let step = |cx: &mut Context<'_, u32>| -> Step<u32> { loop {
+    ///     match cx.recv_timeout(Duration::from_millis(100)) {
+    ///         RecvTimeout::Message(n) => println!("got {n}"),
+    ///         RecvTimeout::Pending => return Step::Wait,
+    ///         RecvTimeout::TimedOut => return Step::Done(None),
+    ///     }
+    /// } };
+    /// # let _ = step;
+    /// ```
     pub fn recv_timeout(&mut self, timeout: Duration) -> RecvTimeout<M> {
         if let Some(message) = self.recv() {
             // SAFETY: as in `recv`; the reference does not outlive this call.
