@@ -255,6 +255,7 @@ lua_tests! {
     coroutine_blocking_inside_create_and_wrap_waits: "coroutine/blocking_inside_create_and_wrap_waits",
     coroutine_concurrent: "coroutine/concurrent",
     coroutine_preemption_keeps_coroutines_cooperative: "coroutine/preemption_keeps_coroutines_cooperative",
+    coroutine_preemption_keeps_the_order_of_wake_ups: "coroutine/preemption_keeps_the_order_of_wake_ups",
     coroutine_channel_wake_order_follows_the_original: "coroutine/channel_wake_order_follows_the_original",
     coroutine_main_returning_after_a_send_ends_the_receiver: "coroutine/main_returning_after_a_send_ends_the_receiver",
     coroutine_deadlock: "coroutine/deadlock",

@@ -25,7 +25,20 @@ pub(crate) const UNNUMBERED: u64 = u64::MAX;
 pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bool {
     // Events that travel as signals (EXIT, LINK_DOWN): numbered after this step's
     // messages by `deliver`.
+    let unmonitored = st.occasional.as_deref_mut().and_then(|o| {
+        o.collect_deferred = false;
+        (!o.unmonitored_meanwhile.is_empty()).then(|| std::mem::take(&mut o.unmonitored_meanwhile))
+    });
     while let Some(event) = cx.recv_signaled_event() {
+        let of_unmonitored = unmonitored.as_ref().is_some_and(|pids| {
+            event.kind == EventKind::Exit && event.from.as_ref().is_some_and(|f| pids.contains(f))
+        });
+        if of_unmonitored {
+            // Taken in by the runtime before the `unmonitor` (at the start of a step
+            // that went on after a preemption without collecting): dropped, as the
+            // runtime drops one that comes after.
+            continue;
+        }
         if let Err(event) = take_event(st, event) {
             st.pending_events.push_back((UNNUMBERED, event));
         }
