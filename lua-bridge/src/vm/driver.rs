@@ -696,11 +696,15 @@ impl LuaProcess {
                             .is_some_and(|o| !o.timers_to_arm.is_empty())
                         || cx.has_pending()))
             {
-                if feed::collect(st, cx) {
+                let arrived = feed::collect(st, cx);
+                if continuing {
+                    feed::drop_exits_unmonitored_meanwhile(st);
+                    continuing = false;
+                }
+                if arrived {
                     feed::deliver(st);
                 }
                 collected = true;
-                continuing = false;
                 if st.channels.garbage.iter().any(Slot::needs_release) {
                     if let Err(error) = vm.protected(cfn(release_garbage), std::ptr::null_mut()) {
                         return Flow::Fail(error);

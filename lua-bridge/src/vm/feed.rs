@@ -25,20 +25,7 @@ pub(crate) const UNNUMBERED: u64 = u64::MAX;
 pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bool {
     // Events that travel as signals (EXIT, LINK_DOWN): numbered after this step's
     // messages by `deliver`.
-    let unmonitored = st.occasional.as_deref_mut().and_then(|o| {
-        o.collect_deferred = false;
-        (!o.unmonitored_meanwhile.is_empty()).then(|| std::mem::take(&mut o.unmonitored_meanwhile))
-    });
     while let Some(event) = cx.recv_signaled_event() {
-        let of_unmonitored = unmonitored.as_ref().is_some_and(|pids| {
-            event.kind == EventKind::Exit && event.from.as_ref().is_some_and(|f| pids.contains(f))
-        });
-        if of_unmonitored {
-            // Taken in by the runtime before the `unmonitor` (at the start of a step
-            // that went on after a preemption without collecting): dropped, as the
-            // runtime drops one that comes after.
-            continue;
-        }
         if let Err(event) = take_event(st, event) {
             st.pending_events.push_back((UNNUMBERED, event));
         }
@@ -78,6 +65,24 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
         || ticked
         || !st.incoming.is_empty()
         || (st.events.is_some() && !st.pending_events.is_empty())
+}
+
+/// After the deferred collect of a step that went on after a preemption: drops the
+/// EXITs of the processes unmonitored during it, which the runtime had taken in before
+/// the `unmonitor` (at the step's start) and this collect has just queued; the runtime
+/// drops one that comes after. Before [`deliver`].
+pub(crate) fn drop_exits_unmonitored_meanwhile(st: &mut ProcState) {
+    let Some(occasional) = st.occasional.as_deref_mut() else {
+        return;
+    };
+    occasional.collect_deferred = false;
+    if occasional.unmonitored_meanwhile.is_empty() {
+        return;
+    }
+    let pids = std::mem::take(&mut occasional.unmonitored_meanwhile);
+    st.pending_events.retain(|(_, event)| {
+        event.kind != EventKind::Exit || event.from.as_ref().is_none_or(|from| !pids.contains(from))
+    });
 }
 
 /// What every collected event goes through first: a CANCEL ends the terminal reads, and
