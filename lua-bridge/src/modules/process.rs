@@ -957,21 +957,7 @@ fn cancel(lua: Lua) -> LResult<c_int> {
     }
 }
 fn monitor(lua: Lua) -> LResult<c_int> {
-    let mut monitored = false;
-    let n = dest_op(lua, "monitor", |h, d| {
-        let result = h.monitor(d);
-        monitored = result.is_ok();
-        result
-    })?;
-    // Monitored again (so alive): its EXIT is this monitor's, not one to drop.
-    if let Some(o) = state(lua)?.occasional.as_deref_mut().filter(|_| monitored) {
-        if !o.unmonitored_meanwhile.is_empty() {
-            if let Some(pid) = lua.string(1).and_then(|text| text.parse::<Pid>().ok()) {
-                o.unmonitored_meanwhile.retain(|p| *p != pid);
-            }
-        }
-    }
-    Ok(n)
+    dest_op(lua, "monitor", |h, d| h.monitor(d))
 }
 /// `process.unmonitor(pid)`: after it, no EXIT of that process arrives. One on its way
 /// is dropped by the runtime as this process takes it; one taken already (waiting for
@@ -979,11 +965,7 @@ fn monitor(lua: Lua) -> LResult<c_int> {
 fn unmonitor(lua: Lua) -> LResult<c_int> {
     let n = dest_op(lua, "unmonitor", |h, d| h.unmonitor(d))?;
     if let Some(pid) = lua.string(1).and_then(|text| text.parse::<Pid>().ok()) {
-        let st = state(lua)?;
-        drop_exits_from(st, &pid);
-        if let Some(o) = st.occasional.as_deref_mut().filter(|o| o.collect_deferred) {
-            o.unmonitored_meanwhile.push(pid);
-        }
+        drop_exits_from(state(lua)?, &pid);
     }
     Ok(n)
 }

@@ -45,9 +45,6 @@ pub struct LuaProcess {
     main: CoId,
     /// The VM was collected once, the first time the process waited.
     settled: bool,
-    /// The last step ended with a preemption: the next goes on with the preempted
-    /// coroutine, and for the process's code it is the same step (see [`Self::run`]).
-    continuing: bool,
     preempt: Arc<Preempt>,
     /// A `process.upgrade` seen in the last resume, carried out after the run.
     upgrading: Option<Box<Upgrade>>,
@@ -115,7 +112,6 @@ impl LuaProcess {
             vm: None,
             main: 0,
             settled: false,
-            continuing: false,
             preempt: Arc::new(Preempt::default()),
             upgrading: None,
             loading: None,
@@ -230,10 +226,7 @@ impl LuaProcess {
                     }
                     // Preempted: it goes on before any other coroutine of the process
                     // (which switch only where they block or yield, reference §1.4).
-                    None if preempted => {
-                        st.ready.push_front((co, Resume::Nothing));
-                        self.continuing = true;
-                    }
+                    None if preempted => st.ready.push_front((co, Resume::Nothing)),
                     None => st.occasional().yielded.push(co),
                 }
                 Outcome::Running
@@ -318,7 +311,6 @@ impl LuaProcess {
         self.compiled = compiled;
         self.args = upgrade.args;
         self.settled = false;
-        self.continuing = false;
         if let Err(error) = self.boot(cx) {
             return self.upgrade_failed(cx, error.wrapped("upgrade: init failed"));
         }
@@ -664,44 +656,22 @@ impl LuaProcess {
     #[inline(always)]
     fn run(&mut self, vm: &Vm, cx: &mut ProcessContext<'_, '_>) -> Flow {
         let no_state = || Flow::Fail(ErrorValue::new(ErrorKind::Internal, "no process state"));
-        // A step that goes on with a coroutine preempted in the last one is, for the
-        // process's code, the rest of that step: what arrived meanwhile (a message, a
-        // fired timer) is collected once nothing is ready, not before, as the original
-        // reads its events only at the start of a step, which nothing cuts short. So a
-        // preemption changes neither which coroutine runs next nor which wake-ups come
-        // first (session 52's probe: a timer that fired during a preempted loop ran
-        // ahead of coroutines that had yielded before it, and of `main`'s return).
-        let mut continuing = std::mem::take(&mut self.continuing);
-        let mut collected = continuing;
-        if continuing {
-            if let Some(st) = vm.state() {
-                st.occasional().collect_deferred = true;
-            }
-        }
+        let mut collected = false;
         loop {
             let Some(st) = vm.state() else {
                 return no_state();
             };
             // After a resume, collect again only when there is something to take (or new
             // timers to arm): a message or event that comes later runs the process again.
-            // Going on after a preemption, collect once nothing is ready, whatever
-            // arrived: the wake-up of a timer that fired in between was spent on this
-            // step.
             if !collected
                 || (st.ready.is_empty()
-                    && (continuing
-                        || st
-                            .occasional
-                            .as_deref()
-                            .is_some_and(|o| !o.timers_to_arm.is_empty())
+                    && (st
+                        .occasional
+                        .as_deref()
+                        .is_some_and(|o| !o.timers_to_arm.is_empty())
                         || cx.has_pending()))
             {
-                let arrived = feed::collect(st, cx);
-                if continuing {
-                    feed::drop_exits_unmonitored_meanwhile(st);
-                    continuing = false;
-                }
-                if arrived {
+                if feed::collect(st, cx) {
                     feed::deliver(st);
                 }
                 collected = true;

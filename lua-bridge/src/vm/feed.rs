@@ -67,24 +67,6 @@ pub(crate) fn collect(st: &mut ProcState, cx: &mut ProcessContext<'_, '_>) -> bo
         || (st.events.is_some() && !st.pending_events.is_empty())
 }
 
-/// After the deferred collect of a step that went on after a preemption: drops the
-/// EXITs of the processes unmonitored during it, which the runtime had taken in before
-/// the `unmonitor` (at the step's start) and this collect has just queued; the runtime
-/// drops one that comes after. Before [`deliver`].
-pub(crate) fn drop_exits_unmonitored_meanwhile(st: &mut ProcState) {
-    let Some(occasional) = st.occasional.as_deref_mut() else {
-        return;
-    };
-    occasional.collect_deferred = false;
-    if occasional.unmonitored_meanwhile.is_empty() {
-        return;
-    }
-    let pids = std::mem::take(&mut occasional.unmonitored_meanwhile);
-    st.pending_events.retain(|(_, event)| {
-        event.kind != EventKind::Exit || event.from.as_ref().is_none_or(|from| !pids.contains(from))
-    });
-}
-
 /// What every collected event goes through first: a CANCEL ends the terminal reads, and
 /// the EXIT of a process run to its end for this one completes its call
 /// ([`end_exec`]). Gives back the event to queue for the `events()` channel.

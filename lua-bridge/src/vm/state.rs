@@ -216,10 +216,9 @@ pub(crate) struct Occasional {
     /// yield where it can yield), and the scheduler then ends the process, as the
     /// original's scheduler ends it at that call.
     pub(crate) halted: bool,
-    /// Coroutines that yielded with `coroutine.yield()`: they run again once `ready` is
-    /// empty, in the order they yielded (as the original, whose plain yields wait for
-    /// the next round of its task queue). A preempted coroutine is not among them: it
-    /// goes on first (`driver.rs`).
+    /// Coroutines that yielded with `coroutine.yield()` (or were preempted): they run
+    /// again once `ready` is empty, in the order they yielded (as the original, whose
+    /// plain yields wait for the next round of its task queue).
     pub(crate) yielded: Vec<CoId>,
     /// Script coroutines (`coroutine.create`, `wrap`) whose resume the preemption hook
     /// interrupted: their resumer goes on with them when the driver resumes it, and
@@ -233,13 +232,6 @@ pub(crate) struct Occasional {
     /// since nor received it from `events()`: the next read ends at once, as a read
     /// waiting then would have (`io::read_op`), and clears this.
     pub(crate) unspent_cancel: bool,
-    /// This step goes on after a preemption and has not collected what arrived yet
-    /// (`LuaProcess::run`): an EXIT the runtime already handed to the process may wait
-    /// outside its state, where `unmonitor` cannot drop it.
-    pub(crate) collect_deferred: bool,
-    /// The processes unmonitored while `collect_deferred` was set: their EXITs are
-    /// dropped at the deferred collect, which empties this (`feed::collect`).
-    pub(crate) unmonitored_meanwhile: Vec<wippy_runtime::pid::Pid>,
 }
 
 /// Who takes the EXIT of a process run to its end for this one.

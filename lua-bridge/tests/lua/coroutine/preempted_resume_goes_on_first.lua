@@ -1,7 +1,7 @@
 -- A script coroutine whose resume the preemption hook interrupted (many times: it is
 -- busy for 300 ms) goes on with the right values, and the process's other coroutines
--- do not run in between: one that sleeps runs only once main waits, and then finds the
--- script coroutine dead. Coroutines switch only where they block or
+-- do not run in between: one whose timer came due meanwhile runs only once main waits,
+-- and then finds the script coroutine dead. Coroutines switch only where they block or
 -- yield (reference §1.4), preempted or not.
 local function busy(ms)
   local t0 = os.clock()
@@ -16,6 +16,7 @@ local function main()
   end)
   local seen = {}
   coroutine.spawn(function()
+    -- Its timer comes due while main's resume of `co` runs.
     time.sleep("50ms")
     seen.status = coroutine.status(co)
     seen.resumed = { coroutine.resume(co, "S") }
@@ -28,9 +29,7 @@ local function main()
   if seen.status ~= nil then
     return false, "the other coroutine ran while main never waited (it saw " .. tostring(seen.status) .. ")"
   end
-  -- Its timer started when main's first step ended (as the original starts a sleep's
-  -- timer when its step ends), so give it its 50 ms.
-  time.sleep("100ms")
+  time.sleep("10ms")
   if seen.status ~= "dead" then
     return false, "once main waited, the other coroutine saw " .. tostring(seen.status)
   end
