@@ -6,18 +6,27 @@
 //! | `yaml.encode(t [, {field_order = {...}, sort_unordered = bool}])` | YAML text, `nil` |
 //! | `yaml.decode(s)` | the value, `nil` |
 //!
-//! Encoding copies the table as a message would be copied ([`crate::value`]): a
-//! sequence is a YAML sequence, any other table a mapping, `nil` values and functions
-//! are left out, an error value is its message. Mapping keys come out sorted (as Go's
-//! `yaml.v3` writes a map), except that the keys named in `field_order` come first, in
-//! that order, at every level (`sort_unordered` is accepted; the rest are sorted
-//! anyway). Strings that would read back as something else (`"123"`, `"true"`, `""`,
-//! text with `: `) are quoted. The text has no `---` line and ends with a newline; an
-//! empty table is `[]`.
+//! Encoding copies the table as a message would be copied ([`crate::value`]), then
+//! shapes it as the original's `value.ToGoAny` does (R `engine/value/util.go`): a table
+//! with an array part is a YAML sequence of its items 1..n, holes written as `null` and
+//! keys outside 1..n left out (n is the largest integer key that at least half of
+//! 1..n are keys under, as Lua sizes an array part: `{1, nil, 3}` is `[1, null, 3]`,
+//! `{1, 2, x = 3}` is `[1, 2]`); any other table, the empty one too, is a mapping whose
+//! keys are strings (`{[5] = "x"}` is `"5": x`). `nil` values and functions are left
+//! out, an error value is its message. Mapping keys come out sorted (as Go's `yaml.v3`
+//! writes a map), except that the keys named in `field_order` come first, in that
+//! order, at every level (`sort_unordered` is accepted; the rest are sorted anyway).
+//! Strings that would read back as something else (`"123"`, `"true"`, `""`, text with
+//! `: `) are quoted. The text has no `---` line and ends with a newline. Known
+//! differences from `yaml.v3`'s text, which read back as the same data: nesting is
+//! indented by 2 (`yaml.v3` indents by 4 unless an option is given), a float keeps
+//! its `.0` (`2.0`, where `yaml.v3` writes `2`), and a string with line breaks is
+//! written quoted with `\n` (`yaml.v3` uses a `|-` block).
 //!
-//! Decoding reads one document with the registry's own reader
+//! Decoding reads the first document with the registry's own reader
 //! ([`wippy_runtime::registry::decode_yaml`]: YAML 1.2 core schema, as `yaml.v3`;
-//! nesting and alias expansion bounded).
+//! nesting and alias expansion bounded); what follows a second `---` is not read, as
+//! `yaml.v3`'s `Unmarshal` leaves it.
 //!
 //! Failures are `nil, err`, not retryable, with the original's kinds: `INVALID` for an
 //! argument of the wrong type ("table expected", "string expected"), an empty string
@@ -29,8 +38,8 @@
 
 use std::ffi::c_int;
 
-use saphyr::{Mapping, Scalar, Yaml, YamlEmitter};
-use wippy_runtime::payload::{ErrorKind, MapKey, Payload};
+use saphyr::{Mapping, Scalar, ScalarStyle, Yaml, YamlEmitter};
+use wippy_runtime::payload::{ErrorKind, Map as PayloadMap, MapKey, Payload};
 use wippy_runtime::registry::decode_yaml;
 
 use crate::modules::base64::string_arg;
@@ -140,12 +149,27 @@ fn to_yaml<'p>(
     path: &mut Vec<String>,
 ) -> Result<Yaml<'p>, String> {
     Ok(match payload {
-        Payload::Nil => Yaml::Value(Scalar::Null),
+        Payload::Nil => plain("null".to_owned()),
         Payload::Bool(b) => Yaml::Value(Scalar::Boolean(*b)),
         Payload::Int(i) => Yaml::Value(Scalar::Integer(*i)),
-        Payload::Float(f) => Yaml::Value(Scalar::FloatingPoint((*f).into())),
+        Payload::Float(f) => plain(go_float(*f)),
         Payload::Str(s) => Yaml::Value(Scalar::String(utf8(s.as_slice(), path)?.into())),
         Payload::Error(e) => Yaml::Value(Scalar::String(e.message().into())),
+        // An empty table has no array part: `{}`, as `ToGoAny` makes it a map.
+        Payload::Array(items) if items.is_empty() => Yaml::Mapping(Mapping::new()),
+        Payload::Map(map) if array_length(map).is_some() => {
+            let length = array_length(map).unwrap_or(0);
+            let mut seq = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+            for index in 1..=length {
+                path.push(format!("[{index}]"));
+                seq.push(match map.get_key(&MapKey::Int(index)) {
+                    Some(item) => to_yaml(item, field_order, path)?,
+                    None => plain("null".to_owned()),
+                });
+                path.pop();
+            }
+            Yaml::Sequence(seq)
+        }
         Payload::Array(items) => {
             let mut seq = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
@@ -166,11 +190,10 @@ fn to_yaml<'p>(
                     other => other.to_string(),
                 };
                 path.push(name.clone());
+                // Keys are strings, as `ToGoAny` makes them (`key.String()`).
                 let key_node = match key {
                     MapKey::Str(s) => Yaml::Value(Scalar::String(utf8(s.as_slice(), path)?.into())),
-                    MapKey::Int(i) => Yaml::Value(Scalar::Integer(*i)),
-                    MapKey::Float(f) => Yaml::Value(Scalar::FloatingPoint(f.get().into())),
-                    MapKey::Bool(b) => Yaml::Value(Scalar::Boolean(*b)),
+                    _ => Yaml::Value(Scalar::String(name.clone().into())),
                 };
                 let value_node = to_yaml(value, field_order, path)?;
                 path.pop();
@@ -190,6 +213,76 @@ fn to_yaml<'p>(
             Yaml::Mapping(mapping)
         }
     })
+}
+
+/// A scalar written as `text`, unquoted.
+fn plain<'p>(text: String) -> Yaml<'p> {
+    Yaml::Representation(text.into(), ScalarStyle::Plain, None)
+}
+
+/// A float as `yaml.v3` writes it: Go's `strconv.FormatFloat(f, 'g', -1, 64)` (the
+/// shortest digits that read back as `f`, with an exponent below 1e-4 and from 1e6 up:
+/// `2`, `0.5`, `1e+06`, `1.5e-05`), and `.nan`, `.inf`, `-.inf`.
+fn go_float(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".to_owned();
+    }
+    if f.is_infinite() {
+        return if f < 0.0 { "-.inf" } else { ".inf" }.to_owned();
+    }
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    if f == 0.0 {
+        return format!("{sign}0");
+    }
+    // Rust's `{:e}` gives the same shortest digits: `-1.5e6`.
+    let scientific = format!("{:e}", f.abs());
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    if !(-4..6).contains(&exponent) {
+        let fraction = if digits.len() > 1 {
+            format!(".{}", &digits[1..])
+        } else {
+            String::new()
+        };
+        let exponent_sign = if exponent < 0 { '-' } else { '+' };
+        return format!(
+            "{sign}{}{fraction}e{exponent_sign}{:02}",
+            &digits[..1],
+            exponent.unsigned_abs()
+        );
+    }
+    if exponent < 0 {
+        let zeros = "0".repeat(usize::try_from(-exponent - 1).unwrap_or(0));
+        return format!("{sign}0.{zeros}{digits}");
+    }
+    let whole = usize::try_from(exponent).unwrap_or(0) + 1;
+    if digits.len() <= whole {
+        format!("{sign}{digits}{}", "0".repeat(whole - digits.len()))
+    } else {
+        format!("{sign}{}.{}", &digits[..whole], &digits[whole..])
+    }
+}
+
+/// The length of the array part the original would see in a table copied as `map`
+/// (gopher-lua's `MaxN`), or `None` when it would see none: the largest positive
+/// integer key n such that at least half of 1..n are keys, as Lua sizes an array part.
+fn array_length(map: &PayloadMap) -> Option<i64> {
+    let mut keys: Vec<i64> = map
+        .iter()
+        .filter_map(|(key, _)| match key {
+            MapKey::Int(i) if *i >= 1 => Some(*i),
+            _ => None,
+        })
+        .collect();
+    keys.sort_unstable();
+    let mut length = None;
+    for (count, key) in (1_i64..).zip(keys) {
+        if key <= count.saturating_mul(2) {
+            length = Some(key);
+        }
+    }
+    length
 }
 
 fn utf8<'b>(bytes: &'b [u8], path: &[String]) -> Result<&'b str, String> {
@@ -221,9 +314,37 @@ mod tests {
         ]);
         assert_eq!(
             text(&p),
-            "count: \"123\"\nflag: \"true\"\nname: test\nratio: 2.0\nvalue: 123\n"
+            "count: \"123\"\nflag: \"true\"\nname: test\nratio: 2\nvalue: 123\n"
         );
-        assert_eq!(decode_yaml(&text(&p)), Ok(p));
+    }
+
+    #[test]
+    fn floats_are_written_as_go_writes_them() {
+        let cases = [
+            (2.0, "2"),
+            (0.5, "0.5"),
+            (-1.25, "-1.25"),
+            (123_456.0, "123456"),
+            (123_456.7, "123456.7"),
+            (1e6, "1e+06"),
+            (1.5e-5, "1.5e-05"),
+            (0.0001, "0.0001"),
+            (1e20, "1e+20"),
+            (-0.0, "-0"),
+            (f64::INFINITY, ".inf"),
+            (f64::NEG_INFINITY, "-.inf"),
+            (f64::NAN, ".nan"),
+            (1e300, "1e+300"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(go_float(f), want, "{f}");
+            if f.is_finite() && f.fract() != 0.0 {
+                assert_eq!(
+                    decode_yaml(&text(&Payload::Float(f))),
+                    Ok(Payload::Float(f))
+                );
+            }
+        }
     }
 
     #[test]
@@ -239,16 +360,48 @@ mod tests {
     }
 
     #[test]
-    fn sequences_nest_and_empty_tables_are_flow() {
-        let p = Payload::map([
-            (
-                "items",
-                Payload::array([Payload::Int(1), Payload::from("two")]),
-            ),
-            ("empty", Payload::array([])),
-        ]);
+    fn sequences_nest_and_an_empty_table_is_an_empty_mapping() {
+        let items = Payload::array([Payload::Int(1), Payload::from("two")]);
+        let p = Payload::map([("items", items.clone()), ("empty", Payload::array([]))]);
         let out = text(&p);
-        assert_eq!(decode_yaml(&out), Ok(p), "{out}");
+        assert_eq!(out, "empty: {}\nitems:\n  - 1\n  - two\n");
+        assert_eq!(
+            decode_yaml(&out),
+            Ok(Payload::map([
+                ("empty", Payload::Map(PayloadMap::new().into())),
+                ("items", items)
+            ]))
+        );
+    }
+
+    fn int_keyed(pairs: &[(i64, Payload)]) -> Payload {
+        let mut map = PayloadMap::new();
+        for (key, value) in pairs {
+            map.insert(MapKey::Int(*key), value.clone());
+        }
+        Payload::Map(map.into())
+    }
+
+    #[test]
+    fn a_table_with_an_array_part_is_a_sequence_with_its_holes_as_null() {
+        // {1, nil, 3}
+        let holes = int_keyed(&[(1, Payload::Int(1)), (3, Payload::Int(3))]);
+        assert_eq!(text(&holes), "- 1\n- null\n- 3\n");
+        // {1, 2, x = 3}: the original leaves out the keys outside the array part.
+        let mut mixed = PayloadMap::new();
+        mixed.insert(MapKey::Int(1), Payload::Int(1));
+        mixed.insert(MapKey::Int(2), Payload::Int(2));
+        mixed.insert("x", Payload::Int(3));
+        assert_eq!(text(&Payload::Map(mixed.into())), "- 1\n- 2\n");
+        // {[1] = 1, [1000000] = 2}: the far key is not in the array part.
+        let sparse = int_keyed(&[(1, Payload::Int(1)), (1_000_000, Payload::Int(2))]);
+        assert_eq!(text(&sparse), "- 1\n");
+    }
+
+    #[test]
+    fn a_table_without_an_array_part_has_string_keys() {
+        let p = int_keyed(&[(5, Payload::from("x")), (-1, Payload::from("y"))]);
+        assert_eq!(text(&p), "\"-1\": y\n\"5\": x\n");
     }
 
     #[test]

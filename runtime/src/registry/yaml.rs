@@ -135,6 +135,17 @@ pub(crate) struct YamlError {
 
 /// Parses the first and only document of `text`; `Ok(None)` when there is none.
 pub(crate) fn parse(text: &str) -> Result<Option<Node>, YamlError> {
+    parse_documents(text, false)
+}
+
+/// The first document of `text` (or none), the rest of the stream unread: as Go's
+/// `yaml.v3` `Unmarshal` reads a stream, for scripts' `yaml.decode`. A definition file
+/// goes through [`parse`], which refuses a second document.
+pub(crate) fn parse_first(text: &str) -> Result<Option<Node>, YamlError> {
+    parse_documents(text, true)
+}
+
+fn parse_documents(text: &str, first_only: bool) -> Result<Option<Node>, YamlError> {
     if let Some(line) = crowded_flow_line(text) {
         return Err(too_many_nodes(line));
     }
@@ -145,7 +156,11 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node>, YamlError> {
             message: e.info().to_owned(),
             unsupported: false,
         })?;
+        let document_ended = matches!(event, Event::DocumentEnd);
         builder.event(event, span)?;
+        if first_only && document_ended {
+            break;
+        }
     }
     Ok(builder.root)
 }

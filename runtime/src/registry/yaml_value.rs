@@ -23,17 +23,18 @@ impl fmt::Display for YamlValueError {
 
 impl std::error::Error for YamlValueError {}
 
-/// Parses the one document of `text` into data: mappings become maps (keys strings,
+/// Parses the first document of `text` into data: mappings become maps (keys strings,
 /// numbers or booleans, none repeated), sequences arrays, scalars by the core schema.
-/// A text without a document (empty, or only comments) is `Nil`.
+/// A text without a document (empty, or only comments) is `Nil`. The documents after
+/// the first (after a `---`) are not read, as Go's `yaml.v3` `Unmarshal` leaves them.
 ///
 /// # Errors
 ///
-/// The text is not YAML, holds more than one document, nests deeper than 128 levels,
+/// The first document is not YAML, nests deeper than 128 levels,
 /// expands (through aliases) past 200 000 nodes, or has a key that is a list or a map
 /// or repeats.
 pub fn decode_yaml(text: &str) -> Result<Payload, YamlValueError> {
-    match super::yaml::parse(text) {
+    match super::yaml::parse_first(text) {
         Ok(Some(node)) => Ok(node.to_payload()),
         Ok(None) => Ok(Payload::Nil),
         Err(e) => Err(YamlValueError {
@@ -65,6 +66,18 @@ mod tests {
             Some(&Payload::array([Payload::Int(1), Payload::from("two")]))
         );
         assert_eq!(map.get("none"), Some(&Payload::Nil));
+    }
+
+    #[test]
+    fn only_the_first_document_is_read() {
+        let p = decode_yaml("a: 1\n---\nb: 2\n").expect("first document");
+        assert_eq!(p.get("a"), Some(&Payload::Int(1)));
+        assert_eq!(p.get("b"), None);
+        // The rest of the stream is not read, so it may even be broken.
+        let p = decode_yaml("---\n- x\n---\n[unclosed\n").expect("first document");
+        assert_eq!(p, Payload::array([Payload::from("x")]));
+        let e = decode_yaml("a: [1\n---\nb: 2\n").expect_err("broken first document");
+        assert!(e.line >= 1, "{e}");
     }
 
     #[test]

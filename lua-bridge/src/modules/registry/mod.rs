@@ -262,10 +262,33 @@ fn empty_as_nil(value: Payload) -> Payload {
     }
 }
 
+/// Whether two entry values hold the same data, as the original's `build_delta` compares
+/// them (R `registry/compare.go`): numbers by value whatever their type (`1` and `1.0`
+/// are the same), maps whatever their order, lists item by item.
+fn same_data(a: &Payload, b: &Payload) -> bool {
+    match (a, b) {
+        (Payload::Int(x), Payload::Float(y)) | (Payload::Float(y), Payload::Int(x)) => {
+            // The original converts both to float64 (`toFloat64`), as here.
+            #[allow(clippy::cast_precision_loss)]
+            let x = *x as f64;
+            x == *y
+        }
+        (Payload::Array(x), Payload::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(x, y)| same_data(x, y))
+        }
+        (Payload::Map(x), Payload::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(key, x)| y.get_key(key).is_some_and(|y| same_data(x, y)))
+        }
+        _ => a == b,
+    }
+}
+
 /// `registry.build_delta(from, to)`: the operations that turn the entries `from` into
 /// `to`: a create for each entry of `to` whose id `from` has not, an update for each
-/// whose kind, meta or data differ, in `to`'s order, then a delete for each entry of
-/// `from` whose id `to` has not, in `from`'s order.
+/// whose kind, meta or data differ ([`same_data`]), in `to`'s order, then a delete for
+/// each entry of `from` whose id `to` has not, in `from`'s order.
 fn build_delta(lua: Lua) -> LResult<c_int> {
     let from = match loose_entries(lua, 1, "from_entries")? {
         Ok(list) => list,
@@ -281,8 +304,8 @@ fn build_delta(lua: Lua) -> LResult<c_int> {
             None => ops.push(("entry.create", &target.table)),
             Some(old)
                 if old.kind != target.kind
-                    || old.meta != target.meta
-                    || old.data != target.data =>
+                    || !same_data(&old.meta, &target.meta)
+                    || !same_data(&old.data, &target.data) =>
             {
                 ops.push(("entry.update", &target.table));
             }

@@ -190,7 +190,7 @@ fn history_snapshot_at(lua: Lua) -> LResult<c_int> {
 
 fn history_tostring(lua: Lua) -> LResult<c_int> {
     this_history(lua, "__tostring")?;
-    let count = state(lua)?.env.registry.versions().len();
-    lua.push_str(&format!("registry.History{{versions={count}}}"));
+    // The original's exact text (R `registry/module.go`, asserted by its tests).
+    lua.push_str("registry.History{}");
     Ok(1)
 }

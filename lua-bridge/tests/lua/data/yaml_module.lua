@@ -1,5 +1,5 @@
 -- yaml: encode writes sorted mappings (field_order first) and sequences that decode
--- back to equal values; decode reads one document by the core schema; bad arguments are
+-- back to equal values; decode reads the first document by the core schema; bad arguments are
 -- INVALID, unparsable text INTERNAL with its line, never a raise.
 local yaml = require("yaml")
 
@@ -44,6 +44,19 @@ service:
   assert(doc.service.none == nil)
   assert(yaml.decode("- 1\n- 2\n- 3")[3] == 3)
   assert(yaml.decode("just text") == "just text")
+
+  -- Shaped as the original's ToGoAny: an empty table is a mapping, a table with an
+  -- array part a sequence with its holes as null (the other keys left out), the keys
+  -- of any other table strings; floats and null as yaml.v3 writes them.
+  assert(yaml.encode({}) == "{}\n", yaml.encode({}))
+  assert(yaml.encode({ a = {} }) == "a: {}\n")
+  assert(yaml.encode({ 1, nil, 3 }) == "- 1\n- null\n- 3\n", yaml.encode({ 1, nil, 3 }))
+  assert(yaml.encode({ 1, 2, x = 3 }) == "- 1\n- 2\n")
+  assert(yaml.encode({ [5] = "x" }) == '"5": x\n', yaml.encode({ [5] = "x" }))
+  assert(yaml.encode({ b = 2.0, c = 1e20, d = 0.5 }) == "b: 2\nc: 1e+20\nd: 0.5\n")
+  -- Only the first document is read, as yaml.v3's Unmarshal does.
+  local first = yaml.decode("a: 1\n---\nb: 2\n")
+  assert(first.a == 1 and first.b == nil)
 
   local value
   value, err = yaml.decode("a: 1\nb: [1, 2\n")

@@ -30,6 +30,23 @@ local function main()
     return false, "empty data and no data differ"
   end
 
+  -- Numbers compare by value, as the original's compare.go: 1 and 1.0 are the same.
+  local ints = { id = "test:n", kind = "k", meta = { n = 1 }, data = { x = 1, list = { 1, 2 }, m = { y = 3 } } }
+  local floats = { id = "test:n", kind = "k", meta = { n = 1.0 }, data = { x = 1.0, list = { 1.0, 2 }, m = { y = 3.0 } } }
+  local same = registry.build_delta({ ints }, { floats })
+  if #same ~= 0 then
+    return false, "1 and 1.0 gave " .. #same .. " operations"
+  end
+  local other = { id = "test:n", kind = "k", meta = { n = 1.5 }, data = ints.data }
+  local changed = registry.build_delta({ ints }, { other })
+  if #changed ~= 1 or changed[1].kind ~= "entry.update" then
+    return false, "1 and 1.5 are different"
+  end
+  local longer = { id = "test:n", kind = "k", meta = ints.meta, data = { x = 1, list = { 1, 2, 3 }, m = { y = 3 } } }
+  if #registry.build_delta({ ints }, { longer }) ~= 1 then
+    return false, "a longer list is a change"
+  end
+
   local bad, berr = registry.build_delta("x", {})
   if bad ~= nil or berr:kind() ~= errors.INVALID then
     return false, "from not a table: " .. tostring(berr)
