@@ -27,3 +27,4 @@ pub(crate) mod string_match;
 pub(crate) mod string_view;
 pub(crate) mod strings;
 pub(crate) mod sweep;
+pub(crate) mod table_loops;

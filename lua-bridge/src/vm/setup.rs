@@ -432,9 +432,11 @@ fn open_base(lua: Lua) -> LResult<()> {
 }
 
 /// Opens `table`, with Lua 5.1's `getn` and `maxn`, which the original's 5.1-based
-/// dialect keeps (reference §0), and Wippy's `create`. Pushes the library.
+/// dialect keeps (reference §0), and Wippy's `create`; `insert`, `remove` and `move`
+/// are the stoppable ones of `table_loops.rs`. Pushes the library.
 fn open_table(lua: Lua) {
     call_open(lua, ffi::luaopen_table);
+    super::table_loops::install(lua, -1);
     lua.push_fn(cfn(table_getn));
     lua.set_field(-2, c"getn");
     lua.push_fn(cfn(table_maxn));

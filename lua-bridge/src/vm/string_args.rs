@@ -50,6 +50,7 @@ const FIND: usize = 2;
 const GMATCH: usize = 4;
 const GSUB: usize = 5;
 const MATCH: usize = 8;
+const REP: usize = 9;
 
 /// The string library's own functions, read from the first library opened.
 static ORIGINALS: OnceLock<[Option<ffi::lua_CFunction>; 16]> = OnceLock::new();
@@ -117,6 +118,7 @@ unsafe extern "C-unwind" fn with_error_text<const I: usize>(l: *mut ffi::lua_Sta
         let ours = match I {
             FIND => plain_find(l).or_else(|| super::string_match::find(l, true)),
             MATCH => super::string_match::find(l, false),
+            REP => rep_of_nothing(l),
             GMATCH => super::string_match::gmatch(l),
             GSUB => super::string_match::gsub(l),
             _ => None,
@@ -131,6 +133,42 @@ unsafe extern "C-unwind" fn with_error_text<const I: usize>(l: *mut ffi::lua_Sta
                 c"internal error (bug): a string function lost its original".as_ptr(),
             ),
         }
+    }
+}
+
+/// `string.rep("", n)` (and with an empty separator): `""` without the library's loop,
+/// which copies nothing `n` times inside one C call, where no preemption reaches and
+/// the memory limit never comes: `string.rep("", math.maxinteger)` held a worker for
+/// good. `None` leaves any other call to the library, whose result it allocates before
+/// its loop, so that the memory limit bounds the loop.
+///
+/// # Safety
+///
+/// `l` is live, with the call's arguments.
+unsafe fn rep_of_nothing(l: *mut ffi::lua_State) -> Option<c_int> {
+    // SAFETY: as this function's contract; reads arguments, pushes one string.
+    unsafe {
+        let mut length = 0;
+        if ffi::lua_type(l, 1) != ffi::LUA_TSTRING {
+            return None;
+        }
+        ffi::lua_tolstring(l, 1, &mut length);
+        match ffi::lua_type(l, 3) {
+            ffi::LUA_TNONE | ffi::LUA_TNIL => {}
+            ffi::LUA_TSTRING => {
+                let mut separator = 0;
+                ffi::lua_tolstring(l, 3, &mut separator);
+                length += separator;
+            }
+            _ => return None,
+        }
+        let mut is_integer = 0;
+        ffi::lua_tointegerx(l, 2, &mut is_integer);
+        if length != 0 || is_integer == 0 {
+            return None;
+        }
+        ffi::lua_pushstring(l, c"".as_ptr());
+        Some(1)
     }
 }
 

@@ -2,7 +2,9 @@
 -- picks table.sort's comparator, string.gsub's function, or a __tostring that
 -- tostring calls, or a comparator resuming a script coroutine that loops (which
 -- cannot be preempted either: its resumer cannot yield). Or runs a pattern match
--- that backtracks for ages inside one C call: string.find, match, gmatch or gsub.
+-- that backtracks for ages inside one C call: string.find, match, gmatch or gsub. Or
+-- a table.move, insert or remove of 2^63 items (a huge range, a huge __len), which
+-- loop inside one C call without allocating.
 local slow_subject = string.rep("a", 60)
 local slow_pattern = ".-.-.-.-.-.-.-.-.-b"
 local function forever()
@@ -27,6 +29,15 @@ local function main(how)
     for _ in string.gmatch(slow_subject, slow_pattern) do end
   elseif how == "gsub_pattern" then
     string.gsub(slow_subject, slow_pattern, "x")
+  elseif how == "move" then
+    table.move({ 1, 2 }, 1, math.maxinteger, 1, {})
+  elseif how == "move_back" then
+    -- Overlapping, so the items go from the last one down.
+    table.move({}, 1, math.maxinteger - 1, 2)
+  elseif how == "insert" then
+    table.insert(setmetatable({}, { __len = function() return math.maxinteger - 1 end }), 1, "x")
+  elseif how == "remove" then
+    table.remove(setmetatable({}, { __len = function() return math.maxinteger end }), 1)
   else
     tostring(setmetatable({}, { __tostring = function() forever() end }))
   end
