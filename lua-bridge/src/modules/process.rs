@@ -1238,7 +1238,8 @@ pub(crate) fn subscribe(lua: Lua) -> LResult<c_int> {
             return fail(
                 lua,
                 ErrorKind::AlreadyExists,
-                format!("subscribe: topic {topic:?} already has a channel"),
+                // The original's text (`NewTopicAlreadySubscribedError`).
+                format!("subscribe: topic {topic:?} already subscribed"),
             );
         }
         None => {}
@@ -1270,7 +1271,8 @@ pub(crate) fn unsubscribe(lua: Lua) -> LResult<c_int> {
             lua.type_name(1)
         )));
     };
-    detach_result(lua, id, "unsubscribe: the channel has no topic")
+    // The original's text (`ErrChannelNotFound`).
+    detach_result(lua, id, "unsubscribe: channel not found")
 }
 
 fn get_options(lua: Lua) -> LResult<c_int> {

@@ -7,6 +7,10 @@ local function main()
   if ok ~= nil or err == nil then
     return false, "send with an @ topic was accepted"
   end
+  -- The original's exact text (its TestSend_AtTopicRejected compares it).
+  if tostring(err) ~= "cannot send to @ topics" or err:kind() ~= errors.INVALID then
+    return false, "the error: " .. tostring(err)
+  end
   ok, err = process.send(process.pid(), "@anything", 1)
   if ok ~= nil or err == nil then
     return false, "send with @anything was accepted"
