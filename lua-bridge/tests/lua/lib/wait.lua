@@ -97,6 +97,42 @@ function wait.others_still_run(events, loopers, what)
   return true
 end
 
+-- The check of loops that cannot be preempted: spawns test:callback_loop_worker once
+-- for each of `ways` (monitored), terminates one of them, and waits for every EXIT:
+-- the others must fail with the "cannot be preempted" stop. True, or nil and a reason.
+function wait.loops_are_stopped(ways)
+  local events = process.events()
+  local loopers = {}
+  for _, how in ipairs(ways) do
+    local pid = assert(process.spawn_monitored("test:callback_loop_worker", "test:processes", how))
+    loopers[pid] = how
+  end
+  local some = next(loopers)
+  time.sleep("50ms")
+  local terminated, terminate_err = process.terminate(some)
+  if not terminated and not tostring(terminate_err):find("not found", 1, true) then
+    return nil, "terminate: " .. tostring(terminate_err)
+  end
+  for _ = 1, #ways do
+    local got, e = next_value(events, "5s")
+    if not got then
+      return nil, "a loop was never stopped"
+    end
+    local how = loopers[e.from]
+    if not how then
+      return nil, "EXIT from an unknown process " .. tostring(e.from)
+    end
+    loopers[e.from] = nil
+    if e.from ~= some then
+      local text = tostring(e.result.error)
+      if not text:find("cannot be preempted", 1, true) then
+        return nil, how .. ": " .. text
+      end
+    end
+  end
+  return true
+end
+
 -- Spawns `entry` (monitored, on test:processes) with the arguments after `d`, waits up
 -- to `d` for its EXIT, and returns true if it failed with "memory limit exceeded" and
 -- this process can still allocate afterwards; else raises what happened instead.
