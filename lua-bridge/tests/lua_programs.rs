@@ -388,6 +388,7 @@ lua_tests! {
     process_send_dead_pid: "process/send_dead_pid",
     process_send_reserved_topic: "process/send_reserved_topic",
     process_send_then_exit: "process/send_then_exit",
+    process_send_to_self_is_taken_in_before_send_returns: "process/send_to_self_is_taken_in_before_send_returns",
     process_select_takes_mail_in_arrival_order: "process/select_takes_mail_in_arrival_order",
     process_select_keeps_arrival_order_across_listen_and_inbox: "process/select_keeps_arrival_order_across_listen_and_inbox",
     process_send_to_moved_name: "process/send_to_moved_name",

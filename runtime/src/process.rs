@@ -15,7 +15,7 @@ pub(crate) mod target;
 pub use body::{BodyFactory, Flow, ProcessBody};
 pub use boot::BootWatch;
 pub use context::ProcessContext;
-pub use handle::ProcessHandle;
+pub use handle::{ProcessHandle, Sent};
 pub use record::ExitWaiter;
 pub use spawn_context::SpawnContext;
 pub use target::Target;

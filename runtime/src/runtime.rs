@@ -646,21 +646,24 @@ impl Runtime {
         topic: impl Into<Topic>,
         payloads: Payloads,
     ) -> Result<(), RuntimeError> {
-        self.send_from(None, dest, topic.into(), payloads)
+        self.send_from(None, dest, topic.into(), payloads).map(drop)
     }
 
+    /// Sends from `from` (or from the runtime itself) to what `dest` resolves to, and
+    /// gives back the record of the process the message went to.
     pub(crate) fn send_from(
         &self,
         from: Option<&Pid>,
         dest: Dest<'_>,
         topic: Topic,
         payloads: Payloads,
-    ) -> Result<(), RuntimeError> {
+    ) -> Result<Arc<ProcessRecord>, RuntimeError> {
         if topic.starts_with('@') {
             return Err(RuntimeError::ReservedTopic(topic.to_string()));
         }
         let record = self.resolve(dest)?;
-        self.send_to_record(from, &record, topic, payloads)
+        self.send_to_record(from, &record, topic, payloads)?;
+        Ok(record)
     }
 
     /// Resolves a PID string or a name to a [`Target`] (how every string destination is

@@ -31,6 +31,7 @@ use std::time::UNIX_EPOCH;
 use wippy_runtime::message::{Event, EventKind, Message, Outcome, Payloads, Topic};
 use wippy_runtime::payload::{ErrorKind, ErrorValue, Payload};
 use wippy_runtime::pid::Pid;
+use wippy_runtime::process::Sent;
 use wippy_runtime::{Dest, RuntimeError, SpawnSpec};
 
 /// A message from the inbox (or from `listen(t, {message = true})`), as Lua holds it:
@@ -504,13 +505,14 @@ pub(crate) fn payloads(
     Ok(payloads)
 }
 
-fn send(lua: Lua) -> LResult<c_int> {
+fn send(lua: Lua) -> LResult<Ret> {
     if lua.top() < 2 {
         return fail(
             lua,
             ErrorKind::Invalid,
             "send requires at least destination and topic arguments",
-        );
+        )
+        .map(Ret::Values);
     }
     // Numbers are taken as their text, as the original's `CheckString` does.
     let dest = check_text(lua, 1, "send")?;
@@ -518,7 +520,7 @@ fn send(lua: Lua) -> LResult<c_int> {
     let payloads = match payloads(lua, 3) {
         Ok(p) => p,
         Err(e) => {
-            return Ok(push_nil_error(lua, e));
+            return Ok(Ret::Values(push_nil_error(lua, e)));
         }
     };
     let st = state(lua)?;
@@ -528,7 +530,7 @@ fn send(lua: Lua) -> LResult<c_int> {
         let dest = utf8_lossy(dest);
         let topic = Topic::from(utf8_lossy(topic).as_ref());
         let result = st.handle.send(Dest::Str(&dest), topic, payloads);
-        return ok_or_err(lua, result);
+        return sent(lua, result);
     }
     let handle = &st.handle;
     let cache = st.sent.get_or_insert_default();
@@ -547,7 +549,7 @@ fn send(lua: Lua) -> LResult<c_int> {
             if result.is_err() {
                 cache.target = None;
             }
-            return ok_or_err(lua, result);
+            return sent(lua, result);
         }
     }
     let dest = utf8_lossy(dest);
@@ -560,7 +562,35 @@ fn send(lua: Lua) -> LResult<c_int> {
         // The plain send gives the error (a reserved topic is reported first).
         Err(_) => handle.send(Dest::Str(&dest), topic, payloads),
     };
-    ok_or_err(lua, result)
+    sent(lua, result)
+}
+
+/// The results of a send: `true, nil`, or `nil, err`. A message the process sent
+/// itself is taken in before the call returns, as the original's send hands it over
+/// first (so a `select` with a default right after it finds the message): the call
+/// yields with its results on its stack, and the driver collects the process's mail
+/// before it resumes the caller (`ProcState::intake_due`). Where the caller cannot
+/// yield (a script coroutine, a metamethod), the message is taken in at the process's
+/// next wait, as any other.
+fn sent(lua: Lua, result: Result<Sent, RuntimeError>) -> LResult<Ret> {
+    let sent = match result {
+        Ok(sent) => sent,
+        Err(error) => return runtime_error(lua, &error).map(Ret::Values),
+    };
+    lua.push_bool(true);
+    lua.push_nil();
+    let st = state(lua)?;
+    if sent == Sent::ToAnother || st.current_thread != lua.raw() || !lua.yieldable() {
+        return Ok(Ret::Values(2));
+    }
+    let Ret::Block(op) = block(lua, st, Cases::new(), None)? else {
+        return Err(Raise::from(
+            "internal error (bug): a yielding operation did not block",
+        ));
+    };
+    st.channels.complete(op, Completion::Returns(2));
+    st.intake_due = true;
+    Ok(Ret::Block(op))
 }
 
 /// The entry and host ids at `entry_at` and `entry_at + 1` (strings, else `None`) as
@@ -1468,7 +1498,7 @@ fn process_index(lua: Lua) -> LResult<c_int> {
     let f: CFn = match lua.bytes(2) {
         Some(b"pid") => cfn(pid),
         Some(b"id") => cfn(id),
-        Some(b"send") => cfn(send),
+        Some(b"send") => blocking(send),
         Some(b"spawn") => blocking(spawn),
         Some(b"exec") => blocking(exec),
         Some(b"upgrade") => blocking(upgrade),

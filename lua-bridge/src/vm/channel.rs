@@ -189,6 +189,10 @@ pub(crate) enum Completion {
     /// The call returns this value (`coroutine.spawn`'s thread, after the new coroutine
     /// had its turn).
     Value(Slot),
+    /// The call returns the given number of values it left on its stack before it
+    /// yielded (`process.send` to the process itself, which yields only so that the
+    /// driver takes the message in before the call returns).
+    Returns(std::ffi::c_int),
 }
 
 /// A blocked operation.

@@ -662,8 +662,10 @@ impl LuaProcess {
                 return no_state();
             };
             // After a resume, collect again only when there is something to take (or new
-            // timers to arm): a message or event that comes later runs the process again.
+            // timers to arm, or a message the process sent itself to take in before its
+            // send returns): a message or event that comes later runs the process again.
             if !collected
+                || std::mem::take(&mut st.intake_due)
                 || (st.ready.is_empty()
                     && (st
                         .occasional

@@ -87,6 +87,7 @@ pub(crate) fn answer(lua: Lua, op: OpId) -> LResult<Ret> {
             2
         }
         (Completion::Woke, _) => 0,
+        (Completion::Returns(n), _) => n,
         (Completion::Read(result), _) => crate::modules::io::push_read_result(lua, result)?,
         (Completion::Exited(outcome), _) => {
             crate::modules::process::push_exec_result(lua, outcome)?

@@ -146,6 +146,10 @@ pub(crate) struct ProcState {
     pub(crate) spawned: Vec<Co>,
     /// The process sent a message (the next send allocates `sent`).
     pub(crate) has_sent: bool,
+    /// The running coroutine sent a message to its own process and yielded so that the
+    /// driver takes it in before the send returns (`process.send`; read and cleared by
+    /// the driver).
+    pub(crate) intake_due: bool,
     /// The yielding call woke others by a close, whose woken coroutines run before the
     /// caller; after a send or receive that met a waiting partner the caller runs first
     /// (the order of the original's channel results: `yield_to_woken` in
@@ -282,6 +286,7 @@ impl ProcState {
             spawned: Vec::new(),
             notifier: None,
             has_sent: false,
+            intake_due: false,
             woken_go_first: false,
             sent: None,
             spawn_ids: None,

@@ -180,6 +180,7 @@ impl ProcessContext<'_, '_> {
         self.shell
             .runtime
             .send_from(Some(&self.record().pid), dest, topic.into(), payloads)
+            .map(drop)
     }
 
     /// Spawns a process as this process's child (links and monitors name this process).

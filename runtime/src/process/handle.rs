@@ -15,6 +15,17 @@ use crate::runtime::{Dest, Runtime, SpawnSpec};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+/// Where a message a process sent went: the process's own mailbox is where a process
+/// may want to take it in before it goes on (the Lua driver does, as the original's
+/// send hands the message over before it returns).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// To another process.
+    ToAnother,
+    /// To the sender's own mailbox.
+    ToItself,
+}
+
 /// The runtime operations of one process, usable between and during its steps.
 #[derive(Clone, Debug)]
 pub struct ProcessHandle {
@@ -53,7 +64,8 @@ impl ProcessHandle {
         self.record.host.kind()
     }
 
-    /// As [`ProcessContext::send`](super::ProcessContext::send).
+    /// As [`ProcessContext::send`](super::ProcessContext::send), and says whether the
+    /// message went to this process itself.
     ///
     /// # Errors
     ///
@@ -63,9 +75,20 @@ impl ProcessHandle {
         dest: Dest<'_>,
         topic: Topic,
         payloads: Payloads,
-    ) -> Result<(), RuntimeError> {
-        self.runtime
-            .send_from(Some(&self.record.pid), dest, topic, payloads)
+    ) -> Result<Sent, RuntimeError> {
+        let to = self
+            .runtime
+            .send_from(Some(&self.record.pid), dest, topic, payloads)?;
+        Ok(self.sent_to(&to))
+    }
+
+    /// Whether `to` is this process.
+    fn sent_to(&self, to: &Arc<ProcessRecord>) -> Sent {
+        if Arc::ptr_eq(to, &self.record) {
+            Sent::ToItself
+        } else {
+            Sent::ToAnother
+        }
     }
 
     /// Resolves a PID string or a name once, for [`send_to`](Self::send_to).
@@ -94,9 +117,10 @@ impl ProcessHandle {
         target: &Target,
         topic: Topic,
         payloads: Payloads,
-    ) -> Result<(), RuntimeError> {
+    ) -> Result<Sent, RuntimeError> {
         self.runtime
-            .send_to_target(Some(&self.record.pid), target, topic, payloads)
+            .send_to_target(Some(&self.record.pid), target, topic, payloads)?;
+        Ok(self.sent_to(&target.record))
     }
 
     /// Spawns a child (links and monitors name this process).
