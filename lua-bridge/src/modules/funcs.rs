@@ -9,7 +9,8 @@
 //!   its result once, as a payload object (`:data()`), or its error object;
 //!   `is_complete()`, `is_canceled()`; `result()`: the payload and nil once it ended
 //!   well, nil and the error once it failed (kind `CANCELED` after `cancel()`), nil and
-//!   nil before; `error()`: the error and true once it failed, nil and false otherwise;
+//!   nil before; `error()`: the error (wrapped as "async call failed", kind Internal, not
+//!   retryable, as the original's) and true once it failed, nil and false otherwise;
 //!   `cancel()`: stops the running function (its process is terminated) and is true;
 //!   false once it has ended.
 //! - `funcs.new()`: an `Executor` whose `with_context(t)`, `with_actor(a)`,
@@ -40,7 +41,7 @@ use crate::vm::state::{ExecWaiter, FutureState, state};
 use std::ffi::c_int;
 use wippy_runtime::host::HostKind;
 use wippy_runtime::message::Outcome;
-use wippy_runtime::payload::ErrorKind;
+use wippy_runtime::payload::{ErrorKind, ErrorValue};
 use wippy_runtime::process::ProcessHandle;
 use wippy_runtime::registry::{Entry, LuaKind};
 use wippy_runtime::{Dest, SpawnSpec};
@@ -391,8 +392,17 @@ fn future_error(lua: Lua) -> LResult<c_int> {
     })?
     .flatten();
     match error {
+        // As the original's `futureError`: the failure wrapped as "async call failed",
+        // of kind Internal and not retryable, whatever the function's error was
+        // (`result()` gives the error itself).
         Some(error) => {
-            push_error(lua, error);
+            push_error(
+                lua,
+                ErrorValue::clone(&error)
+                    .wrapped("async call failed")
+                    .with_kind(ErrorKind::Internal)
+                    .with_retryable(false),
+            );
             lua.push_bool(true);
         }
         None => {

@@ -61,6 +61,19 @@ local function main()
   if failed ~= true or ferr == nil then
     return false, "error() of a failure"
   end
+  -- error() wraps the failure as the original's does: "async call failed", Internal
+  -- and not retryable whatever the function's kind (result() keeps the kind).
+  local not_found = funcs.async("test:kind_error_fn", errors.NOT_FOUND, "no such thing")
+  receive(not_found:response())
+  value, rerr = not_found:result()
+  if rerr == nil or rerr:kind() ~= errors.NOT_FOUND then
+    return false, "result() of a NotFound failure: " .. tostring(rerr)
+  end
+  ferr, failed = not_found:error()
+  if failed ~= true or ferr == nil or ferr:kind() ~= errors.INTERNAL or ferr:retryable() ~= false
+    or tostring(ferr) ~= "async call failed: no such thing" then
+    return false, "error() of a NotFound failure: " .. tostring(ferr) .. " (" .. tostring(ferr and ferr:kind()) .. ")"
+  end
 
   -- Bad ids: nil, err without a future.
   local none, bad = funcs.async("nonamespace")
