@@ -188,7 +188,7 @@ fn lifecycle_values_are_read() {
 
 #[test]
 fn namespace_defaulting() {
-    let text = "namespace: app.sub\nentries:\n  - name: s\n    kind: process.service\n    process: relay\n    host: other:processes\n    requires: [x]\n    depends_on: [y.z:w]\n    lifecycle: {depends_on: [q]}\n  - name: f\n    kind: function.lua\n    source: return {}\n    imports: {assert2: app.lib:assert, local: helpers}\n  - name: e\n    kind: http.endpoint\n    meta: {router: api}\n    func: handler\n  - name: d\n    kind: registry.entry\n    process: not-a-reference\n";
+    let text = "namespace: app.sub\nentries:\n  - name: s\n    kind: process.service\n    process: relay\n    host: other:processes\n    requires: [x]\n    depends_on: [y.z:w]\n    lifecycle: {depends_on: [q]}\n  - name: f\n    kind: function.lua\n    source: return {}\n    method: main\n    imports: {assert2: app.lib:assert, local: helpers}\n  - name: e\n    kind: http.endpoint\n    meta: {router: api}\n    func: handler\n  - name: d\n    kind: registry.entry\n    process: not-a-reference\n";
     let entries = parse_file(Path::new("x.yaml"), text).unwrap();
     let refs = |i: usize| -> Vec<(String, String)> {
         entries[i]
@@ -607,7 +607,7 @@ fn a_reference_to_a_broken_entry_is_not_reported_as_missing() {
 #[test]
 fn empty_or_namespaced_module_names_and_empty_import_aliases_are_errors() {
     let text = format!(
-        "{HEAD}  - name: f\n    kind: function.lua\n    source: return {{}}\n    modules: [json, \"\", \"app:json\", time]\n    imports: {{\"\": app:lib, lib: app:lib}}\n  - name: lib\n    kind: library.lua\n    source: return {{}}\n"
+        "{HEAD}  - name: f\n    kind: function.lua\n    source: return {{}}\n    method: main\n    modules: [json, \"\", \"app:json\", time]\n    imports: {{\"\": app:lib, lib: app:lib}}\n  - name: lib\n    kind: library.lua\n    source: return {{}}\n"
     );
     let errors = parse_err(&text);
     let text = messages(&errors).join("\n");
@@ -628,4 +628,45 @@ fn empty_or_namespaced_module_names_and_empty_import_aliases_are_errors() {
         "{text}"
     );
     assert_eq!(errors.iter().count(), 3, "{text}");
+}
+
+#[test]
+fn function_entries_need_a_method_and_a_pool_size_and_function_or_library_entries_a_source() {
+    let text = format!(
+        "{HEAD}  - name: no_method\n    kind: function.lua\n    source: return {{}}\n  - name: workers_without_size\n    kind: function.lua\n    source: return {{}}\n    method: main\n    pool: {{workers: 2}}\n  - name: negative_size\n    kind: function.lua\n    source: return {{}}\n    method: main\n    pool:\n      size: -1\n  - name: empty_library\n    kind: library.lua\n    source: \"\"\n  - name: flex\n    kind: function.lua\n    source: return {{}}\n    method: main\n    pool: {{max_size: 4}}\n  - name: sized\n    kind: function.lua\n    source: return {{}}\n    method: main\n    pool: {{workers: 2, size: 4}}\n  - name: empty_process\n    kind: process.lua\n    source: \"\"\n    method: main\n"
+    );
+    let errors = parse_err(&text);
+    let text = messages(&errors).join("\n");
+    let lines: Vec<&str> = text.lines().collect();
+    let about = |entry: &str| lines.iter().filter(|l| l.contains(entry)).count();
+    assert!(
+        lines.iter().any(|l| l.contains("app:no_method")
+            && l.contains("_index.yaml:4:")
+            && l.contains("method is required")),
+        "{text}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("app:workers_without_size")
+            && l.contains("pool.size")
+            && l.contains("non-flex pools")),
+        "{text}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("app:negative_size")
+            && l.contains("_index.yaml:17:")
+            && l.contains("-1")),
+        "{text}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("app:empty_library")
+            && l.contains("source")
+            && l.contains("source is required")),
+        "{text}"
+    );
+    // A flex pool, a sized pool, and a process entry (which the original does not
+    // check) load.
+    assert_eq!(about("app:flex"), 0, "{text}");
+    assert_eq!(about("app:sized"), 0, "{text}");
+    assert_eq!(about("app:empty_process"), 0, "{text}");
+    assert_eq!(errors.iter().count(), 4, "{text}");
 }

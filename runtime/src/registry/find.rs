@@ -237,7 +237,7 @@ mod tests {
     use super::*;
 
     fn registry() -> Registry {
-        let text = "version: \"1.0\"\nnamespace: app.test\nentries:\n  - name: a\n    kind: function.lua\n    source: return {}\n    meta: {type: test, suite: process, order: 2, tags: [fast, core], comment: \"Spawns a child\"}\n  - name: b\n    kind: process.lua\n    source: return {}\n    meta: {type: test, suite: channel, order: 1}\n  - name: helper\n    kind: function.lua\n    source: return {}\n";
+        let text = "version: \"1.0\"\nnamespace: app.test\nentries:\n  - name: a\n    kind: function.lua\n    source: return {}\n    method: main\n    meta: {type: test, suite: process, order: 2, tags: [fast, core], comment: \"Spawns a child\"}\n  - name: b\n    kind: process.lua\n    source: return {}\n    meta: {type: test, suite: channel, order: 1}\n  - name: helper\n    kind: function.lua\n    source: return {}\n    method: main\n";
         let entries =
             super::super::parse_file(std::path::Path::new("_index.yaml"), text).expect("parses");
         Registry::from_entries(entries).expect("checks")

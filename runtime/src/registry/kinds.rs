@@ -415,6 +415,17 @@ fn parse_lua(
                 let include = ctx.include_for("source");
                 include.map(|(path, content)| LuaSource::File { path, content })
             }
+            // As the original's `Validate` of function and library entries ("source is
+            // required"): an empty chunk has nothing to call or to `require`.
+            (Some(""), _) if matches!(kind, LuaKind::Function | LuaKind::Library) => {
+                ctx.invalid(
+                    n.line,
+                    "source",
+                    "Lua code or file://path (source is required)",
+                    String::new(),
+                );
+                None
+            }
             (Some(_), Some(Payload::Str(code))) => Some(LuaSource::Inline(code.to_bytes())),
             _ => {
                 ctx.wrong_type(n, "source", "Lua code or file://path (a string)");
@@ -423,6 +434,9 @@ fn parse_lua(
         },
     };
     let method = get_string(ctx, node, "", "method");
+    if kind == LuaKind::Function {
+        check_function_settings(ctx, node);
+    }
     let modules = get_string_list(ctx, node, "modules");
     check_module_names(ctx, node);
     let mut imports = Vec::new();
@@ -460,6 +474,42 @@ fn parse_lua(
         imports,
         pool,
     })
+}
+
+/// What the original's `FunctionConfig.Validate` asks of a `function.lua` entry beyond
+/// the fields every Lua entry has: a `method` to call, and a pool with a size unless it
+/// is a flex pool (no `workers`, and no `size` or a `max_size`).
+fn check_function_settings(ctx: &mut Ctx<'_>, node: &Node) {
+    let method = node.get("method");
+    if method.is_none_or(|m| m.value == Value::Null || m.as_str() == Some("")) {
+        ctx.missing(
+            method.map_or(node.line, |m| m.line),
+            "method",
+            "the name of the function the entry exports (method is required)",
+        );
+    }
+    let Some(pool) = node.get("pool").filter(|p| p.value != Value::Null) else {
+        return;
+    };
+    if pool.as_map().is_none() {
+        ctx.wrong_type(pool, "pool", "a map of pool settings");
+        return;
+    }
+    let int = |key: &str| match pool.get(key).map(|n| &n.value) {
+        Some(Value::Int(i)) => *i,
+        _ => 0,
+    };
+    let (workers, size, max_size) = (int("workers"), int("size"), int("max_size"));
+    let flex = workers == 0 && (size == 0 || max_size > 0);
+    if !flex && size <= 0 {
+        let line = pool.get("size").map_or(pool.line, |n| n.line);
+        ctx.invalid(
+            line,
+            "pool.size",
+            "a size above 0 for a pool with workers or without max_size (pool.size must be greater than 0 for non-flex pools)",
+            size.to_string(),
+        );
+    }
 }
 
 fn parse_dependency(ctx: &mut Ctx<'_>, node: &Node, data: &Map) -> Option<NsDependency> {
