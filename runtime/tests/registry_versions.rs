@@ -51,27 +51,35 @@ fn function(name: &str, source: &str) -> Entry {
 #[test]
 fn change_sets_make_numbered_versions_and_going_back_branches() {
     let versions = boot();
-    let v0 = versions.current_version();
-    assert_eq!((v0.id, v0.previous, v0.next), (0, None, None));
+    // The registry booted with is version 1, made from version 0, the empty registry, as
+    // the original's boot applies the loaded entries to its empty root version.
+    let booted = versions.current_version();
+    assert_eq!(
+        (booted.id, booted.previous, booted.next),
+        (1, Some(0), None)
+    );
+    let root = versions.version(0).expect("v0 recorded");
+    assert_eq!((root.previous, root.next), (None, Some(1)));
+    assert_eq!(versions.registry_at(0).expect("v0 kept").iter().count(), 0);
 
-    let v1 = versions
+    let v2 = versions
         .apply(&[Change::Create(data_entry("app:tool.b"))])
         .expect("create applies");
-    assert_eq!((v1.id, v1.previous), (1, Some(0)));
+    assert_eq!((v2.id, v2.previous), (2, Some(1)));
     assert!(versions.current().get_str("app:tool.b").is_some());
-    let v2 = versions
+    let v3 = versions
         .apply(&[Change::Delete(id("app:tool.a"))])
         .expect("delete applies");
-    assert_eq!(v2.id, 2);
+    assert_eq!(v3.id, 3);
     assert!(versions.current().get_str("app:tool.a").is_none());
-    assert_eq!(versions.version(1).and_then(|v| v.next), Some(2));
+    assert_eq!(versions.version(2).and_then(|v| v.next), Some(3));
 
-    // Version 0 still holds what it held.
-    let at0 = versions.registry_at(0).expect("v0 kept");
-    assert!(at0.get_str("app:tool.a").is_some() && at0.get_str("app:tool.b").is_none());
+    // Version 1 still holds what it held.
+    let at1 = versions.registry_at(1).expect("v1 kept");
+    assert!(at1.get_str("app:tool.a").is_some() && at1.get_str("app:tool.b").is_none());
 
-    let (back, changes) = versions.apply_version(0).expect("back to v0");
-    assert_eq!(back.id, 0);
+    let (back, changes) = versions.apply_version(1).expect("back to v1");
+    assert_eq!(back.id, 1);
     let ops: Vec<(&str, &str)> = changes
         .iter()
         .map(|c| (c.op_name(), c.id().as_str()))
@@ -83,17 +91,17 @@ fn change_sets_make_numbered_versions_and_going_back_branches() {
             ("entry.delete", "app:tool.b")
         ]
     );
-    assert_eq!(versions.current_version().id, 0);
+    assert_eq!(versions.current_version().id, 1);
     assert!(versions.current().get_str("app:tool.b").is_none());
-    let v3 = versions
+    let v4 = versions
         .apply(&[Change::Create(data_entry("app:tool.c"))])
         .expect("create on the branch");
-    assert_eq!((v3.id, v3.previous), (3, Some(0)));
-    assert_eq!(versions.version(0).and_then(|v| v.next), Some(3));
+    assert_eq!((v4.id, v4.previous), (4, Some(1)));
+    assert_eq!(versions.version(1).and_then(|v| v.next), Some(4));
     assert!(versions.current().get_str("app:tool.a").is_some());
     assert_eq!(
         versions.versions().iter().map(|v| v.id).collect::<Vec<_>>(),
-        [0, 1, 2, 3]
+        [0, 1, 2, 3, 4]
     );
     assert!(matches!(
         versions.apply_version(9),
@@ -176,8 +184,9 @@ fn refused_change_sets_change_nothing() {
     assert!(matches!(err, ChangeError::Invalid(_)), "{err}");
     assert!(err.to_string().contains("app:no_lib"), "{err}");
 
-    assert_eq!(versions.versions().len(), 1);
-    assert_eq!(versions.current_version().id, 0);
+    // Only the empty root and the booted registry: nothing was made.
+    assert_eq!(versions.versions().len(), 2);
+    assert_eq!(versions.current_version().id, 1);
     assert!(versions.current().get_str("app:tool.new").is_none());
     // Deleting a library nothing imports is fine, and so is deleting a host, which the
     // runtime then stops (`Runtime::apply_registry_changes`).

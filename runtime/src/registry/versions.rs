@@ -3,10 +3,12 @@
 //! `registry.snapshot`, `changes:apply`, `registry.apply_version`; reference: R
 //! `system/registry/registry.go`).
 //!
-//! - Version 0 is the registry the runtime was started with. Each applied change set
-//!   makes a version numbered one past the highest so far, whose `previous` is the
-//!   version it was applied to; that version's `next` becomes the new one (the last one
-//!   made from it, when history has branched after going back).
+//! - Version 1 is the registry the runtime was started with, made from version 0, the
+//!   empty registry, as the original's boot applies the loaded entries as a change set
+//!   to its empty root version. Each applied change set makes a version numbered one
+//!   past the highest so far, whose `previous` is the version it was applied to; that
+//!   version's `next` becomes the new one (the last one made from it, when history has
+//!   branched after going back).
 //! - [`Versions::apply_version`] makes an earlier (or later) version current again; the
 //!   next change set then branches from it.
 //! - Every version keeps its whole registry (entries are cloned per version), so reading
@@ -38,7 +40,8 @@ use super::{Change, Entry, EntryConfig, EntryId, LoadErrorKind, LoadErrors, Regi
 /// A version's place in the history (see the [module docs](self)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VersionInfo {
-    /// The version number: 0 for the registry the runtime started with.
+    /// The version number: 1 for the registry the runtime started with, 0 for the
+    /// empty registry before it.
     pub id: u64,
     /// The version the change set making this one was applied to.
     pub previous: Option<u64>,
@@ -235,18 +238,27 @@ fn makeable(entry: &Entry) -> Result<(), ChangeError> {
 }
 
 impl Versions {
-    /// The history of a runtime started with `registry`: version 0, current.
+    /// The history of a runtime started with `registry`: version 1, current, made from
+    /// version 0, the empty registry.
     pub fn new(registry: Registry) -> Versions {
         let registry = Arc::new(registry);
+        let empty = Arc::new(Registry::default());
         Versions {
             current: ArcSwap::new(registry.clone()),
             history: Mutex::new(History {
-                records: vec![Record {
-                    previous: None,
-                    next: None,
-                    registry,
-                }],
-                current: 0,
+                records: vec![
+                    Record {
+                        previous: None,
+                        next: Some(1),
+                        registry: empty,
+                    },
+                    Record {
+                        previous: Some(0),
+                        next: None,
+                        registry,
+                    },
+                ],
+                current: 1,
             }),
         }
     }

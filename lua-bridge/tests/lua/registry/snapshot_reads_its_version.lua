@@ -1,5 +1,5 @@
--- registry.snapshot() reads the registry of the current version (0 when nothing has
--- changed): entries, get (NOT_FOUND for an unknown id), namespace, find; and it keeps
+-- registry.snapshot() reads the registry of the current version (1, the booted
+-- registry, when nothing has changed): entries, get (NOT_FOUND for an unknown id), namespace, find; and it keeps
 -- reading that version after a change set made a newer one.
 local function main()
   local snap, err = registry.snapshot()
@@ -7,11 +7,11 @@ local function main()
     return false, "snapshot: " .. tostring(err)
   end
   local v = snap:version()
-  if v:id() ~= 0 or v:string() ~= "v0" then
+  if v:id() ~= 1 or v:string() ~= "v1" then
     return false, "the first version is " .. v:string()
   end
   -- The original's exact texts (its snapshot_test.go and version_test.go).
-  if tostring(snap) ~= "registry.Snapshot{version=v0}" or tostring(v) ~= "registry.Version{v0}" then
+  if tostring(snap) ~= "registry.Snapshot{version=v1}" or tostring(v) ~= "registry.Version{v1}" then
     return false, "tostring: " .. tostring(snap) .. " / " .. tostring(v)
   end
 
@@ -45,16 +45,16 @@ local function main()
 
   local changes = snap:changes()
   changes:create({ id = "test:added", kind = "registry.entry", meta = { type = "added" } })
-  local v1, aerr = changes:apply()
-  if aerr ~= nil or v1:id() ~= 1 then
+  local v2, aerr = changes:apply()
+  if aerr ~= nil or v2:id() ~= 2 then
     return false, "apply: " .. tostring(aerr)
   end
-  -- The old snapshot still reads version 0; a new one reads version 1.
-  if snap:version():id() ~= 0 or snap:get("test:added") ~= nil or #snap:entries() ~= #entries then
+  -- The old snapshot still reads version 1; a new one reads version 2.
+  if snap:version():id() ~= 1 or snap:get("test:added") ~= nil or #snap:entries() ~= #entries then
     return false, "the old snapshot changed"
   end
   local now = registry.snapshot()
-  if now:version():id() ~= 1 or #now:entries() ~= #entries + 1 then
+  if now:version():id() ~= 2 or #now:entries() ~= #entries + 1 then
     return false, "the new snapshot: " .. now:version():string()
   end
   local added = now:get("test:added")
