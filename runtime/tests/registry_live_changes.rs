@@ -215,13 +215,14 @@ fn a_host_and_its_service_start_together_and_stop_with_the_host() {
 #[test]
 fn an_updated_host_restarts_and_going_back_undoes_what_later_versions_started() {
     let (h, journal) = scripted(&yaml());
-    let v1 =
+    let made =
         h.rt.apply_registry_changes(&[
             Change::Create(host("test:extra")),
             Change::Create(service("test:on_extra", "runner", "extra", 1)),
         ])
-        .expect("version 1");
-    assert_eq!(v1.id, 1);
+        .expect("version 2");
+    // The registry booted with is version 1.
+    assert_eq!(made.id, 2);
     journal.wait_for(|n| started_with(n, "test:runner", 0).is_some());
     let before = h.rt.host("test:extra").expect("the host runs");
 
@@ -233,8 +234,8 @@ fn an_updated_host_restarts_and_going_back_undoes_what_later_versions_started() 
     assert!(!std::sync::Arc::ptr_eq(&before, &after), "a new host");
     journal.wait_for(|n| cancelled(n, "test:runner", 0));
 
-    // Back to version 0: the host and the service were made after it, and stop.
-    h.rt.apply_registry_version(0).expect("back to version 0");
+    // Back to version 1: the host and the service were made after it, and stop.
+    h.rt.apply_registry_version(1).expect("back to version 1");
     assert!(h.rt.host("test:extra").is_none());
     assert!(h.rt.service("test:on_extra").is_none());
     assert!(h.rt.registry().get_str("test:on_extra").is_none());
