@@ -425,6 +425,7 @@ lua_tests! {
     process_listen_message_flag_must_be_true: "process/listen_message_flag_must_be_true",
     process_spawner_checks_and_results: "process/spawner_checks_and_results",
     time_unix_needs_both_arguments: "time/unix_needs_both_arguments",
+    time_method_argument_errors_name_the_method: "time/method_argument_errors_name_the_method",
     process_ctx_get_takes_a_number_as_text: "process/ctx_get_takes_a_number_as_text",
     process_wide_calls: "process/wide_calls",
     sandbox_package_is_the_originals_restricted_one: "sandbox/package_is_the_originals_restricted_one",

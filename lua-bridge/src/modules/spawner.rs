@@ -101,7 +101,7 @@ pub(crate) fn string_keyed(
 ) -> LResult<()> {
     if lua.kind(idx) != LUA_TTABLE {
         return Err(Raise::from(format!(
-            "bad argument #{idx} ({what} table expected, got {})",
+            "bad argument #{idx} to 'with_{what}' ({what} table expected, got {})",
             lua.type_name(idx)
         )));
     }

@@ -117,9 +117,13 @@ pub(crate) fn parse_duration(lua: Lua) -> LResult<c_int> {
     }
 }
 
-fn this(lua: Lua) -> LResult<i64> {
-    duration_value(lua, 1)
-        .ok_or_else(|| Raise::from("bad argument #1 (duration expected; use d:method())"))
+/// The Duration a method `method` was called on.
+fn this(lua: Lua, method: &str) -> LResult<i64> {
+    duration_value(lua, 1).ok_or_else(|| {
+        Raise::from(format!(
+            "bad argument #1 to '{method}' (duration expected; call it as d:{method}())"
+        ))
+    })
 }
 
 /// Go's `Duration.Seconds`-style split: whole units plus the fraction, as a float.
@@ -129,37 +133,37 @@ fn in_units(nanos: i64, unit: i64) -> f64 {
 }
 
 fn nanoseconds(lua: Lua) -> LResult<c_int> {
-    lua.push_int(this(lua)?);
+    lua.push_int(this(lua, "nanoseconds")?);
     Ok(1)
 }
 
 fn microseconds(lua: Lua) -> LResult<c_int> {
-    lua.push_int(this(lua)? / 1_000);
+    lua.push_int(this(lua, "microseconds")? / 1_000);
     Ok(1)
 }
 
 fn milliseconds(lua: Lua) -> LResult<c_int> {
-    lua.push_int(this(lua)? / 1_000_000);
+    lua.push_int(this(lua, "milliseconds")? / 1_000_000);
     Ok(1)
 }
 
 fn seconds(lua: Lua) -> LResult<c_int> {
-    lua.push_number(in_units(this(lua)?, SECOND));
+    lua.push_number(in_units(this(lua, "seconds")?, SECOND));
     Ok(1)
 }
 
 fn minutes(lua: Lua) -> LResult<c_int> {
-    lua.push_number(in_units(this(lua)?, 60 * SECOND));
+    lua.push_number(in_units(this(lua, "minutes")?, 60 * SECOND));
     Ok(1)
 }
 
 fn hours(lua: Lua) -> LResult<c_int> {
-    lua.push_number(in_units(this(lua)?, 3600 * SECOND));
+    lua.push_number(in_units(this(lua, "hours")?, 3600 * SECOND));
     Ok(1)
 }
 
 fn tostring(lua: Lua) -> LResult<c_int> {
-    lua.push_str(&go_string(this(lua)?));
+    lua.push_str(&go_string(this(lua, "tostring")?));
     Ok(1)
 }
 

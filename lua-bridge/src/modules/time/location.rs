@@ -153,7 +153,9 @@ fn location_string(lua: Lua) -> LResult<c_int> {
     let name = lua
         .userdata(1, &LOCATION)
         .map(|l| l.name().to_owned())
-        .ok_or_else(|| Raise::from("bad argument #1 (location expected; use loc:string())"))?;
+        .ok_or_else(|| {
+            Raise::from("bad argument #1 to 'string' (location expected; call it as loc:string())")
+        })?;
     lua.push_str(&name);
     Ok(1)
 }

@@ -94,14 +94,15 @@ fn out_of_range(what: &str) -> Raise {
     Raise::from(format!("{what}: time out of range (years -9999 to 9999)"))
 }
 
-/// The Time at `idx`; anything else raises a bad-argument error.
-fn time_arg(lua: Lua, idx: c_int) -> LResult<LuaTime> {
+/// The Time at `idx`, an argument of the method `method`; anything else raises a
+/// bad-argument error naming the method.
+fn time_arg(lua: Lua, idx: c_int, method: &str) -> LResult<LuaTime> {
     lua.userdata(idx, &TIME).map(|t| t.clone()).ok_or_else(|| {
         // The receiver missing suggests a dot call; a later argument is just wrong.
         let hint = if idx == 1 {
-            "; call it as t:method()"
+            format!("; call it as t:{method}()")
         } else {
-            ""
+            String::new()
         };
         let got = if crate::modules::time::duration::duration_value(lua, idx).is_some() {
             "a duration"
@@ -109,7 +110,7 @@ fn time_arg(lua: Lua, idx: c_int) -> LResult<LuaTime> {
             lua.type_name(idx)
         };
         Raise::from(format!(
-            "bad argument #{idx} (time expected, got {got}{hint})"
+            "bad argument #{idx} to '{method}' (time expected, got {got}{hint})"
         ))
     })
 }
@@ -261,26 +262,26 @@ fn offset_named(loc: &Location, wall: Timestamp, name: &str) -> Option<i64> {
 }
 
 fn tostring(lua: Lua) -> LResult<c_int> {
-    let t = time_arg(lua, 1)?;
+    let t = time_arg(lua, 1, "tostring")?;
     lua.push_bytes(&format_with(&t, STRING_LAYOUT));
     Ok(1)
 }
 
 fn format(lua: Lua) -> LResult<c_int> {
-    let t = time_arg(lua, 1)?;
+    let t = time_arg(lua, 1, "format")?;
     let layout = string_arg(lua, 2, "format")?;
     lua.push_bytes(&format_with(&t, layout));
     Ok(1)
 }
 
 fn format_rfc3339(lua: Lua) -> LResult<c_int> {
-    let t = time_arg(lua, 1)?;
+    let t = time_arg(lua, 1, "format_rfc3339")?;
     lua.push_bytes(&format_with(&t, RFC3339));
     Ok(1)
 }
 
 fn add(lua: Lua) -> LResult<c_int> {
-    let t = time_arg(lua, 1)?;
+    let t = time_arg(lua, 1, "add")?;
     let d = signed_duration_arg(lua, 2)
         .map_err(|e| Raise::from(format!("bad argument #2 to 'add' ({e})")))?;
     let at = calendar::add(t.at, d).ok_or_else(|| out_of_range("add"))?;
@@ -289,7 +290,7 @@ fn add(lua: Lua) -> LResult<c_int> {
 }
 
 fn sub(lua: Lua) -> LResult<c_int> {
-    let (a, b) = (time_arg(lua, 1)?, time_arg(lua, 2)?);
+    let (a, b) = (time_arg(lua, 1, "sub")?, time_arg(lua, 2, "sub")?);
     let nanos = a.at.as_nanosecond() - b.at.as_nanosecond();
     // Go saturates at the Duration range.
     let nanos = i64::try_from(nanos).unwrap_or(if nanos < 0 { i64::MIN } else { i64::MAX });
@@ -298,7 +299,7 @@ fn sub(lua: Lua) -> LResult<c_int> {
 }
 
 fn add_date(lua: Lua) -> LResult<c_int> {
-    let t = time_arg(lua, 1)?;
+    let t = time_arg(lua, 1, "add_date")?;
     let (years, months, days) = (
         int_arg(lua, 2, "add_date")?,
         int_arg(lua, 3, "add_date")?,
@@ -320,39 +321,43 @@ fn add_date(lua: Lua) -> LResult<c_int> {
     Ok(1)
 }
 
-fn compare(lua: Lua, pick: fn(Timestamp, Timestamp) -> bool) -> LResult<c_int> {
-    let (a, b) = (time_arg(lua, 1)?, time_arg(lua, 2)?);
+fn compare(lua: Lua, method: &str, pick: fn(Timestamp, Timestamp) -> bool) -> LResult<c_int> {
+    let (a, b) = (time_arg(lua, 1, method)?, time_arg(lua, 2, method)?);
     lua.push_bool(pick(a.at, b.at));
     Ok(1)
 }
 
 fn after(lua: Lua) -> LResult<c_int> {
-    compare(lua, |a, b| a > b)
+    compare(lua, "after", |a, b| a > b)
 }
 
 fn before(lua: Lua) -> LResult<c_int> {
-    compare(lua, |a, b| a < b)
+    compare(lua, "before", |a, b| a < b)
 }
 
 fn equal(lua: Lua) -> LResult<c_int> {
-    compare(lua, |a, b| a == b)
+    compare(lua, "equal", |a, b| a == b)
 }
 
 fn unix_seconds(lua: Lua) -> LResult<c_int> {
-    lua.push_int(time_arg(lua, 1)?.at.as_second());
+    lua.push_int(time_arg(lua, 1, "unix")?.at.as_second());
     Ok(1)
 }
 
 fn unix_nano(lua: Lua) -> LResult<c_int> {
     // Go's `UnixNano` wraps outside 1678 to 2262; so does this.
     #[allow(clippy::cast_possible_truncation)]
-    lua.push_int(time_arg(lua, 1)?.at.as_nanosecond() as i64);
+    lua.push_int(time_arg(lua, 1, "unix_nano")?.at.as_nanosecond() as i64);
     Ok(1)
 }
 
 /// Pushes fields of the wall clock of the Time at 1.
-fn civil_ints<const N: usize>(lua: Lua, pick: fn(&DateTime) -> [i64; N]) -> LResult<c_int> {
-    let dt = time_arg(lua, 1)?.civil();
+fn civil_ints<const N: usize>(
+    lua: Lua,
+    method: &str,
+    pick: fn(&DateTime) -> [i64; N],
+) -> LResult<c_int> {
+    let dt = time_arg(lua, 1, method)?.civil();
     for v in pick(&dt) {
         lua.push_int(v);
     }
@@ -360,7 +365,7 @@ fn civil_ints<const N: usize>(lua: Lua, pick: fn(&DateTime) -> [i64; N]) -> LRes
 }
 
 fn date_parts(lua: Lua) -> LResult<c_int> {
-    civil_ints(lua, |d| {
+    civil_ints(lua, "date", |d| {
         [
             i64::from(d.year()),
             i64::from(d.month()),
@@ -370,7 +375,7 @@ fn date_parts(lua: Lua) -> LResult<c_int> {
 }
 
 fn clock(lua: Lua) -> LResult<c_int> {
-    civil_ints(lua, |d| {
+    civil_ints(lua, "clock", |d| {
         [
             i64::from(d.hour()),
             i64::from(d.minute()),
@@ -380,49 +385,51 @@ fn clock(lua: Lua) -> LResult<c_int> {
 }
 
 fn year(lua: Lua) -> LResult<c_int> {
-    civil_ints(lua, |d| [i64::from(d.year())])
+    civil_ints(lua, "year", |d| [i64::from(d.year())])
 }
 
 fn month(lua: Lua) -> LResult<c_int> {
-    civil_ints(lua, |d| [i64::from(d.month())])
+    civil_ints(lua, "month", |d| [i64::from(d.month())])
 }
 
 fn day(lua: Lua) -> LResult<c_int> {
-    civil_ints(lua, |d| [i64::from(d.day())])
+    civil_ints(lua, "day", |d| [i64::from(d.day())])
 }
 
 fn hour(lua: Lua) -> LResult<c_int> {
-    civil_ints(lua, |d| [i64::from(d.hour())])
+    civil_ints(lua, "hour", |d| [i64::from(d.hour())])
 }
 
 fn minute(lua: Lua) -> LResult<c_int> {
-    civil_ints(lua, |d| [i64::from(d.minute())])
+    civil_ints(lua, "minute", |d| [i64::from(d.minute())])
 }
 
 fn second(lua: Lua) -> LResult<c_int> {
-    civil_ints(lua, |d| [i64::from(d.second())])
+    civil_ints(lua, "second", |d| [i64::from(d.second())])
 }
 
 fn nanosecond(lua: Lua) -> LResult<c_int> {
-    civil_ints(lua, |d| [i64::from(d.subsec_nanosecond())])
+    civil_ints(lua, "nanosecond", |d| [i64::from(d.subsec_nanosecond())])
 }
 
 fn weekday(lua: Lua) -> LResult<c_int> {
-    civil_ints(lua, |d| [i64::from(d.weekday().to_sunday_zero_offset())])
+    civil_ints(lua, "weekday", |d| {
+        [i64::from(d.weekday().to_sunday_zero_offset())]
+    })
 }
 
 fn year_day(lua: Lua) -> LResult<c_int> {
-    civil_ints(lua, |d| [i64::from(d.day_of_year())])
+    civil_ints(lua, "year_day", |d| [i64::from(d.day_of_year())])
 }
 
 fn is_zero(lua: Lua) -> LResult<c_int> {
-    let t = time_arg(lua, 1)?;
+    let t = time_arg(lua, 1, "is_zero")?;
     lua.push_bool(calendar::is_zero(t.at));
     Ok(1)
 }
 
 fn in_location(lua: Lua) -> LResult<c_int> {
-    let t = time_arg(lua, 1)?;
+    let t = time_arg(lua, 1, "in_location")?;
     let loc = location_value(lua, 2)
         .ok_or_else(|| Raise::from("bad argument #2 to 'in_location' (location expected)"))?;
     push(lua, t.at, loc);
@@ -430,19 +437,19 @@ fn in_location(lua: Lua) -> LResult<c_int> {
 }
 
 fn location(lua: Lua) -> LResult<c_int> {
-    let t = time_arg(lua, 1)?;
+    let t = time_arg(lua, 1, "location")?;
     push_location(lua, t.loc);
     Ok(1)
 }
 
 fn utc(lua: Lua) -> LResult<c_int> {
-    let t = time_arg(lua, 1)?;
+    let t = time_arg(lua, 1, "utc")?;
     push(lua, t.at, Location::utc());
     Ok(1)
 }
 
 fn in_local(lua: Lua) -> LResult<c_int> {
-    let t = time_arg(lua, 1)?;
+    let t = time_arg(lua, 1, "in_local")?;
     push(lua, t.at, Location::local());
     Ok(1)
 }
@@ -453,7 +460,7 @@ fn to_multiple(
     what: &str,
     op: fn(Timestamp, i64) -> Option<Timestamp>,
 ) -> LResult<c_int> {
-    let t = time_arg(lua, 1)?;
+    let t = time_arg(lua, 1, what)?;
     let d = duration_value(lua, 2)
         .ok_or_else(|| Raise::from(format!("bad argument #2 to '{what}' (duration expected)")))?;
     let at = op(t.at, d).ok_or_else(|| out_of_range(what))?;
