@@ -461,6 +461,7 @@ lua_tests! {
     sandbox_no_code_loading: "sandbox/no_code_loading",
     sandbox_no_finalizers: "sandbox/no_finalizers",
     sandbox_recycled_vm_is_pristine: "sandbox/recycled_vm_is_pristine",
+    sandbox_protected_calls_count_levels_as_lua: "sandbox/protected_calls_count_levels_as_lua",
     sandbox_require_allowed: "sandbox/require_allowed",
     sandbox_string_library_is_plain_table: "sandbox/string_library_is_plain_table",
     time_after: "time/after",
@@ -562,6 +563,7 @@ macro_rules! rust_memory_tests {
 }
 
 rust_memory_tests! {
+    limits_stack_growth_near_the_limit: "limits/stack_growth_near_the_limit",
     limits_rust_memory_channel: "limits/rust_memory_channel",
     limits_rust_memory_wrap: "limits/rust_memory_wrap",
     limits_rust_memory_errors: "limits/rust_memory_errors",

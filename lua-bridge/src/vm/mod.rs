@@ -3,6 +3,7 @@
 
 pub(crate) mod alloc;
 pub(crate) mod boot_wait;
+pub(crate) mod call_info;
 pub(crate) mod channel;
 pub(crate) mod chunks;
 pub(crate) mod driver;

@@ -415,6 +415,8 @@ fn match_class(c: u8, cl: u8) -> bool {
         b'u' => c.is_ascii_uppercase(),
         b'w' => c.is_ascii_alphanumeric(),
         b'x' => c.is_ascii_hexdigit(),
+        // Deprecated in the manual, still matched by `lstrlib.c`: the zero byte.
+        b'z' => c == 0,
         _ => return cl == c,
     };
     if cl.is_ascii_uppercase() { !is } else { is }

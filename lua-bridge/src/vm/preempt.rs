@@ -204,17 +204,13 @@ pub(crate) fn arm_running_in_lua_function(heap: *mut std::ffi::c_void) -> bool {
         return false;
     }
     // SAFETY: the coroutine being resumed on this very thread, inside an allocator:
-    // `lua_getallocf`, `lua_getstack` and `lua_getinfo` with "S" only read it (they
-    // neither allocate nor move the stack).
+    // `lua_getallocf` and `running_c_function` only read it. The allocation may be of
+    // its own stack, whose pointers are offsets meanwhile, so nothing here may read
+    // through them (`lua_getinfo` did, and crashed: see `call_info.rs`).
     let in_lua = unsafe {
         let mut ud = std::ptr::null_mut();
         ffi::lua_getallocf(state, &mut ud);
-        let mut ar: ffi::lua_Debug = std::mem::zeroed();
-        ud == heap
-            && ffi::lua_getstack(state, 0, &mut ar) != 0
-            && ffi::lua_getinfo(state, c"S".as_ptr(), &mut ar) != 0
-            && !ar.what.is_null()
-            && std::ffi::CStr::from_ptr(ar.what) != c"C"
+        ud == heap && super::call_info::running_c_function(state) == Some(false)
     };
     if in_lua {
         preempt.arm_running();
@@ -356,77 +352,120 @@ pub(crate) fn take_doomed() -> Option<&'static std::ffi::CStr> {
         .then_some(UNPREEMPTIBLE_MESSAGE)
 }
 
-/// Replaces `pcall` and `xpcall` (in the globals table at `globals`) with closures that
-/// run Lua's and, when the process is doomed (see `DOOMED`), raise the stop again
-/// instead of returning it as a caught error.
+/// Replaces `pcall` and `xpcall` (in the globals table at `globals`) with functions
+/// that do what Lua's do (`lbaselib.c`'s `luaB_pcall`, `luaB_xpcall`) and, when the
+/// process is doomed (see `DOOMED`), raise the stop again instead of returning it as a
+/// caught error.
+///
+/// They are Lua's functions rewritten, not wrappers around them: a wrapper was one more
+/// C frame between the protected function and its caller, so `pcall(error, "m", 2)`
+/// blamed the wrong level and protected calls nested half as deep as Lua's.
 pub(crate) fn guard_protected_calls(lua: super::lua::Lua, globals: c_int) {
     let globals = lua.abs(globals);
     for (name, guard) in [
         (c"pcall", guarded_pcall as ffi::lua_CFunction),
         (c"xpcall", guarded_xpcall),
     ] {
-        lua.get_field(globals, name);
-        // SAFETY: live state in protected mode; the library function on top becomes
-        // the closure's upvalue.
-        unsafe { ffi::lua_pushcclosure(lua.raw(), guard, 1) };
+        // SAFETY: live state in protected mode with room for one value.
+        unsafe { ffi::lua_pushcclosure(lua.raw(), guard, 0) };
         lua.set_field(globals, name);
     }
 }
 
-/// `pcall(f, ...)`: checks its argument as Lua's does (so that the error names this
-/// function), then runs Lua's ([`call_library`]).
+/// `pcall(f, ...)`, as `luaB_pcall`: `true` and `f`'s results, or `false` and the error.
 unsafe extern "C-unwind" fn guarded_pcall(l: *mut ffi::lua_State) -> c_int {
-    // SAFETY: called by Lua on its running thread; the check raises before anything
-    // of ours exists.
+    // SAFETY: called by Lua on its running thread; a C function has LUA_MINSTACK free
+    // slots, so the pushed `true` fits; nothing of ours is live when the call jumps
+    // (where the coroutine can yield, Lua recovers from an error through `lua_resume`,
+    // past this frame, and goes on in the continuation).
     unsafe {
         ffi::luaL_checkany(l, 1);
-        call_library(l)
-    }
-}
-
-/// `xpcall(f, handler, ...)`: as [`guarded_pcall`].
-unsafe extern "C-unwind" fn guarded_xpcall(l: *mut ffi::lua_State) -> c_int {
-    // SAFETY: as in `guarded_pcall`.
-    unsafe {
-        ffi::luaL_checktype(l, 2, ffi::LUA_TFUNCTION);
-        call_library(l)
-    }
-}
-
-/// Calls Lua's function (upvalue 1) with the arguments, with [`after_protected_call`]
-/// as the continuation: where the coroutine can yield, Lua's `pcall` recovers from an
-/// error through `lua_resume`, past this frame, and then returns to this call through
-/// the continuation, which is also what runs after a yield inside.
-///
-/// # Safety
-///
-/// `l` is the running thread inside the C function Lua called.
-unsafe fn call_library(l: *mut ffi::lua_State) -> c_int {
-    // SAFETY: guaranteed by the caller; a C function has LUA_MINSTACK free slots, so
-    // the function fits; nothing of ours is live when the call jumps.
-    unsafe {
-        let nargs = ffi::lua_gettop(l);
-        ffi::lua_pushvalue(l, ffi::lua_upvalueindex(1));
+        ffi::lua_pushboolean(l, 1);
         ffi::lua_rotate(l, 1, 1);
-        ffi::lua_callk(l, nargs, ffi::LUA_MULTRET, 0, Some(after_protected_call));
-        after_protected_call(l, ffi::LUA_OK, 0)
+        let nargs = ffi::lua_gettop(l) - 2;
+        let status = ffi::lua_pcallk(
+            l,
+            nargs,
+            ffi::LUA_MULTRET,
+            0,
+            0,
+            Some(finish_protected_call),
+        );
+        finish_protected_call(l, status, 0)
     }
 }
 
-/// Returns what Lua's `pcall`/`xpcall` returned, unless the process is doomed: then
-/// raises the stop again.
-unsafe extern "C-unwind" fn after_protected_call(
+/// `xpcall(f, handler, ...)`, as `luaB_xpcall`.
+unsafe extern "C-unwind" fn guarded_xpcall(l: *mut ffi::lua_State) -> c_int {
+    // SAFETY: as in `guarded_pcall` (two values pushed).
+    unsafe {
+        let n = ffi::lua_gettop(l);
+        ffi::luaL_checktype(l, 2, ffi::LUA_TFUNCTION);
+        ffi::lua_pushboolean(l, 1);
+        ffi::lua_pushvalue(l, 1);
+        ffi::lua_rotate(l, 3, 2);
+        let status = ffi::lua_pcallk(
+            l,
+            n - 2,
+            ffi::LUA_MULTRET,
+            2,
+            2,
+            Some(finish_protected_call),
+        );
+        finish_protected_call(l, status, 2)
+    }
+}
+
+/// `lbaselib.c`'s `finishpcall` (`extra` values below the results are not returned),
+/// unless the process is doomed: then raises the stop again.
+unsafe extern "C-unwind" fn finish_protected_call(
     l: *mut ffi::lua_State,
-    _status: c_int,
-    _ctx: ffi::lua_KContext,
+    status: c_int,
+    extra: ffi::lua_KContext,
 ) -> c_int {
-    // SAFETY: Lua calls this on the running thread, with the call's results on the
-    // stack.
+    // SAFETY: Lua calls this on the running thread, with the call's results (or its
+    // error on top) on the stack, and room for two more values (`lua_pcallk` left the
+    // frame's LUA_MINSTACK).
     unsafe {
         if DOOMED.with(Cell::get) {
             raise_stop(l);
         }
-        ffi::lua_gettop(l)
+        if status != ffi::LUA_OK && status != ffi::LUA_YIELD {
+            clear_above_top(l);
+            ffi::lua_pushboolean(l, 0);
+            ffi::lua_pushvalue(l, -2);
+            return 2;
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        let extra = extra as c_int;
+        ffi::lua_gettop(l) - extra
+    }
+}
+
+/// Sets to nil the stack slots just above the top, where the frames of a protected call
+/// that failed left their values.
+///
+/// A full collection run from the hook (`alloc::collect_if_due`, after an allocation
+/// past the memory limit) marks the running Lua function's whole frame, stale slots
+/// included, as Lua protects it during a hook; so the value a failed call was building
+/// (often the very block that did not fit) would stay alive there, and a process that
+/// caught a memory error could not have that memory again.
+///
+/// # Safety
+///
+/// `l` is the running thread, in a C function (or its continuation) that may use its
+/// LUA_MINSTACK slots.
+unsafe fn clear_above_top(l: *mut ffi::lua_State) {
+    // SAFETY: guaranteed by the caller; `lua_checkstack` raises no error (it answers 0
+    // when the stack cannot grow), and the smallest size is always there.
+    unsafe {
+        let top = ffi::lua_gettop(l);
+        let room = [256, 64, ffi::LUA_MINSTACK - 2]
+            .into_iter()
+            .find(|&n| ffi::lua_checkstack(l, n) != 0)
+            .unwrap_or(0);
+        ffi::lua_settop(l, top + room);
+        ffi::lua_settop(l, top);
     }
 }
 
