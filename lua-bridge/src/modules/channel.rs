@@ -91,7 +91,7 @@ pub(crate) fn channel_id(lua: Lua, idx: c_int) -> Option<ChanId> {
 fn this(lua: Lua) -> LResult<LuaChannel> {
     lua.userdata(1, &CHANNEL)
         .copied()
-        .ok_or_else(|| Raise::from("expected a channel (use ch:method(...))"))
+        .ok_or_else(|| lua.bad_self("channel", "ch"))
 }
 
 fn case_receive(lua: Lua) -> LResult<c_int> {

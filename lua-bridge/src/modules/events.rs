@@ -106,7 +106,7 @@ fn subscribe(lua: Lua) -> LResult<c_int> {
 fn this(lua: Lua) -> LResult<Subscription> {
     lua.userdata(1, &SUBSCRIPTION)
         .copied()
-        .ok_or_else(|| Raise::from("expected an events.Subscription (use sub:method())"))
+        .ok_or_else(|| lua.bad_self("events.Subscription", "sub"))
 }
 
 fn subscription_channel(lua: Lua) -> LResult<c_int> {

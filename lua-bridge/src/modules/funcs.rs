@@ -271,7 +271,7 @@ fn new_executor(lua: Lua) -> LResult<c_int> {
 fn this_executor(lua: Lua) -> LResult<Executor> {
     lua.userdata(1, &EXECUTOR)
         .cloned()
-        .ok_or_else(|| Raise::from("expected a funcs.Executor (use executor:method())"))
+        .ok_or_else(|| lua.bad_self("funcs.Executor", "executor"))
 }
 
 fn with_context(lua: Lua) -> LResult<c_int> {
@@ -327,7 +327,7 @@ fn executor_tostring(lua: Lua) -> LResult<c_int> {
 fn this_future(lua: Lua) -> LResult<Future> {
     lua.userdata(1, &FUTURE)
         .copied()
-        .ok_or_else(|| Raise::from("expected a Future (use future:method())"))
+        .ok_or_else(|| lua.bad_self("Future", "future"))
 }
 
 /// The future's state; `None` when its process state is gone (never while the future's

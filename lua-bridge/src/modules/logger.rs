@@ -135,7 +135,7 @@ pub(crate) fn pid(lua: Lua) -> String {
 fn this<'a>(lua: Lua) -> LResult<&'a LuaLogger> {
     lua.userdata(1, &LOGGER)
         .map(|l| &l.value)
-        .ok_or_else(|| Raise::from("expected a logger (use logger:method(...))"))
+        .ok_or_else(|| lua.bad_self("logger", "logger"))
 }
 
 fn log(lua: Lua, level: Level) -> LResult<c_int> {

@@ -97,7 +97,7 @@ static MESSAGE: UserType<LuaMessage> = UserType::new(
 fn message(lua: Lua) -> LResult<LuaMessage> {
     lua.userdata(1, &MESSAGE)
         .map(|m| *m)
-        .ok_or_else(|| Raise::from("expected a message (use msg:method())"))
+        .ok_or_else(|| lua.bad_self("message", "msg"))
 }
 
 fn message_topic(lua: Lua) -> LResult<c_int> {

@@ -84,7 +84,7 @@ pub(crate) fn new_with_options(lua: Lua) -> LResult<c_int> {
 fn this(lua: Lua) -> LResult<Spawner> {
     lua.userdata(1, &SPAWNER)
         .map(|s| s.clone())
-        .ok_or_else(|| Raise::from("expected a process.Spawner (use spawner:method())"))
+        .ok_or_else(|| lua.bad_self("process.Spawner", "spawner"))
 }
 
 /// Adds the entries of the table at `idx` to `into` (`what` names the table in errors).

@@ -651,6 +651,40 @@ impl Lua {
         }
     }
 
+    /// The name the running C function was called by, as Lua's own argument errors find
+    /// it (`lua_getinfo` "n": `receive` for `ch:receive()` or `ch.receive(x)`); `None`
+    /// when the call site gives none (a function passed to `pcall`).
+    pub(crate) fn called_as(self) -> Option<String> {
+        // SAFETY: live state, inside a C function Lua called (level 0); `lua_Debug` is
+        // plain data filled by Lua, and its name points into a live string of the
+        // function's prototype or is null.
+        unsafe {
+            let mut ar: ffi::lua_Debug = std::mem::zeroed();
+            if ffi::lua_getstack(self.0, 0, &mut ar) == 0
+                || ffi::lua_getinfo(self.0, c"n".as_ptr(), &mut ar) == 0
+                || ar.name.is_null()
+            {
+                return None;
+            }
+            Some(
+                std::ffi::CStr::from_ptr(ar.name)
+                    .to_string_lossy()
+                    .into_owned(),
+            )
+        }
+    }
+
+    /// The argument error of a method called on something that is not its object:
+    /// `bad argument #1 to 'receive' (channel expected, got number; call it as
+    /// ch:receive(...))`, named as the call site named the method.
+    pub(crate) fn bad_self(self, what: &str, var: &str) -> Raise {
+        let name = self.called_as().unwrap_or_else(|| "?".to_owned());
+        Raise::from(format!(
+            "bad argument #1 to '{name}' ({what} expected, got {}; call it as {var}:{name}(...))",
+            self.type_name(1)
+        ))
+    }
+
     /// `true` if this thread can yield now.
     pub(crate) fn yieldable(self) -> bool {
         // SAFETY: live state.

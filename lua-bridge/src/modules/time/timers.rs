@@ -121,7 +121,7 @@ fn this_timer(lua: Lua) -> LResult<LuaTimer> {
     lua.userdata(1, &TIMER)
         .or_else(|| lua.userdata(1, &TICKER))
         .copied()
-        .ok_or_else(|| Raise::from("expected a timer (use t:method())"))
+        .ok_or_else(|| lua.bad_self("timer", "t"))
 }
 
 fn timer_channel(lua: Lua) -> LResult<c_int> {

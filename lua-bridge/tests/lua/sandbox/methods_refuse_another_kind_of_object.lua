@@ -4,6 +4,7 @@
 -- checks each pairing of the kinds a script can hold: channel, message, payload, and a
 -- timer's channel, plus values that are no userdata at all.
 local time = require("time")
+local logger = require("logger")
 
 local function raises(what, f, arg, expected)
   local ok, err = pcall(f, arg)
@@ -22,14 +23,34 @@ local function main()
   local p = msg:payload()
   local timer = time.after("1h")
 
-  raises("ch.receive(msg)", ch.receive, msg, "expected a channel")
-  raises("ch.send(p)", ch.send, p, "expected a channel")
-  raises("ch.close(42)", ch.close, 42, "expected a channel")
-  raises("ch.receive({})", ch.receive, {}, "expected a channel")
-  raises("msg.topic(ch)", msg.topic, ch, "expected a message")
-  raises("msg.from(p)", msg.from, p, "expected a message")
-  raises("msg.payload(timer)", msg.payload, timer, "expected a message")
-  raises("msg.topic('t')", msg.topic, "t", "expected a message")
+  raises("ch.receive(msg)", ch.receive, msg, "channel expected")
+  raises("ch.send(p)", ch.send, p, "channel expected")
+  raises("ch.close(42)", ch.close, 42, "channel expected")
+  raises("ch.receive({})", ch.receive, {}, "channel expected")
+  raises("msg.topic(ch)", msg.topic, ch, "message expected")
+  raises("msg.from(p)", msg.from, p, "message expected")
+  raises("msg.payload(timer)", msg.payload, timer, "message expected")
+  raises("msg.topic('t')", msg.topic, "t", "message expected")
+
+  -- Called at a call site, the error names the method as the call named it.
+  local function says(f, expected)
+    local ok, err = pcall(f)
+    if ok or not tostring(err):find(expected, 1, true) then
+      error("expected " .. expected .. ", got " .. tostring(err), 0)
+    end
+  end
+  says(function() return ch.receive(msg) end,
+    "bad argument #1 to 'receive' (channel expected, got userdata; call it as ch:receive(...))")
+  says(function() return ch.close(42) end, "bad argument #1 to 'close' (channel expected, got number")
+  says(function() return msg.topic("t") end, "bad argument #1 to 'topic' (message expected, got string")
+  local tm = time.timer("1h")
+  says(function() return tm.stop({}) end, "bad argument #1 to 'stop' (timer expected, got table")
+  says(function() return tm.channel() end, "bad argument #1 to 'channel' (timer expected, got no value")
+  says(function() return tm.response() end, "bad argument #1 to 'response' (timer expected")
+  says(function() return logger.info("x") end, "bad argument #1 to 'info' (logger expected, got string")
+  says(function() return process.with_context({}).spawn("a", "b") end,
+    "bad argument #1 to 'spawn' (process.Spawner expected, got string")
+
   local ok = pcall(p.data, msg)
   if ok then
     return false, "p.data(msg) did not raise"
@@ -47,6 +68,7 @@ local function main()
   if ch:receive() ~= "x" then
     return false, "the channel changed"
   end
+  tm:stop()
   return true
 end
 
