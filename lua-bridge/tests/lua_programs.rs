@@ -564,6 +564,7 @@ macro_rules! rust_memory_tests {
 
 rust_memory_tests! {
     limits_stack_growth_near_the_limit: "limits/stack_growth_near_the_limit",
+    limits_caught_memory_error_releases_the_garbage: "limits/caught_memory_error_releases_the_garbage",
     limits_rust_memory_channel: "limits/rust_memory_channel",
     limits_rust_memory_wrap: "limits/rust_memory_wrap",
     limits_rust_memory_errors: "limits/rust_memory_errors",

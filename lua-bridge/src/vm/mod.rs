@@ -17,6 +17,7 @@ pub(crate) mod ops;
 pub(crate) mod pattern;
 pub(crate) mod pool;
 pub(crate) mod preempt;
+pub(crate) mod protected_call;
 pub(crate) mod received;
 pub(crate) mod setup;
 pub(crate) mod slot;

@@ -426,7 +426,7 @@ fn open_base(lua: Lua) -> LResult<()> {
     lua.push_fn(cfn(require));
     lua.set_field(-2, c"require");
     super::string_view::guard_base(lua, -1);
-    super::preempt::guard_protected_calls(lua, -1);
+    super::protected_call::install(lua, -1);
     lua.pop(1);
     Ok(())
 }
