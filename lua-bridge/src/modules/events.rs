@@ -93,11 +93,17 @@ fn subscribe(lua: Lua) -> LResult<c_int> {
     let Some(chan) = channel_id(lua, -1) else {
         return Err(Raise::from("events.subscribe: no channel was made"));
     };
+    // The handle before the process keeps the subscription: on a memory error,
+    // `subscription` is dropped on the way out, which takes it off the bus (the feed
+    // channel stays, charged to the process, until it ends).
+    lua.protected(|lua| {
+        lua.push_userdata_with(Subscription { chan }, &SUBSCRIPTION, 1);
+        Ok(())
+    })?;
     state(lua)?
         .occasional()
         .event_subscriptions
         .insert(chan, subscription);
-    lua.push_userdata_with(Subscription { chan }, &SUBSCRIPTION, 1);
     lua.insert(-2);
     lua.set_user_value(-2, 1);
     Ok(1)

@@ -25,6 +25,7 @@ use crate::vm::meta_slots::MetaSlot;
 use crate::vm::ops::block;
 use crate::vm::slot::Slot;
 use crate::vm::state::{ExecWaiter, ProcState, SpawnIds, state};
+use std::cell::Cell;
 use std::ffi::c_int;
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
@@ -1065,11 +1066,24 @@ pub(crate) fn feed_channel(lua: Lua, feed: Feed, topic: Option<Topic>) -> LResul
     // limit.
     let topic_bytes = topic.as_ref().map_or(0, |t| t.len());
     crate::vm::alloc::make_room(lua, topic_bytes).map_err(|_| Raise::Memory)?;
-    let id = new_pinned_channel(lua, st, cap)?;
+    // The channel's userdata and its reference may raise a memory error: they are made
+    // in a protected call, before the process records the feed, so that a failure leaves
+    // nothing pinned (the bare channel is swept like any unreachable one, `vm/sweep.rs`)
+    // and returns here, where the caller's topic (and an `events` subscription) is
+    // dropped rather than jumped over.
+    let made = Cell::new(None);
+    lua.protected(|lua| {
+        let id = new_pinned_channel(lua, state(lua)?, cap)?;
+        lua.push_value(-1);
+        made.set(Some((id, lua.new_ref())));
+        Ok(())
+    })?;
+    let Some((id, r)) = made.get() else {
+        return Err(Raise::from("process: no feed channel was made"));
+    };
+    let st: &mut ProcState = state(lua)?;
     st.channels.charge(id, topic_bytes);
     st.feeds.insert(id, feed);
-    lua.push_value(-1);
-    let r = lua.new_ref();
     match (feed, topic) {
         (Feed::Inbox, _) => {
             st.inbox = Some((id, r));

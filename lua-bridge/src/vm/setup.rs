@@ -722,14 +722,21 @@ fn require(lua: Lua) -> LResult<c_int> {
             global if GLOBAL_MODULES.contains(&global) => {
                 push_globals(lua);
                 lua.get_field_str(-1, &name);
-                if lua.is_nil(-1) {
-                    // Not built yet: reading through the metatable builds it.
-                    lua.pop(1);
-                    lua.push_value(1);
-                    // SAFETY: globals at -2, key on top; `lua_gettable` runs our `__index`.
-                    unsafe { ffi::lua_gettable(lua.raw(), -2) };
-                }
                 lua.remove(-2);
+                if lua.is_nil(-1) {
+                    // Not built yet: built as a first read builds it, by our own
+                    // `__index` called directly (the globals' metatable may be the
+                    // script's by now, whose code must not run over this frame), in a
+                    // protected call, so that its error comes back here.
+                    lua.pop(1);
+                    lua.push_fn(cfn(lazy_global));
+                    push_globals(lua);
+                    lua.push_value(1);
+                    // SAFETY: the function and its two arguments on top.
+                    if unsafe { ffi::lua_pcallk(lua.raw(), 2, 1, 0, 0, None) } != ffi::LUA_OK {
+                        return Err(Raise::Top);
+                    }
+                }
             }
             other => {
                 return Err(Raise::from(format!(

@@ -168,8 +168,8 @@ fn os_date(lua: Lua) -> LResult<c_int> {
         push_date_table(lua, at, &loc)?;
         return Ok(1);
     }
-    let text = format_date(format, at, &loc);
-    lua.push_bytes(&text);
+    // A text of the script's size (its format): dropped before a memory error is raised.
+    lua.try_push_bytes(&format_date(format, at, &loc))?;
     Ok(1)
 }
 

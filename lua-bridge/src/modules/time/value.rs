@@ -263,20 +263,21 @@ fn offset_named(loc: &Location, wall: Timestamp, name: &str) -> Option<i64> {
 
 fn tostring(lua: Lua) -> LResult<c_int> {
     let t = time_arg(lua, 1, "tostring")?;
-    lua.push_bytes(&format_with(&t, STRING_LAYOUT));
+    lua.try_push_bytes(&format_with(&t, STRING_LAYOUT))?;
     Ok(1)
 }
 
 fn format(lua: Lua) -> LResult<c_int> {
     let t = time_arg(lua, 1, "format")?;
     let layout = string_arg(lua, 2, "format")?;
-    lua.push_bytes(&format_with(&t, layout));
+    // A text of the script's size (its layout): dropped before a memory error is raised.
+    lua.try_push_bytes(&format_with(&t, layout))?;
     Ok(1)
 }
 
 fn format_rfc3339(lua: Lua) -> LResult<c_int> {
     let t = time_arg(lua, 1, "format_rfc3339")?;
-    lua.push_bytes(&format_with(&t, RFC3339));
+    lua.try_push_bytes(&format_with(&t, RFC3339))?;
     Ok(1)
 }
 
