@@ -3,7 +3,15 @@
 //! The scheduler's watchdog calls [`Preempt::request`] from its own thread while the
 //! process runs. That arms a count hook on the coroutine being resumed; the hook yields
 //! at the next instruction (when the coroutine can yield there) and removes itself, so a
-//! process pays nothing for the hook until its slice has expired. The driver resumes that
+//! process pays nothing for the hook until its slice has expired.
+//!
+//! The watchdog never touches the Lua state itself: `lua_sethook` marks every Lua frame
+//! of the thread's call chain, which the thread that runs it changes and frees as it
+//! goes (a return, an error unwinding, a collection shrinking the chain), so from another
+//! thread it could write into a freed frame. It sends [`PREEMPT_SIGNAL`] to the worker
+//! thread instead, whose handler arms the hook there: Lua's own use of `lua_sethook`
+//! (`lua.c` stops a script on Ctrl+C so), for which the interpreter keeps the hook and
+//! the trap flags `volatile`. The driver resumes that
 //! coroutine first when the process runs again ([`preempted`]): within a process,
 //! coroutines switch only where they block or yield, as in the original (reference
 //! §1.4), so preemption lets other processes run without letting the process's other
@@ -40,8 +48,8 @@ use std::time::{Duration, Instant};
 /// # The handshake
 ///
 /// The watchdog's [`request`](Preempt::request) may come at any moment of a run, from its
-/// own thread, and must arm the coroutine being resumed, which must not be freed while
-/// it does. The driver's [`enter`](Preempt::enter) and [`leave`](Preempt::leave) around
+/// own thread, and must have the coroutine being resumed armed: it signals the thread
+/// that resumes it, which must not leave the resume (nor exit) while it does. The driver's [`enter`](Preempt::enter) and [`leave`](Preempt::leave) around
 /// each resume and `request` agree by read-modify-writes, as the scheduler's own
 /// preemption handshake does (`WorkerMeter` in `wippy-scheduler`, checked by its loom
 /// model `loom_preempt`), at one atomic swap per `enter` and per `leave`:
@@ -53,8 +61,9 @@ use std::time::{Duration, Instant};
 /// - `leave` swaps `running` to 0, then waits while `arming` is set; `request` sets
 ///   `arming` before it reads `running`, and clears it after arming. If `request` read
 ///   the coroutine, `leave`'s swap reads from that read-modify-write, so `leave` sees
-///   `arming` set and waits until the arming is done; otherwise `request` reads 0 and
-///   arms nothing. After `leave`, the driver may let the coroutine be collected.
+///   `arming` set and waits until the signal is sent; otherwise `request` reads 0 and
+///   signals nothing. The handler, on the worker thread, arms what `running` holds when
+///   it runs, if `requested` is still set (a late signal finds another run's clear flag).
 #[derive(Debug, Default)]
 pub(crate) struct Preempt {
     /// The coroutine being resumed (its `lua_State` address), 0 when none.
@@ -66,8 +75,57 @@ pub(crate) struct Preempt {
     /// (the watchdog asks once per run, possibly between two resumes, or before the
     /// first).
     requested: AtomicBool,
-    /// Set by the watchdog while it reads `running` and arms it.
+    /// Set by the watchdog while it reads `running` and signals its thread.
     arming: AtomicBool,
+    /// The thread that resumes the coroutine (its `pthread_t`), set by `enter`.
+    thread: AtomicUsize,
+}
+
+/// The signal by which the watchdog asks a worker thread to arm the hook of the
+/// coroutine it runs: `SIGURG`, ignored by default and otherwise used only for a
+/// socket's out-of-band data, as Go's runtime preempts its goroutines with it. A program
+/// that embeds this runtime gives up its own `SIGURG` handler.
+pub(crate) const PREEMPT_SIGNAL: c_int = libc::SIGURG;
+
+/// Installs the handler of [`PREEMPT_SIGNAL`], once per program, before the first
+/// signal is sent.
+fn install_signal_handler() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        // SAFETY: a zeroed `sigaction` is a valid value to fill; `on_preempt_signal` is
+        // an `extern "C"` function of the signature `sa_sigaction` takes without
+        // `SA_SIGINFO`. `SA_RESTART`: a system call the signal interrupts (a terminal
+        // write inside a process's step) goes on rather than failing with EINTR.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_preempt_signal as extern "C" fn(c_int) as usize;
+            action.sa_flags = libc::SA_RESTART;
+            libc::sigemptyset(&raw mut action.sa_mask);
+            let installed =
+                libc::sigaction(PREEMPT_SIGNAL, &raw const action, std::ptr::null_mut());
+            assert_eq!(installed, 0, "the preemption signal's handler installs");
+        }
+    });
+}
+
+/// The handler of [`PREEMPT_SIGNAL`], on the worker thread the watchdog signalled: arms
+/// the coroutine this thread resumes, if its process was asked to yield. The signal may
+/// arrive late, when the thread runs another process or none: that process's request
+/// flag is clear, and nothing is armed.
+///
+/// Async-signal-safe: it reads a thread-local set before the thread can be signalled
+/// (`ACTIVE`, a constant-initialised `Cell`), lock-free atomics, and calls
+/// `lua_sethook`, which Lua lets a signal handler call on the thread it interrupts.
+extern "C" fn on_preempt_signal(_signal: c_int) {
+    let active = ACTIVE.with(Cell::get);
+    // SAFETY: `ACTIVE` is set by `enter` to the `Preempt` of the process being resumed on
+    // this thread, held by its driver for the whole resume, and cleared by `leave` before
+    // the resume's end; the handler runs on this thread, so in between.
+    if let Some(preempt) = unsafe { active.as_ref() } {
+        if preempt.requested.load(Ordering::Acquire) {
+            preempt.arm_running();
+        }
+    }
 }
 
 unsafe extern "C-unwind" fn yield_hook(state: *mut ffi::lua_State, _debug: *mut ffi::lua_Debug) {
@@ -147,8 +205,8 @@ pub(crate) unsafe fn stuck_in_c_function(state: *mut ffi::lua_State) -> bool {
     if DOOMED.with(Cell::get) {
         return true;
     }
-    // SAFETY: the running thread; the hook field is written by the watchdog through
-    // `lua_sethook`, which Lua allows from another thread (a signal), and read here.
+    // SAFETY: the running thread; its hook is set by this thread (the preemption
+    // signal's handler, or the driver) and read here.
     if unsafe { ffi::lua_gethook(state) }.is_none() {
         return false;
     }
@@ -396,6 +454,9 @@ impl Preempt {
         DOOMED.with(|d| d.set(false));
         ACTIVE.with(|a| a.set(self));
         CHAIN_YIELDABLE.with(|c| c.set(true));
+        // SAFETY: `pthread_self` has no preconditions.
+        let thread = unsafe { libc::pthread_self() };
+        self.thread.store(thread as usize, Ordering::Relaxed);
         self.running.swap(state as usize, Ordering::AcqRel);
         if self.requested.load(Ordering::Acquire) {
             // SAFETY: `state` is the coroutine the driver is about to resume, on this
@@ -414,7 +475,8 @@ impl Preempt {
             std::hint::spin_loop();
         }
         // A load and a store, not a swap (a locked instruction on every resume): only
-        // this thread clears `armed`, and the watchdog cannot set it any more.
+        // this thread sets and clears `armed`, and the signal's handler
+        // cannot set it any more (`ACTIVE` is clear).
         if !self.armed.load(Ordering::Relaxed) {
             return;
         }
@@ -465,8 +527,8 @@ impl Preempt {
     /// Arms the coroutine being resumed, from the thread that resumes it, inside the
     /// resume (see the free function [`arm_running`]); unlike a request, the process's
     /// later resumes in this run are not armed, and the hook runs at the very next
-    /// instruction. The watchdog may arm it at the same moment: either way the count is
-    /// 1 ([`FIRST_CHECK`]).
+    /// instruction. The preemption signal's handler may arm it at the same moment
+    /// (interrupting this): either way the count is 1 ([`FIRST_CHECK`]).
     fn arm_running(&self) {
         let state = self.running.load(Ordering::Acquire);
         if state != 0 {
@@ -476,21 +538,20 @@ impl Preempt {
         }
     }
 
-    /// Asks the running coroutine to yield soon (called by the watchdog thread).
+    /// Asks the running coroutine to yield soon (called by the watchdog thread): signals
+    /// the thread that resumes it, whose handler arms it (see the module docs).
     pub(crate) fn request(&self) {
+        install_signal_handler();
         self.arming.swap(true, Ordering::AcqRel);
         self.requested.store(true, Ordering::Release);
         let state = self.running.fetch_add(0, Ordering::AcqRel);
         if state != 0 {
-            // SAFETY: the address is a live coroutine: the driver stores it before a
-            // resume and, after the resume returned, swaps it out and waits while
-            // `arming` is set before anything can free the coroutine (see the handshake
-            // above). `lua_sethook` is the one Lua API meant to be called asynchronously
-            // (ldebug.c: "this function can be called during a signal"): it only stores
-            // the hook and sets trap flags that the interpreter reads at its next
-            // instruction.
-            unsafe { arm(state as *mut ffi::lua_State, FIRST_CHECK) };
-            self.armed.store(true, Ordering::Relaxed);
+            let thread = self.thread.load(Ordering::Relaxed) as libc::pthread_t;
+            // SAFETY: `thread` is the worker thread inside the resume of `state` (stored
+            // by `enter` before `running`, which this read-modify-write read), and it
+            // cannot end that resume, let alone exit, while `arming` is set (`leave`
+            // waits). The handler is installed above.
+            unsafe { libc::pthread_kill(thread, PREEMPT_SIGNAL) };
         }
         self.arming.store(false, Ordering::Release);
     }
@@ -569,6 +630,50 @@ mod tests {
         super::unnest(nested);
         preempt.leave();
         assert!(!hooked(state) && !hooked(child));
+        preempt.end_run();
+    }
+
+    /// Blocks (`true`) or unblocks the preemption signal on this thread.
+    fn block_preempt_signal(block: bool) {
+        // SAFETY: a signal set made by `sigemptyset`/`sigaddset` and handed to
+        // `pthread_sigmask`, which changes this thread's mask only.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&raw mut set);
+            libc::sigaddset(&raw mut set, super::PREEMPT_SIGNAL);
+            let how = if block {
+                libc::SIG_BLOCK
+            } else {
+                libc::SIG_UNBLOCK
+            };
+            assert_eq!(
+                libc::pthread_sigmask(how, &raw const set, std::ptr::null_mut()),
+                0
+            );
+        }
+    }
+
+    #[test]
+    fn a_request_from_another_thread_is_armed_on_the_thread_that_runs_the_coroutine() {
+        let vm = Vm::new(1 << 20, None).expect("a VM");
+        let state = vm.lua().raw();
+        let preempt = std::sync::Arc::new(Preempt::default());
+        block_preempt_signal(true);
+        preempt.enter(state.cast_const().cast());
+        let watchdog = {
+            let preempt = preempt.clone();
+            std::thread::spawn(move || preempt.request())
+        };
+        watchdog.join().expect("the request returns");
+        assert!(
+            !hooked(state),
+            "the watchdog's thread does not touch the Lua state (its frames change under it)"
+        );
+        // The pending signal is taken as soon as this thread unblocks it.
+        block_preempt_signal(false);
+        assert!(hooked(state), "the handler armed the running coroutine");
+        preempt.leave();
+        assert!(!hooked(state), "leaving removes the hook");
         preempt.end_run();
     }
 
