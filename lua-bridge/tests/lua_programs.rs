@@ -457,6 +457,7 @@ lua_tests! {
     review_unmonitor_by_name: "review/unmonitor_by_name",
     sandbox_isolation: "sandbox/isolation",
     sandbox_listed_modules_are_globals: "sandbox/listed_modules_are_globals",
+    sandbox_globals_table_is_plain_table: "sandbox/globals_table_is_plain_table",
     sandbox_methods_refuse_another_kind_of_object: "sandbox/methods_refuse_another_kind_of_object",
     sandbox_no_code_loading: "sandbox/no_code_loading",
     sandbox_no_finalizers: "sandbox/no_finalizers",

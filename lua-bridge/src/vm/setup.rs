@@ -92,6 +92,141 @@ const BASE_NAMES: &[&[u8]] = &[
     b"warn",
 ];
 
+/// The names [`lazy_global`] builds besides the base library's and the modules an entry
+/// lists.
+const LAZY_NAMES: &[&[u8]] = &[
+    b"string",
+    b"table",
+    b"math",
+    b"coroutine",
+    b"os",
+    b"process",
+    b"channel",
+    b"errors",
+    b"payload",
+    b"package",
+    b"integer",
+    b"number",
+    b"boolean",
+    b"any",
+    b"unknown",
+    b"never",
+    b"subscribe",
+    b"unpack",
+    b"unsubscribe",
+];
+
+/// Whether the value at `idx` is the globals table with its lazy metatable (the one
+/// [`set_lazy_globals_metatable`] gives it, or a copy a script cannot make: its
+/// `__index` is [`lazy_global`]).
+fn is_lazy_globals(lua: Lua, idx: c_int) -> bool {
+    if lua.kind(idx) != ffi::LUA_TTABLE {
+        return false;
+    }
+    let idx = lua.abs(idx);
+    push_globals(lua);
+    // SAFETY: live state; raw reads and comparisons, which run no Lua code.
+    unsafe {
+        let globals = ffi::lua_rawequal(lua.raw(), idx, -1) != 0;
+        lua.pop(1);
+        if !globals || ffi::lua_getmetatable(lua.raw(), idx) == 0 {
+            return false;
+        }
+        lua.push_cstr(c"__index");
+        ffi::lua_rawget(lua.raw(), -2);
+        let lazy = ffi::lua_tocfunction(lua.raw(), -1)
+            .is_some_and(|f| f as usize == cfn(lazy_global) as usize);
+        lua.pop(2);
+        lazy
+    }
+}
+
+/// If the value at `idx` is the globals table with its lazy metatable, builds every
+/// global the metatable would build (the base library, Lua's and the runtime's
+/// libraries, the modules the entry lists) and removes the metatable: `_G` becomes the
+/// table the original's eager setup makes, for whatever could tell the difference
+/// (`setmetatable`, as strict mode does, `getmetatable`, `rawget`, `rawset`, `next`
+/// and `pairs` given `_G`).
+pub(crate) fn materialize_globals(lua: Lua, idx: c_int) -> LResult<()> {
+    if !is_lazy_globals(lua, idx) {
+        return Ok(());
+    }
+    lua.ensure(6)?;
+    open_base(lua)?;
+    push_globals(lua);
+    let globals = lua.top();
+    for name in LAZY_NAMES {
+        build_global(lua, globals, name)?;
+    }
+    let st = state(lua)?;
+    let compiled = requiring_entry(lua, st);
+    let listed = compiled
+        .modules
+        .iter()
+        .map(String::as_bytes)
+        .chain(compiled.imports.iter().map(|(alias, _)| alias.as_bytes()));
+    for name in listed {
+        build_global(lua, globals, name)?;
+    }
+    lua.push_nil();
+    // SAFETY: live state; the globals table at `globals`, nil on top.
+    unsafe { ffi::lua_setmetatable(lua.raw(), globals) };
+    lua.pop(1);
+    Ok(())
+}
+
+/// Builds global `name` through [`lazy_global`] (which stores it) unless the globals
+/// table at `globals` has the name already, in a protected call, so that an error (a
+/// listed module whose top level fails) comes back here.
+fn build_global(lua: Lua, globals: c_int, name: &[u8]) -> LResult<()> {
+    lua.push_bytes(name);
+    // SAFETY: live state; the globals table at `globals`, the name on top.
+    if unsafe { ffi::lua_rawget(lua.raw(), globals) } != ffi::LUA_TNIL {
+        lua.pop(1);
+        return Ok(());
+    }
+    lua.pop(1);
+    lua.push_fn(cfn(lazy_global));
+    lua.push_value(globals);
+    lua.push_bytes(name);
+    // SAFETY: the function and its two arguments on top.
+    if unsafe { ffi::lua_pcallk(lua.raw(), 2, 0, 0, 0, None) } != ffi::LUA_OK {
+        return Err(Raise::Top);
+    }
+    Ok(())
+}
+
+/// [`materialize_globals`] of argument 1 as a bound function, for [`materialize_globals_at`].
+fn materialize_first_argument(lua: Lua) -> LResult<c_int> {
+    materialize_globals(lua, 1)?;
+    Ok(0)
+}
+
+/// [`materialize_globals`] for a raw C function (the guarded base functions of
+/// `string_view.rs`): raises its error.
+///
+/// # Safety
+///
+/// `l` is the running thread, inside a C function whose frames own nothing (the error
+/// jumps over them), with room for three values.
+pub(crate) unsafe fn materialize_globals_at(l: *mut ffi::lua_State, idx: c_int) {
+    // SAFETY: guaranteed by the caller.
+    let lua = unsafe { Lua::from_raw(l) };
+    if !is_lazy_globals(lua, idx) {
+        return;
+    }
+    let idx = lua.abs(idx);
+    lua.push_fn(cfn(materialize_first_argument));
+    lua.push_value(idx);
+    // SAFETY: the function and its argument on top; on an error, its value is on top
+    // and `lua_error` raises it (nothing here owns anything).
+    unsafe {
+        if ffi::lua_pcallk(l, 1, 0, 0, 0, None) != ffi::LUA_OK {
+            ffi::lua_error(l);
+        }
+    }
+}
+
 /// Sets up a fresh VM (run under `lua_pcall` on its main thread, see `Vm::new`).
 pub(crate) fn install(lua: Lua) -> LResult<c_int> {
     super::field_names::install(lua);
@@ -555,6 +690,7 @@ fn setmetatable(lua: Lua) -> LResult<c_int> {
         }
     }
     super::string_view::materialize(lua, 1);
+    materialize_globals(lua, 1)?;
     // SAFETY: live state; a table at 1.
     if unsafe { ffi::lua_getmetatable(lua.raw(), 1) } != 0 {
         let protected = lua.get_field(-1, c"__metatable") != ffi::LUA_TNIL;

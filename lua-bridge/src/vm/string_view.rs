@@ -14,7 +14,9 @@
 //! metatable, leaving exactly the table a copy would have been:
 //! - a write of a missing key (`__newindex`), and `pairs` (`__pairs`);
 //! - `next`, `rawget`, `rawset`, `getmetatable` and `setmetatable` given the view
-//!   ([`guard_base`] wraps the first four, `setup::setmetatable` calls [`materialize`]).
+//!   ([`guard_base`] wraps the first four, and `pairs`, which also materialise the
+//!   globals table, see `setup::materialize_globals`; `setup::setmetatable` calls
+//!   [`materialize`]).
 //!
 //! Neither the pristine library nor the metatable is ever handed to Lua code, so no
 //! process can change what the next one in the same VM sees. Payload conversion reads
@@ -156,7 +158,7 @@ fn push_globals(lua: Lua) {
 }
 
 /// The base functions that read a table raw, wrapped by [`guard_base`].
-const GUARDED: [&CStr; 4] = [c"next", c"rawget", c"rawset", c"getmetatable"];
+const GUARDED: [&CStr; 5] = [c"next", c"rawget", c"rawset", c"getmetatable", c"pairs"];
 
 /// Pushes a new view of the string library, made the strings' `__index` too (the
 /// pristine library, without `dump`, and the metatable are made on the VM's first use).
@@ -400,6 +402,7 @@ unsafe extern "C-unwind" fn guarded(l: *mut ffi::lua_State) -> c_int {
             own_strings_metatable(l, 1);
         }
         materialize_raw(l, 1);
+        super::setup::materialize_globals_at(l, 1);
         match ffi::lua_tocfunction(l, ffi::lua_upvalueindex(1)) {
             Some(original) => original(l),
             None => ffi::luaL_error(
