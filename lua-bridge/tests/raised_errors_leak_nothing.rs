@@ -14,7 +14,15 @@
 //! - `require` of a standard library not read yet read it through the globals'
 //!   metatable, which a script may have replaced (strict mode): the script's `__index`
 //!   raised over `require`'s frame, which kept the module name and two `Arc` counts (now
-//!   `require` calls the runtime's own builder, protected).
+//!   `require` calls the runtime's own builder, protected);
+//! - a `nil, err` failure return (`errors::fail`) built its error with the caller's
+//!   traceback, whose string could raise the memory error over the error's message
+//!   (found by the `lua_memory_limit` fuzz target; now `Lua::traceback` is protected,
+//!   and an error whose traceback does not fit has none);
+//! - `coroutine.resume` of a dead coroutine at the limit: `lua_resume` made its refusal
+//!   on the dead coroutine, outside any protected call, and the memory error aborted
+//!   the whole program (found by the same fuzz target); the refusals are now made
+//!   before `lua_resume`, on the running thread, where a memory error is the process's.
 //!
 //! Its own test binary, so that a counting global allocator sees this test only (see
 //! `leak_test`).
@@ -37,6 +45,52 @@ entries:
   - {name: format, kind: process.lua, source: file://format.lua, method: main, modules: [time]}
   - {name: subscribe, kind: process.lua, source: file://subscribe.lua, method: main, modules: [events]}
   - {name: strict, kind: process.lua, source: file://strict.lua, method: main}
+  - {name: failure, kind: process.lua, source: file://failure.lua, method: main, modules: [yaml]}
+  - {name: dead_resume, kind: process.lua, source: file://dead_resume.lua, method: main}
+"#;
+
+/// Fills its memory to within a few bytes of the limit, each try at another distance,
+/// from coroutines that die of the memory error, then resumes one of them.
+const DEAD_RESUME: &str = r#"
+local keep, n = {}, 0
+local function fill(size) while true do n = n + 1; keep[n] = string.rep("x", size) end end
+local function main()
+  local resume, create = coroutine.resume, coroutine.create
+  for last = 41, 90 do
+    keep, n = {}, 0
+    for i = 1, 5000 do keep[i] = false end
+    local cos = {}
+    for i, size in ipairs({ 65536, 4096, 1000, 200, last }) do cos[i] = create(function() fill(size) end) end
+    for i = 1, #cos do resume(cos[i]) end
+    resume(cos[1])
+  end
+  return 0
+end
+return { main = main }
+"#;
+
+/// Fills its memory from deep in a recursion (a traceback longer than lauxlib's buffer
+/// on the C stack), then calls `yaml.encode(123)`, a `nil, err` failure return, `rounds`
+/// times; returns how many calls failed (either way: `nil, err`, or a memory error).
+const FAILURE: &str = r#"
+local yaml = require("yaml")
+local function main(rounds)
+  local failed = 0
+  local function deep(n)
+    if n > 0 then return deep(n - 1) + 0 end
+    local pad = {}
+    local x = string.rep("x", 4096)
+    while pcall(function() pad[#pad + 1] = x .. #pad end) do end
+    for _ = 1, rounds do
+      local ok, v, err = pcall(yaml.encode, 123)
+      if not ok or (v == nil and err ~= nil) then failed = failed + 1 end
+    end
+    return 0
+  end
+  deep(60)
+  return failed
+end
+return { main = main }
 "#;
 
 /// Fills its memory, then formats a time with a 1 MB layout `rounds` times, each a
@@ -137,6 +191,8 @@ fn errors_raised_inside_bindings_leak_nothing() {
             ("format.lua", FORMAT),
             ("subscribe.lua", SUBSCRIBE),
             ("strict.lua", STRICT),
+            ("failure.lua", FAILURE),
+            ("dead_resume.lua", DEAD_RESUME),
         ],
         wippy_lua::LuaOptions::default().memory_limit(4 * 1024 * 1024),
     );
@@ -174,4 +230,25 @@ fn errors_raised_inside_bindings_leak_nothing() {
         grown < 512 * 1024,
         "{grown} bytes stayed after 100000 requires under a strict metatable"
     );
+
+    // The message of each failure whose traceback did not fit.
+    let (failed, grown) = measure(&app, "test:failure", 20000);
+    assert_eq!(failed, 20000, "every call fails");
+    assert!(
+        grown < 128 * 1024,
+        "{grown} bytes stayed after 20000 failure returns at the limit"
+    );
+
+    // The program aborted here (SIGABRT, the test binary with it).
+    let outcome = app.run(
+        "test:dead_resume",
+        "test:processes",
+        Vec::new(),
+        Duration::from_secs(300),
+    );
+    match outcome {
+        Some(Outcome::Normal(_)) => {}
+        Some(Outcome::Error(e)) if e.message().contains("memory") => {}
+        other => panic!("resuming a dead coroutine at the limit: {other:?}"),
+    }
 }

@@ -237,12 +237,45 @@ fn set_preempted_resume(lua: Lua, co: *mut ffi::lua_State, interrupted: bool) {
     }
 }
 
+/// Why `lua_resume` would refuse `co`, as it words it: dead (returned, failed, or never
+/// given a function) or running (it resumed the running coroutine, or is it).
+fn unresumable(co: *mut ffi::lua_State) -> Option<&'static str> {
+    // SAFETY: `co` is a live thread of this VM (see `resume_script`); these calls only
+    // read it.
+    unsafe {
+        match ffi::lua_status(co) {
+            ffi::LUA_YIELD => None,
+            ffi::LUA_OK => {
+                let mut ar: ffi::lua_Debug = std::mem::zeroed();
+                if ffi::lua_getstack(co, 0, &mut ar) != 0 {
+                    Some("cannot resume non-suspended coroutine")
+                } else if ffi::lua_gettop(co) == 0 {
+                    Some("cannot resume dead coroutine")
+                } else {
+                    None
+                }
+            }
+            _ => Some("cannot resume dead coroutine"),
+        }
+    }
+}
+
 /// Resumes script coroutine `co` with the `narg` values on top of `lua`'s stack, as
 /// Lua's `auxresume`, telling the preemption state that `co` runs meanwhile.
 fn resume_script(lua: Lua, co: *mut ffi::lua_State, narg: c_int) -> Resumed {
     if in_preempted_resume(lua, co) {
         lua.pop(narg);
         lua.push_str("cannot resume non-suspended coroutine");
+        return Resumed::Failed;
+    }
+    // `lua_resume` refuses a dead or running coroutine by allocating its message on
+    // `co`, outside any protected call: at the memory limit that aborted the whole
+    // program. The same refusals are made here first, as `lcorolib.c`'s `costatus` tells
+    // them, with the message made on the running thread (a memory error there is the
+    // process's own, raised in its protected resume).
+    if let Some(refusal) = unresumable(co) {
+        lua.pop(narg);
+        lua.push_str(refusal);
         return Resumed::Failed;
     }
     // SAFETY: `co` is a thread of this VM (a Lua value the caller holds on its stack or

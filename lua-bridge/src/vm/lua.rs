@@ -624,13 +624,23 @@ impl Lua {
         unsafe { ffi::luaL_unref(self.0, ffi::LUA_REGISTRYINDEX, r) }
     }
 
-    /// The traceback of this thread from `level`, as `luaL_traceback` writes it.
+    /// The traceback of this thread from `level`, as `luaL_traceback` writes it; empty
+    /// when it does not fit in the VM's memory. Made in a protected call ([`protected`](
+    /// Self::protected)), so that a memory error comes back here rather than jumping
+    /// over the caller, which owns the error it is for (`errors::fail`).
     pub(crate) fn traceback(self, level: c_int) -> String {
         if self.ensure(2).is_err() {
             return String::new();
         }
-        // SAFETY: live state; pushes one string.
-        unsafe { ffi::luaL_traceback(self.0, self.0, std::ptr::null(), level) };
+        let written = self.protected(|lua| {
+            // SAFETY: live state; pushes one string. Inside the protected call the
+            // call's own C function is level 0, so the caller's level is one more.
+            unsafe { ffi::luaL_traceback(lua.0, lua.0, std::ptr::null(), level + 1) };
+            Ok(())
+        });
+        if written.is_err() {
+            return String::new();
+        }
         let text = self.string(-1).unwrap_or_default();
         self.pop(1);
         text
